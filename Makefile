@@ -1,0 +1,32 @@
+# Two commands: `make run` starts the bot, `make test` runs every test.
+# Both create the virtual environment and install what they need on first use.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint contract clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m bridge
+
+test: $(STAMP)
+	$(BIN)/ruff check bridge tests
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check bridge tests
+	$(BIN)/ruff format --check bridge tests
+
+contract: $(STAMP)
+	$(BIN)/python scripts/gen_botapi_contract.py
+
+clean:
+	rm -rf $(VENV)

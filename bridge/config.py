@@ -1,0 +1,54 @@
+"""Settings from the environment and `.env` (pydantic-settings); see `.env.example`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bridge.core.rules import DEFAULT_PLANS, RefundPolicy, Rules
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    bot_api_url: str = "https://api.telegram.org"
+    database_url: str = "sqlite:///data/bridge.db"
+    default_language: str = "en"
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+
+    invitation_note_max: int = 300
+    reinvite_cooldown_days: int = 21
+    invitations_per_week: int = 100
+    inmail_refund_policy: RefundPolicy = RefundPolicy.NO_RESPONSE
+    inmail_plans: Annotated[dict[str, int], NoDecode] = Field(
+        default_factory=lambda: dict(DEFAULT_PLANS)
+    )
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(",", " ").split()]
+        return value
+
+    @field_validator("inmail_plans", mode="before")
+    @classmethod
+    def _parse_plans(cls, value: object) -> object:
+        """``free=0,premium_career=5`` → {"free": 0, "premium_career": 5}."""
+        if isinstance(value, str):
+            pairs = (item.split("=", 1) for item in value.split(",") if item.strip())
+            return {name.strip(): int(count) for name, count in pairs}
+        return value
+
+    def rules(self) -> Rules:
+        return Rules(
+            note_max=self.invitation_note_max,
+            reinvite_cooldown=timedelta(days=self.reinvite_cooldown_days),
+            invites_per_window=self.invitations_per_week,
+            refund_policy=self.inmail_refund_policy,
+            plans=self.inmail_plans,
+        )

@@ -1,0 +1,91 @@
+"""Writing a message into a conversation and keeping both members' counters true.
+
+Every message goes through `post_message`, so "unread count = messages from the other side
+after my last-read message" holds by construction (property-tested).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bridge.core import errors
+from bridge.core.models import (
+    Attachment,
+    Conversation,
+    ConversationState,
+    Message,
+    MessageKind,
+)
+from bridge.storage.port import UnitOfWork
+
+
+async def post_message(
+    tx: UnitOfWork,
+    conversation: Conversation,
+    sender_id: int,
+    now: datetime,
+    *,
+    kind: MessageKind,
+    text: str | None,
+    subject: str | None = None,
+    attachment: Attachment | None = None,
+    reply_to_id: int | None = None,
+    forwarded_from_id: int | None = None,
+    read_by_recipient: bool = False,
+) -> tuple[Message, ConversationState]:
+    """Store a message and update the conversation and both sides' state; returns the
+    message and the recipient's new state."""
+    message = await tx.messages.add(
+        conversation.id, sender_id, now, kind=kind, text=text, subject=subject,
+        attachment=attachment, reply_to_id=reply_to_id, forwarded_from_id=forwarded_from_id,
+    )
+    conversation.last_message_id = message.id
+    conversation.last_activity_at = now
+    await tx.conversations.save(conversation)
+
+    mine = await tx.conversations.state(conversation.id, sender_id)
+    # Writing in a conversation means having read it: LinkedIn clears it on reply too.
+    mine.last_read_message_id = message.id
+    mine.unread_count = 0
+    mine.archived = False
+    mine.deleted = False
+    mine.last_activity_at = now
+    await tx.conversations.save_state(mine)
+
+    theirs = await tx.conversations.state(conversation.id, conversation.other(sender_id))
+    if read_by_recipient:
+        theirs.last_read_message_id = message.id
+        theirs.unread_count = 0
+    else:
+        theirs.unread_count += 1
+    if not theirs.spam:  # a spam-flagged sender stays in spam; anything else comes back
+        theirs.archived = False
+    theirs.deleted = False
+    theirs.last_activity_at = now
+    if kind == MessageKind.INMAIL:
+        theirs.inmail = True
+    await tx.conversations.save_state(theirs)
+    return message, theirs
+
+
+async def participant_conversation(
+    tx: UnitOfWork, actor_id: int, conversation_id: int
+) -> Conversation:
+    """The conversation, if the actor is in it; a foreign id is indistinguishable from none."""
+    conversation = await tx.conversations.get(conversation_id)
+    if conversation is None or actor_id not in (conversation.member_a, conversation.member_b):
+        raise errors.ConversationNotFound()
+    return conversation
+
+
+async def participant_message(tx: UnitOfWork, actor_id: int, message_id: int) -> Message:
+    message = await tx.messages.get(message_id)
+    if message is None:
+        raise errors.MessageNotFound()
+    conversation = await tx.conversations.get(message.conversation_id)
+    if conversation is None or actor_id not in (conversation.member_a, conversation.member_b):
+        raise errors.MessageNotFound()
+    state = await tx.conversations.state(conversation.id, actor_id)
+    if message.id <= state.cleared_through:
+        raise errors.MessageNotFound()
+    return message

@@ -1,0 +1,233 @@
+"""Typed errors of the network's rules.
+
+Each error has a stable ``code`` (the key of its localized text in ``templates/<lang>/errors``)
+and the ``params`` that text needs, so the front end maps errors to messages by type, not by
+parsing strings.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+
+class BridgeError(Exception):
+    """Base of every rule violation the core reports to a member."""
+
+    code: ClassVar[str] = "error"
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+        super().__init__(f"{self.code} {params}" if params else self.code)
+
+
+# --- members and profiles ---------------------------------------------------------------
+class MemberNotFound(BridgeError):
+    code = "member_not_found"
+
+
+class NotRegistered(BridgeError):
+    code = "not_registered"
+
+
+class UnknownProfileField(BridgeError):
+    code = "unknown_profile_field"
+
+
+class ProfileFieldTooLong(BridgeError):
+    code = "profile_field_too_long"
+
+
+class InvalidHandle(BridgeError):
+    code = "invalid_handle"
+
+
+class CannotTargetSelf(BridgeError):
+    code = "cannot_target_self"
+
+
+class YouBlockedThem(BridgeError):
+    code = "you_blocked_them"
+
+
+class TheyBlockedYou(BridgeError):
+    code = "they_blocked_you"
+
+
+class AlreadyBlocked(BridgeError):
+    code = "already_blocked"
+
+
+class NotBlocked(BridgeError):
+    code = "not_blocked"
+
+
+class InvalidSetting(BridgeError):
+    code = "invalid_setting"
+
+
+# --- invitations ------------------------------------------------------------------------
+class AlreadyConnected(BridgeError):
+    code = "already_connected"
+
+
+class InvitationAlreadyPending(BridgeError):
+    code = "invitation_already_pending"
+
+
+class NoteTooLong(BridgeError):
+    code = "note_too_long"
+
+
+class ReinviteTooSoon(BridgeError):
+    """After a decline or a withdrawal the same person can't be invited again for a while."""
+
+    code = "reinvite_too_soon"
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until=until)
+
+
+class InvitationLimitReached(BridgeError):
+    code = "invitation_limit_reached"
+
+    def __init__(self, limit: int, next_at: datetime) -> None:
+        super().__init__(limit=limit, next_at=next_at)
+
+
+class InvitationsRestricted(BridgeError):
+    """The target accepts invitations from 2nd-degree members only."""
+
+    code = "invitations_restricted"
+
+
+class InvitationNotFound(BridgeError):
+    code = "invitation_not_found"
+
+
+class InvitationNotPending(BridgeError):
+    code = "invitation_not_pending"
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status=status)
+
+
+class NotInvitationRecipient(BridgeError):
+    code = "not_invitation_recipient"
+
+
+class NotInvitationSender(BridgeError):
+    code = "not_invitation_sender"
+
+
+class NotConnected(BridgeError):
+    """Raised on a message to a non-connection; ``ways`` says which other ways are open."""
+
+    code = "not_connected"
+
+    def __init__(self, ways: list[str]) -> None:
+        super().__init__(ways=ways)
+
+
+# --- messaging --------------------------------------------------------------------------
+class ThreadClosed(BridgeError):
+    """The invitation behind this thread was declined or withdrawn: no more messages."""
+
+    code = "thread_closed"
+
+
+class InMailThreadClosed(BridgeError):
+    """The InMail's sender can write again only once the recipient answered it."""
+
+    code = "inmail_thread_closed"
+
+
+class EmptyMessage(BridgeError):
+    code = "empty_message"
+
+
+class MessageTooLong(BridgeError):
+    code = "message_too_long"
+
+    def __init__(self, limit: int, length: int) -> None:
+        super().__init__(limit=limit, length=length)
+
+
+class MessageNotFound(BridgeError):
+    code = "message_not_found"
+
+
+class NotMessageAuthor(BridgeError):
+    code = "not_message_author"
+
+
+class ConversationNotFound(BridgeError):
+    code = "conversation_not_found"
+
+
+class InvalidReaction(BridgeError):
+    code = "invalid_reaction"
+
+
+class NothingUnread(BridgeError):
+    code = "nothing_to_mark_unread"
+
+
+# --- InMail and credits -----------------------------------------------------------------
+class InMailOptedOut(BridgeError):
+    code = "inmail_opted_out"
+
+
+class NoCredits(BridgeError):
+    code = "no_credits"
+
+    def __init__(self, renews_at: datetime | None, allowance: int) -> None:
+        super().__init__(renews_at=renews_at, allowance=allowance)
+
+
+class SubjectTooLong(BridgeError):
+    code = "subject_too_long"
+
+    def __init__(self, limit: int, length: int) -> None:
+        super().__init__(limit=limit, length=length)
+
+
+class EmptySubject(BridgeError):
+    code = "empty_subject"
+
+
+class InMailNotFound(BridgeError):
+    code = "inmail_not_found"
+
+
+class InMailAlreadyAnswered(BridgeError):
+    code = "inmail_already_answered"
+
+
+class UnknownPlan(BridgeError):
+    code = "unknown_plan"
+
+    def __init__(self, plan: str, plans: list[str]) -> None:
+        super().__init__(plan=plan, plans=plans)
+
+
+class InvalidAmount(BridgeError):
+    code = "invalid_amount"
+
+
+class NotAdmin(BridgeError):
+    code = "not_admin"
+
+
+class NotAConnection(BridgeError):
+    code = "not_a_connection"
+
+
+class EmptyQuery(BridgeError):
+    code = "empty_query"
+
+
+class InMailToConnection(BridgeError):
+    """1st-degree connections are messaged for free; an InMail would waste a credit."""
+
+    code = "inmail_to_connection"

@@ -1,0 +1,200 @@
+"""The inbox: filtered, cursor-paged conversations, unread totals, and conversation actions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bridge.core import errors
+from bridge.core.conversations import participant_conversation
+from bridge.core.deps import CoreDeps
+from bridge.core.members import require_admin
+from bridge.core.models import (
+    ConversationState,
+    Degree,
+    InboxEntry,
+    InboxFilter,
+    InboxPage,
+    InvitationStatus,
+    Member,
+    SpamReport,
+    UnreadSummary,
+)
+from bridge.core.views import member_view
+from bridge.storage.port import UnitOfWork
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+MAX_PAGE = 50
+
+
+def encode_cursor(moment: datetime, conversation_id: int) -> str:
+    """A short opaque cursor (fits in callback data): microseconds since epoch and id."""
+    return f"{(moment - _EPOCH) // _MICRO:x}.{conversation_id:x}"
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """Parse a cursor; anything malformed means "from the top", never an error or a crash."""
+    if not cursor:
+        return None
+    try:
+        micros, conversation = (int(part, 16) for part in cursor.split(".", 1))
+        if micros < 0 or conversation < 0:
+            return None
+        return _EPOCH + micros * _MICRO, conversation
+    except (ValueError, OverflowError):
+        return None
+
+
+class Inbox:
+    def __init__(self, deps: CoreDeps) -> None:
+        self._d = deps
+
+    async def page(
+        self, actor_id: int, filter: InboxFilter = InboxFilter.ALL, cursor: str | None = None,
+        limit: int = 10,
+    ) -> InboxPage:
+        limit = max(1, min(limit, MAX_PAGE))
+        async with self._d.store.transaction() as tx:
+            rows = await tx.conversations.inbox(actor_id, filter, decode_cursor(cursor),
+                                                limit + 1)
+            more = len(rows) > limit
+            rows = rows[:limit]
+            others = await tx.members.get_many(c.other(actor_id) for c, _ in rows)
+            lasts = await tx.messages.get_many(
+                c.last_message_id for c, _ in rows if c.last_message_id is not None
+            )
+            entries = []
+            degrees = self._d.graph.distances_from(actor_id, others.keys())
+            for conversation, state in rows:
+                other = others[conversation.other(actor_id)]
+                last = lasts.get(conversation.last_message_id or 0)
+                invitation = None
+                if conversation.invitation_id is not None:
+                    invitation = await tx.invitations.get(conversation.invitation_id)
+                    if invitation is not None and invitation.status != InvitationStatus.PENDING:
+                        invitation = None
+                inmail = None
+                if conversation.inmail_id is not None:
+                    inmail = await tx.inmails.get(conversation.inmail_id)
+                entries.append(InboxEntry(
+                    conversation=conversation, state=state,
+                    other=member_view(other, Degree.from_distance(degrees.get(other.id)),
+                                      reveal=True),
+                    last_message=last if last and last.id > state.cleared_through else None,
+                    pending_invitation=invitation, inmail=inmail,
+                ))
+            summary = await tx.conversations.unread_summary(actor_id)
+        next_cursor = None
+        if more and rows:
+            _, last_state = rows[-1]
+            next_cursor = encode_cursor(last_state.last_activity_at, last_state.conversation_id)
+        return InboxPage(filter=filter, entries=entries, next_cursor=next_cursor,
+                         summary=summary)
+
+    async def unread_summary(self, actor_id: int) -> UnreadSummary:
+        """"12 unread messages from 5 people": one chatty contact can't pass for many."""
+        async with self._d.store.transaction() as tx:
+            return await tx.conversations.unread_summary(actor_id)
+
+    async def conversation_with(self, actor_id: int, other_id: int) -> int:
+        async with self._d.store.transaction() as tx:
+            conversation = await tx.conversations.between(actor_id, other_id)
+        if conversation is None:
+            raise errors.ConversationNotFound()
+        return conversation.id
+
+    async def state(self, actor_id: int, conversation_id: int) -> ConversationState:
+        async with self._d.store.transaction() as tx:
+            await participant_conversation(tx, actor_id, conversation_id)
+            return await tx.conversations.state(conversation_id, actor_id)
+
+    async def _change(self, tx: UnitOfWork, actor_id: int,
+                      conversation_id: int) -> tuple[ConversationState, int]:
+        conversation = await participant_conversation(tx, actor_id, conversation_id)
+        state = await tx.conversations.state(conversation_id, actor_id)
+        return state, conversation.last_message_id or 0
+
+    async def mark_read(self, actor_id: int, conversation_id: int) -> ConversationState:
+        async with self._d.store.transaction() as tx:
+            state, last = await self._change(tx, actor_id, conversation_id)
+            state.last_read_message_id = max(state.last_read_message_id, last)
+            state.unread_count = 0
+            await tx.conversations.save_state(state)
+            return state
+
+    async def mark_all_read(self, actor_id: int) -> int:
+        """Mark every unread conversation read (spam aside); returns how many changed."""
+        changed = 0
+        async with self._d.store.transaction() as tx:
+            while rows := await tx.conversations.inbox(actor_id, InboxFilter.UNREAD, None, 200):
+                for conversation, state in rows:
+                    state.last_read_message_id = conversation.last_message_id or 0
+                    state.unread_count = 0
+                    await tx.conversations.save_state(state)
+                    changed += 1
+        return changed
+
+    async def mark_unread(self, actor_id: int, conversation_id: int) -> ConversationState:
+        """Make the latest message from the other side unread again (a reminder to answer)."""
+        async with self._d.store.transaction() as tx:
+            state, _ = await self._change(tx, actor_id, conversation_id)
+            latest = await tx.messages.latest_from_other(conversation_id, actor_id,
+                                                         state.cleared_through)
+            if latest is None:
+                raise errors.NothingUnread()
+            before = await tx.messages.previous_id(conversation_id, latest.id)
+            state.last_read_message_id = max(before, state.cleared_through)
+            state.unread_count = await tx.messages.count_from_other(
+                conversation_id, actor_id, state.last_read_message_id
+            )
+            await tx.conversations.save_state(state)
+            return state
+
+    async def archive(self, actor_id: int, conversation_id: int,
+                      archived: bool = True) -> ConversationState:
+        async with self._d.store.transaction() as tx:
+            state, _ = await self._change(tx, actor_id, conversation_id)
+            state.archived = archived
+            await tx.conversations.save_state(state)
+            return state
+
+    async def delete(self, actor_id: int, conversation_id: int) -> ConversationState:
+        """Delete for me: the history up to now disappears for the actor only."""
+        async with self._d.store.transaction() as tx:
+            state, last = await self._change(tx, actor_id, conversation_id)
+            state.deleted = True
+            state.archived = False
+            state.cleared_through = last
+            state.last_read_message_id = max(state.last_read_message_id, last)
+            state.unread_count = 0
+            await tx.conversations.save_state(state)
+            return state
+
+    async def report_spam(self, actor_id: int, conversation_id: int) -> SpamReport:
+        """Move to spam and file a report; the member's further messages land in spam too."""
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            conversation = await participant_conversation(tx, actor_id, conversation_id)
+            state = await tx.conversations.state(conversation_id, actor_id)
+            state.spam = True
+            await tx.conversations.save_state(state)
+            return await tx.spam.add(actor_id, conversation.other(actor_id), conversation_id, now)
+
+    async def not_spam(self, actor_id: int, conversation_id: int) -> ConversationState:
+        async with self._d.store.transaction() as tx:
+            state, _ = await self._change(tx, actor_id, conversation_id)
+            state.spam = False
+            await tx.conversations.save_state(state)
+            return state
+
+    async def reports(
+        self, admin: Member, unreviewed_only: bool = True, limit: int = 20
+    ) -> list[SpamReport]:
+        require_admin(self._d, admin)
+        async with self._d.store.transaction() as tx:
+            return await tx.spam.list(unreviewed_only, limit)
+
+    async def review_report(self, admin: Member, report_id: int) -> bool:
+        require_admin(self._d, admin)
+        async with self._d.store.transaction() as tx:
+            return await tx.spam.mark_reviewed(report_id)

@@ -1,0 +1,185 @@
+"""Members: registration, handles, profiles, settings and blocking."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bridge.core import errors
+from bridge.core.deps import CoreDeps
+from bridge.core.models import PROFILE_FIELDS, InvitationStatus, InvitePolicy, Member, NewMember
+from bridge.storage.port import UnitOfWork
+
+LANGUAGES = ("en", "fr")
+_HANDLE = re.compile(r"^[a-z0-9_]{2,32}$")
+
+
+def normalize_language(code: str | None, default: str) -> str:
+    """Telegram's ``fr-CA`` → ``fr``; anything we don't speak → the default."""
+    base = (code or "").split("-")[0].lower()
+    return base if base in LANGUAGES else default
+
+
+def parse_handle(text: str) -> str:
+    """``@Alice_M`` → ``alice_m``; anything that can't be a handle is a typed error."""
+    handle = text.strip().removeprefix("@").lower()
+    if not _HANDLE.match(handle):
+        raise errors.InvalidHandle(handle=text.strip()[:40])
+    return handle
+
+
+def _slug(first: str, last: str) -> str:
+    folded = unicodedata.normalize("NFKD", f"{first}{last}").encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]", "", folded.lower())[:24]
+    return slug if len(slug) >= 2 else "member"
+
+
+async def _free_handle(tx: UnitOfWork, base: str) -> str:
+    candidate, n = base, 1
+    while await tx.members.by_handle(candidate) is not None:
+        n += 1
+        candidate = f"{base[:28]}_{n}"
+    return candidate
+
+
+class Members:
+    def __init__(self, deps: CoreDeps) -> None:
+        self._d = deps
+
+    async def register(self, new: NewMember) -> tuple[Member, bool]:
+        """Create the member for a Telegram user, or refresh the one we know; True if created.
+
+        Coming back (``/start``) also marks a member reachable again after they had blocked
+        the bot.
+        """
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            known = await tx.members.by_telegram_id(new.telegram_id)
+            if known is not None:
+                known.first_name, known.last_name = new.first_name, new.last_name
+                known.username = new.username
+                known.reachable = True
+                await tx.members.save(known)
+                return known, False
+            username = (new.username or "").lower()
+            if _HANDLE.match(username):
+                handle = await _free_handle(tx, username)
+            else:
+                handle = await _free_handle(tx, _slug(new.first_name, new.last_name))
+            member = await tx.members.add(new, handle, now)
+            return member, True
+
+    async def get(self, member_id: int) -> Member:
+        async with self._d.store.transaction() as tx:
+            member = await tx.members.get(member_id)
+        if member is None:
+            raise errors.MemberNotFound(handle=str(member_id))
+        return member
+
+    async def by_telegram_id(self, telegram_id: int) -> Member | None:
+        async with self._d.store.transaction() as tx:
+            return await tx.members.by_telegram_id(telegram_id)
+
+    async def resolve(self, handle_text: str) -> Member:
+        """The member a typed ``@handle`` names."""
+        handle = parse_handle(handle_text)
+        async with self._d.store.transaction() as tx:
+            member = await tx.members.by_handle(handle)
+        if member is None:
+            raise errors.MemberNotFound(handle=handle)
+        return member
+
+    def is_admin(self, member: Member) -> bool:
+        return member.telegram_id in self._d.admin_telegram_ids
+
+    async def edit_profile(self, actor_id: int, field: str, text: str) -> Member:
+        field = field.strip().lower()
+        if field not in PROFILE_FIELDS:
+            raise errors.UnknownProfileField(field=field[:40], fields=list(PROFILE_FIELDS))
+        value = text.strip()
+        rules = self._d.rules
+        limit = {"headline": rules.headline_max, "about": rules.about_max}.get(
+            field, rules.short_field_max
+        )
+        if len(value) > limit:
+            raise errors.ProfileFieldTooLong(field=field, limit=limit, length=len(value))
+        async with self._d.store.transaction() as tx:
+            member = await existing_member(tx, actor_id)
+            setattr(member, field, value)
+            await tx.members.save(member)
+            return member
+
+    async def set_language(self, actor_id: int, language: str) -> Member:
+        language = language.strip().lower()
+        if language not in LANGUAGES:
+            raise errors.InvalidSetting(setting="language", value=language[:20],
+                                        choices=list(LANGUAGES))
+        return await self._update(actor_id, language=language)
+
+    async def set_invite_policy(self, actor_id: int, policy: str) -> Member:
+        try:
+            chosen = InvitePolicy(policy)
+        except ValueError:
+            raise errors.InvalidSetting(
+                setting="invite_policy", value=policy[:20], choices=[p.value for p in InvitePolicy]
+            ) from None
+        return await self._update(actor_id, invite_policy=chosen)
+
+    async def set_inmail_opt_out(self, actor_id: int, opted_out: bool) -> Member:
+        return await self._update(actor_id, inmail_opt_out=opted_out)
+
+    async def set_reachable(self, member_id: int, reachable: bool) -> Member:
+        return await self._update(member_id, reachable=reachable)
+
+    async def _update(self, member_id: int, **changes: object) -> Member:
+        async with self._d.store.transaction() as tx:
+            member = await existing_member(tx, member_id)
+            for name, value in changes.items():
+                setattr(member, name, value)
+            await tx.members.save(member)
+            return member
+
+    async def block(self, actor_id: int, target_id: int) -> None:
+        """Block: no contact either way, hidden from each other's search, connection removed."""
+        if actor_id == target_id:
+            raise errors.CannotTargetSelf()
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            await existing_member(tx, target_id)
+            if await tx.blocks.exists(actor_id, target_id):
+                raise errors.AlreadyBlocked()
+            await tx.blocks.add(actor_id, target_id, now)
+            removed = await tx.connections.remove(actor_id, target_id)
+            for sender, recipient in ((actor_id, target_id), (target_id, actor_id)):
+                pending = await tx.invitations.pending(sender, recipient)
+                if pending is not None:
+                    await tx.invitations.set_status(pending.id, InvitationStatus.WITHDRAWN, now)
+        if removed:
+            self._d.graph.remove_edge(actor_id, target_id)
+
+    async def unblock(self, actor_id: int, target_id: int) -> None:
+        async with self._d.store.transaction() as tx:
+            if not await tx.blocks.remove(actor_id, target_id):
+                raise errors.NotBlocked()
+
+
+async def existing_member(tx: UnitOfWork, member_id: int) -> Member:
+    member = await tx.members.get(member_id)
+    if member is None:
+        raise errors.MemberNotFound(handle=str(member_id))
+    return member
+
+
+def require_admin(deps: CoreDeps, member: Member) -> None:
+    """Admin actions are authorized here, against the acting member, not in the front end."""
+    if member.telegram_id not in deps.admin_telegram_ids:
+        raise errors.NotAdmin()
+
+
+async def check_not_blocked(tx: UnitOfWork, actor_id: int, target_id: int) -> None:
+    """The block rule every kind of contact shares."""
+    if await tx.blocks.exists(actor_id, target_id):
+        raise errors.YouBlockedThem()
+    if await tx.blocks.exists(target_id, actor_id):
+        raise errors.TheyBlockedYou()
+

@@ -1,0 +1,247 @@
+"""Messaging: who may write to whom, sending, editing, reactions and forwarding."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bridge.core import errors
+from bridge.core.conversations import participant_message, post_message
+from bridge.core.credits import apply_renewals, record_response
+from bridge.core.deps import CoreDeps
+from bridge.core.invitations import check_can_invite
+from bridge.core.members import check_not_blocked, existing_member
+from bridge.core.models import (
+    Attachment,
+    ChatCopy,
+    Conversation,
+    ConversationView,
+    Degree,
+    Delivery,
+    InMail,
+    InMailStatus,
+    InvitationStatus,
+    Member,
+    Message,
+    MessageKind,
+    Reaction,
+)
+from bridge.core.views import member_view
+from bridge.storage.port import UnitOfWork
+
+MAX_REACTION_LENGTH = 16
+
+
+class Messaging:
+    def __init__(self, deps: CoreDeps) -> None:
+        self._d = deps
+
+    def _check_content(self, text: str | None, attachment: Attachment | None) -> None:
+        if (text is None or not text.strip()) and attachment is None:
+            raise errors.EmptyMessage()
+        if text is not None and len(text) > self._d.rules.message_max:
+            raise errors.MessageTooLong(limit=self._d.rules.message_max, length=len(text))
+
+    async def send(
+        self, actor_id: int, target_id: int, text: str | None,
+        attachment: Attachment | None = None, reply_to_id: int | None = None,
+    ) -> Delivery:
+        """Send a message: to a connection, in a pending-invitation thread, or in an
+        InMail thread that is open to the actor."""
+        self._check_content(text, attachment)
+        if actor_id == target_id:
+            raise errors.CannotTargetSelf()
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            return await self._send(tx, actor_id, target_id, now, text=text,
+                                    attachment=attachment, reply_to_id=reply_to_id)
+
+    async def _send(
+        self, tx: UnitOfWork, actor_id: int, target_id: int, now: datetime, *,
+        text: str | None, attachment: Attachment | None, reply_to_id: int | None,
+        forwarded_from_id: int | None = None,
+    ) -> Delivery:
+        actor = await existing_member(tx, actor_id)
+        target = await existing_member(tx, target_id)
+        await check_not_blocked(tx, actor_id, target_id)
+        conversation, answered = await self._open_route(tx, actor, target, now)
+        if reply_to_id is not None:
+            quoted = await tx.messages.get(reply_to_id)
+            if quoted is None or quoted.conversation_id != conversation.id:
+                reply_to_id = None
+        message, state = await post_message(
+            tx, conversation, actor_id, now, kind=MessageKind.MESSAGE, text=text,
+            attachment=attachment, reply_to_id=reply_to_id, forwarded_from_id=forwarded_from_id,
+        )
+        if answered is not None:
+            answered = await record_response(tx, answered, InMailStatus.REPLIED,
+                                             self._d.rules, now)
+        degree = Degree.from_distance(self._d.graph.distance(target_id, actor_id))
+        return Delivery(message=message, conversation=conversation, sender=actor,
+                        recipient=target, sender_as_seen=member_view(actor, degree, reveal=True),
+                        recipient_state=state, answered_inmail=answered)
+
+    async def _open_route(
+        self, tx: UnitOfWork, actor: Member, target: Member, now: datetime
+    ) -> tuple[Conversation, InMail | None]:
+        """The conversation the actor may write in, and the InMail a reply would answer.
+
+        The three ways: a 1st-degree connection, a pending invitation's thread, an InMail
+        thread (the recipient may always answer; the sender again once answered).
+        """
+        conversation = await tx.conversations.between(actor.id, target.id)
+        if await tx.connections.exists(actor.id, target.id):
+            if conversation is None:
+                conversation = await tx.conversations.create(actor.id, target.id, now)
+            answered = await tx.inmails.open_in_conversation(conversation.id, actor.id)
+            return conversation, answered
+        if conversation is not None:
+            inmail = await tx.inmails.latest_in_conversation(conversation.id)
+            if inmail is not None and inmail.recipient_id == actor.id:
+                open_one = inmail if inmail.status == InMailStatus.SENT else None
+                return conversation, open_one
+            if inmail is not None and inmail.status in (InMailStatus.INTERESTED,
+                                                        InMailStatus.REPLIED):
+                return conversation, None
+            if conversation.invitation_id is not None:
+                invitation = await tx.invitations.get(conversation.invitation_id)
+                if invitation is not None and invitation.status == InvitationStatus.PENDING:
+                    return conversation, None
+                if invitation is not None and invitation.status == InvitationStatus.DECLINED:
+                    raise errors.ThreadClosed()
+            if inmail is not None:
+                raise errors.InMailThreadClosed(status=inmail.status.value)
+        raise errors.NotConnected(ways=await self._ways(tx, actor, target, now))
+
+    async def _ways(
+        self, tx: UnitOfWork, actor: Member, target: Member, now: datetime
+    ) -> list[str]:
+        ways = []
+        try:
+            await check_can_invite(self._d, tx, actor, target, now)
+            ways.append("invite")
+        except errors.BridgeError:
+            pass
+        await apply_renewals(tx, actor, self._d.rules, now)
+        if not target.inmail_opt_out and actor.credits > 0:
+            ways.append("inmail")
+        return ways
+
+    async def edit(self, actor_id: int, message_id: int, text: str) -> tuple[Message, int]:
+        """Edit one's own message (the old text is kept); returns it and the other member."""
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            message = await participant_message(tx, actor_id, message_id)
+            if message.sender_id != actor_id:
+                raise errors.NotMessageAuthor()
+            self._check_content(text, message.attachment)
+            await tx.messages.edit(message_id, text, now)
+            conversation = await tx.conversations.get(message.conversation_id)
+            assert conversation is not None
+            edited = await tx.messages.get(message_id)
+            assert edited is not None
+        return edited, conversation.other(actor_id)
+
+    async def react(
+        self, actor_id: int, message_id: int, emoji: str | None
+    ) -> tuple[list[Reaction], int]:
+        """Set, change or (with None) remove the actor's one reaction on a message."""
+        if emoji is not None:
+            emoji = emoji.strip()
+            if not emoji or len(emoji) > MAX_REACTION_LENGTH or any(c.isalnum() for c in emoji):
+                raise errors.InvalidReaction()
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            message = await participant_message(tx, actor_id, message_id)
+            conversation = await tx.conversations.get(message.conversation_id)
+            assert conversation is not None
+            await check_not_blocked(tx, actor_id, conversation.other(actor_id))
+            if emoji is None:
+                await tx.messages.remove_reaction(message_id, actor_id)
+            else:
+                await tx.messages.set_reaction(message_id, actor_id, emoji, now)
+            return await tx.messages.reactions(message_id), conversation.other(actor_id)
+
+    async def forward(self, actor_id: int, message_id: int, target_id: int) -> Delivery:
+        """Forward a message one can see to one of one's connections, marked with its author."""
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            original = await participant_message(tx, actor_id, message_id)
+            if not await tx.connections.exists(actor_id, target_id):
+                raise errors.NotAConnection()
+            return await self._send(
+                tx, actor_id, target_id, now, text=original.text,
+                attachment=original.attachment, reply_to_id=None,
+                forwarded_from_id=original.forwarded_from_id or original.sender_id,
+            )
+
+    async def get_message(self, actor_id: int, message_id: int) -> Message:
+        async with self._d.store.transaction() as tx:
+            return await participant_message(tx, actor_id, message_id)
+
+    async def conversation(
+        self, actor_id: int, other_id: int, limit: int = 20, before_id: int | None = None
+    ) -> ConversationView:
+        """The actor's view of the conversation with a member: what they did not delete."""
+        async with self._d.store.transaction() as tx:
+            other = await existing_member(tx, other_id)
+            conversation = await tx.conversations.between(actor_id, other_id)
+            if conversation is None:
+                raise errors.ConversationNotFound()
+            state = await tx.conversations.state(conversation.id, actor_id)
+            messages = await tx.messages.history(conversation.id, state.cleared_through,
+                                                 before_id, limit)
+            actor = await existing_member(tx, actor_id)
+            try:
+                await check_not_blocked(tx, actor_id, other_id)
+                await self._open_route(tx, actor, other, self._d.clock.now())
+                can_send = True
+            except errors.BridgeError:
+                can_send = False
+        degree = Degree.from_distance(self._d.graph.distance(actor_id, other_id))
+        return ConversationView(conversation=conversation, state=state,
+                                other=member_view(other, degree, reveal=True),
+                                messages=messages,
+                                can_send=can_send)
+
+    async def open(self, actor_id: int, target_id: int) -> ConversationView:
+        """Make the conversation with `target_id` the one plain messages go to (``/open``)."""
+        if actor_id == target_id:
+            raise errors.CannotTargetSelf()
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            actor = await existing_member(tx, actor_id)
+            target = await existing_member(tx, target_id)
+            await check_not_blocked(tx, actor_id, target_id)
+            await self._open_route(tx, actor, target, now)
+            actor.current_peer_id = target_id
+            await tx.members.save(actor)
+        return await self.conversation(actor_id, target_id, limit=5)
+
+    async def close(self, actor_id: int) -> int | None:
+        """Leave the open conversation; returns whom it was with."""
+        async with self._d.store.transaction() as tx:
+            actor = await existing_member(tx, actor_id)
+            previous, actor.current_peer_id = actor.current_peer_id, None
+            await tx.members.save(actor)
+        return previous
+
+    async def record_copies(self, copies: list[ChatCopy]) -> None:
+        """Remember where a message shows in Telegram, so replies, edits and reactions on
+        that chat message find the stored one."""
+        async with self._d.store.transaction() as tx:
+            for copy in copies:
+                await tx.copies.add(copy)
+
+    async def message_for_copy(
+        self, actor_id: int, chat_id: int, telegram_message_id: int
+    ) -> Message | None:
+        """The stored message behind a message in the actor's own chat, if any."""
+        async with self._d.store.transaction() as tx:
+            copy = await tx.copies.by_telegram(chat_id, telegram_message_id)
+            if copy is None or copy.member_id != actor_id:
+                return None
+            return await tx.messages.get(copy.message_id)
+
+    async def copies_of(self, message_id: int, member_id: int) -> list[ChatCopy]:
+        async with self._d.store.transaction() as tx:
+            return await tx.copies.of_message(message_id, member_id)

@@ -1,0 +1,347 @@
+"""The network's nouns as pydantic models.
+
+These are the values the storage port returns and the front end renders; the rules live in
+the service modules (`members`, `invitations`, `messaging`, `inbox`, `credits`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import IntEnum, StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=False, extra="forbid")
+
+
+class Degree(IntEnum):
+    """Distance in the network; ordering is ranking order (closest first)."""
+
+    SELF = 0
+    FIRST = 1
+    SECOND = 2
+    THIRD = 3
+    OUT = 9
+
+    @classmethod
+    def from_distance(cls, distance: int | None) -> Degree:
+        return cls(distance) if distance is not None and distance <= 3 else cls.OUT
+
+
+class InvitePolicy(StrEnum):
+    EVERYONE = "everyone"
+    SECOND_DEGREE = "second_degree"
+
+
+PROFILE_FIELDS = ("headline", "company", "location", "industry", "about")
+
+
+class Member(Model):
+    id: int
+    telegram_id: int
+    handle: str
+    first_name: str
+    last_name: str = ""
+    username: str | None = None
+    language: str = "en"
+    headline: str = ""
+    company: str = ""
+    location: str = ""
+    industry: str = ""
+    about: str = ""
+    invite_policy: InvitePolicy = InvitePolicy.EVERYONE
+    inmail_opt_out: bool = False
+    plan: str = "free"
+    credits: int = 0
+    plan_started_at: datetime
+    renewals_done: int = 0
+    reachable: bool = True
+    created_at: datetime
+    current_peer_id: int | None = None  # the conversation plain messages go to (/open)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class NewMember(Model):
+    """What registration needs from a Telegram user."""
+
+    telegram_id: int
+    first_name: str
+    last_name: str = ""
+    username: str | None = None
+    language: str = "en"
+
+
+class MemberView(Model):
+    """A member as one viewer may see them: the name is masked by degree."""
+
+    id: int
+    handle: str | None
+    name: str
+    headline: str
+    company: str
+    location: str
+    industry: str
+    degree: Degree
+    named: bool = Field(description="False when the name is the anonymous label")
+
+
+class ProfileCard(Model):
+    view: MemberView
+    about: str
+    connections: int
+    mutual: list[MemberView]
+    actions: list[str]  # invite, accept, withdraw, message, inmail, unblock
+
+
+class InvitationStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class Invitation(Model):
+    id: int
+    sender_id: int
+    recipient_id: int
+    note: str | None
+    status: InvitationStatus
+    created_at: datetime
+    responded_at: datetime | None = None
+    conversation_id: int
+
+
+class InviteOutcome(Model):
+    invitation: Invitation
+    accepted_theirs: bool = False  # the target had invited us: our invite accepted theirs
+
+
+class AttachmentKind(StrEnum):
+    PHOTO = "photo"
+    ANIMATION = "animation"
+    VIDEO = "video"
+    DOCUMENT = "document"
+    AUDIO = "audio"
+    VOICE = "voice"
+    VIDEO_NOTE = "video_note"
+    STICKER = "sticker"
+
+
+class Attachment(Model):
+    """A Telegram file reference: the bot re-sends it by file id, the kind kept."""
+
+    kind: AttachmentKind
+    file_id: str
+    file_unique_id: str | None = None
+    duration: int | None = None
+    file_size: int | None = None
+    mime_type: str | None = None
+    file_name: str | None = None
+    width: int | None = None
+    height: int | None = None
+    length: int | None = None  # video note diameter
+    emoji: str | None = None  # sticker
+    title: str | None = None  # audio
+
+
+class MessageKind(StrEnum):
+    MESSAGE = "message"
+    NOTE = "invitation_note"
+    INMAIL = "inmail"
+
+
+class Message(Model):
+    id: int
+    conversation_id: int
+    sender_id: int
+    kind: MessageKind = MessageKind.MESSAGE
+    text: str | None = None
+    subject: str | None = None
+    attachment: Attachment | None = None
+    reply_to_id: int | None = None
+    forwarded_from_id: int | None = None  # member who wrote the original
+    created_at: datetime
+    edited_at: datetime | None = None
+
+
+class MessageEdit(Model):
+    message_id: int
+    old_text: str | None
+    edited_at: datetime
+
+
+class Reaction(Model):
+    message_id: int
+    member_id: int
+    emoji: str
+    created_at: datetime
+
+
+class Conversation(Model):
+    id: int
+    member_a: int  # the smaller id: one conversation per pair
+    member_b: int
+    created_at: datetime
+    last_message_id: int | None = None
+    last_activity_at: datetime
+    invitation_id: int | None = None
+    inmail_id: int | None = None
+
+    def other(self, member_id: int) -> int:
+        return self.member_b if member_id == self.member_a else self.member_a
+
+
+class ConversationState(Model):
+    """One member's side of a conversation: what they read, archived, deleted, flagged."""
+
+    conversation_id: int
+    member_id: int
+    unread_count: int = 0
+    last_read_message_id: int = 0
+    archived: bool = False
+    deleted: bool = False
+    cleared_through: int = 0  # messages up to this id are gone for this member
+    spam: bool = False
+    inmail: bool = False  # this member received an InMail in it
+    last_activity_at: datetime
+
+
+class InboxFilter(StrEnum):
+    ALL = "all"
+    UNREAD = "unread"
+    ARCHIVED = "archived"
+    INMAIL = "inmail"
+    SPAM = "spam"
+    INVITATIONS = "invitations"
+
+
+class UnreadSummary(Model):
+    messages: int
+    people: int
+
+
+class InMailStatus(StrEnum):
+    SENT = "sent"
+    INTERESTED = "interested"
+    NOT_INTERESTED = "not_interested"
+    REPLIED = "replied"
+
+
+class RefundState(StrEnum):
+    PENDING = "pending"  # may still come back
+    REFUNDED = "refunded"
+    FORFEITED = "forfeited"  # the rule says it stays spent
+
+
+class InMail(Model):
+    id: int
+    sender_id: int
+    recipient_id: int
+    conversation_id: int
+    message_id: int
+    subject: str
+    status: InMailStatus = InMailStatus.SENT
+    sent_at: datetime
+    responded_at: datetime | None = None
+    refund_state: RefundState = RefundState.PENDING
+    refund_deadline: datetime
+
+
+class InboxEntry(Model):
+    conversation: Conversation
+    state: ConversationState
+    other: MemberView
+    last_message: Message | None
+    pending_invitation: Invitation | None = None
+    inmail: InMail | None = None
+
+
+class InboxPage(Model):
+    filter: InboxFilter
+    entries: list[InboxEntry]
+    next_cursor: str | None
+    summary: UnreadSummary
+
+
+class ConversationView(Model):
+    conversation: Conversation
+    state: ConversationState
+    other: MemberView
+    messages: list[Message]
+    can_send: bool
+
+
+class LedgerKind(StrEnum):
+    GRANT = "grant"
+    SPEND = "spend"
+    REFUND = "refund"
+    PURCHASE = "purchase"
+
+
+class LedgerEntry(Model):
+    id: int
+    member_id: int
+    kind: LedgerKind
+    delta: int
+    balance_after: int
+    reason: str
+    inmail_id: int | None = None
+    created_at: datetime
+
+
+class CreditAccount(Model):
+    plan: str
+    balance: int
+    allowance: int
+    cap: int
+    renews_at: datetime | None
+    pending_refunds: int
+    entries: list[LedgerEntry]
+
+
+class SpamReport(Model):
+    id: int
+    reporter_id: int
+    reported_id: int
+    conversation_id: int
+    created_at: datetime
+    reviewed: bool = False
+
+
+class InvitationView(Model):
+    invitation: Invitation
+    other: MemberView
+
+
+class DegreeInfo(Model):
+    degree: Degree
+    mutual: list[MemberView]
+    path: list[MemberView]
+
+
+class Delivery(Model):
+    """A message the core accepted and committed, with what the front end needs to relay it."""
+
+    message: Message
+    conversation: Conversation
+    sender: Member
+    recipient: Member
+    sender_as_seen: MemberView  # the sender as the recipient may see them (masked by degree)
+    recipient_state: ConversationState
+    inmail: InMail | None = None
+    answered_inmail: InMail | None = None  # an InMail this message answered
+
+
+class ChatCopy(Model):
+    """Where a stored message shows in a member's Telegram chat (their original or our copy)."""
+
+    message_id: int
+    member_id: int
+    chat_id: int
+    telegram_message_id: int
+    is_original: bool = False

@@ -1,0 +1,121 @@
+"""The network as one member sees it: degrees, mutual connections, profiles, search."""
+
+from __future__ import annotations
+
+from bridge.core import errors
+from bridge.core.deps import CoreDeps
+from bridge.core.members import existing_member
+from bridge.core.models import (
+    Degree,
+    DegreeInfo,
+    InvitePolicy,
+    Member,
+    MemberView,
+    ProfileCard,
+)
+from bridge.core.views import member_view
+from bridge.storage.port import UnitOfWork
+
+SEARCH_CANDIDATES = 1000
+
+
+class Network:
+    def __init__(self, deps: CoreDeps) -> None:
+        self._d = deps
+
+    def degree(self, viewer_id: int, target_id: int) -> Degree:
+        return Degree.from_distance(self._d.graph.distance(viewer_id, target_id))
+
+    def view(self, viewer_id: int, member: Member) -> MemberView:
+        return member_view(member, self.degree(viewer_id, member.id))
+
+    async def views(self, viewer_id: int, ids: list[int]) -> list[MemberView]:
+        """Views of many members in the given order, degrees computed in one pass."""
+        async with self._d.store.transaction() as tx:
+            members = await tx.members.get_many(ids)
+        degrees = self._d.graph.distances_from(viewer_id, members.keys())
+        return [
+            member_view(members[i], Degree.from_distance(degrees.get(i)))
+            for i in ids
+            if i in members
+        ]
+
+    async def degree_info(self, viewer_id: int, target_id: int) -> DegreeInfo:
+        graph = self._d.graph
+        degree = self.degree(viewer_id, target_id)
+        mutual = graph.mutual(viewer_id, target_id)
+        path = graph.path(viewer_id, target_id) or []
+        return DegreeInfo(
+            degree=degree,
+            mutual=await self.views(viewer_id, mutual),
+            path=await self.views(viewer_id, path),
+        )
+
+    async def profile(self, viewer_id: int, target_id: int) -> ProfileCard:
+        """A profile card with the actions that fit the viewer's relation to the member."""
+        async with self._d.store.transaction() as tx:
+            target = await existing_member(tx, target_id)
+            viewer = await existing_member(tx, viewer_id)
+            if await tx.blocks.exists(target_id, viewer_id):
+                raise errors.MemberNotFound(handle=target.handle)
+            actions = await self._actions(tx, viewer, target)
+            connections = await tx.connections.count(target_id)
+        mutual = self._d.graph.mutual(viewer_id, target_id)
+        return ProfileCard(
+            view=self.view(viewer_id, target),
+            about=target.about,
+            connections=connections,
+            mutual=await self.views(viewer_id, mutual[:5]),
+            actions=actions,
+        )
+
+    async def _actions(self, tx: UnitOfWork, viewer: Member, target: Member) -> list[str]:
+        if viewer.id == target.id:
+            return ["edit"]
+        if await tx.blocks.exists(viewer.id, target.id):
+            return ["unblock"]
+        degree = self.degree(viewer.id, target.id)
+        if degree == Degree.FIRST:
+            return ["message", "remove"]
+        actions: list[str] = []
+        if await tx.invitations.pending(target.id, viewer.id):
+            actions += ["accept", "message"]
+        elif await tx.invitations.pending(viewer.id, target.id):
+            actions += ["withdraw", "message"]
+        elif target.invite_policy == InvitePolicy.EVERYONE or degree == Degree.SECOND:
+            actions.append("invite")
+        if not target.inmail_opt_out:
+            actions.append("inmail")
+        return actions
+
+    async def search(self, viewer_id: int, query: str, limit: int = 10) -> list[MemberView]:
+        """Members matching every word, closest degree first, names masked by degree."""
+        words = [w for w in query.split() if w][:8]
+        if not words:
+            raise errors.EmptyQuery()
+        async with self._d.store.transaction() as tx:
+            candidates = await tx.members.search(words, SEARCH_CANDIDATES)
+            hidden = await tx.blocks.related(viewer_id)
+        candidates = [m for m in candidates if m.id != viewer_id and m.id not in hidden]
+        degrees = self._d.graph.distances_from(viewer_id, [m.id for m in candidates])
+        ranked = sorted(
+            candidates,
+            key=lambda m: (Degree.from_distance(degrees.get(m.id)), m.full_name.casefold(), m.id),
+        )
+        return [
+            member_view(m, Degree.from_distance(degrees.get(m.id))) for m in ranked[:limit]
+        ]
+
+    async def connections(
+        self, viewer_id: int, offset: int = 0, limit: int = 10
+    ) -> tuple[list[MemberView], int]:
+        async with self._d.store.transaction() as tx:
+            ids = await tx.connections.list(viewer_id, max(offset, 0), limit)
+            total = await tx.connections.count(viewer_id)
+        return await self.views(viewer_id, ids), total
+
+    async def remove_connection(self, actor_id: int, target_id: int) -> None:
+        async with self._d.store.transaction() as tx:
+            if not await tx.connections.remove(actor_id, target_id):
+                raise errors.NotAConnection()
+        self._d.graph.remove_edge(actor_id, target_id)

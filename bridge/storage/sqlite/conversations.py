@@ -1,0 +1,319 @@
+"""Conversations, per-member conversation state, messages, edits and reactions on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import aiosqlite
+
+from bridge.core.models import (
+    Attachment,
+    ChatCopy,
+    Conversation,
+    ConversationState,
+    InboxFilter,
+    Message,
+    MessageEdit,
+    MessageKind,
+    Reaction,
+    UnreadSummary,
+)
+from bridge.storage.sqlite.rows import (
+    ATTACHMENT_COLUMNS,
+    attachment_values,
+    message_from_row,
+    row_dict,
+    ts,
+)
+
+_CONVERSATION_COLUMNS = (
+    "id", "member_a", "member_b", "created_at", "last_message_id", "last_activity_at",
+    "invitation_id", "inmail_id",
+)
+_STATE_COLUMNS = (
+    "conversation_id", "member_id", "unread_count", "last_read_message_id", "archived",
+    "deleted", "cleared_through", "spam", "inmail", "last_activity_at",
+)
+_CONVERSATION = f"SELECT {', '.join(_CONVERSATION_COLUMNS)} FROM conversations"
+_STATE = f"SELECT {', '.join(_STATE_COLUMNS)} FROM conversation_states"
+
+# Which of a member's conversations each inbox filter shows. Deleted means "cleared for me":
+# only what arrived after the deletion is visible, so "has a visible message" covers it.
+_VISIBLE = "s.deleted = 0 AND c.last_message_id > s.cleared_through"
+_FILTERS: dict[InboxFilter, str] = {
+    InboxFilter.ALL: f"{_VISIBLE} AND s.spam = 0 AND s.archived = 0",
+    InboxFilter.UNREAD: f"{_VISIBLE} AND s.spam = 0 AND s.unread_count > 0",
+    InboxFilter.ARCHIVED: f"{_VISIBLE} AND s.spam = 0 AND s.archived = 1",
+    InboxFilter.INMAIL: f"{_VISIBLE} AND s.spam = 0 AND s.inmail = 1",
+    InboxFilter.SPAM: f"{_VISIBLE} AND s.spam = 1",
+    InboxFilter.INVITATIONS: (
+        f"{_VISIBLE} AND s.spam = 0 AND EXISTS (SELECT 1 FROM invitations i"
+        " WHERE i.id = c.invitation_id AND i.status = 'pending')"
+    ),
+}
+
+
+def _conversation(data: dict[str, object]) -> Conversation:
+    return Conversation.model_validate({k: data[k] for k in _CONVERSATION_COLUMNS})
+
+
+def _state(data: dict[str, object]) -> ConversationState:
+    return ConversationState.model_validate({k: data[k] for k in _STATE_COLUMNS})
+
+
+class SqliteConversations:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def get(self, conversation_id: int) -> Conversation | None:
+        cursor = await self._conn.execute(f"{_CONVERSATION} WHERE id = ?", (conversation_id,))
+        row = await cursor.fetchone()
+        return _conversation(row_dict(row)) if row else None
+
+    async def between(self, a: int, b: int) -> Conversation | None:
+        low, high = sorted((a, b))
+        cursor = await self._conn.execute(
+            f"{_CONVERSATION} WHERE member_a = ? AND member_b = ?", (low, high)
+        )
+        row = await cursor.fetchone()
+        return _conversation(row_dict(row)) if row else None
+
+    async def create(self, a: int, b: int, now: datetime) -> Conversation:
+        low, high = sorted((a, b))
+        cursor = await self._conn.execute(
+            "INSERT INTO conversations (member_a, member_b, created_at, last_activity_at)"
+            " VALUES (?, ?, ?, ?) RETURNING id",
+            (low, high, ts(now), ts(now)),
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        await self._conn.executemany(
+            "INSERT INTO conversation_states (conversation_id, member_id, last_activity_at)"
+            " VALUES (?, ?, ?)",
+            [(row[0], low, ts(now)), (row[0], high, ts(now))],
+        )
+        created = await self.get(row[0])
+        assert created is not None
+        return created
+
+    async def save(self, conversation: Conversation) -> None:
+        await self._conn.execute(
+            "UPDATE conversations SET last_message_id = ?, last_activity_at = ?,"
+            " invitation_id = ?, inmail_id = ? WHERE id = ?",
+            (conversation.last_message_id, ts(conversation.last_activity_at),
+             conversation.invitation_id, conversation.inmail_id, conversation.id),
+        )
+
+    async def state(self, conversation_id: int, member_id: int) -> ConversationState:
+        cursor = await self._conn.execute(
+            f"{_STATE} WHERE conversation_id = ? AND member_id = ?", (conversation_id, member_id)
+        )
+        row = await cursor.fetchone()
+        if row is None:
+            raise LookupError(f"no state for member {member_id} in {conversation_id}")
+        return _state(row_dict(row))
+
+    async def save_state(self, state: ConversationState) -> None:
+        await self._conn.execute(
+            "UPDATE conversation_states SET unread_count = ?, last_read_message_id = ?,"
+            " archived = ?, deleted = ?, cleared_through = ?, spam = ?, inmail = ?,"
+            " last_activity_at = ? WHERE conversation_id = ? AND member_id = ?",
+            (state.unread_count, state.last_read_message_id, int(state.archived),
+             int(state.deleted), state.cleared_through, int(state.spam), int(state.inmail),
+             ts(state.last_activity_at), state.conversation_id, state.member_id),
+        )
+
+    async def inbox(
+        self, member_id: int, filter: InboxFilter, cursor: tuple[datetime, int] | None,
+        limit: int,
+    ) -> list[tuple[Conversation, ConversationState]]:
+        params: list[object] = [member_id]
+        after = ""
+        if cursor is not None:
+            after = (" AND (s.last_activity_at < ? OR"
+                     " (s.last_activity_at = ? AND s.conversation_id < ?))")
+            params += [ts(cursor[0]), ts(cursor[0]), cursor[1]]
+        columns = ", ".join([f"c.{c}" for c in _CONVERSATION_COLUMNS]
+                            + [f"s.{c} AS s_{c}" for c in _STATE_COLUMNS])
+        result = await self._conn.execute(
+            f"SELECT {columns} FROM conversation_states s"
+            " JOIN conversations c ON c.id = s.conversation_id"
+            f" WHERE s.member_id = ? AND {_FILTERS[filter]}{after}"
+            " ORDER BY s.last_activity_at DESC, s.conversation_id DESC LIMIT ?",
+            (*params, limit),
+        )
+        pages = []
+        for row in await result.fetchall():
+            data = row_dict(row)
+            state = {c: data[f"s_{c}"] for c in _STATE_COLUMNS}
+            pages.append((_conversation(data), _state(state)))
+        return pages
+
+    async def unread_summary(self, member_id: int) -> UnreadSummary:
+        cursor = await self._conn.execute(
+            "SELECT COALESCE(SUM(unread_count), 0), COUNT(*) FROM conversation_states"
+            " WHERE member_id = ? AND unread_count > 0 AND spam = 0 AND deleted = 0",
+            (member_id,),
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        return UnreadSummary(messages=row[0], people=row[1])
+
+
+_MESSAGE_COLUMNS = (
+    "id", "conversation_id", "sender_id", "kind", "text", "subject",
+    *[f"att_{c}" for c in ATTACHMENT_COLUMNS],
+    "reply_to_id", "forwarded_from_id", "created_at", "edited_at",
+)
+_MESSAGE = f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM messages"
+
+
+class SqliteMessages:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def add(
+        self, conversation_id: int, sender_id: int, now: datetime, *, kind: MessageKind,
+        text: str | None, subject: str | None = None, attachment: Attachment | None = None,
+        reply_to_id: int | None = None, forwarded_from_id: int | None = None,
+    ) -> Message:
+        att_columns = ", ".join(f"att_{c}" for c in ATTACHMENT_COLUMNS)
+        marks = ", ".join("?" * (8 + len(ATTACHMENT_COLUMNS)))
+        cursor = await self._conn.execute(
+            f"INSERT INTO messages (conversation_id, sender_id, kind, text, subject,"
+            f" reply_to_id, forwarded_from_id, created_at, {att_columns})"
+            f" VALUES ({marks}) RETURNING id",
+            (conversation_id, sender_id, kind.value, text, subject, reply_to_id,
+             forwarded_from_id, ts(now), *attachment_values(attachment)),
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        message = await self.get(row[0])
+        assert message is not None
+        return message
+
+    async def get(self, message_id: int) -> Message | None:
+        cursor = await self._conn.execute(f"{_MESSAGE} WHERE id = ?", (message_id,))
+        row = await cursor.fetchone()
+        return message_from_row(row) if row else None
+
+    async def get_many(self, ids: Iterable[int]) -> dict[int, Message]:
+        wanted = sorted(set(ids))
+        found: dict[int, Message] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            cursor = await self._conn.execute(f"{_MESSAGE} WHERE id IN ({marks})", chunk)
+            for row in await cursor.fetchall():
+                found[row["id"]] = message_from_row(row)
+        return found
+
+    async def history(
+        self, conversation_id: int, after_id: int, before_id: int | None, limit: int
+    ) -> list[Message]:
+        cursor = await self._conn.execute(
+            f"{_MESSAGE} WHERE conversation_id = ? AND id > ? AND id < ?"
+            " ORDER BY id DESC LIMIT ?",
+            (conversation_id, after_id, before_id if before_id is not None else 2**62, limit),
+        )
+        return [message_from_row(row) for row in reversed(await cursor.fetchall())]
+
+    async def count_from_other(self, conversation_id: int, member_id: int, after_id: int) -> int:
+        cursor = await self._conn.execute(
+            "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND sender_id <> ?"
+            " AND id > ?",
+            (conversation_id, member_id, after_id),
+        )
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def latest_from_other(
+        self, conversation_id: int, member_id: int, after_id: int
+    ) -> Message | None:
+        cursor = await self._conn.execute(
+            f"{_MESSAGE} WHERE conversation_id = ? AND sender_id <> ? AND id > ?"
+            " ORDER BY id DESC LIMIT 1",
+            (conversation_id, member_id, after_id),
+        )
+        row = await cursor.fetchone()
+        return message_from_row(row) if row else None
+
+    async def previous_id(self, conversation_id: int, before_id: int) -> int:
+        cursor = await self._conn.execute(
+            "SELECT COALESCE(MAX(id), 0) FROM messages WHERE conversation_id = ? AND id < ?",
+            (conversation_id, before_id),
+        )
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def edit(self, message_id: int, text: str | None, now: datetime) -> None:
+        await self._conn.execute(
+            "INSERT INTO message_edits (message_id, old_text, edited_at)"
+            " SELECT id, text, ? FROM messages WHERE id = ?",
+            (ts(now), message_id),
+        )
+        await self._conn.execute(
+            "UPDATE messages SET text = ?, edited_at = ? WHERE id = ?", (text, ts(now), message_id)
+        )
+
+    async def edits(self, message_id: int) -> list[MessageEdit]:
+        cursor = await self._conn.execute(
+            "SELECT message_id, old_text, edited_at FROM message_edits WHERE message_id = ?"
+            " ORDER BY id",
+            (message_id,),
+        )
+        return [MessageEdit.model_validate(row_dict(row)) for row in await cursor.fetchall()]
+
+    async def set_reaction(self, message_id: int, member_id: int, emoji: str,
+                           now: datetime) -> None:
+        await self._conn.execute(
+            "INSERT INTO reactions (message_id, member_id, emoji, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (message_id, member_id) DO UPDATE SET emoji = excluded.emoji,"
+            " created_at = excluded.created_at",
+            (message_id, member_id, emoji, ts(now)),
+        )
+
+    async def remove_reaction(self, message_id: int, member_id: int) -> bool:
+        cursor = await self._conn.execute(
+            "DELETE FROM reactions WHERE message_id = ? AND member_id = ?", (message_id, member_id)
+        )
+        return cursor.rowcount > 0
+
+    async def reactions(self, message_id: int) -> list[Reaction]:
+        cursor = await self._conn.execute(
+            "SELECT message_id, member_id, emoji, created_at FROM reactions WHERE message_id = ?"
+            " ORDER BY created_at",
+            (message_id,),
+        )
+        return [Reaction.model_validate(row_dict(row)) for row in await cursor.fetchall()]
+
+
+class SqliteCopies:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, copy: ChatCopy) -> None:
+        await self._conn.execute(
+            "INSERT INTO chat_copies (message_id, member_id, chat_id, telegram_message_id,"
+            " is_original) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (copy.message_id, copy.member_id, copy.chat_id, copy.telegram_message_id,
+             int(copy.is_original)),
+        )
+
+    async def by_telegram(self, chat_id: int, telegram_message_id: int) -> ChatCopy | None:
+        cursor = await self._conn.execute(
+            "SELECT message_id, member_id, chat_id, telegram_message_id, is_original"
+            " FROM chat_copies WHERE chat_id = ? AND telegram_message_id = ?",
+            (chat_id, telegram_message_id),
+        )
+        row = await cursor.fetchone()
+        return ChatCopy.model_validate(row_dict(row)) if row else None
+
+    async def of_message(self, message_id: int, member_id: int) -> list[ChatCopy]:
+        cursor = await self._conn.execute(
+            "SELECT message_id, member_id, chat_id, telegram_message_id, is_original"
+            " FROM chat_copies WHERE message_id = ? AND member_id = ? ORDER BY telegram_message_id",
+            (message_id, member_id),
+        )
+        return [ChatCopy.model_validate(row_dict(row)) for row in await cursor.fetchall()]

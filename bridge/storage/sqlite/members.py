@@ -1,0 +1,137 @@
+"""Members and blocks on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import aiosqlite
+
+from bridge.core.models import Member, NewMember
+from bridge.storage.sqlite.rows import row_dict, ts
+
+MEMBER_COLUMNS = (
+    "id", "telegram_id", "handle", "first_name", "last_name", "username", "language",
+    "headline", "company", "location", "industry", "about", "invite_policy", "inmail_opt_out",
+    "plan", "credits", "plan_started_at", "renewals_done", "reachable", "created_at",
+    "current_peer_id",
+)
+_SELECT = f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members"
+_MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created_at")]
+
+
+def search_text(member: Member) -> str:
+    """What `/find` matches against, lower-cased once at write time."""
+    parts = (member.first_name, member.last_name, member.handle, member.headline,
+             member.company, member.location, member.industry)
+    return " ".join(p for p in parts if p).casefold()
+
+
+def _member(row: aiosqlite.Row) -> Member:
+    return Member.model_validate(row_dict(row))
+
+
+class SqliteMembers:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, new: NewMember, handle: str, now: datetime) -> Member:
+        cursor = await self._conn.execute(
+            "INSERT INTO members (telegram_id, handle, first_name, last_name, username, language,"
+            " plan_started_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (new.telegram_id, handle, new.first_name, new.last_name, new.username, new.language,
+             ts(now), ts(now)),
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        member = await self.get(row[0])
+        assert member is not None
+        await self._conn.execute(
+            "UPDATE members SET search_text = ? WHERE id = ?", (search_text(member), member.id)
+        )
+        return member
+
+    async def get(self, member_id: int) -> Member | None:
+        cursor = await self._conn.execute(f"{_SELECT} WHERE id = ?", (member_id,))
+        row = await cursor.fetchone()
+        return _member(row) if row else None
+
+    async def get_many(self, ids: Iterable[int]) -> dict[int, Member]:
+        wanted = sorted(set(ids))
+        found: dict[int, Member] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            cursor = await self._conn.execute(f"{_SELECT} WHERE id IN ({marks})", chunk)
+            for row in await cursor.fetchall():
+                found[row["id"]] = _member(row)
+        return found
+
+    async def by_telegram_id(self, telegram_id: int) -> Member | None:
+        cursor = await self._conn.execute(f"{_SELECT} WHERE telegram_id = ?", (telegram_id,))
+        row = await cursor.fetchone()
+        return _member(row) if row else None
+
+    async def by_handle(self, handle: str) -> Member | None:
+        cursor = await self._conn.execute(f"{_SELECT} WHERE handle = ?", (handle.lower(),))
+        row = await cursor.fetchone()
+        return _member(row) if row else None
+
+    async def save(self, member: Member) -> None:
+        data = member.model_dump(mode="json")
+        assignments = ", ".join(f"{c} = ?" for c in _MUTABLE)
+        values = [data[c] for c in _MUTABLE]
+        await self._conn.execute(
+            f"UPDATE members SET {assignments}, search_text = ? WHERE id = ?",
+            (*values, search_text(member), member.id),
+        )
+
+    async def search(self, words: list[str], limit: int) -> list[Member]:
+        clauses = " AND ".join("search_text LIKE ? ESCAPE '\\'" for _ in words) or "1 = 1"
+        params = [f"%{_escape_like(w.casefold())}%" for w in words]
+        cursor = await self._conn.execute(
+            f"{_SELECT} WHERE {clauses} ORDER BY id LIMIT ?", (*params, limit)
+        )
+        return [_member(row) for row in await cursor.fetchall()]
+
+    async def count(self) -> int:
+        cursor = await self._conn.execute("SELECT COUNT(*) FROM members")
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class SqliteBlocks:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, blocker_id: int, blocked_id: int, now: datetime) -> None:
+        await self._conn.execute(
+            "INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (blocker_id, blocked_id, ts(now)),
+        )
+
+    async def remove(self, blocker_id: int, blocked_id: int) -> bool:
+        cursor = await self._conn.execute(
+            "DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?", (blocker_id, blocked_id)
+        )
+        return cursor.rowcount > 0
+
+    async def exists(self, blocker_id: int, blocked_id: int) -> bool:
+        cursor = await self._conn.execute(
+            "SELECT 1 FROM blocks WHERE blocker_id = ? AND blocked_id = ?",
+            (blocker_id, blocked_id),
+        )
+        return await cursor.fetchone() is not None
+
+    async def related(self, member_id: int) -> set[int]:
+        cursor = await self._conn.execute(
+            "SELECT blocked_id FROM blocks WHERE blocker_id = ?"
+            " UNION SELECT blocker_id FROM blocks WHERE blocked_id = ?",
+            (member_id, member_id),
+        )
+        return {row[0] for row in await cursor.fetchall()}

@@ -1,0 +1,62 @@
+"""Shared fixtures: a real SQLite store (in memory) under the core, with a hand-moved clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from itertools import count
+
+import pytest
+
+from bridge.core.app import Core
+from bridge.core.clock import FakeClock
+from bridge.core.models import Member, NewMember
+from bridge.core.rules import Rules
+from bridge.storage.sqlite import SqliteStore
+
+ADMIN_TELEGRAM_ID = 999_000
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def rules() -> Rules:
+    return Rules()
+
+
+@pytest.fixture
+async def core(clock: FakeClock, rules: Rules) -> AsyncIterator[Core]:
+    store = await SqliteStore.open(":memory:")
+    yield await Core.open(store, rules=rules, clock=clock,
+                          admin_telegram_ids=frozenset({ADMIN_TELEGRAM_ID}))
+    await store.close()
+
+
+MakeMember = Callable[..., Awaitable[Member]]
+
+_ids = count(1000)
+
+
+@pytest.fixture
+def member(core: Core) -> MakeMember:
+    """Register a member: ``await member("Alice", "Martin", username="alice")``."""
+
+    async def make(first: str = "Member", last: str = "", *, username: str | None = None,
+                   language: str = "en", telegram_id: int | None = None, **profile: str) -> Member:
+        created, _ = await core.members.register(NewMember(
+            telegram_id=telegram_id or next(_ids), first_name=first, last_name=last,
+            username=username, language=language,
+        ))
+        for field, value in profile.items():
+            created = await core.members.edit_profile(created.id, field, value)
+        return created
+
+    return make
+
+
+async def connect(core: Core, a: Member, b: Member) -> None:
+    """Make two members 1st-degree connections the way users do: invite, accept."""
+    outcome = await core.invitations.invite(a.id, b.id, None)
+    await core.invitations.accept(b.id, outcome.invitation.id)

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+
+from bridge.core import errors
+from bridge.core.app import Core
+from bridge.core.models import Degree, Member
+from tests.conftest import MakeMember, connect
+
+
+async def _chain(core: Core, member: MakeMember, n: int) -> list[Member]:
+    """a0 - a1 - a2 - ... : each member one step further from the first."""
+    people = [await member(f"P{i}", f"Last{i}", headline=f"Headline {i}", company="Acme")
+              for i in range(n)]
+    for left, right in zip(people, people[1:], strict=False):
+        await connect(core, left, right)
+    return people
+
+
+async def test_degrees_mutuals_and_path(core: Core, member: MakeMember) -> None:
+    p = await _chain(core, member, 5)
+    assert [core.network.degree(p[0].id, x.id) for x in p] == [
+        Degree.SELF, Degree.FIRST, Degree.SECOND, Degree.THIRD, Degree.OUT
+    ]
+    info = await core.network.degree_info(p[0].id, p[3].id)
+    assert info.degree == Degree.THIRD
+    assert [v.id for v in info.path] == [p[0].id, p[1].id, p[2].id, p[3].id]
+    two = await core.network.degree_info(p[0].id, p[2].id)
+    assert [v.id for v in two.mutual] == [p[1].id]
+
+
+async def test_names_are_masked_by_degree(core: Core, member: MakeMember) -> None:
+    p = await _chain(core, member, 5)
+    views = await core.network.views(p[0].id, [x.id for x in p[1:]])
+    assert [v.name for v in views] == ["P1 Last1", "P2 Last2", "P3 L.", "Member"]
+    out = views[-1]
+    assert (out.named, out.handle, out.company, out.headline) == (False, None, "", "Headline 4")
+
+
+async def test_search_ranks_by_degree_and_hides_blocked(core: Core, member: MakeMember) -> None:
+    p = await _chain(core, member, 5)
+    results = await core.network.search(p[0].id, "acme")
+    assert [v.id for v in results] == [x.id for x in p[1:]]
+    results = await core.network.search(p[0].id, "HEADLINE 3")
+    assert [v.id for v in results] == [p[3].id]
+    await core.members.block(p[2].id, p[0].id)
+    assert p[2].id not in {v.id for v in await core.network.search(p[0].id, "acme")}
+    assert p[0].id not in {v.id for v in await core.network.search(p[2].id, "acme")}
+    with pytest.raises(errors.EmptyQuery):
+        await core.network.search(p[0].id, "   ")
+    assert await core.network.search(p[0].id, "100%_") == []
+
+
+async def test_profile_actions_fit_the_relation(core: Core, member: MakeMember) -> None:
+    p = await _chain(core, member, 3)
+    stranger = await member("Stranger")
+    assert (await core.network.profile(p[0].id, p[0].id)).actions == ["edit"]
+    assert (await core.network.profile(p[0].id, p[1].id)).actions == ["message", "remove"]
+    assert (await core.network.profile(p[0].id, p[2].id)).actions == ["invite", "inmail"]
+    await core.invitations.invite(stranger.id, p[0].id, None)
+    assert (await core.network.profile(p[0].id, stranger.id)).actions == [
+        "accept", "message", "inmail"
+    ]
+    assert (await core.network.profile(stranger.id, p[0].id)).actions == [
+        "withdraw", "message", "inmail"
+    ]
+    card = await core.network.profile(p[0].id, p[2].id)
+    assert card.connections == 1 and [m.id for m in card.mutual] == [p[1].id]
+    await core.members.block(p[2].id, p[0].id)
+    with pytest.raises(errors.MemberNotFound):
+        await core.network.profile(p[0].id, p[2].id)
+    assert (await core.network.profile(p[2].id, p[0].id)).actions == ["unblock"]
+
+
+async def test_connections_are_paged(core: Core, member: MakeMember) -> None:
+    hub = await member("Hub")
+    for i in range(7):
+        await connect(core, hub, await member(f"C{i}"))
+    page, total = await core.network.connections(hub.id, offset=0, limit=5)
+    rest, _ = await core.network.connections(hub.id, offset=5, limit=5)
+    assert total == 7 and len(page) == 5 and len(rest) == 2
+    assert {v.id for v in page}.isdisjoint({v.id for v in rest})
+    assert all(v.degree == Degree.FIRST for v in page + rest)
+
+
+async def test_graph_index_is_rebuilt_from_the_database(core: Core, member: MakeMember) -> None:
+    p = await _chain(core, member, 4)
+    await core.network.remove_connection(p[1].id, p[2].id)
+    reopened = await Core.open(core.deps.store, rules=core.deps.rules, clock=core.deps.clock)
+    for a in p:
+        for b in p:
+            assert reopened.network.degree(a.id, b.id) == core.network.degree(a.id, b.id)

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bridge.core.models import NewMember
+from bridge.storage import open_store
+from bridge.storage.migrations import DatabaseTooNew, load_migrations
+from bridge.storage.sqlite import SqliteStore
+
+NOW = datetime(2026, 5, 1, tzinfo=UTC)
+
+
+async def test_file_database_is_wal_with_foreign_keys_and_versioned(tmp_path: Path) -> None:
+    store = await open_store(f"sqlite:///{tmp_path}/sub/bridge.db")
+    assert isinstance(store, SqliteStore)
+    conn = store._conn
+    assert (await (await conn.execute("PRAGMA journal_mode")).fetchone())[0] == "wal"
+    assert (await (await conn.execute("PRAGMA foreign_keys")).fetchone())[0] == 1
+    rows = await (await conn.execute("SELECT version, description FROM schema_version")).fetchall()
+    assert [tuple(r) for r in rows] == [(m.version, m.description) for m in load_migrations()]
+    await store.close()
+
+
+async def test_reopening_applies_nothing_twice_and_keeps_data(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/bridge.db"
+    store = await open_store(url)
+    async with store.transaction() as tx:
+        await tx.members.add(NewMember(telegram_id=1, first_name="Ann"), "ann", NOW)
+    await store.close()
+    again = await open_store(url)
+    async with again.transaction() as tx:
+        assert (await tx.members.by_handle("ann")) is not None
+    await again.close()
+
+
+async def test_newer_database_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/bridge.db"
+    store = await open_store(url)
+    assert isinstance(store, SqliteStore)
+    await store._conn.execute(
+        "INSERT INTO schema_version VALUES (999, 'from the future', '2030-01-01')"
+    )
+    await store.close()
+    with pytest.raises(DatabaseTooNew):
+        await open_store(url)
+
+
+async def test_failed_transaction_leaves_nothing_behind() -> None:
+    store = await open_store("sqlite:///:memory:")
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as tx:
+            await tx.members.add(NewMember(telegram_id=1, first_name="Ann"), "ann", NOW)
+            raise RuntimeError("boom")
+    async with store.transaction() as tx:
+        assert await tx.members.count() == 0
+    await store.close()
+
+
+async def test_foreign_keys_are_enforced() -> None:
+    store = await open_store("sqlite:///:memory:")
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        async with store.transaction() as tx:
+            await tx.connections.add(1, 2, NOW)
+    await store.close()
+
+
+async def test_unknown_database_scheme_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="DATABASE_URL"):
+        await open_store("mysql://localhost/x")
+
+
+async def test_search_treats_like_wildcards_literally() -> None:
+    store = await open_store("sqlite:///:memory:")
+    async with store.transaction() as tx:
+        ann = await tx.members.add(NewMember(telegram_id=1, first_name="Ann"), "ann", NOW)
+        ann.headline = "100% remote"
+        await tx.members.save(ann)
+        await tx.members.add(NewMember(telegram_id=2, first_name="Bob"), "bob", NOW)
+        assert [m.handle for m in await tx.members.search(["100%"], 10)] == ["ann"]
+        assert await tx.members.search(["_"], 10) == []
+        assert len(await tx.members.search(["n"], 10)) == 1
+    await store.close()
