@@ -1,0 +1,96 @@
+"""The graph index against a plain BFS on random graphs."""
+
+from collections import deque
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bridge.core.graph import GraphIndex
+
+edges_st = st.lists(
+    st.tuples(st.integers(0, 25), st.integers(0, 25)), max_size=60
+)
+
+
+def bfs(edges, a, b):
+    adj: dict[int, set[int]] = {}
+    for x, y in edges:
+        if x != y:
+            adj.setdefault(x, set()).add(y)
+            adj.setdefault(y, set()).add(x)
+    seen = {a: 0}
+    queue = deque([a])
+    while queue:
+        x = queue.popleft()
+        for y in adj.get(x, ()):
+            if y not in seen:
+                seen[y] = seen[x] + 1
+                queue.append(y)
+    d = seen.get(b)
+    return d if d is not None and d <= 3 else None, adj
+
+
+@settings(max_examples=300, deadline=None)
+@given(edges_st, st.integers(0, 26), st.integers(0, 26))
+def test_distance_and_path_match_bfs(edges, a, b):
+    graph = GraphIndex.from_edges(edges)
+    expected, adj = bfs(edges, a, b)
+    assert graph.distance(a, b) == expected
+    path = graph.path(a, b)
+    if expected is None:
+        assert path is None
+    else:
+        assert path[0] == a and path[-1] == b and len(path) == expected + 1
+        for x, y in zip(path, path[1:], strict=False):
+            assert y in adj[x]
+    assert graph.mutual(a, b) == sorted(adj.get(a, set()) & adj.get(b, set()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(edges_st, st.integers(0, 26), st.lists(st.integers(0, 26), max_size=12))
+def test_distances_from_matches_bfs(edges, viewer, targets):
+    graph = GraphIndex.from_edges(edges)
+    got = graph.distances_from(viewer, targets)
+    assert got == {t: bfs(edges, viewer, t)[0] for t in targets}
+
+
+@settings(max_examples=200, deadline=None)
+@given(edges_st, edges_st)
+def test_incremental_updates_equal_bulk_load(first, changes):
+    graph = GraphIndex.from_edges(first)
+    current = {frozenset(e) for e in first if e[0] != e[1]}
+    for i, (a, b) in enumerate(changes):
+        if i % 3 == 2:
+            assert graph.remove_edge(a, b) == (frozenset((a, b)) in current)
+            current.discard(frozenset((a, b)))
+        else:
+            assert graph.add_edge(a, b) == (a != b and frozenset((a, b)) not in current)
+            if a != b:
+                current.add(frozenset((a, b)))
+    rebuilt = GraphIndex.from_edges(tuple(e) for e in current)
+    assert graph.edge_count() == rebuilt.edge_count() == len(current)
+    for node in range(27):
+        assert list(graph.neighbours(node)) == list(rebuilt.neighbours(node))
+
+
+def test_remove_node_drops_every_edge():
+    graph = GraphIndex.from_edges([(1, 2), (1, 3), (2, 3)])
+    graph.remove_node(1)
+    assert graph.degree_count(1) == 0
+    assert graph.edge_count() == 1
+    assert graph.distance(1, 2) is None and graph.distance(2, 3) == 1
+
+
+def test_depth_beyond_three_is_out_of_network_but_longer_depths_are_reachable():
+    chain = GraphIndex.from_edges([(i, i + 1) for i in range(6)])
+    assert chain.distance(0, 3) == 3
+    assert chain.distance(0, 4) is None
+    assert chain.distance(0, 5, max_depth=6) == 5
+    assert chain.path(0, 5, max_depth=6) == [0, 1, 2, 3, 4, 5]
+
+
+def test_memory_is_compact():
+    edges = [(i, (i * 7 + k) % 5000) for i in range(5000) for k in range(1, 21)]
+    graph = GraphIndex.from_edges(edges)
+    # ~4 bytes per edge end plus a small fixed cost per member.
+    assert graph.memory_bytes() < graph.edge_count() * 2 * 4 + 5000 * 100
