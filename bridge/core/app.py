@@ -13,6 +13,7 @@ from bridge.core.invitations import Invitations
 from bridge.core.members import Members
 from bridge.core.messaging import Messaging
 from bridge.core.network import Network
+from bridge.core.outbox import Outbox
 from bridge.core.rules import Rules
 from bridge.storage.port import Store
 
@@ -26,6 +27,7 @@ class Core:
         self.messaging = Messaging(deps)
         self.inbox = Inbox(deps)
         self.credits = Credits(deps)
+        self.outbox = Outbox(deps)
 
     @classmethod
     async def open(

@@ -15,7 +15,9 @@ from bridge.core.models import (
     ConversationState,
     Message,
     MessageKind,
+    NotificationKind,
 )
+from bridge.core.outbox import notify
 from bridge.storage.port import UnitOfWork
 
 
@@ -65,6 +67,8 @@ async def post_message(
     if kind == MessageKind.INMAIL:
         theirs.inmail = True
     await tx.conversations.save_state(theirs)
+    if not read_by_recipient:
+        await notify(tx, theirs.member_id, NotificationKind.MESSAGE, message.id, now)
     return message, theirs
 
 

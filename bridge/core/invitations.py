@@ -17,7 +17,9 @@ from bridge.core.models import (
     InvitePolicy,
     Member,
     MessageKind,
+    NotificationKind,
 )
+from bridge.core.outbox import notify
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
 
@@ -96,6 +98,7 @@ class Invitations:
         if conversation is None:
             conversation = await tx.conversations.create(actor.id, target.id, now)
         invitation = await tx.invitations.add(actor.id, target.id, note, conversation.id, now)
+        await notify(tx, target.id, NotificationKind.INVITATION, invitation.id, now)
         conversation.invitation_id = invitation.id
         await tx.conversations.save(conversation)
         if note is not None:
@@ -116,6 +119,7 @@ class Invitations:
     async def _accept(self, tx: UnitOfWork, invitation: Invitation, now: datetime) -> Invitation:
         await tx.invitations.set_status(invitation.id, InvitationStatus.ACCEPTED, now)
         await tx.connections.add(invitation.sender_id, invitation.recipient_id, now)
+        await notify(tx, invitation.sender_id, NotificationKind.ACCEPTED, invitation.id, now)
         # The caller adds the edge to the graph index once this transaction has committed.
         return invitation.model_copy(
             update={"status": InvitationStatus.ACCEPTED, "responded_at": now}

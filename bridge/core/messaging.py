@@ -23,8 +23,10 @@ from bridge.core.models import (
     Member,
     Message,
     MessageKind,
+    NotificationKind,
     Reaction,
 )
+from bridge.core.outbox import notify
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
 
@@ -139,6 +141,7 @@ class Messaging:
             assert conversation is not None
             edited = await tx.messages.get(message_id)
             assert edited is not None
+            await notify(tx, conversation.other(actor_id), NotificationKind.EDIT, message_id, now)
         return edited, conversation.other(actor_id)
 
     async def react(
@@ -159,6 +162,8 @@ class Messaging:
                 await tx.messages.remove_reaction(message_id, actor_id)
             else:
                 await tx.messages.set_reaction(message_id, actor_id, emoji, now)
+            await notify(tx, conversation.other(actor_id), NotificationKind.REACTION,
+                         message_id, now)
             return await tx.messages.reactions(message_id), conversation.other(actor_id)
 
     async def forward(self, actor_id: int, message_id: int, target_id: int) -> Delivery:

@@ -345,3 +345,36 @@ class ChatCopy(Model):
     chat_id: int
     telegram_message_id: int
     is_original: bool = False
+
+
+class NotificationKind(StrEnum):
+    MESSAGE = "message"  # a message (or InMail) for the recipient: ref = message id
+    INVITATION = "invitation"  # ref = invitation id, for its recipient
+    ACCEPTED = "accepted"  # ref = invitation id, for its sender
+    EDIT = "edit"  # ref = message id: update the recipient's copies
+    REACTION = "reaction"  # ref = message id: mirror reactions onto the recipient's copy
+    DIGEST = "digest"  # an unread digest
+
+
+class NotificationStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    SKIPPED = "skipped"  # nothing to push (muted, spam, gone): stays in the inbox
+    HELD = "held"  # the member blocked the bot; resumes when they come back
+    FAILED = "failed"  # Telegram refused it for good (400): visible to admins
+
+
+class Notification(Model):
+    """A notification owed to a member, from the outbox."""
+
+    id: int
+    member_id: int
+    kind: NotificationKind
+    ref_id: int | None = None
+    payload: dict = Field(default_factory=dict)
+    status: NotificationStatus = NotificationStatus.PENDING
+    attempts: int = 0
+    created_at: datetime
+    due_at: datetime
+    sent_at: datetime | None = None
+    last_error: str | None = None

@@ -27,6 +27,9 @@ from bridge.core.models import (
     MessageEdit,
     MessageKind,
     NewMember,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
     Reaction,
     SpamReport,
     UnreadSummary,
@@ -161,6 +164,23 @@ class CopyRepo(Protocol):
     async def of_message(self, message_id: int, member_id: int) -> list[ChatCopy]: ...
 
 
+class OutboxRepo(Protocol):
+    async def add(self, member_id: int, kind: NotificationKind, ref_id: int | None,
+                  payload: dict, now: datetime, due_at: datetime | None = None) -> int: ...
+    async def get(self, notification_id: int) -> Notification | None: ...
+    async def due(self, now: datetime, limit: int) -> list[Notification]:
+        """Pending rows due by `now`, oldest first, never overtaking an earlier pending row
+        of the same member (per-chat order)."""
+        ...
+    async def set_status(self, notification_id: int, status: NotificationStatus,
+                         now: datetime, error: str | None = None) -> None: ...
+    async def reschedule(self, notification_id: int, due_at: datetime, error: str) -> None: ...
+    async def hold_member(self, member_id: int) -> int: ...
+    async def release_member(self, member_id: int, now: datetime) -> int: ...
+    async def by_status(self, status: NotificationStatus, limit: int) -> list[Notification]: ...
+    async def counts(self) -> dict[str, int]: ...
+
+
 class UnitOfWork(Protocol):
     members: MemberRepo
     blocks: BlockRepo
@@ -172,6 +192,7 @@ class UnitOfWork(Protocol):
     ledger: LedgerRepo
     spam: SpamRepo
     copies: CopyRepo
+    outbox: OutboxRepo
 
 
 class Store(Protocol):

@@ -19,6 +19,7 @@ from bridge.storage.sqlite.conversations import (
 from bridge.storage.sqlite.credits import SqliteInMails, SqliteLedger, SqliteSpam
 from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
 from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
+from bridge.storage.sqlite.outbox import SqliteOutbox
 
 
 class SqliteUnitOfWork:
@@ -35,6 +36,7 @@ class SqliteUnitOfWork:
         self.ledger = SqliteLedger(conn)
         self.spam = SqliteSpam(conn)
         self.copies = SqliteCopies(conn)
+        self.outbox = SqliteOutbox(conn)
 
 
 class SqliteStore:

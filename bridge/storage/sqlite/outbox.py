@@ -1,0 +1,93 @@
+"""The outbox table on SQLite: notifications owed to members, sent by the delivery worker."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import aiosqlite
+
+from bridge.core.models import Notification, NotificationKind, NotificationStatus
+from bridge.storage.sqlite.rows import row_dict, ts
+
+_COLUMNS = (
+    "id", "member_id", "kind", "ref_id", "payload", "status", "attempts", "created_at",
+    "due_at", "sent_at", "last_error",
+)
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM outbox"
+
+
+def _notification(row: aiosqlite.Row) -> Notification:
+    data = row_dict(row)
+    data["payload"] = json.loads(data["payload"] or "{}")
+    return Notification.model_validate(data)
+
+
+class SqliteOutbox:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, member_id: int, kind: NotificationKind, ref_id: int | None,
+                  payload: dict, now: datetime, due_at: datetime | None = None) -> int:
+        cursor = await self._conn.execute(
+            "INSERT INTO outbox (member_id, kind, ref_id, payload, created_at, due_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (member_id, kind.value, ref_id, json.dumps(payload, sort_keys=True), ts(now),
+             ts(due_at or now)),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def get(self, notification_id: int) -> Notification | None:
+        cursor = await self._conn.execute(f"{_SELECT} WHERE id = ?", (notification_id,))
+        row = await cursor.fetchone()
+        return _notification(row) if row else None
+
+    async def due(self, now: datetime, limit: int) -> list[Notification]:
+        cursor = await self._conn.execute(
+            f"{_SELECT} AS o WHERE status = 'pending' AND due_at <= ? AND NOT EXISTS ("
+            " SELECT 1 FROM outbox AS p WHERE p.member_id = o.member_id"
+            " AND p.status = 'pending' AND p.id < o.id AND p.due_at > ?)"
+            " ORDER BY id LIMIT ?",
+            (ts(now), ts(now), limit),
+        )
+        return [_notification(row) for row in await cursor.fetchall()]
+
+    async def set_status(self, notification_id: int, status: NotificationStatus,
+                         now: datetime, error: str | None = None) -> None:
+        await self._conn.execute(
+            "UPDATE outbox SET status = ?, attempts = attempts + 1, sent_at = ?,"
+            " last_error = COALESCE(?, last_error) WHERE id = ?",
+            (status.value, ts(now), error, notification_id),
+        )
+
+    async def reschedule(self, notification_id: int, due_at: datetime, error: str) -> None:
+        await self._conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ? WHERE id = ?",
+            (ts(due_at), error, notification_id),
+        )
+
+    async def hold_member(self, member_id: int) -> int:
+        cursor = await self._conn.execute(
+            "UPDATE outbox SET status = 'held' WHERE member_id = ? AND status = 'pending'",
+            (member_id,),
+        )
+        return cursor.rowcount
+
+    async def release_member(self, member_id: int, now: datetime) -> int:
+        cursor = await self._conn.execute(
+            "UPDATE outbox SET status = 'pending', due_at = ? WHERE member_id = ?"
+            " AND status = 'held'",
+            (ts(now), member_id),
+        )
+        return cursor.rowcount
+
+    async def by_status(self, status: NotificationStatus, limit: int) -> list[Notification]:
+        cursor = await self._conn.execute(
+            f"{_SELECT} WHERE status = ? ORDER BY id DESC LIMIT ?", (status.value, limit)
+        )
+        return [_notification(row) for row in await cursor.fetchall()]
+
+    async def counts(self) -> dict[str, int]:
+        cursor = await self._conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        return {row[0]: row[1] for row in await cursor.fetchall()}
