@@ -13,6 +13,7 @@ from bridge.core.invitations import Invitations
 from bridge.core.members import Members
 from bridge.core.messaging import Messaging
 from bridge.core.network import Network
+from bridge.core.notify import Preferences
 from bridge.core.outbox import Outbox
 from bridge.core.rules import Rules
 from bridge.storage.port import Store
@@ -28,6 +29,7 @@ class Core:
         self.inbox = Inbox(deps)
         self.credits = Credits(deps)
         self.outbox = Outbox(deps)
+        self.preferences = Preferences(deps)
 
     @classmethod
     async def open(

@@ -68,7 +68,8 @@ async def post_message(
         theirs.inmail = True
     await tx.conversations.save_state(theirs)
     if not read_by_recipient:
-        await notify(tx, theirs.member_id, NotificationKind.MESSAGE, message.id, now)
+        await notify(tx, theirs.member_id, NotificationKind.MESSAGE, message.id, now,
+                     sender_id=sender_id)
     return message, theirs
 
 

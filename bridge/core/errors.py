@@ -62,6 +62,14 @@ class NotBlocked(BridgeError):
     code = "not_blocked"
 
 
+class InvalidTime(BridgeError):
+    code = "invalid_time"
+
+
+class InvalidTimezone(BridgeError):
+    code = "invalid_timezone"
+
+
 class InvalidSetting(BridgeError):
     code = "invalid_setting"
 

@@ -11,6 +11,7 @@ from bridge.core.members import require_admin
 from bridge.core.models import (
     ConversationState,
     Degree,
+    Digest,
     InboxEntry,
     InboxFilter,
     InboxPage,
@@ -90,6 +91,16 @@ class Inbox:
             next_cursor = encode_cursor(last_state.last_activity_at, last_state.conversation_id)
         return InboxPage(filter=filter, entries=entries, next_cursor=next_cursor,
                          summary=summary)
+
+    async def digest(self, actor_id: int, cursor: str | None = None, limit: int = 10) -> Digest:
+        """The unread digest: totals, then one entry per person with unread messages (newest
+        first), paged by cursor so a long digest is never cut."""
+        page = await self.page(actor_id, InboxFilter.UNREAD, cursor, limit)
+        async with self._d.store.transaction() as tx:
+            invitations = await tx.invitations.received(actor_id, InvitationStatus.PENDING)
+            inmails = await tx.conversations.unread_inmails(actor_id)
+        return Digest(summary=page.summary, invitations=len(invitations), inmails=inmails,
+                      entries=page.entries, next_cursor=page.next_cursor)
 
     async def unread_summary(self, actor_id: int) -> UnreadSummary:
         """"12 unread messages from 5 people": one chatty contact can't pass for many."""

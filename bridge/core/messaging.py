@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bridge.core import errors
-from bridge.core.conversations import participant_message, post_message
+from bridge.core.conversations import (
+    participant_conversation,
+    participant_message,
+    post_message,
+)
 from bridge.core.credits import apply_renewals, record_response
 from bridge.core.deps import CoreDeps
 from bridge.core.invitations import check_can_invite
@@ -179,6 +183,30 @@ class Messaging:
                 forwarded_from_id=original.forwarded_from_id or original.sender_id,
             )
 
+    async def conversation_by_id(self, actor_id: int, conversation_id: int) -> Conversation:
+        """A conversation the actor is in (a foreign id does not exist for them)."""
+        async with self._d.store.transaction() as tx:
+            return await participant_conversation(tx, actor_id, conversation_id)
+
+    async def conversation_of(self, actor_id: int, message_id: int) -> Conversation:
+        """The conversation of a message the actor can see."""
+        async with self._d.store.transaction() as tx:
+            message = await participant_message(tx, actor_id, message_id)
+            conversation = await tx.conversations.get(message.conversation_id)
+        assert conversation is not None
+        return conversation
+
+    async def reactions_of(self, actor_id: int, message_id: int) -> list[Reaction]:
+        async with self._d.store.transaction() as tx:
+            await participant_message(tx, actor_id, message_id)
+            return await tx.messages.reactions(message_id)
+
+    async def latest_message_id(self, conversation_id: int) -> int | None:
+        """The conversation's latest message (for a new invitation: its note), if any."""
+        async with self._d.store.transaction() as tx:
+            history = await tx.messages.history(conversation_id, 0, None, 1)
+        return history[-1].id if history else None
+
     async def get_message(self, actor_id: int, message_id: int) -> Message:
         async with self._d.store.transaction() as tx:
             return await participant_message(tx, actor_id, message_id)
@@ -229,6 +257,36 @@ class Messaging:
             previous, actor.current_peer_id = actor.current_peer_id, None
             await tx.members.save(actor)
         return previous
+
+    async def for_delivery(self, message_id: int, recipient_id: int) -> Delivery | None:
+        """What the recipient's chat must show for a stored message; None when it no longer
+        concerns them (not a participant, or a message they deleted)."""
+        async with self._d.store.transaction() as tx:
+            message = await tx.messages.get(message_id)
+            if message is None:
+                return None
+            conversation = await tx.conversations.get(message.conversation_id)
+            if conversation is None or recipient_id not in (conversation.member_a,
+                                                            conversation.member_b):
+                return None
+            sender = await existing_member(tx, message.sender_id)
+            recipient = await existing_member(tx, recipient_id)
+            state = await tx.conversations.state(conversation.id, recipient_id)
+            inmail = None
+            if message.kind == MessageKind.INMAIL:
+                inmail = await tx.inmails.latest_in_conversation(conversation.id)
+            forwarded_from = None
+            if message.forwarded_from_id is not None:
+                forwarded_from = await tx.members.get(message.forwarded_from_id)
+        degree = Degree.from_distance(self._d.graph.distance(recipient_id, sender.id))
+        return Delivery(
+            message=message, conversation=conversation, sender=sender, recipient=recipient,
+            sender_as_seen=member_view(sender, degree, reveal=True), recipient_state=state,
+            inmail=inmail,
+            forwarded_from=(member_view(forwarded_from, Degree.from_distance(
+                self._d.graph.distance(recipient_id, forwarded_from.id)), reveal=True)
+                if forwarded_from else None),
+        )
 
     async def record_copies(self, copies: list[ChatCopy]) -> None:
         """Remember where a message shows in Telegram, so replies, edits and reactions on

@@ -60,6 +60,12 @@ class Member(Model):
     reachable: bool = True
     created_at: datetime
     current_peer_id: int | None = None  # the conversation plain messages go to (/open)
+    notify_mode: str = "instant"  # instant | digest | muted
+    quiet_start: str | None = None  # "22:00", in `timezone`
+    quiet_end: str | None = None  # "08:00"
+    timezone: str = "UTC"
+    digest_at: str | None = None  # "08:30" local: the daily digest's time
+    last_digest_on: str | None = None  # local date of the last scheduled digest
 
     @property
     def full_name(self) -> str:
@@ -261,6 +267,20 @@ class InboxEntry(Model):
     inmail: InMail | None = None
 
 
+class Digest(Model):
+    """"N unread messages from M people · P invitations · Q InMails", then one entry a person."""
+
+    summary: UnreadSummary
+    invitations: int
+    inmails: int
+    entries: list[InboxEntry]
+    next_cursor: str | None
+
+    @property
+    def empty(self) -> bool:
+        return self.summary.messages == 0 and self.invitations == 0
+
+
 class InboxPage(Model):
     filter: InboxFilter
     entries: list[InboxEntry]
@@ -335,6 +355,7 @@ class Delivery(Model):
     recipient_state: ConversationState
     inmail: InMail | None = None
     answered_inmail: InMail | None = None  # an InMail this message answered
+    forwarded_from: MemberView | None = None  # the original author of a forwarded message
 
 
 class ChatCopy(Model):
@@ -378,3 +399,5 @@ class Notification(Model):
     due_at: datetime
     sent_at: datetime | None = None
     last_error: str | None = None
+    sender_id: int | None = None  # for messages: who wrote (burst coalescing)
+    silent: bool = False

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bridge.core.deps import CoreDeps
-from bridge.core.members import require_admin
+from bridge.core.members import existing_member, require_admin
 from bridge.core.models import (
     ChatCopy,
     Member,
@@ -23,10 +23,11 @@ from bridge.storage.port import UnitOfWork
 
 async def notify(
     tx: UnitOfWork, member_id: int, kind: NotificationKind, ref_id: int | None, now: datetime,
-    payload: dict | None = None,
+    payload: dict | None = None, sender_id: int | None = None,
 ) -> int:
     """Owe `member_id` a notification; call inside the transaction that made the change."""
-    return await tx.outbox.add(member_id, kind, ref_id, payload or {}, now)
+    return await tx.outbox.add(member_id, kind, ref_id, payload or {}, now,
+                               sender_id=sender_id)
 
 
 class Outbox:
@@ -37,13 +38,37 @@ class Outbox:
         async with self._d.store.transaction() as tx:
             return await tx.outbox.due(self._d.clock.now(), limit)
 
-    async def complete(self, notification_id: int, copies: list[ChatCopy]) -> None:
+    async def complete(self, notification_id: int, copies: list[ChatCopy],
+                       silent: bool = False) -> None:
         """Mark sent and remember where the copies landed, in one transaction."""
         async with self._d.store.transaction() as tx:
             for copy in copies:
                 await tx.copies.add(copy)
             await tx.outbox.set_status(notification_id, NotificationStatus.SENT,
-                                       self._d.clock.now())
+                                       self._d.clock.now(), silent=silent)
+
+    async def plan(self, n: Notification) -> Plan:
+        """How to deliver a notification now, by the recipient's settings: push it, push it
+        silently (a burst from one sender rings once), hold it for quiet hours, or leave it
+        in the inbox (digest or muted mode)."""
+        from bridge.core.notify import PUSHED_BY_MODE, NotifyMode, Plan, PlanAction, quiet_until
+
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            member = await existing_member(tx, n.member_id)
+            if n.kind in PUSHED_BY_MODE and member.notify_mode != NotifyMode.INSTANT:
+                return Plan(action=PlanAction.SKIP, reason=f"mode {member.notify_mode}")
+            if n.kind == NotificationKind.MESSAGE or n.kind == NotificationKind.INVITATION:
+                resume = quiet_until(member, now)
+                if resume is not None:
+                    return Plan(action=PlanAction.LATER, until=resume)
+            silent = False
+            if n.kind == NotificationKind.MESSAGE and n.sender_id is not None:
+                silent = await tx.outbox.recent_push(n.member_id, n.sender_id,
+                                                     now - self._d.rules.burst_window)
+            if n.kind in (NotificationKind.EDIT, NotificationKind.REACTION):
+                silent = True
+        return Plan(action=PlanAction.SEND, silent=silent)
 
     async def skip(self, notification_id: int, reason: str) -> None:
         async with self._d.store.transaction() as tx:

@@ -41,6 +41,7 @@ class Rules(BaseModel):
     refund_policy: RefundPolicy = RefundPolicy.NO_RESPONSE
     no_response_window: timedelta = timedelta(days=7)
     response_window: timedelta = timedelta(days=90)
+    burst_window: timedelta = timedelta(minutes=1)  # a sender's burst rings once
 
     def allowance(self, plan: str) -> int:
         return self.plans.get(plan, 0)

@@ -150,6 +150,15 @@ class SqliteConversations:
             pages.append((_conversation(data), _state(state)))
         return pages
 
+    async def unread_inmails(self, member_id: int) -> int:
+        cursor = await self._conn.execute(
+            "SELECT COUNT(*) FROM conversation_states WHERE member_id = ? AND inmail = 1"
+            " AND unread_count > 0 AND spam = 0 AND deleted = 0",
+            (member_id,),
+        )
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def unread_summary(self, member_id: int) -> UnreadSummary:
         cursor = await self._conn.execute(
             "SELECT COALESCE(SUM(unread_count), 0), COUNT(*) FROM conversation_states"

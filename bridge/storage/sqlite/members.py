@@ -14,7 +14,8 @@ MEMBER_COLUMNS = (
     "id", "telegram_id", "handle", "first_name", "last_name", "username", "language",
     "headline", "company", "location", "industry", "about", "invite_policy", "inmail_opt_out",
     "plan", "credits", "plan_started_at", "renewals_done", "reachable", "created_at",
-    "current_peer_id",
+    "current_peer_id", "notify_mode", "quiet_start", "quiet_end", "timezone", "digest_at",
+    "last_digest_on",
 )
 _SELECT = f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members"
 _MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created_at")]
@@ -85,6 +86,12 @@ class SqliteMembers:
             f"UPDATE members SET {assignments}, search_text = ? WHERE id = ?",
             (*values, search_text(member), member.id),
         )
+
+    async def with_digest_time(self, limit: int) -> list[Member]:
+        cursor = await self._conn.execute(
+            f"{_SELECT} WHERE digest_at IS NOT NULL ORDER BY id LIMIT ?", (limit,)
+        )
+        return [_member(row) for row in await cursor.fetchall()]
 
     async def search(self, words: list[str], limit: int) -> list[Member]:
         clauses = " AND ".join("search_text LIKE ? ESCAPE '\\'" for _ in words) or "1 = 1"

@@ -12,7 +12,7 @@ from bridge.storage.sqlite.rows import row_dict, ts
 
 _COLUMNS = (
     "id", "member_id", "kind", "ref_id", "payload", "status", "attempts", "created_at",
-    "due_at", "sent_at", "last_error",
+    "due_at", "sent_at", "last_error", "sender_id", "silent",
 )
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM outbox"
 
@@ -28,12 +28,13 @@ class SqliteOutbox:
         self._conn = conn
 
     async def add(self, member_id: int, kind: NotificationKind, ref_id: int | None,
-                  payload: dict, now: datetime, due_at: datetime | None = None) -> int:
+                  payload: dict, now: datetime, due_at: datetime | None = None,
+                  sender_id: int | None = None) -> int:
         cursor = await self._conn.execute(
-            "INSERT INTO outbox (member_id, kind, ref_id, payload, created_at, due_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO outbox (member_id, kind, ref_id, payload, created_at, due_at,"
+            " sender_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (member_id, kind.value, ref_id, json.dumps(payload, sort_keys=True), ts(now),
-             ts(due_at or now)),
+             ts(due_at or now), sender_id),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -54,12 +55,21 @@ class SqliteOutbox:
         return [_notification(row) for row in await cursor.fetchall()]
 
     async def set_status(self, notification_id: int, status: NotificationStatus,
-                         now: datetime, error: str | None = None) -> None:
+                         now: datetime, error: str | None = None,
+                         silent: bool = False) -> None:
         await self._conn.execute(
             "UPDATE outbox SET status = ?, attempts = attempts + 1, sent_at = ?,"
-            " last_error = COALESCE(?, last_error) WHERE id = ?",
-            (status.value, ts(now), error, notification_id),
+            " last_error = COALESCE(?, last_error), silent = ? WHERE id = ?",
+            (status.value, ts(now), error, int(silent), notification_id),
         )
+
+    async def recent_push(self, member_id: int, sender_id: int, since: datetime) -> bool:
+        cursor = await self._conn.execute(
+            "SELECT 1 FROM outbox WHERE member_id = ? AND sender_id = ? AND status = 'sent'"
+            " AND silent = 0 AND sent_at >= ? LIMIT 1",
+            (member_id, sender_id, ts(since)),
+        )
+        return await cursor.fetchone() is not None
 
     async def reschedule(self, notification_id: int, due_at: datetime, error: str) -> None:
         await self._conn.execute(

@@ -1,0 +1,154 @@
+"""When a member wants to be told: notification mode, quiet hours in their time zone, and
+their daily digest time. The delivery worker asks `Outbox.plan`, which uses these rules."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel
+
+from bridge.core import errors
+from bridge.core.deps import CoreDeps
+from bridge.core.members import existing_member
+from bridge.core.models import Member, NotificationKind
+from bridge.core.outbox import notify
+
+_HHMM = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
+
+
+class NotifyMode(StrEnum):
+    INSTANT = "instant"  # each message pushed
+    DIGEST = "digest"  # nothing pushed; digests only
+    MUTED = "muted"  # nothing pushed; inbox only
+
+
+# What "digest" and "muted" stop pushing (digests themselves still come in digest mode).
+PUSHED_BY_MODE = {NotificationKind.MESSAGE, NotificationKind.INVITATION,
+                  NotificationKind.ACCEPTED}
+
+
+class PlanAction(StrEnum):
+    SEND = "send"
+    LATER = "later"
+    SKIP = "skip"
+
+
+class Plan(BaseModel):
+    action: PlanAction
+    silent: bool = False
+    until: datetime | None = None
+    reason: str = ""
+
+
+def parse_hhmm(text: str) -> str:
+    match = _HHMM.match(text.strip())
+    if not match:
+        raise errors.InvalidTime(value=text.strip()[:20])
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise errors.InvalidTimezone(value=name[:40]) from None
+
+
+def _t(hhmm: str) -> time:
+    hours, minutes = hhmm.split(":")
+    return time(int(hours), int(minutes))
+
+
+def quiet_until(member: Member, now: datetime) -> datetime | None:
+    """The moment the member's quiet hours end, if `now` falls within them."""
+    if not member.quiet_start or not member.quiet_end:
+        return None
+    tz = zone(member.timezone)
+    local = now.astimezone(tz)
+    start, end = _t(member.quiet_start), _t(member.quiet_end)
+    current = local.time().replace(second=0, microsecond=0, tzinfo=None)
+    if start == end:
+        return None
+    overnight = start > end
+    inside = (current >= start or current < end) if overnight else (start <= current < end)
+    if not inside:
+        return None
+    end_day = local.date()
+    if overnight and current >= start:
+        end_day += timedelta(days=1)
+    resume = datetime.combine(end_day, end, tzinfo=tz)
+    return resume.astimezone(now.tzinfo)
+
+
+def digest_due(member: Member, now: datetime) -> str | None:
+    """The local date whose digest is due now (time reached, not sent yet), else None."""
+    if not member.digest_at:
+        return None
+    local = now.astimezone(zone(member.timezone))
+    today = local.date().isoformat()
+    if member.last_digest_on == today or local.time() < _t(member.digest_at):
+        return None
+    return today
+
+
+class Preferences:
+    def __init__(self, deps: CoreDeps) -> None:
+        self._d = deps
+
+    async def _update(self, member_id: int, **changes: object) -> Member:
+        async with self._d.store.transaction() as tx:
+            member = await existing_member(tx, member_id)
+            for name, value in changes.items():
+                setattr(member, name, value)
+            await tx.members.save(member)
+            return member
+
+    async def set_mode(self, actor_id: int, mode: str) -> Member:
+        aliases = {"mute": "muted", "instant": "instant", "digest": "digest", "muted": "muted"}
+        value = aliases.get(mode.strip().lower())
+        if value is None:
+            raise errors.InvalidSetting(setting="notify", value=mode[:20],
+                                        choices=["instant", "digest", "mute"])
+        return await self._update(actor_id, notify_mode=value)
+
+    async def set_quiet_hours(self, actor_id: int, text: str) -> Member:
+        """``22:00-08:00`` sets them; ``off`` clears them."""
+        text = text.strip().lower()
+        if text in ("off", "none", "0"):
+            return await self._update(actor_id, quiet_start=None, quiet_end=None)
+        start, sep, end = text.replace("–", "-").partition("-")
+        if not sep:
+            raise errors.InvalidTime(value=text[:20])
+        return await self._update(actor_id, quiet_start=parse_hhmm(start),
+                                  quiet_end=parse_hhmm(end))
+
+    async def set_timezone(self, actor_id: int, name: str) -> Member:
+        name = name.strip()
+        zone(name)
+        return await self._update(actor_id, timezone=name)
+
+    async def set_digest_time(self, actor_id: int, text: str) -> Member:
+        text = text.strip().lower()
+        if text in ("off", "none"):
+            return await self._update(actor_id, digest_at=None)
+        return await self._update(actor_id, digest_at=parse_hhmm(text))
+
+    async def schedule_digests(self, limit: int = 1000) -> int:
+        """Owe today's digest to every member whose digest time has come (JobQueue tick).
+        Marked in the same transaction, so a restart never sends one twice or skips one."""
+        now = self._d.clock.now()
+        owed = 0
+        async with self._d.store.transaction() as tx:
+            for member in await tx.members.with_digest_time(limit):
+                day = digest_due(member, now)
+                if day is None:
+                    continue
+                member.last_digest_on = day
+                await tx.members.save(member)
+                await notify(tx, member.id, NotificationKind.DIGEST, None, now,
+                             {"day": day, "scheduled": True})
+                owed += 1
+        return owed

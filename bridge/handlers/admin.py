@@ -1,0 +1,70 @@
+"""Admin commands (ADMIN_IDS): /plan, /grant, /reports. Anyone else gets the ordinary
+unknown-command answer — the core refuses with NotAdmin, mapped to that answer."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bridge.core.errors import NotAdmin
+from bridge.handlers.callbacks import Callback, Op, cb
+from bridge.handlers.commands import Command, Usage, handle_and_rest
+from bridge.handlers.context import BridgeContext
+from bridge.handlers.keyboards import keyboard
+
+
+def _require_admin(context: BridgeContext) -> None:
+    if not context.core.members.is_admin(context.member):
+        raise NotAdmin()
+
+
+async def plan(update: Update, context: BridgeContext) -> None:
+    """/plan @handle <plan>"""
+    _require_admin(context)
+    handle, name = handle_and_rest(update, "plan", need_rest=True)
+    target = await context.core.members.resolve(handle)
+    member = await context.core.credits.set_plan(context.member, target.id, name.strip())
+    await context.reply(update, "admin", "plan_set", member=member)
+
+
+async def grant(update: Update, context: BridgeContext) -> None:
+    """/grant @handle <n>"""
+    _require_admin(context)
+    handle, amount = handle_and_rest(update, "grant", need_rest=True)
+    if not amount.strip().isdigit():
+        raise Usage("grant")
+    target = await context.core.members.resolve(handle)
+    member = await context.core.credits.grant(context.member, target.id, int(amount.strip()))
+    await context.reply(update, "admin", "granted", member=member, amount=int(amount.strip()))
+
+
+async def reports(update: Update, context: BridgeContext) -> None:
+    """/reports: unreviewed spam reports, each with a Reviewed button."""
+    _require_admin(context)
+    items = await context.core.inbox.reports(context.member)
+    ids = {r.reporter_id for r in items} | {r.reported_id for r in items}
+    members = {i: await context.core.members.get(i) for i in ids}
+    failures = await context.core.outbox.failures(context.member, limit=5)
+    await context.reply(update, "admin", "reports", reports=items, members=members,
+                        failures=failures,
+                        keyboard=keyboard([[(f"✓ #{r.id}", cb(Op.REPORT_REVIEW, r.id))]
+                                           for r in items]))
+
+
+async def on_button(update: Update, context: BridgeContext) -> None:
+    query = update.callback_query
+    data = Callback.parse(query.data)
+    assert data is not None
+    await context.core.inbox.review_report(context.member, data.arg)
+    await query.answer(context.t("admin", "reviewed"))
+
+
+COMMANDS = [
+    Command("plan", plan, admin=True),
+    Command("grant", grant, admin=True),
+    Command("reports", reports, admin=True),
+]
+
+
+def handlers() -> list:
+    return [CallbackQueryHandler(on_button, pattern=rf"^{Op.REPORT_REVIEW}:")]

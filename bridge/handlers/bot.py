@@ -1,0 +1,96 @@
+"""The running bot: store, core, python-telegram-bot `Application`, delivery worker and
+scheduled jobs, started and stopped together (by the runner, the tests and the playground)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bridge.config import Settings
+from bridge.core.app import Core
+from bridge.core.clock import Clock
+from bridge.handlers.context import BridgeContext
+from bridge.handlers.delivery import DeliveryWorker
+from bridge.handlers.failures import on_error
+from bridge.handlers.notifications import Notifier
+from bridge.handlers.registry import publish_commands, register
+from bridge.handlers.render import Renderer
+from bridge.storage import open_store
+from bridge.storage.port import Store
+
+log = logging.getLogger(__name__)
+
+# httpx logs every request URL at INFO, and the Bot API URL contains the token.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+async def settle_refunds(context: BridgeContext) -> None:
+    """JobQueue tick: InMail credits whose refund deadline passed come back (the due rows
+    live in the database; the job only looks them up)."""
+    await context.core.credits.settle_expired()
+
+
+class BridgeBot:
+    def __init__(self, settings: Settings, clock: Clock | None = None,
+                 poll_timeout: int = 10) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.poll_timeout = poll_timeout
+        self.store: Store | None = None
+        self.core: Core | None = None
+        self.app: Application | None = None
+        self.worker: DeliveryWorker | None = None
+
+    def _build(self) -> Application:
+        token = self.settings.bot_token.get_secret_value()
+        root = self.settings.bot_api_url.rstrip("/")
+        return (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(f"{root}/bot")
+            .base_file_url(f"{root}/file/bot")
+            # Retrying is the outbox's job, not the limiter's (max_retries=0).
+            .rate_limiter(AIORateLimiter(max_retries=0))
+            .context_types(ContextTypes(context=BridgeContext))
+            .get_updates_read_timeout(self.poll_timeout + 10)
+            .build()
+        )
+
+    async def start(self) -> None:
+        self.store = await open_store(self.settings.database_url)
+        self.core = await Core.open(self.store, self.settings.rules(), self.clock,
+                                    frozenset(self.settings.admin_ids))
+        renderer = Renderer(default_language=self.settings.default_language)
+        app = self.app = self._build()
+        app.bot_data.update(core=self.core, renderer=renderer, settings=self.settings)
+        register(app)
+        app.add_error_handler(on_error)
+        await app.initialize()
+        await publish_commands(app, renderer)
+        self.worker = DeliveryWorker(self.core, Notifier(app.bot, self.core, renderer))
+        app.bot_data["worker"] = self.worker
+        self.worker.start()
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(settle_refunds, interval=timedelta(minutes=10),
+                                        first=timedelta(seconds=30))
+        await app.start()
+        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES,
+                                        timeout=self.poll_timeout, poll_interval=0)
+        log.info("bot @%s is running", app.bot.username)
+
+    async def stop(self) -> None:
+        app = self.app
+        if app is not None:
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+        if self.worker is not None:
+            await self.worker.stop()
+        if app is not None:
+            await app.shutdown()
+        if self.store is not None:
+            await self.store.close()

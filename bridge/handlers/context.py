@@ -1,0 +1,74 @@
+"""A typed `CallbackContext`: the core, the renderer and the acting member, resolved once
+per update by `identity.identify` (group -1) so handlers receive them ready to use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bridge.core.app import Core
+from bridge.core.models import Member
+from bridge.handlers.render import Renderer, split_html
+
+
+class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
+    def __init__(self, application: Application, chat_id: int | None = None,
+                 user_id: int | None = None) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self._member: Member | None = None
+
+    @property
+    def core(self) -> Core:
+        return self.bot_data["core"]
+
+    @property
+    def renderer(self) -> Renderer:
+        return self.bot_data["renderer"]
+
+    @property
+    def member(self) -> Member:
+        if self._member is None:
+            raise RuntimeError("no member resolved for this update")
+        return self._member
+
+    @member.setter
+    def member(self, member: Member) -> None:
+        self._member = member
+
+    @property
+    def has_member(self) -> bool:
+        return self._member is not None
+
+    @property
+    def lang(self) -> str:
+        return self.renderer.lang(self._member.language if self._member else None)
+
+    def t(self, feature: str, name: str, /, **params: Any) -> str:
+        return self.renderer.text(self.lang, feature, name, **params)
+
+    async def reply(
+        self, update: Update, feature: str, name: str, /,
+        keyboard: InlineKeyboardMarkup | None = None, **params: Any,
+    ) -> list[Message]:
+        """Answer in the user's chat with a rendered template (split at 4,096 if long)."""
+        return await self.send_html(update.effective_chat.id, self.t(feature, name, **params),
+                                    keyboard)
+
+    async def send_html(
+        self, chat_id: int, html: str, keyboard: InlineKeyboardMarkup | None = None,
+        reply_to: int | None = None, silent: bool = False,
+    ) -> list[Message]:
+        chunks = split_html(html)
+        sent = []
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            sent.append(await self.bot.send_message(
+                chat_id, chunk, parse_mode=ParseMode.HTML,
+                reply_markup=keyboard if last else None,
+                reply_to_message_id=reply_to if i == 0 else None,
+                disable_notification=silent, disable_web_page_preview=True,
+            ))
+        return sent

@@ -1,0 +1,96 @@
+"""The delivery worker: drains the outbox into Telegram, one notification at a time.
+
+One at a time on purpose: the Bot API has no idempotency key, so a crash between Telegram
+accepting a send and our commit can repeat that one send. Sending strictly in sequence keeps
+that window to a single message per crash. Telegram's answers are handled as documented:
+429 waits `retry_after`, 5xx/network errors back off, 403 holds the member's notifications
+until they return, 400 is a permanent failure kept for the admins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bridge.core.app import Core
+from bridge.core.models import Notification
+from bridge.handlers.notifications import Notifier, Skip
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=10)
+
+
+class DeliveryWorker:
+    def __init__(self, core: Core, notifier: Notifier, batch: int = 50) -> None:
+        self.core, self.notifier, self.batch = core, notifier, batch
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._stopping = False
+        self.idle = asyncio.Event()
+
+    def poke(self) -> None:
+        """Something was committed to the outbox: look now rather than at the next tick."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._stopping = False
+        self._task = asyncio.create_task(self._run(), name="delivery-worker")
+
+    async def stop(self) -> None:
+        """Finish the send in progress, then stop (the rest stays in the outbox)."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                due = await self.core.outbox.due(self.batch)
+            except Exception:
+                log.exception("cannot read the outbox")
+                due = []
+            if not due:
+                self.idle.set()
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                except TimeoutError:
+                    pass
+                continue
+            self.idle.clear()
+            for notification in due:
+                if self._stopping:
+                    break
+                await self.send_one(notification)
+
+    async def send_one(self, n: Notification) -> None:
+        outbox = self.core.outbox
+        try:
+            copies = await self.notifier.deliver(n, silent=n.payload.get("silent", False))
+        except Skip as skip:
+            await outbox.skip(n.id, str(skip))
+        except RetryAfter as exc:
+            delay = exc.retry_after
+            seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+            await outbox.retry_later(n.id, timedelta(seconds=seconds), "429 retry_after")
+        except Forbidden as exc:
+            log.info("member %s blocked the bot: holding their notifications", n.member_id)
+            await outbox.member_unreachable(n.member_id)
+            await outbox.retry_later(n.id, timedelta(0), f"403 {exc.message}")
+        except BadRequest as exc:
+            log.warning("notification %s refused by Telegram: %s", n.id, exc.message)
+            await outbox.fail(n.id, f"400 {exc.message}")
+        except (TimedOut, NetworkError) as exc:
+            backoff = min(timedelta(seconds=2 ** min(n.attempts, 10)), MAX_BACKOFF)
+            await outbox.retry_later(n.id, backoff, f"network {exc}")
+        except Exception as exc:  # a bug in rendering must not stop delivery for everyone
+            log.exception("notification %s could not be rendered", n.id)
+            await outbox.fail(n.id, f"error {type(exc).__name__}: {exc}")
+        else:
+            await outbox.complete(n.id, copies)

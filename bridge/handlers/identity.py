@@ -1,0 +1,40 @@
+"""Who is this update from, in which language: resolved once per update (group -1)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus
+
+from bridge.core.members import normalize_language
+from bridge.core.models import NewMember
+from bridge.handlers.context import BridgeContext
+
+
+async def identify(update: Update, context: BridgeContext) -> None:
+    """Register the Telegram user as a member on first contact, refresh their names."""
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return
+    core = context.core
+    member = await core.members.by_telegram_id(user.id)
+    if member is None or (member.first_name, member.last_name, member.username) != (
+        user.first_name, user.last_name or "", user.username
+    ):
+        language = normalize_language(user.language_code, context.renderer.default_language)
+        member, _ = await core.members.register(NewMember(
+            telegram_id=user.id, first_name=user.first_name, last_name=user.last_name or "",
+            username=user.username, language=language,
+        ))
+    context.member = member
+
+
+async def chat_member_changed(update: Update, context: BridgeContext) -> None:
+    """The user blocked or unblocked the bot: hold or resume what they are owed."""
+    change = update.my_chat_member
+    if change is None or not context.has_member:
+        return
+    status = change.new_chat_member.status
+    if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+        await context.core.outbox.member_unreachable(context.member.id)
+    elif status == ChatMemberStatus.MEMBER:
+        await context.core.outbox.member_back(context.member.id)

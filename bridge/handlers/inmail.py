@@ -1,0 +1,84 @@
+"""InMail: /inmail @handle <subject> | <body>, /credits, the recipient's Interested /
+Not interested / Reply buttons, and the profile card's InMail button (a one-shot compose)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bridge.handlers.callbacks import Callback, Op
+from bridge.handlers.commands import Command, Usage, handle_and_rest
+from bridge.handlers.context import BridgeContext
+from bridge.handlers.relay import COMPOSE
+
+
+def split_subject(text: str) -> tuple[str, str]:
+    subject, bar, body = text.partition("|")
+    if not bar:
+        raise Usage("inmail")
+    return subject.strip(), body.strip()
+
+
+async def _send(update: Update, context: BridgeContext, target_id: int, text: str) -> None:
+    subject, body = split_subject(text)
+    delivery = await context.core.credits.send_inmail(context.member.id, target_id, subject,
+                                                      body)
+    account = await context.core.credits.account(context.member.id, entries=0)
+    await context.reply(update, "inmail", "sent",
+                        other=context.core.network.view(context.member.id, delivery.recipient),
+                        balance=account.balance)
+
+
+async def inmail(update: Update, context: BridgeContext) -> None:
+    handle, text = handle_and_rest(update, "inmail", need_rest=True)
+    target = await context.core.members.resolve(handle)
+    await _send(update, context, target.id, text)
+
+
+async def finish_compose(update: Update, context: BridgeContext, compose: dict,
+                         text: str) -> None:
+    """The text after the profile's InMail button: `subject | body`."""
+    context.user_data.pop(COMPOSE, None)
+    await _send(update, context, compose["to"], text)
+
+
+async def credits(update: Update, context: BridgeContext) -> None:
+    """/credits: plan, balance, next renewal, pending refunds, last ledger entries."""
+    account = await context.core.credits.account(context.member.id, entries=5)
+    await context.reply(update, "inmail", "credits", account=account)
+
+
+async def on_button(update: Update, context: BridgeContext) -> None:
+    query = update.callback_query
+    data = Callback.parse(query.data)
+    assert data is not None
+    core, me = context.core, context.member.id
+    if data.op == Op.PROFILE_INMAIL:
+        target = await core.members.get(data.arg)
+        view = core.network.view(me, target)
+        context.user_data[COMPOSE] = {"to": target.id}
+        await query.answer()
+        await context.reply(update, "inmail", "compose", other=view)
+        return
+    inmail = await core.credits.get_inmail(me, data.arg)
+    if data.op == Op.INMAIL_REPLY:
+        if inmail.recipient_id != me:
+            await query.answer()
+            return
+        view = await core.messaging.open(me, inmail.sender_id)
+        await query.answer()
+        await context.reply(update, "relay", "opened", view=view, me=me)
+        return
+    answered = await core.credits.respond(me, data.arg, interested=data.op == Op.INMAIL_YES)
+    await query.answer(context.t("inmail", "answered", status=answered.status.value))
+    await query.edit_message_reply_markup(None)
+    await context.reply(update, "inmail", "answered", status=answered.status.value)
+
+
+COMMANDS = [Command("inmail", inmail), Command("credits", credits)]
+
+_OPS = "|".join([Op.INMAIL_YES, Op.INMAIL_NO, Op.INMAIL_REPLY, Op.PROFILE_INMAIL])
+
+
+def handlers() -> list:
+    return [CallbackQueryHandler(on_button, pattern=rf"^({_OPS}):")]

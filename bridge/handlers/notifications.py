@@ -1,0 +1,174 @@
+"""Rendering what the outbox owes a member into their chat: one function per notification
+kind. Each returns the chat copies it created, so replies/edits/reactions can find them."""
+
+from __future__ import annotations
+
+from telegram import Bot, ReactionTypeEmoji
+from telegram.constants import ParseMode
+
+from bridge.core.app import Core
+from bridge.core.models import (
+    ChatCopy,
+    Delivery,
+    MessageKind,
+    Notification,
+    NotificationKind,
+)
+from bridge.handlers.callbacks import Op, cb
+from bridge.handlers.keyboards import keyboard
+from bridge.handlers.media import CAPTIONED, send_attachment
+from bridge.handlers.render import TELEGRAM_CAPTION_MAX, Renderer, split_html
+
+
+class Skip(Exception):
+    """Nothing to push for this notification (it stays in the inbox)."""
+
+
+class Notifier:
+    def __init__(self, bot: Bot, core: Core, renderer: Renderer) -> None:
+        self.bot, self.core, self.renderer = bot, core, renderer
+
+    async def deliver(self, n: Notification, silent: bool = False) -> list[ChatCopy]:
+        handler = {
+            NotificationKind.MESSAGE: self._message,
+            NotificationKind.INVITATION: self._invitation,
+            NotificationKind.ACCEPTED: self._accepted,
+            NotificationKind.EDIT: self._edit,
+            NotificationKind.REACTION: self._reaction,
+        }.get(n.kind)
+        if handler is None:
+            raise Skip(f"no renderer for {n.kind}")
+        return await handler(n, silent)
+
+    async def _send_html(self, chat_id: int, html: str, markup=None, reply_to=None,
+                         silent: bool = False) -> list[int]:
+        ids = []
+        chunks = split_html(html)
+        for i, chunk in enumerate(chunks):
+            sent = await self.bot.send_message(
+                chat_id, chunk, parse_mode=ParseMode.HTML,
+                reply_markup=markup if i == len(chunks) - 1 else None,
+                reply_to_message_id=reply_to if i == 0 else None,
+                disable_notification=silent or i > 0, disable_web_page_preview=True,
+            )
+            ids.append(sent.message_id)
+        return ids
+
+    def _render_message(self, d: Delivery) -> str:
+        lang = self.renderer.lang(d.recipient.language)
+        return self.renderer.text(lang, "relay", "delivered", d=d)
+
+    async def _message(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        d = await self.core.messaging.for_delivery(n.ref_id, n.member_id)
+        if d is None:
+            raise Skip("message gone")
+        if d.recipient_state.spam:
+            raise Skip("spam")
+        if d.message.id <= d.recipient_state.cleared_through:
+            raise Skip("deleted")
+        chat = d.recipient.telegram_id
+        lang = self.renderer.lang(d.recipient.language)
+        reply_to = None
+        if d.message.reply_to_id is not None:
+            copies = await self.core.messaging.copies_of(d.message.reply_to_id, n.member_id)
+            reply_to = copies[-1].telegram_message_id if copies else None
+        markup = None
+        if d.message.kind == MessageKind.INMAIL and d.inmail is not None:
+            t = self.renderer.text
+            markup = keyboard([[
+                (t(lang, "inmail", "button", action="yes"), cb(Op.INMAIL_YES, d.inmail.id)),
+                (t(lang, "inmail", "button", action="no"), cb(Op.INMAIL_NO, d.inmail.id)),
+                (t(lang, "inmail", "button", action="reply"), cb(Op.INMAIL_REPLY, d.inmail.id)),
+            ]])
+        html = self._render_message(d)
+        ids: list[int] = []
+        attachment = d.message.attachment
+        if attachment is None:
+            ids = await self._send_html(chat, html, markup, reply_to, silent)
+        elif attachment.kind in CAPTIONED and len(html) <= TELEGRAM_CAPTION_MAX:
+            sent = await send_attachment(self.bot, chat, attachment, html, reply_to, silent)
+            ids = [sent.message_id]
+        else:  # header (and long caption) first, then the media as itself
+            ids = await self._send_html(chat, html, None, reply_to, silent)
+            sent = await send_attachment(self.bot, chat, attachment, None, None, True)
+            ids.append(sent.message_id)
+        return [ChatCopy(message_id=d.message.id, member_id=n.member_id, chat_id=chat,
+                         telegram_message_id=i) for i in ids]
+
+    async def _invitation(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        invitation = await self.core.invitations.get_for(n.member_id, n.ref_id)
+        if invitation.status != "pending":
+            raise Skip("invitation no longer pending")
+        views = await self.core.invitations.received(n.member_id)
+        item = next((v for v in views if v.invitation.id == invitation.id), None)
+        if item is None:
+            raise Skip("invitation gone")
+        recipient = await self.core.members.get(n.member_id)
+        lang = self.renderer.lang(recipient.language)
+        html = self.renderer.text(lang, "invitations", "received", item=item)
+        ids = await self._send_html(recipient.telegram_id, html,
+                                    received_keyboard_for(self.renderer, lang, invitation),
+                                    silent=silent)
+        return await self._note_copies(invitation.conversation_id, n.member_id,
+                                       recipient.telegram_id, ids)
+
+    async def _note_copies(self, conversation_id: int, member_id: int, chat_id: int,
+                           ids: list[int]) -> list[ChatCopy]:
+        """A reply to the invitation message answers in its thread: map it to the note."""
+        note_id = await self.core.messaging.latest_message_id(conversation_id)
+        if note_id is None:
+            return []
+        return [ChatCopy(message_id=note_id, member_id=member_id, chat_id=chat_id,
+                         telegram_message_id=i) for i in ids]
+
+    async def _accepted(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        invitation = await self.core.invitations.get_for(n.member_id, n.ref_id)
+        sender = await self.core.members.get(n.member_id)
+        other = await self.core.members.get(invitation.recipient_id)
+        lang = self.renderer.lang(sender.language)
+        view = self.core.network.view(sender.id, other)
+        html = self.renderer.text(lang, "invitations", "they_accepted", other=view)
+        await self._send_html(sender.telegram_id, html, silent=silent)
+        return []
+
+    async def _edit(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        d = await self.core.messaging.for_delivery(n.ref_id, n.member_id)
+        copies = await self.core.messaging.copies_of(n.ref_id, n.member_id)
+        copies = [c for c in copies if not c.is_original]
+        if d is None or not copies:
+            raise Skip("nothing to edit")
+        html = self._render_message(d)
+        first = copies[0]
+        if d.message.attachment is not None and len(copies) == 1:
+            await self.bot.edit_message_caption(first.chat_id, first.telegram_message_id,
+                                                caption=html, parse_mode=ParseMode.HTML)
+        else:
+            chunks = split_html(html)
+            for copy, chunk in zip(copies, chunks, strict=False):
+                await self.bot.edit_message_text(chunk, copy.chat_id, copy.telegram_message_id,
+                                                 parse_mode=ParseMode.HTML,
+                                                 disable_web_page_preview=True)
+        return []
+
+    async def _reaction(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        message = await self.core.messaging.get_message(n.member_id, n.ref_id)
+        reactions = await self.core.messaging.reactions_of(n.member_id, message.id)
+        theirs = [r.emoji for r in reactions if r.member_id != n.member_id]
+        copies = await self.core.messaging.copies_of(message.id, n.member_id)
+        if not copies:
+            raise Skip("no copy to react on")
+        target = copies[-1]
+        await self.bot.set_message_reaction(
+            target.chat_id, target.telegram_message_id,
+            [ReactionTypeEmoji(theirs[0])] if theirs else [],
+        )
+        return []
+
+
+def received_keyboard_for(renderer: Renderer, lang: str, invitation):
+    t = renderer.text
+    return keyboard([[
+        (t(lang, "invitations", "button", action="accept"), cb(Op.INV_ACCEPT, invitation.id)),
+        (t(lang, "invitations", "button", action="decline"), cb(Op.INV_DECLINE, invitation.id)),
+        (t(lang, "invitations", "button", action="reply"), cb(Op.INV_REPLY, invitation.id)),
+    ]])

@@ -1,0 +1,168 @@
+"""Members and the network: /start, /help, /profile, /edit, /find, /degree, /connections,
+/remove, /block, /unblock — and the profile card's buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bridge.core.models import ProfileCard
+from bridge.handlers.callbacks import Callback, Op, cb
+from bridge.handlers.commands import Command, Usage, argument_text, handle_and_rest, only_handle
+from bridge.handlers.context import BridgeContext
+from bridge.handlers.keyboards import keyboard
+
+PAGE = 10
+
+
+async def start(update: Update, context: BridgeContext) -> None:
+    """Welcome (back); `/start p_<handle>` opens that member's profile (a deep link)."""
+    member = context.member
+    await context.core.outbox.member_back(member.id)
+    payload = argument_text(update)
+    if payload.startswith("p_"):
+        target = await context.core.members.resolve(payload[2:])
+        await show_profile(update, context, target.id)
+        return
+    await context.reply(update, "profile", "welcome", member=member,
+                        bot_username=context.bot.username)
+
+
+async def help_command(update: Update, context: BridgeContext) -> None:
+    """The commands, in the user's language (admin ones only for admins)."""
+    from bridge.handlers.registry import visible_commands
+
+    names = [c.name for c in visible_commands(context.core.members.is_admin(context.member))]
+    await context.reply(update, "help", "help", names=names)
+
+
+async def show_profile(update: Update, context: BridgeContext, target_id: int) -> None:
+    card = await context.core.network.profile(context.member.id, target_id)
+    await context.send_html(update.effective_chat.id, context.t("profile", "card", card=card),
+                            _profile_keyboard(context, card))
+
+
+def _profile_keyboard(context: BridgeContext, card: ProfileCard):
+    target = card.view.id
+    ops = {"invite": Op.PROFILE_INVITE, "message": Op.PROFILE_MESSAGE,
+           "inmail": Op.PROFILE_INMAIL, "accept": Op.PROFILE_ACCEPT,
+           "withdraw": Op.PROFILE_WITHDRAW}
+    row = [(context.t("profile", "button", action=a), cb(ops[a], target))
+           for a in card.actions if a in ops]
+    return keyboard([row])
+
+
+async def profile(update: Update, context: BridgeContext) -> None:
+    """A profile card: yours, or `@handle`'s, with buttons that fit the degree."""
+    text = argument_text(update)
+    target_id = context.member.id
+    if text:
+        target_id = (await context.core.members.resolve(text.split()[0])).id
+    await show_profile(update, context, target_id)
+
+
+async def edit(update: Update, context: BridgeContext) -> None:
+    """/edit <field> <text>: set headline, company, location, industry or about."""
+    field, _, value = argument_text(update).partition(" ")
+    if not field:
+        raise Usage("edit")
+    member = await context.core.members.edit_profile(context.member.id, field.lower(),
+                                                     value.strip())
+    await context.reply(update, "profile", "edited", field=field.lower(), member=member)
+
+
+async def find(update: Update, context: BridgeContext) -> None:
+    """/find <words>: members ranked by degree, names masked by degree."""
+    query = argument_text(update)
+    if not query:
+        raise Usage("find")
+    results = await context.core.network.search(context.member.id, query)
+    rows = [[(context.t("profile", "result_button", view=r), cb(Op.PROFILE_VIEW, r.id))]
+            for r in results]
+    await context.reply(update, "profile", "results", keyboard=keyboard(rows), query=query,
+                        results=results)
+
+
+async def degree(update: Update, context: BridgeContext) -> None:
+    """/degree @handle: 1st/2nd/3rd/out of network, mutual connections, one path."""
+    target = await context.core.members.resolve(only_handle(update, "degree"))
+    info = await context.core.network.degree_info(context.member.id, target.id)
+    view = context.core.network.view(context.member.id, target)
+    await context.reply(update, "profile", "degree", info=info, target=view)
+
+
+async def connections(update: Update, context: BridgeContext) -> None:
+    """/connections: 1st-degree connections, paged."""
+    await _connections_page(update, context, 0, edit=False)
+
+
+async def _connections_page(update: Update, context: BridgeContext, offset: int,
+                            edit: bool) -> None:
+    views, total = await context.core.network.connections(context.member.id, offset, PAGE)
+    nav = []
+    if offset > 0:
+        nav.append(("◀️", cb(Op.CONNECTIONS_PAGE, max(offset - PAGE, 0))))
+    if offset + PAGE < total:
+        nav.append(("▶️", cb(Op.CONNECTIONS_PAGE, offset + PAGE)))
+    rows = [[(context.t("profile", "result_button", view=v), cb(Op.PROFILE_VIEW, v.id))]
+            for v in views] + [nav]
+    text = context.t("profile", "connections", views=views, total=total, offset=offset)
+    if edit and update.callback_query:
+        await update.callback_query.edit_message_text(text, parse_mode="HTML",
+                                                      reply_markup=keyboard(rows))
+    else:
+        await context.send_html(update.effective_chat.id, text, keyboard(rows))
+
+
+async def remove(update: Update, context: BridgeContext) -> None:
+    """/remove @handle: remove a connection."""
+    target = await context.core.members.resolve(only_handle(update, "remove"))
+    await context.core.network.remove_connection(context.member.id, target.id)
+    await context.reply(update, "profile", "removed",
+                        target=context.core.network.view(context.member.id, target))
+
+
+async def block(update: Update, context: BridgeContext) -> None:
+    handle, _ = handle_and_rest(update, "block")
+    target = await context.core.members.resolve(handle)
+    await context.core.members.block(context.member.id, target.id)
+    await context.reply(update, "profile", "blocked", handle=target.handle)
+
+
+async def unblock(update: Update, context: BridgeContext) -> None:
+    handle, _ = handle_and_rest(update, "unblock")
+    target = await context.core.members.resolve(handle)
+    await context.core.members.unblock(context.member.id, target.id)
+    await context.reply(update, "profile", "unblocked", handle=target.handle)
+
+
+async def on_button(update: Update, context: BridgeContext) -> None:
+    """Profile view and connection paging buttons."""
+    query = update.callback_query
+    data = Callback.parse(query.data)
+    assert data is not None
+    if data.op == Op.PROFILE_VIEW:
+        await query.answer()
+        await show_profile(update, context, data.arg)
+    elif data.op == Op.CONNECTIONS_PAGE:
+        await query.answer()
+        await _connections_page(update, context, data.arg, edit=True)
+
+
+COMMANDS = [
+    Command("start", start, menu=False),
+    Command("help", help_command),
+    Command("profile", profile),
+    Command("edit", edit),
+    Command("find", find),
+    Command("connections", connections),
+    Command("degree", degree),
+    Command("remove", remove),
+    Command("block", block),
+    Command("unblock", unblock),
+]
+
+
+def handlers() -> list:
+    ops = f"{Op.PROFILE_VIEW}|{Op.CONNECTIONS_PAGE}"
+    return [CallbackQueryHandler(on_button, pattern=rf"^({ops}):")]

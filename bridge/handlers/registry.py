@@ -1,0 +1,72 @@
+"""Every handler of the bot, registered in one visible place, and the command list that
+feeds both Telegram's menu (`setMyCommands`, per language) and /help."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bridge.handlers import admin, inbox, inmail, invitations, profile, relay, settings
+from bridge.handlers.callbacks import Callback
+from bridge.handlers.commands import Command
+from bridge.handlers.context import BridgeContext
+from bridge.handlers.identity import chat_member_changed, identify
+from bridge.handlers.render import LANGUAGES, Renderer
+
+FEATURES = (profile, invitations, relay, inbox, inmail, settings, admin)
+COMMANDS: list[Command] = [c for feature in FEATURES for c in feature.COMMANDS]
+
+
+def visible_commands(is_admin: bool) -> list[Command]:
+    return [c for c in COMMANDS if c.menu and (is_admin or not c.admin)]
+
+
+async def unknown_command(update: Update, context: BridgeContext) -> None:
+    await context.reply(update, "common", "unknown_command")
+
+
+async def stale_button(update: Update, context: BridgeContext) -> None:
+    """A button whose data we can't parse (forged, or from an older version)."""
+    await update.callback_query.answer(context.t("common", "stale_button"), show_alert=True)
+
+
+async def poke_delivery(update: Update, context: BridgeContext) -> None:
+    """After every update: whatever it committed to the outbox goes out now."""
+    worker = context.bot_data.get("worker")
+    if worker is not None:
+        worker.poke()
+
+
+def register(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, identify), group=-1)
+    app.add_handler(ChatMemberHandler(chat_member_changed,
+                                      ChatMemberHandler.MY_CHAT_MEMBER), group=0)
+    app.add_handler(CallbackQueryHandler(stale_button,
+                                         pattern=lambda data: Callback.parse(data) is None))
+    private = filters.ChatType.PRIVATE
+    for command in COMMANDS:
+        app.add_handler(CommandHandler(command.name, command.callback, filters=private))
+    for feature in FEATURES:
+        for handler in feature.handlers():
+            app.add_handler(handler)
+    app.add_handler(MessageHandler(filters.COMMAND & private, unknown_command))
+    app.add_handler(CallbackQueryHandler(stale_button))
+    app.add_handler(TypeHandler(Update, poke_delivery), group=99)
+
+
+async def publish_commands(app: Application, renderer: Renderer) -> None:
+    """setMyCommands in every language we speak (the default list is English)."""
+    for lang in LANGUAGES:
+        commands = [BotCommand(c.name, renderer.text(lang, "help", "description", name=c.name))
+                    for c in visible_commands(is_admin=False)]
+        await app.bot.set_my_commands(commands, language_code=lang)
+        if lang == "en":
+            await app.bot.set_my_commands(commands)

@@ -1,0 +1,161 @@
+"""Relaying between members: one function per Telegram event kind (a message — text or any
+media —, a reply, an edit, a reaction), plus /msg, /open, /close and /forward.
+
+The user's own Telegram message is recorded as the original copy of the stored message, so
+that a reaction or an edit on it later finds its way to the other side."""
+
+from __future__ import annotations
+
+from telegram import Message as TgMessage
+from telegram import ReactionTypeEmoji, Update
+from telegram.ext import CallbackQueryHandler, MessageHandler, MessageReactionHandler, filters
+
+from bridge.core.models import Attachment, ChatCopy, Delivery, Member
+from bridge.handlers.callbacks import Callback, Op
+from bridge.handlers.commands import Command, Usage, handle_and_rest, only_handle
+from bridge.handlers.context import BridgeContext
+from bridge.handlers.media import attachment_of
+
+COMPOSE = "compose"  # user_data key: a one-shot InMail being written (see inmail.py)
+
+
+async def _deliver(
+    update: Update, context: BridgeContext, target_id: int, text: str | None,
+    attachment: Attachment | None = None, reply_to_id: int | None = None,
+    original: TgMessage | None = None,
+) -> Delivery:
+    """Send through the core (committed, and owed to the recipient in the outbox), remember
+    the user's own message as the original, confirm briefly."""
+    delivery = await context.core.messaging.send(context.member.id, target_id, text,
+                                                 attachment, reply_to_id)
+    if original is not None:
+        await context.core.messaging.record_copies([ChatCopy(
+            message_id=delivery.message.id, member_id=context.member.id,
+            chat_id=original.chat_id, telegram_message_id=original.message_id,
+            is_original=True,
+        )])
+    other = context.core.network.view(context.member.id, delivery.recipient)
+    await context.reply(update, "relay", "sent", other=other,
+                        reachable=delivery.recipient.reachable)
+    return delivery
+
+
+async def msg(update: Update, context: BridgeContext) -> None:
+    """/msg @handle <text>: send a message."""
+    handle, text = handle_and_rest(update, "msg", need_rest=True)
+    target = await context.core.members.resolve(handle)
+    await _deliver(update, context, target.id, text, original=update.effective_message)
+
+
+async def open_conversation(update: Update, context: BridgeContext) -> None:
+    """/open @handle: plain messages now go to this member."""
+    target = await context.core.members.resolve(only_handle(update, "open"))
+    view = await context.core.messaging.open(context.member.id, target.id)
+    await context.reply(update, "relay", "opened", view=view, me=context.member.id)
+
+
+async def close_conversation(update: Update, context: BridgeContext) -> None:
+    previous = await context.core.messaging.close(context.member.id)
+    context.user_data.pop(COMPOSE, None)
+    await context.reply(update, "relay", "closed", had=previous is not None)
+
+
+async def forward(update: Update, context: BridgeContext) -> None:
+    """/forward @handle, as a reply to a relayed message: forward it to a connection."""
+    message = update.effective_message
+    handle = only_handle(update, "forward")
+    if message.reply_to_message is None:
+        raise Usage("forward")
+    stored = await context.core.messaging.message_for_copy(
+        context.member.id, message.chat_id, message.reply_to_message.message_id)
+    if stored is None:
+        await context.reply(update, "relay", "not_relayed")
+        return
+    target = await context.core.members.resolve(handle)
+    delivery = await context.core.messaging.forward(context.member.id, stored.id, target.id)
+    await context.reply(update, "relay", "forwarded",
+                        other=context.core.network.view(context.member.id, delivery.recipient))
+
+
+async def on_message(update: Update, context: BridgeContext) -> None:
+    """Text or media that is not a command: a reply goes to that conversation, otherwise
+    to the open one (or to an InMail being composed)."""
+    message = update.effective_message
+    text = message.text if message.text is not None else message.caption
+    attachment = attachment_of(message)
+    if message.reply_to_message is not None:
+        stored = await context.core.messaging.message_for_copy(
+            context.member.id, message.chat_id, message.reply_to_message.message_id)
+        if stored is not None:
+            conversation = await context.core.messaging.conversation_of(
+                context.member.id, stored.id)
+            await _deliver(update, context, conversation.other(context.member.id), text,
+                           attachment, reply_to_id=stored.id, original=message)
+            return
+    compose = context.user_data.get(COMPOSE)
+    if compose is not None and attachment is None:
+        from bridge.handlers.inmail import finish_compose
+
+        await finish_compose(update, context, compose, text or "")
+        return
+    member: Member = await context.core.members.get(context.member.id)
+    if member.current_peer_id is None:
+        await context.reply(update, "relay", "not_addressed")
+        return
+    await _deliver(update, context, member.current_peer_id, text, attachment, original=message)
+
+
+async def on_edit(update: Update, context: BridgeContext) -> None:
+    """An edited message: edit the stored one (history kept); the other side's copy follows."""
+    message = update.edited_message
+    stored = await context.core.messaging.message_for_copy(
+        context.member.id, message.chat_id, message.message_id)
+    if stored is None or stored.sender_id != context.member.id:
+        return  # an edited command or unrelated text: nothing was relayed
+    await context.core.messaging.edit(context.member.id, stored.id,
+                                      message.text if message.text is not None
+                                      else message.caption or "")
+
+
+async def on_reaction(update: Update, context: BridgeContext) -> None:
+    """A reaction on a relayed message (or one's own): stored, mirrored on the other side."""
+    change = update.message_reaction
+    stored = await context.core.messaging.message_for_copy(
+        context.member.id, change.chat.id, change.message_id)
+    if stored is None:
+        return
+    emojis = [r.emoji for r in change.new_reaction if isinstance(r, ReactionTypeEmoji)]
+    await context.core.messaging.react(context.member.id, stored.id,
+                                       emojis[-1] if emojis else None)
+
+
+async def on_profile_message(update: Update, context: BridgeContext) -> None:
+    """The profile card's Message button: open that conversation."""
+    query = update.callback_query
+    data = Callback.parse(query.data)
+    assert data is not None
+    view = await context.core.messaging.open(context.member.id, data.arg)
+    await query.answer()
+    await context.reply(update, "relay", "opened", view=view, me=context.member.id)
+
+
+COMMANDS = [
+    Command("msg", msg),
+    Command("open", open_conversation),
+    Command("close", close_conversation),
+    Command("forward", forward),
+]
+
+CONTENT = (filters.TEXT & ~filters.COMMAND) | filters.VOICE | filters.VIDEO_NOTE | \
+    filters.PHOTO | filters.ANIMATION | filters.VIDEO | filters.AUDIO | \
+    filters.Document.ALL | filters.Sticker.ALL
+
+
+def handlers() -> list:
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, on_edit),
+        MessageHandler(filters.UpdateType.MESSAGE & private & CONTENT, on_message),
+        MessageReactionHandler(on_reaction),
+        CallbackQueryHandler(on_profile_message, pattern=rf"^{Op.PROFILE_MESSAGE}:"),
+    ]
