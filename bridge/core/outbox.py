@@ -8,6 +8,7 @@ Telegram). Nothing here knows Telegram beyond the `ChatCopy` map the worker reco
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bridge.core.deps import CoreDeps
 from bridge.core.members import existing_member, require_admin
@@ -19,6 +20,9 @@ from bridge.core.models import (
     NotificationStatus,
 )
 from bridge.storage.port import UnitOfWork
+
+if TYPE_CHECKING:
+    from bridge.core.notify import Plan
 
 
 async def notify(

@@ -17,6 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bridge.core.app import Core
 from bridge.core.models import Notification
+from bridge.core.notify import PlanAction
 from bridge.handlers.notifications import Notifier, Skip
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,15 @@ class DeliveryWorker:
     async def send_one(self, n: Notification) -> None:
         outbox = self.core.outbox
         try:
-            copies = await self.notifier.deliver(n, silent=n.payload.get("silent", False))
+            plan = await outbox.plan(n)
+            if plan.action == PlanAction.SKIP:
+                await outbox.skip(n.id, plan.reason)
+                return
+            if plan.action == PlanAction.LATER and plan.until is not None:
+                await outbox.retry_later(n.id, plan.until - self.core.deps.clock.now(),
+                                         "quiet hours")
+                return
+            copies = await self.notifier.deliver(n, silent=plan.silent)
         except Skip as skip:
             await outbox.skip(n.id, str(skip))
         except RetryAfter as exc:
@@ -93,4 +102,4 @@ class DeliveryWorker:
             log.exception("notification %s could not be rendered", n.id)
             await outbox.fail(n.id, f"error {type(exc).__name__}: {exc}")
         else:
-            await outbox.complete(n.id, copies)
+            await outbox.complete(n.id, copies, silent=plan.silent)
