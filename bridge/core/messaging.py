@@ -50,16 +50,28 @@ class Messaging:
     async def send(
         self, actor_id: int, target_id: int, text: str | None,
         attachment: Attachment | None = None, reply_to_id: int | None = None,
+        origin: tuple[int, int] | None = None,
     ) -> Delivery:
         """Send a message: to a connection, in a pending-invitation thread, or in an
-        InMail thread that is open to the actor."""
+        InMail thread that is open to the actor.
+
+        ``origin`` (chat id, Telegram message id) is the member's own Telegram message: it is
+        recorded in the same transaction, and a second send from the same origin (an update
+        redelivered after a crash) is refused with `AlreadyAccepted`, so nothing doubles."""
         self._check_content(text, attachment)
         if actor_id == target_id:
             raise errors.CannotTargetSelf()
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
-            return await self._send(tx, actor_id, target_id, now, text=text,
-                                    attachment=attachment, reply_to_id=reply_to_id)
+            if origin is not None and await tx.copies.by_telegram(*origin) is not None:
+                raise errors.AlreadyAccepted()
+            delivery = await self._send(tx, actor_id, target_id, now, text=text,
+                                        attachment=attachment, reply_to_id=reply_to_id)
+            if origin is not None:
+                await tx.copies.add(ChatCopy(
+                    message_id=delivery.message.id, member_id=actor_id, chat_id=origin[0],
+                    telegram_message_id=origin[1], is_original=True))
+            return delivery
 
     async def _send(
         self, tx: UnitOfWork, actor_id: int, target_id: int, now: datetime, *,

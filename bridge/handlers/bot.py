@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bridge.config import Settings
@@ -14,7 +13,9 @@ from bridge.core.app import Core
 from bridge.core.clock import Clock
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.delivery import DeliveryWorker
+from bridge.handlers.digests import schedule_digests
 from bridge.handlers.failures import on_error
+from bridge.handlers.intake import UpdateIntake
 from bridge.handlers.notifications import Notifier
 from bridge.handlers.registry import publish_commands, register
 from bridge.handlers.render import Renderer
@@ -43,6 +44,7 @@ class BridgeBot:
         self.core: Core | None = None
         self.app: Application | None = None
         self.worker: DeliveryWorker | None = None
+        self.intake: UpdateIntake | None = None
 
     def _build(self) -> Application:
         token = self.settings.bot_token.get_secret_value()
@@ -56,6 +58,7 @@ class BridgeBot:
             .rate_limiter(AIORateLimiter(max_retries=0))
             .context_types(ContextTypes(context=BridgeContext))
             .get_updates_read_timeout(self.poll_timeout + 10)
+            .updater(None)  # our own intake confirms updates only once processed
             .build()
         )
 
@@ -74,18 +77,20 @@ class BridgeBot:
         app.bot_data["worker"] = self.worker
         self.worker.start()
         if app.job_queue is not None:
+            app.job_queue.run_repeating(schedule_digests, interval=timedelta(minutes=1),
+                                        first=timedelta(seconds=5))
             app.job_queue.run_repeating(settle_refunds, interval=timedelta(minutes=10),
                                         first=timedelta(seconds=30))
         await app.start()
-        await app.updater.start_polling(allowed_updates=Update.ALL_TYPES,
-                                        timeout=self.poll_timeout, poll_interval=0)
+        self.intake = UpdateIntake(app, self.core, self.poll_timeout)
+        self.intake.start()
         log.info("bot @%s is running", app.bot.username)
 
     async def stop(self) -> None:
         app = self.app
+        if self.intake is not None:
+            await self.intake.stop()
         if app is not None:
-            if app.updater is not None and app.updater.running:
-                await app.updater.stop()
             if app.running:
                 await app.stop()
         if self.worker is not None:

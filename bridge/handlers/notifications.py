@@ -35,6 +35,7 @@ class Notifier:
             NotificationKind.ACCEPTED: self._accepted,
             NotificationKind.EDIT: self._edit,
             NotificationKind.REACTION: self._reaction,
+            NotificationKind.DIGEST: self._digest,
         }.get(n.kind)
         if handler is None:
             raise Skip(f"no renderer for {n.kind}")
@@ -148,6 +149,18 @@ class Notifier:
                 await self.bot.edit_message_text(chunk, copy.chat_id, copy.telegram_message_id,
                                                  parse_mode=ParseMode.HTML,
                                                  disable_web_page_preview=True)
+        return []
+
+    async def _digest(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        from bridge.handlers.digests import PAGE, render_digest
+
+        member = await self.core.members.get(n.member_id)
+        digest = await self.core.inbox.digest(member.id, None, PAGE)
+        if digest.empty:
+            raise Skip("nothing unread")
+        text, markup = render_digest(self.renderer, member, digest,
+                                     self.core.deps.clock.now(), True)
+        await self._send_html(member.telegram_id, text, markup, silent=silent)
         return []
 
     async def _reaction(self, n: Notification, silent: bool) -> list[ChatCopy]:

@@ -14,14 +14,23 @@ from telegram.ext import (
     filters,
 )
 
-from bridge.handlers import admin, inbox, inmail, invitations, profile, relay, settings
+from bridge.handlers import (
+    admin,
+    digests,
+    inbox,
+    inmail,
+    invitations,
+    profile,
+    relay,
+    settings,
+)
 from bridge.handlers.callbacks import Callback
 from bridge.handlers.commands import Command
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.identity import chat_member_changed, identify
 from bridge.handlers.render import LANGUAGES, Renderer
 
-FEATURES = (profile, invitations, relay, inbox, inmail, settings, admin)
+FEATURES = (profile, invitations, relay, inbox, inmail, digests, settings, admin)
 COMMANDS: list[Command] = [c for feature in FEATURES for c in feature.COMMANDS]
 
 

@@ -10,7 +10,8 @@ from telegram import Message as TgMessage
 from telegram import ReactionTypeEmoji, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, MessageReactionHandler, filters
 
-from bridge.core.models import Attachment, ChatCopy, Delivery, Member
+from bridge.core.errors import AlreadyAccepted
+from bridge.core.models import Attachment, Delivery, Member
 from bridge.handlers.callbacks import Callback, Op
 from bridge.handlers.commands import Command, Usage, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
@@ -23,17 +24,15 @@ async def _deliver(
     update: Update, context: BridgeContext, target_id: int, text: str | None,
     attachment: Attachment | None = None, reply_to_id: int | None = None,
     original: TgMessage | None = None,
-) -> Delivery:
+) -> Delivery | None:
     """Send through the core (committed, and owed to the recipient in the outbox), remember
     the user's own message as the original, confirm briefly."""
-    delivery = await context.core.messaging.send(context.member.id, target_id, text,
-                                                 attachment, reply_to_id)
-    if original is not None:
-        await context.core.messaging.record_copies([ChatCopy(
-            message_id=delivery.message.id, member_id=context.member.id,
-            chat_id=original.chat_id, telegram_message_id=original.message_id,
-            is_original=True,
-        )])
+    origin = (original.chat_id, original.message_id) if original is not None else None
+    try:
+        delivery = await context.core.messaging.send(context.member.id, target_id, text,
+                                                     attachment, reply_to_id, origin=origin)
+    except AlreadyAccepted:
+        return None
     other = context.core.network.view(context.member.id, delivery.recipient)
     await context.reply(update, "relay", "sent", other=other,
                         reachable=delivery.recipient.reachable)

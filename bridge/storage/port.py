@@ -188,6 +188,12 @@ class OutboxRepo(Protocol):
     async def counts(self) -> dict[str, int]: ...
 
 
+class UpdateRepo(Protocol):
+    async def seen(self, update_id: int) -> bool: ...
+    async def mark(self, update_id: int, now: datetime) -> None: ...
+    async def prune(self, keep: int) -> None: ...
+
+
 class UnitOfWork(Protocol):
     members: MemberRepo
     blocks: BlockRepo
@@ -200,6 +206,7 @@ class UnitOfWork(Protocol):
     spam: SpamRepo
     copies: CopyRepo
     outbox: OutboxRepo
+    updates: UpdateRepo
 
 
 class Store(Protocol):

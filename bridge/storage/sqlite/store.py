@@ -19,7 +19,7 @@ from bridge.storage.sqlite.conversations import (
 from bridge.storage.sqlite.credits import SqliteInMails, SqliteLedger, SqliteSpam
 from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
 from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
-from bridge.storage.sqlite.outbox import SqliteOutbox
+from bridge.storage.sqlite.outbox import SqliteOutbox, SqliteUpdates
 
 
 class SqliteUnitOfWork:
@@ -37,6 +37,7 @@ class SqliteUnitOfWork:
         self.spam = SqliteSpam(conn)
         self.copies = SqliteCopies(conn)
         self.outbox = SqliteOutbox(conn)
+        self.updates = SqliteUpdates(conn)
 
 
 class SqliteStore:

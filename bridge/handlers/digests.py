@@ -1,0 +1,88 @@
+"""Digests and notification preferences: /digest, /notify, /quiet, /tz, /digest_at, and
+the JobQueue tick that owes each member their scheduled digest (kept in the database)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import CallbackQueryHandler
+
+from bridge.core.models import Digest, Member
+from bridge.handlers.callbacks import Callback, Op, cb
+from bridge.handlers.commands import Command, Usage, argument_text
+from bridge.handlers.context import BridgeContext
+from bridge.handlers.keyboards import keyboard
+from bridge.handlers.render import Renderer
+
+PAGE = 10
+
+
+def render_digest(renderer: Renderer, member: Member, digest: Digest, now, first: bool):
+    lang = renderer.lang(member.language)
+    text = renderer.text(lang, "digest", "digest", d=digest, now=now, first=first)
+    rows = [[(renderer.text(lang, "digest", "open_button", entry=e),
+              cb(Op.CONV_OPEN, e.conversation.id))] for e in digest.entries]
+    nav = []
+    if digest.next_cursor:
+        nav.append((renderer.text(lang, "digest", "more_button"),
+                    cb(Op.DIGEST_PAGE, 0, digest.next_cursor)))
+    if digest.summary.messages:
+        nav.append((renderer.text(lang, "inbox", "read_all"), cb(Op.READ_ALL)))
+    rows.append(nav)
+    return text, keyboard(rows)
+
+
+async def digest(update: Update, context: BridgeContext) -> None:
+    """/digest: what is unread, one line per person."""
+    result = await context.core.inbox.digest(context.member.id, None, PAGE)
+    if result.empty:
+        await context.reply(update, "digest", "nothing")
+        return
+    text, markup = render_digest(context.renderer, context.member, result,
+                                 context.core.deps.clock.now(), True)
+    await context.send_html(update.effective_chat.id, text, markup)
+
+
+async def on_more(update: Update, context: BridgeContext) -> None:
+    """The digest's next page, edited in place."""
+    query = update.callback_query
+    data = Callback.parse(query.data)
+    assert data is not None
+    result = await context.core.inbox.digest(context.member.id, data.extra or None, PAGE)
+    text, markup = render_digest(context.renderer, context.member, result,
+                                 context.core.deps.clock.now(), False)
+    await query.answer()
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+def _preference(name: str, method: str):
+    async def command(update: Update, context: BridgeContext) -> None:
+        value = argument_text(update)
+        if not value:
+            raise Usage(name)
+        member = await getattr(context.core.preferences, method)(context.member.id, value)
+        await context.reply(update, "digest", "preferences", member=member)
+
+    command.__doc__ = f"/{name}"
+    return command
+
+
+async def schedule_digests(context: BridgeContext) -> None:
+    """JobQueue tick: the due digests are owed through the outbox, then the worker sends."""
+    if await context.core.preferences.schedule_digests():
+        worker = context.bot_data.get("worker")
+        if worker is not None:
+            worker.poke()
+
+
+COMMANDS = [
+    Command("digest", digest),
+    Command("notify", _preference("notify", "set_mode")),
+    Command("quiet", _preference("quiet", "set_quiet_hours")),
+    Command("tz", _preference("tz", "set_timezone")),
+    Command("digest_at", _preference("digest_at", "set_digest_time")),
+]
+
+
+def handlers() -> list:
+    return [CallbackQueryHandler(on_more, pattern=rf"^{Op.DIGEST_PAGE}:")]
