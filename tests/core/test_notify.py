@@ -1,0 +1,126 @@
+"""Notification modes, quiet hours, bursts and digests: when a member is told."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bridge.core import errors
+from bridge.core.app import Core
+from bridge.core.clock import FakeClock
+from bridge.core.models import Member, NotificationKind
+from bridge.core.notify import PlanAction, digest_due, quiet_until
+from tests.conftest import MakeMember, connect
+
+
+def _member(**fields) -> Member:
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    return Member(id=1, telegram_id=1, handle="a", first_name="A", plan_started_at=now,
+                  created_at=now, **fields)
+
+
+@pytest.mark.parametrize(("local", "resume"), [
+    ("23:30", "08:00+1"), ("03:00", "08:00"), ("08:00", None), ("21:59", None),
+])
+def test_quiet_hours_overnight_in_the_members_time_zone(local: str, resume: str | None):
+    member = _member(quiet_start="22:00", quiet_end="08:00", timezone="Europe/Paris")
+    hours, minutes = map(int, local.split(":"))
+    # Paris is UTC+1 in November.
+    now = datetime(2026, 11, 23, hours, minutes, tzinfo=UTC) - timedelta(hours=1)
+    got = quiet_until(member, now)
+    if resume is None:
+        assert got is None
+    else:
+        day = 24 if resume.endswith("+1") else 23
+        assert got == datetime(2026, 11, day, 7, 0, tzinfo=UTC)  # 08:00 Paris
+
+
+def test_digest_is_due_once_a_day_after_its_time():
+    member = _member(digest_at="08:30", timezone="UTC")
+    assert digest_due(member, datetime(2026, 11, 23, 8, 29, tzinfo=UTC)) is None
+    assert digest_due(member, datetime(2026, 11, 23, 8, 30, tzinfo=UTC)) == "2026-11-23"
+    member.last_digest_on = "2026-11-23"
+    assert digest_due(member, datetime(2026, 11, 23, 23, 0, tzinfo=UTC)) is None
+
+
+async def test_bad_preferences_are_typed_errors(core: Core, member: MakeMember) -> None:
+    alice = await member("Alice")
+    with pytest.raises(errors.InvalidTime):
+        await core.preferences.set_quiet_hours(alice.id, "22h-late")
+    with pytest.raises(errors.InvalidTimezone):
+        await core.preferences.set_timezone(alice.id, "Mars/Olympus")
+    with pytest.raises(errors.InvalidSetting):
+        await core.preferences.set_mode(alice.id, "loud")
+    saved = await core.preferences.set_quiet_hours(alice.id, "22:00-8:00")
+    assert (saved.quiet_start, saved.quiet_end) == ("22:00", "08:00")
+
+
+async def _message_plans(core: Core, member_id: int):
+    plans = []
+    for n in await core.outbox.due(100):
+        if n.member_id == member_id and n.kind == NotificationKind.MESSAGE:
+            plan = await core.outbox.plan(n)
+            plans.append(plan)
+            if plan.action == PlanAction.SEND:
+                await core.outbox.complete(n.id, [], silent=plan.silent)
+    return plans
+
+
+async def test_a_burst_from_one_sender_rings_once(
+    core: Core, member: MakeMember, clock: FakeClock
+) -> None:
+    alice, bob, carol = await member("Alice"), await member("Bob"), await member("Carol")
+    await connect(core, alice, bob)
+    await connect(core, carol, bob)
+    for i in range(5):
+        await core.messaging.send(alice.id, bob.id, f"burst {i}")
+        clock.advance(timedelta(seconds=5))
+    await core.messaging.send(carol.id, bob.id, "another person")
+    plans = await _message_plans(core, bob.id)
+    assert [p.silent for p in plans] == [False, True, True, True, True, False]
+    clock.advance(timedelta(minutes=2))
+    await core.messaging.send(alice.id, bob.id, "later")
+    assert [p.silent for p in await _message_plans(core, bob.id)] == [False]
+
+
+async def test_modes_and_quiet_hours_decide_the_push(
+    core: Core, member: MakeMember, clock: FakeClock
+) -> None:
+    alice, bob = await member("Alice"), await member("Bob")
+    await connect(core, alice, bob)
+    await core.preferences.set_mode(bob.id, "digest")
+    await core.messaging.send(alice.id, bob.id, "in digest mode")
+    assert [p.action for p in await _message_plans(core, bob.id)] == [PlanAction.SKIP]
+    await core.preferences.set_mode(bob.id, "instant")
+    now = clock.now()
+    start = (now - timedelta(hours=1)).strftime("%H:%M")
+    end = (now + timedelta(hours=1)).strftime("%H:%M")
+    await core.preferences.set_quiet_hours(bob.id, f"{start}-{end}")
+    await core.messaging.send(alice.id, bob.id, "at night")
+    plans = await _message_plans(core, bob.id)
+    assert plans[0].action == PlanAction.LATER and plans[0].until > now
+
+
+async def test_scheduled_digest_is_owed_once_per_day(
+    core: Core, member: MakeMember, clock: FakeClock
+) -> None:
+    alice, bob = await member("Alice"), await member("Bob")
+    await connect(core, alice, bob)
+    await core.messaging.send(alice.id, bob.id, "unread")
+    due_time = (clock.now() - timedelta(minutes=1)).strftime("%H:%M")
+    await core.preferences.set_digest_time(bob.id, due_time)
+    assert await core.preferences.schedule_digests() == 1
+    assert await core.preferences.schedule_digests() == 0
+    digest = await core.inbox.digest(bob.id)
+    assert (digest.summary.messages, digest.summary.people) == (1, 1)
+    assert digest.entries[0].last_message.text == "unread"
+
+
+async def test_a_redelivered_message_is_accepted_once(core: Core, member: MakeMember) -> None:
+    alice, bob = await member("Alice"), await member("Bob")
+    await connect(core, alice, bob)
+    await core.messaging.send(alice.id, bob.id, "once", origin=(alice.telegram_id, 10))
+    with pytest.raises(errors.AlreadyAccepted):
+        await core.messaging.send(alice.id, bob.id, "once", origin=(alice.telegram_id, 10))
+    assert (await core.inbox.unread_summary(bob.id)).messages == 1
