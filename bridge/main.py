@@ -27,7 +27,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
         print(NO_TOKEN, file=sys.stderr)
-        return 2
+        try:
+            from bridge.playground import run_playground
+        except ImportError:
+            return 2
+        print("Starting the local playground instead (no Telegram needed)…\n", file=sys.stderr)
+        return run_playground(settings)
     from bridge.handlers.runner import run_bot
 
     return run_bot(settings)

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bridge.core.app import Core
-from bridge.core.models import Member
+from bridge.core.models import Member, MemberView
 from bridge.handlers.render import Renderer, split_html
 
 
@@ -45,6 +45,12 @@ class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
     @property
     def lang(self) -> str:
         return self.renderer.lang(self._member.language if self._member else None)
+
+    def addressed(self, target: Member) -> MemberView:
+        """How the member sees someone they addressed by @handle: masked by degree, but
+        named by the handle they typed rather than an anonymous label."""
+        view = self.core.network.view(self.member.id, target)
+        return view if view.handle else view.model_copy(update={"handle": target.handle})
 
     def t(self, feature: str, name: str, /, **params: Any) -> str:
         return self.renderer.text(self.lang, feature, name, **params)

@@ -134,7 +134,7 @@ def _conversation_command(action: str):
         }[action]
         await method(me, conversation_id)
         await context.reply(update, "inbox", "done_with", a=action,
-                            other=core.network.view(me, target))
+                            other=context.addressed(target))
 
     command.__doc__ = f"/{action} @handle"
     return command

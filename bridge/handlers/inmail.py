@@ -25,7 +25,7 @@ async def _send(update: Update, context: BridgeContext, target_id: int, text: st
                                                       body)
     account = await context.core.credits.account(context.member.id, entries=0)
     await context.reply(update, "inmail", "sent",
-                        other=context.core.network.view(context.member.id, delivery.recipient),
+                        other=context.addressed(delivery.recipient),
                         balance=account.balance)
 
 

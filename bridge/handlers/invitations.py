@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bridge.core.models import Invitation
+from bridge.core.views import member_view
 from bridge.handlers.callbacks import Callback, Op, cb
 from bridge.handlers.commands import Command, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
@@ -22,7 +23,7 @@ async def invite(update: Update, context: BridgeContext) -> None:
     handle, note = handle_and_rest(update, "invite")
     target = await context.core.members.resolve(handle)
     outcome = await context.core.invitations.invite(context.member.id, target.id, note or None)
-    view = context.core.network.view(context.member.id, target)
+    view = context.addressed(target)
     await context.reply(update, "invitations", "sent", target=view,
                         accepted_theirs=outcome.accepted_theirs, note=note)
 
@@ -51,7 +52,7 @@ async def accept(update: Update, context: BridgeContext) -> None:
     invitation = await context.core.invitations.pending_from(target.id, context.member.id)
     await context.core.invitations.accept(context.member.id, invitation.id)
     await context.reply(update, "invitations", "accepted",
-                        other=context.core.network.view(context.member.id, target))
+                        other=context.addressed(target))
 
 
 async def decline(update: Update, context: BridgeContext) -> None:
@@ -59,7 +60,7 @@ async def decline(update: Update, context: BridgeContext) -> None:
     invitation = await context.core.invitations.pending_from(target.id, context.member.id)
     await context.core.invitations.decline(context.member.id, invitation.id)
     await context.reply(update, "invitations", "declined",
-                        other=context.core.network.view(context.member.id, target))
+                        other=context.addressed(target))
 
 
 async def withdraw(update: Update, context: BridgeContext) -> None:
@@ -67,7 +68,7 @@ async def withdraw(update: Update, context: BridgeContext) -> None:
     invitation = await context.core.invitations.pending_from(context.member.id, target.id)
     await context.core.invitations.withdraw(context.member.id, invitation.id)
     await context.reply(update, "invitations", "withdrawn",
-                        other=context.core.network.view(context.member.id, target))
+                        other=context.addressed(target))
 
 
 async def on_button(update: Update, context: BridgeContext) -> None:
@@ -96,7 +97,7 @@ async def on_button(update: Update, context: BridgeContext) -> None:
         invitation = await core.invitations.get_for(me, data.arg)
         op = data.op
     other_id = invitation.sender_id if invitation.recipient_id == me else invitation.recipient_id
-    other = core.network.view(me, await core.members.get(other_id))
+    other_member = await core.members.get(other_id)
     if op == Op.INV_ACCEPT:
         await core.invitations.accept(me, invitation.id)
         result = "accepted"
@@ -108,9 +109,12 @@ async def on_button(update: Update, context: BridgeContext) -> None:
         result = "withdrawn"
     else:  # reply without accepting: make the invitation's thread the open conversation
         await core.messaging.open(me, other_id)
+        other = member_view(other_member, core.network.degree(me, other_id), reveal=True)
         await query.answer()
         await context.reply(update, "invitations", "reply_prompt", other=other)
         return
+    # Both sides of an invitation know each other's name (the sender showed theirs).
+    other = member_view(other_member, core.network.degree(me, other_id), reveal=True)
     text = context.t("invitations", result, other=other)
     await query.answer(context.t("invitations", "done", result=result))
     if data.op in (Op.PROFILE_ACCEPT, Op.PROFILE_WITHDRAW):

@@ -87,7 +87,7 @@ async def degree(update: Update, context: BridgeContext) -> None:
     """/degree @handle: 1st/2nd/3rd/out of network, mutual connections, one path."""
     target = await context.core.members.resolve(only_handle(update, "degree"))
     info = await context.core.network.degree_info(context.member.id, target.id)
-    view = context.core.network.view(context.member.id, target)
+    view = context.addressed(target)
     await context.reply(update, "profile", "degree", info=info, target=view)
 
 
@@ -119,7 +119,7 @@ async def remove(update: Update, context: BridgeContext) -> None:
     target = await context.core.members.resolve(only_handle(update, "remove"))
     await context.core.network.remove_connection(context.member.id, target.id)
     await context.reply(update, "profile", "removed",
-                        target=context.core.network.view(context.member.id, target))
+                        target=context.addressed(target))
 
 
 async def block(update: Update, context: BridgeContext) -> None:

@@ -33,7 +33,7 @@ async def _deliver(
                                                      attachment, reply_to_id, origin=origin)
     except AlreadyAccepted:
         return None
-    other = context.core.network.view(context.member.id, delivery.recipient)
+    other = context.addressed(delivery.recipient)
     await context.reply(update, "relay", "sent", other=other,
                         reachable=delivery.recipient.reachable)
     return delivery
@@ -73,7 +73,7 @@ async def forward(update: Update, context: BridgeContext) -> None:
     target = await context.core.members.resolve(handle)
     delivery = await context.core.messaging.forward(context.member.id, stored.id, target.id)
     await context.reply(update, "relay", "forwarded",
-                        other=context.core.network.view(context.member.id, delivery.recipient))
+                        other=context.addressed(delivery.recipient))
 
 
 async def on_message(update: Update, context: BridgeContext) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markupsafe import Markup
 
 from bridge.core.models import Attachment, Degree
@@ -40,16 +40,21 @@ class Renderer:
     def lang(self, language: str | None) -> str:
         return language if language in LANGUAGES else self.default_language
 
+    def _module(self, lang: str, feature: str) -> Any:
+        try:
+            return self.env.get_template(f"{self.lang(lang)}/{feature}.j2").module
+        except TemplateNotFound:  # a translation not written yet: English, not a crash
+            return self.env.get_template(f"en/{feature}.j2").module
+
     def text(self, lang: str, feature: str, name: str, /, **params: Any) -> str:
-        module = self.env.get_template(f"{self.lang(lang)}/{feature}.j2").module
+        module = self._module(lang, feature)
         macro = getattr(module, name, None)
         if macro is None:
             raise KeyError(f"no macro {name!r} in {lang}/{feature}.j2")
         return str(macro(**params)).strip()
 
     def has(self, lang: str, feature: str, name: str) -> bool:
-        module = self.env.get_template(f"{self.lang(lang)}/{feature}.j2").module
-        return hasattr(module, name)
+        return hasattr(self._module(lang, feature), name)
 
     def badge(self, lang: str, degree: Degree) -> str:
         return self.text(lang, "common", "badge", degree=degree)

@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-from bridge.sandbox.server import SandboxServer
-from bridge.sandbox.users import SimUser
 
 from bridge.config import Settings
 from bridge.handlers.bot import BridgeBot
+from bridge.sandbox.server import SandboxServer
+from bridge.sandbox.users import SimUser
 
 TOKEN = "123456:TEST-bridge-token"
 
