@@ -12,22 +12,29 @@ CAPTIONED = {AttachmentKind.PHOTO, AttachmentKind.ANIMATION, AttachmentKind.VIDE
              AttachmentKind.DOCUMENT, AttachmentKind.AUDIO, AttachmentKind.VOICE}
 
 
+def _seconds(value: object) -> int | None:
+    if value is None:
+        return None
+    total = getattr(value, "total_seconds", None)
+    return int(total()) if total else int(value)  # type: ignore[call-overload]
+
+
 def attachment_of(message: Message) -> Attachment | None:
     """The one attachment a user message carries, with what the inbox needs to describe it."""
     if message.voice:
         v = message.voice
         return Attachment(kind=AttachmentKind.VOICE, file_id=v.file_id,
-                          file_unique_id=v.file_unique_id, duration=v.duration,
+                          file_unique_id=v.file_unique_id, duration=_seconds(v.duration),
                           file_size=v.file_size, mime_type=v.mime_type)
     if message.video_note:
         v = message.video_note
         return Attachment(kind=AttachmentKind.VIDEO_NOTE, file_id=v.file_id,
-                          file_unique_id=v.file_unique_id, duration=v.duration,
+                          file_unique_id=v.file_unique_id, duration=_seconds(v.duration),
                           file_size=v.file_size, length=v.length)
     if message.animation:  # before document: a GIF also carries a document
         a = message.animation
         return Attachment(kind=AttachmentKind.ANIMATION, file_id=a.file_id,
-                          file_unique_id=a.file_unique_id, duration=a.duration,
+                          file_unique_id=a.file_unique_id, duration=_seconds(a.duration),
                           file_size=a.file_size, mime_type=a.mime_type, width=a.width,
                           height=a.height, file_name=a.file_name)
     if message.photo:
@@ -38,13 +45,13 @@ def attachment_of(message: Message) -> Attachment | None:
     if message.video:
         v = message.video
         return Attachment(kind=AttachmentKind.VIDEO, file_id=v.file_id,
-                          file_unique_id=v.file_unique_id, duration=v.duration,
+                          file_unique_id=v.file_unique_id, duration=_seconds(v.duration),
                           file_size=v.file_size, mime_type=v.mime_type, width=v.width,
                           height=v.height, file_name=v.file_name)
     if message.audio:
         a = message.audio
         return Attachment(kind=AttachmentKind.AUDIO, file_id=a.file_id,
-                          file_unique_id=a.file_unique_id, duration=a.duration,
+                          file_unique_id=a.file_unique_id, duration=_seconds(a.duration),
                           file_size=a.file_size, mime_type=a.mime_type, title=a.title,
                           file_name=a.file_name)
     if message.document:
