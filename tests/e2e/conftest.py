@@ -54,3 +54,12 @@ async def start_all(*users: SimUser) -> None:
     for user in users:
         await user.send_text("/start")
         await user.wait_for_text("Welcome")
+
+
+async def connect(inviter: SimUser, invitee: SimUser, handle: str) -> None:
+    """Invite and accept with the inline button, as users do."""
+    await inviter.send_text(f"/invite @{handle}")
+    await inviter.wait_for_text("Invitation sent")
+    invitation = await invitee.wait_for_text("Invitation")
+    await invitee.press_button(invitation, "Accept")
+    await invitee.wait_for_text("You are now connected")
