@@ -1,0 +1,403 @@
+"""The local playground: the sandbox Bot API server, a few simulated Telegram users and the
+real bot, with a web page on 127.0.0.1 where a person chats as each user, side by side.
+
+One origin for the browser: this app serves the page (``/``, ``/static/...``), proxies the
+sandbox's control API (``/sandbox/...``) and Bot API file downloads (``/file/...``) to the
+sandbox server, and adds ``/api/info`` (the bot's name and commands) and ``/api/seed``
+(a demo network around the simulated users, when `bridge.seed` is available).
+
+The sandbox keeps chats in memory, the bot keeps the network in its database. So that the
+database keeps matching the simulated users across restarts, the users are re-created in the
+same order (hence with the same Telegram ids) from a small roster file beside the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import importlib
+import inspect
+import json
+import logging
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from pydantic import SecretStr
+
+from bridge.config import Settings
+from bridge.handlers.bot import BridgeBot
+from bridge.sandbox.server import SandboxServer
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+TOKEN = "playground:local"
+BOT_USERNAME = "bridge_playground_bot"
+DEFAULT_DATABASE_URL = "sqlite:///data/playground.db"
+STATIC = Path(__file__).parent / "static"
+MAX_UPLOAD = 60 * 1024 * 1024
+LANGUAGES = ("en", "fr")
+# Headers a proxy must not forward (hop-by-hop, or recomputed by aiohttp).
+_SKIP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host",
+                 "content-encoding", "upgrade", "proxy-authorization", "te", "trailer"}
+
+
+@dataclass(frozen=True)
+class UserSpec:
+    first_name: str
+    last_name: str = ""
+    username: str | None = None
+    language_code: str = "en"
+
+
+DEFAULT_USERS: tuple[UserSpec, ...] = (
+    UserSpec("Alice", "Martin", "alice", "en"),
+    UserSpec("Bruno", "Lefèvre", "bruno", "fr"),
+    UserSpec("Chloé", "Dubois", "chloe", "fr"),
+)
+
+
+def playground_database_url() -> str:
+    """Never the production database: ``PLAYGROUND_DATABASE_URL``, else its own SQLite file."""
+    return os.environ.get("PLAYGROUND_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+
+
+def roster_path_for(database_url: str) -> Path | None:
+    """``sqlite:///data/playground.db`` → ``data/playground.users.json``; None in memory."""
+    scheme, _, rest = database_url.partition("://")
+    if scheme != "sqlite":
+        return None
+    path = rest[1:] if rest.startswith("/") else rest
+    if not path or path == ":memory:":
+        return None
+    db = Path(path)
+    return db.with_name(db.stem + ".users.json")
+
+
+def playground_port() -> int:
+    raw = os.environ.get("PLAYGROUND_PORT", "").strip()
+    if not raw:
+        return DEFAULT_PORT
+    try:
+        return int(raw)
+    except ValueError:
+        log.warning("PLAYGROUND_PORT=%r is not a number; using %d", raw, DEFAULT_PORT)
+        return DEFAULT_PORT
+
+
+class Playground:
+    """Start with `start()`, stop with `stop()`; `url` is the page once started."""
+
+    def __init__(self, settings: Settings, *, port: int | None = None,
+                 database_url: str | None = None,
+                 users: tuple[UserSpec, ...] | list[UserSpec] = DEFAULT_USERS,
+                 roster: Path | None | bool = True, poll_timeout: int = 5) -> None:
+        self.settings = settings
+        self.port = playground_port() if port is None else port
+        self.database_url = database_url or playground_database_url()
+        self.default_users = list(users)
+        if roster is True:
+            self.roster_path = roster_path_for(self.database_url)
+        elif roster is False or roster is None:
+            self.roster_path = None
+        else:
+            self.roster_path = Path(roster)
+        self.poll_timeout = poll_timeout
+        self.sandbox: SandboxServer | None = None
+        self.bot: BridgeBot | None = None
+        self.url = ""
+        self.fell_back = False  # the wanted port was taken and a free one was used
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._seed = SeedJob()
+        self._roster: list[UserSpec] = []
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
+        sandbox = self.sandbox = SandboxServer(host=HOST, port=0)
+        await sandbox.start()
+        sandbox.add_bot(token=TOKEN, username=BOT_USERNAME, first_name="Bridge")
+        self._roster = self._load_roster() or list(self.default_users)
+        for spec in self._roster:
+            sandbox.add_user(spec.first_name, spec.last_name, spec.username, spec.language_code)
+        self._save_roster()
+
+        bot_settings = self.settings.model_copy(update={
+            "bot_token": SecretStr(TOKEN), "bot_api_url": sandbox.url,
+            "database_url": self.database_url,
+        })
+        self.bot = BridgeBot(bot_settings, poll_timeout=self.poll_timeout)
+        await self.bot.start()
+
+        self._session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=120),
+            auto_decompress=False,
+        )
+        self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=2.0)
+        await self._runner.setup()
+        site = await self._bind(self.port)
+        sockets = site._server.sockets  # type: ignore[union-attr]
+        self.port = sockets[0].getsockname()[1]
+        self.url = f"http://{HOST}:{self.port}/"
+
+    async def _bind(self, port: int) -> web.TCPSite:
+        assert self._runner is not None
+        site = web.TCPSite(self._runner, HOST, port)
+        try:
+            await site.start()
+        except OSError as exc:
+            if port == 0 or exc.errno not in (errno.EADDRINUSE, errno.EACCES):
+                raise
+            log.warning("port %d is taken; using a free port instead", port)
+            self.fell_back = True
+            site = web.TCPSite(self._runner, HOST, 0)
+            await site.start()
+        return site
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        await self._seed.cancel()
+        if self.bot is not None:
+            await self.bot.stop()
+            self.bot = None
+        if self.sandbox is not None:
+            await self.sandbox.stop()
+            self.sandbox = None
+
+    # -- roster ---------------------------------------------------------------------------
+
+    def _load_roster(self) -> list[UserSpec]:
+        if self.roster_path is None or not self.roster_path.exists():
+            return []
+        try:
+            raw = json.loads(self.roster_path.read_text(encoding="utf-8"))
+            return [UserSpec(str(u["first_name"]), str(u.get("last_name") or ""),
+                             u.get("username") or None, str(u.get("language_code") or "en"))
+                    for u in raw["users"]]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("ignoring the unreadable roster %s (%s)", self.roster_path, exc)
+            return []
+
+    def _save_roster(self) -> None:
+        if self.roster_path is None:
+            return
+        try:
+            self.roster_path.parent.mkdir(parents=True, exist_ok=True)
+            data = {"note": "The playground's simulated users, in creation order (their "
+                            "Telegram ids follow this order). Delete with the database.",
+                    "users": [asdict(spec) for spec in self._roster]}
+            self.roster_path.write_text(json.dumps(data, ensure_ascii=False, indent=1),
+                                        encoding="utf-8")
+        except OSError as exc:
+            log.warning("could not save the roster %s (%s)", self.roster_path, exc)
+
+    # -- the web app ----------------------------------------------------------------------
+
+    def make_app(self) -> web.Application:
+        app = web.Application(client_max_size=MAX_UPLOAD)
+        app.router.add_get("/", self._index)
+        app.router.add_static("/static/", STATIC, append_version=False)
+        app.router.add_get("/api/info", self._info)
+        app.router.add_get("/api/seed", self._seed_status)
+        app.router.add_post("/api/seed", self._seed_start)
+        app.router.add_route("*", "/sandbox/{tail:.*}", self._proxy)
+        app.router.add_get("/file/{tail:.*}", self._proxy)
+        return app
+
+    async def _index(self, request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / "index.html",
+                                headers={"Cache-Control": "no-store",
+                                         "Content-Security-Policy": CSP})
+
+    async def _info(self, request: web.Request) -> web.Response:
+        assert self.sandbox is not None
+        bot = self.sandbox.default_bot
+        return web.json_response({
+            "bot": {"id": bot.id, "username": bot.username, "first_name": bot.first_name},
+            "commands": bot.commands,
+            "languages": list(LANGUAGES),
+            "seed": {"available": seed_function() is not None},
+            "database": self.database_url,
+        })
+
+    async def _proxy(self, request: web.Request) -> web.StreamResponse:
+        """Forward to the sandbox as is; remember users created through the page."""
+        assert self.sandbox is not None and self._session is not None
+        target = self.sandbox.url + request.rel_url.path_qs
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in _SKIP_HEADERS}
+        body = await request.read() if request.can_read_body else None
+        try:
+            async with self._session.request(request.method, target, headers=headers,
+                                             data=body, allow_redirects=False) as upstream:
+                payload = await upstream.read()
+                out_headers = {k: v for k, v in upstream.headers.items()
+                               if k.lower() not in _SKIP_HEADERS}
+                status = upstream.status
+        except aiohttp.ClientError as exc:
+            return web.json_response({"error": f"the sandbox is unreachable: {exc}"},
+                                     status=502)
+        if (request.method == "POST" and request.path == "/sandbox/users"
+                and status == 200):
+            self._remember_user(payload)
+        out_headers["Cache-Control"] = "no-store"
+        return web.Response(status=status, body=payload, headers=out_headers)
+
+    def _remember_user(self, payload: bytes) -> None:
+        try:
+            user = json.loads(payload)
+            self._roster.append(UserSpec(user["first_name"], user.get("last_name") or "",
+                                         user.get("username") or None,
+                                         user.get("language_code") or "en"))
+        except (ValueError, KeyError, TypeError):
+            return
+        self._save_roster()
+
+    # -- seeding --------------------------------------------------------------------------
+
+    async def _seed_status(self, request: web.Request) -> web.Response:
+        return web.json_response(self._seed.status())
+
+    async def _seed_start(self, request: web.Request) -> web.Response:
+        function = seed_function()
+        if function is None:
+            return web.json_response(
+                {"state": "unavailable",
+                 "message": "Seeding is unavailable: this checkout has no bridge.seed "
+                            "(seed_demo) module."}, status=501)
+        if self._seed.running:
+            return web.json_response(self._seed.status(), status=409)
+        try:
+            body = await request.json() if request.can_read_body else {}
+        except ValueError:
+            body = {}
+        n = max(10, min(int(body.get("n", 300)), 5000)) if isinstance(body, dict) else 300
+        self._seed.begin(self._run_seed(function, n), n)
+        return web.json_response(self._seed.status(), status=202)
+
+    async def _run_seed(self, function: Any, n: int) -> str:
+        assert self.bot is not None and self.sandbox is not None
+        bot = self.bot
+        if bot.store is None or bot.core is None:
+            raise RuntimeError("the bot is not running")
+        attach: list[int] = []
+        for user in self.sandbox.users.values():
+            member = await bot.core.members.by_telegram_id(user.id)
+            if member is not None:
+                attach.append(member.id)
+        kwargs: dict[str, Any] = {"n": n, "seed": int(time.time()) % 100_000}
+        parameters = inspect.signature(function).parameters
+        if "attach_to" in parameters:
+            kwargs["attach_to"] = attach
+        if "progress" in parameters:
+            kwargs["progress"] = self._seed.progress
+        result = await function(bot.store, **kwargs)
+        from bridge.core.app import load_graph
+
+        bot.core.deps.graph = await load_graph(bot.store)
+        size = getattr(bot.core.deps.graph, "size", None)
+        done = f"Seeded about {n} demo members"
+        if attach:
+            done += f" around {len(attach)} of your users"
+        else:
+            done += " (no user has sent /start yet, so none is connected to them)"
+        if isinstance(result, dict | int | str):
+            log.info("seed_demo returned %r (graph size %r)", result, size)
+        return done + "."
+
+
+CSP = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; "
+       "style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; "
+       "base-uri 'none'; frame-ancestors 'none'")
+
+
+def seed_function() -> Any | None:
+    """`bridge.seed.seed_demo` if that module exists (it is optional)."""
+    try:
+        module = importlib.import_module("bridge.seed")
+    except ImportError:
+        return None
+    function = getattr(module, "seed_demo", None)
+    return function if callable(function) else None
+
+
+class SeedJob:
+    """One seeding at a time, in the background; the page polls its status."""
+
+    def __init__(self) -> None:
+        self.task: asyncio.Task | None = None
+        self.state = "idle"
+        self.message = ""
+        self.done = 0
+        self.total = 0
+        self.started = 0.0
+        self.seconds = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None and not self.task.done()
+
+    def begin(self, work: Any, total: int) -> None:
+        self.state, self.message, self.done, self.total = "running", "Seeding…", 0, total
+        self.started = time.monotonic()
+        self.task = asyncio.create_task(self._run(work), name="playground-seed")
+
+    async def _run(self, work: Any) -> None:
+        try:
+            self.message = await work
+            self.state = "done"
+        except asyncio.CancelledError:
+            self.state, self.message = "error", "Seeding was cancelled."
+            raise
+        except Exception as exc:
+            log.exception("seeding failed")
+            self.state, self.message = "error", f"Seeding failed: {exc}"
+        finally:
+            self.seconds = time.monotonic() - self.started
+
+    def progress(self, *args: Any, **kwargs: Any) -> None:
+        """Accepts (done, total), (done,), (message,) or keywords."""
+        numbers = [a for a in args if isinstance(a, int | float)]
+        texts = [a for a in args if isinstance(a, str)]
+        if numbers:
+            self.done = int(numbers[0])
+            if len(numbers) > 1:
+                self.total = int(numbers[1])
+        if "done" in kwargs:
+            self.done = int(kwargs["done"])
+        if "total" in kwargs:
+            self.total = int(kwargs["total"])
+        if texts:
+            self.message = texts[0][:200]
+
+    def status(self) -> dict[str, Any]:
+        seconds = (time.monotonic() - self.started) if self.running else self.seconds
+        return {"state": self.state, "message": self.message, "done": self.done,
+                "total": self.total, "seconds": round(seconds, 1),
+                "available": seed_function() is not None}
+
+    async def cancel(self) -> None:
+        if self.running:
+            assert self.task is not None
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.task
