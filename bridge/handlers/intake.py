@@ -68,6 +68,11 @@ class UpdateIntake:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
+            except Exception:  # an update we can't parse must not stop the intake
+                log.exception("getUpdates answer could not be read; retrying in %.0fs", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
             for update in updates:
                 async with self._busy:
                     if self._stopping:

@@ -207,11 +207,16 @@ class SimUser:
         now = int(time.time())
         bot = self.server.default_bot
         old, new = ("member", "kicked") if blocked else ("kicked", "member")
+
+        def member(status: str) -> dict[str, Any]:
+            data: dict[str, Any] = {"status": status, "user": bot.as_user()}
+            if status == "kicked":
+                data["until_date"] = 0
+            return data
+
         await self.server.push_update("my_chat_member", {
             "chat": self.as_chat(), "from": self.as_user(), "date": now,
-            "old_chat_member": {"status": old, "user": bot.as_user()},
-            "new_chat_member": {"status": new, "user": bot.as_user(),
-                                **({"until_date": 0} if blocked else {})},
+            "old_chat_member": member(old), "new_chat_member": member(new),
         })
 
     # -- waiting ------------------------------------------------------------------------
