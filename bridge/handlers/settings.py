@@ -23,6 +23,8 @@ def _card(context: BridgeContext, member: Member):
           cb(Op.SET_INVITE_POLICY, 0, p.value)) for p in InvitePolicy],
         [(t("settings", "inmail_button", opted_out=not member.inmail_opt_out),
           cb(Op.SET_INMAIL, int(not member.inmail_opt_out)))],
+        [(t("settings", "notify_button", mode=mode, current=member.notify_mode == mode),
+          cb(Op.SET_NOTIFY, 0, mode)) for mode in ("instant", "digest", "muted")],
     ]
     return t("settings", "card", member=member), keyboard(rows)
 
@@ -52,6 +54,8 @@ async def on_button(update: Update, context: BridgeContext) -> None:
         context.member = await members.set_invite_policy(me, data.extra)
     elif data.op == Op.SET_INMAIL:
         context.member = await members.set_inmail_opt_out(me, bool(data.arg))
+    elif data.op == Op.SET_NOTIFY:
+        context.member = await context.core.preferences.set_mode(me, data.extra)
     await query.answer(context.t("settings", "saved"))
     text, markup = _card(context, context.member)
     try:
@@ -63,7 +67,7 @@ async def on_button(update: Update, context: BridgeContext) -> None:
 
 COMMANDS = [Command("settings", settings), Command("lang", lang)]
 
-_OPS = "|".join([Op.SET_LANG, Op.SET_INVITE_POLICY, Op.SET_INMAIL])
+_OPS = "|".join([Op.SET_LANG, Op.SET_INVITE_POLICY, Op.SET_INMAIL, Op.SET_NOTIFY])
 
 
 def handlers() -> list:

@@ -56,6 +56,8 @@ async def test_settings_help_language_and_registered_commands(world: World) -> N
     card = await alice.wait_for_text("Settings")
     await alice.press_button(card, "2nd degree only")
     await alice.wait_for(lambda chat: "2nd-degree members only" in card.content)
+    await alice.press_button(card, "Mute")
+    await alice.wait_for(lambda chat: "muted (inbox only)" in card.content)
     await alice.send_text("/help")
     help_text = await alice.wait_for_text("/invite")
     assert "/grant" not in help_text.content  # admin commands are hidden from members
