@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     bot_api_url: str = "https://api.telegram.org"
     database_url: str = "sqlite:///data/bridge.db"
     default_language: str = "en"
+    # Telegram's limits (30 messages/s, 1/s per chat) through PTB's AIORateLimiter. Off only
+    # for benchmarks against a local server that has no limits.
+    rate_limit: bool = True
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
 
     invitation_note_max: int = 300

@@ -49,13 +49,15 @@ class BridgeBot:
     def _build(self) -> Application:
         token = self.settings.bot_token.get_secret_value()
         root = self.settings.bot_api_url.rstrip("/")
+        builder = ApplicationBuilder()
+        if self.settings.rate_limit:
+            # Retrying is the outbox's job, not the limiter's (max_retries=0).
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
         return (
-            ApplicationBuilder()
+            builder
             .token(token)
             .base_url(f"{root}/bot")
             .base_file_url(f"{root}/file/bot")
-            # Retrying is the outbox's job, not the limiter's (max_retries=0).
-            .rate_limiter(AIORateLimiter(max_retries=0))
             .context_types(ContextTypes(context=BridgeContext))
             .get_updates_read_timeout(self.poll_timeout + 10)
             .updater(None)  # our own intake confirms updates only once processed

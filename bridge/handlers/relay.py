@@ -23,7 +23,7 @@ COMPOSE = "compose"  # user_data key: a one-shot InMail being written (see inmai
 async def _deliver(
     update: Update, context: BridgeContext, target_id: int, text: str | None,
     attachment: Attachment | None = None, reply_to_id: int | None = None,
-    original: TgMessage | None = None,
+    original: TgMessage | None = None, confirm: bool = True,
 ) -> Delivery | None:
     """Send through the core (committed, and owed to the recipient in the outbox), remember
     the user's own message as the original, confirm briefly."""
@@ -33,9 +33,9 @@ async def _deliver(
                                                      attachment, reply_to_id, origin=origin)
     except AlreadyAccepted:
         return None
-    other = context.addressed(delivery.recipient)
-    await context.reply(update, "relay", "sent", other=other,
-                        reachable=delivery.recipient.reachable)
+    if confirm or not delivery.recipient.reachable:
+        await context.reply(update, "relay", "sent", other=context.addressed(delivery.recipient),
+                            reachable=delivery.recipient.reachable)
     return delivery
 
 
@@ -89,7 +89,8 @@ async def on_message(update: Update, context: BridgeContext) -> None:
             conversation = await context.core.messaging.conversation_of(
                 context.member.id, stored.id)
             await _deliver(update, context, conversation.other(context.member.id), text,
-                           attachment, reply_to_id=stored.id, original=message)
+                           attachment, reply_to_id=stored.id, original=message,
+                           confirm=False)
             return
     compose = context.user_data.get(COMPOSE)
     if compose is not None and attachment is None:
@@ -101,7 +102,10 @@ async def on_message(update: Update, context: BridgeContext) -> None:
     if member.current_peer_id is None:
         await context.reply(update, "relay", "not_addressed")
         return
-    await _deliver(update, context, member.current_peer_id, text, attachment, original=message)
+    # In a conversation, like any chat app, a message just goes: no receipt per message
+    # (a failure still answers, and so does a recipient who can't be reached right now).
+    await _deliver(update, context, member.current_peer_id, text, attachment, original=message,
+                   confirm=False)
 
 
 async def on_edit(update: Update, context: BridgeContext) -> None:

@@ -1,10 +1,12 @@
 """The local playground: the sandbox Bot API server, a few simulated Telegram users and the
 real bot, with a web page on 127.0.0.1 where a person chats as each user, side by side.
 
-One origin for the browser: this app serves the page (``/``, ``/static/...``), proxies the
-sandbox's control API (``/sandbox/...``) and Bot API file downloads (``/file/...``) to the
-sandbox server, and adds ``/api/info`` (the bot's name and commands) and ``/api/seed``
-(a demo network around the simulated users, when `bridge.seed` is available).
+One origin for the browser: this app serves the page (``/``, ``/static/...``), the sandbox's
+control API (``/sandbox/...``: its own handlers, `bridge.sandbox.control.add_routes`, mounted
+here in-process so that a pending long-poll never delays a stop; any other ``/sandbox/...``
+path and the Bot API file downloads, ``/file/...``, are proxied to the sandbox server), and
+``/api/info`` (the bot's name and commands) and ``/api/seed`` (a demo network around the
+simulated users, when `bridge.seed` is available).
 
 The sandbox keeps chats in memory, the bot keeps the network in its database. So that the
 database keeps matching the simulated users across restarts, the users are re-created in the
@@ -31,7 +33,9 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bridge.config import Settings
+from bridge.core.app import load_graph
 from bridge.handlers.bot import BridgeBot
+from bridge.sandbox import control
 from bridge.sandbox.server import SandboxServer
 
 log = logging.getLogger(__name__)
@@ -148,7 +152,7 @@ class Playground:
             timeout=aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=120),
             auto_decompress=False,
         )
-        self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=2.0)
+        self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = await self._bind(self.port)
         sockets = site._server.sockets  # type: ignore[union-attr]
@@ -214,12 +218,14 @@ class Playground:
     # -- the web app ----------------------------------------------------------------------
 
     def make_app(self) -> web.Application:
-        app = web.Application(client_max_size=MAX_UPLOAD)
+        assert self.sandbox is not None
+        app = web.Application(client_max_size=MAX_UPLOAD, middlewares=[self._remember_users])
         app.router.add_get("/", self._index)
         app.router.add_static("/static/", STATIC, append_version=False)
         app.router.add_get("/api/info", self._info)
         app.router.add_get("/api/seed", self._seed_status)
         app.router.add_post("/api/seed", self._seed_start)
+        control.add_routes(app, self.sandbox)
         app.router.add_route("*", "/sandbox/{tail:.*}", self._proxy)
         app.router.add_get("/file/{tail:.*}", self._proxy)
         return app
@@ -240,8 +246,18 @@ class Playground:
             "database": self.database_url,
         })
 
+    @web.middleware
+    async def _remember_users(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Users created through the page join the roster (see the module's docstring)."""
+        response = await handler(request)
+        if (request.method == "POST" and request.path == "/sandbox/users"
+                and response.status == 200 and isinstance(response, web.Response)
+                and isinstance(response.body, bytes)):
+            self._remember_user(response.body)
+        return response
+
     async def _proxy(self, request: web.Request) -> web.StreamResponse:
-        """Forward to the sandbox as is; remember users created through the page."""
+        """Forward to the sandbox server as is."""
         assert self.sandbox is not None and self._session is not None
         target = self.sandbox.url + request.rel_url.path_qs
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _SKIP_HEADERS}
@@ -256,9 +272,6 @@ class Playground:
         except aiohttp.ClientError as exc:
             return web.json_response({"error": f"the sandbox is unreachable: {exc}"},
                                      status=502)
-        if (request.method == "POST" and request.path == "/sandbox/users"
-                and status == 200):
-            self._remember_user(payload)
         out_headers["Cache-Control"] = "no-store"
         return web.Response(status=status, body=payload, headers=out_headers)
 
@@ -295,13 +308,15 @@ class Playground:
         return web.json_response(self._seed.status(), status=202)
 
     async def _run_seed(self, function: Any, n: int) -> str:
+        """Run `seed_demo` on the bot's store, attached around the members the simulated
+        users already are, then reload the bot's in-memory graph from the database."""
         assert self.bot is not None and self.sandbox is not None
-        bot = self.bot
-        if bot.store is None or bot.core is None:
+        store, core = self.bot.store, self.bot.core
+        if store is None or core is None:
             raise RuntimeError("the bot is not running")
         attach: list[int] = []
-        for user in self.sandbox.users.values():
-            member = await bot.core.members.by_telegram_id(user.id)
+        for user in list(self.sandbox.users.values()):
+            member = await core.members.by_telegram_id(user.id)
             if member is not None:
                 attach.append(member.id)
         kwargs: dict[str, Any] = {"n": n, "seed": int(time.time()) % 100_000}
@@ -310,19 +325,15 @@ class Playground:
             kwargs["attach_to"] = attach
         if "progress" in parameters:
             kwargs["progress"] = self._seed.progress
-        result = await function(bot.store, **kwargs)
-        from bridge.core.app import load_graph
-
-        bot.core.deps.graph = await load_graph(bot.store)
-        size = getattr(bot.core.deps.graph, "size", None)
-        done = f"Seeded about {n} demo members"
+        result = await function(store, **kwargs)
+        log.info("seed_demo(n=%d, attach_to=%s) returned %r", n, attach, result)
+        before = core.deps.graph.edge_count()
+        core.deps.graph = await load_graph(store)
+        after = core.deps.graph.edge_count()
+        message = f"Seeded a demo network of about {n} members ({after - before:+d} connections)"
         if attach:
-            done += f" around {len(attach)} of your users"
-        else:
-            done += " (no user has sent /start yet, so none is connected to them)"
-        if isinstance(result, dict | int | str):
-            log.info("seed_demo returned %r (graph size %r)", result, size)
-        return done + "."
+            return message + f", around the {len(attach)} user(s) who sent /start."
+        return message + ". Nobody had sent /start yet, so none of your users is connected to it."
 
 
 CSP = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; "

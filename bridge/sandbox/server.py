@@ -107,6 +107,15 @@ class SandboxServer:
         self.users[user.id] = user
         return user
 
+    async def wait_until_confirmed(self, timeout: float = 10) -> None:
+        """Until the bot has confirmed every update (it processed them all)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.default_bot.updates.pending:
+            if loop.time() > deadline:
+                raise TimeoutError(f"{len(self.default_bot.updates.pending)} updates unconfirmed")
+            await asyncio.sleep(0.02)
+
     async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         return await self.default_bot.updates.push(kind, payload)
 

@@ -51,6 +51,7 @@ class ChatMessage:
     silent: bool = False
     deleted: bool = False
     seq: int = 0
+    at: float = field(default_factory=time.monotonic)  # when the sandbox saw it
 
     @property
     def content(self) -> str:

@@ -81,7 +81,7 @@ async def test_sigkill_under_load_loses_nothing(tmp_path: Path) -> None:
         while kills < KILLS:
             await asyncio.sleep(rng.uniform(0.8, 1.6))
             bot.send_signal(signal.SIGKILL)
-            bot.wait()
+            await asyncio.to_thread(bot.wait)
             kills += 1
             bot = _start_bot(server, database_url, log)
         await senders
@@ -105,8 +105,8 @@ async def test_sigkill_under_load_loses_nothing(tmp_path: Path) -> None:
                      and not m.silent) for _, receiver in pairs]
     finally:
         bot.send_signal(signal.SIGTERM)
-        try:
-            bot.wait(timeout=15)
+        try:  # the sandbox runs on this loop: wait without blocking it
+            await asyncio.to_thread(bot.wait, 15)
         except subprocess.TimeoutExpired:
             bot.kill()
         await server.stop()

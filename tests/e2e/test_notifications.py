@@ -19,7 +19,7 @@ async def test_digest_mode_pushes_nothing_and_the_digest_tells_all(world: World)
     await carol.send_text("/open @bob")
     await carol.wait_for_text("Everything you send now goes to")
     await carol.send_voice(duration=42)
-    await carol.wait_for_text("Sent to")
+    await world.server.wait_until_confirmed()
     await bob.send_text("/digest")
     digest = await bob.wait_for_text("unread messages")
     assert not any("update" in m.content for m in bob.chat[before:] if m.from_bot

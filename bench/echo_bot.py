@@ -1,0 +1,31 @@
+"""The framework's floor: a minimal python-telegram-bot echo bot (what the PTB examples
+show), run against the same local Bot API server as our bot.
+
+    BOT_TOKEN=... BOT_API_URL=... [RATE_LIMIT=true] python -m bench.echo_bot
+"""
+
+from __future__ import annotations
+
+import os
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the user's text back."""
+    await update.message.reply_text(update.message.text)
+
+
+def main() -> None:
+    root = os.environ["BOT_API_URL"].rstrip("/")
+    builder = Application.builder().token(os.environ["BOT_TOKEN"]).base_url(f"{root}/bot")
+    if os.environ.get("RATE_LIMIT", "true").lower() == "true":
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app = builder.build()
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
+    app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0, timeout=5)
+
+
+if __name__ == "__main__":
+    main()

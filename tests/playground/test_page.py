@@ -1,0 +1,123 @@
+"""The playground page in a real headless browser (Debian's Chromium through Playwright):
+two users join, invite, accept, message and answer with a voice note, all by clicking and
+typing in the page, against the real bot and the sandbox Bot API server."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bridge.config import Settings
+from bridge.playground import Playground, UserSpec
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "playground.png"
+TIMEOUT_MS = 15_000
+
+pytestmark = pytest.mark.skipif(
+    shutil.which(CHROMIUM) is None,
+    reason=f"{CHROMIUM} is missing (Debian package `chromium`); the page test needs a browser",
+)
+
+
+@pytest.fixture
+async def playground(tmp_path: Path) -> AsyncIterator[Playground]:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/unused.db")
+    users = [UserSpec("Alice", "Martin", "alice", "en"), UserSpec("Bob", "Durand", "bob", "en")]
+    server = Playground(settings, port=0, database_url=f"sqlite:///{tmp_path}/playground.db",
+                        users=users, poll_timeout=1)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def test_two_users_invite_accept_message_and_voice_reply(playground: Playground) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                           args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page(viewport={"width": 1440, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            await page.goto(playground.url)
+
+            alice = page.locator('.column[data-username="alice"]')
+            bob = page.locator('.column[data-username="bob"]')
+            await expect(alice).to_be_visible()
+            await expect(bob).to_be_visible()
+
+            async def say(column, text: str) -> None:
+                box = column.locator("textarea.input")
+                await box.fill(text)
+                await box.press("Enter")
+
+            def bot_says(column, text: str | re.Pattern[str]):
+                return column.locator(".msg.from-bot .bubble").filter(has_text=text)
+
+            # A third user through the "Add user" form: a new column appears.
+            form = page.locator("#add-user")
+            await form.locator('input[name="first_name"]').fill("Chloé")
+            await form.locator('input[name="last_name"]').fill("Dubois")
+            await form.locator('select[name="language_code"]').select_option("fr")
+            await form.locator('button[type="submit"]').click()
+            chloe = page.locator('.column[data-username="chloe_dubois"]')
+            await expect(chloe).to_be_visible()
+
+            for column in (alice, bob):
+                await say(column, "/start")
+            await expect(bot_says(alice, "Welcome").first).to_be_visible()
+            await expect(bot_says(bob, "Welcome").first).to_be_visible()
+            await expect(alice.locator(".msg.from-me").first).to_contain_text("/start")
+
+            await say(alice, "/invite @bob Hello from the playground")
+            invitation = bob.locator(".msg.from-bot").filter(has_text="Hello from the playground")
+            accept = invitation.locator(".kb-btn").filter(has_text=re.compile("Accept"))
+            await expect(accept).to_be_visible()
+            await accept.click()
+            await expect(bot_says(bob, "connected").first).to_be_visible()
+
+            await say(alice, "/msg @bob Are you hiring in Lyon?")
+            relayed = bob.locator(".msg.from-bot").filter(has_text="Are you hiring in Lyon?")
+            await expect(relayed).to_be_visible()
+
+            # Bob answers with a voice note, as a reply to the relayed message.
+            await relayed.hover()
+            await relayed.locator(".act-reply").click()
+            await expect(bob.locator(".reply-bar")).to_contain_text("Are you hiring in Lyon?")
+            await bob.locator(".sample-btn").click()
+            sent = bob.locator(".msg.from-me .voice")
+            await expect(sent).to_be_visible()
+            await expect(bob.locator(".msg.from-me").last.locator(".quote")).to_contain_text(
+                "Are you hiring in Lyon?")
+
+            voice_message = alice.locator(".msg.from-bot").filter(has=page.locator(".voice"))
+            voice = voice_message.locator(".voice")
+            await expect(voice).to_be_visible()
+            await expect(voice.locator(".duration")).to_have_text(re.compile(r"^\d+:\d\d$"))
+            await expect(voice.locator(".duration")).to_have_text("0:03")
+
+            # A reaction from the picker shows under the message.
+            await voice_message.hover()
+            await voice_message.locator(".act-react").click()
+            await voice_message.locator(".picker button", has_text="🔥").click()
+            await expect(voice_message.locator(".reaction.mine")).to_have_text("🔥")
+
+            assert errors == [], errors
+            assert playground.sandbox is not None and playground.sandbox.rejected == []
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            await page.mouse.move(0, 0)
+            await page.screenshot(path=str(SCREENSHOT))
+        finally:
+            await browser.close()

@@ -1,0 +1,164 @@
+"""The playground's server without a browser: its API, seeding (with a stand-in for
+`bridge.seed`), the roster that keeps simulated users stable across restarts, the port
+fallback and the proxy to the sandbox."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bridge.config import Settings
+from bridge.core.models import NewMember
+from bridge.playground import Playground, UserSpec
+from bridge.playground import server as playground_server
+
+USERS = [UserSpec("Alice", "Martin", "alice", "en"), UserSpec("Bob", "Durand", "bob", "en")]
+
+
+def make(tmp_path: Path, **kw) -> Playground:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/unused.db")
+    kw.setdefault("port", 0)
+    kw.setdefault("users", USERS)
+    return Playground(settings, database_url=f"sqlite:///{tmp_path}/pg.db", poll_timeout=1, **kw)
+
+
+@pytest.fixture
+async def running(tmp_path: Path) -> AsyncIterator[Playground]:
+    playground = make(tmp_path)
+    await playground.start()
+    try:
+        yield playground
+    finally:
+        await playground.stop()
+
+
+async def get(url: str) -> tuple[int, object]:
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        if response.content_type == "application/json":
+            return response.status, await response.json()
+        return response.status, await response.read()
+
+
+async def post(url: str, body: dict) -> tuple[int, object]:
+    async with aiohttp.ClientSession() as http, http.post(url, json=body) as response:
+        return response.status, await response.json()
+
+
+async def test_page_info_and_users(running: Playground) -> None:
+    status, page = await get(running.url)
+    assert status == 200 and b"Bridge playground" in page
+    status, script = await get(running.url + "static/app.js")
+    assert status == 200 and b"innerHTML =" not in script
+    status, info = await get(running.url + "api/info")
+    assert status == 200
+    assert info["bot"]["username"] == playground_server.BOT_USERNAME
+    assert info["commands"], "the bot publishes its commands at start"
+    status, users = await get(running.url + "sandbox/users")
+    assert [u["username"] for u in users] == ["alice", "bob"]
+    assert running.url.startswith("http://127.0.0.1:")
+
+
+async def test_chat_through_the_page_api_and_file_proxy(running: Playground) -> None:
+    alice = running.sandbox.users[next(iter(running.sandbox.users))]
+    status, sent = await post(running.url + f"sandbox/users/{alice.id}/send", {"text": "/start"})
+    assert status == 200 and sent["text"] == "/start"
+    await alice.wait_for_text("Welcome")
+    status, voice = await post(running.url + f"sandbox/users/{alice.id}/media",
+                               {"kind": "voice", "duration": 2, "mime_type": "audio/wav",
+                                "data_base64": "UklGRg=="})
+    assert status == 200 and voice["file_url"]
+    status, data = await get(running.url + voice["file_url"].lstrip("/"))
+    assert status == 200 and data == b"RIFF"
+    # Bot API downloads go through /file/ (proxied to the sandbox server).
+    status, data = await get(
+        running.url + f"file/bot{playground_server.TOKEN}/voice/{voice['file_id']}")
+    assert status == 200 and data == b"RIFF"
+
+
+async def test_seed_unavailable(running: Playground, monkeypatch) -> None:
+    monkeypatch.setattr(playground_server, "seed_function", lambda: None)
+    status, body = await post(running.url + "api/seed", {})
+    assert status == 501 and body["state"] == "unavailable"
+    assert "unavailable" in body["message"]
+
+
+async def test_seed_runs_and_reloads_the_graph(running: Playground, monkeypatch) -> None:
+    calls: list[dict] = []
+
+    async def seed_demo(store, n=300, seed=42, progress=None, attach_to=()):
+        calls.append({"n": n, "attach_to": list(attach_to)})
+        now = datetime.now(UTC)
+        async with store.transaction() as tx:
+            demo = await tx.members.add(NewMember(telegram_id=1, first_name="Demo"), "demo", now)
+            for member_id in attach_to:
+                await tx.connections.add(member_id, demo.id, now)
+        if progress:
+            progress(n, n)
+        return n
+
+    monkeypatch.setattr(playground_server, "seed_function", lambda: seed_demo)
+    alice = running.sandbox.users[next(iter(running.sandbox.users))]
+    await alice.send_text("/start")
+    await alice.wait_for_text("Welcome")
+    member = await running.bot.core.members.by_telegram_id(alice.id)
+
+    status, body = await post(running.url + "api/seed", {"n": 50})
+    assert status == 202 and body["state"] == "running"
+    await running._seed.task
+    status, body = await get(running.url + "api/seed")
+    assert body["state"] == "done", body
+    assert calls == [{"n": 50, "attach_to": [member.id]}]
+    demo = await running.bot.core.members.resolve("@demo")
+    assert running.bot.core.deps.graph.has_edge(member.id, demo.id)
+
+
+async def test_users_added_in_the_page_come_back_after_a_restart(tmp_path: Path) -> None:
+    first = make(tmp_path)
+    await first.start()
+    try:
+        status, carol = await post(first.url + "sandbox/users",
+                                   {"first_name": "Carol", "username": "carol",
+                                    "language_code": "fr"})
+        assert status == 200
+    finally:
+        await first.stop()
+    second = make(tmp_path, users=[UserSpec("Someone", "Else")])
+    await second.start()
+    try:
+        status, users = await get(second.url + "sandbox/users")
+        assert [u["username"] for u in users] == ["alice", "bob", "carol"]
+        assert users[2]["id"] == carol["id"] and users[2]["language_code"] == "fr"
+    finally:
+        await second.stop()
+
+
+async def test_a_taken_port_falls_back_to_a_free_one(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        playground = make(tmp_path, port=port, roster=False)
+        await playground.start()
+        try:
+            assert playground.fell_back and playground.port != port
+            status, _ = await get(playground.url + "api/info")
+            assert status == 200
+        finally:
+            await playground.stop()
+
+
+def test_database_and_port_defaults(monkeypatch) -> None:
+    monkeypatch.delenv("PLAYGROUND_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PLAYGROUND_PORT", raising=False)
+    assert playground_server.playground_database_url() == "sqlite:///data/playground.db"
+    assert playground_server.playground_port() == 8080
+    monkeypatch.setenv("PLAYGROUND_PORT", "9123")
+    assert playground_server.playground_port() == 9123
+    assert playground_server.roster_path_for("sqlite:///data/playground.db") == Path(
+        "data/playground.users.json")
+    assert playground_server.roster_path_for("sqlite:///:memory:") is None
