@@ -132,12 +132,7 @@ class Members:
         return await self._update(member_id, reachable=reachable)
 
     async def _update(self, member_id: int, **changes: object) -> Member:
-        async with self._d.store.transaction() as tx:
-            member = await existing_member(tx, member_id)
-            for name, value in changes.items():
-                setattr(member, name, value)
-            await tx.members.save(member)
-            return member
+        return await update_member(self._d, member_id, **changes)
 
     async def block(self, actor_id: int, target_id: int) -> None:
         """Block: no contact either way, hidden from each other's search, connection removed."""
@@ -161,6 +156,16 @@ class Members:
         async with self._d.store.transaction() as tx:
             if not await tx.blocks.remove(actor_id, target_id):
                 raise errors.NotBlocked()
+
+
+async def update_member(deps: CoreDeps, member_id: int, **changes: object) -> Member:
+    """Set some of a member's fields in one transaction."""
+    async with deps.store.transaction() as tx:
+        member = await existing_member(tx, member_id)
+        for name, value in changes.items():
+            setattr(member, name, value)
+        await tx.members.save(member)
+        return member
 
 
 async def existing_member(tx: UnitOfWork, member_id: int) -> Member:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from bridge.core import errors
 from bridge.core.deps import CoreDeps
-from bridge.core.members import existing_member
+from bridge.core.members import update_member
 from bridge.core.models import Member, NotificationKind
 from bridge.core.outbox import notify
 
@@ -99,12 +99,7 @@ class Preferences:
         self._d = deps
 
     async def _update(self, member_id: int, **changes: object) -> Member:
-        async with self._d.store.transaction() as tx:
-            member = await existing_member(tx, member_id)
-            for name, value in changes.items():
-                setattr(member, name, value)
-            await tx.members.save(member)
-            return member
+        return await update_member(self._d, member_id, **changes)
 
     async def set_mode(self, actor_id: int, mode: str) -> Member:
         aliases = {"mute": "muted", "instant": "instant", "digest": "digest", "muted": "muted"}

@@ -47,28 +47,20 @@ async def list_invitations(update: Update, context: BridgeContext) -> None:
                cb(Op.INV_WITHDRAW, item.invitation.id))]]))
 
 
-async def accept(update: Update, context: BridgeContext) -> None:
-    target = await context.core.members.resolve(only_handle(update, "accept"))
-    invitation = await context.core.invitations.pending_from(target.id, context.member.id)
-    await context.core.invitations.accept(context.member.id, invitation.id)
-    await context.reply(update, "invitations", "accepted",
-                        other=context.addressed(target))
+def _by_command(action: str, result: str):
+    """/accept, /decline (their invitation to me) and /withdraw (mine to them) @handle."""
 
+    async def command(update: Update, context: BridgeContext) -> None:
+        core, me = context.core, context.member.id
+        target = await core.members.resolve(only_handle(update, action))
+        mine = action == "withdraw"
+        invitation = await core.invitations.pending_from(me if mine else target.id,
+                                                         target.id if mine else me)
+        await getattr(core.invitations, action)(me, invitation.id)
+        await context.reply(update, "invitations", result, other=context.addressed(target))
 
-async def decline(update: Update, context: BridgeContext) -> None:
-    target = await context.core.members.resolve(only_handle(update, "decline"))
-    invitation = await context.core.invitations.pending_from(target.id, context.member.id)
-    await context.core.invitations.decline(context.member.id, invitation.id)
-    await context.reply(update, "invitations", "declined",
-                        other=context.addressed(target))
-
-
-async def withdraw(update: Update, context: BridgeContext) -> None:
-    target = await context.core.members.resolve(only_handle(update, "withdraw"))
-    invitation = await context.core.invitations.pending_from(context.member.id, target.id)
-    await context.core.invitations.withdraw(context.member.id, invitation.id)
-    await context.reply(update, "invitations", "withdrawn",
-                        other=context.addressed(target))
+    command.__doc__ = f"/{action} @handle"
+    return command
 
 
 async def on_button(update: Update, context: BridgeContext) -> None:
@@ -127,9 +119,9 @@ async def on_button(update: Update, context: BridgeContext) -> None:
 COMMANDS = [
     Command("invite", invite),
     Command("invitations", list_invitations),
-    Command("accept", accept),
-    Command("decline", decline),
-    Command("withdraw", withdraw),
+    Command("accept", _by_command("accept", "accepted")),
+    Command("decline", _by_command("decline", "declined")),
+    Command("withdraw", _by_command("withdraw", "withdrawn")),
 ]
 
 _OPS = "|".join([Op.PROFILE_INVITE, Op.INV_ACCEPT, Op.INV_DECLINE, Op.INV_REPLY, Op.INV_WITHDRAW,

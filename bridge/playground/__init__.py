@@ -38,6 +38,7 @@ async def serve(settings: Settings) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
         await playground.stop()
+        print("The playground stopped.", flush=True)
 
 
 def run_playground(settings: Settings) -> int:

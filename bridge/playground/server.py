@@ -102,7 +102,7 @@ class Playground:
     def __init__(self, settings: Settings, *, port: int | None = None,
                  database_url: str | None = None,
                  users: tuple[UserSpec, ...] | list[UserSpec] = DEFAULT_USERS,
-                 roster: Path | None | bool = True, poll_timeout: int = 5) -> None:
+                 roster: Path | None | bool = True, poll_timeout: int = 2) -> None:
         self.settings = settings
         self.port = playground_port() if port is None else port
         self.database_url = database_url or playground_database_url()
