@@ -22,6 +22,12 @@ async def on_error(update: object, context: BridgeContext) -> None:
     if not isinstance(update, Update):
         log.error("error outside an update", exc_info=error)
         return
+    # Error handlers get a fresh context: find the member again for their language.
+    user = update.effective_user
+    if not context.has_member and user is not None:
+        member = await context.core.members.by_telegram_id(user.id)
+        if member is not None:
+            context.member = member
     if isinstance(error, Usage):
         text = context.t("help", "usage", name=error.command)
     elif isinstance(error, NotAdmin):
