@@ -117,6 +117,18 @@ class SqliteStore:
                 raise
             await self._conn.execute("COMMIT")
 
+    @asynccontextmanager
+    async def raw(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection inside one transaction, for the bulk path (`bulk.py`) only."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
     async def close(self) -> None:
         await self._conn.close()
 
