@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint contract clean
+.PHONY: run test bench lint contract clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
@@ -20,6 +20,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check bridge tests
 	$(BIN)/python -m pytest
+
+# Benchmarks (not part of `make test`): degrees, inbox, digests, relay; see bench/README.
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check bridge tests

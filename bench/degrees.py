@@ -13,6 +13,7 @@ from pathlib import Path
 import igraph as ig
 import networkx as nx
 import psutil
+from tqdm import tqdm
 
 from bench.graphgen import powerlaw_cluster_edges, profiles
 from bridge.core.app import Core
@@ -37,11 +38,19 @@ async def build_database(n: int, m: int, seed: int) -> tuple[Path, tuple]:
         tmp = path.with_suffix(".tmp")
         tmp.unlink(missing_ok=True)
         store = await SqliteStore.open(str(tmp))
-        await insert_members(store, profiles(n, seed))
-        await insert_connections(store, zip(*edges, strict=True))
+        with tqdm(total=n + len(edges[0]), desc=f"writing {n:,}-member network",
+                  unit="row") as bar:
+            await insert_members(store, _progress(profiles(n, seed), bar))
+            await insert_connections(store, _progress(zip(*edges, strict=True), bar))
         await store.close()
         tmp.rename(path)
     return path, edges
+
+
+def _progress(rows, bar):
+    for row in rows:
+        bar.update()
+        yield row
 
 
 def sample_pairs(graph: GraphIndex, n: int, per_class: int, seed: int) -> dict[str, list]:
