@@ -56,7 +56,7 @@ async def on_button(update: Update, context: BridgeContext) -> None:
     data = Callback.parse(query.data)
     assert data is not None
     await context.core.inbox.review_report(context.member, data.arg)
-    await query.answer(context.t("admin", "reviewed"))
+    await query.answer(context.plain("admin", "reviewed"))
 
 
 COMMANDS = [

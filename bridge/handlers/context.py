@@ -3,6 +3,7 @@ per update by `identity.identify` (group -1) so handlers receive them ready to u
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -51,6 +52,10 @@ class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
         named by the handle they typed rather than an anonymous label."""
         view = self.core.network.view(self.member.id, target)
         return view if view.handle else view.model_copy(update={"handle": target.handle})
+
+    def plain(self, feature: str, name: str, /, **params: Any) -> str:
+        """A text for a plain-text surface (a button's alert or toast): no HTML escapes."""
+        return html.unescape(self.t(feature, name, **params))
 
     def t(self, feature: str, name: str, /, **params: Any) -> str:
         return self.renderer.text(self.lang, feature, name, **params)

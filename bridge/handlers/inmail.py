@@ -70,7 +70,7 @@ async def on_button(update: Update, context: BridgeContext) -> None:
         await context.reply(update, "relay", "opened", view=view, me=me)
         return
     answered = await core.credits.respond(me, data.arg, interested=data.op == Op.INMAIL_YES)
-    await query.answer(context.t("inmail", "answered", status=answered.status.value))
+    await query.answer(context.plain("inmail", "answered", status=answered.status.value))
     await query.edit_message_reply_markup(None)
     await context.reply(update, "inmail", "answered", status=answered.status.value)
 

@@ -108,7 +108,7 @@ async def on_button(update: Update, context: BridgeContext) -> None:
     # Both sides of an invitation know each other's name (the sender showed theirs).
     other = member_view(other_member, core.network.degree(me, other_id), reveal=True)
     text = context.t("invitations", result, other=other)
-    await query.answer(context.t("invitations", "done", result=result))
+    await query.answer(context.plain("invitations", "done", result=result))
     if data.op in (Op.PROFILE_ACCEPT, Op.PROFILE_WITHDRAW):
         await context.send_html(update.effective_chat.id, text)
     else:

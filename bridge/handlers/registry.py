@@ -3,6 +3,8 @@ feeds both Telegram's menu (`setMyCommands`, per language) and /help."""
 
 from __future__ import annotations
 
+import html
+
 from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
@@ -44,7 +46,7 @@ async def unknown_command(update: Update, context: BridgeContext) -> None:
 
 async def stale_button(update: Update, context: BridgeContext) -> None:
     """A button whose data we can't parse (forged, or from an older version)."""
-    await update.callback_query.answer(context.t("common", "stale_button"), show_alert=True)
+    await update.callback_query.answer(context.plain("common", "stale_button"), show_alert=True)
 
 
 async def poke_delivery(update: Update, context: BridgeContext) -> None:
@@ -74,7 +76,9 @@ def register(app: Application) -> None:
 async def publish_commands(app: Application, renderer: Renderer) -> None:
     """setMyCommands in every language we speak (the default list is English)."""
     for lang in LANGUAGES:
-        commands = [BotCommand(c.name, renderer.text(lang, "help", "description", name=c.name))
+        # The menu is plain text: undo the templates' HTML escaping (you&#39;re → you're).
+        commands = [BotCommand(c.name, html.unescape(
+                        renderer.text(lang, "help", "description", name=c.name)))
                     for c in visible_commands(is_admin=False)]
         await app.bot.set_my_commands(commands, language_code=lang)
         if lang == "en":

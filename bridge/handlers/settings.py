@@ -56,7 +56,7 @@ async def on_button(update: Update, context: BridgeContext) -> None:
         context.member = await members.set_inmail_opt_out(me, bool(data.arg))
     elif data.op == Op.SET_NOTIFY:
         context.member = await context.core.preferences.set_mode(me, data.extra)
-    await query.answer(context.t("settings", "saved"))
+    await query.answer(context.plain("settings", "saved"))
     text, markup = _card(context, context.member)
     try:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
