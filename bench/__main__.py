@@ -35,6 +35,11 @@ async def main_async(sizes: list[int], relay: bool) -> dict:
     for n in sizes:
         print(f"degrees: {n} members…", flush=True)
         results["degrees"].append(await degrees.run(n))
+    if max(sizes) >= 100_000:
+        from bench import memory
+
+        print("memory of the bot serving the 100,000-member network…", flush=True)
+        results["memory"] = await memory.run(100_000)
     print("inbox and digests…", flush=True)
     results["inbox"] = await inbox_bench.run()
     if relay:

@@ -36,6 +36,10 @@ def markdown(r: dict) -> str:
         out.append(f"| {d['members']:,} | {_ms(mu['ours']['median_us'])} /"
                    f" {_ms(mu['networkx']['median_us'])} | {_ms(ra['ours']['median_us'])} /"
                    f" {_ms(ra['networkx']['median_us'])} |")
+    if r.get("memory"):
+        out += ["", f"Peak resident memory of the bot process serving the"
+                f" {r['memory']['members']:,}-member network: "
+                f"**{r['memory']['peak_rss_mb']:.0f} MB** (goal < 500 MB)."]
     if r.get("inbox"):
         i = r["inbox"]
         out += ["", f"### Inbox ({i['conversations']:,} conversations, {i['messages']:,}"
