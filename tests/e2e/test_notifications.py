@@ -53,3 +53,22 @@ async def test_instant_burst_rings_once_and_blocked_member_gets_it_later(world: 
     await bob.block_bot(False)  # Telegram: the user unblocks…
     await bob.send_text("/start")  # …and comes back
     await bob.wait_for_text("while you were away", since_mark=False)
+
+
+async def test_the_scheduled_digest_arrives_at_the_chosen_time(world: World) -> None:
+    from datetime import UTC, datetime
+
+    alice, bob = world.alice, world.bob
+    await start_all(alice, bob)
+    await connect(alice, bob, "bob")
+    await bob.send_text("/notify mute")
+    await bob.wait_for_text("muted")
+    await alice.send_text("/msg @bob Are you free on Thursday?")
+    await alice.wait_for_text("Sent to")
+    now = datetime.now(UTC).strftime("%H:%M")
+    await bob.send_text(f"/digest_at {now}")
+    await bob.wait_for_text(f"Daily digest: {now}")
+    # The JobQueue tick (every minute, first after 5 s) owes it; the outbox delivers it.
+    digest = await bob.wait_for_text("1 unread message from 1 person", timeout=20)
+    assert "Are you free on Thursday?" in digest.content
+    assert not any("💬 Alice Martin" in m.content for m in bob.chat if m.from_bot)
