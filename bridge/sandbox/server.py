@@ -1,9 +1,18 @@
 """The sandbox Bot API server (aiohttp, 127.0.0.1 only).
 
-Routes: ``/bot<token>/<method>`` (the Bot API), ``/file/bot<token>/<path>`` (downloads),
-``/sandbox/...`` (the control API of `control.py`). Every request is validated against the
-official contract before it is performed; refusals use Telegram's codes and descriptions
-and are also kept in `server.rejected`, so tests can assert the bot never made a bad one.
+Routes: ``/bot<token>/<method>`` (the Bot API: GET or POST; query string, urlencoded form,
+JSON or multipart), ``/file/bot<token>/<file_path>`` (downloads), ``/sandbox/...`` (the
+control API of `control.py`). Every request is validated against the official contract
+before it is performed; refusals use Telegram's codes and descriptions, and the bad
+requests (400, 404) are also kept in `server.rejected`, so that tests can assert the bot
+never made one. Tokens are never logged: log lines name the bot by its username.
+
+    server = SandboxServer()            # port 0: any free port; see server.url
+    await server.start()
+    server.add_bot("123456:TEST-token", username="bridge_bot")
+    alice = server.add_user("Alice")
+    ...
+    await server.stop()
 """
 
 from __future__ import annotations
@@ -12,20 +21,32 @@ import asyncio
 import itertools
 import json
 import logging
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
-from bridge.sandbox import control
-from bridge.sandbox.contract import ApiError, bad, method_names, validate
-from bridge.sandbox.faults import Faults
+from bridge.sandbox import control, payloads
+from bridge.sandbox.contract import ApiError, bad, check, method_names, validate
+from bridge.sandbox.faults import Fault, Faults
+from bridge.sandbox.flood import FloodLimits
 from bridge.sandbox.methods import METHODS
-from bridge.sandbox.state import MEDIA_KINDS, ChatMessage, StoredFile, UpdateQueue
+from bridge.sandbox.state import (
+    DEFAULT_MIME,
+    MEDIA_KINDS,
+    ChatMessage,
+    StoredFile,
+    UpdateQueue,
+)
 from bridge.sandbox.users import SimUser
+from bridge.sandbox.webhook import Webhook, Webhooks
 
 log = logging.getLogger(__name__)
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# Parameters Telegram still accepts though the current documentation no longer lists them.
+LEGACY_PARAMS = {"reply_to_message_id": ["Integer"], "allow_sending_without_reply": ["Boolean"],
+                 "disable_web_page_preview": ["Boolean"]}
+MAX_EVENTS = 20_000
 
 
 @dataclass
@@ -35,8 +56,13 @@ class SandboxBot:
     username: str
     first_name: str
     updates: UpdateQueue = field(default_factory=UpdateQueue)
+    # (scope, language) → commands; the default scope's key is the language ("" for all)
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    webhook: str | None = None
+    descriptions: dict[str, str] = field(default_factory=dict)
+    short_descriptions: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    webhook: Webhook = field(default_factory=Webhook)
+    logged_out: bool = False
 
     def as_user(self) -> dict[str, Any]:
         return {"id": self.id, "is_bot": True, "first_name": self.first_name,
@@ -45,22 +71,25 @@ class SandboxBot:
 
 class SandboxServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        if host not in ("127.0.0.1", "localhost", "::1"):
+        if host not in LOOPBACK:
             raise ValueError("the sandbox binds to the loopback interface only")
         self.host, self.port = host, port
         self.bots: dict[str, SandboxBot] = {}
         self.users: dict[int, SimUser] = {}
         self.files: dict[str, StoredFile] = {}
+        self.callback_queries: dict[str, SimUser] = {}
         self.faults = Faults()
-        self.rejected: list[tuple[str, str]] = []
-        self.calls: dict[str, int] = {}
+        self.flood = FloodLimits()
         self.enforce_flood_limits = False
-        self._sent_times: dict[int, list[float]] = {}
-        self._user_ids = itertools.count(700_000_001)
-        self._bot_ids = itertools.count(600_000_001)
-        self._event_seq = itertools.count(1)
+        self.rejected: list[tuple[str, str]] = []  # (method, description) of bad requests
+        self.calls: dict[str, int] = {}  # method → how many requests
+        self.webhooks = Webhooks(self)
         self.events: list[dict[str, Any]] = []
         self.events_changed = asyncio.Condition()
+        self._user_ids = itertools.count(700_000_001)
+        self._bot_ids = itertools.count(600_000_001)
+        self._file_numbers = itertools.count(1)
+        self._event_seq = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -74,15 +103,19 @@ class SandboxServer:
         return app
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.make_app(), access_log=None)
+        self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
         sockets = site._server.sockets  # type: ignore[union-attr]
         self.port = sockets[0].getsockname()[1]
         self.url = f"http://{self.host}:{self.port}"
+        log.info("sandbox Bot API on %s", self.url)
 
     async def stop(self) -> None:
+        await self.webhooks.close()
+        for bot in self.bots.values():
+            await bot.updates.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -91,13 +124,18 @@ class SandboxServer:
 
     def add_bot(self, token: str, username: str = "bridge_bot",
                 first_name: str = "Bridge") -> SandboxBot:
-        bot = SandboxBot(token=token, id=next(self._bot_ids), username=username,
-                         first_name=first_name)
+        """A bot the server knows; its id is the token's numeric prefix, as on Telegram."""
+        prefix = token.split(":", 1)[0]
+        taken = {bot.id for bot in self.bots.values()}
+        bot_id = int(prefix) if prefix.isdigit() and int(prefix) not in taken else \
+            next(self._bot_ids)
+        bot = SandboxBot(token=token, id=bot_id, username=username, first_name=first_name)
         self.bots[token] = bot
         return bot
 
     @property
     def default_bot(self) -> SandboxBot:
+        """The bot the simulated users talk to (the first one added)."""
         return next(iter(self.bots.values()))
 
     def add_user(self, first_name: str, last_name: str = "", username: str | None = None,
@@ -108,22 +146,28 @@ class SandboxServer:
         return user
 
     async def wait_until_confirmed(self, timeout: float = 10) -> None:
-        """Until the bot has confirmed every update (it processed them all)."""
+        """Until every bot has confirmed every update (it processed them all)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while self.default_bot.updates.pending:
-            if loop.time() > deadline:
-                raise TimeoutError(f"{len(self.default_bot.updates.pending)} updates unconfirmed")
-            await asyncio.sleep(0.02)
+        for bot in self.bots.values():
+            try:
+                await bot.updates.wait_empty(max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                raise TimeoutError(f"{len(bot.updates.pending)} updates of @{bot.username}"
+                                   " unconfirmed") from None
 
-    async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """Queue an update for the default bot (None: the bot did not allow that kind)."""
         return await self.default_bot.updates.push(kind, payload)
 
     def event(self, kind: str, user: SimUser, message: ChatMessage) -> None:
+        """Record a change for the control API's event long-poll."""
         seq = next(self._event_seq)
         message.seq = seq
         self.events.append({"seq": seq, "kind": kind, "user_id": user.id,
-                            "message_id": message.message_id})
+                            "message_id": message.message_id,
+                            "message": control.message_json(message)})
+        del self.events[:-MAX_EVENTS]
 
         async def notify() -> None:
             async with self.events_changed:
@@ -137,174 +181,175 @@ class SandboxServer:
     # -- payloads -----------------------------------------------------------------------
 
     def media_payload(self, stored: StoredFile) -> dict[str, Any]:
-        base = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                "file_size": len(stored.data)}
-        kind = stored.kind
-        if kind == "photo":
-            return {"photo": [{**base, "width": stored.width or 640,
-                               "height": stored.height or 480}]}
-        if kind == "voice":
-            return {"voice": {**base, "duration": stored.duration or 0,
-                              "mime_type": stored.mime_type or "audio/ogg"}}
-        if kind == "video_note":
-            return {"video_note": {**base, "duration": stored.duration or 0,
-                                   "length": stored.length or 240}}
-        if kind == "sticker":
-            return {"sticker": {**base, "width": 512, "height": 512, "type": "regular",
-                                "is_animated": False, "is_video": False,
-                                "emoji": stored.emoji or "👍"}}
-        if kind in ("video", "animation"):
-            payload = {kind: {**base, "width": stored.width or 640,
-                              "height": stored.height or 480,
-                              "duration": stored.duration or 0,
-                              "mime_type": stored.mime_type or "video/mp4"}}
-            if kind == "animation":  # Telegram sends a GIF as animation + document
-                payload["document"] = {**base, "mime_type": "video/mp4",
-                                       "file_name": stored.file_name or "animation.mp4"}
-            return payload
-        if kind == "audio":
-            return {"audio": {**base, "duration": stored.duration or 0,
-                              "mime_type": stored.mime_type or "audio/mpeg"}}
-        return {"document": {**base, "file_name": stored.file_name or "file",
-                             "mime_type": stored.mime_type or "application/octet-stream"}}
+        return payloads.media(stored)
 
     def message_payload(self, user: SimUser, message: ChatMessage) -> dict[str, Any]:
-        bot = self.default_bot
-        payload: dict[str, Any] = {
-            "message_id": message.message_id, "date": message.date, "chat": user.as_chat(),
-            "from": bot.as_user() if message.from_bot else user.as_user(),
-        }
-        if message.text is not None:
-            payload["text"] = message.text
-            if message.entities:
-                payload["entities"] = message.entities
-        if message.file_id is not None and message.file_id in self.files:
-            payload.update(self.media_payload(self.files[message.file_id]))
-        if message.caption:
-            payload["caption"] = message.caption
-            if message.entities:
-                payload["caption_entities"] = message.entities
-        if message.reply_markup:
-            payload["reply_markup"] = {"inline_keyboard": message.reply_markup}
-        if message.edited:
-            payload["edit_date"] = int(time.time())
-        return payload
+        return payloads.message(self.default_bot.as_user(), user, message, self.files)
+
+    # -- performing a call --------------------------------------------------------------
+
+    async def perform(self, bot: SandboxBot, name: str, raw: dict[str, Any]
+                      ) -> tuple[int, dict[str, Any]]:
+        """Validate and perform one call: (HTTP status, Telegram's JSON answer)."""
+        canonical = method_names().get(name.lower())
+        try:
+            if canonical is None:
+                raise ApiError(404, "Not Found")
+            self.calls[canonical] = self.calls.get(canonical, 0) + 1
+            params = validate(canonical, raw)
+            for legacy, types in LEGACY_PARAMS.items():
+                if raw.get(legacy) not in (None, ""):
+                    params[legacy] = check(raw[legacy], types, legacy, from_form=True)
+            if self.enforce_flood_limits and "chat_id" in params:
+                self.flood.check(canonical, params["chat_id"])
+            handler = METHODS.get(canonical)
+            if handler is None:
+                raise bad("method not supported by the sandbox")
+            result = await handler(self, bot, params)
+        except ApiError as error:
+            if error.code in (400, 404):
+                self.rejected.append((canonical or name, error.description))
+                log.info("sandbox refused %s of @%s: %s", canonical or name, bot.username,
+                         error.description)
+            return error.code, error.payload()
+        log.debug("sandbox performed %s for @%s", canonical, bot.username)
+        return 200, {"ok": True, "result": result}
 
     # -- HTTP ---------------------------------------------------------------------------
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
         params: dict[str, Any] = dict(request.query)
-        if request.method == "POST" and request.can_read_body:
-            ctype = request.content_type
-            if ctype == "application/json":
-                params.update(await request.json())
-            elif ctype == "multipart/form-data":
-                reader = await request.multipart()
-                async for part in reader:
-                    if part.filename:
-                        params[part.name] = {"__upload__": True, "filename": part.filename,
-                                             "data": await part.read(),
-                                             "content_type": part.headers.get(
-                                                 "Content-Type")}
-                    else:
-                        params[part.name] = await part.text()
-            else:
-                params.update(await request.post())
+        if request.method != "POST" or not request.can_read_body:
+            return params
+        ctype = request.content_type
+        if ctype == "application/json":
+            body = await request.json()
+            if not isinstance(body, dict):
+                raise bad("can't parse JSON object")
+            params.update(body)
+        elif ctype == "multipart/form-data":
+            reader = await request.multipart()
+            async for part in reader:
+                if part.filename is not None:  # type: ignore[union-attr]
+                    params[part.name] = {  # type: ignore[union-attr]
+                        "__upload__": True, "filename": part.filename,  # type: ignore[union-attr]
+                        "data": await part.read(),  # type: ignore[union-attr]
+                        "content_type": part.headers.get("Content-Type")}
+                else:
+                    params[part.name] = await part.text()  # type: ignore[union-attr]
+        else:
+            params.update(await request.post())
         return params
 
-    async def _handle_api(self, request: web.Request) -> web.Response:
-        token = request.match_info["token"]
-        bot = self.bots.get(token)
-        if bot is None:
+    async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        bot = self.bots.get(request.match_info["token"])
+        if bot is None or bot.logged_out:
             return web.json_response({"ok": False, "error_code": 401,
                                       "description": "Unauthorized"}, status=401)
-        name = method_names().get(request.match_info["method"].lower())
-        if name is None:
-            return web.json_response({"ok": False, "error_code": 404,
-                                      "description": "Not Found"}, status=404)
-        self.calls[name] = self.calls.get(name, 0) + 1
+        name = request.match_info["method"]
+        canonical = method_names().get(name.lower())
         try:
             raw = await self._params(request)
-            params = validate(name, raw)
-            fault = self.faults.pick(name)
-            if fault is not None:
-                await self._inject(fault, bot, name, params)
-            self._flood_check(name, params)
-            handler = METHODS.get(name)
-            if handler is None:
-                raise bad("method not supported by the sandbox")
-            result = await handler(self, bot, params)
-        except ApiError as error:
-            if error.code == 400:
-                self.rejected.append((name, error.description))
-                log.info("sandbox refused %s for @%s: %s", name, bot.username,
-                         error.description)
+        except (ValueError, ApiError) as exc:
+            error = exc if isinstance(exc, ApiError) else bad("can't parse request body")
+            self.rejected.append((canonical or name, error.description))
             return web.json_response(error.payload(), status=error.code)
-        return web.json_response({"ok": True, "result": result})
+        fault = self.faults.pick(canonical) if canonical else None
+        if fault is not None:
+            return await self._inject(request, fault, bot, canonical or name, raw)
+        status, body = await self.perform(bot, name, raw)
+        return web.json_response(body, status=status, dumps=dumps)
 
-    async def _inject(self, fault: Any, bot: SandboxBot, name: str,
-                      params: dict[str, Any]) -> None:
-        if fault.kind == "429":
-            raise ApiError(429, f"Too Many Requests: retry after {fault.retry_after}",
-                           retry_after=fault.retry_after)
-        if fault.kind in ("500", "502"):
-            raise ApiError(int(fault.kind), "Internal Server Error" if fault.kind == "500"
-                           else "Bad Gateway")
+    async def _inject(self, request: web.Request, fault: Fault, bot: SandboxBot, name: str,
+                      raw: dict[str, Any]) -> web.StreamResponse:
+        log.info("sandbox injects %s into %s of @%s", fault.kind, name, bot.username)
+        if fault.kind in ("timeout", "disconnect") and fault.apply:
+            await self.perform(bot, name, raw)
         if fault.kind == "timeout":
-            if fault.apply:
-                handler = METHODS.get(name)
-                if handler is not None:
-                    await handler(self, bot, params)
-            await asyncio.sleep(fault.delay or 30)
-            raise ApiError(504, "Gateway Timeout")
+            await asyncio.sleep(fault.delay or 30.0)
+            return web.json_response({"ok": False, "error_code": 502,
+                                      "description": "Bad Gateway"}, status=502)
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
         if fault.kind == "disconnect":
-            raise ConnectionResetError("sandbox dropped the connection")
-
-    def _flood_check(self, name: str, params: dict[str, Any]) -> None:
-        if not self.enforce_flood_limits or not name.startswith(("send", "copy", "forward")):
-            return
-        now = time.monotonic()
-        chat = int(params.get("chat_id", 0) or 0)
-        recent = [t for t in self._sent_times.get(chat, []) if now - t < 1.0]
-        overall = [t for times in self._sent_times.values() for t in times if now - t < 1.0]
-        if len(recent) >= 3 or len(overall) >= 30:
-            raise ApiError(429, "Too Many Requests: retry after 1", retry_after=1)
-        recent.append(now)
-        self._sent_times[chat] = recent
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=500)
+        if fault.kind == "429":
+            error = ApiError(429, f"Too Many Requests: retry after {fault.retry_after}",
+                             retry_after=fault.retry_after)
+        else:
+            error = ApiError(int(fault.kind), "Internal Server Error" if fault.kind == "500"
+                             else "Bad Gateway")
+        return web.json_response(error.payload(), status=error.code)
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
-        if request.match_info["token"] not in self.bots:
-            return web.Response(status=401)
-        stored = self.files.get(request.match_info["path"].split("/")[-1])
-        if stored is None:
-            return web.Response(status=404)
+        bot = self.bots.get(request.match_info["token"])
+        if bot is None or bot.logged_out:
+            return web.json_response({"ok": False, "error_code": 401,
+                                      "description": "Unauthorized"}, status=401)
+        stored = self.files.get(request.match_info["path"].rsplit("/", 1)[-1])
+        if stored is None or request.match_info["path"] != stored.file_path:
+            return web.json_response({"ok": False, "error_code": 404,
+                                      "description": "Not Found"}, status=404)
         return web.Response(body=stored.data,
                             content_type=stored.mime_type or "application/octet-stream")
 
     # -- helpers for methods ------------------------------------------------------------
 
-    def user_for(self, chat_id: Any) -> SimUser:
+    def find_user(self, chat_id: Any) -> SimUser | None:
+        if isinstance(chat_id, str) and chat_id.startswith("@"):
+            name = chat_id[1:].lower()
+            return next((u for u in self.users.values()
+                         if (u.username or "").lower() == name), None)
         try:
-            user = self.users.get(int(chat_id))
+            return self.users.get(int(chat_id))
         except (TypeError, ValueError):
-            user = None
+            return None
+
+    def chat_user(self, bot: SandboxBot, chat_id: Any, sending: bool = True) -> SimUser:
+        """The user whose private chat `chat_id` is, as far as `bot` may write there."""
+        user = self.find_user(chat_id)
         if user is None:
             raise bad("chat not found")
-        if user.blocked:
+        if bot is not self.default_bot:
+            if not sending:
+                raise bad("chat not found")
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+        if sending and user.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         return user
 
-    def file_for(self, value: Any, kind: str) -> StoredFile:
+    def user_for(self, chat_id: Any) -> SimUser:
+        """The default bot's chat with `chat_id` (kept for older callers)."""
+        return self.chat_user(self.default_bot, chat_id)
+
+    def store_file(self, kind: str, data: bytes, *, owner: str = "bot",
+                   **details: Any) -> StoredFile:
+        number = next(self._file_numbers)
+        stored = StoredFile(file_id=f"{kind}-{owner}-{number}",
+                            file_unique_id=f"u{owner}{number}", kind=kind, data=data,
+                            **details)
+        self.files[stored.file_id] = stored
+        return stored
+
+    def file_for(self, value: Any, kind: str, params: dict[str, Any] | None = None
+                 ) -> StoredFile:
         """A file id seen before, or an upload (stored and given a new id)."""
+        params = params or {}
         if isinstance(value, dict) and value.get("__upload__"):
-            number = len(self.files) + 1
-            stored = StoredFile(file_id=f"{kind}-bot-{number}", file_unique_id=f"ub{number}",
-                                kind=kind, data=value["data"],
-                                mime_type=value.get("content_type"),
-                                file_name=value.get("filename"))
-            self.files[stored.file_id] = stored
-            return stored
-        stored = self.files.get(str(value))
+            mime = value.get("content_type")
+            if kind != "document" and (not mime or mime == "application/octet-stream"):
+                mime = DEFAULT_MIME[kind]
+            return self.store_file(
+                kind, value["data"], mime_type=mime,
+                file_name=value.get("filename") or None, duration=params.get("duration"),
+                length=params.get("length"), width=params.get("width"),
+                height=params.get("height"), emoji=params.get("emoji"))
+        text = str(value)
+        if text.startswith(("http://", "https://")):
+            raise bad("failed to get HTTP URL content")  # the sandbox never goes online
+        stored = self.files.get(text)
         if stored is None:
             raise bad("wrong file identifier/HTTP URL specified")
         return stored
