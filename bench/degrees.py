@@ -15,9 +15,9 @@ import networkx as nx
 import psutil
 from tqdm import tqdm
 
-from bench.graphgen import powerlaw_cluster_edges, profiles
 from bridge.core.app import Core
 from bridge.core.graph import GraphIndex
+from bridge.seed.network import powerlaw_cluster_edges, profiles
 from bridge.storage.sqlite import SqliteStore
 from bridge.storage.sqlite.bulk import insert_connections, insert_members
 

@@ -9,9 +9,9 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from bench.degrees import DATA
-from bench.graphgen import profiles
 from bridge.core.app import Core
 from bridge.core.models import InboxFilter
+from bridge.seed.network import profiles
 from bridge.storage.sqlite import SqliteStore
 from bridge.storage.sqlite.bulk import insert_members
 from bridge.storage.sqlite.rows import ts
