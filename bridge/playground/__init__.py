@@ -22,9 +22,12 @@ async def serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     await playground.start()
     try:
-        names = ", ".join(u.first_name for u in playground.default_users[:3])
-        taken = (f" (port {playground.port} was free; the one asked for was taken)"
-                 if playground.fell_back else "")
+        names = ", ".join(u.first_name for u in playground.users[:3])
+        taken = (
+            f" (port {playground.wanted_port} was taken, so a free one was used)"
+            if playground.fell_back
+            else ""
+        )
         print(
             f"Bridge playground: {playground.url}{taken}\n"
             f"  It listens on 127.0.0.1 only (this computer); data: {playground.database_url}\n"
@@ -43,8 +46,9 @@ async def serve(settings: Settings) -> None:
 
 def run_playground(settings: Settings) -> int:
     """Run the playground until SIGINT/SIGTERM; 0 after a clean stop, 1 if it can't start."""
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     try:
         asyncio.run(serve(settings))

@@ -49,8 +49,18 @@ STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD = 60 * 1024 * 1024
 LANGUAGES = ("en", "fr")
 # Headers a proxy must not forward (hop-by-hop, or recomputed by aiohttp).
-_SKIP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host",
-                 "content-encoding", "upgrade", "proxy-authorization", "te", "trailer"}
+_SKIP_HEADERS = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "host",
+    "content-encoding",
+    "upgrade",
+    "proxy-authorization",
+    "te",
+    "trailer",
+}
 
 
 @dataclass(frozen=True)
@@ -73,16 +83,21 @@ def playground_database_url() -> str:
     return os.environ.get("PLAYGROUND_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
 
 
-def roster_path_for(database_url: str) -> Path | None:
-    """``sqlite:///data/playground.db`` → ``data/playground.users.json``; None in memory."""
+def database_file_for(database_url: str) -> Path | None:
+    """``sqlite:///data/playground.db`` → ``data/playground.db``; None in memory."""
     scheme, _, rest = database_url.partition("://")
     if scheme != "sqlite":
         return None
     path = rest[1:] if rest.startswith("/") else rest
     if not path or path == ":memory:":
         return None
-    db = Path(path)
-    return db.with_name(db.stem + ".users.json")
+    return Path(path)
+
+
+def roster_path_for(database_url: str) -> Path | None:
+    """``sqlite:///data/playground.db`` → ``data/playground.users.json``; None in memory."""
+    db = database_file_for(database_url)
+    return None if db is None else db.with_name(db.stem + ".users.json")
 
 
 def playground_port() -> int:
@@ -99,10 +114,16 @@ def playground_port() -> int:
 class Playground:
     """Start with `start()`, stop with `stop()`; `url` is the page once started."""
 
-    def __init__(self, settings: Settings, *, port: int | None = None,
-                 database_url: str | None = None,
-                 users: tuple[UserSpec, ...] | list[UserSpec] = DEFAULT_USERS,
-                 roster: Path | None | bool = True, poll_timeout: int = 2) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        port: int | None = None,
+        database_url: str | None = None,
+        users: tuple[UserSpec, ...] | list[UserSpec] = DEFAULT_USERS,
+        roster: Path | None | bool = True,
+        poll_timeout: int = 2,
+    ) -> None:
         self.settings = settings
         self.port = playground_port() if port is None else port
         self.database_url = database_url or playground_database_url()
@@ -122,6 +143,13 @@ class Playground:
         self._session: aiohttp.ClientSession | None = None
         self._seed = SeedJob()
         self._roster: list[UserSpec] = []
+        self._ids: list[int] = []
+        self.wanted_port = self.port
+
+    @property
+    def users(self) -> list[UserSpec]:
+        """The simulated users, in creation order (restored from the roster, or the defaults)."""
+        return list(self._roster) or list(self.default_users)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -136,15 +164,33 @@ class Playground:
         sandbox = self.sandbox = SandboxServer(host=HOST, port=0)
         await sandbox.start()
         sandbox.add_bot(token=TOKEN, username=BOT_USERNAME, first_name="Bridge")
-        self._roster = self._load_roster() or list(self.default_users)
-        for spec in self._roster:
-            sandbox.add_user(spec.first_name, spec.last_name, spec.username, spec.language_code)
+        saved = self._load_roster()
+        self._roster = [spec for spec, _ in saved] or list(self.default_users)
+        self._ids = []
+        for index, spec in enumerate(self._roster):
+            user = sandbox.add_user(
+                spec.first_name, spec.last_name, spec.username, spec.language_code
+            )
+            self._ids.append(user.id)
+            if index < len(saved) and saved[index][1] not in (None, user.id):
+                log.warning(
+                    "%s now has Telegram id %d, not %s as before: the database's members "
+                    "won't match; delete %s and %s to start over",
+                    spec.first_name,
+                    user.id,
+                    saved[index][1],
+                    self.database_url,
+                    self.roster_path,
+                )
         self._save_roster()
 
-        bot_settings = self.settings.model_copy(update={
-            "bot_token": SecretStr(TOKEN), "bot_api_url": sandbox.url,
-            "database_url": self.database_url,
-        })
+        bot_settings = self.settings.model_copy(
+            update={
+                "bot_token": SecretStr(TOKEN),
+                "bot_api_url": sandbox.url,
+                "database_url": self.database_url,
+            }
+        )
         self.bot = BridgeBot(bot_settings, poll_timeout=self.poll_timeout)
         await self.bot.start()
 
@@ -190,14 +236,28 @@ class Playground:
 
     # -- roster ---------------------------------------------------------------------------
 
-    def _load_roster(self) -> list[UserSpec]:
+    def _load_roster(self) -> list[tuple[UserSpec, int | None]]:
+        """The users saved beside the database, with the Telegram ids they had; none when
+        the database itself is new (its members are what the roster must match)."""
         if self.roster_path is None or not self.roster_path.exists():
+            return []
+        database = database_file_for(self.database_url)
+        if database is not None and not database.exists():
             return []
         try:
             raw = json.loads(self.roster_path.read_text(encoding="utf-8"))
-            return [UserSpec(str(u["first_name"]), str(u.get("last_name") or ""),
-                             u.get("username") or None, str(u.get("language_code") or "en"))
-                    for u in raw["users"]]
+            return [
+                (
+                    UserSpec(
+                        str(u["first_name"]),
+                        str(u.get("last_name") or ""),
+                        u.get("username") or None,
+                        str(u.get("language_code") or "en"),
+                    ),
+                    int(u["id"]) if u.get("id") is not None else None,
+                )
+                for u in raw["users"]
+            ]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("ignoring the unreadable roster %s (%s)", self.roster_path, exc)
             return []
@@ -207,11 +267,17 @@ class Playground:
             return
         try:
             self.roster_path.parent.mkdir(parents=True, exist_ok=True)
-            data = {"note": "The playground's simulated users, in creation order (their "
-                            "Telegram ids follow this order). Delete with the database.",
-                    "users": [asdict(spec) for spec in self._roster]}
-            self.roster_path.write_text(json.dumps(data, ensure_ascii=False, indent=1),
-                                        encoding="utf-8")
+            data = {
+                "note": "The playground's simulated users, in creation order (their "
+                "Telegram ids follow this order). Delete with the database.",
+                "users": [
+                    {**asdict(spec), "id": user_id}
+                    for spec, user_id in zip(self._roster, self._ids, strict=False)
+                ],
+            }
+            self.roster_path.write_text(
+                json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8"
+            )
         except OSError as exc:
             log.warning("could not save the roster %s (%s)", self.roster_path, exc)
 
@@ -219,7 +285,9 @@ class Playground:
 
     def make_app(self) -> web.Application:
         assert self.sandbox is not None
-        app = web.Application(client_max_size=MAX_UPLOAD, middlewares=[self._remember_users])
+        app = web.Application(
+            client_max_size=MAX_UPLOAD, middlewares=[self._guard, self._remember_users]
+        )
         app.router.add_get("/", self._index)
         app.router.add_static("/static/", STATIC, append_version=False)
         app.router.add_get("/api/info", self._info)
@@ -231,28 +299,65 @@ class Playground:
         return app
 
     async def _index(self, request: web.Request) -> web.StreamResponse:
-        return web.FileResponse(STATIC / "index.html",
-                                headers={"Cache-Control": "no-store",
-                                         "Content-Security-Policy": CSP})
+        return web.FileResponse(
+            STATIC / "index.html",
+            headers={"Cache-Control": "no-store", "Content-Security-Policy": CSP},
+        )
 
     async def _info(self, request: web.Request) -> web.Response:
         assert self.sandbox is not None
         bot = self.sandbox.default_bot
-        return web.json_response({
-            "bot": {"id": bot.id, "username": bot.username, "first_name": bot.first_name},
-            "commands": bot.commands,
-            "languages": list(LANGUAGES),
-            "seed": {"available": seed_function() is not None},
-            "database": self.database_url,
-        })
+        commands: dict[str, Any] = {}
+        chat_commands: dict[str, dict[str, Any]] = {}
+        for key, listed in bot.commands.items():
+            scope_text, bar, language = key.rpartition("|")
+            if not bar:  # the default scope: the key is the language ("" for all)
+                commands[key] = listed
+                continue
+            try:
+                scope = json.loads(scope_text)
+            except ValueError:
+                continue
+            if isinstance(scope, dict) and scope.get("chat_id") is not None:
+                chat_commands.setdefault(str(scope["chat_id"]), {})[language] = listed
+        return web.json_response(
+            {
+                "bot": {"id": bot.id, "username": bot.username, "first_name": bot.first_name},
+                "commands": commands,
+                "chat_commands": chat_commands,
+                "languages": list(LANGUAGES),
+                "seed": {"available": seed_function() is not None},
+                "database": self.database_url,
+            }
+        )
+
+    @web.middleware
+    async def _guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Only this computer's pages: the Host must be the loopback address (no DNS
+        rebinding) and a state-changing request must come from the page's own origin."""
+        hosts = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}
+        if request.host not in hosts:
+            return web.Response(status=403, text="the playground answers on 127.0.0.1 only")
+        origin = request.headers.get("Origin")
+        if request.method not in ("GET", "HEAD", "OPTIONS") and origin is not None:
+            if origin not in {f"http://{host}" for host in hosts}:
+                return web.Response(status=403, text="cross-origin requests are refused")
+        response = await handler(request)
+        if request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-cache"
+        return response
 
     @web.middleware
     async def _remember_users(self, request: web.Request, handler: Any) -> web.StreamResponse:
         """Users created through the page join the roster (see the module's docstring)."""
         response = await handler(request)
-        if (request.method == "POST" and request.path == "/sandbox/users"
-                and response.status == 200 and isinstance(response, web.Response)
-                and isinstance(response.body, bytes)):
+        if (
+            request.method == "POST"
+            and request.path == "/sandbox/users"
+            and response.status == 200
+            and isinstance(response, web.Response)
+            and isinstance(response.body, bytes)
+        ):
             self._remember_user(response.body)
         return response
 
@@ -263,26 +368,33 @@ class Playground:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _SKIP_HEADERS}
         body = await request.read() if request.can_read_body else None
         try:
-            async with self._session.request(request.method, target, headers=headers,
-                                             data=body, allow_redirects=False) as upstream:
+            async with self._session.request(
+                request.method, target, headers=headers, data=body, allow_redirects=False
+            ) as upstream:
                 payload = await upstream.read()
-                out_headers = {k: v for k, v in upstream.headers.items()
-                               if k.lower() not in _SKIP_HEADERS}
+                out_headers = {
+                    k: v for k, v in upstream.headers.items() if k.lower() not in _SKIP_HEADERS
+                }
                 status = upstream.status
         except aiohttp.ClientError as exc:
-            return web.json_response({"error": f"the sandbox is unreachable: {exc}"},
-                                     status=502)
+            return web.json_response({"error": f"the sandbox is unreachable: {exc}"}, status=502)
         out_headers["Cache-Control"] = "no-store"
         return web.Response(status=status, body=payload, headers=out_headers)
 
     def _remember_user(self, payload: bytes) -> None:
         try:
             user = json.loads(payload)
-            self._roster.append(UserSpec(user["first_name"], user.get("last_name") or "",
-                                         user.get("username") or None,
-                                         user.get("language_code") or "en"))
+            spec = UserSpec(
+                user["first_name"],
+                user.get("last_name") or "",
+                user.get("username") or None,
+                user.get("language_code") or "en",
+            )
+            user_id = int(user["id"])
         except (ValueError, KeyError, TypeError):
             return
+        self._roster.append(spec)
+        self._ids.append(user_id)
         self._save_roster()
 
     # -- seeding --------------------------------------------------------------------------
@@ -294,9 +406,13 @@ class Playground:
         function = seed_function()
         if function is None:
             return web.json_response(
-                {"state": "unavailable",
-                 "message": "Seeding is unavailable: this checkout has no bridge.seed "
-                            "(seed_demo) module."}, status=501)
+                {
+                    "state": "unavailable",
+                    "message": "Seeding is unavailable: this checkout has no bridge.seed "
+                    "(seed_demo) module.",
+                },
+                status=501,
+            )
         if self._seed.running:
             return web.json_response(self._seed.status(), status=409)
         try:
@@ -329,16 +445,25 @@ class Playground:
         log.info("seed_demo(n=%d, attach_to=%s) returned %r", n, attach, result)
         before = core.deps.graph.edge_count()
         core.deps.graph = await load_graph(store)
-        after = core.deps.graph.edge_count()
-        message = f"Seeded a demo network of about {n} members ({after - before:+d} connections)"
+        added = core.deps.graph.edge_count() - before
+        if isinstance(result, dict) and "members" in result:
+            message = (
+                f"Seeded {result['members']} demo members and {added} connections; your users"
+                f" got {result.get('invitations', 0)} invitations and"
+                f" {result.get('messages', 0)} messages"
+            )
+        else:
+            message = f"Seeded a demo network of about {n} members ({added:+d} connections)"
         if attach:
-            return message + f", around the {len(attach)} user(s) who sent /start."
+            return message + f" (around the {len(attach)} user(s) who sent /start)."
         return message + ". Nobody had sent /start yet, so none of your users is connected to it."
 
 
-CSP = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; "
-       "style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; "
-       "base-uri 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; "
+    "style-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 def seed_function() -> Any | None:
@@ -402,9 +527,14 @@ class SeedJob:
 
     def status(self) -> dict[str, Any]:
         seconds = (time.monotonic() - self.started) if self.running else self.seconds
-        return {"state": self.state, "message": self.message, "done": self.done,
-                "total": self.total, "seconds": round(seconds, 1),
-                "available": seed_function() is not None}
+        return {
+            "state": self.state,
+            "message": self.message,
+            "done": self.done,
+            "total": self.total,
+            "seconds": round(seconds, 1),
+            "available": seed_function() is not None,
+        }
 
     async def cancel(self) -> None:
         if self.running:

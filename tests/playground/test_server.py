@@ -68,15 +68,17 @@ async def test_chat_through_the_page_api_and_file_proxy(running: Playground) -> 
     status, sent = await post(running.url + f"sandbox/users/{alice.id}/send", {"text": "/start"})
     assert status == 200 and sent["text"] == "/start"
     await alice.wait_for_text("Welcome")
-    status, voice = await post(running.url + f"sandbox/users/{alice.id}/media",
-                               {"kind": "voice", "duration": 2, "mime_type": "audio/wav",
-                                "data_base64": "UklGRg=="})
+    status, voice = await post(
+        running.url + f"sandbox/users/{alice.id}/media",
+        {"kind": "voice", "duration": 2, "mime_type": "audio/wav", "data_base64": "UklGRg=="},
+    )
     assert status == 200 and voice["file_url"]
     status, data = await get(running.url + voice["file_url"].lstrip("/"))
     assert status == 200 and data == b"RIFF"
     # Bot API downloads go through /file/ (proxied to the sandbox server).
     status, data = await get(
-        running.url + f"file/bot{playground_server.TOKEN}/voice/{voice['file_id']}")
+        running.url + f"file/bot{playground_server.TOKEN}/voice/{voice['file_id']}"
+    )
     assert status == 200 and data == b"RIFF"
 
 
@@ -117,13 +119,29 @@ async def test_seed_runs_and_reloads_the_graph(running: Playground, monkeypatch)
     assert running.bot.core.deps.graph.has_edge(member.id, demo.id)
 
 
+async def test_seed_with_the_real_demo_module(running: Playground) -> None:
+    pytest.importorskip("bridge.seed", reason="bridge.seed is not in this checkout")
+    alice = running.sandbox.users[next(iter(running.sandbox.users))]
+    await alice.send_text("/start")
+    await alice.wait_for_text("Welcome")
+    member = await running.bot.core.members.by_telegram_id(alice.id)
+    status, _ = await post(running.url + "api/seed", {"n": 60})
+    assert status == 202
+    await running._seed.task
+    status, body = await get(running.url + "api/seed")
+    assert body["state"] == "done", body
+    graph = running.bot.core.deps.graph
+    assert graph.edge_count() > 60 and graph.degree_count(member.id) > 0
+
+
 async def test_users_added_in_the_page_come_back_after_a_restart(tmp_path: Path) -> None:
     first = make(tmp_path)
     await first.start()
     try:
-        status, carol = await post(first.url + "sandbox/users",
-                                   {"first_name": "Carol", "username": "carol",
-                                    "language_code": "fr"})
+        status, carol = await post(
+            first.url + "sandbox/users",
+            {"first_name": "Carol", "username": "carol", "language_code": "fr"},
+        )
         assert status == 200
     finally:
         await first.stop()
@@ -135,6 +153,36 @@ async def test_users_added_in_the_page_come_back_after_a_restart(tmp_path: Path)
         assert users[2]["id"] == carol["id"] and users[2]["language_code"] == "fr"
     finally:
         await second.stop()
+
+
+async def test_a_new_database_starts_with_the_default_users(tmp_path: Path) -> None:
+    first = make(tmp_path)
+    await first.start()
+    try:
+        await post(first.url + "sandbox/users", {"first_name": "Carol"})
+    finally:
+        await first.stop()
+    (tmp_path / "pg.db").unlink()
+    second = make(tmp_path)
+    await second.start()
+    try:
+        status, users = await get(second.url + "sandbox/users")
+        assert [u["first_name"] for u in users] == ["Alice", "Bob"]
+    finally:
+        await second.stop()
+
+
+async def test_other_hosts_and_origins_are_refused(running: Playground) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(running.url + "api/info", headers={"Host": "evil.test"}) as r:
+            assert r.status == 403
+        async with http.post(
+            running.url + "sandbox/users",
+            json={"first_name": "Mallory"},
+            headers={"Origin": "http://evil.test"},
+        ) as r:
+            assert r.status == 403
+    assert len(running.sandbox.users) == 2
 
 
 async def test_a_taken_port_falls_back_to_a_free_one(tmp_path: Path) -> None:
@@ -160,5 +208,6 @@ def test_database_and_port_defaults(monkeypatch) -> None:
     monkeypatch.setenv("PLAYGROUND_PORT", "9123")
     assert playground_server.playground_port() == 9123
     assert playground_server.roster_path_for("sqlite:///data/playground.db") == Path(
-        "data/playground.users.json")
+        "data/playground.users.json"
+    )
     assert playground_server.roster_path_for("sqlite:///:memory:") is None

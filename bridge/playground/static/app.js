@@ -108,6 +108,7 @@ const ICONS = {
   attach: "M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5",
   mic: "M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5.5 11.5a6.5 6.5 0 0 0 13 0M12 18v3",
   send: "M4 12l16-8-6 16-2.5-6.5z",
+  videoNote: "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18zM10 8.5v7l6-3.5z",
 };
 
 function icon(name) {
@@ -141,7 +142,8 @@ function toast(text, { kind = "info", who = null, sticky = false } = {}) {
 function renderRich(target, message, column) {
   const html = typeof message.html === "string" ? message.html : null;
   if (html === null) {
-    appendText(target, message.text ?? message.caption ?? "", column, message.from_bot);
+    renderEntities(target, message.text ?? message.caption ?? "", message.entities || [], column,
+      message.from_bot);
     return;
   }
   const doc = new DOMParser().parseFromString(`<!doctype html><body>${html}</body>`, "text/html");
@@ -179,6 +181,72 @@ function copySafe(source, target, column, fromBot, inCode) {
     copySafe(node, copy, column, fromBot, code);
     target.append(copy);
   }
+}
+
+// Without the sandbox's HTML: the text and its entities (UTF-16 offsets, as JS strings).
+const ENTITY_TAGS = { bold: "b", italic: "i", underline: "u", strikethrough: "s", code: "code",
+  pre: "pre", blockquote: "blockquote", expandable_blockquote: "blockquote", spoiler: "span",
+  text_link: "a", url: "a", email: "a", mention: "span", hashtag: "span", cashtag: "span",
+  bot_command: "a", text_mention: "span", phone_number: "span" };
+
+function renderEntities(target, text, entities, column, fromBot) {
+  const sorted = entities.filter((e) => ENTITY_TAGS[e.type] && e.length > 0)
+    .sort((a, b) => a.offset - b.offset || b.length - a.length);
+  const build = (parent, start, end, list, inCode) => {
+    let position = start;
+    let index = 0;
+    while (index < list.length) {
+      const entity = list[index];
+      const from = Math.max(entity.offset, position);
+      const to = Math.min(entity.offset + entity.length, end);
+      const inside = [];
+      index += 1;
+      while (index < list.length && list[index].offset < to) inside.push(list[index++]);
+      if (from >= to) continue;
+      appendText(parent, text.slice(position, from), column, fromBot && !inCode, !inCode);
+      const node = entityNode(entity, text.slice(from, to), column);
+      const code = inCode || ["code", "pre", "text_link", "url", "email", "bot_command"].includes(entity.type);
+      if (entity.type === "bot_command" || entity.type === "url" || entity.type === "email") {
+        node.textContent = text.slice(from, to);
+      } else {
+        build(node, from, to, inside, code);
+      }
+      parent.append(node);
+      position = to;
+    }
+    appendText(parent, text.slice(position, end), column, fromBot && !inCode, !inCode);
+  };
+  build(target, 0, text.length, sorted, false);
+}
+
+function entityNode(entity, content, column) {
+  const node = document.createElement(ENTITY_TAGS[entity.type]);
+  if (entity.type === "spoiler") {
+    node.className = "spoiler";
+    node.addEventListener("click", () => node.classList.add("revealed"));
+  } else if (["mention", "hashtag", "cashtag", "text_mention", "phone_number"].includes(entity.type)) {
+    node.className = "mention";
+  } else if (entity.type === "bot_command") {
+    node.className = "command";
+    node.href = "#";
+    node.title = `Send ${content}`;
+    node.addEventListener("click", (event) => {
+      event.preventDefault();
+      if (column) sendText(column, content);
+    });
+  } else if (node.tagName === "A") {
+    const raw = entity.type === "text_link" ? entity.url || ""
+      : entity.type === "email" ? `mailto:${content}`
+        : /^[a-z][a-z0-9+.-]*:/i.test(content) ? content : `http://${content}`;
+    const href = safeUrl(raw);
+    if (href) {
+      node.href = href;
+      node.target = "_blank";
+      node.rel = "noopener noreferrer";
+      hookDeepLink(node, href, column);
+    }
+  }
+  return node;
 }
 
 // As in Telegram: bare URLs are links, and in the bot's messages /commands are clickable
@@ -244,6 +312,8 @@ function addColumn(user) {
   column.list = el("div", { className: "messages", role: "log", "aria-label": `${fullName(user)}'s chat` });
   column.empty = el("div", { className: "empty" },
     el("p", { text: "No messages yet." }),
+    el("p", { className: "small", text: "Chats live in memory until the playground stops; "
+      + "the network itself is kept in its database." }),
     el("button", { type: "button", className: "start-btn", text: "/start",
       onclick: () => sendText(column, "/start") }));
   column.list.append(column.empty);
@@ -261,13 +331,17 @@ function addColumn(user) {
   column.sampleButton = el("button", { type: "button", className: "sample-btn",
     title: "Send a short generated voice message (no microphone needed)",
     text: "♪ Sample", onclick: () => sendSampleVoice(column) });
+  column.videoNoteButton = el("button", { type: "button", className: "icon video-note-btn",
+    title: "Send a sample video message (3 s, generated here; no camera needed)",
+    "aria-label": "Send a sample video message", onclick: () => sendSampleVideoNote(column) },
+  icon("videoNote"));
   const form = el("form", { className: "composer", onsubmit: (event) => {
     event.preventDefault();
     submit(column);
   } },
   el("button", { type: "button", className: "icon attach-btn", title: "Send a photo or a file",
     "aria-label": "Attach a photo or a file", onclick: () => column.fileInput.click() }, icon("attach")),
-  column.fileInput, column.input, column.micButton, column.sampleButton,
+  column.fileInput, column.input, column.micButton, column.sampleButton, column.videoNoteButton,
   el("button", { type: "submit", className: "icon send-btn", title: "Send (Enter)",
     "aria-label": "Send" }, icon("send")));
 
@@ -355,6 +429,9 @@ function renderMessage(column, message) {
     return node;
   }
   const bubble = el("div", { className: "bubble" });
+  if (message.forwarded_from) {
+    bubble.append(el("div", { className: "forwarded", text: `Forwarded from ${message.forwarded_from}` }));
+  }
   if (message.reply_to) bubble.append(renderQuote(column, message.reply_to));
   const media = renderMedia(message);
   if (media) bubble.append(media);
@@ -445,7 +522,7 @@ function renderMedia(message) {
         el("div", { className: "media-label", text: `${KIND_LABELS.audio} ${message.file_name || ""} · ${formatDuration(message.duration)}` }), audio);
     }
     case "sticker":
-      return el("div", { className: "sticker", text: "🏷", title: "Sticker" });
+      return el("div", { className: "sticker", text: message.emoji || "🏷", title: "Sticker" });
     default: {
       const name = message.file_name || "file";
       return url
@@ -533,17 +610,22 @@ async function sendText(column, text, replyTo = column.replyTo) {
     const message = await api(`/sandbox/users/${column.id}/send`, { method: "POST", body });
     clearReply(column);
     if (message && message.message_id) upsert(column, message);
+    return true;
   } catch (error) {
     toast(`Could not send: ${error.message}`, { kind: "error", who: column.user.first_name });
+    return false;
   }
 }
 
-function submit(column) {
+async function submit(column) {
   const text = column.input.value.trim();
   if (!text) return;
   column.input.value = "";
   onInputChange(column);
-  sendText(column, text);
+  if (!(await sendText(column, text)) && !column.input.value) {
+    column.input.value = text; // not sent: give the text back
+    onInputChange(column);
+  }
 }
 
 function onInputKey(column, event) {
@@ -556,7 +638,18 @@ function onInputKey(column, event) {
   }
 }
 
+// Keeps the chat scrolled to the bottom when the composer area grows or shrinks.
+function keepPinned(column, change) {
+  const pinned = nearBottom(column.list);
+  change();
+  if (pinned) column.list.scrollTop = column.list.scrollHeight;
+}
+
 function onInputChange(column) {
+  keepPinned(column, () => updateComposer(column));
+}
+
+function updateComposer(column) {
   const input = column.input;
   input.style.height = "auto";
   input.style.height = `${Math.min(input.scrollHeight, 140)}px`;
@@ -565,7 +658,11 @@ function onInputChange(column) {
     column.suggestions.hidden = true;
     return;
   }
-  const commands = state.info.commands[column.user.language_code] || state.info.commands[""] || [];
+  if (value === "/") refreshInfo(); // the bot may have changed its commands
+  const language = column.user.language_code || "";
+  const own = (state.info.chat_commands || {})[String(column.id)] || {};
+  const commands = own[language] || own[""] || state.info.commands[language]
+    || state.info.commands[""] || [];
   const matching = commands.filter((c) => `/${c.command}`.startsWith(value.toLowerCase())).slice(0, 8);
   column.suggestions.replaceChildren(...matching.map((c) => el("button", { type: "button",
     className: "suggestion", onclick: () => {
@@ -576,7 +673,22 @@ function onInputChange(column) {
   column.suggestions.hidden = matching.length === 0;
 }
 
+let infoRequest = null;
+
+function refreshInfo() {
+  if (infoRequest) return;
+  infoRequest = api("/api/info")
+    .then((info) => { state.info = info; })
+    .catch(() => {})
+    .finally(() => { infoRequest = null; });
+}
+
 function setReply(column, messageId) {
+  keepPinned(column, () => showReply(column, messageId));
+  column.input.focus();
+}
+
+function showReply(column, messageId) {
   column.replyTo = messageId;
   const quoted = column.messages.get(messageId);
   column.replyBar.replaceChildren(
@@ -585,7 +697,6 @@ function setReply(column, messageId) {
     el("button", { type: "button", className: "icon", "aria-label": "Cancel the reply", text: "×",
       onclick: () => clearReply(column) }));
   column.replyBar.hidden = false;
-  column.input.focus();
 }
 
 function clearReply(column) {
@@ -681,9 +792,10 @@ function blobToBase64(blob) {
   });
 }
 
-async function sendMedia(column, { kind, blob, duration, mimeType, fileName, caption }) {
+async function sendMedia(column, { kind, blob, duration, length, mimeType, fileName, caption }) {
   const body = { kind };
   if (duration !== undefined) body.duration = duration;
+  if (length !== undefined) body.length = length;
   if (caption) body.caption = caption;
   if (fileName) body.file_name = fileName;
   if (mimeType) body.mime_type = mimeType;
@@ -737,6 +849,64 @@ async function sendSampleVoice(column) {
       fileName: "sample.wav" });
   } finally {
     column.sampleButton.disabled = false;
+  }
+}
+
+// A round "video message" recorded from an animated canvas (MediaRecorder), no camera needed.
+async function sampleVideoNoteBlob(initials, seconds = 3) {
+  const canvas = document.createElement("canvas");
+  canvas.width = 240;
+  canvas.height = 240;
+  if (!canvas.captureStream || !window.MediaRecorder) return null;
+  const context = canvas.getContext("2d");
+  const stream = canvas.captureStream(25);
+  const type = ["video/webm;codecs=vp8", "video/webm;codecs=vp9", "video/webm", "video/mp4"]
+    .find((candidate) => MediaRecorder.isTypeSupported(candidate)) || "";
+  const recorder = new MediaRecorder(stream, type ? { mimeType: type } : undefined);
+  const chunks = [];
+  recorder.addEventListener("dataavailable", (event) => { if (event.data.size) chunks.push(event.data); });
+  const stopped = new Promise((resolve) => recorder.addEventListener("stop", resolve));
+  const started = performance.now();
+  const draw = () => {
+    const t = (performance.now() - started) / 1000;
+    context.fillStyle = `hsl(${(200 + t * 60) % 360} 55% 45%)`;
+    context.fillRect(0, 0, 240, 240);
+    context.fillStyle = "rgba(255, 255, 255, .85)";
+    context.beginPath();
+    context.arc(120 + Math.cos(t * 3) * 50, 120 + Math.sin(t * 3) * 50, 26, 0, 2 * Math.PI);
+    context.fill();
+    context.font = "bold 56px sans-serif";
+    context.textAlign = "center";
+    context.textBaseline = "middle";
+    context.fillText(initials, 120, 120);
+  };
+  draw();
+  const timer = setInterval(draw, 40);
+  recorder.start(250);
+  await sleep(seconds * 1000);
+  recorder.stop();
+  await stopped;
+  clearInterval(timer);
+  stream.getTracks().forEach((track) => track.stop());
+  return new Blob(chunks, { type: (recorder.mimeType || type || "video/webm").split(";")[0] });
+}
+
+async function sendSampleVideoNote(column) {
+  const button = column.videoNoteButton;
+  button.disabled = true;
+  button.classList.add("recording");
+  try {
+    const initials = (column.user.first_name[0] || "?") + (column.user.last_name?.[0] || "");
+    const blob = await sampleVideoNoteBlob(initials.toUpperCase(), 3);
+    if (!blob) {
+      toast("This browser can't record a video here.", { kind: "warn" });
+      return;
+    }
+    await sendMedia(column, { kind: "video_note", blob, duration: 3, length: 240,
+      mimeType: blob.type, fileName: "video_note.webm" });
+  } finally {
+    button.disabled = false;
+    button.classList.remove("recording");
   }
 }
 
@@ -870,19 +1040,25 @@ async function poll() {
   for (;;) {
     try {
       const data = await api(`/sandbox/events?after=${state.cursor}&timeout=25`);
+      const events = data.events || [];
       if (data.last_seq < state.cursor) { // the playground restarted: its chats are new
         location.reload();
         return;
       }
+      // The sandbox keeps a bounded list of events: after a gap, re-read every chat.
+      const gap = events.length > 0 && events[0].seq > state.cursor + 1 && state.cursor > 0;
       state.cursor = Math.max(state.cursor, data.last_seq);
       setOnline(true);
-      const touched = new Set((data.events || []).map((event) => event.user_id));
+      const stale = new Set();
       let unknown = false;
-      for (const userId of touched) {
-        const column = state.columns.get(userId);
-        if (column) refreshChat(column).catch((error) => console.warn(error));
-        else unknown = true;
+      for (const event of events) {
+        const column = state.columns.get(event.user_id);
+        if (!column) unknown = true;
+        else if (event.message && event.message.message_id !== undefined) upsert(column, event.message);
+        else stale.add(column);
       }
+      if (gap) state.columns.forEach((column) => stale.add(column));
+      for (const column of stale) refreshChat(column).catch((error) => console.warn(error));
       if (unknown) await refreshUsers();
     } catch (error) {
       setOnline(false);
