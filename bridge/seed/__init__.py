@@ -1,7 +1,10 @@
-"""Seeding: synthetic professional networks for benchmarks (`network.py`) and a believable
-demo population for the playground (`demo.py`); `python -m bridge.seed` for both."""
+"""Seeding: synthetic professional networks for benchmarks (`population`, `inbox`) and a
+believable demo population for the playground (`demo`); `python -m bridge.seed` for both."""
 
 from bridge.seed.demo import seed_demo
-from bridge.seed.network import powerlaw_cluster_edges, profiles
+from bridge.seed.inbox import seed_conversations
+from bridge.seed.network import SyntheticNetwork, powerlaw_cluster
+from bridge.seed.population import seed_network
 
-__all__ = ["seed_demo", "powerlaw_cluster_edges", "profiles"]
+__all__ = ["SyntheticNetwork", "powerlaw_cluster", "seed_conversations", "seed_demo",
+           "seed_network"]
