@@ -1,64 +1,95 @@
-"""`python -m bench [--sizes 10000,100000] [--skip-relay]`: every benchmark, results in
-`bench/results/` (markdown table, JSON, PNG charts). Ratios are against baselines run in
-the same process and moment, so a noisy machine shifts both sides alike."""
+"""Benchmarks: `python -m bench [--sizes 10000,100000] [--quick] [--with digests,relay]`.
+
+Degree queries at each size (ours vs networkx vs igraph), the memory of what the bot holds
+for the largest network, and inbox pages (ours vs the SQL lower bound). Results go to
+`bench/results/`: results.md (tables), results.json (raw numbers and the machine), *.png.
+Databases are generated once and cached under data/bench/.
+
+Hooks not run by default: `--with digests` (digests vs one aggregate query) and
+`--with relay` (relay throughput vs a PTB echo bot over the local Bot API server).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
-import platform
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-import psutil
-
 from bench import degrees, inbox_bench, report
+from bench.data import network_db
+from bench.timing import machine
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def machine() -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": psutil.cpu_count(), "ram_gb":
-            round(psutil.virtual_memory().total / 2**30, 1), "python": platform.python_version()}
-
-
-async def main_async(sizes: list[int], relay: bool) -> dict:
-    results: dict = {"machine": machine(), "degrees": [], "inbox": None, "relay": None}
+async def main_async(args: argparse.Namespace) -> dict:
+    sizes = sorted(int(s) for s in args.sizes.split(",") if s)
+    extra = {x for x in args.with_.split(",") if x}
+    per_class = 25 if args.quick else args.pairs
+    results: dict = {"machine": machine(), "started": datetime.now(UTC).isoformat(
+        timespec="seconds"), "options": vars(args), "degrees": []}
+    started = time.perf_counter()
     for n in sizes:
-        print(f"degrees: {n} members…", flush=True)
-        results["degrees"].append(await degrees.run(n))
-    if max(sizes) >= 100_000:
+        print(f"degrees: {n:,} members…", flush=True)
+        results["degrees"].append(await degrees.run(n, args.links, args.seed, per_class))
+        _save(results, started)
+    if not args.skip_memory and sizes:
         from bench import memory
 
-        print("memory of the bot serving the 100,000-member network…", flush=True)
-        results["memory"] = await memory.run(100_000)
-    print("inbox and digests…", flush=True)
-    results["inbox"] = await inbox_bench.run()
-    if relay:
+        largest, _ = await network_db(sizes[-1], args.links, args.seed)
+        print(f"memory of what the bot holds for {sizes[-1]:,} members…", flush=True)
+        results["memory"] = await memory.run(largest, bot=not args.quick)
+        _save(results, started)
+    if not args.skip_inbox:
+        print("inbox pages…", flush=True)
+        results["inbox"] = await inbox_bench.run(repeat=7 if args.quick else 25,
+                                                 follow=1 if args.quick else 3)
+        _save(results, started)
+    if "digests" in extra:
+        from bench import digests
+
+        print("digests (hook)…", flush=True)
+        results["digests"] = await digests.run()
+    if "relay" in extra:
         from bench import relay_throughput
 
-        print("relay throughput…", flush=True)
+        print("relay throughput (hook)…", flush=True)
         results["relay"] = await relay_throughput.main_async(10, 20, 4)
+    _save(results, started)
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--skip-relay", action="store_true")
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",") if s]
-    results = asyncio.run(main_async(sizes, not args.skip_relay))
+def _save(results: dict, started: float) -> None:
+    """Write what we have so far: a long run interrupted still leaves its numbers."""
+    results["seconds"] = time.perf_counter() - started
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "results.json").write_text(json.dumps(results, indent=1))
+    (RESULTS / "results.json").write_text(json.dumps(results, indent=1, default=str))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000",
+                        help="network sizes, comma-separated (1000000 needs ~20 min to seed)")
+    parser.add_argument("--links", type=int, default=50, help="m: average degree ~2m")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pairs", type=int, default=100, help="pairs per degree class")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer pairs and samples, no bot process")
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-inbox", action="store_true")
+    parser.add_argument("--with", dest="with_", default="",
+                        help="hooks to run too: digests, relay")
+    parser.add_argument("--report-only", action="store_true",
+                        help="re-render results.md and the charts from results.json")
+    args = parser.parse_args()
+    if args.report_only:
+        results = json.loads((RESULTS / "results.json").read_text())
+    else:
+        results = asyncio.run(main_async(args))
     table = report.markdown(results)
     (RESULTS / "results.md").write_text(table)
     report.charts(results, RESULTS)

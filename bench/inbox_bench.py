@@ -1,151 +1,164 @@
-"""Inbox pages and digests: our core versus the single hand-written SQL query that is the
-lower bound for the same answer, sent through the same aiosqlite driver in one call."""
+"""Inbox pages: `core.inbox.page(...)` versus the single hand-written SQL query that returns
+everything the same page shows, sent through the same aiosqlite driver in one call — the
+lower bound for any implementation on this schema.
+
+The member is the best-connected member of a seeded network with 10,000 conversations and
+200,000 messages (unread, archived, InMail, spam and deleted mixed, counters exactly as the
+core keeps them — see `bridge.seed.inbox`).
+"""
 
 from __future__ import annotations
 
-import random
-import statistics
-import time
-from datetime import UTC, datetime, timedelta
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 
-from bench.degrees import DATA
+import aiosqlite
+
+from bench.data import get_meta, inbox_db
+from bench.proposals import adaptive_graph
+from bench.timing import atimed_us, summary
 from bridge.core.app import Core
+from bridge.core.inbox import decode_cursor
 from bridge.core.models import InboxFilter
-from bridge.seed.network import profiles
 from bridge.storage.sqlite import SqliteStore
-from bridge.storage.sqlite.bulk import insert_members
 from bridge.storage.sqlite.rows import ts
 
-CONVERSATIONS, PER_CONVERSATION = 10_000, 20
+VISIBLE = "s.deleted = 0 AND c.last_message_id > s.cleared_through"
+WHERE = {
+    InboxFilter.ALL: f"{VISIBLE} AND s.spam = 0 AND s.archived = 0",
+    InboxFilter.UNREAD: f"{VISIBLE} AND s.spam = 0 AND s.unread_count > 0",
+    InboxFilter.ARCHIVED: f"{VISIBLE} AND s.spam = 0 AND s.archived = 1",
+    InboxFilter.INMAIL: f"{VISIBLE} AND s.spam = 0 AND s.inmail = 1",
+}
+# One statement: the page (limit + 1 rows, to know whether there is a next page), each row
+# with the other member, the last message, the pending invitation and the InMail, and the
+# unread header ("N messages from P people") computed once.
 PAGE_SQL = """
-SELECT s.conversation_id, s.unread_count, s.archived, s.spam, s.inmail, s.last_activity_at,
-       c.member_a, c.member_b, c.last_message_id,
-       m.first_name, m.last_name, m.headline, m.company, msg.text, msg.att_kind,
-       (SELECT SUM(unread_count) || ' ' || COUNT(*) FROM conversation_states u
-        WHERE u.member_id = :me AND u.unread_count > 0 AND u.spam = 0 AND u.deleted = 0)
-        AS header
-FROM conversation_states s
-JOIN conversations c ON c.id = s.conversation_id
-JOIN members m ON m.id = CASE WHEN c.member_a = :me THEN c.member_b ELSE c.member_a END
-LEFT JOIN messages msg ON msg.id = c.last_message_id
-WHERE s.member_id = :me AND {where}
-ORDER BY s.last_activity_at DESC, s.conversation_id DESC LIMIT 10
+WITH page AS MATERIALIZED (
+    SELECT s.conversation_id, s.member_id, s.unread_count, s.last_read_message_id, s.archived,
+           s.deleted, s.cleared_through, s.spam, s.inmail, s.last_activity_at,
+           c.member_a, c.member_b, c.created_at, c.last_message_id, c.invitation_id,
+           c.inmail_id
+    FROM conversation_states s JOIN conversations c ON c.id = s.conversation_id
+    WHERE s.member_id = :me AND {where} {after}
+    ORDER BY s.last_activity_at DESC, s.conversation_id DESC LIMIT :limit
+), header AS (
+    SELECT COALESCE(SUM(unread_count), 0) AS messages, COUNT(*) AS people
+    FROM conversation_states
+    WHERE member_id = :me AND unread_count > 0 AND spam = 0 AND deleted = 0
+)
+SELECT page.*, m.*, msg.id AS msg_id, msg.sender_id, msg.kind, msg.text, msg.subject,
+       msg.att_kind, msg.created_at AS msg_at, i.id AS inv_id, i.status AS inv_status,
+       i.note, im.id AS im_id, im.status AS im_status, im.subject AS im_subject,
+       header.messages, header.people
+FROM page CROSS JOIN header
+JOIN members m ON m.id = CASE WHEN page.member_a = :me THEN page.member_b ELSE page.member_a END
+LEFT JOIN messages msg ON msg.id = page.last_message_id AND msg.id > page.cleared_through
+LEFT JOIN invitations i ON i.id = page.invitation_id AND i.status = 'pending'
+LEFT JOIN inmails im ON im.id = page.inmail_id
+ORDER BY page.last_activity_at DESC, page.conversation_id DESC
 """
-WHERE = {"unread": "s.unread_count > 0 AND s.spam = 0 AND s.deleted = 0",
-         "archived": "s.archived = 1 AND s.spam = 0 AND s.deleted = 0",
-         "inmail": "s.inmail = 1 AND s.spam = 0 AND s.deleted = 0"}
-DIGEST_SQL = """
-SELECT s.member_id, s.conversation_id, s.unread_count, m.first_name, m.last_name,
-       m.headline, msg.text, msg.att_kind, msg.att_duration, c.last_activity_at
-FROM conversation_states s
-JOIN conversations c ON c.id = s.conversation_id
-JOIN members m ON m.id = CASE WHEN c.member_a = s.member_id THEN c.member_b ELSE c.member_a END
-LEFT JOIN messages msg ON msg.id = c.last_message_id
-WHERE s.unread_count > 0 AND s.spam = 0 AND s.deleted = 0
-ORDER BY s.member_id, s.last_activity_at DESC
-"""
+AFTER = (" AND (s.last_activity_at < :at OR (s.last_activity_at = :at"
+         " AND s.conversation_id < :cid))")
+PAGES = (("unread", InboxFilter.UNREAD), ("archived", InboxFilter.ARCHIVED),
+         ("inmail", InboxFilter.INMAIL), ("all", InboxFilter.ALL))
 
 
-async def build() -> str:
-    """Member 1 with 10,000 conversations and 200,000 messages; each other side has unread
-    messages from member 1 (10,000 members to build digests for)."""
-    DATA.mkdir(parents=True, exist_ok=True)
-    path = DATA / "inbox-10k.db"
-    if path.exists():
-        return str(path)
-    tmp = path.with_suffix(".tmp")
-    tmp.unlink(missing_ok=True)
-    store = await SqliteStore.open(str(tmp))
-    await insert_members(store, profiles(CONVERSATIONS + 1, 5))
-    rng = random.Random(5)
-    base = datetime(2026, 1, 1, tzinfo=UTC)
-    message_id = 0
-    conversations, states, messages = [], [], []
-    for other in range(2, CONVERSATIONS + 2):
-        conversation = other - 1
-        last_id, last_at = 0, base
-        mine_unread = theirs_unread = 0
-        read_mark_me = read_mark_them = 0
-        for k in range(PER_CONVERSATION):
-            message_id += 1
-            sender = 1 if rng.random() < 0.4 else other
-            at = base + timedelta(minutes=conversation * 7 + k)
-            messages.append((message_id, conversation, sender, f"message {k} in {conversation}",
-                             ts(at)))
-            last_id, last_at = message_id, at
-            if sender == other:
-                mine_unread += 1
-                read_mark_them = message_id
-                theirs_unread = 0
-            else:
-                theirs_unread += 1
-                read_mark_me = message_id
-                mine_unread = 0
-        archived = 1 if rng.random() < 0.2 else 0
-        inmail = 1 if rng.random() < 0.1 else 0
-        conversations.append((conversation, 1, other, ts(base), last_id, ts(last_at)))
-        states.append((conversation, 1, mine_unread, read_mark_me, archived, inmail,
-                       ts(last_at)))
-        states.append((conversation, other, theirs_unread or 1, read_mark_them, 0, 0,
-                       ts(last_at)))
-    async with store.raw() as conn:
-        await conn.executemany(
-            "INSERT INTO conversations (id, member_a, member_b, created_at, last_message_id,"
-            " last_activity_at) VALUES (?, ?, ?, ?, ?, ?)", conversations)
-        await conn.executemany(
-            "INSERT INTO messages (id, conversation_id, sender_id, text, created_at)"
-            " VALUES (?, ?, ?, ?, ?)", messages)
-        await conn.executemany(
-            "INSERT INTO conversation_states (conversation_id, member_id, unread_count,"
-            " last_read_message_id, archived, inmail, last_activity_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)", states)
-    await store.close()
-    tmp.rename(path)
-    return str(path)
+async def lower_bound(conn: aiosqlite.Connection, me: int, filter: InboxFilter,
+                      cursor: str | None, limit: int = 10) -> list:
+    params: dict[str, object] = {"me": me, "limit": limit + 1}
+    after = ""
+    decoded = decode_cursor(cursor)
+    if decoded is not None:
+        after = AFTER
+        params |= {"at": ts(decoded[0]), "cid": decoded[1]}
+    sql = PAGE_SQL.format(where=WHERE[filter], after=after)
+    result = await conn.execute(sql, params)
+    return list(await result.fetchall())
 
 
-async def _time(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter_ns()
-        await fn()
-        samples.append((time.perf_counter_ns() - start) / 1e3)
-    return statistics.median(samples)
+async def explain(conn: aiosqlite.Connection, me: int, filter: InboxFilter) -> list[str]:
+    """The core's own page query plan (as `SqliteConversations.inbox` sends it)."""
+    sql = ("EXPLAIN QUERY PLAN SELECT c.id FROM conversation_states s"
+           " JOIN conversations c ON c.id = s.conversation_id"
+           f" WHERE s.member_id = ? AND {WHERE[filter]}"
+           " ORDER BY s.last_activity_at DESC, s.conversation_id DESC LIMIT 11")
+    result = await conn.execute(sql, (me,))
+    return [str(row[3]) for row in await result.fetchall()]
 
 
-async def run(repeat: int = 30) -> dict:
-    store = await SqliteStore.open(await build())
+async def run(path: Path | None = None, repeat: int = 15, follow: int = 3) -> dict:
+    """First page and `follow` next pages (by cursor) of each filter, ours vs lower bound."""
+    if path is None:
+        path, build = await inbox_db()
+    else:
+        build = {"path": str(path), "cached": True}
+    store = await SqliteStore.open(str(path))
     core = await Core.open(store)
-    results: dict = {"conversations": CONVERSATIONS,
-                     "messages": CONVERSATIONS * PER_CONVERSATION, "pages": {}}
+    me = int(await get_meta(store, "inbox_owner"))
+    conn = store._conn  # the same driver and connection the core uses
+    result: dict = {"build": build, "owner": me, "pages": {}, "plans": {}}
+    async with store.raw() as c:
+        counts = await c.execute(
+            "SELECT COUNT(*), (SELECT COUNT(*) FROM messages m JOIN conversations c"
+            " ON c.id = m.conversation_id WHERE ? IN (c.member_a, c.member_b))"
+            " FROM conversation_states WHERE member_id = ?", (me, me))
+        row = await counts.fetchone()
+        result["conversations"], result["messages"] = int(row[0]), int(row[1])
+        for _, chosen in PAGES:
+            result["plans"][chosen.value] = await explain(c, me, chosen)
+    # Where the core's time goes: how many statements a page sends, and what one round trip
+    # through aiosqlite (a thread hop each way) costs on this machine.
+    statements: list[str] = []
+    await conn.set_trace_callback(statements.append)
+    await core.inbox.page(me, InboxFilter.INMAIL)
+    await conn.set_trace_callback(None)
+    result["statements_per_page"] = {"inmail": len(statements)}
+    statements.clear()
+    await conn.set_trace_callback(statements.append)
+    await core.inbox.page(me, InboxFilter.ARCHIVED)
+    await conn.set_trace_callback(None)
+    result["statements_per_page"]["archived"] = len(statements)
 
-    async def sql(where: str) -> list:
-        async with store.raw() as conn:
-            cursor = await conn.execute(PAGE_SQL.format(where=WHERE[where]), {"me": 1})
-            return list(await cursor.fetchall())
+    async def select_one() -> object:
+        return await (await conn.execute("SELECT 1")).fetchone()
 
-    for name, chosen in (("unread", InboxFilter.UNREAD), ("archived", InboxFilter.ARCHIVED),
-                         ("inmail", InboxFilter.INMAIL)):
-        ours = await _time(lambda c=chosen: core.inbox.page(1, c), repeat)
-        lower = await _time(lambda n=name: sql(n), repeat)
-        results["pages"][name] = {"ours_us": ours, "sql_us": lower, "ratio": ours / lower}
-    first = await core.inbox.page(1, InboxFilter.UNREAD)
-    ours = await _time(lambda: core.inbox.page(1, InboxFilter.UNREAD, first.next_cursor),
-                       repeat)
-    results["pages"]["unread, next page"] = {"ours_us": ours,
-                                             "sql_us": results["pages"]["unread"]["sql_us"],
-                                             "ratio": ours / results["pages"]["unread"]["sql_us"]}
-    # Digests of 10,000 members with unread messages.
-    start = time.perf_counter()
-    for member_id in range(2, CONVERSATIONS + 2):
-        await core.inbox.digest(member_id)
-    ours_s = time.perf_counter() - start
-    start = time.perf_counter()
-    async with store.raw() as conn:
-        cursor = await conn.execute(DIGEST_SQL)
-        rows = await cursor.fetchall()
-    sql_s = time.perf_counter() - start
-    results["digests"] = {"members": CONVERSATIONS, "ours_s": ours_s, "sql_s": sql_s,
-                          "rows": len(rows), "ratio": ours_s / sql_s}
+    result["round_trip"] = summary([await atimed_us(select_one, 1) for _ in range(200)])
+    for name, chosen in PAGES:
+        cursor: str | None = None
+        for depth in range(follow + 1):
+            page = await core.inbox.page(me, chosen, cursor)
+            rows = await lower_bound(conn, me, chosen, cursor)
+            same = [e.conversation.id for e in page.entries] == [r[0] for r in rows][:10]
+
+            async def patched(c: InboxFilter = chosen, k: str | None = cursor) -> object:
+                with adaptive_graph():
+                    return await core.inbox.page(me, c, k)
+
+            ours, lower, proposed = await interleaved(
+                [lambda c=chosen, k=cursor: core.inbox.page(me, c, k),
+                 lambda c=chosen, k=cursor: lower_bound(conn, me, c, k), patched], repeat)
+            label = name if depth == 0 else f"{name}, page {depth + 1}"
+            o, s, p = summary(ours), summary(lower), summary(proposed)
+            result["pages"][label] = {"ours": o, "sql": s, "ours_proposed": p,
+                                      "same_rows": same, "entries": len(page.entries),
+                                      "ratio": o["median_us"] / s["median_us"],
+                                      "ratio_proposed": p["median_us"] / s["median_us"]}
+            cursor = page.next_cursor
+            if cursor is None:
+                break
     await store.close()
-    return results
+    return result
+
+
+async def interleaved(calls: list[Callable[[], Awaitable[object]]], repeat: int
+                      ) -> list[list[float]]:
+    """Samples of several async calls taken in turn (after one warm-up call each), so a
+    noisy moment on a shared machine hits all of them."""
+    for call in calls:
+        await call()
+    samples: list[list[float]] = [[] for _ in calls]
+    for _ in range(repeat):
+        for call, into in zip(calls, samples, strict=True):
+            into.append(await atimed_us(call, repeat=1))
+    return samples

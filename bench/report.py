@@ -1,88 +1,203 @@
-"""The benchmark's markdown table and charts."""
+"""The benchmark's markdown tables and PNG charts (matplotlib, Agg backend)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+GOALS = {"degree_median": 0.5, "degree_p99": 1.0, "memory": 0.2, "inbox": 2.0,
+         "bot_rss_mb": 500}
 
 
 def _ms(us: float) -> str:
     return f"{us / 1000:.3f}"
 
 
+def _ok(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
 def markdown(r: dict) -> str:
     m = r["machine"]
-    out = [f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, "
-           f"Python {m['python']}.", "",
-           "### Degree queries (per query, ms; ratio = ours / baseline)", "",
-           "| members | edges | ours median / p99 | networkx median / p99 | igraph pair median"
-           " / p99 | igraph full row median | ours/networkx median (p99) | ours/igraph pair"
-           " median | graph memory ours / networkx (MB) |",
-           "|---|---|---|---|---|---|---|---|---|"]
-    for d in r["degrees"]:
-        o, n, i, row = (d["degree"][k] for k in ("ours", "networkx", "igraph_pair",
-                                                   "igraph_row"))
-        mem = d["memory"]
-        out.append(
-            f"| {d['members']:,} | {d['edges']:,} | {_ms(o['median_us'])} / {_ms(o['p99_us'])}"
-            f" | {_ms(n['median_us'])} / {_ms(n['p99_us'])} | {_ms(i['median_us'])} /"
-            f" {_ms(i['p99_us'])} | {_ms(row['median_us'])} |"
-            f" {o['median_us'] / n['median_us']:.2f} ({o['p99_us'] / n['p99_us']:.2f}) |"
-            f" {o['median_us'] / i['median_us']:.2f} |"
-            f" {mem['ours_rss_bytes'] / 2**20:.0f} / {mem['networkx_rss_bytes'] / 2**20:.0f} |")
-    out += ["", "| members | mutual connections ours / networkx (ms, median) | rank 50 results"
-            " by degree ours / networkx (ms, median) |", "|---|---|---|"]
-    for d in r["degrees"]:
-        mu, ra = d["mutual"], d["rank50"]
-        out.append(f"| {d['members']:,} | {_ms(mu['ours']['median_us'])} /"
-                   f" {_ms(mu['networkx']['median_us'])} | {_ms(ra['ours']['median_us'])} /"
-                   f" {_ms(ra['networkx']['median_us'])} |")
+    out = [f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python "
+           f"{m['python']}, SQLite {m['sqlite']}. Run: {r.get('started', '')},"
+           f" {r.get('seconds', 0):.0f} s.", ""]
+    if r.get("degrees"):
+        out += _degrees(r["degrees"])
     if r.get("memory"):
-        out += ["", f"Peak resident memory of the bot process serving the"
-                f" {r['memory']['members']:,}-member network: "
-                f"**{r['memory']['peak_rss_mb']:.0f} MB** (goal < 500 MB)."]
+        out += _memory(r["memory"])
     if r.get("inbox"):
-        i = r["inbox"]
-        out += ["", f"### Inbox ({i['conversations']:,} conversations, {i['messages']:,}"
-                " messages) and digests", "", "| page | ours (ms) | SQL lower bound (ms) |"
-                " ratio |", "|---|---|---|---|"]
-        for name, p in i["pages"].items():
-            out.append(f"| {name} | {_ms(p['ours_us'])} | {_ms(p['sql_us'])} |"
-                       f" {p['ratio']:.2f} |")
-        dg = i["digests"]
-        out.append(f"| digests of {dg['members']:,} members | {dg['ours_s'] * 1000:.0f} |"
-                   f" {dg['sql_s'] * 1000:.0f} | {dg['ratio']:.2f} |")
+        out += _inbox(r["inbox"])
+    if r.get("digests"):
+        d = r["digests"]
+        out += ["", "### Digests (hook)", "", "| members | ours (s) | one SQL query (s) | ratio |",
+                "|---|---|---|---|",
+                f"| {d['members']:,} | {d['ours_s']:.2f} | {d['sql_s']:.3f} | {d['ratio']:.1f} |"]
     if r.get("relay"):
-        out += ["", "### Relay throughput (bot process over HTTP vs PTB echo bot)", "",
-                "| run | ours msg/s | echo msg/s | ratio | ours latency median / p99 (ms) |",
-                "|---|---|---|---|---|"]
+        out += ["", "### Relay throughput (hook)", "",
+                "| run | ours msg/s | echo msg/s | ratio |", "|---|---|---|---|"]
         for name, x in r["relay"].items():
-            o = x["ours"]
-            out.append(f"| {name} | {o['per_second']:.1f} | {x['echo']['per_second']:.1f} |"
-                       f" {x['ratio']:.2f} | {o['latency_median_ms']:.0f} /"
-                       f" {o['latency_p99_ms']:.0f} |")
+            out.append(f"| {name} | {x['ours']['per_second']:.1f} |"
+                       f" {x['echo']['per_second']:.1f} | {x['ratio']:.2f} |")
     return "\n".join(out) + "\n"
 
 
-def charts(r: dict, folder: Path) -> None:
+def _degrees(rows: list[dict]) -> list[str]:
+    out = ["### Degree queries (per query, ms; ratio = ours / baseline, same run)", "",
+           "| members | edges | pairs (1st/2nd/3rd/out) | ours median / p99 | networkx median /"
+           " p99 | igraph pair median / p99 | igraph full row median | ours/networkx median"
+           " (p99) | ours/igraph pair median | mismatches |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
+    for d in rows:
+        o, n, i, row = (d["degree"][k] for k in ("ours", "networkx", "igraph_pair",
+                                                   "igraph_row"))
+        p = d["pairs"]
+        out.append(
+            f"| {d['members']:,} | {d['edges']:,} | {p['1st']}/{p['2nd']}/{p['3rd']}/{p['out']}"
+            f" | {_ms(o['median_us'])} / {_ms(o['p99_us'])}"
+            f" | {_ms(n['median_us'])} / {_ms(n['p99_us'])} | {_ms(i['median_us'])} /"
+            f" {_ms(i['p99_us'])} | {_ms(row['median_us'])} |"
+            f" {o['median_us'] / n['median_us']:.2f} ({o['p99_us'] / n['p99_us']:.2f}) |"
+            f" {o['median_us'] / i['median_us']:.3f} | {d['mismatches']} |")
+    out += ["", "By degree class (median ms, ours / networkx):", "",
+            "| members | 1st | 2nd | 3rd | out of network |", "|---|---|---|---|---|"]
+    for d in rows:
+        cells = [f"{_ms(d['degree_by_class'][c]['ours']['median_us'])} /"
+                 f" {_ms(d['degree_by_class'][c]['networkx']['median_us'])}"
+                 for c in ("1st", "2nd", "3rd", "out")]
+        out.append(f"| {d['members']:,} | " + " | ".join(cells) + " |")
+    out += ["", "| members | mutual connections ours / networkx (ms, median) | rank 50 results"
+            " by degree ours / networkx (ms, median) | ratio |", "|---|---|---|---|"]
+    for d in rows:
+        mu, ra = d["mutual"], d["rank50"]
+        out.append(f"| {d['members']:,} | {_ms(mu['ours']['median_us'])} /"
+                   f" {_ms(mu['networkx']['median_us'])} | {_ms(ra['ours']['median_us'])} /"
+                   f" {_ms(ra['networkx']['median_us'])} |"
+                   f" {ra['ours']['median_us'] / ra['networkx']['median_us']:.2f} |")
+    out += ["", "Graph memory: RSS growth while loading, each in a fresh process.", "",
+            "| members | graph index `memory_bytes()` (MB) | ours RSS delta on `Core.open`"
+            " (MB) | networkx RSS delta (MB) | ours/networkx (RSS) | load: Core.open /"
+            " networkx build (s) |", "|---|---|---|---|---|---|"]
+    for d in rows:
+        mem, load = d["memory"], d["load_seconds"]
+        ratio = mem["ours_rss_bytes"] / max(1, mem["networkx_rss_bytes"])
+        out.append(f"| {d['members']:,} | {mem['ours_index_bytes'] / 2**20:.0f} |"
+                   f" {mem['ours_rss_bytes'] / 2**20:.0f} |"
+                   f" {mem['networkx_rss_bytes'] / 2**20:.0f} | {ratio:.2f} |"
+                   f" {load['ours_core_open']:.1f} / {load['networkx_build']:.1f} |")
+    biggest = max(rows, key=lambda d: d["members"])
+    o, n = biggest["degree"]["ours"], biggest["degree"]["networkx"]
+    mem = biggest["memory"]
+    out += ["", f"Goals at {biggest['members']:,} members: ours/networkx median"
+            f" {o['median_us'] / n['median_us']:.2f} ≤ {GOALS['degree_median']}"
+            f" {_ok(o['median_us'] / n['median_us'] <= GOALS['degree_median'])}; p99"
+            f" {o['p99_us'] / n['p99_us']:.2f} ≤ {GOALS['degree_p99']}"
+            f" {_ok(o['p99_us'] / n['p99_us'] <= GOALS['degree_p99'])}; graph memory"
+            f" {mem['ours_rss_bytes'] / max(1, mem['networkx_rss_bytes']):.2f} ≤"
+            f" {GOALS['memory']}"
+            f" {_ok(mem['ours_rss_bytes'] / max(1, mem['networkx_rss_bytes']) <= 0.2)}."]
+    return out
+
+
+def _memory(mem: dict) -> list[str]:
+    out = ["", "### Memory of what the bot holds"]
+    for kind, label in (("core", "a process that opens it through `Core.open`"),
+                        ("bot", "the real bot (`python -m bridge`) after a few commands")):
+        x = mem.get(kind)
+        if not x:
+            continue
+        if "error" in x:
+            out.append(f"- {label}: not measured ({x['error'][:200]})")
+        else:
+            out.append(f"- {label}: peak RSS **{x['peak_rss_mb']:.0f} MB** (goal < 500 MB:"
+                       f" {_ok(x['peak_rss_mb'] < GOALS['bot_rss_mb'])})")
+    out[1] += f" ({Path(mem['database']).name})"
+    out.insert(2, "")
+    return out
+
+
+def _inbox(i: dict) -> list[str]:
+    out = ["", f"### Inbox of a member with {i['conversations']:,} conversations and"
+           f" {i['messages']:,} messages (page of 10; ms, median)", "",
+           f"One aiosqlite round trip (`SELECT 1`): {_ms(i['round_trip']['median_us'])} ms;"
+           f" statements per page: {i['statements_per_page']}.", "",
+           "| page | ours | SQL lower bound | ratio | ours with proposed `distances_from` |"
+           " ratio | same rows |", "|---|---|---|---|---|---|---|"]
+    for name, p in i["pages"].items():
+        out.append(f"| {name} | {_ms(p['ours']['median_us'])} | {_ms(p['sql']['median_us'])}"
+                   f" | {p['ratio']:.2f} {'' if p['ratio'] <= GOALS['inbox'] else '(missed)'}"
+                   f" | {_ms(p['ours_proposed']['median_us'])} | {p['ratio_proposed']:.2f} |"
+                   f" {'yes' if p['same_rows'] else 'NO'} |")
+    return out
+
+
+def charts(r: dict, folder: Path) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sizes = [d["members"] for d in r["degrees"]]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for key, label in (("ours", "ours (graph index)"), ("networkx", "networkx"),
-                       ("igraph_pair", "igraph (pair)")):
-        ax.plot(sizes, [d["degree"][key]["median_us"] / 1000 for d in r["degrees"]],
-                marker="o", label=f"{label} median")
-        ax.plot(sizes, [d["degree"][key]["p99_us"] / 1000 for d in r["degrees"]],
-                marker="x", linestyle="--", label=f"{label} p99")
+    written = []
+    rows = sorted(r.get("degrees") or [], key=lambda d: d["members"])
+    if rows:
+        sizes = [d["members"] for d in rows]
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        for key, label in (("ours", "ours (graph index)"), ("networkx", "networkx"),
+                           ("igraph_pair", "igraph (pair)"), ("igraph_row", "igraph (full row)")):
+            ax.plot(sizes, [d["degree"][key]["median_us"] / 1000 for d in rows], marker="o",
+                    label=f"{label} median")
+            if key != "igraph_row":
+                ax.plot(sizes, [d["degree"][key]["p99_us"] / 1000 for d in rows], marker="x",
+                        linestyle="--", label=f"{label} p99")
+        _log_axes(ax, "members", "ms per degree query", "Degree query latency by network size")
+        written.append(_save(fig, folder / "degrees.png"))
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        for part, label in (("mutual", "mutual connections"), ("rank50", "rank 50 results")):
+            for key in ("ours", "networkx"):
+                ax.plot(sizes, [d[part][key]["median_us"] / 1000 for d in rows], marker="o",
+                        label=f"{label}: {key}")
+        _log_axes(ax, "members", "ms (median)", "Mutual connections and ranking by degree")
+        written.append(_save(fig, folder / "network_queries.png"))
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        ax.plot(sizes, [d["memory"]["ours_rss_bytes"] / 2**20 for d in rows], marker="o",
+                label="ours (RSS delta on Core.open)")
+        ax.plot(sizes, [d["memory"]["ours_index_bytes"] / 2**20 for d in rows], marker="o",
+                label="ours (graph.memory_bytes)")
+        ax.plot(sizes, [d["memory"]["networkx_rss_bytes"] / 2**20 for d in rows], marker="o",
+                label="networkx Graph (RSS delta)")
+        _log_axes(ax, "members", "MB", "Graph memory by network size")
+        written.append(_save(fig, folder / "memory.png"))
+    if r.get("inbox"):
+        pages = r["inbox"]["pages"]
+        names = list(pages)
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+        width = 0.28
+        for k, (key, label) in enumerate((("ours", "ours"), ("ours_proposed", "ours, proposed"),
+                                          ("sql", "SQL lower bound"))):
+            ax.bar([x + (k - 1) * width for x in range(len(names))],
+                   [pages[n][key]["median_us"] / 1000 for n in names], width, label=label)
+        ax.set_xticks(range(len(names)), names, rotation=45, ha="right", fontsize=7)
+        ax.set_yscale("log")
+        ax.set_ylabel("ms per page (median)")
+        ax.set_title("Inbox pages: 10,000 conversations, 200,000 messages")
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        written.append(_save(fig, folder / "inbox.png"))
+    return written
+
+
+def _log_axes(ax, xlabel: str, ylabel: str, title: str) -> None:
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("members")
-    ax.set_ylabel("ms per degree query")
-    ax.set_title("Degree query latency by network size")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(folder / "degrees.png", dpi=110)
+    ax.figure.tight_layout()
+
+
+def _save(fig, path: Path) -> str:
+    fig.savefig(path, dpi=110)
+    import matplotlib.pyplot as plt
+
     plt.close(fig)
+    return path.name

@@ -1,0 +1,106 @@
+"""Benchmark databases, generated once and cached under `data/bench/` (gitignored), keyed by
+what determines their content: generator version, size, links per member, seed.
+
+A file is written under a temporary name and renamed when complete, so an interrupted run
+never leaves a half-seeded database that a later run would trust."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tqdm import tqdm
+
+from bridge.seed.inbox import cast_inbox, connection_sender, seed_conversations
+from bridge.seed.population import REFERENCE_NOW, seed_network
+from bridge.storage.sqlite import SqliteStore
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "bench"
+GENERATOR = "v2"  # bump when bridge.seed changes what a seed produces
+
+
+class _Bars:
+    def __init__(self, label: str) -> None:
+        self.label, self.bars = label, {}
+
+    def __call__(self, phase: str, done: int, total: int | None = None) -> None:
+        bar = self.bars.get(phase)
+        if bar is None:
+            bar = self.bars[phase] = tqdm(total=total, desc=f"{self.label}: {phase}",
+                                          unit="row", unit_scale=True, leave=False)
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+async def network_db(n: int, m: int = 50, seed: int = 1) -> tuple[Path, dict]:
+    """The `n`-member network database (average degree ~2m); returns its path and how long
+    seeding took (0 when cached)."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    path = DATA / f"net-{GENERATOR}-{n}-{m}-{seed}.db"
+    info: dict = {"path": str(path), "cached": path.exists()}
+    if not path.exists():
+        info |= await _build(path, n, m, seed, inbox=None)
+    return path, info
+
+
+async def inbox_db(conversations: int = 10_000, messages: int = 200_000,
+                   digest_members: int = 10_000, seed: int = 5) -> tuple[Path, dict]:
+    """A network twice the size of the inbox (m=50) whose best-connected member has
+    `conversations` conversations and `messages` messages, and `digest_members` other
+    members have unread messages."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    n = max(2 * conversations + 1, digest_members + 1)
+    path = DATA / (f"inbox-{GENERATOR}-{n}-{conversations}-{messages}-{digest_members}-{seed}"
+                   ".db")
+    info: dict = {"path": str(path), "cached": path.exists()}
+    if not path.exists():
+        info |= await _build(path, n, 50, seed, inbox=(conversations, messages, digest_members))
+    return path, info
+
+
+async def _build(path: Path, n: int, m: int, seed: int,
+                 inbox: tuple[int, int, int] | None) -> dict:
+    tmp = path.with_suffix(".tmp")
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        leftover.unlink(missing_ok=True)
+    bars = _Bars(path.stem)
+    started = time.perf_counter()
+    store = await SqliteStore.open(str(tmp))
+    info: dict = {}
+    try:
+        seeded = await seed_network(store, n, m, seed, progress=bars)
+        info["network_seconds"] = time.perf_counter() - started
+        if inbox is not None:
+            conversations, messages, digest_members = inbox
+            cast = cast_inbox(seeded.network, seeded.first_id, conversations, digest_members,
+                              seed)
+            await seed_conversations(store, seed, REFERENCE_NOW, cast, messages,
+                                     connection_sender(seeded.network, seeded.first_id,
+                                                       cast.owner))
+            await _set_meta(store, "inbox_owner", cast.owner)
+    finally:
+        await store.close()
+        bars.close()
+    tmp.rename(path)
+    info["seed_seconds"] = time.perf_counter() - started
+    return info
+
+
+async def _set_meta(store: SqliteStore, key: str, value: object) -> None:
+    """Benchmark facts stored beside the data (a table the app never reads)."""
+    async with store.raw() as conn:
+        await conn.execute("CREATE TABLE IF NOT EXISTS bench_meta (key TEXT PRIMARY KEY,"
+                           " value TEXT NOT NULL)")
+        await conn.execute("INSERT OR REPLACE INTO bench_meta VALUES (?, ?)", (key, str(value)))
+
+
+async def get_meta(store: SqliteStore, key: str) -> str:
+    async with store.raw() as conn:
+        cursor = await conn.execute("SELECT value FROM bench_meta WHERE key = ?", (key,))
+        row = await cursor.fetchone()
+    if row is None:
+        raise LookupError(key)
+    return str(row[0])
