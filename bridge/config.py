@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     # for benchmarks against a local server that has no limits.
     rate_limit: bool = True
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # The local playground (`make run` without a token): its page's port on 127.0.0.1 (another
+    # free port when taken) and its own database, never the production one.
+    playground_port: int = Field(default=8080, ge=0, le=65535)
+    playground_database_url: str = "sqlite:///data/playground.db"
 
     invitation_note_max: int = 300
     reinvite_cooldown_days: int = 21

@@ -50,6 +50,7 @@ def run_playground(settings: Settings) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run each minute
     try:
         asyncio.run(serve(settings))
     except KeyboardInterrupt:

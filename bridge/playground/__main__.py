@@ -1,5 +1,5 @@
 """`python -m bridge.playground`: the local playground, even when a bot token is configured
-(PLAYGROUND_PORT, PLAYGROUND_DATABASE_URL; the rest of the settings as `make run` reads them)."""
+(settings as `make run` reads them, PLAYGROUND_PORT and PLAYGROUND_DATABASE_URL among them)."""
 
 from __future__ import annotations
 

@@ -22,7 +22,6 @@ import importlib
 import inspect
 import json
 import logging
-import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -41,10 +40,8 @@ from bridge.sandbox.server import SandboxServer
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
-DEFAULT_PORT = 8080
 TOKEN = "playground:local"
 BOT_USERNAME = "bridge_playground_bot"
-DEFAULT_DATABASE_URL = "sqlite:///data/playground.db"
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD = 60 * 1024 * 1024
 LANGUAGES = ("en", "fr")
@@ -78,11 +75,6 @@ DEFAULT_USERS: tuple[UserSpec, ...] = (
 )
 
 
-def playground_database_url() -> str:
-    """Never the production database: ``PLAYGROUND_DATABASE_URL``, else its own SQLite file."""
-    return os.environ.get("PLAYGROUND_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
-
-
 def database_file_for(database_url: str) -> Path | None:
     """``sqlite:///data/playground.db`` → ``data/playground.db``; None in memory."""
     scheme, _, rest = database_url.partition("://")
@@ -100,17 +92,6 @@ def roster_path_for(database_url: str) -> Path | None:
     return None if db is None else db.with_name(db.stem + ".users.json")
 
 
-def playground_port() -> int:
-    raw = os.environ.get("PLAYGROUND_PORT", "").strip()
-    if not raw:
-        return DEFAULT_PORT
-    try:
-        return int(raw)
-    except ValueError:
-        log.warning("PLAYGROUND_PORT=%r is not a number; using %d", raw, DEFAULT_PORT)
-        return DEFAULT_PORT
-
-
 class Playground:
     """Start with `start()`, stop with `stop()`; `url` is the page once started."""
 
@@ -125,8 +106,9 @@ class Playground:
         poll_timeout: int = 2,
     ) -> None:
         self.settings = settings
-        self.port = playground_port() if port is None else port
-        self.database_url = database_url or playground_database_url()
+        self.port = settings.playground_port if port is None else port
+        # Never the production database: the playground has its own.
+        self.database_url = database_url or settings.playground_database_url
         self.default_users = list(users)
         if roster is True:
             self.roster_path = roster_path_for(self.database_url)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from pydantic import ValidationError
 
 from bridge.config import Settings
 from bridge.core.models import NewMember
@@ -203,10 +204,16 @@ async def test_a_taken_port_falls_back_to_a_free_one(tmp_path: Path) -> None:
 def test_database_and_port_defaults(monkeypatch) -> None:
     monkeypatch.delenv("PLAYGROUND_DATABASE_URL", raising=False)
     monkeypatch.delenv("PLAYGROUND_PORT", raising=False)
-    assert playground_server.playground_database_url() == "sqlite:///data/playground.db"
-    assert playground_server.playground_port() == 8080
+    defaults = Playground(Settings(_env_file=None))
+    assert defaults.database_url == "sqlite:///data/playground.db"
+    assert defaults.port == 8080
     monkeypatch.setenv("PLAYGROUND_PORT", "9123")
-    assert playground_server.playground_port() == 9123
+    monkeypatch.setenv("PLAYGROUND_DATABASE_URL", "sqlite:///tmp/other.db")
+    configured = Playground(Settings(_env_file=None))
+    assert (configured.port, configured.database_url) == (9123, "sqlite:///tmp/other.db")
+    monkeypatch.setenv("PLAYGROUND_PORT", "eighty")
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)
     assert playground_server.roster_path_for("sqlite:///data/playground.db") == Path(
         "data/playground.users.json"
     )
