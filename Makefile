@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint contract clean
+.PHONY: run playground test bench lint contract clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/python -m bridge
+
+# The browser playground even when a BOT_TOKEN is configured (`make run` starts it without one).
+playground: $(STAMP)
+	$(BIN)/python -m bridge.playground
 
 test: $(STAMP)
 	$(BIN)/ruff check bridge tests
