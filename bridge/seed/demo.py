@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from bridge.core import errors
 from bridge.core.app import Core
 from bridge.core.models import Degree
-from bridge.seed.inbox import ThreadBook, member_languages
+from bridge.seed.inbox import ThreadBook
 from bridge.seed.population import seed_network
 from bridge.seed.profiles import member_rows
 from bridge.seed.vocabulary import INMAIL_SUBJECTS, INVITATION_NOTES, MESSAGES
@@ -27,6 +27,7 @@ from bridge.storage.sqlite.bulk import (
     bulk_session,
     existing_handles,
     insert_connections,
+    member_languages,
     next_id,
 )
 

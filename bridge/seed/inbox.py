@@ -32,6 +32,7 @@ from bridge.storage.sqlite.bulk import (
     insert_messages,
     insert_spam_reports,
     insert_states,
+    member_languages,
     next_id,
     set_credits,
 )
@@ -228,18 +229,6 @@ class ThreadBook:
             await set_credits(store, credits)
             done.spam_reports = await insert_spam_reports(store, spam)
         return done
-
-
-async def member_languages(store: SqliteStore, ids: Sequence[int]) -> dict[int, str]:
-    languages: dict[int, str] = {}
-    async with store.raw() as conn:
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            cursor = await conn.execute(
-                f"SELECT id, language FROM members WHERE id IN ({', '.join('?' * len(chunk))})",
-                chunk)
-            languages.update((row[0], row[1]) for row in await cursor.fetchall())
-    return languages
 
 
 def _lengths(rng: random.Random, count: int, total: int) -> list[int]:

@@ -167,14 +167,24 @@ async def set_credits(store: SqliteStore, credits: Iterable[tuple[int, int]]) ->
     return await write_rows(store, "UPDATE members SET credits = ? WHERE id = ?", credits)
 
 
+async def _select_in(store: SqliteStore, sql: str, values: Sequence[object]) -> list[tuple]:
+    """`sql` with one `{}` for an IN list, run over `values` in chunks under SQLite's limit
+    on bound parameters."""
+    rows: list[tuple] = []
+    async with store.raw() as conn:
+        for start in range(0, len(values), 500):
+            chunk = list(values[start:start + 500])
+            cursor = await conn.execute(sql.format(", ".join("?" * len(chunk))), chunk)
+            rows.extend(tuple(row) for row in await cursor.fetchall())
+    return rows
+
+
 async def existing_handles(store: SqliteStore, handles: Sequence[str]) -> set[str]:
     """Which of these handles are taken already (seeding next to real members)."""
-    taken: set[str] = set()
-    async with store.raw() as conn:
-        for start in range(0, len(handles), 500):
-            chunk = list(handles[start:start + 500])
-            cursor = await conn.execute(
-                f"SELECT handle FROM members WHERE handle IN ({', '.join('?' * len(chunk))})",
-                chunk)
-            taken.update(row[0] for row in await cursor.fetchall())
-    return taken
+    rows = await _select_in(store, "SELECT handle FROM members WHERE handle IN ({})", handles)
+    return {row[0] for row in rows}
+
+
+async def member_languages(store: SqliteStore, ids: Sequence[int]) -> dict[int, str]:
+    rows = await _select_in(store, "SELECT id, language FROM members WHERE id IN ({})", ids)
+    return {row[0]: row[1] for row in rows}
