@@ -1,12 +1,11 @@
-"""Benchmarks: `python -m bench [--sizes 10000,100000] [--quick] [--with digests,relay]`.
+"""Benchmarks: `python -m bench [--sizes 10000,100000] [--quick] [--skip-...]`.
 
 Degree queries at each size (ours vs networkx vs igraph), the memory of what the bot holds
-for the largest network, and inbox pages (ours vs the SQL lower bound). Results go to
-`bench/results/`: results.md (tables), results.json (raw numbers and the machine), *.png.
-Databases are generated once and cached under data/bench/.
-
-Hooks not run by default: `--with digests` (digests vs one aggregate query) and
-`--with relay` (relay throughput vs a PTB echo bot over the local Bot API server).
+for the largest network, inbox pages (ours vs the SQL lower bound), digests of 10,000
+members (ours vs one aggregate query) and relay throughput (the bot over the local Bot API
+server vs a PTB echo bot). Results go to `bench/results/`: results.md (tables), results.json
+(raw numbers and the machine), *.png. Databases are generated once and cached under
+data/bench/.
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 async def main_async(args: argparse.Namespace) -> dict:
     sizes = sorted(int(s) for s in args.sizes.split(",") if s)
-    extra = {x for x in args.with_.split(",") if x}
     per_class = 25 if args.quick else args.pairs
     results: dict = {"machine": machine(), "started": datetime.now(UTC).isoformat(
         timespec="seconds"), "options": vars(args), "degrees": []}
@@ -48,16 +46,17 @@ async def main_async(args: argparse.Namespace) -> dict:
         results["inbox"] = await inbox_bench.run(repeat=7 if args.quick else 25,
                                                  follow=1 if args.quick else 3)
         _save(results, started)
-    if "digests" in extra:
+    if not args.skip_digests:
         from bench import digests
 
-        print("digests (hook)…", flush=True)
-        results["digests"] = await digests.run()
-    if "relay" in extra:
+        print("digests…", flush=True)
+        results["digests"] = await digests.run(repeat=1 if args.quick else 3)
+        _save(results, started)
+    if not args.skip_relay:
         from bench import relay_throughput
 
-        print("relay throughput (hook)…", flush=True)
-        results["relay"] = await relay_throughput.main_async(10, 20, 4)
+        print("relay throughput…", flush=True)
+        results["relay"] = await relay_throughput.main_async(10, 10 if args.quick else 40, 4)
     _save(results, started)
     return results
 
@@ -81,8 +80,8 @@ def main() -> None:
                         help="fewer pairs and samples, no bot process")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-inbox", action="store_true")
-    parser.add_argument("--with", dest="with_", default="",
-                        help="hooks to run too: digests, relay")
+    parser.add_argument("--skip-digests", action="store_true")
+    parser.add_argument("--skip-relay", action="store_true")
     parser.add_argument("--report-only", action="store_true",
                         help="re-render results.md and the charts from results.json")
     args = parser.parse_args()

@@ -1,8 +1,13 @@
-"""Hook: digests of many members (`core.inbox.digest` per member, as the daily job does)
-versus one aggregate SQL query returning every digest line at once — the lower bound.
+"""Digests of many members: the core's batch path (`core.inbox.digests`, one call for all of
+them) versus one aggregate SQL query returning every digest's
+lines and counts at once — the lower bound — through the same aiosqlite connection.
 
-Not run by default (`python -m bench --with digests`); the data comes from the inbox
-benchmark's database, where 10,000 members have unread messages.
+Both sides produce the same thing for each member with unread messages: unread messages,
+people, unread InMails and pending invitations, then the first page of lines (newest first):
+the other member, the last message, a pending invitation and the InMail. Ours also builds the
+pydantic models and the degree of each line's sender (from the in-memory graph); the bound
+returns raw tuples. The per-member path (`core.inbox.digest`, one statement each, what
+rendering a digest notification costs at send time) is measured for information.
 """
 
 from __future__ import annotations
@@ -14,37 +19,82 @@ from bench.data import inbox_db
 from bridge.core.app import Core
 from bridge.storage.sqlite import SqliteStore
 
+PAGE = 10
+
 DIGEST_SQL = """
-SELECT s.member_id, s.conversation_id, s.unread_count, m.first_name, m.last_name,
-       m.headline, msg.text, msg.att_kind, s.last_activity_at
-FROM conversation_states s
-JOIN conversations c ON c.id = s.conversation_id
-JOIN members m ON m.id = CASE WHEN c.member_a = s.member_id THEN c.member_b ELSE c.member_a END
-LEFT JOIN messages msg ON msg.id = c.last_message_id
-WHERE s.unread_count > 0 AND s.spam = 0 AND s.deleted = 0
-ORDER BY s.member_id, s.last_activity_at DESC
+WITH who AS (
+    SELECT DISTINCT member_id AS id FROM conversation_states
+    WHERE unread_count > 0 AND spam = 0 AND deleted = 0
+), h AS (
+    SELECT member_id, SUM(unread_count) AS messages, COUNT(*) AS people, SUM(inmail) AS inmails
+    FROM conversation_states WHERE unread_count > 0 AND spam = 0 AND deleted = 0
+    GROUP BY member_id
+), inv AS (
+    SELECT recipient_id, COUNT(*) AS pending FROM invitations WHERE status = 'pending'
+    GROUP BY recipient_id
+), p AS MATERIALIZED (
+    SELECT * FROM (
+        SELECT s.member_id, s.conversation_id, s.unread_count, s.last_activity_at,
+               s.cleared_through, c.member_a, c.member_b, c.last_message_id, c.invitation_id,
+               c.inmail_id,
+               ROW_NUMBER() OVER (PARTITION BY s.member_id
+                                  ORDER BY s.last_activity_at DESC, s.conversation_id DESC) AS r
+        FROM conversation_states s JOIN conversations c ON c.id = s.conversation_id
+        WHERE s.unread_count > 0 AND s.spam = 0 AND s.deleted = 0
+          AND c.last_message_id > s.cleared_through
+    ) WHERE r <= :limit
+)
+SELECT who.id, h.messages, h.people, h.inmails, inv.pending, p.conversation_id,
+       p.unread_count, p.last_activity_at, m.id, m.first_name, m.last_name, m.handle,
+       m.headline, m.company, msg.id, msg.sender_id, msg.kind, msg.text, msg.att_kind,
+       msg.att_duration, msg.created_at, i.id, i.note, im.id, im.subject, im.status
+FROM who LEFT JOIN h ON h.member_id = who.id
+LEFT JOIN inv ON inv.recipient_id = who.id
+LEFT JOIN p ON p.member_id = who.id
+LEFT JOIN members m ON m.id = CASE WHEN p.member_a = p.member_id THEN p.member_b
+                                   ELSE p.member_a END
+LEFT JOIN messages msg ON msg.id = p.last_message_id AND msg.id > p.cleared_through
+LEFT JOIN invitations i ON i.id = p.invitation_id AND i.status = 'pending'
+LEFT JOIN inmails im ON im.id = p.inmail_id
+ORDER BY who.id, p.last_activity_at DESC, p.conversation_id DESC
 """
 
 
-async def run(path: Path | None = None, members: int | None = None) -> dict:
+async def run(path: Path | None = None, members: int | None = None, repeat: int = 3) -> dict:
     if path is None:
         path, _ = await inbox_db()
     store = await SqliteStore.open(str(path))
     core = await Core.open(store)
-    async with store.raw() as conn:
-        cursor = await conn.execute(
-            "SELECT DISTINCT member_id FROM conversation_states WHERE unread_count > 0"
-            " AND spam = 0 AND deleted = 0 ORDER BY member_id")
-        recipients = [row[0] for row in await cursor.fetchall()][:members]
+    conn = store._conn  # the same driver and connection the core uses
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT member_id FROM conversation_states WHERE unread_count > 0"
+        " AND spam = 0 AND deleted = 0 ORDER BY member_id")
+    recipients = [row[0] for row in rows][:members]
+
+    async def ours() -> dict:
+        return await core.inbox.digests(recipients, PAGE)
+
+    async def bound() -> list:
+        return list(await conn.execute_fetchall(DIGEST_SQL, {"limit": PAGE + 1}))
+
+    ours_s, sql_s = [], []
+    for _ in range(repeat):  # interleaved, so a noisy moment hits both
+        start = time.perf_counter()
+        built = await ours()
+        ours_s.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        lines = await bound()
+        sql_s.append(time.perf_counter() - start)
+    sample = recipients[:: max(1, len(recipients) // 200)]
     start = time.perf_counter()
-    for member_id in recipients:
-        await core.inbox.digest(member_id)
-    ours = time.perf_counter() - start
-    start = time.perf_counter()
-    async with store.raw() as conn:
-        cursor = await conn.execute(DIGEST_SQL)
-        rows = await cursor.fetchall()
-    sql = time.perf_counter() - start
+    for member_id in sample:
+        await core.inbox.digest(member_id, None, PAGE)
+    one_by_one_s = (time.perf_counter() - start) / len(sample) * len(recipients)
+    built_lines = sum(len(d.entries) + (d.next_cursor is not None) for d in built.values())
+    bound_members = {row[0] for row in lines}
     await store.close()
-    return {"members": len(recipients), "ours_s": ours, "sql_s": sql, "rows": len(rows),
-            "ratio": ours / sql}
+    ours_median, sql_median = sorted(ours_s)[len(ours_s) // 2], sorted(sql_s)[len(sql_s) // 2]
+    return {"members": len(recipients), "ours_s": ours_median, "sql_s": sql_median,
+            "ratio": ours_median / sql_median,
+            "one_by_one_s": one_by_one_s, "lines_ours": built_lines, "lines_sql": len(lines),
+            "same_members": set(recipients) <= bound_members}

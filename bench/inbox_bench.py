@@ -15,7 +15,6 @@ from pathlib import Path
 import aiosqlite
 
 from bench.data import get_meta, inbox_db
-from bench.proposals import adaptive_graph
 from bench.timing import atimed_us, summary
 from bridge.core.app import Core
 from bridge.core.inbox import decode_cursor
@@ -73,8 +72,7 @@ async def lower_bound(conn: aiosqlite.Connection, me: int, filter: InboxFilter,
         after = AFTER
         params |= {"at": ts(decoded[0]), "cid": decoded[1]}
     sql = PAGE_SQL.format(where=WHERE[filter], after=after)
-    result = await conn.execute(sql, params)
-    return list(await result.fetchall())
+    return list(await conn.execute_fetchall(sql, params))  # one call, as the core makes
 
 
 async def explain(conn: aiosqlite.Connection, me: int, filter: InboxFilter) -> list[str]:
@@ -131,19 +129,14 @@ async def run(path: Path | None = None, repeat: int = 15, follow: int = 3) -> di
             rows = await lower_bound(conn, me, chosen, cursor)
             same = [e.conversation.id for e in page.entries] == [r[0] for r in rows][:10]
 
-            async def patched(c: InboxFilter = chosen, k: str | None = cursor) -> object:
-                with adaptive_graph():
-                    return await core.inbox.page(me, c, k)
-
-            ours, lower, proposed = await interleaved(
+            ours, lower = await interleaved(
                 [lambda c=chosen, k=cursor: core.inbox.page(me, c, k),
-                 lambda c=chosen, k=cursor: lower_bound(conn, me, c, k), patched], repeat)
+                 lambda c=chosen, k=cursor: lower_bound(conn, me, c, k)], repeat)
             label = name if depth == 0 else f"{name}, page {depth + 1}"
-            o, s, p = summary(ours), summary(lower), summary(proposed)
-            result["pages"][label] = {"ours": o, "sql": s, "ours_proposed": p,
-                                      "same_rows": same, "entries": len(page.entries),
-                                      "ratio": o["median_us"] / s["median_us"],
-                                      "ratio_proposed": p["median_us"] / s["median_us"]}
+            o, s = summary(ours), summary(lower)
+            result["pages"][label] = {"ours": o, "sql": s, "same_rows": same,
+                                      "entries": len(page.entries),
+                                      "ratio": o["median_us"] / s["median_us"]}
             cursor = page.next_cursor
             if cursor is None:
                 break

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from bridge.core import errors
@@ -15,13 +16,12 @@ from bridge.core.models import (
     InboxEntry,
     InboxFilter,
     InboxPage,
-    InvitationStatus,
     Member,
     SpamReport,
     UnreadSummary,
 )
 from bridge.core.views import member_view
-from bridge.storage.port import UnitOfWork
+from bridge.storage.port import InboxRow, InboxSlice, UnitOfWork
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
@@ -55,56 +55,63 @@ class Inbox:
         limit: int = 10,
     ) -> InboxPage:
         limit = max(1, min(limit, MAX_PAGE))
-        async with self._d.store.transaction() as tx:
-            rows = await tx.conversations.inbox(actor_id, filter, decode_cursor(cursor),
-                                                limit + 1)
-            more = len(rows) > limit
-            rows = rows[:limit]
-            others = await tx.members.get_many(c.other(actor_id) for c, _ in rows)
-            lasts = await tx.messages.get_many(
-                c.last_message_id for c, _ in rows if c.last_message_id is not None
-            )
-            entries = []
-            degrees = self._d.graph.distances_from(actor_id, others.keys())
-            for conversation, state in rows:
-                other = others[conversation.other(actor_id)]
-                last = lasts.get(conversation.last_message_id or 0)
-                invitation = None
-                if conversation.invitation_id is not None:
-                    invitation = await tx.invitations.get(conversation.invitation_id)
-                    if invitation is not None and invitation.status != InvitationStatus.PENDING:
-                        invitation = None
-                inmail = None
-                if conversation.inmail_id is not None:
-                    inmail = await tx.inmails.get(conversation.inmail_id)
-                entries.append(InboxEntry(
-                    conversation=conversation, state=state,
-                    other=member_view(other, Degree.from_distance(degrees.get(other.id)),
-                                      reveal=True),
-                    last_message=last if last and last.id > state.cleared_through else None,
-                    pending_invitation=invitation, inmail=inmail,
-                ))
-            summary = await tx.conversations.unread_summary(actor_id)
-        next_cursor = None
-        if more and rows:
-            _, last_state = rows[-1]
-            next_cursor = encode_cursor(last_state.last_activity_at, last_state.conversation_id)
+        async with self._d.store.read() as tx:
+            found = await tx.conversations.inbox_page(actor_id, filter, decode_cursor(cursor),
+                                                      limit + 1)
+        entries, next_cursor = self._entries(actor_id, found.rows, limit)
         return InboxPage(filter=filter, entries=entries, next_cursor=next_cursor,
-                         summary=summary)
+                         summary=found.summary)
 
     async def digest(self, actor_id: int, cursor: str | None = None, limit: int = 10) -> Digest:
         """The unread digest: totals, then one entry per person with unread messages (newest
         first), paged by cursor so a long digest is never cut."""
-        page = await self.page(actor_id, InboxFilter.UNREAD, cursor, limit)
-        async with self._d.store.transaction() as tx:
-            invitations = await tx.invitations.received(actor_id, InvitationStatus.PENDING)
-            inmails = await tx.conversations.unread_inmails(actor_id)
-        return Digest(summary=page.summary, invitations=len(invitations), inmails=inmails,
-                      entries=page.entries, next_cursor=page.next_cursor)
+        limit = max(1, min(limit, MAX_PAGE))
+        async with self._d.store.read() as tx:
+            found = await tx.conversations.inbox_page(
+                actor_id, InboxFilter.UNREAD, decode_cursor(cursor), limit + 1)
+        return self._digest(actor_id, found, limit)
+
+    async def digests(self, member_ids: Sequence[int], limit: int = 10) -> dict[int, Digest]:
+        """The first page of many members' digests at once (the scheduled job's batch); a
+        member with nothing unread and no pending invitation gets an empty digest."""
+        limit = max(1, min(limit, MAX_PAGE))
+        async with self._d.store.read() as tx:
+            found = await tx.conversations.unread_pages(member_ids, limit + 1)
+        nothing = InboxSlice(rows=[], summary=UnreadSummary(messages=0, people=0),
+                             invitations=0, inmails=0)
+        return {m: self._digest(m, found.get(m, nothing), limit) for m in member_ids}
+
+    def _digest(self, actor_id: int, found: InboxSlice, limit: int) -> Digest:
+        entries, next_cursor = self._entries(actor_id, found.rows, limit)
+        return Digest(summary=found.summary, invitations=found.invitations,
+                      inmails=found.inmails, entries=entries, next_cursor=next_cursor)
+
+    def _entries(self, actor_id: int, rows: list[InboxRow], limit: int
+                 ) -> tuple[list[InboxEntry], str | None]:
+        """Page entries (names masked by degree) and the cursor of the next page, from up to
+        `limit + 1` rows."""
+        more = len(rows) > limit
+        rows = rows[:limit]
+        degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in rows])
+        entries = [
+            InboxEntry(
+                conversation=row.conversation, state=row.state,
+                other=member_view(row.other, Degree.from_distance(degrees.get(row.other.id)),
+                                  reveal=True),
+                last_message=row.last_message, pending_invitation=row.invitation,
+                inmail=row.inmail,
+            )
+            for row in rows
+        ]
+        next_cursor = None
+        if more and rows:
+            last = rows[-1].state
+            next_cursor = encode_cursor(last.last_activity_at, last.conversation_id)
+        return entries, next_cursor
 
     async def unread_summary(self, actor_id: int) -> UnreadSummary:
         """"12 unread messages from 5 people": one chatty contact can't pass for many."""
-        async with self._d.store.transaction() as tx:
+        async with self._d.store.read() as tx:
             return await tx.conversations.unread_summary(actor_id)
 
     async def conversation_with(self, actor_id: int, other_id: int) -> int:

@@ -131,19 +131,30 @@ class Preferences:
             return await self._update(actor_id, digest_at=None)
         return await self._update(actor_id, digest_at=parse_hhmm(text))
 
-    async def schedule_digests(self, limit: int = 1000) -> int:
+    async def schedule_digests(self, batch: int = 1000) -> int:
         """Owe today's digest to every member whose digest time has come (JobQueue tick).
-        Marked in the same transaction, so a restart never sends one twice or skips one."""
+
+        Members are read a batch at a time, so any number of them is served; which of the
+        due ones have anything to tell is one query per batch (nothing unread and no pending
+        invitation: no digest, as in /digest). Marked in the same transaction as the outbox
+        row, so a restart never sends one twice or skips one."""
         now = self._d.clock.now()
         owed = 0
-        async with self._d.store.transaction() as tx:
-            for member in await tx.members.with_digest_time(limit):
-                day = digest_due(member, now)
-                if day is None:
+        after = 0
+        while True:
+            async with self._d.store.transaction() as tx:
+                members = await tx.members.with_digest_time(after, batch)
+                if not members:
+                    return owed
+                after = members[-1].id
+                due = [(m, day) for m in members if (day := digest_due(m, now)) is not None]
+                if not due:
                     continue
-                member.last_digest_on = day
-                await tx.members.save(member)
-                await notify(tx, member.id, NotificationKind.DIGEST, None, now,
-                             {"day": day, "scheduled": True})
-                owed += 1
-        return owed
+                worth = await tx.conversations.unread_pages([m.id for m, _ in due], 1)
+                for member, day in due:
+                    member.last_digest_on = day
+                    await tx.members.save(member)
+                    if member.id in worth:
+                        await notify(tx, member.id, NotificationKind.DIGEST, None, now,
+                                     {"day": day, "scheduled": True})
+                        owed += 1

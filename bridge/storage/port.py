@@ -6,10 +6,10 @@ single `async with store.transaction() as tx:` and commits once at its end (or n
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from bridge.core.models import (
     Attachment,
@@ -36,6 +36,26 @@ from bridge.core.models import (
 )
 
 
+class InboxRow(NamedTuple):
+    """One line of an inbox page, with everything the page shows about it."""
+
+    conversation: Conversation
+    state: ConversationState
+    other: Member
+    last_message: Message | None  # None when cleared for this member
+    invitation: Invitation | None  # the conversation's invitation, only while pending
+    inmail: InMail | None
+
+
+class InboxSlice(NamedTuple):
+    """Rows of one inbox page (up to the limit asked) and the member's header counts."""
+
+    rows: list[InboxRow]
+    summary: UnreadSummary  # unread messages and distinct people
+    invitations: int  # pending invitations received
+    inmails: int  # conversations opened by an InMail with unread messages
+
+
 class MemberRepo(Protocol):
     async def add(self, new: NewMember, handle: str, now: datetime) -> Member: ...
     async def get(self, member_id: int) -> Member | None: ...
@@ -45,7 +65,9 @@ class MemberRepo(Protocol):
     async def save(self, member: Member) -> None: ...
     async def search(self, words: list[str], limit: int) -> list[Member]: ...
     async def count(self) -> int: ...
-    async def with_digest_time(self, limit: int) -> list[Member]: ...
+    async def with_digest_time(self, after_id: int, limit: int) -> list[Member]:
+        """Members who chose a digest time, by id, after `after_id` (paging)."""
+        ...
 
 
 class BlockRepo(Protocol):
@@ -93,6 +115,16 @@ class ConversationRepo(Protocol):
         self, member_id: int, filter: InboxFilter, cursor: tuple[datetime, int] | None,
         limit: int,
     ) -> list[tuple[Conversation, ConversationState]]: ...
+    async def inbox_page(
+        self, member_id: int, filter: InboxFilter, cursor: tuple[datetime, int] | None,
+        limit: int,
+    ) -> InboxSlice:
+        """A whole inbox page and its header at once (one statement on SQL stores)."""
+        ...
+    async def unread_pages(self, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
+        """The first unread page and header of each member, for many digests at once;
+        members with nothing unread and no pending invitation may be left out."""
+        ...
     async def unread_summary(self, member_id: int) -> UnreadSummary: ...
     async def unread_inmails(self, member_id: int) -> int: ...
 
@@ -211,4 +243,8 @@ class UnitOfWork(Protocol):
 
 class Store(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[UnitOfWork]: ...
+    def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """Repositories for reading only: no write lock, no commit. Use cases that change
+        nothing (inbox pages, digests) take this; anything that writes takes `transaction`."""
+        ...
     async def close(self) -> None: ...

@@ -54,6 +54,51 @@ def test_distances_from_matches_bfs(edges, viewer, targets):
     assert got == {t: bfs(edges, viewer, t)[0] for t in targets}
 
 
+@settings(max_examples=300, deadline=None)
+@given(edges_st, st.integers(0, 26), st.lists(st.integers(0, 26), max_size=12))
+def test_both_distance_plans_match_bfs(edges, viewer, targets):
+    """`distances_from` picks a plan by cost; each plan alone must give the BFS answer."""
+    graph = GraphIndex.from_edges(edges)
+    expected = {t: bfs(edges, viewer, t)[0] for t in targets}
+    assert graph.distances_from(viewer, targets, plan="probe") == expected
+    assert graph.distances_from(viewer, targets, plan="second") == expected
+
+
+def _spy_plans(graph: GraphIndex, monkeypatch) -> list[str]:
+    used: list[str] = []
+    for name in ("_third_by_probing", "_third_via_second_degree"):
+        plan = getattr(GraphIndex, name)
+        monkeypatch.setattr(
+            GraphIndex, name, lambda self, *a, plan=plan, name=name: used.append(name)
+            or plan(self, *a))
+    return used
+
+
+def test_a_hub_asking_about_a_few_members_probes_them(monkeypatch):
+    """A recruiter with 300 connections asking about a page of 5 people: probing the 5 costs
+    less than building the recruiter's whole 2nd-degree set."""
+    edges = [(0, i) for i in range(1, 301)]
+    edges += [(i, i + 1) for i in range(1, 300)]  # the hub's connections know each other
+    edges += [(300 + i, 400 + i) for i in range(1, 6)]  # 301..305 each know one far member
+    edges += [(300, 500), (500, 501)]  # 501 is three hops away
+    graph = GraphIndex.from_edges(edges)
+    used = _spy_plans(graph, monkeypatch)
+    targets = [5, 301, 302, 401, 500, 501, 999]
+    expected = {t: bfs(edges, 0, t)[0] for t in targets}
+    assert graph.distances_from(0, targets) == expected
+    assert (expected[500], expected[501]) == (2, 3)
+    assert used == ["_third_by_probing"]
+
+
+def test_a_member_ranking_many_results_builds_their_second_degree_once(monkeypatch):
+    edges = [(0, 1), (1, 2), (2, 3)] + [(3, i) for i in range(10, 200)]
+    graph = GraphIndex.from_edges(edges)
+    used = _spy_plans(graph, monkeypatch)
+    targets = list(range(10, 200))
+    assert graph.distances_from(1, targets) == {t: bfs(edges, 1, t)[0] for t in targets}
+    assert used == ["_third_via_second_degree"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(edges_st, edges_st)
 def test_incremental_updates_equal_bulk_load(first, changes):

@@ -160,3 +160,41 @@ def test_cursor_roundtrip_and_garbage() -> None:
     for garbage in ("", "zz", "1", "-1.-1", "1.2.3", "🙂"):
         assert decode_cursor(garbage) is None
     assert len(encode_cursor(moment, 10**9)) < 24
+
+
+async def test_batch_digests_equal_each_members_own_digest(
+    core: Core, member: MakeMember, clock: FakeClock
+) -> None:
+    """The scheduled job's batch path and /digest give the same digest, member by member:
+    unread lines newest first with the latest message, counts of messages, people, pending
+    invitations and unread InMails, and the cursor to the next page."""
+    admin = await member("Admin", telegram_id=ADMIN_TELEGRAM_ID)
+    me, other, quiet, only_invited = [await member(n) for n in ("Me", "Other", "Quiet", "Inv")]
+    people = await _contacts(core, member, me, 4)
+    for person in people:
+        clock.advance(timedelta(minutes=1))
+        await core.messaging.send(person.id, me.id, f"hello from {person.first_name}")
+        await core.messaging.send(person.id, me.id, "and again")
+    await connect(core, other, people[0])
+    await core.messaging.send(people[0].id, other.id, "just one")
+    stranger = await member("Stranger")
+    await core.invitations.invite(stranger.id, me.id, "let's connect")
+    await core.invitations.invite(stranger.id, only_invited.id, None)
+    await core.credits.grant(admin, stranger.id, 1)
+    await core.credits.send_inmail(stranger.id, other.id, "Role", "A job for you")
+    await core.inbox.mark_read(me.id, await core.inbox.conversation_with(me.id, people[1].id))
+
+    ids = [me.id, other.id, quiet.id, only_invited.id]
+    batch = await core.inbox.digests(ids, limit=2)
+    for member_id in ids:
+        assert batch[member_id] == await core.inbox.digest(member_id, None, 2), member_id
+    mine = batch[me.id]
+    assert (mine.summary.messages, mine.summary.people, mine.invitations, mine.inmails) == (
+        6, 3, 1, 0)
+    assert [e.other.id for e in mine.entries] == [people[3].id, people[2].id]
+    assert mine.entries[0].last_message.text == "and again"
+    rest = await core.inbox.digest(me.id, mine.next_cursor, 2)
+    assert [e.other.id for e in rest.entries] == [people[0].id] and rest.next_cursor is None
+    assert (batch[other.id].summary.messages, batch[other.id].inmails) == (2, 1)
+    assert batch[quiet.id].empty and batch[quiet.id].entries == []
+    assert (batch[only_invited.id].invitations, batch[only_invited.id].empty) == (1, False)

@@ -124,3 +124,24 @@ async def test_a_redelivered_message_is_accepted_once(core: Core, member: MakeMe
     with pytest.raises(errors.AlreadyAccepted):
         await core.messaging.send(alice.id, bob.id, "once", origin=(alice.telegram_id, 10))
     assert (await core.inbox.unread_summary(bob.id)).messages == 1
+
+
+async def test_scheduled_digests_reach_every_member_past_one_batch(
+    core: Core, member: MakeMember, clock: FakeClock
+) -> None:
+    """Five members are due and the job reads them two at a time: the four with something
+    unread each get one digest, the one with nothing gets none, and nobody gets two."""
+    sender = await member("Sender")
+    due_time = (clock.now() - timedelta(minutes=1)).strftime("%H:%M")
+    readers = [await member(f"Reader{i}") for i in range(5)]
+    for reader in readers:
+        await connect(core, sender, reader)
+        await core.preferences.set_digest_time(reader.id, due_time)
+    for reader in readers[:4]:
+        await core.messaging.send(sender.id, reader.id, f"for {reader.first_name}")
+    assert await core.preferences.schedule_digests(batch=2) == 4
+    assert await core.preferences.schedule_digests(batch=2) == 0
+    async with core.deps.store.transaction() as tx:
+        owed = await tx.outbox.due(core.deps.clock.now(), 100)
+    digests = sorted(n.member_id for n in owed if n.kind == NotificationKind.DIGEST)
+    assert digests == sorted(r.id for r in readers[:4])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import aiosqlite
@@ -19,47 +19,28 @@ from bridge.core.models import (
     Reaction,
     UnreadSummary,
 )
+from bridge.storage.port import InboxSlice
+from bridge.storage.sqlite.inbox import FILTERS, inbox_page, unread_pages
 from bridge.storage.sqlite.rows import (
     ATTACHMENT_COLUMNS,
+    CONVERSATION_COLUMNS,
+    MESSAGE_COLUMNS,
+    STATE_COLUMNS,
     attachment_values,
     message_from_row,
     row_dict,
     ts,
 )
 
-_CONVERSATION_COLUMNS = (
-    "id", "member_a", "member_b", "created_at", "last_message_id", "last_activity_at",
-    "invitation_id", "inmail_id",
-)
-_STATE_COLUMNS = (
-    "conversation_id", "member_id", "unread_count", "last_read_message_id", "archived",
-    "deleted", "cleared_through", "spam", "inmail", "last_activity_at",
-)
-_CONVERSATION = f"SELECT {', '.join(_CONVERSATION_COLUMNS)} FROM conversations"
-_STATE = f"SELECT {', '.join(_STATE_COLUMNS)} FROM conversation_states"
-
-# Which of a member's conversations each inbox filter shows. Deleted means "cleared for me":
-# only what arrived after the deletion is visible, so "has a visible message" covers it.
-_VISIBLE = "s.deleted = 0 AND c.last_message_id > s.cleared_through"
-_FILTERS: dict[InboxFilter, str] = {
-    InboxFilter.ALL: f"{_VISIBLE} AND s.spam = 0 AND s.archived = 0",
-    InboxFilter.UNREAD: f"{_VISIBLE} AND s.spam = 0 AND s.unread_count > 0",
-    InboxFilter.ARCHIVED: f"{_VISIBLE} AND s.spam = 0 AND s.archived = 1",
-    InboxFilter.INMAIL: f"{_VISIBLE} AND s.spam = 0 AND s.inmail = 1",
-    InboxFilter.SPAM: f"{_VISIBLE} AND s.spam = 1",
-    InboxFilter.INVITATIONS: (
-        f"{_VISIBLE} AND s.spam = 0 AND EXISTS (SELECT 1 FROM invitations i"
-        " WHERE i.id = c.invitation_id AND i.status = 'pending')"
-    ),
-}
-
+_CONVERSATION = f"SELECT {', '.join(CONVERSATION_COLUMNS)} FROM conversations"
+_STATE = f"SELECT {', '.join(STATE_COLUMNS)} FROM conversation_states"
 
 def _conversation(data: dict[str, object]) -> Conversation:
-    return Conversation.model_validate({k: data[k] for k in _CONVERSATION_COLUMNS})
+    return Conversation.model_validate({k: data[k] for k in CONVERSATION_COLUMNS})
 
 
 def _state(data: dict[str, object]) -> ConversationState:
-    return ConversationState.model_validate({k: data[k] for k in _STATE_COLUMNS})
+    return ConversationState.model_validate({k: data[k] for k in STATE_COLUMNS})
 
 
 class SqliteConversations:
@@ -134,21 +115,30 @@ class SqliteConversations:
             after = (" AND (s.last_activity_at < ? OR"
                      " (s.last_activity_at = ? AND s.conversation_id < ?))")
             params += [ts(cursor[0]), ts(cursor[0]), cursor[1]]
-        columns = ", ".join([f"c.{c}" for c in _CONVERSATION_COLUMNS]
-                            + [f"s.{c} AS s_{c}" for c in _STATE_COLUMNS])
+        columns = ", ".join([f"c.{c}" for c in CONVERSATION_COLUMNS]
+                            + [f"s.{c} AS s_{c}" for c in STATE_COLUMNS])
         result = await self._conn.execute(
             f"SELECT {columns} FROM conversation_states s"
             " JOIN conversations c ON c.id = s.conversation_id"
-            f" WHERE s.member_id = ? AND {_FILTERS[filter]}{after}"
+            f" WHERE s.member_id = ? AND {FILTERS[filter]}{after}"
             " ORDER BY s.last_activity_at DESC, s.conversation_id DESC LIMIT ?",
             (*params, limit),
         )
         pages = []
         for row in await result.fetchall():
             data = row_dict(row)
-            state = {c: data[f"s_{c}"] for c in _STATE_COLUMNS}
+            state = {c: data[f"s_{c}"] for c in STATE_COLUMNS}
             pages.append((_conversation(data), _state(state)))
         return pages
+
+    async def inbox_page(
+        self, member_id: int, filter: InboxFilter, cursor: tuple[datetime, int] | None,
+        limit: int,
+    ) -> InboxSlice:
+        return await inbox_page(self._conn, member_id, filter, cursor, limit)
+
+    async def unread_pages(self, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
+        return await unread_pages(self._conn, member_ids, limit)
 
     async def unread_inmails(self, member_id: int) -> int:
         cursor = await self._conn.execute(
@@ -170,12 +160,7 @@ class SqliteConversations:
         return UnreadSummary(messages=row[0], people=row[1])
 
 
-_MESSAGE_COLUMNS = (
-    "id", "conversation_id", "sender_id", "kind", "text", "subject",
-    *[f"att_{c}" for c in ATTACHMENT_COLUMNS],
-    "reply_to_id", "forwarded_from_id", "created_at", "edited_at",
-)
-_MESSAGE = f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM messages"
+_MESSAGE = f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages"
 
 
 class SqliteMessages:

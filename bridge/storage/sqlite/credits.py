@@ -9,10 +9,11 @@ import aiosqlite
 from bridge.core.models import InMail, LedgerEntry, LedgerKind, SpamReport
 from bridge.storage.sqlite.rows import row_dict, ts
 
-_INMAIL = (
-    "SELECT id, sender_id, recipient_id, conversation_id, message_id, subject, status, sent_at,"
-    " responded_at, refund_state, refund_deadline FROM inmails"
+INMAIL_COLUMNS = (
+    "id", "sender_id", "recipient_id", "conversation_id", "message_id", "subject", "status",
+    "sent_at", "responded_at", "refund_state", "refund_deadline",
 )
+_INMAIL = f"SELECT {', '.join(INMAIL_COLUMNS)} FROM inmails"
 
 
 def _inmail(row: aiosqlite.Row) -> InMail:

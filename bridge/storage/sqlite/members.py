@@ -87,9 +87,10 @@ class SqliteMembers:
             (*values, search_text(member), member.id),
         )
 
-    async def with_digest_time(self, limit: int) -> list[Member]:
+    async def with_digest_time(self, after_id: int, limit: int) -> list[Member]:
         cursor = await self._conn.execute(
-            f"{_SELECT} WHERE digest_at IS NOT NULL ORDER BY id LIMIT ?", (limit,)
+            f"{_SELECT} WHERE digest_at IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
+            (after_id, limit),
         )
         return [_member(row) for row in await cursor.fetchall()]
 

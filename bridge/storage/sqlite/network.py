@@ -65,10 +65,11 @@ class SqliteConnections:
                 yield row[0], row[1]
 
 
-_INVITATION = (
-    "SELECT id, sender_id, recipient_id, note, status, created_at, responded_at,"
-    " conversation_id FROM invitations"
+INVITATION_COLUMNS = (
+    "id", "sender_id", "recipient_id", "note", "status", "created_at", "responded_at",
+    "conversation_id",
 )
+_INVITATION = f"SELECT {', '.join(INVITATION_COLUMNS)} FROM invitations"
 
 
 def _invitation(row: aiosqlite.Row) -> Invitation:

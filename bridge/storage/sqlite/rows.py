@@ -25,6 +25,20 @@ ATTACHMENT_COLUMNS = (
 )
 
 
+CONVERSATION_COLUMNS = (
+    "id", "member_a", "member_b", "created_at", "last_message_id", "last_activity_at",
+    "invitation_id", "inmail_id",
+)
+STATE_COLUMNS = (
+    "conversation_id", "member_id", "unread_count", "last_read_message_id", "archived",
+    "deleted", "cleared_through", "spam", "inmail", "last_activity_at",
+)
+MESSAGE_COLUMNS = (
+    "id", "conversation_id", "sender_id", "kind", "text", "subject",
+    *[f"att_{c}" for c in ATTACHMENT_COLUMNS],
+    "reply_to_id", "forwarded_from_id", "created_at", "edited_at",
+)
+
 def attachment_values(attachment: Attachment | None) -> list[Any]:
     if attachment is None:
         return [None] * len(ATTACHMENT_COLUMNS)
@@ -33,7 +47,11 @@ def attachment_values(attachment: Attachment | None) -> list[Any]:
 
 
 def message_from_row(row: aiosqlite.Row) -> Message:
-    data = row_dict(row)
+    return message_from_dict(row_dict(row))
+
+
+def message_from_dict(data: dict[str, Any]) -> Message:
+    """`data` holds the messages table's columns (attachment ones prefixed `att_`)."""
     attachment = {column: data.pop(f"att_{column}") for column in ATTACHMENT_COLUMNS}
     data["attachment"] = Attachment.model_validate(attachment) if attachment["kind"] else None
     return Message.model_validate(data)

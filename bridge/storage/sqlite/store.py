@@ -118,6 +118,13 @@ class SqliteStore:
             await self._conn.execute("COMMIT")
 
     @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqliteUnitOfWork]:
+        """Reads without BEGIN/COMMIT: every change goes through this connection under the
+        same lock, so nothing can change between the statements of a reader holding it."""
+        async with self._lock:
+            yield SqliteUnitOfWork(self._conn)
+
+    @asynccontextmanager
     async def raw(self) -> AsyncIterator[aiosqlite.Connection]:
         """The connection inside one transaction, for the bulk path (`bulk.py`) only."""
         async with self._lock:
