@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -22,17 +22,16 @@ playground: $(STAMP)
 	$(BIN)/python -m bridge.playground
 
 test: $(STAMP)
-	$(BIN)/ruff check bridge tests
+	$(BIN)/ruff check bridge tests bench scripts
 	$(BIN)/python -m pytest
 
 # Benchmarks (not part of `make test`): degrees, inbox, digests, relay; see bench/README.
 bench: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
 
 lint: $(STAMP)
-	$(BIN)/ruff check bridge tests
-	$(BIN)/ruff format --check bridge tests
+	$(BIN)/ruff check bridge tests bench scripts
+	$(BIN)/ruff format --check bridge tests bench scripts
 
 contract: $(STAMP)
 	$(BIN)/python scripts/gen_botapi_contract.py

@@ -1,21 +1,15 @@
 """Smoke test of the degree benchmark at a tiny size: it runs, every sampled pair is
-answered the same by our core and networkx, and the report has the expected rows.
-Skipped unless the bench extra (networkx, igraph, psutil) is installed."""
+answered the same by our core and networkx, and the report has the expected rows. The bench
+extra (networkx, igraph, psutil, matplotlib) is part of the test set-up."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-pytest.importorskip("networkx")
-pytest.importorskip("igraph")
-pytest.importorskip("psutil")
-
-from bench import degrees, report  # noqa: E402
-from bench.timing import machine  # noqa: E402
-from bridge.seed import seed_network  # noqa: E402
-from bridge.storage.sqlite import SqliteStore  # noqa: E402
+from bench import degrees, report
+from bench.timing import machine
+from bridge.seed import seed_network
+from bridge.storage.sqlite import SqliteStore
 
 
 async def test_degree_benchmark_runs_and_agrees_with_networkx(tmp_path: Path) -> None:
