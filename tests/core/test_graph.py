@@ -1,10 +1,12 @@
 """The graph index against a plain BFS on random graphs."""
 
 from collections import deque
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bridge.core import graph as graph_module
 from bridge.core.graph import GraphIndex
 
 edges_st = st.lists(
@@ -139,3 +141,42 @@ def test_memory_is_compact():
     graph = GraphIndex.from_edges(edges)
     # ~4 bytes per edge end plus a small fixed cost per member.
     assert graph.memory_bytes() < graph.edge_count() * 2 * 4 + 5000 * 100
+
+
+@settings(max_examples=150, deadline=None)
+@given(edges_st, edges_st, st.integers(0, 26))
+def test_cached_sets_follow_every_change(first, changes, viewer):
+    """With every row cached (and the cache smaller than the graph), degrees asked between
+    changes always match a BFS of the current edges."""
+    with patch.object(graph_module, "CACHED_ROW", 1), patch.object(graph_module, "CACHED_SETS", 3):
+        graph = GraphIndex.from_edges(first)
+        current = [e for e in first]
+        targets = list(range(27))
+        for i, (a, b) in enumerate(changes):
+            for asker in (viewer, a, b):
+                assert graph.distances_from(asker, targets) == {
+                    t: bfs(current, asker, t)[0] for t in targets}
+            if i % 3 == 2:
+                graph.remove_edge(a, b)
+                current = [e for e in current if frozenset(e) != frozenset((a, b))]
+            else:
+                graph.add_edge(a, b)
+                current.append((a, b))
+        assert graph.distances_from(viewer, targets) == {
+            t: bfs(current, viewer, t)[0] for t in targets}
+        assert len(graph._sets) <= 3
+
+
+def test_a_heavy_members_set_is_kept_until_their_row_changes():
+    hub = 0
+    graph = GraphIndex.from_edges([(hub, n) for n in range(1, graph_module.CACHED_ROW + 1)])
+    assert graph.distances_from(hub, [1, 5000]) == {1: 1, 5000: None}
+    kept = graph._sets[hub]
+    assert graph.distances_from(hub, [2]) == {2: 1}
+    assert graph._sets[hub] is kept  # asked again: not rebuilt
+    graph.add_edge(hub, 5000)
+    assert hub not in graph._sets
+    assert graph.distances_from(hub, [5000]) == {5000: 1}
+    graph.add_edge(1, 2)
+    graph.remove_edge(hub, 1)
+    assert graph.distances_from(hub, [1]) == {1: 2}  # now through 2 only

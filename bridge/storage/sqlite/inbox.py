@@ -130,28 +130,25 @@ _UNREAD_PAGES_SQL = (
 )
 
 
-# Where each table's columns start in a row, after the header columns.
-_OFFSETS: tuple[int, ...] = tuple(
-    sum(len(columns) for _, columns in _TABLES[:k]) for k in range(len(_TABLES)))
-
-
-def _part(row: Sequence[Any], start: int, k: int) -> dict[str, Any] | None:
-    """Table `k`'s columns of `row` as a dict; None when the joined row is absent (its first
-    column — every table's primary key or state's conversation — is NULL)."""
-    at = start + _OFFSETS[k]
-    if row[at] is None:
-        return None
-    columns = _TABLES[k][1]
-    return dict(zip(columns, row[at:at + len(columns)], strict=True))
+# Each table's (first position, columns) in a row, after the header columns.
+_SPANS: tuple[tuple[int, tuple[str, ...]], ...] = tuple(
+    (sum(len(columns) for _, columns in _TABLES[:k]), _TABLES[k][1])
+    for k in range(len(_TABLES)))
 
 
 def _decode(row: Sequence[Any], start: int) -> InboxRow | None:
-    """The page columns of `row` from position `start`; None for a header-only row."""
-    state = _part(row, start, 0)
+    """The page columns of `row` from position `start`; None for a header-only row.
+
+    A joined table's part is None when its first column (every table's primary key, or the
+    state's conversation) is NULL: the LEFT JOIN found nothing."""
+    parts: list[dict[str, Any] | None] = []
+    for offset, columns in _SPANS:
+        at = start + offset
+        parts.append(None if row[at] is None
+                     else dict(zip(columns, row[at:at + len(columns)])))  # noqa: B905
+    state, conversation, member, message, invitation, inmail = parts
     if state is None:
         return None
-    conversation, member, message, invitation, inmail = (
-        _part(row, start, k) for k in range(1, len(_TABLES)))
     return InboxRow(
         conversation=Conversation.model_validate(conversation),
         state=ConversationState.model_validate(state),
