@@ -180,3 +180,11 @@ def test_a_heavy_members_set_is_kept_until_their_row_changes():
     graph.add_edge(1, 2)
     graph.remove_edge(hub, 1)
     assert graph.distances_from(hub, [1]) == {1: 2}  # now through 2 only
+
+
+@given(edges_st, st.integers(0, 26), st.integers(0, 400))
+def test_capped_weight_is_exact_below_the_cap(edges, node, cap):
+    graph = GraphIndex.from_edges(edges)
+    full = graph._weight(node)
+    capped = graph._weight_up_to(node, cap)
+    assert capped == full if full < cap else capped >= cap
