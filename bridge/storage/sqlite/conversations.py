@@ -20,7 +20,7 @@ from bridge.core.models import (
     UnreadSummary,
 )
 from bridge.storage.port import InboxSlice
-from bridge.storage.sqlite.inbox import FILTERS, inbox_page, unread_pages
+from bridge.storage.sqlite.inbox import AFTER, FILTERS, UNREAD, inbox_page, unread_pages
 from bridge.storage.sqlite.rows import (
     ATTACHMENT_COLUMNS,
     CONVERSATION_COLUMNS,
@@ -34,6 +34,8 @@ from bridge.storage.sqlite.rows import (
 
 _CONVERSATION = f"SELECT {', '.join(CONVERSATION_COLUMNS)} FROM conversations"
 _STATE = f"SELECT {', '.join(STATE_COLUMNS)} FROM conversation_states"
+
+
 
 def _conversation(data: dict[str, object]) -> Conversation:
     return Conversation.model_validate({k: data[k] for k in CONVERSATION_COLUMNS})
@@ -109,20 +111,19 @@ class SqliteConversations:
         self, member_id: int, filter: InboxFilter, cursor: tuple[datetime, int] | None,
         limit: int,
     ) -> list[tuple[Conversation, ConversationState]]:
-        params: list[object] = [member_id]
+        params: dict[str, object] = {"me": member_id, "limit": limit}
         after = ""
         if cursor is not None:
-            after = (" AND (s.last_activity_at < ? OR"
-                     " (s.last_activity_at = ? AND s.conversation_id < ?))")
-            params += [ts(cursor[0]), ts(cursor[0]), cursor[1]]
+            after = AFTER
+            params |= {"at": ts(cursor[0]), "cid": cursor[1]}
         columns = ", ".join([f"c.{c}" for c in CONVERSATION_COLUMNS]
                             + [f"s.{c} AS s_{c}" for c in STATE_COLUMNS])
         result = await self._conn.execute(
             f"SELECT {columns} FROM conversation_states s"
             " JOIN conversations c ON c.id = s.conversation_id"
-            f" WHERE s.member_id = ? AND {FILTERS[filter]}{after}"
-            " ORDER BY s.last_activity_at DESC, s.conversation_id DESC LIMIT ?",
-            (*params, limit),
+            f" WHERE s.member_id = :me AND {FILTERS[filter]}{after}"
+            " ORDER BY s.last_activity_at DESC, s.conversation_id DESC LIMIT :limit",
+            params,
         )
         pages = []
         for row in await result.fetchall():
@@ -140,19 +141,10 @@ class SqliteConversations:
     async def unread_pages(self, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
         return await unread_pages(self._conn, member_ids, limit)
 
-    async def unread_inmails(self, member_id: int) -> int:
-        cursor = await self._conn.execute(
-            "SELECT COUNT(*) FROM conversation_states WHERE member_id = ? AND inmail = 1"
-            " AND unread_count > 0 AND spam = 0 AND deleted = 0",
-            (member_id,),
-        )
-        row = await cursor.fetchone()
-        return int(row[0]) if row else 0
-
     async def unread_summary(self, member_id: int) -> UnreadSummary:
         cursor = await self._conn.execute(
             "SELECT COALESCE(SUM(unread_count), 0), COUNT(*) FROM conversation_states"
-            " WHERE member_id = ? AND unread_count > 0 AND spam = 0 AND deleted = 0",
+            f" WHERE member_id = ? AND {UNREAD}",
             (member_id,),
         )
         row = await cursor.fetchone()

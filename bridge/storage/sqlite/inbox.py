@@ -75,8 +75,9 @@ _JOINS = (
 )
 _ORDER = "p.s_last_activity_at DESC, p.s_conversation_id DESC"
 # Header: unread messages, distinct people, unread InMail conversations, pending invitations.
-_UNREAD = "unread_count > 0 AND spam = 0 AND deleted = 0"
-_AFTER = (" AND (s.last_activity_at < :at OR (s.last_activity_at = :at"
+# UNREAD: the conversations the unread counts cover; AFTER: the rows after a page's cursor.
+UNREAD = "unread_count > 0 AND spam = 0 AND deleted = 0"
+AFTER = (" AND (s.last_activity_at < :at OR (s.last_activity_at = :at"
           " AND s.conversation_id < :cid))")
 
 _PAGE_SQL = (
@@ -90,7 +91,7 @@ _PAGE_SQL = (
     f" {_ROW_COLUMNS}"
     " FROM (SELECT COALESCE(SUM(unread_count), 0) AS messages, COUNT(*) AS people,"
     f" COALESCE(SUM(inmail), 0) AS inmails FROM conversation_states"
-    f" WHERE member_id = :me AND {_UNREAD}) h"
+    f" WHERE member_id = :me AND {UNREAD}) h"
     f" LEFT JOIN p ON 1{_JOINS}"
     f" ORDER BY {_ORDER}"
 )
@@ -107,7 +108,7 @@ _UNREAD_PAGES_SQL = (
     # indexes instead of every unread row in the database being tested against the list.
     " h AS (SELECT member_id, SUM(unread_count) AS messages, COUNT(*) AS people,"
     " SUM(inmail) AS inmails FROM who CROSS JOIN conversation_states ON member_id = who.id"
-    f" WHERE {_UNREAD} GROUP BY member_id),"
+    f" WHERE {UNREAD} GROUP BY member_id),"
     " inv AS (SELECT recipient_id, COUNT(*) AS pending"
     " FROM who CROSS JOIN invitations ON recipient_id = who.id"
     " WHERE status = 'pending' GROUP BY recipient_id),"
@@ -164,7 +165,7 @@ async def inbox_page(conn: aiosqlite.Connection, member_id: int, filter: InboxFi
     params: dict[str, object] = {"me": member_id, "limit": limit}
     after = ""
     if cursor is not None:
-        after = _AFTER
+        after = AFTER
         params |= {"at": ts(cursor[0]), "cid": cursor[1]}
     sql = _PAGE_SQL.replace("{where}", FILTERS[filter]).replace("{after}", after)
     rows = list(await conn.execute_fetchall(sql, params))

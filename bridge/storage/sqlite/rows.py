@@ -39,6 +39,8 @@ MESSAGE_COLUMNS = (
     "reply_to_id", "forwarded_from_id", "created_at", "edited_at",
 )
 
+
+
 def attachment_values(attachment: Attachment | None) -> list[Any]:
     if attachment is None:
         return [None] * len(ATTACHMENT_COLUMNS)
