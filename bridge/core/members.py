@@ -28,9 +28,10 @@ def parse_handle(text: str) -> str:
     return handle
 
 
-def _slug(first: str, last: str) -> str:
+def handle_stem(first: str, last: str, length: int = 24) -> str:
+    """The ASCII start of a generated handle: ``Élise Guérin`` → ``eliseguerin``."""
     folded = unicodedata.normalize("NFKD", f"{first}{last}").encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]", "", folded.lower())[:24]
+    slug = re.sub(r"[^a-z0-9]", "", folded.lower())[:length]
     return slug if len(slug) >= 2 else "member"
 
 
@@ -65,7 +66,7 @@ class Members:
             if _HANDLE.match(username):
                 handle = await _free_handle(tx, username)
             else:
-                handle = await _free_handle(tx, _slug(new.first_name, new.last_name))
+                handle = await _free_handle(tx, handle_stem(new.first_name, new.last_name))
             member = await tx.members.add(new, handle, now)
             return member, True
 

@@ -11,12 +11,11 @@ deliver to a chat that doesn't exist.
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+from bridge.core.members import handle_stem
 from bridge.seed.vocabulary import (
     ABOUT,
     COMPANIES,
@@ -27,6 +26,7 @@ from bridge.seed.vocabulary import (
     LOCATIONS,
     ROLES,
 )
+from bridge.storage.sqlite.members import search_words
 from bridge.storage.sqlite.rows import ts
 
 TELEGRAM_ID_BASE = -(10**12)  # seeded member `id` has Telegram id TELEGRAM_ID_BASE - id
@@ -43,14 +43,8 @@ def is_seeded_telegram_id(telegram_id: int) -> bool:
 
 @lru_cache(maxsize=8192)
 def slug(first: str, last: str) -> str:
-    """ASCII handle stem, as the core's registration builds it."""
-    folded = unicodedata.normalize("NFKD", f"{first}{last}").encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", folded.lower())[:20] or "member"
-
-
-def search_text(*parts: str) -> str:
-    """Same as the storage layer's `search_text`: non-empty parts, casefolded."""
-    return " ".join(p for p in parts if p).casefold()
+    """Handle stem as the core's registration builds it, short enough for a tag and an id."""
+    return handle_stem(first, last, 20)
 
 
 def member_rows(first_id: int, n: int, seed: int, joined: list[str] | None = None,
@@ -79,7 +73,7 @@ def member_rows(first_id: int, n: int, seed: int, joined: list[str] | None = Non
         created = joined[i] if joined is not None else fixed
         yield (member_id, seeded_telegram_id(member_id), handle, first, last, lang, headline,
                company, location, industry, about,
-               search_text(first, last, handle, headline, company, location, industry),
+               search_words(first, last, handle, headline, company, location, industry),
                0, created, created)
 
 

@@ -18,20 +18,18 @@ from itertools import islice
 
 import aiosqlite
 
+from bridge.storage.sqlite.credits import INMAIL_COLUMNS
+from bridge.storage.sqlite.rows import CONVERSATION_COLUMNS, STATE_COLUMNS
 from bridge.storage.sqlite.store import SqliteStore
 
 Progress = Callable[[int], None]
 
+# Every column of conversations, states and InMails (as the repositories read them); the
+# subsets the seed fills for the other tables:
 MEMBER_COLUMNS = ("id", "telegram_id", "handle", "first_name", "last_name", "language",
                   "headline", "company", "location", "industry", "about", "search_text",
                   "reachable", "plan_started_at", "created_at")
-CONVERSATION_COLUMNS = ("id", "member_a", "member_b", "created_at", "last_message_id",
-                        "last_activity_at", "invitation_id", "inmail_id")
-STATE_COLUMNS = ("conversation_id", "member_id", "unread_count", "last_read_message_id",
-                 "archived", "deleted", "cleared_through", "spam", "inmail", "last_activity_at")
 MESSAGE_COLUMNS = ("id", "conversation_id", "sender_id", "kind", "text", "subject", "created_at")
-INMAIL_COLUMNS = ("id", "sender_id", "recipient_id", "conversation_id", "message_id", "subject",
-                  "status", "sent_at", "responded_at", "refund_state", "refund_deadline")
 LEDGER_COLUMNS = ("member_id", "kind", "delta", "balance_after", "reason", "inmail_id",
                   "created_at")
 SPAM_COLUMNS = ("reporter_id", "reported_id", "conversation_id", "created_at")

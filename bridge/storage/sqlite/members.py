@@ -23,8 +23,12 @@ _MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created
 
 def search_text(member: Member) -> str:
     """What `/find` matches against, lower-cased once at write time."""
-    parts = (member.first_name, member.last_name, member.handle, member.headline,
-             member.company, member.location, member.industry)
+    return search_words(member.first_name, member.last_name, member.handle, member.headline,
+                        member.company, member.location, member.industry)
+
+
+def search_words(*parts: str) -> str:
+    """`search_text` from its parts in that order (the bulk path has rows, not members)."""
     return " ".join(p for p in parts if p).casefold()
 
 
