@@ -30,6 +30,7 @@ from bridge.storage.sqlite.bulk import (
     member_languages,
     next_id,
 )
+from bridge.storage.sqlite.rows import ts
 
 Progress = Callable[..., None]  # progress(done, total, label)
 
@@ -68,9 +69,8 @@ async def seed_demo(store: SqliteStore, n: int = 300, seed: int = 42,
         edges += [(min(member, f), max(member, f)) for f in picks]
     if edges:
         async with bulk_session(store):
-            stamp = now.isoformat(timespec="microseconds")
             created["connections"] += await insert_connections(
-                store, ((a, b, stamp) for a, b in sorted(set(edges))))
+                store, ((a, b, ts(now)) for a, b in sorted(set(edges))))
         created["attached"] = len(attach_to)
 
     report(2, len(STEPS), "Writing conversations between demo members…")

@@ -24,6 +24,7 @@ from bridge.seed.network import SyntheticNetwork
 from bridge.seed.vocabulary import INMAIL_SUBJECTS, MESSAGES
 from bridge.storage.sqlite import SqliteStore
 from bridge.storage.sqlite.bulk import (
+    Progress,
     bulk_session,
     insert_connections,
     insert_conversations,
@@ -38,7 +39,6 @@ from bridge.storage.sqlite.bulk import (
 )
 from bridge.storage.sqlite.rows import ts
 
-Progress = Callable[[int], None]
 INMAIL_CREDITS = 5  # what an InMail sender bought before spending one
 
 
@@ -111,11 +111,6 @@ class Thread:
         side.deleted, side.archived = True, False
         side.cleared = self.last
         side.last_read, side.unread = max(side.last_read, self.last), 0
-
-    def recount(self, member: int) -> int:
-        """Messages from the other side after `member`'s read mark (the invariant)."""
-        mark = self.sides[member].last_read
-        return sum(1 for k, msg in enumerate(self.messages) if k > mark and msg[0] != member)
 
 
 @dataclass
