@@ -21,6 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.timing import percentile
 from bridge.sandbox.server import SandboxServer
 from tests.e2e.test_durability import _seed
 
@@ -30,11 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 def _spawn(module: str, env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", module], env={**os.environ, **env},
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _p(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
 async def _run(ours: bool, pairs: int, messages: int, limits: bool) -> dict:
@@ -91,7 +87,7 @@ async def _run(ours: bool, pairs: int, messages: int, limits: bool) -> dict:
     latencies = [got[k] - sent[k] for k in sent]
     return {"messages": total, "seconds": elapsed, "per_second": total / elapsed,
             "latency_median_ms": 1000 * statistics.median(latencies),
-            "latency_p99_ms": 1000 * _p(latencies, 0.99)}
+            "latency_p99_ms": 1000 * percentile(latencies, 0.99)}
 
 
 async def main_async(pairs: int, messages: int, limited_messages: int) -> dict:
