@@ -245,3 +245,22 @@ class InMailToConnection(BridgeError):
     """1st-degree connections are messaged for free; an InMail would waste a credit."""
 
     code = "inmail_to_connection"
+
+
+class QueryTooLong(BridgeError):
+    code = "query_too_long"
+
+    def __init__(self, limit: int, length: int) -> None:
+        super().__init__(limit=limit, length=length)
+
+
+class SearchExpired(BridgeError):
+    """A results page of a search that is no longer kept (or not the member's)."""
+
+    code = "search_expired"
+
+
+class HeldMessageGone(BridgeError):
+    """A "Send to …" button whose message was already sent, or is no longer kept."""
+
+    code = "held_message_gone"

@@ -13,6 +13,7 @@ from bridge.core.models import (
     MemberView,
     ProfileCard,
 )
+from bridge.core.search import PAGE, SearchPage, clean_query, search_terms
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
 
@@ -90,21 +91,49 @@ class Network:
 
     async def search(self, viewer_id: int, query: str, limit: int = 10) -> list[MemberView]:
         """Members matching every word, closest degree first, names masked by degree."""
-        words = [w for w in query.split() if w][:8]
-        if not words:
-            raise errors.EmptyQuery()
+        ranked, _ = await self._ranked(viewer_id, search_terms(query))
+        return ranked[:limit]
+
+    async def find(self, viewer_id: int, query: str, limit: int = PAGE) -> SearchPage:
+        """/find: the first page of a search, kept so that its other pages can be turned."""
+        shown = clean_query(query)
+        terms = search_terms(shown)
         async with self._d.store.transaction() as tx:
-            candidates = await tx.members.search(words, SEARCH_CANDIDATES)
+            search_id = await tx.members.save_search(viewer_id, shown, self._d.clock.now())
+        return await self._page(viewer_id, search_id, shown, terms, 0, limit)
+
+    async def find_page(self, viewer_id: int, search_id: int, offset: int,
+                        limit: int = PAGE) -> SearchPage:
+        """Another page of one of the viewer's own searches (anyone else's does not exist)."""
+        async with self._d.store.read() as tx:
+            query = await tx.members.saved_search(search_id, viewer_id)
+        if query is None:
+            raise errors.SearchExpired()
+        return await self._page(viewer_id, search_id, query, search_terms(query), offset,
+                                limit)
+
+    async def _page(self, viewer_id: int, search_id: int, query: str, terms: list[str],
+                    offset: int, limit: int) -> SearchPage:
+        ranked, capped = await self._ranked(viewer_id, terms)
+        if offset >= len(ranked):  # a page of an older, longer result: the last one now
+            offset = max(0, (len(ranked) - 1) // limit * limit)
+        offset = max(offset, 0)
+        return SearchPage(search_id=search_id, query=query,
+                          results=ranked[offset:offset + limit], offset=offset,
+                          total=len(ranked), capped=capped)
+
+    async def _ranked(self, viewer_id: int, terms: list[str]) -> tuple[list[MemberView], bool]:
+        async with self._d.store.read() as tx:
+            candidates = await tx.members.search(terms, SEARCH_CANDIDATES)
             hidden = await tx.blocks.related(viewer_id)
+        capped = len(candidates) >= SEARCH_CANDIDATES
         candidates = [m for m in candidates if m.id != viewer_id and m.id not in hidden]
         degrees = self._d.graph.distances_from(viewer_id, [m.id for m in candidates])
         ranked = sorted(
             candidates,
             key=lambda m: (Degree.from_distance(degrees.get(m.id)), m.full_name.casefold(), m.id),
         )
-        return [
-            member_view(m, Degree.from_distance(degrees.get(m.id))) for m in ranked[:limit]
-        ]
+        return [member_view(m, Degree.from_distance(degrees.get(m.id))) for m in ranked], capped
 
     async def connections(
         self, viewer_id: int, offset: int = 0, limit: int = 10

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel
 
@@ -50,10 +51,20 @@ def parse_hhmm(text: str) -> str:
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def zone(name: str) -> ZoneInfo:
+    """The IANA zone called `name`. Only names from the zone list are looked up: a folder
+    of zones (``Europe``), a path or an over-long name is not a zone, and must not reach the
+    file system (it raised IsADirectoryError or "file name too long")."""
+    if name not in _zone_names():
+        raise errors.InvalidTimezone(value=name[:40])
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise errors.InvalidTimezone(value=name[:40]) from None
 
 

@@ -3,6 +3,8 @@ unknown-command answer — the core refuses with NotAdmin, mapped to that answer
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
@@ -11,6 +13,8 @@ from bridge.handlers.callbacks import Callback, Op, cb
 from bridge.handlers.commands import Command, Usage, handle_and_rest
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import keyboard
+
+_AMOUNT = re.compile(r"[0-9]+")
 
 
 def _require_admin(context: BridgeContext) -> None:
@@ -31,11 +35,15 @@ async def grant(update: Update, context: BridgeContext) -> None:
     """/grant @handle <n>"""
     _require_admin(context)
     handle, amount = handle_and_rest(update, "grant", need_rest=True)
-    if not amount.strip().isdigit():
+    # ASCII digits only: str.isdigit() also accepts "²" or "３", which int() refuses or reads.
+    digits = amount.strip()
+    if not _AMOUNT.fullmatch(digits):
         raise Usage("grant")
+    # A huge number is still a number: the core answers with the allowed range.
+    number = int(digits) if len(digits) <= 18 else 10**18
     target = await context.core.members.resolve(handle)
-    member = await context.core.credits.grant(context.member, target.id, int(amount.strip()))
-    await context.reply(update, "admin", "granted", member=member, amount=int(amount.strip()))
+    member = await context.core.credits.grant(context.member, target.id, number)
+    await context.reply(update, "admin", "granted", member=member, amount=number)
 
 
 async def reports(update: Update, context: BridgeContext) -> None:

@@ -48,6 +48,8 @@ class Op(StrEnum):
     DIGEST_PAGE = "dp"
     CONNECTIONS_PAGE = "np"
     REPORT_REVIEW = "rr"
+    FIND_PAGE = "fp"  # arg: the saved search, extra: the page's offset
+    HELD_SEND = "hs"  # arg: a held message ("Send to …")
     NOOP = "no"
 
 

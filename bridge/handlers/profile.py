@@ -7,6 +7,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bridge.core.models import ProfileCard
+from bridge.core.search import SearchPage
 from bridge.handlers.callbacks import Callback, Op, cb
 from bridge.handlers.commands import Command, Usage, argument_text, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
@@ -72,15 +73,27 @@ async def edit(update: Update, context: BridgeContext) -> None:
 
 
 async def find(update: Update, context: BridgeContext) -> None:
-    """/find <words>: members ranked by degree, names masked by degree."""
+    """/find <words>: members ranked by degree, names masked by degree, 10 a page."""
     query = argument_text(update)
     if not query:
         raise Usage("find")
-    results = await context.core.network.search(context.member.id, query)
+    page = await context.core.network.find(context.member.id, query)
+    text, markup = _results(context, page)
+    await context.send_html(update.effective_chat.id, text, markup)
+
+
+def _results(context: BridgeContext, page: SearchPage):
     rows = [[(context.t("profile", "result_button", view=r), cb(Op.PROFILE_VIEW, r.id))]
-            for r in results]
-    await context.reply(update, "profile", "results", keyboard=keyboard(rows), query=query,
-                        results=results)
+            for r in page.results]
+    nav = []
+    if page.has_previous:
+        nav.append(("◀️", cb(Op.FIND_PAGE, page.search_id, str(max(page.offset - PAGE, 0)))))
+    if page.has_next:
+        nav.append(("▶️", cb(Op.FIND_PAGE, page.search_id, str(page.offset + PAGE))))
+    rows.append(nav)
+    text = context.t("profile", "results", query=page.query, results=page.results,
+                     offset=page.offset, total=page.total, capped=page.capped)
+    return text, keyboard(rows)
 
 
 async def degree(update: Update, context: BridgeContext) -> None:
@@ -147,6 +160,13 @@ async def on_button(update: Update, context: BridgeContext) -> None:
     elif data.op == Op.CONNECTIONS_PAGE:
         await query.answer()
         await _connections_page(update, context, data.arg, edit=True)
+    elif data.op == Op.FIND_PAGE:
+        offset = int(data.extra) if data.extra.isdecimal() and len(data.extra) < 9 else 0
+        page = await context.core.network.find_page(context.member.id, data.arg, offset, PAGE)
+        text, markup = _results(context, page)
+        await query.answer()
+        await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup,
+                                      disable_web_page_preview=True)
 
 
 COMMANDS = [
@@ -164,5 +184,5 @@ COMMANDS = [
 
 
 def handlers() -> list:
-    ops = f"{Op.PROFILE_VIEW}|{Op.CONNECTIONS_PAGE}"
+    ops = f"{Op.PROFILE_VIEW}|{Op.CONNECTIONS_PAGE}|{Op.FIND_PAGE}"
     return [CallbackQueryHandler(on_button, pattern=rf"^({ops}):")]

@@ -384,6 +384,8 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("profile", "results"): [
         {"query": "product Paris", "results": [ALICE_V, CAROL_V, ANON]},
         {"query": "recruiter", "results": [BOB_V]},
+        {"query": "recruteur", "results": [BOB_V], "offset": 10, "total": 11},
+        {"query": "a", "results": [BOB_V], "offset": 990, "total": 1000, "capped": True},
         {"query": "astronaut", "results": []}],
     ("profile", "degree"): [{"info": i, "target": t} for i, t in DEGREES],
     ("profile", "connections"): [
@@ -522,6 +524,7 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "invalid_amount": [{"min": 1, "max": 1000}],
     "invalid_time": [{"value": "25:99"}],
     "invalid_timezone": [{"value": "Mars/Olympus"}],
+    "query_too_long": [{"limit": 200, "length": 100_000}],
 }
 # NotAdmin is answered as an unknown command (failures.py): admin commands stay invisible.
 ANSWERED_ELSEWHERE = {errors.NotAdmin}

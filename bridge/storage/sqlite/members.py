@@ -22,7 +22,8 @@ _MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created
 
 
 def search_text(member: Member) -> str:
-    """What `/find` matches against, lower-cased once at write time."""
+    """What `/find` matches against: indexed by `members_search` (migration 0006), which
+    folds case and accents and matches word prefixes."""
     return search_words(member.first_name, member.last_name, member.handle, member.headline,
                         member.company, member.location, member.industry)
 
@@ -98,22 +99,46 @@ class SqliteMembers:
         )
         return [_member(row) for row in await cursor.fetchall()]
 
-    async def search(self, words: list[str], limit: int) -> list[Member]:
-        clauses = " AND ".join("search_text LIKE ? ESCAPE '\\'" for _ in words) or "1 = 1"
-        params = [f"%{_escape_like(w.casefold())}%" for w in words]
+    async def search(self, terms: list[str], limit: int) -> list[Member]:
+        """Members whose search text has a word starting with each term (the terms come
+        folded and cleaned from the core; quoted here so none is read as FTS5 syntax)."""
+        if not terms:
+            return []
+        match = " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+        columns = ", ".join(f"m.{c}" for c in MEMBER_COLUMNS)
         cursor = await self._conn.execute(
-            f"{_SELECT} WHERE {clauses} ORDER BY id LIMIT ?", (*params, limit)
+            f"SELECT {columns} FROM members_search f JOIN members m ON m.id = f.rowid"
+            " WHERE members_search MATCH ? ORDER BY m.id LIMIT ?", (match, limit)
         )
         return [_member(row) for row in await cursor.fetchall()]
+
+    async def save_search(self, member_id: int, query: str, now: datetime,
+                          keep: int = 20) -> int:
+        """Keep a /find's words for its result pages; a member's oldest beyond `keep` go."""
+        cursor = await self._conn.execute(
+            "INSERT INTO searches (member_id, query, created_at) VALUES (?, ?, ?) RETURNING id",
+            (member_id, query, ts(now)),
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        await self._conn.execute(
+            "DELETE FROM searches WHERE member_id = ? AND id <= (SELECT id FROM searches"
+            " WHERE member_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+            (member_id, member_id, keep),
+        )
+        return int(row[0])
+
+    async def saved_search(self, search_id: int, member_id: int) -> str | None:
+        cursor = await self._conn.execute(
+            "SELECT query FROM searches WHERE id = ? AND member_id = ?", (search_id, member_id)
+        )
+        row = await cursor.fetchone()
+        return str(row[0]) if row else None
 
     async def count(self) -> int:
         cursor = await self._conn.execute("SELECT COUNT(*) FROM members")
         row = await cursor.fetchone()
         return int(row[0]) if row else 0
-
-
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class SqliteBlocks:

@@ -1,0 +1,145 @@
+"""Every command of the command table with bad input: each gets its own clear answer in the
+member's language, never the generic "Something went wrong" nor an alert to the admins."""
+
+from __future__ import annotations
+
+from bridge.handlers.registry import COMMANDS
+from bridge.sandbox.users import SimUser
+from tests.e2e.conftest import World, start_all
+
+LONG = "x" * 100_000
+UNEXPECTED = ("Something went wrong", "Un problème est survenu")
+
+# (command text, a piece of the expected answer). Every command of the table appears.
+MEMBER_INPUTS: list[tuple[str, str]] = [
+    ("/start p_", "is not a valid handle"),
+    ("/start p_!!", "is not a valid handle"),
+    (f"/start p_{LONG}", "is not a valid handle"),
+    ("/start whatever", "Welcome"),
+    ("/help me", "/invite"),
+    ("/profile @", "is not a valid handle"),
+    ("/profile @nobody_here", "No member @nobody_here"),
+    ("/profile \x00", "is not a valid handle"),
+    ("/edit", "Usage: /edit"),
+    ("/edit salary 100k", "is not a profile field"),
+    ("/edit \x00 x", "is not a profile field"),
+    (f"/edit headline {LONG}", "the limit is 220"),
+    (f"/edit {LONG}", "is not a profile field"),
+    ("/find", "Usage: /find"),
+    ("/find \x00", "Tell me what to look for"),
+    ("/find !!! ***", "Tell me what to look for"),
+    (f"/find {LONG}", "too long"),
+    ('/find "NEAR(a b) OR', "Nobody matches"),
+    ("/connections please", "no connections yet"),
+    ("/degree", "Usage: /degree"),
+    ("/degree @nobody_here", "No member @nobody_here"),
+    ("/degree @" + "é" * 30, "is not a valid handle"),
+    ("/remove", "Usage: /remove"),
+    ("/remove @bob", "not one of your connections"),
+    ("/block", "Usage: /block"),
+    ("/block @alice", "You can't do that to yourself"),
+    ("/unblock @bob", "You haven't blocked this member"),
+    ("/invite", "Usage: /invite"),
+    ("/invite @", "is not a valid handle"),
+    ("/invite @alice", "You can't do that to yourself"),
+    ("/invitations now", "No pending invitations"),
+    ("/accept", "Usage: /accept"),
+    ("/accept @bob", "no such invitation"),
+    ("/decline @nobody_here", "No member @nobody_here"),
+    ("/withdraw @bob", "no such invitation"),
+    ("/msg", "Usage: /msg"),
+    ("/msg @bob", "Usage: /msg"),
+    ("/msg @alice hi", "You can't do that to yourself"),
+    (f"/msg @bob {LONG}", "the limit is 8000"),
+    ("/open", "Usage: /open"),
+    ("/open @alice", "You can't do that to yourself"),
+    ("/close now", "No conversation was open"),
+    ("/forward", "Usage:"),
+    ("/forward @bob", "Usage:"),
+    ("/inbox everything", "Usage: /inbox"),
+    ("/inbox \x00", "Usage: /inbox"),
+    ("/read", "Usage: /read"),
+    ("/read @bob", "You have no conversation with this member"),
+    ("/unread @bob", "You have no conversation with this member"),
+    ("/archive @nobody_here", "No member @nobody_here"),
+    ("/unarchive", "Usage: /unarchive"),
+    ("/delete @bob", "You have no conversation with this member"),
+    ("/spam @alice", "You have no conversation with this member"),
+    ("/inmail", "Usage: /inmail"),
+    ("/inmail @carol no separator", "Usage: /inmail"),
+    ("/inmail @carol | body", "needs a subject"),
+    ("/inmail @carol Hello | there", "no InMail credits"),
+    ("/credits all", "Balance"),
+    ("/digest now", "Nothing unread"),
+    ("/notify", "Usage: /notify"),
+    ("/notify loud", "is not a valid choice"),
+    ("/quiet", "Usage: /quiet"),
+    ("/quiet 25:00-08:00", "is not a time"),
+    ("/quiet ²²:00-08:00", "is not a time"),
+    ("/quiet 22:00", "is not a time"),
+    ("/tz", "Usage: /tz"),
+    ("/tz Europe", "is not a time zone"),
+    ("/tz Europe/", "is not a time zone"),
+    ("/tz ../../etc/passwd", "is not a time zone"),
+    ("/tz /etc/localtime", "is not a time zone"),
+    ("/tz " + "Europe/" + "a" * 300, "is not a time zone"),
+    ("/tz \x00", "is not a time zone"),
+    ("/digest_at 24:00", "is not a time"),
+    ("/digest_at ０８:３０", "is not a time"),
+    ("/settings please", "Settings"),
+    ("/lang", "Usage: /lang"),
+    ("/lang xx", "is not a valid choice"),
+    ("/plan @bob premium_career", "I don't know that command"),
+    ("/grant @bob 3", "I don't know that command"),
+    ("/reports", "I don't know that command"),
+]
+
+ADMIN_INPUTS: list[tuple[str, str]] = [
+    ("/plan", "Usage: /plan"),
+    ("/plan @bob", "Usage: /plan"),
+    ("/plan @bob gold", "Unknown plan"),
+    ("/plan @nobody_here free", "No member @nobody_here"),
+    ("/grant", "Usage: /grant"),
+    ("/grant @bob", "Usage: /grant"),
+    ("/grant @bob ²", "Usage: /grant"),
+    ("/grant @bob ３", "Usage: /grant"),
+    ("/grant @bob -1", "Usage: /grant"),
+    ("/grant @bob 0", "The amount must be between"),
+    ("/grant @bob 99999999999999999999999999", "The amount must be between"),
+    ("/reports all", "report"),
+]
+
+
+async def _answer(user: SimUser, text: str) -> str:
+    await user.send_text(text)
+    await user.wait_for(lambda chat: user.bot_messages())
+    await user.wait_idle(quiet=0.15)
+    return "\n".join(m.content for m in user.bot_messages())
+
+
+async def test_every_command_answers_bad_input_clearly(world: World) -> None:
+    alice, bob, carol, admin = world.alice, world.bob, world.carol, world.admin
+    await start_all(alice, bob, carol, admin)
+    covered = {text.split()[0].lstrip("/") for text, _ in MEMBER_INPUTS + ADMIN_INPUTS}
+    assert {c.name for c in COMMANDS} <= covered
+    wrong = []
+    for user, table in ((alice, MEMBER_INPUTS), (admin, ADMIN_INPUTS)):
+        for text, expected in table:
+            answer = await _answer(user, text)
+            if expected not in answer or any(u in answer for u in UNEXPECTED):
+                wrong.append((text[:60], answer[:200]))
+    assert wrong == [], "\n".join(map(repr, wrong))
+    assert not any(t.startswith("⚠️") for t in admin.texts())  # no alert to the admins
+    assert world.server.rejected == []
+
+
+async def test_bad_input_gets_a_french_answer_in_french(world: World) -> None:
+    alice = world.alice
+    alice.language_code = "fr"
+    await alice.send_text("/start")
+    await alice.wait_for_text("Bienvenue")
+    for text, expected in [("/tz Europe", "n'est pas un fuseau horaire"),
+                           (f"/find {LONG}", "trop long"),
+                           ("/find \x00", "Dites-moi quoi chercher")]:
+        answer = await _answer(alice, text)
+        assert expected in answer and not any(u in answer for u in UNEXPECTED), answer
