@@ -16,6 +16,8 @@ from bridge.core.models import (
     InboxEntry,
     InboxFilter,
     InboxPage,
+    Invitation,
+    InvitationStatus,
     Member,
     SpamReport,
     UnreadSummary,
@@ -46,6 +48,13 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
         return None
 
 
+BEFORE = "-"  # marks a cursor asking for the page above it
+
+
+def _cursor_of(row: InboxRow) -> str:
+    return encode_cursor(row.state.last_activity_at, row.state.conversation_id)
+
+
 class Inbox:
     def __init__(self, deps: CoreDeps) -> None:
         self._d = deps
@@ -54,13 +63,34 @@ class Inbox:
         self, actor_id: int, filter: InboxFilter = InboxFilter.ALL, cursor: str | None = None,
         limit: int = 10,
     ) -> InboxPage:
+        """A page after `cursor` (the first page without one), or, for a cursor marked
+        "before" (``-`` first, as `prev_cursor` gives), the page just above it."""
         limit = max(1, min(limit, MAX_PAGE))
+        backward = bool(cursor) and cursor.startswith(BEFORE)
+        position = decode_cursor(cursor.removeprefix(BEFORE) if cursor else None)
+        backward = backward and position is not None
         async with self._d.store.read() as tx:
-            found = await tx.conversations.inbox_page(actor_id, filter, decode_cursor(cursor),
-                                                      limit + 1)
-        entries, next_cursor = self._entries(actor_id, found.rows, limit)
+            found = await tx.conversations.inbox_page(actor_id, filter, position, limit + 1,
+                                                      backward)
+        rows = found.rows
+        more = len(rows) > limit
+        if backward:  # the extra row is the newest one, above the page
+            rows = rows[1:] if more else rows
+            newer, older = more, True
+        else:
+            rows = rows[:limit]
+            newer, older = position is not None, more
+        entries = self._entries(actor_id, rows)
+        next_cursor = prev_cursor = None
+        if rows and older:
+            next_cursor = _cursor_of(rows[-1])
+        if rows and newer:
+            prev_cursor = BEFORE + _cursor_of(rows[0])
+        elif newer and not rows and cursor:  # past the end: the page before the cursor
+            prev_cursor = BEFORE + cursor.removeprefix(BEFORE)
         return InboxPage(filter=filter, entries=entries, next_cursor=next_cursor,
-                         summary=found.summary)
+                         prev_cursor=prev_cursor, summary=found.summary,
+                         invitations=found.invitations)
 
     async def digest(self, actor_id: int, cursor: str | None = None, limit: int = 10) -> Digest:
         """The unread digest: totals, then one entry per person with unread messages (newest
@@ -82,18 +112,16 @@ class Inbox:
         return {m: self._digest(m, found.get(m, nothing), limit) for m in member_ids}
 
     def _digest(self, actor_id: int, found: InboxSlice, limit: int) -> Digest:
-        entries, next_cursor = self._entries(actor_id, found.rows, limit)
+        rows = found.rows[:limit]
+        more = len(found.rows) > limit
         return Digest(summary=found.summary, invitations=found.invitations,
-                      inmails=found.inmails, entries=entries, next_cursor=next_cursor)
+                      inmails=found.inmails, entries=self._entries(actor_id, rows),
+                      next_cursor=_cursor_of(rows[-1]) if more and rows else None)
 
-    def _entries(self, actor_id: int, rows: list[InboxRow], limit: int
-                 ) -> tuple[list[InboxEntry], str | None]:
-        """Page entries (names masked by degree) and the cursor of the next page, from up to
-        `limit + 1` rows."""
-        more = len(rows) > limit
-        rows = rows[:limit]
+    def _entries(self, actor_id: int, rows: list[InboxRow]) -> list[InboxEntry]:
+        """Page entries, names masked by degree."""
         degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in rows])
-        entries = [
+        return [
             InboxEntry(
                 conversation=row.conversation, state=row.state,
                 other=member_view(row.other, Degree.from_distance(degrees.get(row.other.id)),
@@ -103,11 +131,6 @@ class Inbox:
             )
             for row in rows
         ]
-        next_cursor = None
-        if more and rows:
-            last = rows[-1].state
-            next_cursor = encode_cursor(last.last_activity_at, last.conversation_id)
-        return entries, next_cursor
 
     async def unread_summary(self, actor_id: int) -> UnreadSummary:
         """"12 unread messages from 5 people": one chatty contact can't pass for many."""
@@ -120,6 +143,20 @@ class Inbox:
         if conversation is None:
             raise errors.ConversationNotFound()
         return conversation.id
+
+    async def invitation_waiting(self, actor_id: int, conversation_id: int
+                                 ) -> Invitation | None:
+        """The pending invitation the actor received in this conversation, if any: the
+        conversation card offers to answer it (a note or not)."""
+        async with self._d.store.read() as tx:
+            conversation = await participant_conversation(tx, actor_id, conversation_id)
+            if conversation.invitation_id is None:
+                return None
+            invitation = await tx.invitations.get(conversation.invitation_id)
+        if invitation is None or invitation.recipient_id != actor_id \
+                or invitation.status != InvitationStatus.PENDING:
+            return None
+        return invitation
 
     async def state(self, actor_id: int, conversation_id: int) -> ConversationState:
         async with self._d.store.transaction() as tx:

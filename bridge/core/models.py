@@ -285,7 +285,9 @@ class InboxPage(Model):
     filter: InboxFilter
     entries: list[InboxEntry]
     next_cursor: str | None
-    summary: UnreadSummary
+    summary: UnreadSummary  # unread among the conversations this filter shows
+    prev_cursor: str | None = None
+    invitations: int = 0  # pending invitations received
 
 
 class ConversationView(Model):

@@ -50,6 +50,7 @@ class Op(StrEnum):
     REPORT_REVIEW = "rr"
     FIND_PAGE = "fp"  # arg: the saved search, extra: the page's offset
     HELD_SEND = "hs"  # arg: a held message ("Send to …")
+    INVITATIONS_LIST = "il"  # the digest's invitations button
     NOOP = "no"
 
 

@@ -29,6 +29,9 @@ def render_digest(renderer: Renderer, member: Member, digest: Digest, now, first
     if digest.summary.messages:
         nav.append((renderer.text(lang, "inbox", "read_all"), cb(Op.READ_ALL)))
     rows.append(nav)
+    if digest.invitations:  # invitations to answer, with or without a note: act on them
+        rows.append([(renderer.text(lang, "digest", "invitations_button", n=digest.invitations),
+                      cb(Op.INVITATIONS_LIST))])
     return text, keyboard(rows)
 
 
@@ -67,6 +70,14 @@ def _preference(name: str, method: str):
     return command
 
 
+async def on_invitations(update: Update, context: BridgeContext) -> None:
+    """The digest's invitations button: the received invitations, each with its answers."""
+    from bridge.handlers.invitations import list_invitations
+
+    await update.callback_query.answer()
+    await list_invitations(update, context)
+
+
 async def schedule_digests(context: BridgeContext) -> None:
     """JobQueue tick: the due digests are owed through the outbox, then the worker sends."""
     if await context.core.preferences.schedule_digests():
@@ -85,4 +96,5 @@ COMMANDS = [
 
 
 def handlers() -> list:
-    return [CallbackQueryHandler(on_more, pattern=rf"^{Op.DIGEST_PAGE}:")]
+    return [CallbackQueryHandler(on_more, pattern=rf"^{Op.DIGEST_PAGE}:"),
+            CallbackQueryHandler(on_invitations, pattern=rf"^{Op.INVITATIONS_LIST}:")]

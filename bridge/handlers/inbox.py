@@ -28,6 +28,14 @@ async def inbox(update: Update, context: BridgeContext) -> None:
     await context.send_html(update.effective_chat.id, text, markup)
 
 
+def _filter(word: str) -> InboxFilter:
+    """The filter a button carries; anything else (forged, older) means "all"."""
+    try:
+        return InboxFilter(word or "all")
+    except ValueError:
+        return InboxFilter.ALL
+
+
 async def _page(context: BridgeContext, chosen: InboxFilter, cursor: str | None):
     page = await context.core.inbox.page(context.member.id, chosen, cursor, PAGE)
     now = context.core.deps.clock.now()
@@ -37,36 +45,49 @@ async def _page(context: BridgeContext, chosen: InboxFilter, cursor: str | None)
     rows = [filters_row[:3], filters_row[3:]]
     for entry in page.entries:
         rows.append([(context.t("inbox", "entry_button", entry=entry),
-                      cb(Op.CONV_SHOW, entry.conversation.id))])
+                      cb(Op.CONV_SHOW, entry.conversation.id, chosen.value))])
     nav = []
-    if cursor is not None:
-        nav.append((context.t("inbox", "first_page"), cb(Op.INBOX_PAGE, 0, chosen.value)))
+    if page.prev_cursor:
+        nav.append((context.t("inbox", "previous_page"),
+                    cb(Op.INBOX_PAGE, 0, f"{chosen.value}.{page.prev_cursor}")))
     if page.next_cursor:
         nav.append((context.t("inbox", "next_page"),
                     cb(Op.INBOX_PAGE, 0, f"{chosen.value}.{page.next_cursor}")))
-    if page.summary.messages:
-        nav.append((context.t("inbox", "read_all"), cb(Op.READ_ALL)))
     rows.append(nav)
+    more = []
+    if page.prev_cursor:
+        more.append((context.t("inbox", "first_page"), cb(Op.INBOX_PAGE, 0, chosen.value)))
+    if page.summary.messages and chosen != InboxFilter.SPAM:
+        more.append((context.t("inbox", "read_all"), cb(Op.READ_ALL, 0, chosen.value)))
+    rows.append(more)
     return text, keyboard(rows)
 
 
-async def _conversation_card(context: BridgeContext, conversation_id: int):
-    me = context.member.id
-    state = await context.core.inbox.state(me, conversation_id)
-    conversation = await context.core.messaging.conversation_by_id(me, conversation_id)
-    view = await context.core.messaging.conversation(me, conversation.other(me), limit=5)
+async def _conversation_card(context: BridgeContext, conversation_id: int,
+                             chosen: InboxFilter):
+    """The conversation's last messages and its actions; every button remembers the filter
+    it was opened under, so "⬅️ Inbox" goes back there."""
+    core, me = context.core, context.member.id
+    state = await core.inbox.state(me, conversation_id)
+    conversation = await core.messaging.conversation_by_id(me, conversation_id)
+    view = await core.messaging.conversation(me, conversation.other(me), limit=5)
     t = context.t
-    c = conversation_id
-    rows = [
-        [(t("inbox", "action", a="open"), cb(Op.CONV_OPEN, c)),
+    c, f = conversation_id, chosen.value
+    rows = []
+    waiting = await core.inbox.invitation_waiting(me, conversation_id)
+    if waiting is not None:  # an invitation to answer, note or not
+        rows.append([(t("invitations", "button", action=a), cb(op, waiting.id))
+                     for a, op in (("accept", Op.INV_ACCEPT), ("decline", Op.INV_DECLINE))])
+    rows += [
+        [(t("inbox", "action", a="open"), cb(Op.CONV_OPEN, c, f)),
          (t("inbox", "action", a="unread" if state.unread_count == 0 else "read"),
-          cb(Op.CONV_UNREAD if state.unread_count == 0 else Op.CONV_READ, c))],
+          cb(Op.CONV_UNREAD if state.unread_count == 0 else Op.CONV_READ, c, f))],
         [(t("inbox", "action", a="unarchive" if state.archived else "archive"),
-          cb(Op.CONV_UNARCHIVE if state.archived else Op.CONV_ARCHIVE, c)),
+          cb(Op.CONV_UNARCHIVE if state.archived else Op.CONV_ARCHIVE, c, f)),
          (t("inbox", "action", a="not_spam" if state.spam else "spam"),
-          cb(Op.CONV_NOT_SPAM if state.spam else Op.CONV_SPAM, c)),
-         (t("inbox", "action", a="delete"), cb(Op.CONV_DELETE, c))],
-        [(t("inbox", "action", a="back"), cb(Op.INBOX_PAGE, 0, "all"))],
+          cb(Op.CONV_NOT_SPAM if state.spam else Op.CONV_SPAM, c, f)),
+         (t("inbox", "action", a="delete"), cb(Op.CONV_DELETE, c, f))],
+        [(t("inbox", "action", a="back"), cb(Op.INBOX_PAGE, 0, f))],
     ]
     return t("inbox", "conversation", view=view, me=me, state=state), keyboard(rows)
 
@@ -79,23 +100,22 @@ async def on_button(update: Update, context: BridgeContext) -> None:
     note = None
     if data.op == Op.INBOX_PAGE:
         name, _, cursor = data.extra.partition(".")
-        try:
-            chosen = InboxFilter(name or "all")
-        except ValueError:
-            chosen = InboxFilter.ALL
-        text, markup = await _page(context, chosen, cursor or None)
+        text, markup = await _page(context, _filter(name), cursor or None)
     elif data.op == Op.READ_ALL:
         count = await core.inbox.mark_all_read(me)
         note = context.t("inbox", "done", a="read_all", n=count)
-        text, markup = await _page(context, InboxFilter.ALL, None)
+        text, markup = await _page(context, _filter(data.extra), None)
     else:
-        c = data.arg
+        c, chosen = data.arg, _filter(data.extra)
         if data.op == Op.CONV_OPEN:
             conversation = await core.messaging.conversation_by_id(me, c)
             view = await core.messaging.open(me, conversation.other(me))
+            await core.inbox.mark_read(me, c)  # opening a conversation reads it
             await query.answer()
             await context.reply(update, "relay", "opened", view=view, me=me)
             return
+        if data.op == Op.CONV_SHOW:
+            await core.inbox.mark_read(me, c)  # its messages are on the screen now
         action = {
             Op.CONV_READ: ("read", core.inbox.mark_read),
             Op.CONV_UNREAD: ("unread", core.inbox.mark_unread),
@@ -109,9 +129,9 @@ async def on_button(update: Update, context: BridgeContext) -> None:
             await action[1](me, c)
             note = context.t("inbox", "done", a=action[0], n=1)
         if data.op == Op.CONV_DELETE:
-            text, markup = await _page(context, InboxFilter.ALL, None)
+            text, markup = await _page(context, chosen, None)
         else:
-            text, markup = await _conversation_card(context, c)
+            text, markup = await _conversation_card(context, c, chosen)
     await query.answer(note)
     try:
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup,

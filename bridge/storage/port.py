@@ -119,9 +119,10 @@ class ConversationRepo(Protocol):
     ) -> list[tuple[Conversation, ConversationState]]: ...
     async def inbox_page(
         self, member_id: int, filter: InboxFilter, cursor: tuple[datetime, int] | None,
-        limit: int,
+        limit: int, backward: bool = False,
     ) -> InboxSlice:
-        """A whole inbox page and its header at once (one statement on SQL stores)."""
+        """A whole inbox page and its header at once (one statement on SQL stores); with
+        `backward`, the rows just before the cursor (a previous page), newest first too."""
         ...
     async def unread_pages(self, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
         """The first unread page and header of each member, for many digests at once;

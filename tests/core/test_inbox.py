@@ -41,6 +41,29 @@ async def test_inbox_is_newest_first_and_paged_by_cursor(
     assert third.entries[0].last_message.text == "hi from Contact0"
 
 
+async def test_previous_pages_walk_back_to_the_first(
+    core: Core, member: MakeMember, clock: FakeClock
+) -> None:
+    me = await member("Me")
+    people = await _contacts(core, member, me, 7)
+    for person in people:
+        clock.advance(timedelta(minutes=1))
+        await core.messaging.send(person.id, me.id, "hi")
+    pages = [await core.inbox.page(me.id, limit=3)]
+    while pages[-1].next_cursor:
+        pages.append(await core.inbox.page(me.id, cursor=pages[-1].next_cursor, limit=3))
+    assert [len(p.entries) for p in pages] == [3, 3, 1]
+    assert pages[0].prev_cursor is None and all(p.prev_cursor for p in pages[1:])
+    back = pages[-1]
+    for expected in reversed(pages[:-1]):
+        back = await core.inbox.page(me.id, cursor=back.prev_cursor, limit=3)
+        assert [e.other.id for e in back.entries] == [e.other.id for e in expected.entries]
+        assert back.next_cursor == expected.next_cursor
+    assert back.prev_cursor is None  # the first page again
+    garbage = await core.inbox.page(me.id, cursor="-zz", limit=3)
+    assert [e.other.id for e in garbage.entries] == [e.other.id for e in pages[0].entries]
+
+
 async def test_unread_summary_counts_messages_and_distinct_people(
     core: Core, member: MakeMember
 ) -> None:

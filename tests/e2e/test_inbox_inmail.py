@@ -23,7 +23,7 @@ async def test_inbox_counts_people_and_actions_edit_the_page_in_place(world: Wor
     await bob.press(page.message_id, entry["callback_data"])
     # The same message becomes the conversation card (edited in place, not re-sent).
     await bob.wait_for(lambda chat: any("🗄 Archive" in b["text"] for b in page.buttons()))
-    assert "ping 0" in page.content and "4 unread" in page.content
+    assert "ping 0" in page.content and "0 unread" in page.content  # opening reads it
     await bob.press_button(page, "🗄 Archive")
     await bob.wait_for(lambda chat: "archived" in page.content)
     await bob.press_button(page, "⬅️ Inbox")
@@ -65,3 +65,101 @@ async def test_inmail_needs_credits_is_sponsored_and_answered(world: World) -> N
     assert "Balance: 2" in credits.content and "InMail sent" in credits.content
     await dave.send_text("Happy to chat", reply_to=inmail.message_id)
     await alice.wait_for_text("Happy to chat")
+
+
+async def test_invitations_without_a_note_are_in_the_inbox_and_the_digest_acts(
+    world: World,
+) -> None:
+    alice, bob, carol = world.alice, world.bob, world.carol
+    await start_all(alice, bob, carol)
+    await alice.send_text("/invite @bob")  # no note
+    await bob.wait_for_text("Invitation from Alice Martin")
+    await carol.send_text("/invite @bob Hello Bob, shall we connect?")
+    await bob.wait_for_text("Hello Bob, shall we connect?")
+    await bob.send_text("/inbox invitations")
+    page = await bob.wait_for_text("Inbox")
+    assert "Alice Martin" in page.content and "Carol Nguyen" in page.content
+    assert "2 invitations" in page.content
+    await bob.press_button(page, "Alice Martin")
+    await bob.wait_for(lambda chat: any("Accept" in b["text"] for b in page.buttons()))
+    await bob.press_button(page, "Accept")
+    await bob.wait_for_text("You are now connected with Alice Martin")
+
+    # A digest with only an invitation says so and offers to act on it.
+    await bob.send_text("/digest")
+    digest = await bob.wait_for_text("1 invitation")
+    await bob.press_button(digest, "invitation")
+    received = await bob.wait_for_text("Hello Bob, shall we connect?")
+    await bob.press_button(received, "Accept")
+    await bob.wait_for_text("You are now connected with Carol Nguyen")
+    assert world.server.rejected == []
+
+
+async def test_inbox_header_counts_what_the_filter_shows(world: World) -> None:
+    alice, bob, carol = world.alice, world.bob, world.carol
+    await start_all(alice, bob, carol)
+    await connect(alice, bob, "bob")
+    await connect(carol, bob, "bob")
+    for text in ("one", "two"):
+        await alice.send_text(f"/msg @bob {text} from Alice")
+        await bob.wait_for_text(f"{text} from Alice")
+    await carol.send_text("/msg @bob hi from Carol")
+    await bob.wait_for_text("hi from Carol")
+    await bob.send_text("/read @carol")
+    await bob.wait_for_text("Marked read")
+    await bob.send_text("/archive @carol")
+    await bob.wait_for_text("Archived")
+
+    async def header(word: str) -> str:
+        await bob.send_text(f"/inbox {word}")
+        page = await bob.wait_for_text("Inbox")
+        return page.content.splitlines()[1]
+
+    assert "nothing unread" in await header("archived")  # one read conversation
+    assert "2 unread messages from 1 person" in await header("all")
+    await bob.send_text("/spam @alice")
+    await bob.wait_for_text("Reported as spam")
+    assert "2 unread messages from 1 person" in await header("spam")
+    assert "nothing unread" in await header("all")
+    assert "nothing unread" in await header("unread")
+
+
+async def test_opening_from_the_inbox_reads_and_back_keeps_the_filter(world: World) -> None:
+    alice, bob = world.alice, world.bob
+    await start_all(alice, bob)
+    await connect(alice, bob, "bob")
+    await alice.send_text("/msg @bob Are you free on Monday?")
+    await bob.wait_for_text("Are you free on Monday?")
+    await bob.send_text("/inbox unread")
+    page = await bob.wait_for_text("Inbox")
+    assert "1 unread message from 1 person" in page.content
+    await bob.press_button(page, "Alice Martin")
+    await bob.wait_for(lambda chat: "Are you free on Monday?" in page.content
+                       and "⬅️ Inbox" in str(page.buttons()))
+    assert "0 unread" in page.content  # reading it marks it read
+    await bob.press_button(page, "⬅️ Inbox")
+    await bob.wait_for(lambda chat: "Inbox · Unread" in page.content)
+    assert "nothing unread" in page.content and "Alice Martin" not in page.content
+
+
+async def test_inbox_pages_go_back_with_previous(world: World) -> None:
+    bob = world.bob
+    await start_all(bob)
+    senders = [world.server.add_user(f"Sender{i}", "Test", username=f"sender{i}")
+               for i in range(10)]
+    for i, sender in enumerate(senders):  # ten invitation threads, oldest first
+        await start_all(sender)
+        await sender.send_text(f"/invite @bob Note number {i}")
+        await sender.wait_for_text("Invitation sent")
+    await bob.send_text("/inbox")
+    page = await bob.wait_for_text("Inbox")
+    first = page.content
+    assert "Sender9" in first and "Sender0" not in first
+    assert not any("Previous" in b["text"] for b in page.buttons())
+    await bob.press_button(page, "Next")
+    await bob.wait_for(lambda chat: "Sender0" in page.content)
+    assert "Sender9" not in page.content
+    await bob.press_button(page, "Previous")
+    await bob.wait_for(lambda chat: "Sender9" in page.content)
+    assert page.content == first
+    assert not any("Previous" in b["text"] for b in page.buttons())

@@ -321,6 +321,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"d": digest(ENTRIES[2:], 2, 2, 2, 2), "now": NOW, "first": False}],
     ("digest", "open_button"): [{"entry": e} for e in ENTRIES],
     ("digest", "more_button"): [{}],
+    ("digest", "invitations_button"): [{"n": 1}, {"n": 3}],
     ("digest", "nothing"): [{}],
     ("digest", "preferences"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M)],
     ("errors", "when"): [{"moment": NOW}],
@@ -337,10 +338,13 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"page": page(InboxFilter.ALL, ENTRIES, 6, 3, "c1"), "now": NOW, "first": True},
         {"page": page(InboxFilter.UNREAD, ENTRIES[1:2], 1, 1), "now": NOW, "first": True},
         {"page": page(InboxFilter.ARCHIVED, [], 0, 0), "now": NOW, "first": True},
-        {"page": page(InboxFilter.INMAIL, [], 0, 0), "now": NOW, "first": False}],
+        {"page": page(InboxFilter.INMAIL, [], 0, 0), "now": NOW, "first": False},
+        {"page": page(InboxFilter.INVITATIONS, ENTRIES[:1], 0, 0).model_copy(
+            update={"invitations": 2}), "now": NOW, "first": True}],
     ("inbox", "entry_button"): [{"entry": e} for e in ENTRIES],
     ("inbox", "first_page"): [{}],
     ("inbox", "next_page"): [{}],
+    ("inbox", "previous_page"): [{}],
     ("inbox", "read_all"): [{}],
     ("inbox", "action"): [{"a": a} for a in INBOX_ACTIONS],
     ("inbox", "conversation"): [

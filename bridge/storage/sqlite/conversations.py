@@ -134,9 +134,9 @@ class SqliteConversations:
 
     async def inbox_page(
         self, member_id: int, filter: InboxFilter, cursor: tuple[datetime, int] | None,
-        limit: int,
+        limit: int, backward: bool = False,
     ) -> InboxSlice:
-        return await inbox_page(self._conn, member_id, filter, cursor, limit)
+        return await inbox_page(self._conn, member_id, filter, cursor, limit, backward)
 
     async def unread_pages(self, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
         return await unread_pages(self._conn, member_ids, limit)

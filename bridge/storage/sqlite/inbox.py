@@ -17,6 +17,7 @@ from typing import Any
 
 import aiosqlite
 
+from bridge.core.inbox_filters import RULES, FilterRule, header_rule
 from bridge.core.models import (
     Conversation,
     ConversationState,
@@ -38,20 +39,36 @@ from bridge.storage.sqlite.rows import (
     ts,
 )
 
-# Which of a member's conversations each inbox filter shows. Deleted means "cleared for me":
-# only what arrived after the deletion is visible, so "has a visible message" covers it.
+# Which of a member's conversations each inbox filter shows, from the core's rules
+# (`bridge.core.inbox_filters`). Deleted means "cleared for me": only what arrived after the
+# deletion is visible, so "has a visible message" covers it.
 _VISIBLE = "s.deleted = 0 AND c.last_message_id > s.cleared_through"
-FILTERS: dict[InboxFilter, str] = {
-    InboxFilter.ALL: f"{_VISIBLE} AND s.spam = 0 AND s.archived = 0",
-    InboxFilter.UNREAD: f"{_VISIBLE} AND s.spam = 0 AND s.unread_count > 0",
-    InboxFilter.ARCHIVED: f"{_VISIBLE} AND s.spam = 0 AND s.archived = 1",
-    InboxFilter.INMAIL: f"{_VISIBLE} AND s.spam = 0 AND s.inmail = 1",
-    InboxFilter.SPAM: f"{_VISIBLE} AND s.spam = 1",
-    InboxFilter.INVITATIONS: (
-        f"{_VISIBLE} AND s.spam = 0 AND EXISTS (SELECT 1 FROM invitations i"
-        " WHERE i.id = c.invitation_id AND i.status = 'pending')"
-    ),
-}
+_INVITATION_TO_ME = ("EXISTS (SELECT 1 FROM invitations i WHERE i.id = c.invitation_id"
+                     " AND i.status = 'pending' AND i.recipient_id = s.member_id)")
+
+
+def where(rule: FilterRule, header: bool = False) -> str:
+    """The SQL condition of a rule on `s` (the member's state) and `c` (the conversation).
+
+    For a header (unread conversations only) "visible" is `s.deleted = 0`: unread messages
+    come after the last read one, which is never before what was cleared, and a deletion
+    reads everything. That keeps the header on the partial unread index, with no join
+    unless a rule needs the conversation's invitation."""
+    parts = [("s.deleted = 0" if header else _VISIBLE)] if rule.needs_message else []
+    for column in ("spam", "archived", "inmail"):
+        value = getattr(rule, column)
+        if value is not None:
+            parts.append(f"s.{column} = {int(value)}")
+    if rule.unread is not None:
+        parts.append("s.unread_count > 0" if rule.unread else "s.unread_count = 0")
+    if rule.invitation_to_me is not None:
+        parts.append(_INVITATION_TO_ME if rule.invitation_to_me
+                     else f"NOT {_INVITATION_TO_ME}")
+    return " AND ".join(parts) or "1"
+
+
+FILTERS: dict[InboxFilter, str] = {f: where(rule) for f, rule in RULES.items()}
+HEADERS: dict[InboxFilter, str] = {f: where(header_rule(f), header=True) for f in RULES}
 
 # The page's own columns, carried out of the page (or ranked) subquery under prefixes.
 _PAGE_COLUMNS = ", ".join([f"s.{c} AS s_{c}" for c in STATE_COLUMNS]
@@ -74,24 +91,30 @@ _JOINS = (
     " LEFT JOIN inmails im ON im.id = p.c_inmail_id"
 )
 _ORDER = "p.s_last_activity_at DESC, p.s_conversation_id DESC"
-# Header: unread messages, distinct people, unread InMail conversations, pending invitations.
-# UNREAD: the conversations the unread counts cover; AFTER: the rows after a page's cursor.
+# Header: unread messages, distinct people, unread InMail conversations (those the filter
+# shows, `HEADERS`), pending invitations received. UNREAD: what digests count (the Unread
+# filter's header). AFTER / BEFORE: the rows after a page's cursor, or before it (a previous
+# page, read upwards from the cursor and put back in page order by the outer ORDER BY).
 UNREAD = "unread_count > 0 AND spam = 0 AND deleted = 0"
 AFTER = (" AND (s.last_activity_at < :at OR (s.last_activity_at = :at"
           " AND s.conversation_id < :cid))")
+BEFORE = (" AND (s.last_activity_at > :at OR (s.last_activity_at = :at"
+          " AND s.conversation_id > :cid))")
+_UP = "s.last_activity_at ASC, s.conversation_id ASC"
+_DOWN = "s.last_activity_at DESC, s.conversation_id DESC"
 
 _PAGE_SQL = (
     "WITH p AS MATERIALIZED ("
     f" SELECT {_PAGE_COLUMNS} FROM conversation_states s"
     " JOIN conversations c ON c.id = s.conversation_id"
     " WHERE s.member_id = :me AND {where}{after}"
-    " ORDER BY s.last_activity_at DESC, s.conversation_id DESC LIMIT :limit)"
+    " ORDER BY {order} LIMIT :limit)"
     " SELECT h.messages, h.people, h.inmails,"
     " (SELECT COUNT(*) FROM invitations WHERE recipient_id = :me AND status = 'pending'),"
     f" {_ROW_COLUMNS}"
-    " FROM (SELECT COALESCE(SUM(unread_count), 0) AS messages, COUNT(*) AS people,"
-    f" COALESCE(SUM(inmail), 0) AS inmails FROM conversation_states"
-    f" WHERE member_id = :me AND {UNREAD}) h"
+    " FROM (SELECT COALESCE(SUM(s.unread_count), 0) AS messages, COUNT(*) AS people,"
+    " COALESCE(SUM(s.inmail), 0) AS inmails FROM conversation_states s{header_join}"
+    " WHERE s.member_id = :me AND {header}) h"
     f" LEFT JOIN p ON 1{_JOINS}"
     f" ORDER BY {_ORDER}"
 )
@@ -161,13 +184,21 @@ def _decode(row: Sequence[Any], start: int) -> InboxRow | None:
 
 
 async def inbox_page(conn: aiosqlite.Connection, member_id: int, filter: InboxFilter,
-                     cursor: tuple[datetime, int] | None, limit: int) -> InboxSlice:
+                     cursor: tuple[datetime, int] | None, limit: int,
+                     backward: bool = False) -> InboxSlice:
+    """Up to `limit` rows after the cursor (with `backward`, the `limit` rows just before
+    it), newest first either way, and the header of what the filter shows."""
     params: dict[str, object] = {"me": member_id, "limit": limit}
-    after = ""
+    after, order = "", _DOWN
     if cursor is not None:
-        after = AFTER
+        after, order = (BEFORE, _UP) if backward else (AFTER, _DOWN)
         params |= {"at": ts(cursor[0]), "cid": cursor[1]}
-    sql = _PAGE_SQL.replace("{where}", FILTERS[filter]).replace("{after}", after)
+    header = HEADERS[filter]
+    header_join = (" JOIN conversations c ON c.id = s.conversation_id"
+                   if "c." in header else "")
+    sql = (_PAGE_SQL.replace("{where}", FILTERS[filter]).replace("{after}", after)
+           .replace("{order}", order).replace("{header_join}", header_join)
+           .replace("{header}", header))
     rows = list(await conn.execute_fetchall(sql, params))
     head = rows[0]
     decoded = [_decode(row, 4) for row in rows]
