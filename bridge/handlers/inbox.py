@@ -141,11 +141,27 @@ async def on_button(update: Update, context: BridgeContext) -> None:
             raise
 
 
+async def _target_conversation(update: Update, context: BridgeContext, action: str):
+    """The conversation a command is about: ``@handle``'s, or — sent as a reply to a
+    relayed message with no handle — that message's (as /forward does)."""
+    core, me = context.core, context.member.id
+    message = update.effective_message
+    if not argument_text(update) and message.reply_to_message is not None:
+        stored = await core.messaging.message_for_copy(
+            me, message.chat_id, message.reply_to_message.message_id)
+        if stored is None:
+            raise Usage(action)
+        conversation = await core.messaging.conversation_of(me, stored.id)
+        other = await core.members.get(conversation.other(me))
+        return conversation.id, core.network.view(me, other)
+    target = await core.members.resolve(only_handle(update, action))
+    return await core.inbox.conversation_with(me, target.id), context.addressed(target)
+
+
 def _conversation_command(action: str):
     async def command(update: Update, context: BridgeContext) -> None:
         core, me = context.core, context.member.id
-        target = await core.members.resolve(only_handle(update, action))
-        conversation_id = await core.inbox.conversation_with(me, target.id)
+        conversation_id, other = await _target_conversation(update, context, action)
         method = {
             "read": core.inbox.mark_read, "unread": core.inbox.mark_unread,
             "archive": core.inbox.archive,
@@ -153,10 +169,9 @@ def _conversation_command(action: str):
             "delete": core.inbox.delete, "spam": core.inbox.report_spam,
         }[action]
         await method(me, conversation_id)
-        await context.reply(update, "inbox", "done_with", a=action,
-                            other=context.addressed(target))
+        await context.reply(update, "inbox", "done_with", a=action, other=other)
 
-    command.__doc__ = f"/{action} @handle"
+    command.__doc__ = f"/{action} @handle, or as a reply to a relayed message"
     return command
 
 

@@ -163,3 +163,28 @@ async def test_inbox_pages_go_back_with_previous(world: World) -> None:
     await bob.wait_for(lambda chat: "Sender9" in page.content)
     assert page.content == first
     assert not any("Previous" in b["text"] for b in page.buttons())
+
+
+async def test_conversation_commands_work_as_replies_to_a_relayed_message(
+    world: World,
+) -> None:
+    alice, bob = world.alice, world.bob
+    await start_all(alice, bob)
+    await connect(alice, bob, "bob")
+    await alice.send_text("/msg @bob Quick question about the offer")
+    relayed = await bob.wait_for_text("Quick question about the offer")
+    await bob.send_text("/archive", reply_to=relayed.message_id)  # one step, no handle
+    await bob.wait_for_text("Archived: Alice Martin")
+    await bob.send_text("/inbox archived")
+    page = await bob.wait_for_text("Inbox · Archived")
+    assert "Alice Martin" in page.content
+    await bob.send_text("/unread", reply_to=relayed.message_id)
+    await bob.wait_for_text("Marked unread: Alice Martin")
+    await bob.send_text("/read", reply_to=relayed.message_id)
+    await bob.wait_for_text("Marked read: Alice Martin")
+    await bob.send_text("/spam", reply_to=relayed.message_id)
+    await bob.wait_for_text("Reported as spam: Alice Martin")
+    welcome = next(m for m in bob.chat if m.from_bot)  # not a relayed message
+    await bob.send_text("/delete", reply_to=welcome.message_id)
+    await bob.wait_for_text("Usage: /delete @handle")
+    assert world.server.rejected == []
