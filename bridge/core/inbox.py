@@ -175,6 +175,9 @@ class Inbox:
             state.last_read_message_id = max(state.last_read_message_id, last)
             state.unread_count = 0
             await tx.conversations.save_state(state)
+            conversation = await participant_conversation(tx, actor_id, conversation_id)
+            await tx.conversations.set_recent_peers(
+                [(actor_id, conversation.other(actor_id))], self._d.clock.now())
             return state
 
     async def mark_all_read(self, actor_id: int) -> int:

@@ -25,6 +25,7 @@ from bridge.core.models import (
     InMailStatus,
     InvitationStatus,
     Member,
+    MemberView,
     Message,
     MessageKind,
     NotificationKind,
@@ -93,6 +94,9 @@ class Messaging:
         if answered is not None:
             answered = await record_response(tx, answered, InMailStatus.REPLIED,
                                              self._d.rules, now)
+        # The conversation each of them now has in front of them (see `hold_unaddressed`).
+        await tx.conversations.set_recent_peers([(actor_id, target_id), (target_id, actor_id)],
+                                                now)
         degree = Degree.from_distance(self._d.graph.distance(target_id, actor_id))
         return Delivery(message=message, conversation=conversation, sender=actor,
                         recipient=target, sender_as_seen=member_view(actor, degree, reveal=True),
@@ -260,7 +264,59 @@ class Messaging:
             await self._open_route(tx, actor, target, now)
             actor.current_peer_id = target_id
             await tx.members.save(actor)
+            await tx.conversations.set_recent_peers([(actor_id, target_id)], now)
         return await self.conversation(actor_id, target_id, limit=5)
+
+    async def focus(self, actor_id: int, conversation_id: int) -> None:
+        """The member acted in this conversation (read it, pressed one of its buttons): it
+        is the one a message sent with no conversation open most likely belongs to."""
+        async with self._d.store.transaction() as tx:
+            conversation = await participant_conversation(tx, actor_id, conversation_id)
+            await tx.conversations.set_recent_peers(
+                [(actor_id, conversation.other(actor_id))], self._d.clock.now())
+
+    async def hold_unaddressed(
+        self, actor_id: int, text: str | None, attachment: Attachment | None = None,
+        origin: tuple[int, int] | None = None,
+    ) -> tuple[int, MemberView] | None:
+        """A message with no reply and no open conversation: when one conversation is the
+        obvious one (the last the member read, answered or acted in) and they may write
+        there, keep the message — in the database, it outlives a restart — and return its id
+        and whom it would go to, for a one-tap "Send to …". None: no obvious conversation."""
+        self._check_content(text, attachment)
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            peer_id = await tx.conversations.recent_peer(actor_id)
+            if peer_id is None:
+                return None
+            actor = await existing_member(tx, actor_id)
+            peer = await existing_member(tx, peer_id)
+            try:
+                await check_not_blocked(tx, actor_id, peer_id)
+                await self._open_route(tx, actor, peer, now)
+            except errors.BridgeError:
+                return None
+            held_id = await tx.messages.hold(actor_id, peer_id, text, attachment, origin, now)
+        degree = Degree.from_distance(self._d.graph.distance(actor_id, peer_id))
+        return held_id, member_view(peer, degree, reveal=True)
+
+    async def send_held(self, actor_id: int, held_id: int) -> Delivery:
+        """The "Send to …" button: send a held message, once (a second press finds it gone,
+        and its Telegram origin guards against a redelivered update too)."""
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            held = await tx.messages.take_held(held_id, actor_id)
+            if held is None or (held.origin is not None
+                                and await tx.copies.by_telegram(*held.origin) is not None):
+                raise errors.HeldMessageGone()
+            delivery = await self._send(tx, actor_id, held.peer_id, now, text=held.text,
+                                        attachment=held.attachment, reply_to_id=None)
+            if held.origin is not None:
+                await tx.copies.add(ChatCopy(
+                    message_id=delivery.message.id, member_id=actor_id,
+                    chat_id=held.origin[0], telegram_message_id=held.origin[1],
+                    is_original=True))
+            return delivery
 
     async def close(self, actor_id: int) -> int | None:
         """Leave the open conversation; returns whom it was with."""

@@ -29,6 +29,7 @@ from bridge.handlers import (
 from bridge.handlers.callbacks import Callback
 from bridge.handlers.commands import Command
 from bridge.handlers.context import BridgeContext
+from bridge.handlers.focus import remember_focus
 from bridge.handlers.identity import chat_member_changed, identify
 from bridge.handlers.render import LANGUAGES, Renderer
 
@@ -70,6 +71,7 @@ def register(app: Application) -> None:
             app.add_handler(handler)
     app.add_handler(MessageHandler(filters.COMMAND & private, unknown_command))
     app.add_handler(CallbackQueryHandler(stale_button))
+    app.add_handler(TypeHandler(Update, remember_focus), group=98)
     app.add_handler(TypeHandler(Update, poke_delivery), group=99)
 
 

@@ -12,9 +12,10 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, MessageReactionHa
 
 from bridge.core.errors import AlreadyAccepted
 from bridge.core.models import Attachment, Delivery, Member
-from bridge.handlers.callbacks import Callback, Op
+from bridge.handlers.callbacks import Callback, Op, cb
 from bridge.handlers.commands import Command, Usage, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
+from bridge.handlers.keyboards import keyboard
 from bridge.handlers.media import attachment_of
 
 COMPOSE = "compose"  # user_data key: a one-shot InMail being written (see inmail.py)
@@ -100,12 +101,39 @@ async def on_message(update: Update, context: BridgeContext) -> None:
         return
     member: Member = await context.core.members.get(context.member.id)
     if member.current_peer_id is None:
-        await context.reply(update, "relay", "not_addressed")
+        await _not_addressed(update, context, text, attachment, message)
         return
     # In a conversation, like any chat app, a message just goes: no receipt per message
     # (a failure still answers, and so does a recipient who can't be reached right now).
     await _deliver(update, context, member.current_peer_id, text, attachment, original=message,
                    confirm=False)
+
+
+async def _not_addressed(update: Update, context: BridgeContext, text: str | None,
+                         attachment: Attachment | None, message: TgMessage) -> None:
+    """Nothing says where this goes. When one conversation is the obvious one, the message
+    is kept and a button sends it there in one tap."""
+    held = await context.core.messaging.hold_unaddressed(
+        context.member.id, text, attachment, origin=(message.chat_id, message.message_id))
+    if held is None:
+        await context.reply(update, "relay", "not_addressed")
+        return
+    held_id, other = held
+    button = keyboard([[(context.t("relay", "send_to_button", other=other),
+                         cb(Op.HELD_SEND, held_id))]])
+    await context.reply(update, "relay", "not_addressed", keyboard=button, other=other)
+
+
+async def on_send_held(update: Update, context: BridgeContext) -> None:
+    """The "Send to …" button under a message that had no conversation."""
+    query = update.callback_query
+    data = Callback.parse(query.data)
+    assert data is not None
+    delivery = await context.core.messaging.send_held(context.member.id, data.arg)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await context.reply(update, "relay", "sent", other=context.addressed(delivery.recipient),
+                        reachable=delivery.recipient.reachable)
 
 
 async def on_edit(update: Update, context: BridgeContext) -> None:
@@ -161,4 +189,5 @@ def handlers() -> list:
         MessageHandler(filters.UpdateType.MESSAGE & private & CONTENT, on_message),
         MessageReactionHandler(on_reaction),
         CallbackQueryHandler(on_profile_message, pattern=rf"^{Op.PROFILE_MESSAGE}:"),
+        CallbackQueryHandler(on_send_held, pattern=rf"^{Op.HELD_SEND}:"),
     ]

@@ -47,6 +47,17 @@ class InboxRow(NamedTuple):
     inmail: InMail | None
 
 
+class HeldMessage(NamedTuple):
+    """A message sent with no conversation open, kept for its "Send to …" button."""
+
+    id: int
+    member_id: int
+    peer_id: int
+    text: str | None
+    attachment: Attachment | None
+    origin: tuple[int, int] | None  # the member's own Telegram message (chat, message id)
+
+
 class InboxSlice(NamedTuple):
     """Rows of one inbox page (up to the limit asked) and the member's header counts."""
 
@@ -129,6 +140,10 @@ class ConversationRepo(Protocol):
         members with nothing unread and no pending invitation may be left out."""
         ...
     async def unread_summary(self, member_id: int) -> UnreadSummary: ...
+    async def set_recent_peers(self, pairs: Sequence[tuple[int, int]], now: datetime) -> None:
+        """(member, peer): the conversation each member last read, answered or acted in."""
+        ...
+    async def recent_peer(self, member_id: int) -> int | None: ...
 
 
 class MessageRepo(Protocol):
@@ -157,6 +172,12 @@ class MessageRepo(Protocol):
                            now: datetime) -> None: ...
     async def remove_reaction(self, message_id: int, member_id: int) -> bool: ...
     async def reactions(self, message_id: int) -> list[Reaction]: ...
+    async def hold(self, member_id: int, peer_id: int, text: str | None,
+                   attachment: Attachment | None, origin: tuple[int, int] | None,
+                   now: datetime) -> int: ...
+    async def take_held(self, held_id: int, member_id: int) -> HeldMessage | None:
+        """Remove and return one of the member's held messages (None: gone, or not theirs)."""
+        ...
 
 
 class InMailRepo(Protocol):

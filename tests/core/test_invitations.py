@@ -104,9 +104,14 @@ async def test_reply_without_accepting_happens_in_pending_thread(
     await core.invitations.invite(alice.id, bob.id, "Hello")
     delivery = await core.messaging.send(bob.id, alice.id, "What about?")
     assert delivery.recipient.id == alice.id
-    page = await core.inbox.page(alice.id, InboxFilter.INVITATIONS)
+    # The thread is in the sender's inbox; "Invitations" lists those waiting for an answer
+    # from the member (received), as the digest counts them.
+    page = await core.inbox.page(alice.id, InboxFilter.ALL)
     assert [e.other.id for e in page.entries] == [bob.id]
     assert page.entries[0].pending_invitation is not None
+    received = await core.inbox.page(bob.id, InboxFilter.INVITATIONS)
+    assert [e.other.id for e in received.entries] == [alice.id]
+    assert (await core.inbox.page(alice.id, InboxFilter.INVITATIONS)).entries == []
     assert core.network.degree(alice.id, bob.id) == Degree.OUT
 
 

@@ -188,3 +188,41 @@ async def test_conversation_commands_work_as_replies_to_a_relayed_message(
     await bob.send_text("/delete", reply_to=welcome.message_id)
     await bob.wait_for_text("Usage: /delete @handle")
     assert world.server.rejected == []
+
+
+async def test_a_message_with_no_conversation_is_offered_to_the_obvious_one(
+    world: World,
+) -> None:
+    alice, bob, dave, admin = world.alice, world.bob, world.dave, world.admin
+    await start_all(alice, bob, dave, admin)
+    await connect(alice, bob, "bob")
+    await alice.send_text("/msg @bob Can we talk tomorrow?")
+    relayed = await bob.wait_for_text("Can we talk tomorrow?")
+    await bob.send_text("Sure!", reply_to=relayed.message_id)
+    await alice.wait_for_text("Sure!")
+    await bob.send_text("Around 10 works for me")  # no reply, no open conversation
+    refusal = await bob.wait_for_text("Who is this for?")
+    assert "Alice Martin" in refusal.content
+    # The held text is in the database: it survives a restart of the bot.
+    await world.bot.stop()
+    await world.bot.start()
+    await bob.press_button(refusal, "Send to Alice Martin")
+    await alice.wait_for_text("Around 10 works for me")
+    await bob.wait_for_text("Sent to")
+    await bob.wait_for(lambda chat: refusal.buttons() == [])
+    again = await bob.press(refusal.message_id, "hs:1", force=True)  # pressed twice
+    assert again is not None and "already sent" in again["text"]
+    assert sum("Around 10 works for me" in t for t in alice.texts()) == 1
+
+    # After answering an InMail with a button, plain text is offered to its sender.
+    await admin.send_text("/grant @alice 1")
+    await admin.wait_for_text("+1 InMail credit")
+    await alice.send_text("/inmail @dave Role in Lyon | We are hiring a lead engineer")
+    inmail = await dave.wait_for_text("Role in Lyon")
+    await dave.press_button(inmail, "Interested")
+    await dave.wait_for_text("interested")
+    await dave.send_text("Happy to hear more")
+    offer = await dave.wait_for_text("Who is this for?")
+    await dave.press_button(offer, "Send to Alice Martin")
+    await alice.wait_for_text("Happy to hear more")
+    assert world.server.rejected == []

@@ -19,7 +19,7 @@ from bridge.core.models import (
     Reaction,
     UnreadSummary,
 )
-from bridge.storage.port import InboxSlice
+from bridge.storage.port import HeldMessage, InboxSlice
 from bridge.storage.sqlite.inbox import AFTER, FILTERS, UNREAD, inbox_page, unread_pages
 from bridge.storage.sqlite.rows import (
     ATTACHMENT_COLUMNS,
@@ -151,6 +151,22 @@ class SqliteConversations:
         assert row is not None
         return UnreadSummary(messages=row[0], people=row[1])
 
+    async def set_recent_peers(self, pairs: Sequence[tuple[int, int]], now: datetime) -> None:
+        if not pairs:
+            return
+        values = ", ".join("(?, ?, ?)" for _ in pairs)
+        await self._conn.execute(
+            f"INSERT INTO recent_peers (member_id, peer_id, at) VALUES {values}"
+            " ON CONFLICT (member_id) DO UPDATE SET peer_id = excluded.peer_id, at = excluded.at",
+            [v for member, peer in pairs for v in (member, peer, ts(now))],
+        )
+
+    async def recent_peer(self, member_id: int) -> int | None:
+        cursor = await self._conn.execute(
+            "SELECT peer_id FROM recent_peers WHERE member_id = ?", (member_id,))
+        row = await cursor.fetchone()
+        return int(row[0]) if row else None
+
 
 _MESSAGE = f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages"
 
@@ -265,6 +281,35 @@ class SqliteMessages:
             "DELETE FROM reactions WHERE message_id = ? AND member_id = ?", (message_id, member_id)
         )
         return cursor.rowcount > 0
+
+    async def hold(self, member_id: int, peer_id: int, text: str | None,
+                   attachment: Attachment | None, origin: tuple[int, int] | None,
+                   now: datetime) -> int:
+        cursor = await self._conn.execute(
+            "INSERT INTO held_messages (member_id, peer_id, text, attachment, chat_id,"
+            " telegram_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (member_id, peer_id, text,
+             attachment.model_dump_json() if attachment is not None else None,
+             origin[0] if origin else None, origin[1] if origin else None, ts(now)),
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def take_held(self, held_id: int, member_id: int) -> HeldMessage | None:
+        cursor = await self._conn.execute(
+            "DELETE FROM held_messages WHERE id = ? AND member_id = ?"
+            " RETURNING id, member_id, peer_id, text, attachment, chat_id, telegram_message_id",
+            (held_id, member_id),
+        )
+        row = await cursor.fetchone()
+        if row is None:
+            return None
+        return HeldMessage(
+            id=row[0], member_id=row[1], peer_id=row[2], text=row[3],
+            attachment=Attachment.model_validate_json(row[4]) if row[4] else None,
+            origin=(row[5], row[6]) if row[5] is not None else None,
+        )
 
     async def reactions(self, message_id: int) -> list[Reaction]:
         cursor = await self._conn.execute(
