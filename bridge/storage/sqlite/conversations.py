@@ -294,6 +294,11 @@ class SqliteMessages:
         )
         row = await cursor.fetchone()
         assert row is not None
+        await self._conn.execute(  # a member's older unsent ones beyond the last 20 go
+            "DELETE FROM held_messages WHERE member_id = ? AND id <= (SELECT id FROM"
+            " held_messages WHERE member_id = ? ORDER BY id DESC LIMIT 1 OFFSET 20)",
+            (member_id, member_id),
+        )
         return int(row[0])
 
     async def take_held(self, held_id: int, member_id: int) -> HeldMessage | None:
