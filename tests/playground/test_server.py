@@ -12,6 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from pydantic import ValidationError
+from yarl import URL
 
 from bridge.config import Settings
 from bridge.core.models import NewMember
@@ -184,6 +185,69 @@ async def test_other_hosts_and_origins_are_refused(running: Playground) -> None:
         ) as r:
             assert r.status == 403
     assert len(running.sandbox.users) == 2
+
+
+async def raw_get(url: str, **headers: str) -> tuple[int, bytes]:
+    """GET exactly this URL: no normalization of encoded dots and slashes by the client."""
+    async with aiohttp.ClientSession() as http, http.get(
+        URL(url, encoded=True), headers=headers
+    ) as response:
+        return response.status, await response.read()
+
+
+async def test_the_file_route_never_reaches_a_bot_method(running: Playground) -> None:
+    """Encoded ``..`` in a download path must not turn it into a Bot API call (posting into
+    a chat, or taking the bot's updates away from it)."""
+    alice = running.sandbox.users[next(iter(running.sandbox.users))]
+    token = playground_server.TOKEN
+    send = f"{token}%2fsendMessage?chat_id={alice.id}&text=pwned"
+    attacks = [
+        f"file/bot{token}/..%2f..%2fbot{send}",
+        f"file/bot{token}/%2e%2e/%2e%2e/bot{send}",
+        f"file/bot{token}/..%2F..%2Fbot{send}",
+        f"file/bot{token}/..%5c..%5cbot{send}",
+        f"file/bot{token}/voice/..%2f..%2f..%2fbot{token}%2fgetUpdates?offset=1000000",
+        f"sandbox/..%2fbot{send}",
+        f"sandbox/%2e%2e/bot{send}",
+        f"sandbox/x/..%2f..%2fbot{token}%2fgetUpdates?offset=1000000",
+    ]
+    await running.bot.intake.stop()  # hold the bot's intake: /start stays pending
+    await alice.send_text("/start")  # an update the attacker must not confirm away
+    for path in attacks:
+        status, body = await raw_get(running.url + path)
+        assert status in (403, 404), (path, status, body[:200])
+        assert b'"ok": true' not in body and b'"ok":true' not in body, path
+    assert "pwned" not in [m.text for m in alice.chat]
+    assert len(running.sandbox.default_bot.updates.pending) == 1
+    running.bot.intake.start()
+    await alice.wait_for_text("Welcome")
+
+
+async def test_every_route_refuses_cross_site_requests(running: Playground) -> None:
+    """GET included: a cross-site page's fetch (Origin) or <img>/<script> (Sec-Fetch-Site)."""
+    for headers in ({"Origin": "http://evil.test"}, {"Origin": "null"},
+                    {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                    {"Host": "rebound.evil.test"}):
+        for path in ("", "api/info", "sandbox/users", "sandbox/events?timeout=0",
+                     "static/app.js", f"file/bot{playground_server.TOKEN}/voice/x"):
+            status, _ = await raw_get(running.url + path, **headers)
+            assert status == 403, (path, headers, status)
+    origin = running.url.rstrip("/")
+    status, _ = await raw_get(running.url + "api/info", Origin=origin,
+                              **{"Sec-Fetch-Site": "same-origin"})
+    assert status == 200
+    status, _ = await raw_get(running.url, **{"Sec-Fetch-Site": "none"})  # a typed address
+    assert status == 200
+
+
+async def test_state_changes_need_a_json_post(running: Playground) -> None:
+    async with aiohttp.ClientSession() as http:
+        for path in ("sandbox/users", "api/seed"):
+            async with http.post(running.url + path, data='{"first_name": "Mallory"}',
+                                 headers={"Content-Type": "text/plain"}) as response:
+                assert response.status == 415, path
+    assert len(running.sandbox.users) == 2
+    assert running._seed.state == "idle"
 
 
 async def test_a_taken_port_falls_back_to_a_free_one(tmp_path: Path) -> None:
