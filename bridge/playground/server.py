@@ -3,10 +3,11 @@ real bot, with a web page on 127.0.0.1 where a person chats as each user, side b
 
 One origin for the browser: this app serves the page (``/``, ``/static/...``), the sandbox's
 control API (``/sandbox/...``: its own handlers, `bridge.sandbox.control.add_routes`, mounted
-here in-process so that a pending long-poll never delays a stop; any other ``/sandbox/...``
-path and the Bot API file downloads, ``/file/...``, are proxied to the sandbox server), and
-``/api/info`` (the bot's name and commands) and ``/api/seed`` (a demo network around the
-simulated users, when `bridge.seed` is available).
+here in-process so that a pending long-poll never delays a stop), the Bot API's file
+downloads (``/file/bot<token>/<file_path>``, looked up in the sandbox in-process: nothing is
+proxied, so no path can reach a Bot API method), ``/api/info`` (the bot's name and commands)
+and ``/api/seed`` (a demo network around the simulated users, when `bridge.seed` is
+available). Every route checks Host and Origin (`bridge.sandbox.guard`).
 
 The sandbox keeps chats in memory, the bot keeps the network in its database. So that the
 database keeps matching the simulated users across restarts, the users are re-created in the
@@ -27,7 +28,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 from pydantic import SecretStr
 
@@ -35,6 +35,7 @@ from bridge.config import Settings
 from bridge.core.app import load_graph
 from bridge.handlers.bot import BridgeBot
 from bridge.sandbox import control
+from bridge.sandbox.guard import json_body, loopback_guard
 from bridge.sandbox.server import SandboxServer
 
 log = logging.getLogger(__name__)
@@ -45,19 +46,6 @@ BOT_USERNAME = "bridge_playground_bot"
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD = 60 * 1024 * 1024
 LANGUAGES = ("en", "fr")
-# Headers a proxy must not forward (hop-by-hop, or recomputed by aiohttp).
-_SKIP_HEADERS = {
-    "connection",
-    "keep-alive",
-    "transfer-encoding",
-    "content-length",
-    "host",
-    "content-encoding",
-    "upgrade",
-    "proxy-authorization",
-    "te",
-    "trailer",
-}
 
 
 @dataclass(frozen=True)
@@ -122,7 +110,6 @@ class Playground:
         self.url = ""
         self.fell_back = False  # the wanted port was taken and a free one was used
         self._runner: web.AppRunner | None = None
-        self._session: aiohttp.ClientSession | None = None
         self._seed = SeedJob()
         self._roster: list[UserSpec] = []
         self._ids: list[int] = []
@@ -176,10 +163,6 @@ class Playground:
         self.bot = BridgeBot(bot_settings, poll_timeout=self.poll_timeout)
         await self.bot.start()
 
-        self._session = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=120),
-            auto_decompress=False,
-        )
         self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = await self._bind(self.port)
@@ -205,9 +188,6 @@ class Playground:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
         await self._seed.cancel()
         if self.bot is not None:
             await self.bot.stop()
@@ -268,7 +248,8 @@ class Playground:
     def make_app(self) -> web.Application:
         assert self.sandbox is not None
         app = web.Application(
-            client_max_size=MAX_UPLOAD, middlewares=[self._guard, self._remember_users]
+            client_max_size=MAX_UPLOAD,
+            middlewares=[loopback_guard(lambda: self.port), self._no_cache, self._remember_users],
         )
         app.router.add_get("/", self._index)
         app.router.add_static("/static/", STATIC, append_version=False)
@@ -276,8 +257,7 @@ class Playground:
         app.router.add_get("/api/seed", self._seed_status)
         app.router.add_post("/api/seed", self._seed_start)
         control.add_routes(app, self.sandbox)
-        app.router.add_route("*", "/sandbox/{tail:.*}", self._proxy)
-        app.router.add_get("/file/{tail:.*}", self._proxy)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._download)
         return app
 
     async def _index(self, request: web.Request) -> web.StreamResponse:
@@ -314,16 +294,7 @@ class Playground:
         )
 
     @web.middleware
-    async def _guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        """Only this computer's pages: the Host must be the loopback address (no DNS
-        rebinding) and a state-changing request must come from the page's own origin."""
-        hosts = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}
-        if request.host not in hosts:
-            return web.Response(status=403, text="the playground answers on 127.0.0.1 only")
-        origin = request.headers.get("Origin")
-        if request.method not in ("GET", "HEAD", "OPTIONS") and origin is not None:
-            if origin not in {f"http://{host}" for host in hosts}:
-                return web.Response(status=403, text="cross-origin requests are refused")
+    async def _no_cache(self, request: web.Request, handler: Any) -> web.StreamResponse:
         response = await handler(request)
         if request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-cache"
@@ -343,25 +314,12 @@ class Playground:
             self._remember_user(response.body)
         return response
 
-    async def _proxy(self, request: web.Request) -> web.StreamResponse:
-        """Forward to the sandbox server as is."""
-        assert self.sandbox is not None and self._session is not None
-        target = self.sandbox.url + request.rel_url.path_qs
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in _SKIP_HEADERS}
-        body = await request.read() if request.can_read_body else None
-        try:
-            async with self._session.request(
-                request.method, target, headers=headers, data=body, allow_redirects=False
-            ) as upstream:
-                payload = await upstream.read()
-                out_headers = {
-                    k: v for k, v in upstream.headers.items() if k.lower() not in _SKIP_HEADERS
-                }
-                status = upstream.status
-        except aiohttp.ClientError as exc:
-            return web.json_response({"error": f"the sandbox is unreachable: {exc}"}, status=502)
-        out_headers["Cache-Control"] = "no-store"
-        return web.Response(status=status, body=payload, headers=out_headers)
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        """A Bot API file download, answered from the sandbox's files (never forwarded)."""
+        assert self.sandbox is not None
+        response = self.sandbox.download(request.match_info["token"], request.match_info["path"])
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     def _remember_user(self, payload: bytes) -> None:
         try:
@@ -385,6 +343,7 @@ class Playground:
         return web.json_response(self._seed.status())
 
     async def _seed_start(self, request: web.Request) -> web.Response:
+        body = await json_body(request)
         function = seed_function()
         if function is None:
             return web.json_response(
@@ -398,10 +357,10 @@ class Playground:
         if self._seed.running:
             return web.json_response(self._seed.status(), status=409)
         try:
-            body = await request.json() if request.can_read_body else {}
-        except ValueError:
-            body = {}
-        n = max(10, min(int(body.get("n", 300)), 5000)) if isinstance(body, dict) else 300
+            n = max(10, min(int(body.get("n", 300)), 5000))
+        except (TypeError, ValueError):
+            return web.json_response({"state": "error", "message": "n must be a number"},
+                                     status=400)
         self._seed.begin(self._run_seed(function, n), n)
         return web.json_response(self._seed.status(), status=202)
 

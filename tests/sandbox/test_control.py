@@ -62,10 +62,9 @@ async def test_control_api_round_trip(sandbox: Sandbox, bot: Bot) -> None:
         async with http.get(sandbox.server.url + voice["file_url"]) as response:
             assert await response.read() == voice_bytes
             assert response.content_type == "audio/ogg"
-        form = aiohttp.FormData()
-        form.add_field("kind", "document")
-        form.add_field("file", b"%PDF", filename="cv.pdf", content_type="application/pdf")
-        status, document = await call("POST", f"/users/{carol['id']}/media", data=form)
+        status, document = await call("POST", f"/users/{carol['id']}/media", json={
+            "kind": "document", "file_name": "cv.pdf", "mime_type": "application/pdf",
+            "data_base64": base64.b64encode(b"%PDF").decode()})
         assert status == 200 and (document["kind"], document["file_name"]) == ("document",
                                                                                "cv.pdf")
 
