@@ -14,8 +14,9 @@ import pytest
 
 from bridge.config import Settings
 from bridge.playground import Playground, UserSpec
+from tests.conftest import NO_BROWSER
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -32,9 +33,10 @@ README_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "playground.p
 TIMEOUT_MS = 15_000
 
 # CI installs Chromium (.ci/run) and sets CI=1: there a missing browser fails the run.
+# Elsewhere the test is skipped, and tests/conftest.py says so in pytest's summary.
 pytestmark = pytest.mark.skipif(
     shutil.which(CHROMIUM) is None and not os.environ.get("CI"),
-    reason=f"{CHROMIUM} is missing (Debian package `chromium`); the page test needs a browser",
+    reason=f"{NO_BROWSER} {CHROMIUM} is missing (Debian: apt install chromium)",
 )
 
 
