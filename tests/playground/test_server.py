@@ -4,6 +4,7 @@ fallback and the proxy to the sandbox."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -134,6 +135,35 @@ async def test_seed_with_the_real_demo_module(running: Playground) -> None:
     assert body["state"] == "done", body
     graph = running.bot.core.deps.graph
     assert graph.edge_count() > 60 and graph.degree_count(member.id) > 0
+
+
+async def test_seeded_members_without_a_chat_are_not_delivery_failures(
+    running: Playground,
+) -> None:
+    """Seeded members have no Telegram chat: what they are owed (an invitation from another
+    demo member, an acceptance) is held for them, never tried and kept as a "400 chat not
+    found" failure that fills the admins' /reports."""
+    pytest.importorskip("bridge.seed", reason="bridge.seed is not in this checkout")
+    alice = running.sandbox.users[next(iter(running.sandbox.users))]
+    await alice.send_text("/start")
+    await alice.wait_for_text("Welcome")
+    status, _ = await post(running.url + "api/seed", {"n": 60})
+    assert status == 202
+    await running._seed.task
+    assert running._seed.state == "done", running._seed.message
+    invitation = await alice.wait_for_text("Invitation from", timeout=20, since_mark=False)
+    await alice.press_button(invitation, "Accept")  # owes the demo inviter an acceptance
+    await alice.wait_for_text("connected")
+    core = running.bot.core
+    for _ in range(100):
+        counts = await core.outbox.counts()
+        if not counts.get("pending"):
+            break
+        await asyncio.sleep(0.1)
+    assert not counts.get("pending"), counts
+    assert counts.get("held", 0) > 0, counts  # the demo members' notifications, kept
+    assert not counts.get("failed"), counts
+    assert [r for r in running.sandbox.rejected if "chat not found" in r[1]] == []
 
 
 async def test_users_added_in_the_page_come_back_after_a_restart(tmp_path: Path) -> None:
