@@ -113,6 +113,7 @@ class Playground:
         self._seed = SeedJob()
         self._roster: list[UserSpec] = []
         self._ids: list[int] = []
+        self._hidden: set[int] = set()  # users whose column the page does not show
         self.wanted_port = self.port
 
     @property
@@ -134,13 +135,16 @@ class Playground:
         await sandbox.start()
         sandbox.add_bot(token=TOKEN, username=BOT_USERNAME, first_name="Bridge")
         saved = self._load_roster()
-        self._roster = [spec for spec, _ in saved] or list(self.default_users)
+        self._roster = [spec for spec, _, _ in saved] or list(self.default_users)
         self._ids = []
+        self._hidden = set()
         for index, spec in enumerate(self._roster):
             user = sandbox.add_user(
                 spec.first_name, spec.last_name, spec.username, spec.language_code
             )
             self._ids.append(user.id)
+            if index < len(saved) and saved[index][2]:
+                self._hidden.add(user.id)
             if index < len(saved) and saved[index][1] not in (None, user.id):
                 log.warning(
                     "%s now has Telegram id %d, not %s as before: the database's members "
@@ -198,9 +202,10 @@ class Playground:
 
     # -- roster ---------------------------------------------------------------------------
 
-    def _load_roster(self) -> list[tuple[UserSpec, int | None]]:
-        """The users saved beside the database, with the Telegram ids they had; none when
-        the database itself is new (its members are what the roster must match)."""
+    def _load_roster(self) -> list[tuple[UserSpec, int | None, bool]]:
+        """The users saved beside the database, with the Telegram ids they had and whether
+        the page hides them; none when the database itself is new (its members are what the
+        roster must match)."""
         if self.roster_path is None or not self.roster_path.exists():
             return []
         database = database_file_for(self.database_url)
@@ -217,6 +222,7 @@ class Playground:
                         str(u.get("language_code") or "en"),
                     ),
                     int(u["id"]) if u.get("id") is not None else None,
+                    bool(u.get("hidden")),
                 )
                 for u in raw["users"]
             ]
@@ -233,7 +239,7 @@ class Playground:
                 "note": "The playground's simulated users, in creation order (their "
                 "Telegram ids follow this order). Delete with the database.",
                 "users": [
-                    {**asdict(spec), "id": user_id}
+                    {**asdict(spec), "id": user_id, "hidden": user_id in self._hidden}
                     for spec, user_id in zip(self._roster, self._ids, strict=False)
                 ],
             }
@@ -256,6 +262,7 @@ class Playground:
         app.router.add_get("/api/info", self._info)
         app.router.add_get("/api/seed", self._seed_status)
         app.router.add_post("/api/seed", self._seed_start)
+        app.router.add_post("/api/users/{id}/hidden", self._set_hidden)
         control.add_routes(app, self.sandbox)
         app.router.add_get("/file/bot{token}/{path:.*}", self._download)
         return app
@@ -289,9 +296,28 @@ class Playground:
                 "chat_commands": chat_commands,
                 "languages": list(LANGUAGES),
                 "seed": {"available": seed_function() is not None},
+                "hidden": sorted(self._hidden),
                 "database": self.database_url,
             }
         )
+
+    async def _set_hidden(self, request: web.Request) -> web.Response:
+        """Hide a user's column (or show it again). The user stays in the sandbox and the
+        roster: their Telegram id, and every later user's, must not change."""
+        assert self.sandbox is not None
+        body = await json_body(request)
+        try:
+            user_id = int(request.match_info["id"])
+        except ValueError:
+            user_id = 0
+        if user_id not in self.sandbox.users:
+            return web.json_response({"error": "no such user"}, status=404)
+        if body.get("hidden", True):
+            self._hidden.add(user_id)
+        else:
+            self._hidden.discard(user_id)
+        self._save_roster()
+        return web.json_response({"id": user_id, "hidden": user_id in self._hidden})
 
     @web.middleware
     async def _no_cache(self, request: web.Request, handler: Any) -> web.StreamResponse:

@@ -25,6 +25,8 @@ Changes, for all users
 
 Acting as a user (each creates the Update Telegram would send the bot)
 - ``POST /sandbox/users/{id}/send`` ``{text, reply_to?}`` → the user's ChatMessage
+- ``POST /sandbox/users/{id}/edit`` ``{message_id, text}`` → the user's edited ChatMessage
+  (its caption, for media); the bot gets an ``edited_message``
 - ``POST /sandbox/users/{id}/media`` ``{kind, duration?, length?, caption?, file_name?,
   mime_type?, emoji?, data_base64?, reply_to?}`` → the user's ChatMessage; ``kind`` is one
   of voice, video_note, photo, animation, video, audio, document, sticker
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
     from bridge.sandbox.users import SimUser
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 
 
 def user_json(user: SimUser) -> dict[str, Any]:
@@ -162,6 +165,21 @@ def add_routes(app: web.Application, server: SandboxServer) -> None:
             raise _fail(400, str(exc)) from None
         return web.json_response(message_json(message))
 
+    async def edit(request: web.Request) -> web.Response:
+        user = user_of(request)
+        body = await _body(request)
+        text = str(body.get("text") or "")
+        if not text.strip():
+            raise _fail(400, "text is required")
+        message_id = _int(body.get("message_id"), "message_id") or 0
+        shown = user.message(message_id)
+        limit = MAX_TEXT if shown is None or shown.kind == "text" else MAX_CAPTION
+        try:
+            message = await user.edit_text(message_id, text[:limit])
+        except ValueError as exc:
+            raise _fail(400, str(exc)) from None
+        return web.json_response(message_json(message))
+
     async def media(request: web.Request) -> web.Response:
         user = user_of(request)
         fields, data = await _media_fields(request)
@@ -172,7 +190,7 @@ def add_routes(app: web.Application, server: SandboxServer) -> None:
             message = await user.send_media(
                 kind, duration=_int(fields.get("duration"), "duration"),
                 length=_int(fields.get("length"), "length"),
-                caption=str(fields["caption"])[:1024] if fields.get("caption") else None,
+                caption=str(fields["caption"])[:MAX_CAPTION] if fields.get("caption") else None,
                 data=data, file_name=fields.get("file_name") or None,
                 mime_type=fields.get("mime_type") or None,
                 emoji=fields.get("emoji") or None,
@@ -222,6 +240,7 @@ def add_routes(app: web.Application, server: SandboxServer) -> None:
     app.router.add_get("/sandbox/users/{id}/chat", chat)
     app.router.add_get("/sandbox/events", events)
     app.router.add_post("/sandbox/users/{id}/send", send)
+    app.router.add_post("/sandbox/users/{id}/edit", edit)
     app.router.add_post("/sandbox/users/{id}/media", media)
     app.router.add_post("/sandbox/users/{id}/press", press)
     app.router.add_post("/sandbox/users/{id}/react", react)

@@ -187,6 +187,41 @@ async def test_users_added_in_the_page_come_back_after_a_restart(tmp_path: Path)
         await second.stop()
 
 
+async def test_users_hidden_from_the_page_stay_hidden_after_a_restart(tmp_path: Path) -> None:
+    """Hiding takes a column off the page (the user keeps their Telegram id and their place
+    in the roster, so the database still matches), and survives a restart."""
+    first = make(tmp_path)
+    await first.start()
+    try:
+        bob = [u for u in first.sandbox.users.values() if u.username == "bob"][0]
+        status, body = await post(first.url + f"api/users/{bob.id}/hidden", {"hidden": True})
+        assert (status, body) == (200, {"id": bob.id, "hidden": True})
+        status, info = await get(first.url + "api/info")
+        assert info["hidden"] == [bob.id]
+        status, _ = await post(first.url + "api/users/1/hidden", {"hidden": True})
+        assert status == 404
+        async with aiohttp.ClientSession() as http, http.post(
+            first.url + f"api/users/{bob.id}/hidden", data='{"hidden": false}',
+            headers={"Content-Type": "text/plain"}
+        ) as response:
+            assert response.status == 415
+    finally:
+        await first.stop()
+    second = make(tmp_path)
+    await second.start()
+    try:
+        status, info = await get(second.url + "api/info")
+        assert info["hidden"] == [bob.id]
+        status, users = await get(second.url + "sandbox/users")
+        assert [u["id"] for u in users if u["username"] == "bob"] == [bob.id]
+        status, body = await post(second.url + f"api/users/{bob.id}/hidden", {"hidden": False})
+        assert body == {"id": bob.id, "hidden": False}
+        status, info = await get(second.url + "api/info")
+        assert info["hidden"] == []
+    finally:
+        await second.stop()
+
+
 async def test_a_new_database_starts_with_the_default_users(tmp_path: Path) -> None:
     first = make(tmp_path)
     await first.start()
