@@ -72,6 +72,7 @@ async def wait_in_output(tmp_path: Path, needle: str, timeout: float = 20) -> No
 
 def assert_no_token(text: str) -> None:
     assert TOKEN not in text and SECRET not in text, text[-3000:]
+    assert "threads still running" not in text  # everything was closed, not abandoned
 
 
 def free_port() -> int:
@@ -99,6 +100,7 @@ async def test_a_rejected_token_exits_with_one_line_and_never_shows_the_token(
     text = output(tmp_path)
     assert code != 0
     assert "rejected-SECRETpart" not in text, text
+    assert "threads still running" not in text, text
     assert "Traceback" not in text, text
     told = [line for line in text.splitlines() if "BOT_TOKEN" in line]
     assert len(told) == 1, text
