@@ -3,7 +3,10 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two stamps: `make run` installs only what running needs; `make test` (and bench, lint…)
+# adds the test and benchmark extras (pytest, playwright, hypothesis, matplotlib, igraph…).
+STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: run playground test bench lint contract clean
 
@@ -11,8 +14,12 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -e .
 	@touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	@touch $(TEST_STAMP)
 
 run: $(STAMP)
 	$(BIN)/python -m bridge
@@ -21,15 +28,15 @@ run: $(STAMP)
 playground: $(STAMP)
 	$(BIN)/python -m bridge.playground
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/ruff check bridge tests bench scripts
 	$(BIN)/python -m pytest
 
 # Benchmarks (not part of `make test`): degrees, inbox, digests, relay; see bench/README.
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python -m bench
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check bridge tests bench scripts
 	$(BIN)/ruff format --check bridge tests bench scripts
 

@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     # Telegram's limits (30 messages/s, 1/s per chat) through PTB's AIORateLimiter. Off only
     # for benchmarks against a local server that has no limits.
     rate_limit: bool = True
+    # How often the bot tries to reach the Bot API at start (429, 5xx, network errors;
+    # backoff 1, 2, 4 … 30 s) before it exits non-zero for its supervisor to restart it.
+    startup_attempts: int = Field(default=8, ge=1)
+    # DEBUG, INFO, WARNING or ERROR; the bot token is masked at every level.
+    log_level: str = "INFO"
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     # The local playground (`make run` without a token): its page's port on 127.0.0.1 (another
     # free port when taken) and its own database, never the production one.
@@ -34,6 +39,14 @@ class Settings(BaseSettings):
     inmail_plans: Annotated[dict[str, int], NoDecode] = Field(
         default_factory=lambda: dict(DEFAULT_PLANS)
     )
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        return level
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -14,6 +14,22 @@ from bridge.core.rules import Rules
 from bridge.storage.sqlite import SqliteStore
 
 ADMIN_TELEGRAM_ID = 999_000
+# The reason of a skip for want of a browser (tests/playground/test_page.py) starts with
+# this; the summary below then says it in one plain line instead of one "s" among the dots.
+NO_BROWSER = "[no browser]"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    reasons = set()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        if NO_BROWSER in reason:
+            reasons.add(reason.split(NO_BROWSER, 1)[1].strip())
+    for reason in sorted(reasons):
+        terminalreporter.write_line(
+            f"BROWSER TEST NOT RUN: {reason}; the playground page was not tested"
+            " (CI=1 makes this a failure).", yellow=True, bold=True)
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ class PlanAction(StrEnum):
     SEND = "send"
     LATER = "later"
     SKIP = "skip"
+    HOLD = "hold"  # the member can't be reached (blocked the bot, or has no chat at all)
 
 
 class Plan(BaseModel):

@@ -53,8 +53,9 @@ class Outbox:
 
     async def plan(self, n: Notification) -> Plan:
         """How to deliver a notification now, by the recipient's settings: push it, push it
-        silently (a burst from one sender rings once), hold it for quiet hours, or leave it
-        in the inbox (digest or muted mode)."""
+        silently (a burst from one sender rings once), hold it for quiet hours, leave it
+        in the inbox (digest or muted mode), or hold it while the member can't be reached
+        (they blocked the bot; a seeded demo member has no chat at all)."""
         from bridge.core.notify import PUSHED_BY_MODE, NotifyMode, Plan, PlanAction, quiet_until
 
         now = self._d.clock.now()
@@ -62,6 +63,8 @@ class Outbox:
             member = await existing_member(tx, n.member_id)
             if n.kind in PUSHED_BY_MODE and member.notify_mode != NotifyMode.INSTANT:
                 return Plan(action=PlanAction.SKIP, reason=f"mode {member.notify_mode}")
+            if not member.reachable:  # kept until they come back; never tried in vain
+                return Plan(action=PlanAction.HOLD, reason="unreachable")
             if n.kind == NotificationKind.MESSAGE or n.kind == NotificationKind.INVITATION:
                 resume = quiet_until(member, now)
                 if resume is not None:

@@ -19,13 +19,12 @@ from bridge.handlers.intake import UpdateIntake
 from bridge.handlers.notifications import Notifier
 from bridge.handlers.registry import publish_commands, register
 from bridge.handlers.render import Renderer
+from bridge.handlers.startup import StartupFailed, api_url_problem, with_retries
+from bridge.logs import quiet_rate_limiter
 from bridge.storage import open_store
 from bridge.storage.port import Store
 
 log = logging.getLogger(__name__)
-
-# httpx logs every request URL at INFO, and the Bot API URL contains the token.
-logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 async def settle_refunds(context: BridgeContext) -> None:
@@ -51,7 +50,9 @@ class BridgeBot:
         root = self.settings.bot_api_url.rstrip("/")
         builder = ApplicationBuilder()
         if self.settings.rate_limit:
-            # Retrying is the outbox's job, not the limiter's (max_retries=0).
+            # Retrying is the outbox's job, not the limiter's (max_retries=0); so its
+            # give-up on a 429 is routine, not an error (see bridge.logs).
+            quiet_rate_limiter()
             builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
         return (
             builder
@@ -65,6 +66,22 @@ class BridgeBot:
         )
 
     async def start(self) -> None:
+        """Start everything, or, if anything fails, close what was opened and raise
+        (`StartupFailed` when the operator must fix something): a failed start never
+        leaves a half-running process behind."""
+        try:
+            await self._start()
+        except BaseException:
+            try:
+                await self.stop()
+            except Exception:
+                log.exception("could not close everything after a failed start")
+            raise
+
+    async def _start(self) -> None:
+        problem = api_url_problem(self.settings.bot_api_url)
+        if problem is not None:
+            raise StartupFailed(problem)
         self.store = await open_store(self.settings.database_url)
         self.core = await Core.open(self.store, self.settings.rules(), self.clock,
                                     frozenset(self.settings.admin_ids))
@@ -73,8 +90,11 @@ class BridgeBot:
         app.bot_data.update(core=self.core, renderer=renderer, settings=self.settings)
         register(app)
         app.add_error_handler(on_error)
-        await app.initialize()
-        await publish_commands(app, renderer)
+        url, attempts = self.settings.bot_api_url, self.settings.startup_attempts
+        # Both steps are safe to repeat: PTB marks the bot initialized only after getMe.
+        await with_retries(app.initialize, "getMe", url, attempts)
+        await with_retries(lambda: publish_commands(app, renderer), "setMyCommands", url,
+                           attempts)
         self.worker = DeliveryWorker(self.core, Notifier(app.bot, self.core, renderer))
         app.bot_data["worker"] = self.worker
         self.worker.start()
@@ -89,15 +109,22 @@ class BridgeBot:
         log.info("bot @%s is running", app.bot.username)
 
     async def stop(self) -> None:
+        """Stop what runs and close what is open, whatever state a (failed) start left;
+        the store is closed last and always (its thread would keep the process alive)."""
         app = self.app
-        if self.intake is not None:
-            await self.intake.stop()
-        if app is not None:
-            if app.running:
+        try:
+            if self.intake is not None:
+                await self.intake.stop()
+                self.intake = None
+            if app is not None and app.running:
                 await app.stop()
-        if self.worker is not None:
-            await self.worker.stop()
-        if app is not None:
-            await app.shutdown()
-        if self.store is not None:
-            await self.store.close()
+            if self.worker is not None:
+                await self.worker.stop()
+                self.worker = None
+            if app is not None:
+                await app.shutdown()
+                await app.bot.shutdown()  # its HTTP clients, even if getMe never succeeded
+        finally:
+            if self.store is not None:
+                await self.store.close()
+                self.store = None

@@ -77,6 +77,9 @@ class DeliveryWorker:
             if plan.action == PlanAction.SKIP:
                 await outbox.skip(n.id, plan.reason)
                 return
+            if plan.action == PlanAction.HOLD:
+                await outbox.member_unreachable(n.member_id)
+                return
             if plan.action == PlanAction.LATER and plan.until is not None:
                 await outbox.retry_later(n.id, plan.until - self.core.deps.clock.now(),
                                          "quiet hours")

@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 
+from bridge import logs
 from bridge.config import Settings
 from bridge.playground.server import DEFAULT_USERS, Playground, UserSpec
 
@@ -46,11 +47,8 @@ async def serve(settings: Settings) -> None:
 
 def run_playground(settings: Settings) -> int:
     """Run the playground until SIGINT/SIGTERM; 0 after a clean stop, 1 if it can't start."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.setup(settings.log_level)  # the playground's token is not a secret
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run each minute
     try:
         asyncio.run(serve(settings))
     except KeyboardInterrupt:

@@ -3,10 +3,11 @@ real bot, with a web page on 127.0.0.1 where a person chats as each user, side b
 
 One origin for the browser: this app serves the page (``/``, ``/static/...``), the sandbox's
 control API (``/sandbox/...``: its own handlers, `bridge.sandbox.control.add_routes`, mounted
-here in-process so that a pending long-poll never delays a stop; any other ``/sandbox/...``
-path and the Bot API file downloads, ``/file/...``, are proxied to the sandbox server), and
-``/api/info`` (the bot's name and commands) and ``/api/seed`` (a demo network around the
-simulated users, when `bridge.seed` is available).
+here in-process so that a pending long-poll never delays a stop), the Bot API's file
+downloads (``/file/bot<token>/<file_path>``, looked up in the sandbox in-process: nothing is
+proxied, so no path can reach a Bot API method), ``/api/info`` (the bot's name and commands)
+and ``/api/seed`` (a demo network around the simulated users, when `bridge.seed` is
+available). Every route checks Host and Origin (`bridge.sandbox.guard`).
 
 The sandbox keeps chats in memory, the bot keeps the network in its database. So that the
 database keeps matching the simulated users across restarts, the users are re-created in the
@@ -27,7 +28,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 from pydantic import SecretStr
 
@@ -35,6 +35,7 @@ from bridge.config import Settings
 from bridge.core.app import load_graph
 from bridge.handlers.bot import BridgeBot
 from bridge.sandbox import control
+from bridge.sandbox.guard import json_body, loopback_guard
 from bridge.sandbox.server import SandboxServer
 
 log = logging.getLogger(__name__)
@@ -45,19 +46,6 @@ BOT_USERNAME = "bridge_playground_bot"
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD = 60 * 1024 * 1024
 LANGUAGES = ("en", "fr")
-# Headers a proxy must not forward (hop-by-hop, or recomputed by aiohttp).
-_SKIP_HEADERS = {
-    "connection",
-    "keep-alive",
-    "transfer-encoding",
-    "content-length",
-    "host",
-    "content-encoding",
-    "upgrade",
-    "proxy-authorization",
-    "te",
-    "trailer",
-}
 
 
 @dataclass(frozen=True)
@@ -122,10 +110,10 @@ class Playground:
         self.url = ""
         self.fell_back = False  # the wanted port was taken and a free one was used
         self._runner: web.AppRunner | None = None
-        self._session: aiohttp.ClientSession | None = None
         self._seed = SeedJob()
         self._roster: list[UserSpec] = []
         self._ids: list[int] = []
+        self._hidden: set[int] = set()  # users whose column the page does not show
         self.wanted_port = self.port
 
     @property
@@ -147,13 +135,16 @@ class Playground:
         await sandbox.start()
         sandbox.add_bot(token=TOKEN, username=BOT_USERNAME, first_name="Bridge")
         saved = self._load_roster()
-        self._roster = [spec for spec, _ in saved] or list(self.default_users)
+        self._roster = [spec for spec, _, _ in saved] or list(self.default_users)
         self._ids = []
+        self._hidden = set()
         for index, spec in enumerate(self._roster):
             user = sandbox.add_user(
                 spec.first_name, spec.last_name, spec.username, spec.language_code
             )
             self._ids.append(user.id)
+            if index < len(saved) and saved[index][2]:
+                self._hidden.add(user.id)
             if index < len(saved) and saved[index][1] not in (None, user.id):
                 log.warning(
                     "%s now has Telegram id %d, not %s as before: the database's members "
@@ -176,10 +167,6 @@ class Playground:
         self.bot = BridgeBot(bot_settings, poll_timeout=self.poll_timeout)
         await self.bot.start()
 
-        self._session = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=120),
-            auto_decompress=False,
-        )
         self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = await self._bind(self.port)
@@ -205,9 +192,6 @@ class Playground:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
         await self._seed.cancel()
         if self.bot is not None:
             await self.bot.stop()
@@ -218,9 +202,10 @@ class Playground:
 
     # -- roster ---------------------------------------------------------------------------
 
-    def _load_roster(self) -> list[tuple[UserSpec, int | None]]:
-        """The users saved beside the database, with the Telegram ids they had; none when
-        the database itself is new (its members are what the roster must match)."""
+    def _load_roster(self) -> list[tuple[UserSpec, int | None, bool]]:
+        """The users saved beside the database, with the Telegram ids they had and whether
+        the page hides them; none when the database itself is new (its members are what the
+        roster must match)."""
         if self.roster_path is None or not self.roster_path.exists():
             return []
         database = database_file_for(self.database_url)
@@ -237,6 +222,7 @@ class Playground:
                         str(u.get("language_code") or "en"),
                     ),
                     int(u["id"]) if u.get("id") is not None else None,
+                    bool(u.get("hidden")),
                 )
                 for u in raw["users"]
             ]
@@ -253,7 +239,7 @@ class Playground:
                 "note": "The playground's simulated users, in creation order (their "
                 "Telegram ids follow this order). Delete with the database.",
                 "users": [
-                    {**asdict(spec), "id": user_id}
+                    {**asdict(spec), "id": user_id, "hidden": user_id in self._hidden}
                     for spec, user_id in zip(self._roster, self._ids, strict=False)
                 ],
             }
@@ -268,16 +254,17 @@ class Playground:
     def make_app(self) -> web.Application:
         assert self.sandbox is not None
         app = web.Application(
-            client_max_size=MAX_UPLOAD, middlewares=[self._guard, self._remember_users]
+            client_max_size=MAX_UPLOAD,
+            middlewares=[loopback_guard(lambda: self.port), self._no_cache, self._remember_users],
         )
         app.router.add_get("/", self._index)
         app.router.add_static("/static/", STATIC, append_version=False)
         app.router.add_get("/api/info", self._info)
         app.router.add_get("/api/seed", self._seed_status)
         app.router.add_post("/api/seed", self._seed_start)
+        app.router.add_post("/api/users/{id}/hidden", self._set_hidden)
         control.add_routes(app, self.sandbox)
-        app.router.add_route("*", "/sandbox/{tail:.*}", self._proxy)
-        app.router.add_get("/file/{tail:.*}", self._proxy)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._download)
         return app
 
     async def _index(self, request: web.Request) -> web.StreamResponse:
@@ -309,21 +296,31 @@ class Playground:
                 "chat_commands": chat_commands,
                 "languages": list(LANGUAGES),
                 "seed": {"available": seed_function() is not None},
+                "hidden": sorted(self._hidden),
                 "database": self.database_url,
             }
         )
 
+    async def _set_hidden(self, request: web.Request) -> web.Response:
+        """Hide a user's column (or show it again). The user stays in the sandbox and the
+        roster: their Telegram id, and every later user's, must not change."""
+        assert self.sandbox is not None
+        body = await json_body(request)
+        try:
+            user_id = int(request.match_info["id"])
+        except ValueError:
+            user_id = 0
+        if user_id not in self.sandbox.users:
+            return web.json_response({"error": "no such user"}, status=404)
+        if body.get("hidden", True):
+            self._hidden.add(user_id)
+        else:
+            self._hidden.discard(user_id)
+        self._save_roster()
+        return web.json_response({"id": user_id, "hidden": user_id in self._hidden})
+
     @web.middleware
-    async def _guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        """Only this computer's pages: the Host must be the loopback address (no DNS
-        rebinding) and a state-changing request must come from the page's own origin."""
-        hosts = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}
-        if request.host not in hosts:
-            return web.Response(status=403, text="the playground answers on 127.0.0.1 only")
-        origin = request.headers.get("Origin")
-        if request.method not in ("GET", "HEAD", "OPTIONS") and origin is not None:
-            if origin not in {f"http://{host}" for host in hosts}:
-                return web.Response(status=403, text="cross-origin requests are refused")
+    async def _no_cache(self, request: web.Request, handler: Any) -> web.StreamResponse:
         response = await handler(request)
         if request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-cache"
@@ -343,25 +340,12 @@ class Playground:
             self._remember_user(response.body)
         return response
 
-    async def _proxy(self, request: web.Request) -> web.StreamResponse:
-        """Forward to the sandbox server as is."""
-        assert self.sandbox is not None and self._session is not None
-        target = self.sandbox.url + request.rel_url.path_qs
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in _SKIP_HEADERS}
-        body = await request.read() if request.can_read_body else None
-        try:
-            async with self._session.request(
-                request.method, target, headers=headers, data=body, allow_redirects=False
-            ) as upstream:
-                payload = await upstream.read()
-                out_headers = {
-                    k: v for k, v in upstream.headers.items() if k.lower() not in _SKIP_HEADERS
-                }
-                status = upstream.status
-        except aiohttp.ClientError as exc:
-            return web.json_response({"error": f"the sandbox is unreachable: {exc}"}, status=502)
-        out_headers["Cache-Control"] = "no-store"
-        return web.Response(status=status, body=payload, headers=out_headers)
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        """A Bot API file download, answered from the sandbox's files (never forwarded)."""
+        assert self.sandbox is not None
+        response = self.sandbox.download(request.match_info["token"], request.match_info["path"])
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     def _remember_user(self, payload: bytes) -> None:
         try:
@@ -385,6 +369,7 @@ class Playground:
         return web.json_response(self._seed.status())
 
     async def _seed_start(self, request: web.Request) -> web.Response:
+        body = await json_body(request)
         function = seed_function()
         if function is None:
             return web.json_response(
@@ -398,10 +383,10 @@ class Playground:
         if self._seed.running:
             return web.json_response(self._seed.status(), status=409)
         try:
-            body = await request.json() if request.can_read_body else {}
-        except ValueError:
-            body = {}
-        n = max(10, min(int(body.get("n", 300)), 5000)) if isinstance(body, dict) else 300
+            n = max(10, min(int(body.get("n", 300)), 5000))
+        except (TypeError, ValueError):
+            return web.json_response({"state": "error", "message": "n must be a number"},
+                                     status=400)
         self._seed.begin(self._run_seed(function, n), n)
         return web.json_response(self._seed.status(), status=202)
 

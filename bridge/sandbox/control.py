@@ -1,5 +1,8 @@
 """The sandbox's control API: JSON under ``/sandbox/``, for the browser playground (and for
 any test that drives users over HTTP). Errors answer ``{"error": "..."}`` with 400/404.
+What changes state is a POST with a JSON body (``Content-Type: application/json``, else
+415): a cross-site form cannot pass for one (see `guard.py`, which also checks Host and
+Origin on every route).
 
 Users
 - ``GET  /sandbox/users`` → ``[{id, first_name, last_name, username, language_code,
@@ -22,10 +25,11 @@ Changes, for all users
 
 Acting as a user (each creates the Update Telegram would send the bot)
 - ``POST /sandbox/users/{id}/send`` ``{text, reply_to?}`` → the user's ChatMessage
-- ``POST /sandbox/users/{id}/media`` JSON ``{kind, duration?, length?, caption?,
-  file_name?, mime_type?, emoji?, data_base64?, reply_to?}`` or multipart/form-data with
-  the same fields and a ``file`` part → the user's ChatMessage; ``kind`` is one of voice,
-  video_note, photo, animation, video, audio, document, sticker
+- ``POST /sandbox/users/{id}/edit`` ``{message_id, text}`` → the user's edited ChatMessage
+  (its caption, for media); the bot gets an ``edited_message``
+- ``POST /sandbox/users/{id}/media`` ``{kind, duration?, length?, caption?, file_name?,
+  mime_type?, emoji?, data_base64?, reply_to?}`` → the user's ChatMessage; ``kind`` is one
+  of voice, video_note, photo, animation, video, audio, document, sticker
 - ``POST /sandbox/users/{id}/press`` ``{message_id, callback_data, force?}`` →
   ``{answer}``: the bot's answerCallbackQuery parameters ``{text?, show_alert?, url?}``,
   or null if it did not answer within 10 s
@@ -46,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bridge.sandbox.guard import json_body
 from bridge.sandbox.state import MEDIA_KINDS, ChatMessage
 
 if TYPE_CHECKING:
@@ -53,6 +58,7 @@ if TYPE_CHECKING:
     from bridge.sandbox.users import SimUser
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 
 
 def user_json(user: SimUser) -> dict[str, Any]:
@@ -73,13 +79,7 @@ def _fail(status: int, text: str) -> web.HTTPException:
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        raise _fail(400, "a JSON object is expected") from None
-    if not isinstance(body, dict):
-        raise _fail(400, "a JSON object is expected")
-    return body
+    return await json_body(request)
 
 
 def _int(value: Any, name: str) -> int | None:
@@ -92,20 +92,7 @@ def _int(value: Any, name: str) -> int | None:
 
 
 async def _media_fields(request: web.Request) -> tuple[dict[str, Any], bytes]:
-    """The /media request's fields and file bytes, from JSON or multipart."""
-    if request.content_type == "multipart/form-data":
-        fields: dict[str, Any] = {}
-        data = b""
-        reader = await request.multipart()
-        async for part in reader:
-            if part.filename is not None:  # type: ignore[union-attr]
-                data = await part.read()  # type: ignore[union-attr]
-                fields.setdefault("file_name", part.filename)  # type: ignore[union-attr]
-                fields.setdefault("mime_type",
-                                  part.headers.get("Content-Type"))  # type: ignore[union-attr]
-            else:
-                fields[part.name] = await part.text()  # type: ignore[union-attr]
-        return fields, data
+    """The /media request's fields and file bytes (base64 in the JSON body)."""
     body = await _body(request)
     try:
         data = base64.b64decode(body["data_base64"]) if body.get("data_base64") else b""
@@ -178,6 +165,21 @@ def add_routes(app: web.Application, server: SandboxServer) -> None:
             raise _fail(400, str(exc)) from None
         return web.json_response(message_json(message))
 
+    async def edit(request: web.Request) -> web.Response:
+        user = user_of(request)
+        body = await _body(request)
+        text = str(body.get("text") or "")
+        if not text.strip():
+            raise _fail(400, "text is required")
+        message_id = _int(body.get("message_id"), "message_id") or 0
+        shown = user.message(message_id)
+        limit = MAX_TEXT if shown is None or shown.kind == "text" else MAX_CAPTION
+        try:
+            message = await user.edit_text(message_id, text[:limit])
+        except ValueError as exc:
+            raise _fail(400, str(exc)) from None
+        return web.json_response(message_json(message))
+
     async def media(request: web.Request) -> web.Response:
         user = user_of(request)
         fields, data = await _media_fields(request)
@@ -188,7 +190,7 @@ def add_routes(app: web.Application, server: SandboxServer) -> None:
             message = await user.send_media(
                 kind, duration=_int(fields.get("duration"), "duration"),
                 length=_int(fields.get("length"), "length"),
-                caption=str(fields["caption"])[:1024] if fields.get("caption") else None,
+                caption=str(fields["caption"])[:MAX_CAPTION] if fields.get("caption") else None,
                 data=data, file_name=fields.get("file_name") or None,
                 mime_type=fields.get("mime_type") or None,
                 emoji=fields.get("emoji") or None,
@@ -238,6 +240,7 @@ def add_routes(app: web.Application, server: SandboxServer) -> None:
     app.router.add_get("/sandbox/users/{id}/chat", chat)
     app.router.add_get("/sandbox/events", events)
     app.router.add_post("/sandbox/users/{id}/send", send)
+    app.router.add_post("/sandbox/users/{id}/edit", edit)
     app.router.add_post("/sandbox/users/{id}/media", media)
     app.router.add_post("/sandbox/users/{id}/press", press)
     app.router.add_post("/sandbox/users/{id}/react", react)

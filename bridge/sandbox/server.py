@@ -2,7 +2,8 @@
 
 Routes: ``/bot<token>/<method>`` (the Bot API: GET or POST; query string, urlencoded form,
 JSON or multipart), ``/file/bot<token>/<file_path>`` (downloads), ``/sandbox/...`` (the
-control API of `control.py`). Every request is validated against the official contract
+control API of `control.py`). Every route answers only loopback Hosts and no cross-site
+page (`guard.py`). Every request is validated against the official contract
 before it is performed; refusals use Telegram's codes and descriptions, and the bad
 requests (400, 404) are also kept in `server.rejected`, so that tests can assert the bot
 never made one. Tokens are never logged: log lines name the bot by its username.
@@ -30,6 +31,7 @@ from bridge.sandbox import control, payloads
 from bridge.sandbox.contract import ApiError, bad, check, method_names, validate
 from bridge.sandbox.faults import Fault, Faults
 from bridge.sandbox.flood import FloodLimits
+from bridge.sandbox.guard import loopback_guard
 from bridge.sandbox.methods import METHODS
 from bridge.sandbox.state import (
     DEFAULT_MIME,
@@ -96,7 +98,8 @@ class SandboxServer:
     # -- lifecycle ----------------------------------------------------------------------
 
     def make_app(self) -> web.Application:
-        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app = web.Application(client_max_size=60 * 1024 * 1024,
+                              middlewares=[loopback_guard(lambda: self.port)])
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.*}", self._handle_file)
         control.add_routes(app, self)
@@ -254,7 +257,7 @@ class SandboxServer:
             error = exc if isinstance(exc, ApiError) else bad("can't parse request body")
             self.rejected.append((canonical or name, error.description))
             return web.json_response(error.payload(), status=error.code)
-        fault = self.faults.pick(canonical) if canonical else None
+        fault = self.faults.pick(canonical, raw) if canonical else None
         if fault is not None:
             return await self._inject(request, fault, bot, canonical or name, raw)
         status, body = await self.perform(bot, name, raw)
@@ -284,12 +287,16 @@ class SandboxServer:
         return web.json_response(error.payload(), status=error.code)
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
-        bot = self.bots.get(request.match_info["token"])
+        return self.download(request.match_info["token"], request.match_info["path"])
+
+    def download(self, token: str, file_path: str) -> web.Response:
+        """A Bot API file download: the exact `file_path` getFile gave, for a known bot."""
+        bot = self.bots.get(token)
         if bot is None or bot.logged_out:
             return web.json_response({"ok": False, "error_code": 401,
                                       "description": "Unauthorized"}, status=401)
-        stored = self.files.get(request.match_info["path"].rsplit("/", 1)[-1])
-        if stored is None or request.match_info["path"] != stored.file_path:
+        stored = self.files.get(file_path.rsplit("/", 1)[-1])
+        if stored is None or file_path != stored.file_path:
             return web.json_response({"ok": False, "error_code": 404,
                                       "description": "Not Found"}, status=404)
         return web.Response(body=stored.data,

@@ -80,6 +80,20 @@ async def test_unreachable_member_is_held_then_resumed(core: Core, member: MakeM
     assert kinds == [NotificationKind.INVITATION, NotificationKind.MESSAGE]
 
 
+async def test_what_an_unreachable_member_is_owed_later_is_planned_as_held(
+    core: Core, member: MakeMember
+) -> None:
+    """A member with no chat (a seeded demo member) or who blocked the bot: new rows are held,
+    not sent to fail."""
+    from bridge.core.notify import PlanAction
+
+    alice, bob = await member("Alice"), await member("Bob")
+    await core.members.set_reachable(bob.id, False)
+    await core.invitations.invite(alice.id, bob.id, None)
+    [owed] = [n for n in await core.outbox.due(10) if n.member_id == bob.id]
+    assert (await core.outbox.plan(owed)).action == PlanAction.HOLD
+
+
 async def test_completing_records_the_copy_map(core: Core, member: MakeMember) -> None:
     alice, bob = await member("Alice"), await member("Bob")
     await connect(core, alice, bob)

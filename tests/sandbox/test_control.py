@@ -62,10 +62,9 @@ async def test_control_api_round_trip(sandbox: Sandbox, bot: Bot) -> None:
         async with http.get(sandbox.server.url + voice["file_url"]) as response:
             assert await response.read() == voice_bytes
             assert response.content_type == "audio/ogg"
-        form = aiohttp.FormData()
-        form.add_field("kind", "document")
-        form.add_field("file", b"%PDF", filename="cv.pdf", content_type="application/pdf")
-        status, document = await call("POST", f"/users/{carol['id']}/media", data=form)
+        status, document = await call("POST", f"/users/{carol['id']}/media", json={
+            "kind": "document", "file_name": "cv.pdf", "mime_type": "application/pdf",
+            "data_base64": base64.b64encode(b"%PDF").decode()})
         assert status == 200 and (document["kind"], document["file_name"]) == ("document",
                                                                                "cv.pdf")
 
@@ -102,3 +101,27 @@ async def test_control_api_round_trip(sandbox: Sandbox, bot: Bot) -> None:
         status, _ = await call("GET", "/users/1/chat")
         assert status == 404
     assert sandbox.server.rejected == []
+
+
+async def test_a_user_edits_their_text_through_the_control_api(sandbox: Sandbox, bot: Bot
+                                                                ) -> None:
+    """The page's edit: the bot gets an edited_message, the chat shows the new text."""
+    alice = sandbox.alice
+    base = f"{sandbox.server.url}/sandbox/users/{alice.id}"
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{base}/send", json={"text": "See you at 10"}) as response:
+            sent = await response.json()
+        async with http.post(f"{base}/edit", json={"message_id": sent["message_id"],
+                                                   "text": "See you at 11"}) as response:
+            assert response.status == 200
+            edited = await response.json()
+        assert (edited["text"], edited["edited"]) == ("See you at 11", True)
+        async with http.post(f"{base}/edit", json={"message_id": 999, "text": "x"}) as response:
+            assert response.status == 400
+        async with http.post(f"{base}/edit", json={"message_id": sent["message_id"],
+                                                   "text": " "}) as response:
+            assert response.status == 400
+    updates = await bot.get_updates(allowed_updates=Update.ALL_TYPES)
+    assert updates[-1].edited_message.text == "See you at 11"
+    assert updates[-1].edited_message.message_id == sent["message_id"]
+    assert alice.chat[-1].text == "See you at 11"

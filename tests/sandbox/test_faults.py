@@ -80,3 +80,11 @@ async def test_flood_limits(sandbox: Sandbox, bot: Bot) -> None:
         await bot.send_message(bob.id, "one too many")
     assert raised.value.retry_after.total_seconds() >= 1
     await bot.send_message(alice.id, "another chat is not limited")
+
+
+def test_a_fault_can_target_one_chat() -> None:
+    faults = Faults()
+    faults.add("sendMessage", "429", count=-1, chat_id=42)
+    assert faults.pick("sendMessage", {"chat_id": 7}) is None
+    assert faults.pick("sendMessage", {"chat_id": "42"}) is not None  # form values are text
+    assert faults.pick("sendMessage") is None

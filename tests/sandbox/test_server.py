@@ -140,3 +140,75 @@ async def test_buttons_reactions_edits_and_webhook_delivery(server, bot) -> None
     assert kinds == ["callback_query", "message_reaction", "message", "edited_message"]
     await bot.delete_webhook()
     await runner.cleanup()
+
+
+async def test_every_route_refuses_other_hosts_and_cross_site_requests(server) -> None:
+    """A web page the user opens can reach 127.0.0.1: no route answers it (GET included),
+    and a DNS-rebound name is refused by its Host."""
+    alice = server.add_user("Alice")
+    send = f"{server.url}/bot{TOKEN}/sendMessage?chat_id={alice.id}&text=pwned"
+    refused = [
+        ("GET", send, {"Host": "evil.test"}),
+        ("GET", send, {"Origin": "http://evil.test"}),
+        ("GET", send, {"Origin": "null"}),
+        ("GET", send, {"Sec-Fetch-Site": "cross-site"}),  # an <img src> sends no Origin
+        ("GET", send, {"Sec-Fetch-Site": "same-site"}),  # another port of 127.0.0.1
+        ("GET", f"{server.url}/bot{TOKEN}/getUpdates", {"Origin": "http://evil.test"}),
+        ("GET", f"{server.url}/sandbox/users", {"Origin": "http://evil.test"}),
+        ("GET", f"{server.url}/sandbox/users", {"Host": "rebound.evil.test"}),
+        ("GET", f"{server.url}/sandbox/events?timeout=0", {"Sec-Fetch-Site": "cross-site"}),
+    ]
+    async with aiohttp.ClientSession() as http:
+        for method, url, headers in refused:
+            async with http.request(method, url, headers=headers) as response:
+                assert response.status == 403, (url, headers)
+        async with http.post(f"{server.url}/sandbox/users/{alice.id}/send",
+                             json={"text": "/start"},
+                             headers={"Origin": "http://evil.test"}) as response:
+            assert response.status == 403
+        # What a client of the Bot API sends (no Origin) and the server's own origin pass.
+        async with http.get(send) as response:
+            assert response.status == 200
+        async with http.get(f"{server.url}/sandbox/users",
+                            headers={"Origin": server.url,
+                                     "Sec-Fetch-Site": "same-origin"}) as response:
+            assert response.status == 200
+    assert [m.text for m in alice.chat] == ["pwned"]  # only the request without an Origin
+
+
+async def test_control_api_changes_state_only_through_json_posts(server) -> None:
+    """A cross-site form can post text/plain or urlencoded bodies without a preflight: the
+    control API reads JSON only. The Bot API itself keeps accepting what Telegram accepts."""
+    alice = server.add_user("Alice")
+    base = f"{server.url}/sandbox"
+    async with aiohttp.ClientSession() as http:
+        for body, ctype in [('{"first_name": "Mallory"}', "text/plain"),
+                            ("first_name=Mallory", "application/x-www-form-urlencoded")]:
+            async with http.post(f"{base}/users", data=body,
+                                 headers={"Content-Type": ctype}) as response:
+                assert response.status == 415
+            async with http.post(f"{base}/users/{alice.id}/send", data='{"text": "/start"}',
+                                 headers={"Content-Type": ctype}) as response:
+                assert response.status == 415
+        form = aiohttp.FormData()
+        form.add_field("kind", "document")
+        form.add_field("file", b"%PDF", filename="cv.pdf", content_type="application/pdf")
+        async with http.post(f"{base}/users/{alice.id}/media", data=form) as response:
+            assert response.status == 415
+        async with http.get(f"{base}/users/{alice.id}/send?text=hi") as response:
+            assert response.status == 405
+        assert [u.first_name for u in server.users.values()] == ["Alice"]
+        assert alice.chat == []
+        # The Bot API: query string, urlencoded form, multipart and JSON all still work.
+        api = f"{server.url}/bot{TOKEN}/sendMessage"
+        async with http.get(api, params={"chat_id": alice.id, "text": "q"}) as r:
+            assert r.status == 200
+        async with http.post(api, data={"chat_id": str(alice.id), "text": "f"}) as r:
+            assert r.status == 200
+        multipart = aiohttp.FormData({"chat_id": str(alice.id), "text": "m"},
+                                     default_to_multipart=True)
+        async with http.post(api, data=multipart) as r:
+            assert r.status == 200
+        async with http.post(api, json={"chat_id": alice.id, "text": "j"}) as r:
+            assert r.status == 200
+    assert [m.text for m in alice.chat] == ["q", "f", "m", "j"]

@@ -20,6 +20,8 @@ const KIND_LABELS = {
 const state = {
   info: { bot: { username: "", first_name: "Bridge" }, commands: {}, seed: { available: false } },
   columns: new Map(), // user id → column
+  users: new Map(), // user id → user, shown or hidden
+  hidden: new Set(), // ids of the users whose column is hidden (kept by the server)
   cursor: 0,
   online: false,
 };
@@ -300,8 +302,8 @@ function addColumn(user) {
     updateHeader(state.columns.get(user.id), user);
     return state.columns.get(user.id);
   }
-  const column = { id: user.id, user, messages: new Map(), seq: 0, replyTo: null,
-    loading: null, again: false, recorder: null };
+  const column = { id: user.id, user, messages: new Map(), seq: 0, replyTo: null, editing: null,
+    loading: null, again: false, recorder: null, pinned: true };
   const hue = hashCode(user.id) % 360;
   const initials = (user.first_name[0] || "?") + (user.last_name ? user.last_name[0] : "");
   column.avatar = el("div", { className: "avatar", "aria-hidden": "true", text: initials.toUpperCase() });
@@ -309,7 +311,18 @@ function addColumn(user) {
   column.title = el("div", { className: "who" });
   column.blockButton = el("button", { type: "button", className: "block-btn",
     onclick: () => toggleBlock(column) });
+  column.hideButton = el("button", { type: "button", className: "hide-btn", text: "Hide",
+    title: "Hide this user's column (bring it back from \"Hidden users\" at the top)",
+    onclick: () => setHidden(column.user, true) });
   column.list = el("div", { className: "messages", role: "log", "aria-label": `${fullName(user)}'s chat` });
+  // Stay at the newest message while it is shown: photos and videos get their height only
+  // once loaded (load events don't bubble: listen in the capture phase).
+  column.list.addEventListener("scroll", () => { column.pinned = nearBottom(column.list); });
+  for (const type of ["load", "loadedmetadata", "error"]) {
+    column.list.addEventListener(type, () => {
+      if (column.pinned) column.list.scrollTop = column.list.scrollHeight;
+    }, true);
+  }
   column.empty = el("div", { className: "empty" },
     el("p", { text: "No messages yet." }),
     el("p", { className: "small", text: "Chats live in memory until the playground stops; "
@@ -347,12 +360,23 @@ function addColumn(user) {
 
   column.node = el("section", { className: "column", dataset: { userId: user.id,
     username: (user.username || "").toLowerCase() } },
-  el("header", { className: "column-head" }, column.avatar, column.title, column.blockButton),
+  el("header", { className: "column-head" }, column.avatar, column.title, column.blockButton,
+    column.hideButton),
   column.list, column.replyBar, column.suggestions, form);
   updateHeader(column, user);
-  document.getElementById("columns").append(column.node);
+  // In creation order (a column shown again goes back to its place).
+  const later = [...state.columns.values()].find((other) => other.id > user.id);
+  document.getElementById("columns").insertBefore(column.node, later ? later.node : null);
   state.columns.set(user.id, column);
   return column;
+}
+
+function removeColumn(userId) {
+  const column = state.columns.get(userId);
+  if (!column) return;
+  if (column.recorder) column.recorder.stop();
+  column.node.remove();
+  state.columns.delete(userId);
 }
 
 function updateHeader(column, user) {
@@ -371,10 +395,49 @@ function updateHeader(column, user) {
 async function refreshUsers() {
   const users = await api("/sandbox/users");
   for (const user of users) {
+    state.users.set(user.id, user);
+    if (state.hidden.has(user.id)) {
+      removeColumn(user.id);
+      continue;
+    }
     const known = state.columns.has(user.id);
     const column = addColumn(user);
     if (!known) await refreshChat(column);
   }
+  renderHiddenMenu();
+}
+
+// Hidden users: off the page, not out of the sandbox (their Telegram id stays theirs).
+async function setHidden(user, hidden) {
+  try {
+    await api(`/api/users/${user.id}/hidden`, { method: "POST", body: { hidden } });
+  } catch (error) {
+    toast(`Could not ${hidden ? "hide" : "show"} ${user.first_name}: ${error.message}`, { kind: "error" });
+    return;
+  }
+  if (hidden) {
+    state.hidden.add(user.id);
+    removeColumn(user.id);
+    renderHiddenMenu();
+    return;
+  }
+  state.hidden.delete(user.id);
+  renderHiddenMenu();
+  const column = addColumn(state.users.get(user.id) || user);
+  await refreshChat(column);
+  column.node.scrollIntoView({ behavior: "smooth", inline: "nearest" });
+}
+
+function renderHiddenMenu() {
+  const menu = document.getElementById("hidden-users");
+  const users = [...state.hidden].map((id) => state.users.get(id)).filter(Boolean);
+  menu.hidden = users.length === 0;
+  menu.querySelector("summary").textContent = `Hidden users (${users.length})`;
+  menu.querySelector(".menu").replaceChildren(...users.map((user) => el("button", {
+    type: "button", className: "show-user", dataset: { userId: user.id },
+    title: `Show ${fullName(user)}'s column again`, text: `Show ${fullName(user)}`,
+    onclick: () => setHidden(user, false) })));
+  if (!users.length) menu.open = false;
 }
 
 // Fetches the messages that changed since the column's last seq (new, edited, reacted,
@@ -402,7 +465,7 @@ function upsert(column, message) {
   const known = column.messages.get(message.message_id);
   column.seq = Math.max(column.seq, message.seq || 0);
   if (known && known.seq >= message.seq && known.seq !== 0) return;
-  const stick = nearBottom(column.list) || (!known && !message.from_bot);
+  const stick = column.pinned || nearBottom(column.list) || (!known && !message.from_bot);
   column.messages.set(message.message_id, message);
   const node = renderMessage(column, message);
   const old = known && column.list.querySelector(`.msg[data-message-id="${message.message_id}"]`);
@@ -414,7 +477,10 @@ function upsert(column, message) {
       .find((item) => Number(item.dataset.messageId) > message.message_id);
     column.list.insertBefore(node, later || null);
   }
-  if (stick) column.list.scrollTop = column.list.scrollHeight;
+  if (stick) {
+    column.list.scrollTop = column.list.scrollHeight;
+    column.pinned = true;
+  }
 }
 
 // ---------------------------------------------------------------------------- messages
@@ -454,9 +520,17 @@ function renderMessage(column, message) {
   node.append(el("div", { className: "actions" },
     el("button", { type: "button", className: "act act-reply", title: "Reply", "aria-label": "Reply",
       text: "↩", onclick: () => setReply(column, message.message_id) }),
+    editable(message) ? el("button", { type: "button", className: "act act-edit", title: "Edit",
+      "aria-label": "Edit", text: "✎", onclick: () => startEdit(column, message.message_id) }) : null,
     el("button", { type: "button", className: "act act-react", title: "React", "aria-label": "React",
       text: "☺", onclick: (event) => openPicker(column, message, event.currentTarget) })));
   return node;
+}
+
+// As in Telegram: a user edits the text (or the caption) of their own messages.
+function editable(message) {
+  if (message.from_bot || message.deleted) return false;
+  return (message.kind || "text") === "text" || Boolean(message.caption);
 }
 
 function editedTitle(message) {
@@ -622,7 +696,9 @@ async function submit(column) {
   if (!text) return;
   column.input.value = "";
   onInputChange(column);
-  if (!(await sendText(column, text)) && !column.input.value) {
+  const sent = column.editing ? await sendEdit(column, column.editing, text)
+    : await sendText(column, text);
+  if (!sent && !column.input.value) {
     column.input.value = text; // not sent: give the text back
     onInputChange(column);
   }
@@ -633,9 +709,49 @@ function onInputKey(column, event) {
     event.preventDefault();
     submit(column);
   } else if (event.key === "Escape") {
+    if (column.editing) {
+      column.input.value = "";
+      onInputChange(column);
+    }
     clearReply(column);
     column.suggestions.hidden = true;
+  } else if (event.key === "ArrowUp" && !column.input.value && !column.editing) {
+    // As in Telegram: ↑ in an empty box edits your last message.
+    const last = [...column.messages.values()].filter(editable)
+      .sort((a, b) => b.message_id - a.message_id)[0];
+    if (last) {
+      event.preventDefault();
+      startEdit(column, last.message_id);
+    }
   }
+}
+
+async function sendEdit(column, messageId, text) {
+  try {
+    const message = await api(`/sandbox/users/${column.id}/edit`, { method: "POST",
+      body: { message_id: messageId, text } });
+    clearReply(column);
+    if (message && message.message_id) upsert(column, message);
+    return true;
+  } catch (error) {
+    toast(`Could not edit: ${error.message}`, { kind: "error", who: column.user.first_name });
+    return false;
+  }
+}
+
+function startEdit(column, messageId) {
+  const message = column.messages.get(messageId);
+  if (!message || !editable(message)) return;
+  keepPinned(column, () => {
+    showBar(column, "Edit message", message);
+    column.replyTo = null;
+    column.editing = messageId;
+    column.input.value = message.kind === "text" || !message.kind ? message.text || ""
+      : message.caption || "";
+    updateComposer(column);
+  });
+  column.node.classList.add("editing");
+  column.input.focus();
 }
 
 // Keeps the chat scrolled to the bottom when the composer area grows or shrinks.
@@ -689,18 +805,36 @@ function setReply(column, messageId) {
 }
 
 function showReply(column, messageId) {
+  if (column.editing) {
+    column.input.value = "";
+    updateComposer(column);
+  }
+  showBar(column, "Reply to", column.messages.get(messageId));
+  column.editing = null;
+  column.node.classList.remove("editing");
   column.replyTo = messageId;
-  const quoted = column.messages.get(messageId);
+}
+
+// The bar above the composer: what the next message replies to, or which one it edits.
+function showBar(column, label, message) {
   column.replyBar.replaceChildren(
-    el("div", { className: "reply-info" }, el("b", { text: "Reply to " }),
-      el("span", { text: plainSnippet(quoted) })),
-    el("button", { type: "button", className: "icon", "aria-label": "Cancel the reply", text: "×",
-      onclick: () => clearReply(column) }));
+    el("div", { className: "reply-info" }, el("b", { text: `${label} ` }),
+      el("span", { text: plainSnippet(message) })),
+    el("button", { type: "button", className: "icon", "aria-label": `Cancel: ${label.toLowerCase()}`,
+      text: "×", onclick: () => {
+        if (column.editing) {
+          column.input.value = "";
+          onInputChange(column);
+        }
+        clearReply(column);
+      } }));
   column.replyBar.hidden = false;
 }
 
 function clearReply(column) {
   column.replyTo = null;
+  column.editing = null;
+  column.node.classList.remove("editing");
   column.replyBar.hidden = true;
   column.replyBar.replaceChildren();
 }
@@ -1053,6 +1187,7 @@ async function poll() {
       let unknown = false;
       for (const event of events) {
         const column = state.columns.get(event.user_id);
+        if (state.hidden.has(event.user_id)) continue;
         if (!column) unknown = true;
         else if (event.message && event.message.message_id !== undefined) upsert(column, event.message);
         else stale.add(column);
@@ -1084,6 +1219,7 @@ async function main() {
     }
   }
   document.getElementById("bot-name").textContent = `@${state.info.bot.username}`;
+  state.hidden = new Set(state.info.hidden || []);
   if (!state.info.seed.available) {
     seedButton.classList.add("unavailable");
     seedButton.title = "Seeding is unavailable in this checkout (no bridge.seed module)";
