@@ -82,6 +82,11 @@ async def on_message(update: Update, context: BridgeContext) -> None:
     message = update.effective_message
     text = message.text if message.text is not None else message.caption
     attachment = attachment_of(message)
+    if message.reply_to_message is None and attachment is None and text:
+        from bridge.handlers.prompts import answer_prompt
+
+        if await answer_prompt(update, context, text):  # the note or field the bot asked
+            return
     if message.reply_to_message is not None:
         stored = await context.core.messaging.message_for_copy(
             context.member.id, message.chat_id, message.reply_to_message.message_id)
