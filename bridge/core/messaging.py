@@ -96,9 +96,12 @@ class Messaging:
             answered = await record_response(tx, answered, InMailStatus.REPLIED,
                                              self._d.rules, now)
         degree = Degree.from_distance(self._d.graph.distance(target_id, actor_id))
+        # Whom one writes to stays masked by degree, unless they wrote to one first.
+        contacted = degree <= Degree.SECOND or await contacted_in(tx, conversation, actor_id)
         return Delivery(message=message, conversation=conversation, sender=actor,
                         recipient=target,
                         sender_as_seen=member_view(actor, degree, contacted=True),
+                        recipient_as_seen=member_view(target, degree, contacted=contacted),
                         recipient_state=state, answered_inmail=answered)
 
     async def _open_route(

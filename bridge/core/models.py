@@ -358,6 +358,7 @@ class Delivery(Model):
     sender: Member
     recipient: Member
     sender_as_seen: MemberView  # the sender as the recipient may see them (masked by degree)
+    recipient_as_seen: MemberView | None = None  # the recipient as the sender may see them
     recipient_state: ConversationState
     inmail: InMail | None = None
     answered_inmail: InMail | None = None  # an InMail this message answered

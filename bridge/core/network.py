@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bridge.core import errors
+from bridge.core.conversations import contacted_in
 from bridge.core.deps import CoreDeps
 from bridge.core.invitations import outstanding
 from bridge.core.members import existing_member
@@ -64,9 +65,14 @@ class Network:
                 raise errors.MemberNotFound(handle=target.handle)
             actions = await self._actions(tx, viewer, target)
             connections = await tx.connections.count(target_id)
+            degree = self.degree(viewer_id, target_id)
+            conversation = (await tx.conversations.between(viewer_id, target_id)
+                            if degree > Degree.SECOND else None)
+            contacted = conversation is not None and await contacted_in(tx, conversation,
+                                                                        viewer_id)
         mutual = self._d.graph.mutual(viewer_id, target_id) if viewer_id != target_id else []
         return ProfileCard(
-            view=self.view(viewer_id, target),
+            view=member_view(target, degree, contacted=contacted),
             about=target.about,
             connections=connections,
             mutual=await self.views(viewer_id, mutual[:5]),

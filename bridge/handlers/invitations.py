@@ -30,6 +30,8 @@ async def invite(update: Update, context: BridgeContext) -> None:
     handle, note = handle_and_rest(update, "invite")
     target = await context.core.members.resolve(handle)
     outcome = await context.core.invitations.invite(context.member.id, target.id, note or None)
+    if outcome.accepted_theirs:  # their invitation's message shows it was accepted
+        await settle(context, outcome.invitation.id, "accepted")
     view = context.addressed(target)
     await context.reply(update, "invitations", "sent", target=view,
                         accepted_theirs=outcome.accepted_theirs, note=note)
@@ -40,6 +42,8 @@ async def send_with_note(update: Update, context: BridgeContext, target_id: int,
     """The answer to "Write a note": the invitation goes, with it."""
     core, me = context.core, context.member.id
     outcome = await core.invitations.invite(me, target_id, note)
+    if outcome.accepted_theirs:
+        await settle(context, outcome.invitation.id, "accepted")
     target = await core.members.get(target_id)
     await context.reply(update, "invitations", "sent", target=core.network.view(me, target),
                         accepted_theirs=outcome.accepted_theirs, note=note)
@@ -133,6 +137,8 @@ async def _answer_note_question(update: Update, context: BridgeContext,
     view = core.network.view(me, target)
     if data.op == Op.INVITE_SEND:
         outcome = await core.invitations.invite(me, target.id, None)
+        if outcome.accepted_theirs:
+            await settle(context, outcome.invitation.id, "accepted")
         text = context.t("invitations", "sent", target=view,
                          accepted_theirs=outcome.accepted_theirs, note="")
         await query.answer()

@@ -23,10 +23,11 @@ COMPOSE = "compose"  # user_data key: a one-shot InMail being written (see inmai
 async def _deliver(
     update: Update, context: BridgeContext, target_id: int, text: str | None,
     attachment: Attachment | None = None, reply_to_id: int | None = None,
-    original: TgMessage | None = None, confirm: bool = True,
+    original: TgMessage | None = None, confirm: bool = True, typed: bool = True,
 ) -> Delivery | None:
     """Send through the core (committed, and owed to the recipient in the outbox), remember
-    the user's own message as the original, confirm briefly."""
+    the user's own message as the original, confirm briefly (naming the recipient by the
+    handle only if the user typed it: `typed`)."""
     origin = (original.chat_id, original.message_id) if original is not None else None
     try:
         delivery = await context.core.messaging.send(context.member.id, target_id, text,
@@ -34,7 +35,10 @@ async def _deliver(
     except AlreadyAccepted:
         return None
     if confirm or not delivery.recipient.reachable:
-        await context.reply(update, "relay", "sent", other=context.addressed(delivery.recipient),
+        other = (context.addressed(delivery.recipient) if typed
+                 else delivery.recipient_as_seen or context.core.network.view(
+                     context.member.id, delivery.recipient))
+        await context.reply(update, "relay", "sent", other=other,
                             reachable=delivery.recipient.reachable)
     return delivery
 
@@ -95,7 +99,7 @@ async def on_message(update: Update, context: BridgeContext) -> None:
                 context.member.id, stored.id)
             await _deliver(update, context, conversation.other(context.member.id), text,
                            attachment, reply_to_id=stored.id, original=message,
-                           confirm=False)
+                           confirm=False, typed=False)
             return
     compose = context.user_data.get(COMPOSE)
     if compose is not None and attachment is None:
@@ -110,7 +114,7 @@ async def on_message(update: Update, context: BridgeContext) -> None:
     # In a conversation, like any chat app, a message just goes: no receipt per message
     # (a failure still answers, and so does a recipient who can't be reached right now).
     await _deliver(update, context, member.current_peer_id, text, attachment, original=message,
-                   confirm=False)
+                   confirm=False, typed=False)
 
 
 async def on_edit(update: Update, context: BridgeContext) -> None:

@@ -213,3 +213,14 @@ async def test_answering_by_command_settles_the_invitation_message(world: World)
     await bob.send_text("/inbox")
     inbox = await bob.wait_for_text("Inbox")
     assert "Coffee at Station F?" not in inbox.content
+
+
+async def test_inviting_back_settles_their_invitation_message(world: World) -> None:
+    alice, bob = world.alice, world.bob
+    await start_all(alice, bob)
+    await bob.send_text("/invite @alice")
+    invitation = await alice.wait_for_text("Invitation from Bob Durand")
+    await alice.send_text("/invite @bob")
+    await alice.wait_for_text("had already invited you")
+    await alice.wait_for(lambda _: not invitation.buttons() and "Accepted" in invitation.content)
+    await bob.wait_for_text("Alice Martin accepted your invitation")
