@@ -15,6 +15,7 @@ from bridge.core.models import (
     Member,
     NewMember,
 )
+from bridge.core.rules import Rules
 from bridge.storage.port import UnitOfWork
 
 LANGUAGES = ("en", "fr")
@@ -50,6 +51,12 @@ def profile_field(name: str) -> str:
     if field not in PROFILE_FIELDS:
         raise errors.UnknownProfileField(field=name.strip()[:40], fields=list(PROFILE_FIELDS))
     return field
+
+
+def field_limit(rules: Rules, field: str) -> int:
+    """How long a profile field may be (the prompt for a field says it up front)."""
+    return {"headline": rules.headline_max, "about": rules.about_max}.get(
+        field, rules.short_field_max)
 
 
 async def _free_handle(tx: UnitOfWork, base: str) -> str:
@@ -113,10 +120,7 @@ class Members:
     async def edit_profile(self, actor_id: int, field: str, text: str) -> Member:
         field = profile_field(field)
         value = text.strip()
-        rules = self._d.rules
-        limit = {"headline": rules.headline_max, "about": rules.about_max}.get(
-            field, rules.short_field_max
-        )
+        limit = field_limit(self._d.rules, field)
         if len(value) > limit:
             raise errors.ProfileFieldTooLong(field=field, limit=limit, length=len(value))
         async with self._d.store.transaction() as tx:

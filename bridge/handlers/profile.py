@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bridge.core.members import profile_field
+from bridge.core.members import field_limit, profile_field
 from bridge.core.models import PROFILE_FIELDS, ProfileCard
 from bridge.handlers.callbacks import Callback, Op, cb
 from bridge.handlers.commands import Command, Usage, argument_text, handle_and_rest, only_handle
@@ -169,11 +169,9 @@ async def on_button(update: Update, context: BridgeContext) -> None:
     elif data.op == Op.EDIT_FIELD:
         field = await core.prompts.ask_field(me, data.extra)
         context.user_data.pop(COMPOSE, None)  # the next text is this field, not an InMail
-        rules = core.deps.rules
-        limit = {"headline": rules.headline_max, "about": rules.about_max}.get(
-            field, rules.short_field_max)
         await query.answer()
-        await context.reply(update, "profile", "field_prompt", field=field, limit=limit,
+        await context.reply(update, "profile", "field_prompt", field=field,
+                            limit=field_limit(core.deps.rules, field),
                             current=getattr(context.member, field))
     elif data.op in (Op.REMOVE_CONFIRM, Op.REMOVE_KEEP):
         target = await core.members.get(data.arg)
