@@ -34,9 +34,14 @@ async def post_message(
     reply_to_id: int | None = None,
     forwarded_from_id: int | None = None,
     read_by_recipient: bool = False,
+    unseen_by_recipient: bool = False,
 ) -> tuple[Message, ConversationState]:
     """Store a message and update the conversation and both sides' state; returns the
-    message and the recipient's new state."""
+    message and the recipient's new state.
+
+    ``unseen_by_recipient``: a message in the thread of an invitation its recipient declined
+    (`Messaging._open_route`): its writer sees it sent, the decliner never sees it —
+    read at once, and cleared with the thread if they no longer have it."""
     message = await tx.messages.add(
         conversation.id, sender_id, now, kind=kind, text=text, subject=subject,
         attachment=attachment, reply_to_id=reply_to_id, forwarded_from_id=forwarded_from_id,
@@ -55,6 +60,13 @@ async def post_message(
     await tx.conversations.save_state(mine)
 
     theirs = await tx.conversations.state(conversation.id, conversation.other(sender_id))
+    if unseen_by_recipient:
+        theirs.last_read_message_id = message.id
+        theirs.unread_count = 0
+        if theirs.deleted:
+            theirs.cleared_through = message.id
+        await tx.conversations.save_state(theirs)
+        return message, theirs
     if read_by_recipient:
         theirs.last_read_message_id = message.id
         theirs.unread_count = 0
@@ -94,3 +106,14 @@ async def participant_message(tx: UnitOfWork, actor_id: int, message_id: int) ->
     if message.id <= state.cleared_through:
         raise errors.MessageNotFound()
     return message
+
+
+async def contacted_in(tx: UnitOfWork, conversation: Conversation, member_id: int) -> bool:
+    """Whether the other member of this conversation contacted `member_id` in it (wrote to
+    them, or invited them): then they showed who they are (`views.member_view`)."""
+    other = conversation.other(member_id)
+    if conversation.invitation_id is not None:
+        invitation = await tx.invitations.get(conversation.invitation_id)
+        if invitation is not None and invitation.sender_id == other:
+            return True
+    return bool(await tx.messages.written_to(member_id, [conversation.id]))

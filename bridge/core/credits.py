@@ -101,10 +101,14 @@ class Credits:
             renews_at=next_renewal(member, rules),
             pending_refunds=sum(1 for i in pending if i.status == InMailStatus.SENT),
             entries=recent,
+            plans=dict(rules.plans),
         )
 
     async def set_plan(self, admin: Member, member_id: int, plan: str) -> Member:
-        """Admins only: change a plan; the new allowance is credited at once (capped)."""
+        """Admins only: change a plan; the new allowance is credited at once (capped).
+
+        Credits above the new plan's cap are kept (never taken back); renewals add more
+        only once the balance is below the cap (`apply_renewals`)."""
         require_admin(self._d, admin)
         rules, now = self._d.rules, self._d.clock.now()
         plan = plan.strip().lower()
@@ -158,15 +162,7 @@ class Credits:
         async with self._d.store.transaction() as tx:
             actor = await existing_member(tx, actor_id)
             target = await existing_member(tx, target_id)
-            await check_not_blocked(tx, actor_id, target_id)
-            if await tx.connections.exists(actor_id, target_id):
-                raise errors.InMailToConnection()
-            if target.inmail_opt_out:
-                raise errors.InMailOptedOut()
-            await apply_renewals(tx, actor, rules, now)
-            if actor.credits < 1:
-                raise errors.NoCredits(renews_at=next_renewal(actor, rules),
-                                       allowance=rules.allowance(actor.plan))
+            await self._check_inmail(tx, actor, target, now)
             conversation = await tx.conversations.between(actor_id, target_id)
             if conversation is None:
                 conversation = await tx.conversations.create(actor_id, target_id, now)
@@ -183,8 +179,33 @@ class Credits:
             await _move(tx, actor, LedgerKind.SPEND, -1, "inmail", now, inmail.id)
         degree = Degree.from_distance(self._d.graph.distance(target_id, actor_id))
         return Delivery(message=message, conversation=conversation, sender=actor,
-                        recipient=target, sender_as_seen=member_view(actor, degree, reveal=True),
+                        recipient=target,
+                        sender_as_seen=member_view(actor, degree, contacted=True),
                         recipient_state=state, inmail=inmail)
+
+    async def check_inmail(self, actor_id: int, target_id: int) -> None:
+        """Whether an InMail to `target_id` could go now, before the actor writes one: no
+        member should write a whole InMail to hear then that it can't be sent."""
+        if actor_id == target_id:
+            raise errors.CannotTargetSelf()
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            actor = await existing_member(tx, actor_id)
+            target = await existing_member(tx, target_id)
+            await self._check_inmail(tx, actor, target, now)
+
+    async def _check_inmail(self, tx: UnitOfWork, actor: Member, target: Member,
+                            now: datetime) -> None:
+        rules = self._d.rules
+        await check_not_blocked(tx, actor.id, target.id)
+        if await tx.connections.exists(actor.id, target.id):
+            raise errors.InMailToConnection()
+        if target.inmail_opt_out:
+            raise errors.InMailOptedOut()
+        await apply_renewals(tx, actor, rules, now)
+        if actor.credits < 1:
+            raise errors.NoCredits(renews_at=next_renewal(actor, rules),
+                                   allowance=rules.allowance(actor.plan))
 
     async def respond(self, actor_id: int, inmail_id: int, interested: bool) -> InMail:
         """The recipient answers Interested / Not interested: both count as a response."""

@@ -128,6 +128,15 @@ class NotInvitationSender(BridgeError):
     code = "not_invitation_sender"
 
 
+class OwnInvitation(BridgeError):
+    """`/accept @x` or `/decline @x` where the invitation is the actor's own, to @x."""
+
+    code = "own_invitation"
+
+    def __init__(self, handle: str) -> None:
+        super().__init__(handle=handle)
+
+
 class NotConnected(BridgeError):
     """Raised on a message to a non-connection; ``ways`` says which other ways are open."""
 

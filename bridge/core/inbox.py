@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from bridge.core import errors
 from bridge.core.conversations import participant_conversation
 from bridge.core.deps import CoreDeps
+from bridge.core.invitations import end_declined
 from bridge.core.members import require_admin
 from bridge.core.models import (
     ConversationState,
@@ -26,6 +27,15 @@ from bridge.core.views import member_view
 from bridge.storage.port import InboxRow, InboxSlice, UnitOfWork
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _contact_shows(row: InboxRow) -> bool:
+    """The row itself shows the other member contacted the actor: unread messages from
+    them, their invitation or their InMail."""
+    other = row.other.id
+    return (row.state.unread_count > 0
+            or (row.invitation is not None and row.invitation.sender_id == other)
+            or (row.inmail is not None and row.inmail.sender_id == other))
 _MICRO = timedelta(microseconds=1)
 MAX_PAGE = 50
 
@@ -72,6 +82,7 @@ class Inbox:
         async with self._d.store.read() as tx:
             found = await tx.conversations.inbox_page(actor_id, filter, position, limit + 1,
                                                       backward)
+            written = await self._written_to(tx, actor_id, found.rows)
         rows = found.rows
         more = len(rows) > limit
         if backward:  # the extra row is the newest one, above the page
@@ -80,7 +91,7 @@ class Inbox:
         else:
             rows = rows[:limit]
             newer, older = position is not None, more
-        entries = self._entries(actor_id, rows)
+        entries = self._entries(actor_id, rows, written)
         next_cursor = prev_cursor = None
         if rows and older:
             next_cursor = _cursor_of(rows[-1])
@@ -118,14 +129,27 @@ class Inbox:
                       inmails=found.inmails, entries=self._entries(actor_id, rows),
                       next_cursor=_cursor_of(rows[-1]) if more and rows else None)
 
-    def _entries(self, actor_id: int, rows: list[InboxRow]) -> list[InboxEntry]:
-        """Page entries, names masked by degree."""
+    async def _written_to(self, tx: UnitOfWork, actor_id: int, rows: list[InboxRow]) -> set[int]:
+        """The conversations among `rows` whose other member, masked by degree, wrote to the
+        actor without it showing in the row (one query, for those rows only)."""
+        degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in rows])
+        unsure = [row.conversation.id for row in rows
+                  if Degree.from_distance(degrees.get(row.other.id)) > Degree.SECOND
+                  and not _contact_shows(row)]
+        return await tx.messages.written_to(actor_id, unsure) if unsure else set()
+
+    def _entries(self, actor_id: int, rows: list[InboxRow],
+                 written: set[int] | None = None) -> list[InboxEntry]:
+        """Page entries. Names are masked by degree unless the other member contacted the
+        actor (`written`: the conversations where they wrote, beyond what the rows show)."""
+        written = written or set()
         degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in rows])
         return [
             InboxEntry(
                 conversation=row.conversation, state=row.state,
                 other=member_view(row.other, Degree.from_distance(degrees.get(row.other.id)),
-                                  reveal=True),
+                                  contacted=_contact_shows(row)
+                                  or row.conversation.id in written),
                 last_message=row.last_message, pending_invitation=row.invitation,
                 inmail=row.inmail,
             )
@@ -229,13 +253,19 @@ class Inbox:
             return state
 
     async def report_spam(self, actor_id: int, conversation_id: int) -> SpamReport:
-        """Move to spam and file a report; the member's further messages land in spam too."""
+        """Move to spam and file a report; the member's further messages land in spam too. An
+        invitation from them ends, declined (silently, as any decline)."""
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
             conversation = await participant_conversation(tx, actor_id, conversation_id)
             state = await tx.conversations.state(conversation_id, actor_id)
             state.spam = True
             await tx.conversations.save_state(state)
+            if conversation.invitation_id is not None:  # spam is no invitation to answer
+                invitation = await tx.invitations.get(conversation.invitation_id)
+                if (invitation is not None and invitation.recipient_id == actor_id
+                        and invitation.status == InvitationStatus.PENDING):
+                    await end_declined(tx, invitation, now, hide=False)
             return await tx.spam.add(actor_id, conversation.other(actor_id), conversation_id, now)
 
     async def not_spam(self, actor_id: int, conversation_id: int) -> ConversationState:

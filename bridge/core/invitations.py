@@ -16,12 +16,69 @@ from bridge.core.models import (
     InviteOutcome,
     InvitePolicy,
     Member,
+    MemberView,
     MessageKind,
     NotificationKind,
 )
 from bridge.core.outbox import notify
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
+
+# Each message showing an invitation that a member may record (the notification, each
+# /invitations listing): bounded, so that settling it edits a few messages, not a flood.
+MAX_COPIES = 20
+
+
+def seen_status(invitation: Invitation, viewer_id: int) -> InvitationStatus:
+    """How an invitation appears to a member of it.
+
+    The rule, as on LinkedIn: declining is silent. To its sender a declined invitation
+    stays pending until they withdraw it, and nothing they can do reveals the decline
+    (their messages in its thread go on being "sent", their profile card offers Withdraw,
+    inviting again says it is already waiting)."""
+    if invitation.status == InvitationStatus.DECLINED and viewer_id == invitation.sender_id:
+        return InvitationStatus.PENDING
+    return invitation.status
+
+
+def as_seen(invitation: Invitation, viewer_id: int) -> Invitation:
+    """The invitation with its status as `viewer_id` may know it."""
+    status = seen_status(invitation, viewer_id)
+    return invitation if status == invitation.status else invitation.model_copy(
+        update={"status": status, "responded_at": None})
+
+
+async def outstanding(tx: UnitOfWork, sender_id: int, recipient_id: int) -> Invitation | None:
+    """The invitation `sender_id` sent to `recipient_id` that looks pending to its sender:
+    the pending one, or the latest closed one if that was declined (not withdrawn)."""
+    pending = await tx.invitations.pending(sender_id, recipient_id)
+    if pending is not None:
+        return pending
+    closed = await tx.invitations.last_closed(sender_id, recipient_id)
+    if closed is not None and seen_status(closed, sender_id) == InvitationStatus.PENDING:
+        return closed
+    return None
+
+
+async def end_declined(tx: UnitOfWork, invitation: Invitation, now: datetime,
+                       hide: bool = True) -> Invitation:
+    """Decline (the recipient's answer, or their spam report): the sender is not told
+    (`seen_status`); with ``hide`` the thread leaves the decliner's inbox, as a "delete for
+    me" would, and anything its sender writes there later stays unseen by them
+    (`Messaging._open_route`, `post_message(unseen_by_recipient=True)`)."""
+    await tx.invitations.set_status(invitation.id, InvitationStatus.DECLINED, now)
+    if hide:
+        conversation = await tx.conversations.get(invitation.conversation_id)
+        if conversation is not None:
+            state = await tx.conversations.state(conversation.id, invitation.recipient_id)
+            last = conversation.last_message_id or 0
+            state.deleted, state.archived = True, False
+            state.cleared_through = max(state.cleared_through, last)
+            state.last_read_message_id = max(state.last_read_message_id, last)
+            state.unread_count = 0
+            await tx.conversations.save_state(state)
+    return invitation.model_copy(
+        update={"status": InvitationStatus.DECLINED, "responded_at": now})
 
 
 async def check_can_invite(
@@ -36,7 +93,7 @@ async def check_can_invite(
     await check_not_blocked(tx, actor.id, target.id)
     if await tx.connections.exists(actor.id, target.id):
         raise errors.AlreadyConnected()
-    if await tx.invitations.pending(actor.id, target.id):
+    if await outstanding(tx, actor.id, target.id):  # declined looks pending to its sender
         raise errors.InvitationAlreadyPending()
     rules = deps.rules
     closed = await tx.invitations.last_closed(actor.id, target.id)
@@ -72,7 +129,8 @@ class Invitations:
             await check_not_blocked(tx, actor_id, target_id)
             if await tx.connections.exists(actor_id, target_id):
                 raise errors.AlreadyConnected()
-            theirs = await tx.invitations.pending(target_id, actor_id)
+            # Theirs to us, even one we declined: inviting them now is accepting it.
+            theirs = await outstanding(tx, target_id, actor_id)
             if theirs is not None:
                 outcome = InviteOutcome(
                     invitation=await self._accept(tx, theirs, now), accepted_theirs=True
@@ -116,6 +174,16 @@ class Invitations:
         self._d.graph.add_edge(accepted.sender_id, accepted.recipient_id)
         return accepted
 
+    async def check(self, actor_id: int, target_id: int) -> None:
+        """Whether inviting `target_id` would work, before asking the actor for a note (an
+        invitation of theirs to the actor is accepted by inviting them: that works too)."""
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            actor = await existing_member(tx, actor_id)
+            target = await existing_member(tx, target_id)
+            if await outstanding(tx, target_id, actor_id) is None:
+                await check_can_invite(self._d, tx, actor, target, now)
+
     async def _accept(self, tx: UnitOfWork, invitation: Invitation, now: datetime) -> Invitation:
         await tx.invitations.set_status(invitation.id, InvitationStatus.ACCEPTED, now)
         await tx.connections.add(invitation.sender_id, invitation.recipient_id, now)
@@ -126,42 +194,63 @@ class Invitations:
         )
 
     async def decline(self, actor_id: int, invitation_id: int) -> Invitation:
-        """Decline; the sender is not told, and the thread closes for both."""
+        """Decline; the sender is never told (`seen_status`), and the thread leaves the
+        decliner's inbox."""
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
             invitation = await self._received(tx, actor_id, invitation_id)
-            await tx.invitations.set_status(invitation.id, InvitationStatus.DECLINED, now)
-        return invitation.model_copy(
-            update={"status": InvitationStatus.DECLINED, "responded_at": now}
-        )
+            return await end_declined(tx, invitation, now)
 
     async def withdraw(self, actor_id: int, invitation_id: int) -> Invitation:
+        """Withdraw one's invitation, pending as far as one knows (a declined one too)."""
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
             invitation = await tx.invitations.get(invitation_id)
             if invitation is None or invitation.sender_id != actor_id:
                 raise errors.InvitationNotFound()
-            _check_pending(invitation)
+            _check_pending(as_seen(invitation, actor_id))
             await tx.invitations.set_status(invitation.id, InvitationStatus.WITHDRAWN, now)
         return invitation.model_copy(
             update={"status": InvitationStatus.WITHDRAWN, "responded_at": now}
         )
 
-    async def pending_from(self, sender_id: int, recipient_id: int) -> Invitation:
-        """The pending invitation `sender_id` sent to `recipient_id` (for `/accept @handle`)."""
+    async def to_answer(self, actor_id: int, sender_id: int) -> Invitation:
+        """The invitation `sender_id` sent the actor, for them to answer (`/accept @x`). If
+        the only one between them is the actor's own, say so: the other has to answer."""
         async with self._d.store.transaction() as tx:
-            invitation = await tx.invitations.pending(sender_id, recipient_id)
+            invitation = await tx.invitations.pending(sender_id, actor_id)
+            if invitation is None and await outstanding(tx, actor_id, sender_id):
+                other = await existing_member(tx, sender_id)
+                raise errors.OwnInvitation(handle=other.handle)
         if invitation is None:
             raise errors.InvitationNotFound()
         return invitation
 
+    async def sent_to(self, actor_id: int, recipient_id: int) -> Invitation:
+        """The actor's invitation to `recipient_id` that is waiting as far as they know."""
+        async with self._d.store.transaction() as tx:
+            invitation = await outstanding(tx, actor_id, recipient_id)
+        if invitation is None:
+            raise errors.InvitationNotFound()
+        return as_seen(invitation, actor_id)
+
     async def get_for(self, actor_id: int, invitation_id: int) -> Invitation:
-        """An invitation the actor sent or received; anyone else's doesn't exist for them."""
+        """An invitation the actor sent or received, as they may see it; anyone else's
+        doesn't exist for them."""
         async with self._d.store.transaction() as tx:
             invitation = await tx.invitations.get(invitation_id)
         if invitation is None or actor_id not in (invitation.sender_id, invitation.recipient_id):
             raise errors.InvitationNotFound()
-        return invitation
+        return as_seen(invitation, actor_id)
+
+    async def view(self, actor_id: int, invitation_id: int) -> InvitationView:
+        """One invitation of the actor's and its other member, as the actor may see them."""
+        invitation = await self.get_for(actor_id, invitation_id)
+        other_id = (invitation.recipient_id if invitation.sender_id == actor_id
+                    else invitation.sender_id)
+        async with self._d.store.transaction() as tx:
+            other = await existing_member(tx, other_id)
+        return self._view(actor_id, invitation, other)
 
     async def received(self, actor_id: int) -> list[InvitationView]:
         async with self._d.store.transaction() as tx:
@@ -170,15 +259,39 @@ class Invitations:
         return [self._view(actor_id, i, others[i.sender_id]) for i in invitations]
 
     async def sent(self, actor_id: int) -> list[InvitationView]:
+        """The actor's invitations waiting for an answer, as far as they know: declined ones
+        included, shown as pending (`seen_status`)."""
         async with self._d.store.transaction() as tx:
-            invitations = await tx.invitations.sent(actor_id, InvitationStatus.PENDING)
-            others = await tx.members.get_many(i.recipient_id for i in invitations)
-        return [self._view(actor_id, i, others[i.recipient_id]) for i in invitations]
+            invitations = [*await tx.invitations.sent(actor_id, InvitationStatus.PENDING),
+                           *await tx.invitations.sent(actor_id, InvitationStatus.DECLINED)]
+            waiting = [i for i in invitations if i.status == InvitationStatus.PENDING
+                       or await outstanding(tx, actor_id, i.recipient_id) == i]
+            others = await tx.members.get_many(i.recipient_id for i in waiting)
+        waiting.sort(key=lambda i: (i.created_at, i.id), reverse=True)
+        return [self._view(actor_id, i, others[i.recipient_id]) for i in waiting]
 
     def _view(self, actor_id: int, invitation: Invitation, other: Member) -> InvitationView:
+        return InvitationView(invitation=as_seen(invitation, actor_id),
+                              other=self.counterpart(actor_id, invitation, other))
+
+    def counterpart(self, actor_id: int, invitation: Invitation, other: Member) -> MemberView:
+        """The other member of an invitation as the actor may see them: whoever invited
+        the actor showed who they are; whom the actor invited stays masked by degree."""
         degree = Degree.from_distance(self._d.graph.distance(actor_id, other.id))
-        return InvitationView(invitation=invitation,
-                              other=member_view(other, degree, reveal=True))
+        return member_view(other, degree, contacted=invitation.sender_id == other.id)
+
+    async def record_copies(self, invitation_id: int, member_id: int,
+                            messages: list[tuple[int, int]]) -> None:
+        """Remember the chat messages (chat id, message id) showing an invitation with its
+        buttons to a member, so that answering it anywhere updates them all."""
+        async with self._d.store.transaction() as tx:
+            for chat_id, message_id in messages:
+                await tx.invitations.add_copy(invitation_id, member_id, chat_id, message_id)
+
+    async def copies(self, actor_id: int, invitation_id: int) -> list[tuple[int, int]]:
+        """The latest chat messages showing this invitation to the actor (see MAX_COPIES)."""
+        async with self._d.store.transaction() as tx:
+            return (await tx.invitations.copies(invitation_id, actor_id))[-MAX_COPIES:]
 
     async def _received(self, tx: UnitOfWork, actor_id: int, invitation_id: int) -> Invitation:
         invitation = await tx.invitations.get(invitation_id)

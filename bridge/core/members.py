@@ -7,7 +7,15 @@ import unicodedata
 
 from bridge.core import errors
 from bridge.core.deps import CoreDeps
-from bridge.core.models import PROFILE_FIELDS, InvitationStatus, InvitePolicy, Member, NewMember
+from bridge.core.models import (
+    PROFILE_FIELD_ALIASES,
+    PROFILE_FIELDS,
+    InvitationStatus,
+    InvitePolicy,
+    Member,
+    NewMember,
+)
+from bridge.core.rules import Rules
 from bridge.storage.port import UnitOfWork
 
 LANGUAGES = ("en", "fr")
@@ -33,6 +41,22 @@ def handle_stem(first: str, last: str, length: int = 24) -> str:
     folded = unicodedata.normalize("NFKD", f"{first}{last}").encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]", "", folded.lower())[:length]
     return slug if len(slug) >= 2 else "member"
+
+
+def profile_field(name: str) -> str:
+    """A profile field as a member may name it: ``headline`` or its French label ``titre``
+    (the bot shows French speakers the labels, so it accepts them back)."""
+    field = name.strip().lower()
+    field = PROFILE_FIELD_ALIASES.get(field, field)
+    if field not in PROFILE_FIELDS:
+        raise errors.UnknownProfileField(field=name.strip()[:40], fields=list(PROFILE_FIELDS))
+    return field
+
+
+def field_limit(rules: Rules, field: str) -> int:
+    """How long a profile field may be (the prompt for a field says it up front)."""
+    return {"headline": rules.headline_max, "about": rules.about_max}.get(
+        field, rules.short_field_max)
 
 
 async def _free_handle(tx: UnitOfWork, base: str) -> str:
@@ -94,14 +118,9 @@ class Members:
         return member.telegram_id in self._d.admin_telegram_ids
 
     async def edit_profile(self, actor_id: int, field: str, text: str) -> Member:
-        field = field.strip().lower()
-        if field not in PROFILE_FIELDS:
-            raise errors.UnknownProfileField(field=field[:40], fields=list(PROFILE_FIELDS))
+        field = profile_field(field)
         value = text.strip()
-        rules = self._d.rules
-        limit = {"headline": rules.headline_max, "about": rules.about_max}.get(
-            field, rules.short_field_max
-        )
+        limit = field_limit(self._d.rules, field)
         if len(value) > limit:
             raise errors.ProfileFieldTooLong(field=field, limit=limit, length=len(value))
         async with self._d.store.transaction() as tx:
@@ -146,8 +165,10 @@ class Members:
                 raise errors.AlreadyBlocked()
             await tx.blocks.add(actor_id, target_id, now)
             removed = await tx.connections.remove(actor_id, target_id)
+            from bridge.core.invitations import outstanding  # (invitations imports us)
+
             for sender, recipient in ((actor_id, target_id), (target_id, actor_id)):
-                pending = await tx.invitations.pending(sender, recipient)
+                pending = await outstanding(tx, sender, recipient)
                 if pending is not None:
                     await tx.invitations.set_status(pending.id, InvitationStatus.WITHDRAWN, now)
         if removed:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bridge.core import errors
 from bridge.core.conversations import (
+    contacted_in,
     participant_conversation,
     participant_message,
     post_message,
@@ -82,7 +83,7 @@ class Messaging:
         actor = await existing_member(tx, actor_id)
         target = await existing_member(tx, target_id)
         await check_not_blocked(tx, actor_id, target_id)
-        conversation, answered = await self._open_route(tx, actor, target, now)
+        conversation, answered, unseen = await self._open_route(tx, actor, target, now)
         if reply_to_id is not None:
             quoted = await tx.messages.get(reply_to_id)
             if quoted is None or quoted.conversation_id != conversation.id:
@@ -90,6 +91,7 @@ class Messaging:
         message, state = await post_message(
             tx, conversation, actor_id, now, kind=MessageKind.MESSAGE, text=text,
             attachment=attachment, reply_to_id=reply_to_id, forwarded_from_id=forwarded_from_id,
+            unseen_by_recipient=unseen,
         )
         if answered is not None:
             answered = await record_response(tx, answered, InMailStatus.REPLIED,
@@ -98,14 +100,20 @@ class Messaging:
         await tx.conversations.set_recent_peers([(actor_id, target_id), (target_id, actor_id)],
                                                 now)
         degree = Degree.from_distance(self._d.graph.distance(target_id, actor_id))
+        # Whom one writes to stays masked by degree, unless they wrote to one first.
+        contacted = degree <= Degree.SECOND or await contacted_in(tx, conversation, actor_id)
         return Delivery(message=message, conversation=conversation, sender=actor,
-                        recipient=target, sender_as_seen=member_view(actor, degree, reveal=True),
+                        recipient=target,
+                        sender_as_seen=member_view(actor, degree, contacted=True),
+                        recipient_as_seen=member_view(target, degree, contacted=contacted),
                         recipient_state=state, answered_inmail=answered)
 
     async def _open_route(
         self, tx: UnitOfWork, actor: Member, target: Member, now: datetime
-    ) -> tuple[Conversation, InMail | None]:
-        """The conversation the actor may write in, and the InMail a reply would answer.
+    ) -> tuple[Conversation, InMail | None, bool]:
+        """The conversation the actor may write in, the InMail a reply would answer, and
+        whether what they write stays unseen (the thread of an invitation its recipient
+        declined, which its sender is never told about: `invitations.seen_status`).
 
         The three ways: a 1st-degree connection, a pending invitation's thread, an InMail
         thread (the recipient may always answer; the sender again once answered).
@@ -115,20 +123,22 @@ class Messaging:
             if conversation is None:
                 conversation = await tx.conversations.create(actor.id, target.id, now)
             answered = await tx.inmails.open_in_conversation(conversation.id, actor.id)
-            return conversation, answered
+            return conversation, answered, False
         if conversation is not None:
             inmail = await tx.inmails.latest_in_conversation(conversation.id)
             if inmail is not None and inmail.recipient_id == actor.id:
                 open_one = inmail if inmail.status == InMailStatus.SENT else None
-                return conversation, open_one
+                return conversation, open_one, False
             if inmail is not None and inmail.status in (InMailStatus.INTERESTED,
                                                         InMailStatus.REPLIED):
-                return conversation, None
+                return conversation, None, False
             if conversation.invitation_id is not None:
                 invitation = await tx.invitations.get(conversation.invitation_id)
                 if invitation is not None and invitation.status == InvitationStatus.PENDING:
-                    return conversation, None
+                    return conversation, None, False
                 if invitation is not None and invitation.status == InvitationStatus.DECLINED:
+                    if invitation.sender_id == actor.id:  # never told: it looks pending
+                        return conversation, None, True
                     raise errors.ThreadClosed()
             if inmail is not None:
                 raise errors.InMailThreadClosed(status=inmail.status.value)
@@ -246,9 +256,10 @@ class Messaging:
                 can_send = True
             except errors.BridgeError:
                 can_send = False
+            contacted = await contacted_in(tx, conversation, actor_id)
         degree = Degree.from_distance(self._d.graph.distance(actor_id, other_id))
         return ConversationView(conversation=conversation, state=state,
-                                other=member_view(other, degree, reveal=True),
+                                other=member_view(other, degree, contacted=contacted),
                                 messages=messages,
                                 can_send=can_send)
 
@@ -263,6 +274,7 @@ class Messaging:
             await check_not_blocked(tx, actor_id, target_id)
             await self._open_route(tx, actor, target, now)
             actor.current_peer_id = target_id
+            actor.awaiting = None  # plain text now goes to this conversation
             await tx.members.save(actor)
             await tx.conversations.set_recent_peers([(actor_id, target_id)], now)
         return await self.conversation(actor_id, target_id, limit=5)
@@ -297,8 +309,11 @@ class Messaging:
             except errors.BridgeError:
                 return None
             held_id = await tx.messages.hold(actor_id, peer_id, text, attachment, origin, now)
+            conversation = await tx.conversations.between(actor_id, peer_id)
+            contacted = conversation is not None and await contacted_in(tx, conversation,
+                                                                        actor_id)
         degree = Degree.from_distance(self._d.graph.distance(actor_id, peer_id))
-        return held_id, member_view(peer, degree, reveal=True)
+        return held_id, member_view(peer, degree, contacted=contacted)
 
     async def send_held(self, actor_id: int, held_id: int) -> Delivery:
         """The "Send to …" button: send a held message, once (a second press finds it gone,
@@ -323,6 +338,7 @@ class Messaging:
         async with self._d.store.transaction() as tx:
             actor = await existing_member(tx, actor_id)
             previous, actor.current_peer_id = actor.current_peer_id, None
+            actor.awaiting = None  # /close also cancels a note or a field being written
             await tx.members.save(actor)
         return previous
 
@@ -349,10 +365,11 @@ class Messaging:
         degree = Degree.from_distance(self._d.graph.distance(recipient_id, sender.id))
         return Delivery(
             message=message, conversation=conversation, sender=sender, recipient=recipient,
-            sender_as_seen=member_view(sender, degree, reveal=True), recipient_state=state,
+            sender_as_seen=member_view(sender, degree, contacted=True), recipient_state=state,
             inmail=inmail,
+            # The original author did not write to this recipient: masked by degree.
             forwarded_from=(member_view(forwarded_from, Degree.from_distance(
-                self._d.graph.distance(recipient_id, forwarded_from.id)), reveal=True)
+                self._d.graph.distance(recipient_id, forwarded_from.id)))
                 if forwarded_from else None),
         )
 

@@ -36,6 +36,9 @@ class InvitePolicy(StrEnum):
 
 
 PROFILE_FIELDS = ("headline", "company", "location", "industry", "about")
+# What members may type for a field in /edit: the French labels the bot shows them too.
+PROFILE_FIELD_ALIASES = {"titre": "headline", "entreprise": "company", "lieu": "location",
+                         "secteur": "industry", "infos": "about"}
 
 
 class Member(Model):
@@ -66,6 +69,7 @@ class Member(Model):
     timezone: str = "UTC"
     digest_at: str | None = None  # "08:30" local: the daily digest's time
     last_digest_on: str | None = None  # local date of the last scheduled digest
+    awaiting: str | None = None  # what their next text message is for (see `prompts`)
 
     @property
     def full_name(self) -> str:
@@ -256,6 +260,7 @@ class InMail(Model):
     responded_at: datetime | None = None
     refund_state: RefundState = RefundState.PENDING
     refund_deadline: datetime
+    sponsored: bool = False  # paid promotion, labelled as such; an ordinary InMail is not
 
 
 class InboxEntry(Model):
@@ -324,6 +329,7 @@ class CreditAccount(Model):
     renews_at: datetime | None
     pending_refunds: int
     entries: list[LedgerEntry]
+    plans: dict[str, int] = Field(default_factory=dict)  # every plan's monthly allowance
 
 
 class SpamReport(Model):
@@ -354,6 +360,7 @@ class Delivery(Model):
     sender: Member
     recipient: Member
     sender_as_seen: MemberView  # the sender as the recipient may see them (masked by degree)
+    recipient_as_seen: MemberView | None = None  # the recipient as the sender may see them
     recipient_state: ConversationState
     inmail: InMail | None = None
     answered_inmail: InMail | None = None  # an InMail this message answered

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bridge.core import errors
+from bridge.core.conversations import contacted_in
 from bridge.core.deps import CoreDeps
+from bridge.core.invitations import outstanding
 from bridge.core.members import existing_member
 from bridge.core.models import (
     Degree,
@@ -27,8 +29,10 @@ class Network:
     def degree(self, viewer_id: int, target_id: int) -> Degree:
         return Degree.from_distance(self._d.graph.distance(viewer_id, target_id))
 
-    def view(self, viewer_id: int, member: Member) -> MemberView:
-        return member_view(member, self.degree(viewer_id, member.id))
+    def view(self, viewer_id: int, member: Member, typed_handle: bool = False) -> MemberView:
+        """`member` as the viewer may see them (`views.member_view`); ``typed_handle``: the
+        viewer named them by @handle, which may be echoed back."""
+        return member_view(member, self.degree(viewer_id, member.id), typed_handle=typed_handle)
 
     async def views(self, viewer_id: int, ids: list[int]) -> list[MemberView]:
         """Views of many members in the given order, degrees computed in one pass."""
@@ -44,7 +48,8 @@ class Network:
     async def degree_info(self, viewer_id: int, target_id: int) -> DegreeInfo:
         graph = self._d.graph
         degree = self.degree(viewer_id, target_id)
-        mutual = graph.mutual(viewer_id, target_id)
+        # Nobody is a mutual connection between a member and themself.
+        mutual = graph.mutual(viewer_id, target_id) if viewer_id != target_id else []
         path = graph.path(viewer_id, target_id) or []
         return DegreeInfo(
             degree=degree,
@@ -61,9 +66,14 @@ class Network:
                 raise errors.MemberNotFound(handle=target.handle)
             actions = await self._actions(tx, viewer, target)
             connections = await tx.connections.count(target_id)
-        mutual = self._d.graph.mutual(viewer_id, target_id)
+            degree = self.degree(viewer_id, target_id)
+            conversation = (await tx.conversations.between(viewer_id, target_id)
+                            if degree > Degree.SECOND else None)
+            contacted = conversation is not None and await contacted_in(tx, conversation,
+                                                                        viewer_id)
+        mutual = self._d.graph.mutual(viewer_id, target_id) if viewer_id != target_id else []
         return ProfileCard(
-            view=self.view(viewer_id, target),
+            view=member_view(target, degree, contacted=contacted),
             about=target.about,
             connections=connections,
             mutual=await self.views(viewer_id, mutual[:5]),
@@ -81,7 +91,7 @@ class Network:
         actions: list[str] = []
         if await tx.invitations.pending(target.id, viewer.id):
             actions += ["accept", "message"]
-        elif await tx.invitations.pending(viewer.id, target.id):
+        elif await outstanding(tx, viewer.id, target.id):  # a decline looks pending too
             actions += ["withdraw", "message"]
         elif target.invite_policy == InvitePolicy.EVERYONE or degree == Degree.SECOND:
             actions.append("invite")
@@ -142,6 +152,12 @@ class Network:
             ids = await tx.connections.list(viewer_id, max(offset, 0), limit)
             total = await tx.connections.count(viewer_id)
         return await self.views(viewer_id, ids), total
+
+    async def check_connected(self, actor_id: int, target_id: int) -> None:
+        """Before asking "Remove them?": they must be a connection."""
+        async with self._d.store.transaction() as tx:
+            if not await tx.connections.exists(actor_id, target_id):
+                raise errors.NotAConnection()
 
     async def remove_connection(self, actor_id: int, target_id: int) -> None:
         async with self._d.store.transaction() as tx:

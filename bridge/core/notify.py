@@ -4,6 +4,7 @@ their daily digest time. The delivery worker asks `Outbox.plan`, which uses thes
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
@@ -114,8 +115,11 @@ class Preferences:
         return await update_member(self._d, member_id, **changes)
 
     async def set_mode(self, actor_id: int, mode: str) -> Member:
-        aliases = {"mute": "muted", "instant": "instant", "digest": "digest", "muted": "muted"}
-        value = aliases.get(mode.strip().lower())
+        # The French words the /settings buttons show are accepted too, accents or not.
+        aliases = {"mute": "muted", "instant": "instant", "digest": "digest", "muted": "muted",
+                   "instantane": "instant", "resume": "digest", "sourdine": "muted"}
+        folded = unicodedata.normalize("NFKD", mode.strip().lower())
+        value = aliases.get("".join(c for c in folded if not unicodedata.combining(c)))
         if value is None:
             raise errors.InvalidSetting(setting="notify", value=mode[:20],
                                         choices=["instant", "digest", "mute"])

@@ -1,4 +1,18 @@
-"""How one member sees another: names masked by degree, as LinkedIn does."""
+"""How one member appears to another: the one function that decides, as LinkedIn does.
+
+Every name, handle, company or location the bot shows of someone comes from `member_view`
+(through `Network.view`, `Network.views` or the use case that knows whether the member
+reached out), and templates only ever get its `MemberView`, so masking cannot be bypassed.
+
+- yourself, 1st and 2nd degree, and anyone who contacted you (an invitation, an InMail, a
+  message — whoever writes to someone shows who they are): everything;
+- 3rd degree: first name and last initial, headline and industry; no company, location or
+  handle (a handle is usually made from the full name, so it would give the name away);
+- out of network: an anonymous "Member" and the headline only.
+
+A handle the viewer typed themself (``/invite @x``) may be echoed back: it tells them nothing
+they did not already know. The name stays masked all the same.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +21,10 @@ from bridge.core.models import Degree, Member, MemberView
 ANONYMOUS_NAME = "Member"  # the front end localizes it when `named` is False
 
 
-def masked_name(member: Member, degree: Degree, reveal: bool = False) -> tuple[str, bool]:
-    """Full name for self, 1st and 2nd; first name and last initial for 3rd; none beyond.
-
-    ``reveal``: the member contacted the viewer (invitation, InMail, message), and whoever
-    writes to someone shows who they are, as on LinkedIn.
-    """
-    if degree <= Degree.SECOND or reveal:
+def masked_name(member: Member, degree: Degree, contacted: bool = False) -> tuple[str, bool]:
+    """Full name for self, 1st, 2nd and contacts; first name and last initial for 3rd; none
+    beyond. Returns the name and whether it names the member at all."""
+    if degree <= Degree.SECOND or contacted:
         return member.full_name, True
     if degree == Degree.THIRD:
         initial = f" {member.last_name[0]}." if member.last_name else ""
@@ -21,15 +32,21 @@ def masked_name(member: Member, degree: Degree, reveal: bool = False) -> tuple[s
     return ANONYMOUS_NAME, False
 
 
-def member_view(member: Member, degree: Degree, reveal: bool = False) -> MemberView:
-    name, named = masked_name(member, degree, reveal)
+def member_view(member: Member, degree: Degree, *, contacted: bool = False,
+                typed_handle: bool = False) -> MemberView:
+    """`member` as seen by a viewer at `degree` from them.
+
+    ``contacted``: the member contacted the viewer (see the module docstring).
+    ``typed_handle``: the viewer addressed them by their @handle."""
+    name, named = masked_name(member, degree, contacted)
+    full = degree <= Degree.SECOND or contacted
     return MemberView(
         id=member.id,
-        handle=member.handle if named else None,
+        handle=member.handle if full or typed_handle else None,
         name=name,
         headline=member.headline,
-        company=member.company if named else "",
-        location=member.location if named else "",
+        company=member.company if full else "",
+        location=member.location if full else "",
         industry=member.industry if named else "",
         degree=degree,
         named=named,

@@ -28,7 +28,8 @@ async def plan(update: Update, context: BridgeContext) -> None:
     handle, name = handle_and_rest(update, "plan", need_rest=True)
     target = await context.core.members.resolve(handle)
     member = await context.core.credits.set_plan(context.member, target.id, name.strip())
-    await context.reply(update, "admin", "plan_set", member=member)
+    account = await context.core.credits.account(member.id, entries=0)
+    await context.reply(update, "admin", "plan_set", member=member, account=account)
 
 
 async def grant(update: Update, context: BridgeContext) -> None:

@@ -52,6 +52,11 @@ class Op(StrEnum):
     HELD_SEND = "hs"  # arg: a held message ("Send to …")
     INVITATIONS_LIST = "il"  # the digest's invitations button
     NOOP = "no"
+    INVITE_SEND = "is"  # arg: the member to invite, without a note
+    INVITE_NOTE = "it"  # arg: the member to invite; the next text is the note
+    EDIT_FIELD = "pe"  # extra: the profile field; the next text is its value
+    REMOVE_CONFIRM = "rc"  # arg: the connection to remove
+    REMOVE_KEEP = "rk"  # arg: the connection kept
 
 
 class Callback(BaseModel):

@@ -20,6 +20,7 @@ class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
                  user_id: int | None = None) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self._member: Member | None = None
+        self.newcomer = False  # this update registered the member (identify)
 
     @property
     def core(self) -> Core:
@@ -48,10 +49,9 @@ class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
         return self.renderer.lang(self._member.language if self._member else None)
 
     def addressed(self, target: Member) -> MemberView:
-        """How the member sees someone they addressed by @handle: masked by degree, but
-        named by the handle they typed rather than an anonymous label."""
-        view = self.core.network.view(self.member.id, target)
-        return view if view.handle else view.model_copy(update={"handle": target.handle})
+        """How the member sees someone they addressed by @handle: masked by degree (the
+        core's one rule), the handle they typed echoed back rather than an anonymous label."""
+        return self.core.network.view(self.member.id, target, typed_handle=True)
 
     def plain(self, feature: str, name: str, /, **params: Any) -> str:
         """A text for a plain-text surface (a button's alert or toast): no HTML escapes."""

@@ -21,7 +21,7 @@ async def identify(update: Update, context: BridgeContext) -> None:
         user.first_name, user.last_name or "", user.username
     ):
         language = normalize_language(user.language_code, context.renderer.default_language)
-        member, _ = await core.members.register(NewMember(
+        member, context.newcomer = await core.members.register(NewMember(
             telegram_id=user.id, first_name=user.first_name, last_name=user.last_name or "",
             username=user.username, language=language,
         ))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bridge.core.errors import NoCredits
 from bridge.handlers.callbacks import Callback, Op
 from bridge.handlers.commands import Command, Usage, handle_and_rest
 from bridge.handlers.context import BridgeContext
@@ -19,27 +20,28 @@ def split_subject(text: str) -> tuple[str, str]:
     return subject.strip(), body.strip()
 
 
-async def _send(update: Update, context: BridgeContext, target_id: int, text: str) -> None:
+async def _send(update: Update, context: BridgeContext, target_id: int, text: str,
+                typed_handle: bool) -> None:
     subject, body = split_subject(text)
-    delivery = await context.core.credits.send_inmail(context.member.id, target_id, subject,
-                                                      body)
-    account = await context.core.credits.account(context.member.id, entries=0)
-    await context.reply(update, "inmail", "sent",
-                        other=context.addressed(delivery.recipient),
-                        balance=account.balance)
+    core, me = context.core, context.member.id
+    delivery = await core.credits.send_inmail(me, target_id, subject, body)
+    account = await core.credits.account(me, entries=0)
+    other = (context.addressed(delivery.recipient) if typed_handle
+             else core.network.view(me, delivery.recipient))
+    await context.reply(update, "inmail", "sent", other=other, balance=account.balance)
 
 
 async def inmail(update: Update, context: BridgeContext) -> None:
     handle, text = handle_and_rest(update, "inmail", need_rest=True)
     target = await context.core.members.resolve(handle)
-    await _send(update, context, target.id, text)
+    await _send(update, context, target.id, text, typed_handle=True)
 
 
 async def finish_compose(update: Update, context: BridgeContext, compose: dict,
                          text: str) -> None:
     """The text after the profile's InMail button: `subject | body`."""
     context.user_data.pop(COMPOSE, None)
-    await _send(update, context, compose["to"], text)
+    await _send(update, context, compose["to"], text, typed_handle=False)
 
 
 async def credits(update: Update, context: BridgeContext) -> None:
@@ -56,6 +58,16 @@ async def on_button(update: Update, context: BridgeContext) -> None:
     if data.op == Op.PROFILE_INMAIL:
         target = await core.members.get(data.arg)
         view = core.network.view(me, target)
+        try:  # before they write it, not after: no whole InMail written for nothing
+            await core.credits.check_inmail(me, target.id)
+        except NoCredits as refusal:
+            await query.answer()
+            account = await core.credits.account(me, entries=0)
+            await context.reply(update, "inmail", "no_credits", account=account,
+                                renews_at=refusal.params["renews_at"])
+            return
+        if context.member.awaiting is not None:
+            await core.prompts.cancel(me)  # the next text is the InMail, not a note
         context.user_data[COMPOSE] = {"to": target.id}
         await query.answer()
         await context.reply(update, "inmail", "compose", other=view)

@@ -110,6 +110,9 @@ class Notifier:
         ids = await self._send_html(recipient.telegram_id, html,
                                     received_keyboard_for(self.renderer, lang, invitation),
                                     silent=silent)
+        # The message with the buttons: answering elsewhere (/accept) shows the outcome there.
+        await self.core.invitations.record_copies(invitation.id, n.member_id,
+                                                  [(recipient.telegram_id, ids[-1])])
         return await self._note_copies(invitation.conversation_id, n.member_id,
                                        recipient.telegram_id, ids)
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bridge.core.models import ProfileCard
+from bridge.core.members import field_limit, profile_field
+from bridge.core.models import PROFILE_FIELDS, ProfileCard
 from bridge.core.search import SearchPage
 from bridge.handlers.callbacks import Callback, Op, cb
 from bridge.handlers.commands import Command, Usage, argument_text, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import keyboard
+from bridge.handlers.relay import COMPOSE
 
 PAGE = 10
 
@@ -25,8 +27,16 @@ async def start(update: Update, context: BridgeContext) -> None:
         target = await context.core.members.resolve(payload[2:])
         await show_profile(update, context, target.id)
         return
-    await context.reply(update, "profile", "welcome", member=member,
-                        bot_username=context.bot.username)
+    await context.reply(update, "profile", "welcome" if context.newcomer else "welcome_back",
+                        member=member, bot_username=context.bot.username,
+                        keyboard=_edit_keyboard(context))
+
+
+def _edit_keyboard(context: BridgeContext):
+    """One button per profile field: the next text message becomes its value."""
+    buttons = [(context.t("profile", "edit_button", field=f), cb(Op.EDIT_FIELD, 0, f))
+               for f in PROFILE_FIELDS]
+    return keyboard([buttons[:3], buttons[3:]])
 
 
 async def help_command(update: Update, context: BridgeContext) -> None:
@@ -39,8 +49,10 @@ async def help_command(update: Update, context: BridgeContext) -> None:
 
 async def show_profile(update: Update, context: BridgeContext, target_id: int) -> None:
     card = await context.core.network.profile(context.member.id, target_id)
+    markup = _edit_keyboard(context) if "edit" in card.actions else _profile_keyboard(context,
+                                                                                      card)
     await context.send_html(update.effective_chat.id, context.t("profile", "card", card=card),
-                            _profile_keyboard(context, card))
+                            markup)
 
 
 def _profile_keyboard(context: BridgeContext, card: ProfileCard):
@@ -69,7 +81,8 @@ async def edit(update: Update, context: BridgeContext) -> None:
         raise Usage("edit")
     member = await context.core.members.edit_profile(context.member.id, field.lower(),
                                                      value.strip())
-    await context.reply(update, "profile", "edited", field=field.lower(), member=member)
+    await context.reply(update, "profile", "edited",
+                        field=profile_field(field), member=member)
 
 
 async def find(update: Update, context: BridgeContext) -> None:
@@ -128,11 +141,16 @@ async def _connections_page(update: Update, context: BridgeContext, offset: int,
 
 
 async def remove(update: Update, context: BridgeContext) -> None:
-    """/remove @handle: remove a connection."""
+    """/remove @handle: asks first ([Remove] / [Keep]); the connection goes on Remove."""
     target = await context.core.members.resolve(only_handle(update, "remove"))
-    await context.core.network.remove_connection(context.member.id, target.id)
-    await context.reply(update, "profile", "removed",
-                        target=context.addressed(target))
+    await context.core.network.check_connected(context.member.id, target.id)
+    t = context.t
+    await context.reply(update, "profile", "confirm_remove", target=context.addressed(target),
+                        keyboard=keyboard([[
+                            (t("profile", "remove_button", confirm=True),
+                             cb(Op.REMOVE_CONFIRM, target.id)),
+                            (t("profile", "remove_button", confirm=False),
+                             cb(Op.REMOVE_KEEP, target.id))]]))
 
 
 async def block(update: Update, context: BridgeContext) -> None:
@@ -154,6 +172,7 @@ async def on_button(update: Update, context: BridgeContext) -> None:
     query = update.callback_query
     data = Callback.parse(query.data)
     assert data is not None
+    core, me = context.core, context.member.id
     if data.op == Op.PROFILE_VIEW:
         await query.answer()
         await show_profile(update, context, data.arg)
@@ -167,6 +186,22 @@ async def on_button(update: Update, context: BridgeContext) -> None:
         await query.answer()
         await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup,
                                       disable_web_page_preview=True)
+    elif data.op == Op.EDIT_FIELD:
+        field = await core.prompts.ask_field(me, data.extra)
+        context.user_data.pop(COMPOSE, None)  # the next text is this field, not an InMail
+        await query.answer()
+        await context.reply(update, "profile", "field_prompt", field=field,
+                            limit=field_limit(core.deps.rules, field),
+                            current=getattr(context.member, field))
+    elif data.op in (Op.REMOVE_CONFIRM, Op.REMOVE_KEEP):
+        target = await core.members.get(data.arg)
+        view = core.network.view(me, target)  # as they were seen when it was asked
+        if data.op == Op.REMOVE_CONFIRM:
+            await core.network.remove_connection(me, target.id)
+        await query.answer()
+        await query.edit_message_text(
+            context.t("profile", "removed" if data.op == Op.REMOVE_CONFIRM else "kept",
+                      target=view), parse_mode="HTML", reply_markup=None)
 
 
 COMMANDS = [
@@ -184,5 +219,6 @@ COMMANDS = [
 
 
 def handlers() -> list:
-    ops = f"{Op.PROFILE_VIEW}|{Op.CONNECTIONS_PAGE}|{Op.FIND_PAGE}"
+    ops = "|".join([Op.PROFILE_VIEW, Op.CONNECTIONS_PAGE, Op.FIND_PAGE, Op.EDIT_FIELD,
+                    Op.REMOVE_CONFIRM, Op.REMOVE_KEEP])
     return [CallbackQueryHandler(on_button, pattern=rf"^({ops}):")]

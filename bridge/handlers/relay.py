@@ -24,10 +24,11 @@ COMPOSE = "compose"  # user_data key: a one-shot InMail being written (see inmai
 async def _deliver(
     update: Update, context: BridgeContext, target_id: int, text: str | None,
     attachment: Attachment | None = None, reply_to_id: int | None = None,
-    original: TgMessage | None = None, confirm: bool = True,
+    original: TgMessage | None = None, confirm: bool = True, typed: bool = True,
 ) -> Delivery | None:
     """Send through the core (committed, and owed to the recipient in the outbox), remember
-    the user's own message as the original, confirm briefly."""
+    the user's own message as the original, confirm briefly (naming the recipient by the
+    handle only if the user typed it: `typed`)."""
     origin = (original.chat_id, original.message_id) if original is not None else None
     try:
         delivery = await context.core.messaging.send(context.member.id, target_id, text,
@@ -35,7 +36,10 @@ async def _deliver(
     except AlreadyAccepted:
         return None
     if confirm or not delivery.recipient.reachable:
-        await context.reply(update, "relay", "sent", other=context.addressed(delivery.recipient),
+        other = (context.addressed(delivery.recipient) if typed
+                 else delivery.recipient_as_seen or context.core.network.view(
+                     context.member.id, delivery.recipient))
+        await context.reply(update, "relay", "sent", other=other,
                             reachable=delivery.recipient.reachable)
     return delivery
 
@@ -83,6 +87,11 @@ async def on_message(update: Update, context: BridgeContext) -> None:
     message = update.effective_message
     text = message.text if message.text is not None else message.caption
     attachment = attachment_of(message)
+    if message.reply_to_message is None and attachment is None and text:
+        from bridge.handlers.prompts import answer_prompt
+
+        if await answer_prompt(update, context, text):  # the note or field the bot asked
+            return
     if message.reply_to_message is not None:
         stored = await context.core.messaging.message_for_copy(
             context.member.id, message.chat_id, message.reply_to_message.message_id)
@@ -91,7 +100,7 @@ async def on_message(update: Update, context: BridgeContext) -> None:
                 context.member.id, stored.id)
             await _deliver(update, context, conversation.other(context.member.id), text,
                            attachment, reply_to_id=stored.id, original=message,
-                           confirm=False)
+                           confirm=False, typed=False)
             return
     compose = context.user_data.get(COMPOSE)
     if compose is not None and attachment is None:
@@ -106,7 +115,7 @@ async def on_message(update: Update, context: BridgeContext) -> None:
     # In a conversation, like any chat app, a message just goes: no receipt per message
     # (a failure still answers, and so does a recipient who can't be reached right now).
     await _deliver(update, context, member.current_peer_id, text, attachment, original=message,
-                   confirm=False)
+                   confirm=False, typed=False)
 
 
 async def _not_addressed(update: Update, context: BridgeContext, text: str | None,

@@ -7,6 +7,8 @@ can never break a message or inject markup.
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,37 @@ def duration(seconds: int | None) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def dot(text: str) -> str:
+    """End a sentence after a name: "Dave S." stays "Dave S.", never "Dave S..".
+    (Markup in, Markup out: the "." is escaped like any other text.)"""
+    return text if str(text).rstrip().endswith((".", "…", "!", "?")) else text + "."
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary and ending with "…" when cut."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    head = text[: max(limit - 1, 1)]
+    cut = head.rsplit(" ", 1)[0] if " " in head.strip() else head
+    return cut.rstrip(" ,;:-–—·") + "…"
+
+
+_TAG = re.compile(r"<[^>]*>")
+_ELIDED = set("aeiouhAEIOUHàâäéèêëîïôöùûüÀÂÄÉÈÊËÎÏÔÖÙÛÜœŒæÆ")
+
+
+def de(text: str) -> Markup:
+    """French "de" before a name, elided before a vowel or a (mute) h: "d'Alice", "d'Hugo",
+    "de Bob", "d'Yves" but "de Yann" (a y before a vowel is a consonant). Looks past the
+    markup: ``<b>Alice</b>`` → ``d'<b>Alice</b>``."""
+    markup = text if isinstance(text, Markup) else Markup.escape(text)
+    visible = html.unescape(_TAG.sub("", str(markup))).lstrip()
+    first, second = (visible + "  ")[:2]
+    elide = first in _ELIDED or (first in "yY" and second.lower() not in "aeiouy")
+    return Markup("d'") + markup if elide else Markup("de ") + markup
+
+
 class Renderer:
     def __init__(self, root: Path = TEMPLATES, default_language: str = "en") -> None:
         self.env = Environment(
@@ -34,6 +67,9 @@ class Renderer:
             lstrip_blocks=True, undefined=StrictUndefined, enable_async=False,
         )
         self.env.filters["duration"] = duration
+        self.env.filters["dot"] = dot
+        self.env.filters["clip"] = clip
+        self.env.filters["de"] = de
         self.env.globals["Degree"] = Degree
         self.default_language = default_language
 

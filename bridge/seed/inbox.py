@@ -194,7 +194,7 @@ class ThreadBook:
                 inmails.append((this_inmail, sender, recipient, cid, mids[k],
                                 thread.messages[k][4], InMailStatus.SENT.value, ts(at), None,
                                 RefundState.PENDING.value,
-                                ts(at + rules.no_response_window)))
+                                ts(at + rules.no_response_window), 0))  # not sponsored
                 bought = at - timedelta(days=1)
                 ledger.append((sender, LedgerKind.PURCHASE.value, INMAIL_CREDITS,
                                INMAIL_CREDITS, "purchase:seed", None, ts(bought)))

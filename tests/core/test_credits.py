@@ -199,3 +199,29 @@ async def test_purchase_is_recorded_in_the_ledger(core: Core, member: MakeMember
     assert [(e.kind, e.reason) for e in account.entries] == [
         (LedgerKind.PURCHASE, "purchase:order-1")
     ]
+
+
+async def test_an_inmail_is_checked_before_it_is_written(core: Core, member: MakeMember) -> None:
+    admin, alice, bob = await _admin(member), await member("Alice"), await member("Bob")
+    with pytest.raises(errors.NoCredits):
+        await core.credits.check_inmail(alice.id, bob.id)
+    account = await core.credits.account(alice.id)
+    assert account.plans["premium_career"] == 5  # /credits can say how to get some
+    await core.credits.grant(admin, alice.id, 1)
+    await core.credits.check_inmail(alice.id, bob.id)  # nothing spent by checking
+    assert (await core.credits.account(alice.id)).balance == 1
+    await connect(core, alice, bob)
+    with pytest.raises(errors.InMailToConnection):
+        await core.credits.check_inmail(alice.id, bob.id)
+
+
+async def test_a_lower_cap_keeps_the_credits_above_it(
+    core: Core, member: MakeMember, clock: FakeClock
+) -> None:
+    admin, alice = await _admin(member), await member("Alice")
+    await core.credits.set_plan(admin, alice.id, "sales_navigator")
+    await core.credits.set_plan(admin, alice.id, "premium_career")
+    account = await core.credits.account(alice.id)
+    assert (account.balance, account.cap) == (60, 15)  # kept, as the answers say
+    clock.advance(timedelta(days=31))
+    assert (await core.credits.account(alice.id)).balance == 60  # no renewal above the cap

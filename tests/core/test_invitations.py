@@ -83,18 +83,74 @@ async def test_inviting_someone_who_invited_you_accepts_theirs(
     assert texts == ["Hi Alice", "Hi Bob"]
 
 
-async def test_decline_closes_thread_both_ways(core: Core, member: MakeMember) -> None:
+async def test_a_decline_is_never_shown_to_the_sender(core: Core, member: MakeMember) -> None:
     alice, bob = await member("Alice"), await member("Bob")
     outcome = await core.invitations.invite(alice.id, bob.id, "Let's connect")
     await core.messaging.send(bob.id, alice.id, "Who are you?")
     await core.messaging.send(alice.id, bob.id, "We met in Lyon")
     await core.invitations.decline(bob.id, outcome.invitation.id)
-    with pytest.raises(errors.ThreadClosed):
-        await core.messaging.send(alice.id, bob.id, "Please?")
+    invitation_id = outcome.invitation.id
+    # To Alice it is still pending: listed, answerable by withdrawing, her thread open.
+    assert [v.invitation.status for v in await core.invitations.sent(alice.id)] == [
+        InvitationStatus.PENDING]
+    assert (await core.invitations.get_for(alice.id, invitation_id)).status == "pending"
+    assert (await core.invitations.get_for(bob.id, invitation_id)).status == "declined"
+    assert (await core.network.profile(alice.id, bob.id)).actions[:2] == ["withdraw", "message"]
+    with pytest.raises(errors.InvitationAlreadyPending):
+        await core.invitations.invite(alice.id, bob.id, "again")
+    # Her inbox still shows the thread as a pending invitation (the Invitations filter
+    # lists invitations received, so a sent one is never there, declined or not).
+    page = await core.inbox.page(alice.id, InboxFilter.ALL)
+    assert [e.pending_invitation.id for e in page.entries] == [invitation_id]
+    assert (await core.inbox.page(alice.id, InboxFilter.INVITATIONS)).entries == []
+    delivery = await core.messaging.send(alice.id, bob.id, "Please?")
+    # ... but what she writes never reaches Bob: not unread, not owed, not in his inbox.
+    assert delivery.recipient_state.unread_count == 0
+    assert (await core.inbox.unread_summary(bob.id)).messages == 0
+    assert (await core.inbox.page(bob.id)).entries == []
     with pytest.raises(errors.ThreadClosed):
         await core.messaging.send(bob.id, alice.id, "No")
-    # The sender is not told: their sent list simply no longer shows it as pending.
+    assert await core.invitations.received(bob.id) == []
+    # Withdrawing it is the sender's way out; then the usual cooldown applies.
+    await core.invitations.withdraw(alice.id, invitation_id)
     assert await core.invitations.sent(alice.id) == []
+    with pytest.raises(errors.ReinviteTooSoon):
+        await core.invitations.invite(alice.id, bob.id, None)
+
+
+async def test_inviting_the_one_you_declined_accepts_their_invitation(
+    core: Core, member: MakeMember
+) -> None:
+    alice, bob = await member("Alice"), await member("Bob")
+    outcome = await core.invitations.invite(alice.id, bob.id, None)
+    await core.invitations.decline(bob.id, outcome.invitation.id)
+    again = await core.invitations.invite(bob.id, alice.id, None)
+    assert again.accepted_theirs and again.invitation.id == outcome.invitation.id
+    assert core.network.degree(alice.id, bob.id) == Degree.FIRST
+    assert await core.invitations.sent(alice.id) == []
+
+
+async def test_once_connected_a_declined_invitation_is_answered_for_good(
+    core: Core, member: MakeMember
+) -> None:
+    alice, bob = await member("Alice"), await member("Bob")
+    outcome = await core.invitations.invite(alice.id, bob.id, None)
+    await core.invitations.decline(bob.id, outcome.invitation.id)
+    await core.invitations.invite(bob.id, alice.id, None)  # accepts Alice's
+    await core.network.remove_connection(alice.id, bob.id)
+    # Nothing stale: no "Withdraw" for an invitation that was answered by the connection.
+    assert (await core.network.profile(alice.id, bob.id)).actions[0] == "invite"
+
+
+async def test_reporting_an_invitation_as_spam_declines_it(core: Core, member: MakeMember) -> None:
+    alice, bob = await member("Alice"), await member("Bob")
+    outcome = await core.invitations.invite(alice.id, bob.id, "Buy followers")
+    conversation = await core.inbox.conversation_with(bob.id, alice.id)
+    await core.inbox.report_spam(bob.id, conversation)
+    assert await core.invitations.received(bob.id) == []
+    assert (await core.inbox.digest(bob.id)).invitations == 0
+    assert (await core.invitations.get_for(bob.id, outcome.invitation.id)).status == "declined"
+    assert [v.invitation.status for v in await core.invitations.sent(alice.id)] == ["pending"]
 
 
 async def test_reply_without_accepting_happens_in_pending_thread(
@@ -158,15 +214,21 @@ async def test_withdraw_then_reinvite_waits_21_days(
     assert again.invitation.status == InvitationStatus.PENDING
 
 
-async def test_decline_also_starts_the_cooldown(
+async def test_withdrawing_a_declined_invitation_starts_the_cooldown(
     core: Core, member: MakeMember, clock: FakeClock
 ) -> None:
     alice, bob = await member("Alice"), await member("Bob")
     outcome = await core.invitations.invite(alice.id, bob.id, None)
     await core.invitations.decline(bob.id, outcome.invitation.id)
+    clock.advance(timedelta(days=30))  # a decline alone never lets the sender guess it
+    with pytest.raises(errors.InvitationAlreadyPending):
+        await core.invitations.invite(alice.id, bob.id, None)
+    await core.invitations.withdraw(alice.id, outcome.invitation.id)
     clock.advance(timedelta(days=20, hours=23))
     with pytest.raises(errors.ReinviteTooSoon):
         await core.invitations.invite(alice.id, bob.id, None)
+    clock.advance(timedelta(hours=2))
+    await core.invitations.invite(alice.id, bob.id, None)
 
 
 @pytest.mark.parametrize("rules", [Rules(invites_per_window=3)])
@@ -199,11 +261,16 @@ async def test_second_degree_only_policy(core: Core, member: MakeMember) -> None
 
 
 async def test_accept_by_handle_finds_the_pending_one(core: Core, member: MakeMember) -> None:
-    alice, bob = await member("Alice"), await member("Bob")
+    alice, bob = await member("Alice"), await member("Bob", username="bob")
     with pytest.raises(errors.InvitationNotFound):
-        await core.invitations.pending_from(alice.id, bob.id)
+        await core.invitations.to_answer(bob.id, alice.id)
     outcome = await core.invitations.invite(alice.id, bob.id, None)
-    assert (await core.invitations.pending_from(alice.id, bob.id)).id == outcome.invitation.id
+    assert (await core.invitations.to_answer(bob.id, alice.id)).id == outcome.invitation.id
+    assert (await core.invitations.sent_to(alice.id, bob.id)).id == outcome.invitation.id
+    # Alice answering her own invitation: she is told it is hers, not "not found".
+    with pytest.raises(errors.OwnInvitation) as raised:
+        await core.invitations.to_answer(alice.id, bob.id)
+    assert raised.value.params == {"handle": "bob"}
 
 
 async def test_removing_a_connection(core: Core, member: MakeMember) -> None:

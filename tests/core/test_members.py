@@ -111,3 +111,30 @@ async def test_blocking_closes_pending_invitations(core: Core, member: MakeMembe
     await core.invitations.invite(bob.id, alice.id, "hello")
     await core.members.block(alice.id, bob.id)
     assert await core.invitations.received(alice.id) == []
+
+
+async def test_french_field_names_are_accepted(core: Core, member: MakeMember) -> None:
+    alice = await member("Alice")
+    edited = await core.members.edit_profile(alice.id, "Titre", "Responsable produit")
+    assert edited.headline == "Responsable produit"
+    assert (await core.members.edit_profile(alice.id, "infos", "Dix ans")).about == "Dix ans"
+    with pytest.raises(errors.UnknownProfileField):
+        await core.members.edit_profile(alice.id, "salaire", "100k")
+
+
+async def test_a_prompt_is_kept_in_the_database_and_answered_once(
+    core: Core, member: MakeMember
+) -> None:
+    alice, bob = await member("Alice"), await member("Bob")
+    await core.prompts.ask_note(alice.id, bob.id)
+    assert (await core.members.get(alice.id)).awaiting == f"note:{bob.id}"
+    prompt = await core.prompts.take(alice.id)
+    assert prompt is not None and prompt.target_id == bob.id
+    assert await core.prompts.take(alice.id) is None  # used once
+    assert await core.prompts.ask_field(alice.id, "secteur") == "industry"
+    await core.messaging.close(alice.id)  # /close cancels it
+    assert await core.prompts.take(alice.id) is None
+    with pytest.raises(errors.UnknownProfileField):
+        await core.prompts.ask_field(alice.id, "salary")
+    with pytest.raises(errors.CannotTargetSelf):
+        await core.prompts.ask_note(alice.id, alice.id)

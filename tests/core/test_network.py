@@ -90,3 +90,36 @@ async def test_graph_index_is_rebuilt_from_the_database(core: Core, member: Make
     for a in p:
         for b in p:
             assert reopened.network.degree(a.id, b.id) == core.network.degree(a.id, b.id)
+
+
+async def test_writing_to_someone_unmasks_the_writer_not_them(
+    core: Core, member: MakeMember
+) -> None:
+    alice = await member("Alice", "Martin")
+    anais = await member("Anaïs", "Roussel", company="Vandelay", location="Grenoble")
+    await core.invitations.invite(alice.id, anais.id, "Hello")
+    sent = await core.messaging.send(alice.id, anais.id, "Still there?")
+    assert (sent.sender_as_seen.name, sent.recipient_as_seen.name) == ("Alice Martin", "Member")
+    assert (await core.messaging.conversation(alice.id, anais.id)).other.name == "Member"
+    assert (await core.invitations.sent(alice.id))[0].other.company == ""
+    assert (await core.inbox.page(alice.id)).entries[0].other.name == "Member"
+    assert (await core.network.profile(alice.id, anais.id)).view.name == "Member"
+    assert (await core.network.profile(anais.id, alice.id)).view.name == "Alice Martin"
+    assert (await core.invitations.received(anais.id))[0].other.name == "Alice Martin"
+
+    answer = await core.messaging.send(anais.id, alice.id, "Yes?")
+    assert answer.recipient_as_seen.name == "Alice Martin"
+    conversation = await core.inbox.conversation_with(alice.id, anais.id)
+    await core.inbox.mark_read(alice.id, conversation)  # nothing unread: found by query
+    entry = (await core.inbox.page(alice.id)).entries[0]
+    assert (entry.other.name, entry.other.company) == ("Anaïs Roussel", "Vandelay")
+    assert (await core.messaging.conversation(alice.id, anais.id)).other.name == "Anaïs Roussel"
+    assert (await core.network.profile(alice.id, anais.id)).view.location == "Grenoble"
+
+
+async def test_nobody_is_their_own_mutual_connection(core: Core, member: MakeMember) -> None:
+    alice, bob = await member("Alice"), await member("Bob")
+    await connect(core, alice, bob)
+    assert (await core.network.profile(alice.id, alice.id)).mutual == []
+    assert (await core.network.degree_info(alice.id, alice.id)).mutual == []
+    assert [m.id for m in (await core.network.profile(bob.id, alice.id)).mutual] == []

@@ -145,3 +145,10 @@ async def test_scheduled_digests_reach_every_member_past_one_batch(
         owed = await tx.outbox.due(core.deps.clock.now(), 100)
     digests = sorted(n.member_id for n in owed if n.kind == NotificationKind.DIGEST)
     assert digests == sorted(r.id for r in readers[:4])
+
+
+async def test_notify_accepts_the_french_button_words(core: Core, member: MakeMember) -> None:
+    alice = await member("Alice", language="fr")
+    for word, mode in (("résumé", "digest"), ("Sourdine", "muted"), ("instantané", "instant"),
+                       ("resume", "digest")):
+        assert (await core.preferences.set_mode(alice.id, word)).notify_mode == mode

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import TOKEN, World
+from tests.e2e.conftest import TOKEN, World, start_all
 
 
 async def test_a_french_user_gets_french_everywhere(world: World) -> None:
@@ -14,7 +14,7 @@ async def test_a_french_user_gets_french_everywhere(world: World) -> None:
     await alice.send_text("/start")
     await alice.wait_for_text("Welcome")
     await alice.send_text("/invite @chloe Bonjour Chloé !")
-    invitation = await chloe.wait_for_text("Invitation de")
+    invitation = await chloe.wait_for_text("Invitation d'Alice Martin")
     assert "Hors réseau" in invitation.content
     assert [b["text"] for b in invitation.buttons()] == ["✅ Accepter", "✖️ Refuser",
                                                          "💬 Répondre"]
@@ -33,3 +33,28 @@ async def test_a_french_user_gets_french_everywhere(world: World) -> None:
     await chloe.wait_for_text("Inbox")
     fr_menu = {c["command"]: c["description"] for c in server.bots[TOKEN].commands["fr"]}
     assert fr_menu["invite"] == "Inviter @identifiant, avec une note"
+
+
+async def test_french_field_names_notify_words_and_elision(world: World) -> None:
+    chloe = world.server.add_user("Chloé", "Dubois", username="chloe", language_code="fr")
+    alice, bob = world.alice, world.bob
+    await chloe.send_text("/start")
+    welcome = await chloe.wait_for_text("Bienvenue sur Bridge")
+    assert "Recruteuse" not in welcome.content
+    await chloe.send_text("/edit titre Responsable marketing chez Initech")
+    await chloe.wait_for_text("Champ « titre » enregistré")
+    await chloe.send_text("/edit entreprise Initech")
+    await chloe.wait_for_text("Champ « entreprise » enregistré")
+    await chloe.send_text("/profile")
+    await chloe.wait_for_text("Responsable marketing chez Initech")
+    await chloe.send_text("/notify résumé")
+    await chloe.wait_for_text("résumés seulement")
+    await chloe.send_text("/notify sourdine")
+    await chloe.wait_for_text("en sourdine")
+    await chloe.send_text("/notify instantané")
+    await chloe.wait_for_text("chaque message")
+    await start_all(alice, bob)
+    await alice.send_text("/invite @chloe")
+    await chloe.wait_for_text("Invitation d'Alice Martin")
+    await bob.send_text("/invite @chloe")
+    await chloe.wait_for_text("Invitation de Bob Durand")

@@ -16,6 +16,7 @@ from jinja2 import nodes
 
 from bridge.core import errors
 from bridge.core.models import (
+    PROFILE_FIELDS,
     Attachment,
     AttachmentKind,
     Conversation,
@@ -48,6 +49,7 @@ from bridge.core.models import (
     SpamReport,
     UnreadSummary,
 )
+from bridge.core.rules import Rules
 from bridge.handlers.render import LANGUAGES, TEMPLATES, Renderer
 
 renderer = Renderer()
@@ -230,7 +232,8 @@ ACCOUNT = CreditAccount(
                  (LedgerKind.GRANT, 5, 5), (LedgerKind.SPEND, -1, 4),
                  (LedgerKind.REFUND, 1, 5), (LedgerKind.PURCHASE, 10, 15)], start=1)])
 FREE_ACCOUNT = CreditAccount(plan="free", balance=0, allowance=0, cap=0, renews_at=None,
-                             pending_refunds=0, entries=[])
+                             pending_refunds=0, entries=[], plans=Rules().plans)
+OVER_CAP = ACCOUNT.model_copy(update={"balance": 60, "plans": Rules().plans})
 ODD_PLAN = FREE_ACCOUNT.model_copy(update={"plan": "enterprise", "allowance": 1, "balance": 1})
 
 REPORTS = [SpamReport(id=1, reporter_id=ME, reported_id=BOB, conversation_id=13,
@@ -298,7 +301,11 @@ def _help_names() -> list[str]:
 HELP_NAMES = _help_names()
 
 SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
-    ("admin", "plan_set"): [{"member": ME_M}, {"member": MUTED_M}],
+    ("admin", "plan_set"): [{"member": ME_M, "account": ACCOUNT},
+                            {"member": MUTED_M, "account": FREE_ACCOUNT},
+                            {"member": ME_M, "account": OVER_CAP},
+                            {"member": MUTED_M, "account": FREE_ACCOUNT.model_copy(
+                                update={"balance": 3})}],
     ("admin", "granted"): [{"member": ME_M, "amount": 10}, {"member": MUTED_M, "amount": 1}],
     ("admin", "reports"): [
         {"reports": REPORTS, "members": REPORT_MEMBERS, "failures": FAILURES},
@@ -358,7 +365,11 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
                          for o, b in ((BOB_V, 0), (ANON_ADDRESSED, 1), (CAROL_V, 7))],
     ("inmail", "compose"): [{"other": BOB_V}, {"other": ANON_ADDRESSED}],
     ("inmail", "plan_name"): [{"plan": p} for p in PLANS],
-    ("inmail", "credits"): [{"account": a} for a in (ACCOUNT, FREE_ACCOUNT, ODD_PLAN)],
+    ("inmail", "credits"): [{"account": a} for a in (ACCOUNT, FREE_ACCOUNT, ODD_PLAN,
+                                                     OVER_CAP)],
+    ("inmail", "how_to_get"): [{"account": a} for a in (ACCOUNT, FREE_ACCOUNT)],
+    ("inmail", "no_credits"): [{"account": FREE_ACCOUNT, "renews_at": None},
+                               {"account": ACCOUNT, "renews_at": NOW + 4 * 24 * HOUR}],
     ("inmail", "answered"): [{"status": s.value} for s in ANSWERS],
     ("invitations", "button"): [{"action": a} for a in ("accept", "decline", "reply",
                                                          "withdraw")],
@@ -379,12 +390,29 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("invitations", "reply_prompt"): [{"other": CAROL_V}],
     ("invitations", "done"): [{"result": r} for r in ("accepted", "declined", "withdrawn")],
     ("invitations", "they_accepted"): [{"other": BOB_V}],
+    ("invitations", "ask_note"): [{"target": CAROL_V}, {"target": ANON}],
+    ("invitations", "note_button"): [{"action": a} for a in ("send", "write")],
+    ("invitations", "write_note"): [{"target": BOB_V, "limit": 300}],
+    ("invitations", "settled"): [
+        *[{"item": InvitationView(invitation=INVITATION, other=CAROL_V), "result": r,
+           "mine": False} for r in ("accepted", "declined")],
+        {"item": InvitationView(invitation=SENT_INVITATION, other=BOB_V), "result": "withdrawn",
+         "mine": True}],
     ("profile", "welcome"): [{"member": ME_M, "bot_username": "BridgeProBot"}],
+    ("profile", "welcome_back"): [{"member": ME_M, "bot_username": "BridgeProBot"}],
+    ("profile", "field_label"): [{"field": f} for f in PROFILE_FIELDS],
+    ("profile", "edit_button"): [{"field": f} for f in PROFILE_FIELDS],
+    ("profile", "field_prompt"): [
+        {"field": "headline", "limit": 220, "current": "Data engineer"},
+        {"field": "about", "limit": 2600, "current": ""}],
+    ("profile", "confirm_remove"): [{"target": ALICE_V}],
+    ("profile", "remove_button"): [{"confirm": True}, {"confirm": False}],
+    ("profile", "kept"): [{"target": ALICE_V}],
     ("profile", "card"): [{"card": c} for c in (CARD, ANON_CARD, SELF_CARD)],
     ("profile", "button"): [{"action": a} for a in ("invite", "message", "inmail", "accept",
                                                      "withdraw")],
     ("profile", "result_button"): [{"view": v} for v in VIEWS],
-    ("profile", "edited"): [{"field": "headline", "member": ME_M}],
+    ("profile", "edited"): [{"field": f, "member": ME_M} for f in PROFILE_FIELDS],
     ("profile", "results"): [
         {"query": "product Paris", "results": [ALICE_V, CAROL_V, ANON]},
         {"query": "recruiter", "results": [BOB_V]},
@@ -515,6 +543,7 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "note_too_long": [{"limit": 300, "length": 412}],
     "reinvite_too_soon": [{"until": LATER}],
     "invitation_limit_reached": [{"limit": 100, "next_at": LATER}],
+    "own_invitation": [{"handle": "bob"}],
     "invitation_not_pending": [{"status": s.value} for s in InvitationStatus
                                if s != InvitationStatus.PENDING],
     "not_connected": [{"ways": w} for w in ([], ["invite"], ["inmail"], ["invite", "inmail"])],

@@ -82,8 +82,7 @@ async def test_every_filter_and_its_header_follow_the_cores_rules(
     await core.credits.purchase(p[9].id, 2, "test")
     await core.credits.send_inmail(p[9].id, me.id, "Role", "Interested?")
     await core.invitations.invite(p[10].id, me.id, None)
-    await core.invitations.decline(me.id, (await core.invitations.pending_from(p[10].id,
-                                                                                me.id)).id)
+    await core.invitations.decline(me.id, (await core.invitations.to_answer(me.id, p[10].id)).id)
 
     expected: dict[InboxFilter, set[int]] = {f: set() for f in InboxFilter}
     unread: dict[InboxFilter, tuple[int, int]] = {f: (0, 0) for f in InboxFilter}

@@ -241,6 +241,18 @@ class SqliteMessages:
         row = await cursor.fetchone()
         return message_from_row(row) if row else None
 
+    async def written_to(self, member_id: int, conversation_ids: Sequence[int]) -> set[int]:
+        wanted = sorted(set(conversation_ids))
+        if not wanted:
+            return set()
+        marks = ", ".join("?" * len(wanted))
+        cursor = await self._conn.execute(
+            f"SELECT DISTINCT conversation_id FROM messages WHERE conversation_id IN ({marks})"
+            " AND sender_id <> ?",
+            (*wanted, member_id),
+        )
+        return {row[0] for row in await cursor.fetchall()}
+
     async def previous_id(self, conversation_id: int, before_id: int) -> int:
         cursor = await self._conn.execute(
             "SELECT COALESCE(MAX(id), 0) FROM messages WHERE conversation_id = ? AND id < ?",

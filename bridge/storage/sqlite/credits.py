@@ -11,7 +11,7 @@ from bridge.storage.sqlite.rows import row_dict, ts
 
 INMAIL_COLUMNS = (
     "id", "sender_id", "recipient_id", "conversation_id", "message_id", "subject", "status",
-    "sent_at", "responded_at", "refund_state", "refund_deadline",
+    "sent_at", "responded_at", "refund_state", "refund_deadline", "sponsored",
 )
 _INMAIL = f"SELECT {', '.join(INMAIL_COLUMNS)} FROM inmails"
 
@@ -26,13 +26,13 @@ class SqliteInMails:
 
     async def add(
         self, sender_id: int, recipient_id: int, conversation_id: int, message_id: int,
-        subject: str, now: datetime, refund_deadline: datetime,
+        subject: str, now: datetime, refund_deadline: datetime, sponsored: bool = False,
     ) -> InMail:
         cursor = await self._conn.execute(
             "INSERT INTO inmails (sender_id, recipient_id, conversation_id, message_id, subject,"
-            " sent_at, refund_deadline) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            " sent_at, refund_deadline, sponsored) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (sender_id, recipient_id, conversation_id, message_id, subject, ts(now),
-             ts(refund_deadline)),
+             ts(refund_deadline), int(sponsored)),
         )
         row = await cursor.fetchone()
         assert row is not None

@@ -39,6 +39,14 @@ from bridge.storage.sqlite.rows import (
     ts,
 )
 
+
+def awaiting_answer(member: str) -> str:
+    """An invitation (`i`) still waiting for an answer as `member` sees it: pending, or
+    declined when they sent it — a decline is never shown to its sender
+    (`bridge.core.invitations.seen_status`)."""
+    return f"(i.status = 'pending' OR (i.status = 'declined' AND i.sender_id = {member}))"
+
+
 # Which of a member's conversations each inbox filter shows, from the core's rules
 # (`bridge.core.inbox_filters`). Deleted means "cleared for me": only what arrived after the
 # deletion is visible, so "has a visible message" covers it.
@@ -87,7 +95,7 @@ _JOINS = (
     " LEFT JOIN members m ON m.id = CASE WHEN p.c_member_a = p.s_member_id"
     " THEN p.c_member_b ELSE p.c_member_a END"
     " LEFT JOIN messages msg ON msg.id = p.c_last_message_id AND msg.id > p.s_cleared_through"
-    " LEFT JOIN invitations i ON i.id = p.c_invitation_id AND i.status = 'pending'"
+    f" LEFT JOIN invitations i ON i.id = p.c_invitation_id AND {awaiting_answer('p.s_member_id')}"
     " LEFT JOIN inmails im ON im.id = p.c_inmail_id"
 )
 _ORDER = "p.s_last_activity_at DESC, p.s_conversation_id DESC"

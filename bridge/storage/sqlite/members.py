@@ -15,7 +15,7 @@ MEMBER_COLUMNS = (
     "headline", "company", "location", "industry", "about", "invite_policy", "inmail_opt_out",
     "plan", "credits", "plan_started_at", "renewals_done", "reachable", "created_at",
     "current_peer_id", "notify_mode", "quiet_start", "quiet_end", "timezone", "digest_at",
-    "last_digest_on",
+    "last_digest_on", "awaiting",
 )
 _SELECT = f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members"
 _MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created_at")]

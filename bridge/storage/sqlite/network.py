@@ -147,3 +147,19 @@ class SqliteInvitations:
         )
         row = await cursor.fetchone()
         return _invitation(row) if row else None
+
+    async def add_copy(self, invitation_id: int, member_id: int, chat_id: int,
+                       telegram_message_id: int) -> None:
+        await self._conn.execute(
+            "INSERT INTO invitation_copies (invitation_id, member_id, chat_id,"
+            " telegram_message_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (invitation_id, member_id, chat_id, telegram_message_id),
+        )
+
+    async def copies(self, invitation_id: int, member_id: int) -> list[tuple[int, int]]:
+        cursor = await self._conn.execute(
+            "SELECT chat_id, telegram_message_id FROM invitation_copies"
+            " WHERE invitation_id = ? AND member_id = ? ORDER BY telegram_message_id",
+            (invitation_id, member_id),
+        )
+        return [(row[0], row[1]) for row in await cursor.fetchall()]
