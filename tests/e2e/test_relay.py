@@ -72,3 +72,20 @@ async def test_replies_route_to_the_conversation_and_forward_marks_the_author(
     await bob.wait_for_text("Who is this for?")
     await bob.send_text("/close")
     await bob.wait_for_text("No conversation was open")
+
+
+async def test_relayed_header_shows_a_handle_to_type(world: World) -> None:
+    """A relayed message names its sender's @handle, so a conversation command can be typed
+    from what the header shows (issue 11: archiving took three presses)."""
+    alice, bob = world.alice, world.bob
+    await start_all(alice, bob)
+    await connect(alice, bob, "bob")
+    await alice.send_text("/msg @bob Quick question about the role")
+    relayed = await bob.wait_for_text("Quick question about the role")
+    assert "@alice" in relayed.content
+    await bob.send_text("/archive @alice")
+    await bob.wait_for_text("Archived")
+    await bob.send_text("/inbox archived")
+    page = await bob.wait_for_text("Inbox · Archived")
+    assert "Alice Martin" in page.content
+    assert world.server.rejected == []
