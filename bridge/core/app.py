@@ -16,6 +16,7 @@ from bridge.core.network import Network
 from bridge.core.notify import Preferences
 from bridge.core.outbox import Outbox
 from bridge.core.rules import Rules
+from bridge.core.updates import Updates
 from bridge.storage.port import Store
 
 
@@ -30,6 +31,7 @@ class Core:
         self.credits = Credits(deps)
         self.outbox = Outbox(deps)
         self.preferences = Preferences(deps)
+        self.updates = Updates(deps)
 
     @classmethod
     async def open(

@@ -20,6 +20,7 @@ from bridge.handlers.notifications import Notifier
 from bridge.handlers.registry import publish_commands, register
 from bridge.handlers.render import Renderer
 from bridge.storage import open_store
+from bridge.storage.instance import InstanceLock, database_file
 from bridge.storage.port import Store
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ class BridgeBot:
         self.app: Application | None = None
         self.worker: DeliveryWorker | None = None
         self.intake: UpdateIntake | None = None
+        database = database_file(settings.database_url)
+        self.instance = InstanceLock(database) if database is not None else None
 
     def _build(self) -> Application:
         token = self.settings.bot_token.get_secret_value()
@@ -65,7 +68,13 @@ class BridgeBot:
         )
 
     async def start(self) -> None:
-        self.store = await open_store(self.settings.database_url)
+        if self.instance is not None:
+            self.instance.acquire()  # AlreadyRunning: a second bot on this database
+        try:
+            self.store = await open_store(self.settings.database_url)
+        except BaseException:
+            self._release()
+            raise
         self.core = await Core.open(self.store, self.settings.rules(), self.clock,
                                     frozenset(self.settings.admin_ids))
         renderer = Renderer(default_language=self.settings.default_language)
@@ -101,3 +110,8 @@ class BridgeBot:
             await app.shutdown()
         if self.store is not None:
             await self.store.close()
+        self._release()
+
+    def _release(self) -> None:
+        if self.instance is not None:
+            self.instance.release()

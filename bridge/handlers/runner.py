@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 
 from bridge.config import Settings
 from bridge.handlers.bot import BridgeBot
+from bridge.storage.instance import AlreadyRunning
 
 
 async def serve(settings: Settings) -> None:
@@ -28,5 +30,9 @@ async def serve(settings: Settings) -> None:
 def run_bot(settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except AlreadyRunning as exc:
+        print(exc, file=sys.stderr)
+        return 1
     return 0
