@@ -47,7 +47,7 @@ PRUNE_EVERY = 1000  # processed updates between two prunings of old records
 def update_key(bot_id: int, raw: dict[str, Any]) -> str:
     """What identifies one update: the bot, its id, and a digest of its JSON (a redelivery
     is byte-for-byte the same update; a new update reusing an id is not)."""
-    digest = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False,
+    digest = hashlib.sha256(json.dumps(raw, sort_keys=True,
                                        separators=(",", ":")).encode()).hexdigest()
     return f"{bot_id}:{raw['update_id']}:{digest[:32]}"
 
@@ -68,10 +68,6 @@ class UpdateIntake:
         self._stopping = False
         self._wake.clear()
         self._task = asyncio.create_task(self._run(), name="update-intake")
-
-    @property
-    def running(self) -> bool:
-        return self._task is not None and not self._task.done()
 
     async def stop(self) -> None:
         """Finish the update in progress, confirm what was processed, stop."""
@@ -169,24 +165,45 @@ class UpdateIntake:
         if scope.failure is not None:  # a handler met the database unavailable: again
             raise scope.failure
         if not scope.recorded:  # it changed nothing, or nothing that was not idempotent
-            await self.core.updates.done(key, update.update_id)
+            await self._until_done(key, update.update_id)
         self.processed += 1
         if self.processed % PRUNE_EVERY == 0:
-            await self.core.updates.prune()
+            try:
+                await self.core.updates.prune()
+            except StorageUnavailable as exc:
+                log.warning("old update records not pruned this time: %s", exc)
+
+    async def _until_done(self, key: str, update_id: int) -> None:
+        """Record a handled update, waiting for the database rather than handling it again
+        (its answers are sent already)."""
+        pause = 1.0
+        while True:
+            try:
+                await self.core.updates.done(key, update_id)
+                return
+            except StorageUnavailable as exc:
+                if self._stopping:
+                    raise
+                log.warning("update %s waits to be recorded: %s", update_id, exc)
+                await self._pause(pause)
+                pause = min(pause * 2, MAX_STORAGE_PAUSE)
 
     async def _skip_unreadable(self, raw: dict[str, Any], key: str, exc: Exception) -> None:
         update_id = raw["update_id"]
         error = f"{type(exc).__name__}: {exc}"
-        self.unreadable += 1
         log.error("update %s could not be read (%s): kept and skipped", update_id, error)
-        payload = json.dumps(raw, ensure_ascii=False, sort_keys=True)
+        payload = json.dumps(raw, sort_keys=True)
         if await self.core.updates.unreadable(key, update_id, payload, error):
+            self.unreadable += 1
             await self._tell_admins(update_id, error)
 
     async def _tell_admins(self, update_id: int, error: str) -> None:
         renderer: Renderer = self.app.bot_data["renderer"]
         for admin_id in self.core.deps.admin_telegram_ids:
-            member = await self.core.members.by_telegram_id(admin_id)
+            try:
+                member = await self.core.members.by_telegram_id(admin_id)
+            except StorageUnavailable:
+                member = None  # the default language then
             lang = renderer.lang(member.language if member else None)
             text = renderer.text(lang, "common", "update_skipped", update_id=update_id,
                                  error=error[:500])

@@ -4,6 +4,7 @@ the same database, update ids starting over, an update the library can't read.""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sqlite3
 import sys
@@ -204,4 +205,4 @@ async def test_an_unreadable_update_is_skipped_reported_and_kept(world: World) -
     async with world.bot.store.read() as tx:
         kept = await tx.updates.unreadable(10)
     assert [u.update_id for u in kept] == [bad["update_id"]]
-    assert '"message_id": 1' in kept[0].payload
+    assert json.loads(kept[0].payload) == bad
