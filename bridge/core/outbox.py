@@ -114,16 +114,6 @@ class Outbox:
         async with self._d.store.transaction() as tx:
             return await tx.outbox.by_status(NotificationStatus.FAILED, limit)
 
-    async def update_seen(self, update_id: int) -> bool:
-        async with self._d.store.transaction() as tx:
-            return await tx.updates.seen(update_id)
-
-    async def update_done(self, update_id: int) -> None:
-        async with self._d.store.transaction() as tx:
-            await tx.updates.mark(update_id, self._d.clock.now())
-            if update_id % 1000 == 0:
-                await tx.updates.prune(keep=100_000)
-
     async def counts(self) -> dict[str, int]:
         async with self._d.store.transaction() as tx:
             return await tx.outbox.counts()

@@ -22,6 +22,7 @@ from bridge.handlers.render import Renderer
 from bridge.handlers.startup import StartupFailed, api_url_problem, with_retries
 from bridge.logs import quiet_rate_limiter
 from bridge.storage import open_store
+from bridge.storage.instance import InstanceLock, database_file
 from bridge.storage.port import Store
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ class BridgeBot:
         self.app: Application | None = None
         self.worker: DeliveryWorker | None = None
         self.intake: UpdateIntake | None = None
+        database = database_file(settings.database_url)
+        self.instance = InstanceLock(database) if database is not None else None
 
     def _build(self) -> Application:
         token = self.settings.bot_token.get_secret_value()
@@ -82,6 +85,8 @@ class BridgeBot:
         problem = api_url_problem(self.settings.bot_api_url)
         if problem is not None:
             raise StartupFailed(problem)
+        if self.instance is not None:
+            self.instance.acquire()  # AlreadyRunning: a second bot on this database
         self.store = await open_store(self.settings.database_url)
         self.core = await Core.open(self.store, self.settings.rules(), self.clock,
                                     frozenset(self.settings.admin_ids))
@@ -128,3 +133,8 @@ class BridgeBot:
             if self.store is not None:
                 await self.store.close()
                 self.store = None
+            self._release()
+
+    def _release(self) -> None:
+        if self.instance is not None:
+            self.instance.release()

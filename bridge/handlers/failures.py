@@ -9,16 +9,29 @@ import logging
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bridge.core.errors import BridgeError, NotAdmin
 from bridge.handlers.commands import Usage
 from bridge.handlers.context import BridgeContext
+from bridge.storage import once
+from bridge.storage.port import AlreadyApplied, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
 
 async def on_error(update: object, context: BridgeContext) -> None:
     error = context.error
+    if isinstance(error, AlreadyApplied):  # a redelivery: its effect is already there
+        log.info("%s: skipped", error)
+        raise ApplicationHandlerStop
+    if isinstance(error, StorageUnavailable):
+        scope = once.current()
+        if scope is None:  # a job: it runs again at its next tick
+            log.warning("storage unavailable outside an update: %s", error)
+            return
+        scope.failure = error  # the intake tries the whole update again
+        raise ApplicationHandlerStop
     if not isinstance(update, Update):
         log.error("error outside an update", exc_info=error)
         return

@@ -45,6 +45,12 @@ async def unknown_command(update: Update, context: BridgeContext) -> None:
     await context.reply(update, "common", "unknown_command")
 
 
+async def edited_command(update: Update, context: BridgeContext) -> None:
+    """A command edited after it ran: running it again would repeat it (a second invitation,
+    a second credit spent), so nothing happens but this answer."""
+    await context.reply(update, "common", "edited_command")
+
+
 async def stale_button(update: Update, context: BridgeContext) -> None:
     """A button whose data we can't parse (forged, or from an older version)."""
     await update.callback_query.answer(context.plain("common", "stale_button"), show_alert=True)
@@ -64,12 +70,18 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(stale_button,
                                          pattern=lambda data: Callback.parse(data) is None))
     private = filters.ChatType.PRIVATE
+    # A /msg is a relayed message: its edit is mirrored like any other (relay.on_edit).
+    relayed = filters.Regex(r"^/msg(@\w+)?(\s|$)")
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.COMMAND
+                                   & private & ~relayed, edited_command))
+    # Commands run on new messages only (CommandHandler would take edits too).
+    new = filters.UpdateType.MESSAGE & private
     for command in COMMANDS:
-        app.add_handler(CommandHandler(command.name, command.callback, filters=private))
+        app.add_handler(CommandHandler(command.name, command.callback, filters=new))
     for feature in FEATURES:
         for handler in feature.handlers():
             app.add_handler(handler)
-    app.add_handler(MessageHandler(filters.COMMAND & private, unknown_command))
+    app.add_handler(MessageHandler(filters.COMMAND & new, unknown_command))
     app.add_handler(CallbackQueryHandler(stale_button))
     app.add_handler(TypeHandler(Update, remember_focus), group=98)
     app.add_handler(TypeHandler(Update, poke_delivery), group=99)

@@ -322,6 +322,8 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
                                                "replied")],
     ("common", "unknown_command"): [{}],
     ("common", "stale_button"): [{}],
+    ("common", "edited_command"): [{}],
+    ("common", "update_skipped"): [{"update_id": 42, "error": "KeyError: 'date' <&>"}],
     ("digest", "digest"): [
         {"d": digest(ENTRIES, 6, 3, 1, 1), "now": NOW, "first": True},
         {"d": digest(ENTRIES[:1], 1, 1, 0, 0), "now": NOW, "first": True},

@@ -23,28 +23,6 @@ def _notification(row: aiosqlite.Row) -> Notification:
     return Notification.model_validate(data)
 
 
-class SqliteUpdates:
-    """Telegram update ids already processed: a redelivered update changes nothing."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
-
-    async def seen(self, update_id: int) -> bool:
-        cursor = await self._conn.execute(
-            "SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,))
-        return await cursor.fetchone() is not None
-
-    async def mark(self, update_id: int, now: datetime) -> None:
-        await self._conn.execute(
-            "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)"
-            " ON CONFLICT DO NOTHING", (update_id, ts(now)))
-
-    async def prune(self, keep: int) -> None:
-        await self._conn.execute(
-            "DELETE FROM processed_updates WHERE update_id < (SELECT COALESCE(MAX(update_id), 0)"
-            " FROM processed_updates) - ?", (keep,))
-
-
 class SqliteOutbox:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
