@@ -18,6 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bridge.core.app import Core
 from bridge.core.models import Notification
 from bridge.core.notify import PlanAction
+from bridge.handlers.application import ChatLocks
 from bridge.handlers.notifications import Notifier, Skip
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,13 @@ MAX_BACKOFF = timedelta(minutes=10)
 
 
 class DeliveryWorker:
-    def __init__(self, core: Core, notifier: Notifier, batch: int = 50) -> None:
+    def __init__(self, core: Core, notifier: Notifier, batch: int = 50,
+                 locks: ChatLocks | None = None) -> None:
         self.core, self.notifier, self.batch = core, notifier, batch
+        # Shared with the Application: a notification is planned and sent while no update
+        # of its recipient is being handled (see application.py).
+        self.locks = locks if locks is not None else ChatLocks()
+        self._chats: dict[int, int] = {}  # member id → Telegram chat id (never changes)
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._stopping = False
@@ -70,7 +76,25 @@ class DeliveryWorker:
                     break
                 await self.send_one(notification)
 
+    async def _chat_of(self, member_id: int) -> int | None:
+        chat = self._chats.get(member_id)
+        if chat is None:
+            member = await self.core.members.get(member_id)
+            chat = self._chats[member_id] = member.telegram_id
+            if len(self._chats) > 100_000:
+                self._chats.clear()
+        return chat
+
     async def send_one(self, n: Notification) -> None:
+        try:
+            chat = await self._chat_of(n.member_id)
+        except Exception:
+            log.exception("notification %s: recipient %s not found", n.id, n.member_id)
+            chat = None
+        async with self.locks.hold(chat):
+            await self._send_one(n)
+
+    async def _send_one(self, n: Notification) -> None:
         outbox = self.core.outbox
         try:
             plan = await outbox.plan(n)
@@ -78,10 +102,9 @@ class DeliveryWorker:
                 await outbox.skip(n.id, plan.reason)
                 return
             if plan.action == PlanAction.LATER and plan.until is not None:
-                await outbox.retry_later(n.id, plan.until - self.core.deps.clock.now(),
-                                         "quiet hours")
+                await outbox.hold_for_quiet_hours(n.id, plan.until)
                 return
-            copies = await self.notifier.deliver(n, silent=plan.silent)
+            sent = await self.notifier.deliver(n, silent=plan.silent)
         except Skip as skip:
             await outbox.skip(n.id, str(skip))
         except RetryAfter as exc:
@@ -102,4 +125,4 @@ class DeliveryWorker:
             log.exception("notification %s could not be rendered", n.id)
             await outbox.fail(n.id, f"error {type(exc).__name__}: {exc}")
         else:
-            await outbox.complete(n.id, copies, silent=plan.silent)
+            await outbox.complete(n.id, sent.copies, silent=plan.silent, removed=sent.removed)

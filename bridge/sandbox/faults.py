@@ -6,6 +6,7 @@ anyway before failing (Telegram sometimes sends the message and the client never
     server.faults.add("sendMessage", "429", count=2, retry_after=1)
     server.faults.add("*", "502", count=-1, probability=0.05, seed=7)
     server.faults.add("sendMessage", "timeout", delay=6, apply=True)
+    server.faults.add("sendMessage", "502", chat_id=alice.id)  # only into Alice's chat
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Fault:
     delay: float = 0.0  # seconds to hold the request first ("timeout": 0 means 30 s)
     apply: bool = False  # "timeout"/"disconnect": perform the call anyway
     seed: int | None = None  # a private random stream, for reproducible probabilities
+    chat_id: int | None = None  # only calls addressed to this chat (None: any call)
     rng: random.Random | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -34,7 +36,9 @@ class Fault:
         if self.seed is not None:
             self.rng = random.Random(self.seed)
 
-    def matches(self, method: str) -> bool:
+    def matches(self, method: str, chat_id: object = None) -> bool:
+        if self.chat_id is not None and str(chat_id) != str(self.chat_id):
+            return False
         return self.method == "*" or self.method.lower() == method.lower()
 
 
@@ -57,10 +61,10 @@ class Faults:
     def total(self) -> int:
         return sum(self.injected.values())
 
-    def pick(self, method: str) -> Fault | None:
-        """The fault to inject into this call, if any (and count it)."""
+    def pick(self, method: str, chat_id: object = None) -> Fault | None:
+        """The fault to inject into this call (to `chat_id`, if it has one), if any."""
         for fault in self.rules:
-            if not fault.matches(method) or fault.count == 0:
+            if not fault.matches(method, chat_id) or fault.count == 0:
                 continue
             if (fault.rng or self.rng).random() >= fault.probability:
                 continue

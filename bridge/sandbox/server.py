@@ -254,7 +254,7 @@ class SandboxServer:
             error = exc if isinstance(exc, ApiError) else bad("can't parse request body")
             self.rejected.append((canonical or name, error.description))
             return web.json_response(error.payload(), status=error.code)
-        fault = self.faults.pick(canonical) if canonical else None
+        fault = self.faults.pick(canonical, raw.get("chat_id")) if canonical else None
         if fault is not None:
             return await self._inject(request, fault, bot, canonical or name, raw)
         status, body = await self.perform(bot, name, raw)

@@ -356,6 +356,12 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("inmail", "plan_name"): [{"plan": p} for p in PLANS],
     ("inmail", "credits"): [{"account": a} for a in (ACCOUNT, FREE_ACCOUNT, ODD_PLAN)],
     ("inmail", "answered"): [{"status": s.value} for s in ANSWERS],
+    ("inmail", "sender_answered"): [{"other": o, "subject": "Role <in> Lyon", "status": s}
+                                    for o in (CAROL_V, ANON)
+                                    for s in ("interested", "not_interested")],
+    ("inmail", "refunded"): [{"other": o, "subject": "Role", "answered": a, "balance": b}
+                             for o, a, b in ((BOB_V, True, 1), (ANON, False, 4))],
+    ("inmail", "conversation_button"): [{"reply": True}, {"reply": False}],
     ("invitations", "button"): [{"action": a} for a in ("accept", "decline", "reply",
                                                          "withdraw")],
     ("invitations", "sent"): [

@@ -69,6 +69,13 @@ def test_probability_is_reproducible_with_a_seed() -> None:
         faults.add("*", "418")
 
 
+def test_a_fault_can_target_one_chat() -> None:
+    faults = Faults()
+    faults.add("sendMessage", "502", count=-1, chat_id=42)
+    assert faults.pick("sendMessage", 7) is None and faults.pick("sendMessage") is None
+    assert faults.pick("sendMessage", "42") is not None and faults.pick("sendMessage", 42)
+
+
 async def test_flood_limits(sandbox: Sandbox, bot: Bot) -> None:
     alice, bob = sandbox.alice, sandbox.bob
     for n in range(10):

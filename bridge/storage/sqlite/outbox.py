@@ -106,13 +106,21 @@ class SqliteOutbox:
         )
         return cursor.rowcount
 
-    async def release_member(self, member_id: int, now: datetime) -> int:
+    async def replan_member(self, member_id: int, now: datetime, quiet_mark: str) -> int:
         cursor = await self._conn.execute(
             "UPDATE outbox SET status = 'pending', due_at = ? WHERE member_id = ?"
-            " AND status = 'held'",
-            (ts(now), member_id),
+            " AND (status = 'held' OR (status = 'pending' AND due_at > ? AND last_error = ?))",
+            (ts(now), member_id, ts(now), quiet_mark),
         )
         return cursor.rowcount
+
+    async def waiting(self, member_id: int, now: datetime, quiet_mark: str) -> bool:
+        cursor = await self._conn.execute(
+            "SELECT 1 FROM outbox WHERE member_id = ? AND (status = 'held' OR"
+            " (status = 'pending' AND due_at > ? AND last_error = ?)) LIMIT 1",
+            (member_id, ts(now), quiet_mark),
+        )
+        return await cursor.fetchone() is not None
 
     async def by_status(self, status: NotificationStatus, limit: int) -> list[Notification]:
         cursor = await self._conn.execute(
