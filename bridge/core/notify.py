@@ -35,6 +35,7 @@ class PlanAction(StrEnum):
     SEND = "send"
     LATER = "later"
     SKIP = "skip"
+    WAIT = "wait"  # an earlier notification of the member waits: keep their order
 
 
 class Plan(BaseModel):

@@ -80,6 +80,8 @@ class Outbox:
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
             member = await existing_member(tx, n.member_id)
+            if await tx.outbox.earlier_waiting(n.member_id, n.id, now):
+                return Plan(action=PlanAction.WAIT)
             stale = await _no_longer_true(tx, n)
             if stale:
                 return Plan(action=PlanAction.SKIP, reason=stale)

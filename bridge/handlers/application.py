@@ -27,6 +27,10 @@ from telegram.ext import Application
 log = logging.getLogger(__name__)
 
 
+class ChatBusy(Exception):
+    """The chat's lock was not free within the time asked."""
+
+
 class ChatLocks:
     """One `asyncio.Lock` per chat, created on first use and dropped when nobody holds or
     waits for it (so memory follows the chats active right now, not all chats ever)."""
@@ -36,22 +40,33 @@ class ChatLocks:
         self._users: dict[int, int] = {}
 
     @asynccontextmanager
-    async def hold(self, chat_id: int | None) -> AsyncIterator[None]:
+    async def hold(self, chat_id: int | None,
+                   timeout: float | None = None) -> AsyncIterator[None]:
+        """Hold the chat's lock; with `timeout`, raise `ChatBusy` if it is not free by then
+        (the delivery worker goes on with other chats rather than wait for a slow one)."""
         if chat_id is None:
             yield
             return
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         self._users[chat_id] = self._users.get(chat_id, 0) + 1
         try:
-            async with lock:
+            try:
+                await asyncio.wait_for(lock.acquire(), timeout)
+            except TimeoutError:
+                raise ChatBusy(chat_id) from None
+            try:
                 yield
+            finally:
+                lock.release()
         finally:
             self._users[chat_id] -= 1
             if not self._users[chat_id]:
                 del self._users[chat_id]
                 del self._locks[chat_id]
 
-    def __len__(self) -> int:
+    @property
+    def active(self) -> int:
+        """How many chats have a lock right now (held or awaited)."""
         return len(self._locks)
 
 

@@ -18,12 +18,15 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bridge.core.app import Core
 from bridge.core.models import Notification
 from bridge.core.notify import PlanAction
-from bridge.handlers.application import ChatLocks
+from bridge.handlers.application import ChatBusy, ChatLocks
 from bridge.handlers.notifications import Notifier, Skip
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=10)
+# How long to wait for a chat whose member's update is being handled (usually a few ms; a
+# reply retrying a 429 can take seconds): then that one notification waits, the rest go on.
+CHAT_BUSY = timedelta(seconds=1)
 
 
 class DeliveryWorker:
@@ -91,13 +94,18 @@ class DeliveryWorker:
         except Exception:
             log.exception("notification %s: recipient %s not found", n.id, n.member_id)
             chat = None
-        async with self.locks.hold(chat):
-            await self._send_one(n)
+        try:
+            async with self.locks.hold(chat, timeout=CHAT_BUSY.total_seconds()):
+                await self._send_one(n)
+        except ChatBusy:
+            await self.core.outbox.retry_later(n.id, CHAT_BUSY, "chat busy")
 
     async def _send_one(self, n: Notification) -> None:
         outbox = self.core.outbox
         try:
             plan = await outbox.plan(n)
+            if plan.action == PlanAction.WAIT:
+                return  # due again once the earlier one of this member has gone
             if plan.action == PlanAction.SKIP:
                 await outbox.skip(n.id, plan.reason)
                 return

@@ -4,11 +4,12 @@ reactions can find them."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from telegram import Bot, ReactionTypeEmoji
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bridge.core.app import Core
 from bridge.core.models import (
@@ -24,6 +25,8 @@ from bridge.handlers.callbacks import Op, cb
 from bridge.handlers.keyboards import keyboard
 from bridge.handlers.media import CAPTIONED, send_attachment
 from bridge.handlers.render import TELEGRAM_CAPTION_MAX, Renderer, split_html
+
+log = logging.getLogger(__name__)
 
 
 class Skip(Exception):
@@ -183,17 +186,23 @@ class Notifier:
         await self._delete(chat, surplus)
         sent = Sent(removed=list(surplus))
         if len(parts) > len(texts):
-            ids = []
-            for part in parts[len(texts):]:
-                message = await self.bot.send_message(
-                    chat, part, parse_mode=ParseMode.HTML, disable_notification=True,
-                    disable_web_page_preview=True)
-                ids.append(message.message_id)
-            if media is not None and attachment is not None:
-                again = await send_attachment(self.bot, chat, attachment, None, None, True)
-                ids.append(again.message_id)
-                await self._delete(chat, [media])
-                sent.removed.append(media)
+            ids: list[int] = []
+            try:
+                for part in parts[len(texts):]:
+                    message = await self.bot.send_message(
+                        chat, part, parse_mode=ParseMode.HTML, disable_notification=True,
+                        disable_web_page_preview=True)
+                    ids.append(message.message_id)
+                if media is not None and attachment is not None:
+                    again = await send_attachment(self.bot, chat, attachment, None, None,
+                                                  True)
+                    ids.append(again.message_id)
+                    await self._delete(chat, [media])
+                    sent.removed.append(media)
+            except Exception:
+                # The retry sends these again: take back what this attempt added.
+                await self._take_back(chat, ids)
+                raise
             sent.copies = [ChatCopy(message_id=d.message.id, member_id=n.member_id,
                                     chat_id=chat, telegram_message_id=i) for i in ids]
         return sent
@@ -218,6 +227,14 @@ class Notifier:
     async def _delete(self, chat_id: int, copies: list[ChatCopy]) -> None:
         if copies:
             await self.bot.delete_messages(chat_id, [c.telegram_message_id for c in copies])
+
+    async def _take_back(self, chat_id: int, ids: list[int]) -> None:
+        if not ids:
+            return
+        try:
+            await self.bot.delete_messages(chat_id, ids)
+        except TelegramError as exc:
+            log.warning("could not take back parts %s of a failed edit: %s", ids, exc)
 
     async def _digest(self, n: Notification, silent: bool) -> list[ChatCopy]:
         from bridge.handlers.digests import PAGE, render_digest

@@ -207,6 +207,10 @@ class OutboxRepo(Protocol):
         """Pending rows due by `now`, oldest first, never overtaking an earlier pending row
         of the same member (per-chat order)."""
         ...
+    async def earlier_waiting(self, member_id: int, notification_id: int,
+                              now: datetime) -> bool:
+        """Whether an earlier pending row of the member is not due yet (this one waits)."""
+        ...
     async def set_status(self, notification_id: int, status: NotificationStatus,
                          now: datetime, error: str | None = None,
                          silent: bool = False) -> None: ...

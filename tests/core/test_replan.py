@@ -124,3 +124,16 @@ async def test_a_refund_on_response_is_owed_too(
     owed = [n.kind for n in await core.outbox.due() if n.member_id == alice.id]
     assert owed == [NotificationKind.INMAIL_ANSWERED, NotificationKind.CREDIT_REFUNDED]
     assert (await core.credits.account(alice.id)).balance == 1
+
+
+async def test_a_row_read_in_the_same_batch_never_overtakes_one_put_off(
+    core: Core, member: MakeMember
+) -> None:
+    alice, bob = await member("Alice"), await member("Bob")
+    await connect(core, alice, bob)
+    await _deliver_all(core)
+    await core.messaging.send(alice.id, bob.id, "first")
+    await core.messaging.send(alice.id, bob.id, "second")
+    first, second = await core.outbox.due()
+    await core.outbox.retry_later(first.id, timedelta(seconds=1), "chat busy")
+    assert (await core.outbox.plan(second)).action == PlanAction.WAIT

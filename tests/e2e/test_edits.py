@@ -87,7 +87,7 @@ async def test_a_caption_edit_past_the_caption_limit_shows_in_full(world: World)
     photo = await alice.send_photo(caption="w0 our booth")
     copy = await bob.wait_for_kind("photo")
     assert "w0 our booth" in (copy.caption or "")
-    long = " ".join(f"w{i}" for i in range(200))  # ~1,000 characters: past 1,024 with the header
+    long = " ".join(f"w{i}" for i in range(250))  # ~1,150 characters: past the caption limit
     await alice.edit_text(photo.message_id, long)
     await bob.wait_for(lambda chat: body_of(parts(bob)) == long.split())
     photos = [m for m in bob.chat if m.kind == "photo" and not m.deleted]

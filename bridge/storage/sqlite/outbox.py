@@ -76,6 +76,13 @@ class SqliteOutbox:
         )
         return [_notification(row) for row in await cursor.fetchall()]
 
+    async def earlier_waiting(self, member_id: int, notification_id: int,
+                              now: datetime) -> bool:
+        cursor = await self._conn.execute(
+            "SELECT 1 FROM outbox WHERE member_id = ? AND status = 'pending' AND id < ?"
+            " AND due_at > ? LIMIT 1", (member_id, notification_id, ts(now)))
+        return await cursor.fetchone() is not None
+
     async def set_status(self, notification_id: int, status: NotificationStatus,
                          now: datetime, error: str | None = None,
                          silent: bool = False) -> None:
