@@ -11,6 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bridge.config import Settings
 from bridge.core.app import Core
 from bridge.core.clock import Clock
+from bridge.handlers.application import BridgeApplication
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.delivery import DeliveryWorker
 from bridge.handlers.digests import schedule_digests
@@ -59,6 +60,7 @@ class BridgeBot:
             builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
         return (
             builder
+            .application_class(BridgeApplication)
             .token(token)
             .base_url(f"{root}/bot")
             .base_file_url(f"{root}/file/bot")
@@ -100,7 +102,8 @@ class BridgeBot:
         await with_retries(app.initialize, "getMe", url, attempts)
         await with_retries(lambda: publish_commands(app, renderer), "setMyCommands", url,
                            attempts)
-        self.worker = DeliveryWorker(self.core, Notifier(app.bot, self.core, renderer))
+        self.worker = DeliveryWorker(self.core, Notifier(app.bot, self.core, renderer),
+                                     locks=app.chat_locks)
         app.bot_data["worker"] = self.worker
         self.worker.start()
         if app.job_queue is not None:

@@ -19,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bridge.core.app import Core
 from bridge.core.models import Notification
 from bridge.core.notify import PlanAction
+from bridge.handlers.application import ChatBusy, ChatLocks
 from bridge.handlers.notifications import Notifier, Skip
 from bridge.storage.port import StorageUnavailable
 
@@ -26,11 +27,19 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=10)
 MAX_STORAGE_PAUSE = 15.0  # seconds between tries while the database is unavailable
+# How long to wait for a chat whose member's update is being handled (usually a few ms; a
+# reply retrying a 429 can take seconds): then that one notification waits, the rest go on.
+CHAT_BUSY = timedelta(seconds=1)
 
 
 class DeliveryWorker:
-    def __init__(self, core: Core, notifier: Notifier, batch: int = 50) -> None:
+    def __init__(self, core: Core, notifier: Notifier, batch: int = 50,
+                 locks: ChatLocks | None = None) -> None:
         self.core, self.notifier, self.batch = core, notifier, batch
+        # Shared with the Application: a notification is planned and sent while no update
+        # of its recipient is being handled (see application.py).
+        self.locks = locks if locks is not None else ChatLocks()
+        self._chats: dict[int, int] = {}  # member id → Telegram chat id (never changes)
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._stopping = False
@@ -106,10 +115,35 @@ class DeliveryWorker:
                 await self._pause(pause)
                 pause = min(pause * 2, MAX_STORAGE_PAUSE)
 
+    async def _chat_of(self, member_id: int) -> int | None:
+        chat = self._chats.get(member_id)
+        if chat is None:
+            member = await self.core.members.get(member_id)
+            chat = self._chats[member_id] = member.telegram_id
+            if len(self._chats) > 100_000:
+                self._chats.clear()
+        return chat
+
     async def send_one(self, n: Notification) -> None:
+        try:
+            chat = await self._chat_of(n.member_id)
+        except StorageUnavailable:
+            raise
+        except Exception:
+            log.exception("notification %s: recipient %s not found", n.id, n.member_id)
+            chat = None
+        try:
+            async with self.locks.hold(chat, timeout=CHAT_BUSY.total_seconds()):
+                await self._send_one(n)
+        except ChatBusy:
+            await self.core.outbox.retry_later(n.id, CHAT_BUSY, "chat busy")
+
+    async def _send_one(self, n: Notification) -> None:
         outbox = self.core.outbox
         try:
             plan = await outbox.plan(n)
+            if plan.action == PlanAction.WAIT:
+                return  # due again once the earlier one of this member has gone
             if plan.action == PlanAction.SKIP:
                 await outbox.skip(n.id, plan.reason)
                 return
@@ -117,10 +151,9 @@ class DeliveryWorker:
                 await outbox.member_unreachable(n.member_id)
                 return
             if plan.action == PlanAction.LATER and plan.until is not None:
-                await outbox.retry_later(n.id, plan.until - self.core.deps.clock.now(),
-                                         "quiet hours")
+                await outbox.hold_for_quiet_hours(n.id, plan.until)
                 return
-            copies = await self.notifier.deliver(n, silent=plan.silent)
+            sent = await self.notifier.deliver(n, silent=plan.silent)
         except Skip as skip:
             await outbox.skip(n.id, str(skip))
         except RetryAfter as exc:
@@ -143,4 +176,5 @@ class DeliveryWorker:
             log.exception("notification %s could not be rendered", n.id)
             await outbox.fail(n.id, f"error {type(exc).__name__}: {exc}")
         else:
-            await self._until_stored(lambda: outbox.complete(n.id, copies, silent=plan.silent))
+            await self._until_stored(lambda: outbox.complete(
+                n.id, sent.copies, silent=plan.silent, removed=sent.removed))

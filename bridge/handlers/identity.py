@@ -1,4 +1,4 @@
-"""Who is this update from, in which language: resolved once per update (group -1)."""
+"""Who is this update from, in which language: resolved once per update (group -2)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,10 @@ async def identify(update: Update, context: BridgeContext) -> None:
                 last_name=user.last_name or "", username=user.username, language=language,
             ))
     context.member = member
+    if update.my_chat_member is None:  # blocking the bot is no sign of life
+        # Any update from the member is a sign of life: what was held for them (they
+        # seemed unreachable; their settings held it) is planned again now.
+        await core.outbox.member_active(member)
 
 
 async def chat_member_changed(update: Update, context: BridgeContext) -> None:

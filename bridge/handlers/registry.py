@@ -33,6 +33,12 @@ from bridge.handlers.focus import remember_focus
 from bridge.handlers.identity import chat_member_changed, identify
 from bridge.handlers.render import LANGUAGES, Renderer
 
+# Handler groups, in the order they run for each update (group 0 holds the commands and
+# features; in each group only the first matching handler runs).
+IDENTIFY = -2  # who is this: resolves the member for every later group
+RELAYED_EDITS = -1  # an edit of a relayed message is mirrored, and handled: nothing after it
+AFTER = 99  # whatever the update committed to the outbox goes out now
+
 FEATURES = (profile, invitations, relay, inbox, inmail, digests, settings, admin)
 COMMANDS: list[Command] = [c for feature in FEATURES for c in feature.COMMANDS]
 
@@ -64,7 +70,8 @@ async def poke_delivery(update: Update, context: BridgeContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(TypeHandler(Update, identify), group=-1)
+    app.add_handler(TypeHandler(Update, identify), group=IDENTIFY)
+    app.add_handler(relay.edit_handler(), group=RELAYED_EDITS)
     app.add_handler(ChatMemberHandler(chat_member_changed,
                                       ChatMemberHandler.MY_CHAT_MEMBER), group=0)
     app.add_handler(CallbackQueryHandler(stale_button,
@@ -83,8 +90,8 @@ def register(app: Application) -> None:
             app.add_handler(handler)
     app.add_handler(MessageHandler(filters.COMMAND & new, unknown_command))
     app.add_handler(CallbackQueryHandler(stale_button))
-    app.add_handler(TypeHandler(Update, remember_focus), group=98)
-    app.add_handler(TypeHandler(Update, poke_delivery), group=99)
+    app.add_handler(TypeHandler(Update, remember_focus), group=AFTER - 1)
+    app.add_handler(TypeHandler(Update, poke_delivery), group=AFTER)
 
 
 async def publish_commands(app: Application, renderer: Renderer) -> None:

@@ -353,6 +353,12 @@ class SqliteCopies:
              int(copy.is_original)),
         )
 
+    async def remove(self, chat_id: int, telegram_message_id: int) -> None:
+        await self._conn.execute(
+            "DELETE FROM chat_copies WHERE chat_id = ? AND telegram_message_id = ?",
+            (chat_id, telegram_message_id),
+        )
+
     async def by_telegram(self, chat_id: int, telegram_message_id: int) -> ChatCopy | None:
         cursor = await self._conn.execute(
             "SELECT message_id, member_id, chat_id, telegram_message_id, is_original"

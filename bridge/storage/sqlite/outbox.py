@@ -54,6 +54,13 @@ class SqliteOutbox:
         )
         return [_notification(row) for row in await cursor.fetchall()]
 
+    async def earlier_waiting(self, member_id: int, notification_id: int,
+                              now: datetime) -> bool:
+        cursor = await self._conn.execute(
+            "SELECT 1 FROM outbox WHERE member_id = ? AND status = 'pending' AND id < ?"
+            " AND due_at > ? LIMIT 1", (member_id, notification_id, ts(now)))
+        return await cursor.fetchone() is not None
+
     async def set_status(self, notification_id: int, status: NotificationStatus,
                          now: datetime, error: str | None = None,
                          silent: bool = False) -> None:
@@ -84,13 +91,21 @@ class SqliteOutbox:
         )
         return cursor.rowcount
 
-    async def release_member(self, member_id: int, now: datetime) -> int:
+    async def replan_member(self, member_id: int, now: datetime, quiet_mark: str) -> int:
         cursor = await self._conn.execute(
             "UPDATE outbox SET status = 'pending', due_at = ? WHERE member_id = ?"
-            " AND status = 'held'",
-            (ts(now), member_id),
+            " AND (status = 'held' OR (status = 'pending' AND due_at > ? AND last_error = ?))",
+            (ts(now), member_id, ts(now), quiet_mark),
         )
         return cursor.rowcount
+
+    async def waiting(self, member_id: int, now: datetime, quiet_mark: str) -> bool:
+        cursor = await self._conn.execute(
+            "SELECT 1 FROM outbox WHERE member_id = ? AND (status = 'held' OR"
+            " (status = 'pending' AND due_at > ? AND last_error = ?)) LIMIT 1",
+            (member_id, ts(now), quiet_mark),
+        )
+        return await cursor.fetchone() is not None
 
     async def by_status(self, status: NotificationStatus, limit: int) -> list[Notification]:
         cursor = await self._conn.execute(
