@@ -17,6 +17,7 @@ from bridge.core.notify import Preferences
 from bridge.core.outbox import Outbox
 from bridge.core.prompts import Prompts
 from bridge.core.rules import Rules
+from bridge.core.updates import Updates
 from bridge.storage.port import Store
 
 
@@ -32,6 +33,7 @@ class Core:
         self.outbox = Outbox(deps)
         self.preferences = Preferences(deps)
         self.prompts = Prompts(deps)
+        self.updates = Updates(deps)
 
     @classmethod
     async def open(

@@ -13,6 +13,7 @@ from bridge.core.models import (
     Attachment,
     Conversation,
     ConversationState,
+    InMailStatus,
     Message,
     MessageKind,
     NotificationKind,
@@ -115,5 +116,12 @@ async def contacted_in(tx: UnitOfWork, conversation: Conversation, member_id: in
     if conversation.invitation_id is not None:
         invitation = await tx.invitations.get(conversation.invitation_id)
         if invitation is not None and invitation.sender_id == other:
+            return True
+    if conversation.inmail_id is not None:
+        # An InMail sent by `other`, or answered with interest by them, shows who they are.
+        inmail = await tx.inmails.get(conversation.inmail_id)
+        if inmail is not None and (inmail.sender_id == other or (
+                inmail.recipient_id == other
+                and inmail.status in (InMailStatus.INTERESTED, InMailStatus.REPLIED))):
             return True
     return bool(await tx.messages.written_to(member_id, [conversation.id]))

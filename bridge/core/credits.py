@@ -22,8 +22,10 @@ from bridge.core.models import (
     LedgerKind,
     Member,
     MessageKind,
+    NotificationKind,
     RefundState,
 )
+from bridge.core.outbox import notify
 from bridge.core.rules import RefundPolicy, Rules
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
@@ -68,18 +70,29 @@ async def _move(
 async def record_response(
     tx: UnitOfWork, inmail: InMail, status: InMailStatus, rules: Rules, now: datetime
 ) -> InMail:
-    """An InMail got its answer: settle the credit by the configured rule."""
+    """An InMail got its answer: settle the credit by the configured rule, and owe the
+    sender the news (a reply reaches them as itself; a button press needs telling)."""
     inmail.status = status
     inmail.responded_at = now
+    if status in (InMailStatus.INTERESTED, InMailStatus.NOT_INTERESTED):
+        await notify(tx, inmail.sender_id, NotificationKind.INMAIL_ANSWERED, inmail.id, now,
+                     {"status": status.value})
     if inmail.refund_state == RefundState.PENDING:
         if rules.refund_policy == RefundPolicy.RESPONSE and now <= inmail.refund_deadline:
-            sender = await existing_member(tx, inmail.sender_id)
-            await _move(tx, sender, LedgerKind.REFUND, 1, "inmail_response", now, inmail.id)
-            inmail.refund_state = RefundState.REFUNDED
+            await _refund(tx, inmail, "inmail_response", now)
         else:
             inmail.refund_state = RefundState.FORFEITED
     await tx.inmails.save(inmail)
     return inmail
+
+
+async def _refund(tx: UnitOfWork, inmail: InMail, reason: str, now: datetime) -> None:
+    """The InMail's credit goes back to its sender, who is told (their balance changed)."""
+    sender = await existing_member(tx, inmail.sender_id)
+    await _move(tx, sender, LedgerKind.REFUND, 1, reason, now, inmail.id)
+    inmail.refund_state = RefundState.REFUNDED
+    await notify(tx, inmail.sender_id, NotificationKind.CREDIT_REFUNDED, inmail.id, now,
+                 {"reason": reason})
 
 
 class Credits:
@@ -229,18 +242,15 @@ class Credits:
     async def settle_expired(self, limit: int = 500) -> list[InMail]:
         """Settle InMails whose window closed unanswered (the scheduler calls this).
 
-        Under ``no_response`` their credit comes back; under ``response`` it stays spent.
-        Returns the refunded ones so their senders can be told.
+        Under ``no_response`` their credit comes back, and their senders are owed the news
+        in the same transaction; under ``response`` it stays spent. Returns the refunded.
         """
         rules, now = self._d.rules, self._d.clock.now()
         refunded: list[InMail] = []
         async with self._d.store.transaction() as tx:
             for inmail in await tx.inmails.due_unanswered(now, limit):
                 if rules.refund_policy == RefundPolicy.NO_RESPONSE:
-                    sender = await existing_member(tx, inmail.sender_id)
-                    await _move(tx, sender, LedgerKind.REFUND, 1, "inmail_no_response", now,
-                                inmail.id)
-                    inmail.refund_state = RefundState.REFUNDED
+                    await _refund(tx, inmail, "inmail_no_response", now)
                     refunded.append(inmail)
                 else:
                     inmail.refund_state = RefundState.FORFEITED

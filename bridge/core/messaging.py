@@ -58,15 +58,15 @@ class Messaging:
         InMail thread that is open to the actor.
 
         ``origin`` (chat id, Telegram message id) is the member's own Telegram message: it is
-        recorded in the same transaction, and a second send from the same origin (an update
-        redelivered after a crash) is refused with `AlreadyAccepted`, so nothing doubles."""
+        recorded in the same transaction, so that replies, edits and reactions find the stored
+        message. It is not a de-duplication key: Telegram reuses message ids when a chat
+        starts over (a new token, a restarted local server). A redelivered update is skipped
+        by the intake, its effect and its record being one transaction (`storage.once`)."""
         self._check_content(text, attachment)
         if actor_id == target_id:
             raise errors.CannotTargetSelf()
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
-            if origin is not None and await tx.copies.by_telegram(*origin) is not None:
-                raise errors.AlreadyAccepted()
             delivery = await self._send(tx, actor_id, target_id, now, text=text,
                                         attachment=attachment, reply_to_id=reply_to_id)
             if origin is not None:

@@ -384,6 +384,8 @@ class NotificationKind(StrEnum):
     EDIT = "edit"  # ref = message id: update the recipient's copies
     REACTION = "reaction"  # ref = message id: mirror reactions onto the recipient's copy
     DIGEST = "digest"  # an unread digest
+    INMAIL_ANSWERED = "inmail_answered"  # ref = InMail id, for its sender: (not) interested
+    CREDIT_REFUNDED = "credit_refunded"  # ref = InMail id, for its sender: the credit is back
 
 
 class NotificationStatus(StrEnum):

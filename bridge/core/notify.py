@@ -14,9 +14,9 @@ from pydantic import BaseModel
 
 from bridge.core import errors
 from bridge.core.deps import CoreDeps
-from bridge.core.members import update_member
+from bridge.core.members import existing_member
 from bridge.core.models import Member, NotificationKind
-from bridge.core.outbox import notify
+from bridge.core.outbox import notify, replan_member
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
 
@@ -29,7 +29,8 @@ class NotifyMode(StrEnum):
 
 # What "digest" and "muted" stop pushing (digests themselves still come in digest mode).
 PUSHED_BY_MODE = {NotificationKind.MESSAGE, NotificationKind.INVITATION,
-                  NotificationKind.ACCEPTED}
+                  NotificationKind.ACCEPTED, NotificationKind.INMAIL_ANSWERED,
+                  NotificationKind.CREDIT_REFUNDED}
 
 
 class PlanAction(StrEnum):
@@ -37,6 +38,7 @@ class PlanAction(StrEnum):
     LATER = "later"
     SKIP = "skip"
     HOLD = "hold"  # the member can't be reached (blocked the bot, or has no chat at all)
+    WAIT = "wait"  # an earlier notification of the member waits: keep their order
 
 
 class Plan(BaseModel):
@@ -112,7 +114,16 @@ class Preferences:
         self._d = deps
 
     async def _update(self, member_id: int, **changes: object) -> Member:
-        return await update_member(self._d, member_id, **changes)
+        """Save the new settings, and re-plan at once what the old ones held (quiet hours
+        turned off end now, not when the old window would have ended)."""
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            member = await existing_member(tx, member_id)
+            for name, value in changes.items():
+                setattr(member, name, value)
+            await tx.members.save(member)
+            await replan_member(tx, member_id, now)
+            return member
 
     async def set_mode(self, actor_id: int, mode: str) -> Member:
         # The French words the /settings buttons show are accepted too, accents or not.

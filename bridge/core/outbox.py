@@ -7,6 +7,7 @@ Telegram). Nothing here knows Telegram beyond the `ChatCopy` map the worker reco
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from bridge.core.deps import CoreDeps
 from bridge.core.members import existing_member, require_admin
 from bridge.core.models import (
     ChatCopy,
+    InvitationStatus,
     Member,
     Notification,
     NotificationKind,
@@ -23,6 +25,20 @@ from bridge.storage.port import UnitOfWork
 
 if TYPE_CHECKING:
     from bridge.core.notify import Plan
+
+# The mark of a row waiting for the end of the member's quiet hours (`last_error`): such a
+# row is re-planned as soon as the member changes their settings or shows up.
+QUIET_HOURS = "quiet hours"
+
+# What never rings, so quiet hours need not hold it: edits and reactions are applied silently.
+SILENT_KINDS = frozenset({NotificationKind.EDIT, NotificationKind.REACTION})
+
+
+async def replan_member(tx: UnitOfWork, member_id: int, now: datetime) -> int:
+    """Make what the member's settings or absence held due now, for the worker to plan
+    again with what is true now (settings just changed, or the member is back). Rows
+    waiting for Telegram (429, 5xx back-off) keep their time."""
+    return await tx.outbox.replan_member(member_id, now, QUIET_HOURS)
 
 
 async def notify(
@@ -43,29 +59,38 @@ class Outbox:
             return await tx.outbox.due(self._d.clock.now(), limit)
 
     async def complete(self, notification_id: int, copies: list[ChatCopy],
-                       silent: bool = False) -> None:
-        """Mark sent and remember where the copies landed, in one transaction."""
+                       silent: bool = False, removed: Sequence[ChatCopy] = ()) -> None:
+        """Mark sent and remember where the copies landed (and which ones are gone: the
+        surplus parts of a message edited shorter), in one transaction."""
         async with self._d.store.transaction() as tx:
+            for copy in removed:
+                await tx.copies.remove(copy.chat_id, copy.telegram_message_id)
             for copy in copies:
                 await tx.copies.add(copy)
             await tx.outbox.set_status(notification_id, NotificationStatus.SENT,
                                        self._d.clock.now(), silent=silent)
 
     async def plan(self, n: Notification) -> Plan:
-        """How to deliver a notification now, by the recipient's settings: push it, push it
-        silently (a burst from one sender rings once), hold it for quiet hours, leave it
-        in the inbox (digest or muted mode), or hold it while the member can't be reached
-        (they blocked the bot; a seeded demo member has no chat at all)."""
+        """How to deliver a notification now, by what is true now and the recipient's
+        settings: skip what is no longer true (an invitation answered meanwhile), push it,
+        push it silently (a burst from one sender rings once), hold whatever would ring
+        for quiet hours, leave it in the inbox (digest or muted mode), or hold it while the
+        member can't be reached (they blocked the bot; a seeded demo member has no chat)."""
         from bridge.core.notify import PUSHED_BY_MODE, NotifyMode, Plan, PlanAction, quiet_until
 
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
             member = await existing_member(tx, n.member_id)
+            if await tx.outbox.earlier_waiting(n.member_id, n.id, now):
+                return Plan(action=PlanAction.WAIT)
+            stale = await _no_longer_true(tx, n)
+            if stale:
+                return Plan(action=PlanAction.SKIP, reason=stale)
             if n.kind in PUSHED_BY_MODE and member.notify_mode != NotifyMode.INSTANT:
                 return Plan(action=PlanAction.SKIP, reason=f"mode {member.notify_mode}")
             if not member.reachable:  # kept until they come back; never tried in vain
                 return Plan(action=PlanAction.HOLD, reason="unreachable")
-            if n.kind == NotificationKind.MESSAGE or n.kind == NotificationKind.INVITATION:
+            if n.kind not in SILENT_KINDS:
                 resume = quiet_until(member, now)
                 if resume is not None:
                     return Plan(action=PlanAction.LATER, until=resume)
@@ -73,9 +98,13 @@ class Outbox:
             if n.kind == NotificationKind.MESSAGE and n.sender_id is not None:
                 silent = await tx.outbox.recent_push(n.member_id, n.sender_id,
                                                      now - self._d.rules.burst_window)
-            if n.kind in (NotificationKind.EDIT, NotificationKind.REACTION):
+            if n.kind in SILENT_KINDS:
                 silent = True
         return Plan(action=PlanAction.SEND, silent=silent)
+
+    async def hold_for_quiet_hours(self, notification_id: int, until: datetime) -> None:
+        async with self._d.store.transaction() as tx:
+            await tx.outbox.reschedule(notification_id, until, QUIET_HOURS)
 
     async def skip(self, notification_id: int, reason: str) -> None:
         async with self._d.store.transaction() as tx:
@@ -101,29 +130,47 @@ class Outbox:
             return await tx.outbox.hold_member(member_id)
 
     async def member_back(self, member_id: int) -> int:
-        """The member is back (/start): resume what was held."""
+        """The member is back (/start, unblocked): they are reachable, and what was held
+        for them is planned again now."""
         async with self._d.store.transaction() as tx:
             member = await tx.members.get(member_id)
             if member is not None and not member.reachable:
                 member.reachable = True
                 await tx.members.save(member)
-            return await tx.outbox.release_member(member_id, self._d.clock.now())
+            return await replan_member(tx, member_id, self._d.clock.now())
+
+    async def member_active(self, member: Member) -> int:
+        """Any update from the member is a sign of life: a member we thought unreachable
+        is back (Telegram does not always say so), and anything held for them is planned
+        again. Cheap when there is nothing to do: one indexed read, no write."""
+        now = self._d.clock.now()
+        if member.reachable:
+            async with self._d.store.read() as tx:
+                if not await tx.outbox.waiting(member.id, now, QUIET_HOURS):
+                    return 0
+        return await self.member_back(member.id)
 
     async def failures(self, admin: Member, limit: int = 20) -> list[Notification]:
         require_admin(self._d, admin)
         async with self._d.store.transaction() as tx:
             return await tx.outbox.by_status(NotificationStatus.FAILED, limit)
 
-    async def update_seen(self, update_id: int) -> bool:
-        async with self._d.store.transaction() as tx:
-            return await tx.updates.seen(update_id)
-
-    async def update_done(self, update_id: int) -> None:
-        async with self._d.store.transaction() as tx:
-            await tx.updates.mark(update_id, self._d.clock.now())
-            if update_id % 1000 == 0:
-                await tx.updates.prune(keep=100_000)
-
     async def counts(self) -> dict[str, int]:
         async with self._d.store.transaction() as tx:
             return await tx.outbox.counts()
+
+
+async def _no_longer_true(tx: UnitOfWork, n: Notification) -> str | None:
+    """Why a notification would tell something that is no longer so, if it would: checked
+    when it is delivered, not when it was owed (both members invited each other at once,
+    the connection was removed meanwhile...)."""
+    if n.kind in (NotificationKind.INVITATION, NotificationKind.ACCEPTED):
+        invitation = await tx.invitations.get(n.ref_id) if n.ref_id is not None else None
+        if invitation is None:
+            return "invitation gone"
+        if n.kind == NotificationKind.INVITATION:
+            if invitation.status != InvitationStatus.PENDING:
+                return f"invitation {invitation.status.value}"
+        elif not await tx.connections.exists(invitation.sender_id, invitation.recipient_id):
+            return "no longer connected"
+    return None

@@ -11,6 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bridge.config import Settings
 from bridge.core.app import Core
 from bridge.core.clock import Clock
+from bridge.handlers.application import BridgeApplication
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.delivery import DeliveryWorker
 from bridge.handlers.digests import schedule_digests
@@ -22,6 +23,7 @@ from bridge.handlers.render import Renderer
 from bridge.handlers.startup import StartupFailed, api_url_problem, with_retries
 from bridge.logs import quiet_rate_limiter
 from bridge.storage import open_store
+from bridge.storage.instance import InstanceLock, database_file
 from bridge.storage.port import Store
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,8 @@ class BridgeBot:
         self.app: Application | None = None
         self.worker: DeliveryWorker | None = None
         self.intake: UpdateIntake | None = None
+        database = database_file(settings.database_url)
+        self.instance = InstanceLock(database) if database is not None else None
 
     def _build(self) -> Application:
         token = self.settings.bot_token.get_secret_value()
@@ -56,6 +60,7 @@ class BridgeBot:
             builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
         return (
             builder
+            .application_class(BridgeApplication)
             .token(token)
             .base_url(f"{root}/bot")
             .base_file_url(f"{root}/file/bot")
@@ -82,6 +87,8 @@ class BridgeBot:
         problem = api_url_problem(self.settings.bot_api_url)
         if problem is not None:
             raise StartupFailed(problem)
+        if self.instance is not None:
+            self.instance.acquire()  # AlreadyRunning: a second bot on this database
         self.store = await open_store(self.settings.database_url)
         self.core = await Core.open(self.store, self.settings.rules(), self.clock,
                                     frozenset(self.settings.admin_ids))
@@ -95,7 +102,8 @@ class BridgeBot:
         await with_retries(app.initialize, "getMe", url, attempts)
         await with_retries(lambda: publish_commands(app, renderer), "setMyCommands", url,
                            attempts)
-        self.worker = DeliveryWorker(self.core, Notifier(app.bot, self.core, renderer))
+        self.worker = DeliveryWorker(self.core, Notifier(app.bot, self.core, renderer),
+                                     locks=app.chat_locks)
         app.bot_data["worker"] = self.worker
         self.worker.start()
         if app.job_queue is not None:
@@ -128,3 +136,8 @@ class BridgeBot:
             if self.store is not None:
                 await self.store.close()
                 self.store = None
+            self._release()
+
+    def _release(self) -> None:
+        if self.instance is not None:
+            self.instance.release()

@@ -1,18 +1,57 @@
 """A typed `CallbackContext`: the core, the renderer and the acting member, resolved once
-per update by `identity.identify` (group -1) so handlers receive them ready to use."""
+per update by `identity.identify` (group -2) so handlers receive them ready to use."""
 
 from __future__ import annotations
 
+import asyncio
 import html
+import logging
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bridge.core.app import Core
 from bridge.core.models import Member, MemberView
 from bridge.handlers.render import Renderer, split_html
+
+log = logging.getLogger(__name__)
+
+# A reply comes after the action it answers has committed: when Telegram answers 429 or
+# 5xx, the reply is tried again (waiting as long as told, within reason) rather than the
+# member being told that an action which succeeded failed.
+REPLY_ATTEMPTS = 4
+REPLY_MAX_WAIT = 10.0  # seconds: a longer retry_after gives up (the error is logged)
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if total else float(value)  # type: ignore[arg-type]
+
+
+async def send_retrying(bot: ExtBot, chat_id: int, text: str, **kwargs: Any) -> Message:
+    """`send_message`, retried on 429 (after `retry_after`) and on 5xx / connection errors
+    (short back-off). Not on a time-out: Telegram may have sent it, and a repeat is worse
+    than a confirmation lost. Not on 400/403: those are answers, not accidents."""
+    for attempt in range(1, REPLY_ATTEMPTS + 1):
+        try:
+            return await bot.send_message(chat_id, text, **kwargs)
+        except RetryAfter as exc:
+            wait = _seconds(exc.retry_after)
+            if attempt == REPLY_ATTEMPTS or wait > REPLY_MAX_WAIT:
+                raise
+        except (BadRequest, TimedOut):
+            raise
+        except NetworkError:
+            if attempt == REPLY_ATTEMPTS:
+                raise
+            wait = 0.5 * 2 ** (attempt - 1)
+        log.info("reply to chat %s failed transiently; retry %d in %.1fs", chat_id, attempt,
+                 wait)
+        await asyncio.sleep(wait)
+    raise AssertionError("unreachable")
 
 
 class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -78,8 +117,8 @@ class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
         sent = []
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            sent.append(await self.bot.send_message(
-                chat_id, chunk, parse_mode=ParseMode.HTML,
+            sent.append(await send_retrying(
+                self.bot, chat_id, chunk, parse_mode=ParseMode.HTML,
                 reply_markup=keyboard if last else None,
                 reply_to_message_id=reply_to if i == 0 else None,
                 disable_notification=silent, disable_web_page_preview=True,

@@ -1,4 +1,4 @@
-"""Who is this update from, in which language: resolved once per update (group -1)."""
+"""Who is this update from, in which language: resolved once per update (group -2)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from telegram.constants import ChatMemberStatus
 from bridge.core.members import normalize_language
 from bridge.core.models import NewMember
 from bridge.handlers.context import BridgeContext
+from bridge.storage import once
 
 
 async def identify(update: Update, context: BridgeContext) -> None:
@@ -21,11 +22,17 @@ async def identify(update: Update, context: BridgeContext) -> None:
         user.first_name, user.last_name or "", user.username
     ):
         language = normalize_language(user.language_code, context.renderer.default_language)
-        member, context.newcomer = await core.members.register(NewMember(
-            telegram_id=user.id, first_name=user.first_name, last_name=user.last_name or "",
-            username=user.username, language=language,
-        ))
+        # Idempotent (the same update registers the same member): not the update's effect.
+        with once.unrecorded():
+            member, context.newcomer = await core.members.register(NewMember(
+                telegram_id=user.id, first_name=user.first_name,
+                last_name=user.last_name or "", username=user.username, language=language,
+            ))
     context.member = member
+    if update.my_chat_member is None:  # blocking the bot is no sign of life
+        # Any update from the member is a sign of life: what was held for them (they
+        # seemed unreachable; their settings held it) is planned again now.
+        await core.outbox.member_active(member)
 
 
 async def chat_member_changed(update: Update, context: BridgeContext) -> None:

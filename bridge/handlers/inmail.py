@@ -11,6 +11,7 @@ from bridge.handlers.callbacks import Callback, Op
 from bridge.handlers.commands import Command, Usage, handle_and_rest
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.relay import COMPOSE
+from bridge.storage.port import StorageUnavailable
 
 
 def split_subject(text: str) -> tuple[str, str]:
@@ -41,7 +42,11 @@ async def finish_compose(update: Update, context: BridgeContext, compose: dict,
                          text: str) -> None:
     """The text after the profile's InMail button: `subject | body`."""
     context.user_data.pop(COMPOSE, None)
-    await _send(update, context, compose["to"], text, typed_handle=False)
+    try:
+        await _send(update, context, compose["to"], text, typed_handle=False)
+    except StorageUnavailable:  # the update comes again: it must still find the compose
+        context.user_data[COMPOSE] = compose
+        raise
 
 
 async def credits(update: Update, context: BridgeContext) -> None:

@@ -1,45 +1,70 @@
 """Rendering what the outbox owes a member into their chat: one function per notification
-kind. Each returns the chat copies it created, so replies/edits/reactions can find them."""
+kind. Each returns the chat copies it created (and those it deleted), so replies, edits and
+reactions can find them."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
+
 from telegram import Bot, ReactionTypeEmoji
 from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
 
 from bridge.core.app import Core
 from bridge.core.models import (
     ChatCopy,
     Delivery,
+    InMailStatus,
     MessageKind,
     Notification,
     NotificationKind,
 )
+from bridge.core.views import member_view
 from bridge.handlers.callbacks import Op, cb
 from bridge.handlers.keyboards import keyboard
 from bridge.handlers.media import CAPTIONED, send_attachment
 from bridge.handlers.render import TELEGRAM_CAPTION_MAX, Renderer, split_html
+
+log = logging.getLogger(__name__)
 
 
 class Skip(Exception):
     """Nothing to push for this notification (it stays in the inbox)."""
 
 
+@dataclass
+class Sent:
+    """What a delivery changed in the chat: copies it created, copies it deleted."""
+
+    copies: list[ChatCopy] = field(default_factory=list)
+    removed: list[ChatCopy] = field(default_factory=list)
+
+
+def _not_modified(exc: BadRequest) -> bool:
+    """Telegram refuses an edit to what the message already shows: it shows it, all is well."""
+    return "not modified" in exc.message.lower()
+
+
 class Notifier:
     def __init__(self, bot: Bot, core: Core, renderer: Renderer) -> None:
         self.bot, self.core, self.renderer = bot, core, renderer
 
-    async def deliver(self, n: Notification, silent: bool = False) -> list[ChatCopy]:
+    async def deliver(self, n: Notification, silent: bool = False) -> Sent:
+        if n.kind == NotificationKind.EDIT:
+            return await self._edit(n)
         handler = {
             NotificationKind.MESSAGE: self._message,
             NotificationKind.INVITATION: self._invitation,
             NotificationKind.ACCEPTED: self._accepted,
-            NotificationKind.EDIT: self._edit,
             NotificationKind.REACTION: self._reaction,
             NotificationKind.DIGEST: self._digest,
+            NotificationKind.INMAIL_ANSWERED: self._inmail_news,
+            NotificationKind.CREDIT_REFUNDED: self._inmail_news,
         }.get(n.kind)
         if handler is None:
             raise Skip(f"no renderer for {n.kind}")
-        return await handler(n, silent)
+        return Sent(copies=await handler(n, silent))
 
     async def _send_html(self, chat_id: int, html: str, markup=None, reply_to=None,
                          silent: bool = False) -> list[int]:
@@ -97,9 +122,8 @@ class Notifier:
                          telegram_message_id=i) for i in ids]
 
     async def _invitation(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        # Still pending: the core's plan checked it, under this chat's lock.
         invitation = await self.core.invitations.get_for(n.member_id, n.ref_id)
-        if invitation.status != "pending":
-            raise Skip("invitation no longer pending")
         views = await self.core.invitations.received(n.member_id)
         item = next((v for v in views if v.invitation.id == invitation.id), None)
         if item is None:
@@ -135,24 +159,85 @@ class Notifier:
         await self._send_html(sender.telegram_id, html, silent=silent)
         return []
 
-    async def _edit(self, n: Notification, silent: bool) -> list[ChatCopy]:
+    async def _edit(self, n: Notification) -> Sent:
+        """Make the recipient's copies show exactly the edited message.
+
+        Copies are kept in chat order, the media (if any) last. Text parts are edited in
+        place; growth sends new parts (and the media again below them, so it stays last);
+        shrinking deletes the surplus parts. A captioned kind keeps the whole message in its
+        caption while it fits in 1,024 characters, header included, and moves to text parts
+        above the media when it does not. Edits never ring."""
         d = await self.core.messaging.for_delivery(n.ref_id, n.member_id)
         copies = await self.core.messaging.copies_of(n.ref_id, n.member_id)
         copies = [c for c in copies if not c.is_original]
         if d is None or not copies:
             raise Skip("nothing to edit")
         html = self._render_message(d)
-        first = copies[0]
-        if d.message.attachment is not None and len(copies) == 1:
-            await self.bot.edit_message_caption(first.chat_id, first.telegram_message_id,
+        attachment = d.message.attachment
+        media = copies[-1] if attachment is not None else None
+        texts = copies[:-1] if media is not None else copies
+        chat = copies[0].chat_id
+        if (media is not None and attachment is not None and attachment.kind in CAPTIONED
+                and len(html) <= TELEGRAM_CAPTION_MAX):
+            await self._edit_caption(media, html)
+            await self._delete(chat, texts)
+            return Sent(removed=texts)
+        parts = split_html(html)
+        for copy, part in zip(texts, parts, strict=False):
+            await self._edit_text(copy, part)
+        surplus = texts[len(parts):]
+        await self._delete(chat, surplus)
+        sent = Sent(removed=list(surplus))
+        if len(parts) > len(texts):
+            ids: list[int] = []
+            try:
+                for part in parts[len(texts):]:
+                    message = await self.bot.send_message(
+                        chat, part, parse_mode=ParseMode.HTML, disable_notification=True,
+                        disable_web_page_preview=True)
+                    ids.append(message.message_id)
+                if media is not None and attachment is not None:
+                    again = await send_attachment(self.bot, chat, attachment, None, None,
+                                                  True)
+                    ids.append(again.message_id)
+                    await self._delete(chat, [media])
+                    sent.removed.append(media)
+            except Exception:
+                # The retry sends these again: take back what this attempt added.
+                await self._take_back(chat, ids)
+                raise
+            sent.copies = [ChatCopy(message_id=d.message.id, member_id=n.member_id,
+                                    chat_id=chat, telegram_message_id=i) for i in ids]
+        return sent
+
+    async def _edit_text(self, copy: ChatCopy, html: str) -> None:
+        try:
+            await self.bot.edit_message_text(html, copy.chat_id, copy.telegram_message_id,
+                                             parse_mode=ParseMode.HTML,
+                                             disable_web_page_preview=True)
+        except BadRequest as exc:
+            if not _not_modified(exc):
+                raise
+
+    async def _edit_caption(self, copy: ChatCopy, html: str) -> None:
+        try:
+            await self.bot.edit_message_caption(copy.chat_id, copy.telegram_message_id,
                                                 caption=html, parse_mode=ParseMode.HTML)
-        else:
-            chunks = split_html(html)
-            for copy, chunk in zip(copies, chunks, strict=False):
-                await self.bot.edit_message_text(chunk, copy.chat_id, copy.telegram_message_id,
-                                                 parse_mode=ParseMode.HTML,
-                                                 disable_web_page_preview=True)
-        return []
+        except BadRequest as exc:
+            if not _not_modified(exc):
+                raise
+
+    async def _delete(self, chat_id: int, copies: list[ChatCopy]) -> None:
+        if copies:
+            await self.bot.delete_messages(chat_id, [c.telegram_message_id for c in copies])
+
+    async def _take_back(self, chat_id: int, ids: list[int]) -> None:
+        if not ids:
+            return
+        try:
+            await self.bot.delete_messages(chat_id, ids)
+        except TelegramError as exc:
+            log.warning("could not take back parts %s of a failed edit: %s", ids, exc)
 
     async def _digest(self, n: Notification, silent: bool) -> list[ChatCopy]:
         from bridge.handlers.digests import PAGE, render_digest
@@ -178,6 +263,34 @@ class Notifier:
             target.chat_id, target.telegram_message_id,
             [ReactionTypeEmoji(theirs[0])] if theirs else [],
         )
+        return []
+
+
+    async def _inmail_news(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        """Tell an InMail's sender what became of it: the recipient's answer, or the credit
+        coming back; with a button to the conversation."""
+        inmail = await self.core.credits.get_inmail(n.member_id, n.ref_id)
+        sender = await self.core.members.get(n.member_id)
+        recipient = await self.core.members.get(inmail.recipient_id)
+        lang = self.renderer.lang(sender.language)
+        interested = inmail.status in (InMailStatus.INTERESTED, InMailStatus.REPLIED)
+        # Answering with interest shows who one is, as a reply does; otherwise the
+        # recipient stays as their degree shows them to the sender.
+        other = member_view(recipient, self.core.network.degree(sender.id, recipient.id),
+                            contacted=interested)
+        t = self.renderer.text
+        if n.kind == NotificationKind.INMAIL_ANSWERED:
+            html = t(lang, "inmail", "sender_answered", other=other, subject=inmail.subject,
+                     status=n.payload.get("status", inmail.status.value))
+        else:
+            account = await self.core.credits.account(sender.id, entries=0)
+            html = t(lang, "inmail", "refunded", other=other, subject=inmail.subject,
+                     answered=inmail.status != InMailStatus.SENT, balance=account.balance)
+        markup = keyboard([[(
+            t(lang, "inmail", "conversation_button", reply=interested),
+            cb(Op.CONV_OPEN if interested else Op.CONV_SHOW, inmail.conversation_id),
+        )]])
+        await self._send_html(sender.telegram_id, html, markup, silent=silent)
         return []
 
 

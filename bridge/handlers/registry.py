@@ -33,6 +33,12 @@ from bridge.handlers.focus import remember_focus
 from bridge.handlers.identity import chat_member_changed, identify
 from bridge.handlers.render import LANGUAGES, Renderer
 
+# Handler groups, in the order they run for each update (group 0 holds the commands and
+# features; in each group only the first matching handler runs).
+IDENTIFY = -2  # who is this: resolves the member for every later group
+RELAYED_EDITS = -1  # an edit of a relayed message is mirrored, and handled: nothing after it
+AFTER = 99  # whatever the update committed to the outbox goes out now
+
 FEATURES = (profile, invitations, relay, inbox, inmail, digests, settings, admin)
 COMMANDS: list[Command] = [c for feature in FEATURES for c in feature.COMMANDS]
 
@@ -43,6 +49,12 @@ def visible_commands(is_admin: bool) -> list[Command]:
 
 async def unknown_command(update: Update, context: BridgeContext) -> None:
     await context.reply(update, "common", "unknown_command")
+
+
+async def edited_command(update: Update, context: BridgeContext) -> None:
+    """A command edited after it ran: running it again would repeat it (a second invitation,
+    a second credit spent), so nothing happens but this answer."""
+    await context.reply(update, "common", "edited_command")
 
 
 async def stale_button(update: Update, context: BridgeContext) -> None:
@@ -58,21 +70,28 @@ async def poke_delivery(update: Update, context: BridgeContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(TypeHandler(Update, identify), group=-1)
+    app.add_handler(TypeHandler(Update, identify), group=IDENTIFY)
+    app.add_handler(relay.edit_handler(), group=RELAYED_EDITS)
     app.add_handler(ChatMemberHandler(chat_member_changed,
                                       ChatMemberHandler.MY_CHAT_MEMBER), group=0)
     app.add_handler(CallbackQueryHandler(stale_button,
                                          pattern=lambda data: Callback.parse(data) is None))
     private = filters.ChatType.PRIVATE
+    # A /msg is a relayed message: its edit is mirrored like any other (relay.on_edit).
+    relayed = filters.Regex(r"^/msg(@\w+)?(\s|$)")
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.COMMAND
+                                   & private & ~relayed, edited_command))
+    # Commands run on new messages only (CommandHandler would take edits too).
+    new = filters.UpdateType.MESSAGE & private
     for command in COMMANDS:
-        app.add_handler(CommandHandler(command.name, command.callback, filters=private))
+        app.add_handler(CommandHandler(command.name, command.callback, filters=new))
     for feature in FEATURES:
         for handler in feature.handlers():
             app.add_handler(handler)
-    app.add_handler(MessageHandler(filters.COMMAND & private, unknown_command))
+    app.add_handler(MessageHandler(filters.COMMAND & new, unknown_command))
     app.add_handler(CallbackQueryHandler(stale_button))
-    app.add_handler(TypeHandler(Update, remember_focus), group=98)
-    app.add_handler(TypeHandler(Update, poke_delivery), group=99)
+    app.add_handler(TypeHandler(Update, remember_focus), group=AFTER - 1)
+    app.add_handler(TypeHandler(Update, poke_delivery), group=AFTER)
 
 
 async def publish_commands(app: Application, renderer: Renderer) -> None:

@@ -7,10 +7,16 @@ that a reaction or an edit on it later finds its way to the other side."""
 from __future__ import annotations
 
 from telegram import Message as TgMessage
-from telegram import ReactionTypeEmoji, Update
-from telegram.ext import CallbackQueryHandler, MessageHandler, MessageReactionHandler, filters
+from telegram import MessageEntity, ReactionTypeEmoji, Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    MessageHandler,
+    MessageReactionHandler,
+    filters,
+)
 
-from bridge.core.errors import AlreadyAccepted
+from bridge.core.errors import AlreadyAccepted, BridgeError
 from bridge.core.models import Attachment, Delivery, Member
 from bridge.handlers.callbacks import Callback, Op, cb
 from bridge.handlers.commands import Command, Usage, handle_and_rest, only_handle
@@ -145,16 +151,44 @@ async def on_send_held(update: Update, context: BridgeContext) -> None:
                         reachable=delivery.recipient.reachable)
 
 
+def edited_text(message: TgMessage) -> str:
+    """The relayed text of an edited message: its caption for media, and for a message
+    sent as ``/msg @handle text``, the text after the command and the handle."""
+    if message.text is None:
+        return message.caption or ""
+    if not any(e.type == MessageEntity.BOT_COMMAND and e.offset == 0
+               for e in message.entities or ()):
+        return message.text
+    words = message.text.split(maxsplit=2)  # "/msg", "@bob", "the text\nkept as is"
+    if len(words) > 1 and words[1].startswith("@"):
+        return words[2] if len(words) > 2 else ""
+    return message.text.split(maxsplit=1)[1] if len(words) > 1 else ""
+
+
 async def on_edit(update: Update, context: BridgeContext) -> None:
-    """An edited message: edit the stored one (history kept); the other side's copy follows."""
+    """An edited message that was relayed — plain, a reply, or sent with /msg — edits the
+    stored one (history kept) and the other side's copies follow.
+
+    Registered in a group of its own before the commands (`registry.RELAYED_EDITS`): an
+    edit it mirrors stops there, so an edited "/msg @bob …" is never taken for an edited
+    command; any other edit goes on to the handlers of group 0."""
     message = update.edited_message
     stored = await context.core.messaging.message_for_copy(
         context.member.id, message.chat_id, message.message_id)
     if stored is None or stored.sender_id != context.member.id:
-        return  # an edited command or unrelated text: nothing was relayed
-    await context.core.messaging.edit(context.member.id, stored.id,
-                                      message.text if message.text is not None
-                                      else message.caption or "")
+        return  # not a relayed message (an edited command, unrelated text): not ours
+    try:
+        await context.core.messaging.edit(context.member.id, stored.id, edited_text(message))
+    except BridgeError as error:  # answered here: no later group may take the edit up
+        await context.reply(update, "errors", "error", code=error.code, p=error.params)
+    worker = context.bot_data.get("worker")
+    if worker is not None:  # the groups after this one (and their poke) don't run
+        worker.poke()
+    raise ApplicationHandlerStop
+
+
+def edit_handler() -> MessageHandler:
+    return MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, on_edit)
 
 
 async def on_reaction(update: Update, context: BridgeContext) -> None:
@@ -193,8 +227,7 @@ CONTENT = (filters.TEXT & ~filters.COMMAND) | filters.VOICE | filters.VIDEO_NOTE
 
 def handlers() -> list:
     private = filters.ChatType.PRIVATE
-    return [
-        MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, on_edit),
+    return [  # edits: `edit_handler`, in a group of their own (see `on_edit`)
         MessageHandler(filters.UpdateType.MESSAGE & private & CONTENT, on_message),
         MessageReactionHandler(on_reaction),
         CallbackQueryHandler(on_profile_message, pattern=rf"^{Op.PROFILE_MESSAGE}:"),

@@ -18,6 +18,7 @@ from bridge import logs
 from bridge.config import Settings
 from bridge.handlers.bot import BridgeBot
 from bridge.handlers.startup import StartupFailed
+from bridge.storage.instance import AlreadyRunning
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,9 @@ def run_bot(settings: Settings) -> int:
     code = 0
     try:
         asyncio.run(serve(settings))
+    except AlreadyRunning as exc:
+        print(redact.redact(str(exc)), file=sys.stderr, flush=True)
+        code = 1
     except StartupFailed as exc:
         print(f"Bridge could not start: {redact.redact(str(exc))}", file=sys.stderr, flush=True)
         code = 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -96,6 +97,7 @@ class UpdateQueue:
     def __init__(self) -> None:
         self._ids = itertools.count(1)
         self.pending: list[dict[str, Any]] = []
+        self.recent: deque[dict[str, Any]] = deque(maxlen=1000)  # the last updates queued
         self.allowed: list[str] | None = None  # None: Telegram's default
         self.changed = asyncio.Condition()
         self.delivered_ids: list[int] = []  # every update_id handed to the bot (repeats too)
@@ -114,7 +116,26 @@ class UpdateQueue:
         if not self.allows(kind):
             self.dropped += 1
             return None
-        update = {"update_id": next(self._ids), kind: payload}
+        return await self._queue({"update_id": next(self._ids), kind: payload})
+
+    async def push_raw(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update as given, unchecked (a malformed one, to test a bot's resilience);
+        it gets the next update_id."""
+        return await self._queue({"update_id": next(self._ids), **fields})
+
+    async def redeliver(self, update_id: int) -> dict[str, Any]:
+        """Queue one of the recent updates again, identical, as Telegram does when a bot
+        died before confirming it."""
+        update = next((u for u in self.recent if u["update_id"] == update_id), None)
+        if update is None:
+            raise ValueError(f"no recent update {update_id}")
+        async with self.changed:
+            self.pending = sorted([*self.pending, dict(update)], key=lambda u: u["update_id"])
+            self.changed.notify_all()
+        return update
+
+    async def _queue(self, update: dict[str, Any]) -> dict[str, Any]:
+        self.recent.append(update)
         async with self.changed:
             self.pending.append(update)
             self.changed.notify_all()

@@ -36,6 +36,15 @@ from bridge.core.models import (
 )
 
 
+class UnreadableUpdate(NamedTuple):
+    """An update skipped because the Telegram library could not read it, kept as received."""
+
+    update_id: int
+    payload: str  # the update's JSON
+    error: str
+    received_at: datetime
+
+
 class InboxRow(NamedTuple):
     """One line of an inbox page, with everything the page shows about it."""
 
@@ -228,6 +237,7 @@ class SpamRepo(Protocol):
 
 class CopyRepo(Protocol):
     async def add(self, copy: ChatCopy) -> None: ...
+    async def remove(self, chat_id: int, telegram_message_id: int) -> None: ...
     async def by_telegram(self, chat_id: int, telegram_message_id: int) -> ChatCopy | None: ...
     async def of_message(self, message_id: int, member_id: int) -> list[ChatCopy]: ...
 
@@ -241,6 +251,10 @@ class OutboxRepo(Protocol):
         """Pending rows due by `now`, oldest first, never overtaking an earlier pending row
         of the same member (per-chat order)."""
         ...
+    async def earlier_waiting(self, member_id: int, notification_id: int,
+                              now: datetime) -> bool:
+        """Whether an earlier pending row of the member is not due yet (this one waits)."""
+        ...
     async def set_status(self, notification_id: int, status: NotificationStatus,
                          now: datetime, error: str | None = None,
                          silent: bool = False) -> None: ...
@@ -249,15 +263,43 @@ class OutboxRepo(Protocol):
         ...
     async def reschedule(self, notification_id: int, due_at: datetime, error: str) -> None: ...
     async def hold_member(self, member_id: int) -> int: ...
-    async def release_member(self, member_id: int, now: datetime) -> int: ...
+    async def replan_member(self, member_id: int, now: datetime, quiet_mark: str) -> int:
+        """Held rows, and pending ones marked `quiet_mark` and due later, become due now."""
+        ...
+    async def waiting(self, member_id: int, now: datetime, quiet_mark: str) -> bool:
+        """Whether `replan_member` would change anything."""
+        ...
     async def by_status(self, status: NotificationStatus, limit: int) -> list[Notification]: ...
     async def counts(self) -> dict[str, int]: ...
 
 
+class StorageUnavailable(Exception):
+    """The database can't be used right now — another process holds it past the busy
+    timeout, the disk is full, an I/O error: nothing was changed, try again later."""
+
+
+class AlreadyApplied(Exception):
+    """This update's effect was committed by an earlier attempt (a redelivery after a
+    crash): the transaction was rolled back, nothing happened twice."""
+
+    def __init__(self, update_id: int) -> None:
+        super().__init__(f"update {update_id} was already applied")
+        self.update_id = update_id
+
+
 class UpdateRepo(Protocol):
-    async def seen(self, update_id: int) -> bool: ...
-    async def mark(self, update_id: int, now: datetime) -> None: ...
-    async def prune(self, keep: int) -> None: ...
+    """Telegram updates already handled, keyed by their id and content (`update_key`)."""
+
+    async def seen(self, key: str) -> bool: ...
+    async def mark(self, key: str, update_id: int, now: datetime) -> bool:
+        """Record the update as handled; False if it already was."""
+        ...
+    async def prune(self, before: datetime) -> int: ...
+    async def add_unreadable(self, key: str, update_id: int, payload: str, error: str,
+                             now: datetime) -> bool:
+        """Keep an update the library could not read; False if it was kept before."""
+        ...
+    async def unreadable(self, limit: int) -> list[UnreadableUpdate]: ...
 
 
 class UnitOfWork(Protocol):
@@ -276,7 +318,12 @@ class UnitOfWork(Protocol):
 
 
 class Store(Protocol):
-    def transaction(self) -> AbstractAsyncContextManager[UnitOfWork]: ...
+    def transaction(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """One write transaction. Inside an update's processing (`once.processing`), the
+        first transaction that changes something also records the update as applied, and is
+        refused with `AlreadyApplied` if it was (see `bridge/storage/once.py`). Storage
+        failures surface as `StorageUnavailable`."""
+        ...
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """Repositories for reading only: no write lock, no commit. Use cases that change
         nothing (inbox pages, digests) take this; anything that writes takes `transaction`."""

@@ -1,5 +1,7 @@
-"""Never lose a message: SIGKILL the bot process repeatedly under load, with Telegram
-answering 429, 5xx and timeouts, then compare every recipient's chat with what was sent.
+"""Never lose a message, never apply a command twice: SIGKILL the bot process repeatedly
+under load, with Telegram answering 429, 5xx and timeouts, then compare every recipient's
+chat with what was sent; and kill it while its reply to a command is in flight (the command
+committed, its update not yet confirmed), then count what each command did.
 
 The bot runs as a real separate process (`python -m bridge`) against the in-process local
 Bot API server, which keeps its state (and unconfirmed updates) across the bot's deaths."""
@@ -11,13 +13,16 @@ import os
 import random
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bridge.core.app import Core
 from bridge.core.models import NewMember
 from bridge.sandbox.server import SandboxServer
+from bridge.sandbox.users import SimUser
 from bridge.storage import open_store
 
 TOKEN = "424242:durability-token"
@@ -45,9 +50,10 @@ async def _seed(database_url: str, pairs: list[tuple]) -> None:
     await store.close()
 
 
-def _start_bot(server: SandboxServer, database_url: str, log: Path) -> subprocess.Popen:
+def _start_bot(server: SandboxServer, database_url: str, log: Path,
+               admins: str = "") -> subprocess.Popen:
     env = {**os.environ, "BOT_TOKEN": TOKEN, "BOT_API_URL": server.url,
-           "DATABASE_URL": database_url, "ADMIN_IDS": ""}
+           "DATABASE_URL": database_url, "ADMIN_IDS": admins}
     return subprocess.Popen([sys.executable, "-m", "bridge"], env=env,
                             stdout=log.open("ab"), stderr=subprocess.STDOUT,
                             cwd=Path(__file__).resolve().parents[2])
@@ -120,3 +126,125 @@ async def test_sigkill_under_load_loses_nothing(tmp_path: Path) -> None:
     assert server.rejected == []
     # Each sender's burst rang its receiver once (a restart may add a ring, never more).
     assert all(1 <= r <= 1 + kills for r in rings), rings
+
+
+# What each command or button leaves in the database, counted from outside the bot.
+EFFECTS = {
+    "grant": "SELECT COUNT(*) FROM credit_ledger l JOIN members m ON m.id = l.member_id"
+             " WHERE m.handle = 'alice' AND l.kind = 'grant'",
+    "inmail": "SELECT COUNT(*) FROM inmails",
+    "invite": "SELECT COUNT(*) FROM invitations i JOIN members r ON r.id = i.recipient_id"
+              " WHERE r.handle = 'carol'",
+    "accept": "SELECT COUNT(*) FROM outbox o JOIN invitations i ON i.id = o.ref_id"
+              " JOIN members r ON r.id = i.recipient_id"
+              " WHERE o.kind = 'accepted' AND r.handle = 'carol'",
+    "forward": "SELECT COUNT(*) FROM messages WHERE forwarded_from_id IS NOT NULL",
+}
+
+
+def _count(database: Path, sql: str) -> int:
+    conn = sqlite3.connect(database, timeout=5)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+async def _until(check: Callable[[], bool], what: str, timeout: float = 20) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError(what)
+
+
+async def test_sigkill_while_replying_applies_each_command_once(tmp_path: Path) -> None:
+    """Each command (and a button) commits, then the bot dies while its reply is still in
+    flight, before the update is confirmed; Telegram hands the same update to the next
+    process. Credits are granted and spent once, one InMail, one invitation, one
+    acceptance, one forward — while other members keep writing."""
+    server = SandboxServer()
+    await server.start()
+    server.add_bot(TOKEN, username="bridge_durability_bot")
+    rng = random.Random(7)
+    admin = server.add_user("Ada", username="ada")
+    alice, bob, carol = (server.add_user(n, username=n.lower())
+                         for n in ("Alice", "Bob", "Carol"))
+    dave, erin = server.add_user("Dave", username="dave"), server.add_user("Erin", username="erin")
+    load = [(server.add_user(f"Sender{i}", username=f"sender{i}"),
+             server.add_user(f"Receiver{i}", username=f"receiver{i}")) for i in range(2)]
+    database = tmp_path / "bridge.db"
+    database_url = f"sqlite:///{database}"
+    await _seed(database_url, [(alice, bob), (bob, erin), *load])
+    store = await open_store(database_url)  # Ada and Carol exist before the bot starts
+    core = await Core.open(store)
+    for user in (admin, carol, dave):
+        await core.members.register(NewMember(telegram_id=user.id, first_name=user.first_name,
+                                              username=user.username))
+    await store.close()
+    log = tmp_path / "bot.log"
+    bot = _start_bot(server, database_url, log, admins=str(admin.id))
+
+    await alice.send_text("please forward me")  # alice's open conversation is with bob
+    relayed = await bob.wait_for_text("please forward me", timeout=20)
+
+    async def kill_while_replying(user: SimUser, text: str, effect: str,
+                                  reply_to: int | None = None,
+                                  press: tuple[int, str] | None = None) -> None:
+        nonlocal bot
+        before = _count(database, EFFECTS[effect])
+        # Telegram holds every send: the reply to this command stays in flight.
+        server.faults.add("sendMessage", "timeout", count=-1, delay=30)
+        if press is not None:
+            await user.press_nowait(*press)
+        else:
+            await user.send_text(text, reply_to=reply_to)
+        await _until(lambda: _count(database, EFFECTS[effect]) > before,
+                     f"{effect} never committed\n{log.read_text()[-2000:]}")
+        bot.send_signal(signal.SIGKILL)
+        await asyncio.to_thread(bot.wait)
+        server.faults.clear()
+        bot = _start_bot(server, database_url, log, admins=str(admin.id))
+
+    async def sender(index: int) -> None:
+        for i in range(15):
+            await load[index][0].send_text(f"m:{index}:{i}")
+            await asyncio.sleep(rng.uniform(0.05, 0.25))
+
+    senders = asyncio.gather(*(sender(i) for i in range(len(load))))
+    try:
+        await kill_while_replying(admin, "/grant @alice 3", "grant")
+        await kill_while_replying(alice, "/inmail @dave Role in Lyon | We are hiring", "inmail")
+        await kill_while_replying(alice, "/invite @carol Met you in Lyon", "invite")
+        invitation = await carol.wait_for_text("Invitation from", timeout=20)
+        accept = next(b["callback_data"] for b in invitation.buttons()
+                      if "Accept" in b["text"])
+        await kill_while_replying(carol, "", "accept", press=(invitation.message_id, accept))
+        await kill_while_replying(bob, "/forward @erin", "forward",
+                                  reply_to=relayed.message_id)
+        await senders
+        await server.wait_until_confirmed(timeout=30)
+        await _until(lambda: _count(database, "SELECT COUNT(*) FROM outbox"
+                                              " WHERE status = 'pending'") == 0,
+                     "the outbox never drained", timeout=30)
+        counts = {effect: _count(database, sql) for effect, sql in EFFECTS.items()}
+        credits = _count(database, "SELECT credits FROM members WHERE handle = 'alice'")
+        delivered = [m.content for _, receiver in load for m in receiver.chat
+                     if m.from_bot and TOKEN_RE.search(m.content)]
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.to_thread(bot.wait, 15)
+        except subprocess.TimeoutExpired:
+            bot.kill()
+        await server.stop()
+    assert counts == dict.fromkeys(EFFECTS, 1), (counts, log.read_text()[-3000:])
+    assert credits == 2  # 3 granted once, 1 spent once
+    assert len([t for t in dave.texts() if "Role in Lyon" in t]) == 1
+    assert len([t for t in carol.texts() if "Invitation from" in t]) == 1
+    assert len([t for t in alice.texts() if "accepted your invitation" in t]) == 1
+    assert len([t for t in erin.texts() if "please forward me" in t]) == 1
+    found = [(int(a), int(b)) for text in delivered for a, b in TOKEN_RE.findall(text)]
+    assert {(i, n) for i in range(len(load)) for n in range(15)} <= set(found)
+    assert len(found) - len(set(found)) <= len(EFFECTS)  # a kill may repeat a send once
+    assert server.rejected == []

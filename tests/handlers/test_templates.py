@@ -297,6 +297,8 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("common", "said"): [{"who": "Alice Martin", "what": "Bonjour !"}],
     ("common", "unknown_command"): [{}],
     ("common", "stale_button"): [{}],
+    ("common", "edited_command"): [{}],
+    ("common", "update_skipped"): [{"update_id": 42, "error": "KeyError: 'date' <&>"}],
     ("digest", "digest"): [
         {"d": digest(ENTRIES, 6, 3, 1, 1), "now": NOW, "first": True},
         {"d": digest(ENTRIES[:1], 1, 1, 0, 0), "now": NOW, "first": True},
@@ -351,6 +353,12 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("inmail", "no_credits"): [{"account": FREE_ACCOUNT, "renews_at": None},
                                {"account": ACCOUNT, "renews_at": NOW + 4 * 24 * HOUR}],
     ("inmail", "answered"): [{"status": s.value} for s in ANSWERS],
+    ("inmail", "sender_answered"): [{"other": o, "subject": "Role <in> Lyon", "status": s}
+                                    for o in (CAROL_V, ANON)
+                                    for s in ("interested", "not_interested")],
+    ("inmail", "refunded"): [{"other": o, "subject": "Role", "answered": a, "balance": b}
+                             for o, a, b in ((BOB_V, True, 1), (ANON, False, 4))],
+    ("inmail", "conversation_button"): [{"reply": True}, {"reply": False}],
     ("invitations", "button"): [{"action": a} for a in ("accept", "decline", "reply",
                                                          "withdraw")],
     ("invitations", "sent"): [

@@ -168,3 +168,20 @@ async def test_webhook_delivery_with_retries(sandbox: Sandbox, bot: Bot, raw: Ra
     assert [u.message.text for u in await bot.get_updates()] == ["polled"]
     status, body = await raw("setWebhook", url="https://example.com/hook")
     assert status == 400  # the sandbox never delivers off this machine
+
+
+async def test_a_raw_update_and_a_redelivery_come_as_queued(sandbox: Sandbox,
+                                                            raw: Raw) -> None:
+    """Test hooks: an update the contract would not allow (malformed), and the identical
+    update queued again as Telegram does when a bot died before confirming it."""
+    queue = sandbox.server.default_bot.updates
+    await sandbox.alice.send_text("hello")
+    bad = await queue.push_raw({"message": {"message_id": 1}})
+    status, body = await raw("getUpdates")
+    assert status == 200 and body["result"][1] == bad
+    first = body["result"][0]
+    status, body = await raw("getUpdates", offset=bad["update_id"] + 1)
+    assert body["result"] == []
+    await queue.redeliver(first["update_id"])
+    status, body = await raw("getUpdates")
+    assert body["result"] == [first]

@@ -342,11 +342,21 @@ class SqliteCopies:
         self._conn = conn
 
     async def add(self, copy: ChatCopy) -> None:
+        """Telegram reuses a chat's message ids only once the chat started over (a new token,
+        a restarted local server): the newest message is the one the member sees."""
         await self._conn.execute(
             "INSERT INTO chat_copies (message_id, member_id, chat_id, telegram_message_id,"
-            " is_original) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            " is_original) VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, telegram_message_id)"
+            " DO UPDATE SET message_id = excluded.message_id, member_id = excluded.member_id,"
+            " is_original = excluded.is_original",
             (copy.message_id, copy.member_id, copy.chat_id, copy.telegram_message_id,
              int(copy.is_original)),
+        )
+
+    async def remove(self, chat_id: int, telegram_message_id: int) -> None:
+        await self._conn.execute(
+            "DELETE FROM chat_copies WHERE chat_id = ? AND telegram_message_id = ?",
+            (chat_id, telegram_message_id),
         )
 
     async def by_telegram(self, chat_id: int, telegram_message_id: int) -> ChatCopy | None:

@@ -23,28 +23,6 @@ def _notification(row: aiosqlite.Row) -> Notification:
     return Notification.model_validate(data)
 
 
-class SqliteUpdates:
-    """Telegram update ids already processed: a redelivered update changes nothing."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
-
-    async def seen(self, update_id: int) -> bool:
-        cursor = await self._conn.execute(
-            "SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,))
-        return await cursor.fetchone() is not None
-
-    async def mark(self, update_id: int, now: datetime) -> None:
-        await self._conn.execute(
-            "INSERT INTO processed_updates (update_id, processed_at) VALUES (?, ?)"
-            " ON CONFLICT DO NOTHING", (update_id, ts(now)))
-
-    async def prune(self, keep: int) -> None:
-        await self._conn.execute(
-            "DELETE FROM processed_updates WHERE update_id < (SELECT COALESCE(MAX(update_id), 0)"
-            " FROM processed_updates) - ?", (keep,))
-
-
 class SqliteOutbox:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -76,6 +54,13 @@ class SqliteOutbox:
         )
         return [_notification(row) for row in await cursor.fetchall()]
 
+    async def earlier_waiting(self, member_id: int, notification_id: int,
+                              now: datetime) -> bool:
+        cursor = await self._conn.execute(
+            "SELECT 1 FROM outbox WHERE member_id = ? AND status = 'pending' AND id < ?"
+            " AND due_at > ? LIMIT 1", (member_id, notification_id, ts(now)))
+        return await cursor.fetchone() is not None
+
     async def set_status(self, notification_id: int, status: NotificationStatus,
                          now: datetime, error: str | None = None,
                          silent: bool = False) -> None:
@@ -106,13 +91,21 @@ class SqliteOutbox:
         )
         return cursor.rowcount
 
-    async def release_member(self, member_id: int, now: datetime) -> int:
+    async def replan_member(self, member_id: int, now: datetime, quiet_mark: str) -> int:
         cursor = await self._conn.execute(
             "UPDATE outbox SET status = 'pending', due_at = ? WHERE member_id = ?"
-            " AND status = 'held'",
-            (ts(now), member_id),
+            " AND (status = 'held' OR (status = 'pending' AND due_at > ? AND last_error = ?))",
+            (ts(now), member_id, ts(now), quiet_mark),
         )
         return cursor.rowcount
+
+    async def waiting(self, member_id: int, now: datetime, quiet_mark: str) -> bool:
+        cursor = await self._conn.execute(
+            "SELECT 1 FROM outbox WHERE member_id = ? AND (status = 'held' OR"
+            " (status = 'pending' AND due_at > ? AND last_error = ?)) LIMIT 1",
+            (member_id, ts(now), quiet_mark),
+        )
+        return await cursor.fetchone() is not None
 
     async def by_status(self, status: NotificationStatus, limit: int) -> list[Notification]:
         cursor = await self._conn.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import aiosqlite
 
+from bridge.storage import once
 from bridge.storage.migrations import DatabaseTooNew, load_migrations
+from bridge.storage.port import AlreadyApplied, StorageUnavailable
 from bridge.storage.sqlite.conversations import (
     SqliteConversations,
     SqliteCopies,
@@ -19,7 +22,8 @@ from bridge.storage.sqlite.conversations import (
 from bridge.storage.sqlite.credits import SqliteInMails, SqliteLedger, SqliteSpam
 from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
 from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
-from bridge.storage.sqlite.outbox import SqliteOutbox, SqliteUpdates
+from bridge.storage.sqlite.outbox import SqliteOutbox
+from bridge.storage.sqlite.updates import SqliteUpdates
 
 
 class SqliteUnitOfWork:
@@ -45,7 +49,11 @@ class SqliteStore:
 
     SQLite has a single writer anyway; serializing in-process with a lock turns what would be
     SQLITE_BUSY retries into an orderly queue, and keeps each use case's reads consistent.
+    What can still fail from outside — another process holding the file past the busy
+    timeout, a full disk — is rolled back and raised as `StorageUnavailable`.
     """
+
+    busy_timeout_ms = 5000  # how long to wait for another process's lock
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -58,7 +66,7 @@ class SqliteStore:
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 5000")
+        await conn.execute(f"PRAGMA busy_timeout = {int(cls.busy_timeout_ms)}")
         if path != ":memory:":
             await conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a commit is on disk before we tell anyone about it (power loss included).
@@ -109,35 +117,71 @@ class SqliteStore:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteUnitOfWork]:
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            scope = once.recording()
+            await self._begin()
+            before = self._conn.total_changes
+            recorded = False
             try:
                 yield SqliteUnitOfWork(self._conn)
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
+                if scope is not None and self._conn.total_changes != before:
+                    if not await SqliteUpdates(self._conn).record(
+                            scope.key, scope.update_id, scope.received_at):
+                        raise AlreadyApplied(scope.update_id)
+                    recorded = True
+                await self._conn.execute("COMMIT")
+            except BaseException as exc:
+                await self._rollback()
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise _unavailable(exc) from exc
                 raise
-            await self._conn.execute("COMMIT")
+            if recorded:
+                scope.recorded = True  # type: ignore[union-attr]
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqliteUnitOfWork]:
         """Reads without BEGIN/COMMIT: every change goes through this connection under the
         same lock, so nothing can change between the statements of a reader holding it."""
         async with self._lock:
-            yield SqliteUnitOfWork(self._conn)
+            try:
+                yield SqliteUnitOfWork(self._conn)
+            except sqlite3.OperationalError as exc:
+                raise _unavailable(exc) from exc
 
     @asynccontextmanager
     async def raw(self) -> AsyncIterator[aiosqlite.Connection]:
         """The connection inside one transaction, for the bulk path (`bulk.py`) only."""
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._begin()
             try:
                 yield self._conn
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._conn.execute("COMMIT")
+            except BaseException as exc:
+                await self._rollback()
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise _unavailable(exc) from exc
                 raise
-            await self._conn.execute("COMMIT")
+
+    async def _begin(self) -> None:
+        try:
+            await self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _unavailable(exc) from exc
+
+    async def _rollback(self) -> None:
+        """Roll back what is open; SQLite may already have (a full disk does)."""
+        if not self._conn.in_transaction:
+            return
+        try:
+            await self._conn.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            pass  # the connection rolls back by itself when it can't
 
     async def close(self) -> None:
         await self._conn.close()
+
+
+def _unavailable(exc: BaseException) -> StorageUnavailable:
+    return StorageUnavailable(f"database unavailable: {exc}")
 
 
 def _statements(sql: str) -> list[str]:

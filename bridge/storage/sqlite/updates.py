@@ -1,0 +1,62 @@
+"""Telegram updates already handled, and those the library could not read, on SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+import aiosqlite
+
+from bridge.storage.port import UnreadableUpdate
+from bridge.storage.sqlite.rows import ts
+
+
+class SqliteUpdates:
+    """Keyed by update id *and* content: ids alone repeat (a new token, a restarted local
+    server, a week without updates), while a redelivery is the identical update."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def seen(self, key: str) -> bool:
+        cursor = await self._conn.execute(
+            "SELECT 1 FROM processed_updates WHERE update_key = ?", (key,))
+        return await cursor.fetchone() is not None
+
+    async def mark(self, key: str, update_id: int, now: datetime) -> bool:
+        cursor = await self._conn.execute(
+            "INSERT INTO processed_updates (update_key, update_id, processed_at)"
+            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (key, update_id, ts(now)))
+        return cursor.rowcount == 1
+
+    async def record(self, key: str, update_id: int, now: datetime) -> bool:
+        """The update's record inside its effect's transaction: False when already there
+        (the unique key refuses it), so the caller rolls the effect back."""
+        try:
+            await self._conn.execute(
+                "INSERT INTO processed_updates (update_key, update_id, processed_at)"
+                " VALUES (?, ?, ?)", (key, update_id, ts(now)))
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    async def prune(self, before: datetime) -> int:
+        cursor = await self._conn.execute(
+            "DELETE FROM processed_updates WHERE processed_at < ?", (ts(before),))
+        return cursor.rowcount
+
+    async def add_unreadable(self, key: str, update_id: int, payload: str, error: str,
+                             now: datetime) -> bool:
+        cursor = await self._conn.execute(
+            "INSERT INTO unreadable_updates (update_key, update_id, payload, error,"
+            " received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (key, update_id, payload, error, ts(now)))
+        return cursor.rowcount == 1
+
+    async def unreadable(self, limit: int) -> list[UnreadableUpdate]:
+        cursor = await self._conn.execute(
+            "SELECT update_id, payload, error, received_at FROM unreadable_updates"
+            " ORDER BY received_at DESC, update_id DESC LIMIT ?", (limit,))
+        return [UnreadableUpdate(row[0], row[1], row[2],
+                                 datetime.fromisoformat(row[3]))
+                for row in await cursor.fetchall()]
