@@ -111,7 +111,7 @@ class Inbox:
     async def _page(self, tx: UnitOfWork, actor_id: int, filter: InboxFilter,
                     cursor: str | None, limit: int) -> InboxPage:
         limit = max(1, min(limit, MAX_PAGE))
-        backward = bool(cursor) and cursor.startswith(BEFORE)
+        backward = cursor is not None and cursor.startswith(BEFORE)
         position = decode_cursor(cursor.removeprefix(BEFORE) if cursor else None)
         backward = backward and position is not None
         found = await tx.conversations.inbox_page(actor_id, filter, position, limit + 1,

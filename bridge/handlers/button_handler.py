@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
@@ -47,11 +47,11 @@ class ButtonHandler(CallbackQueryHandler[BridgeContext, Toast], Generic[B]):
             return None
         return self.button.parse(update.callback_query.data)
 
-    async def handle_update(self, update: Update, application: Application[Any, Any, Any, Any,
-                                                                          Any, Any],
-                            check_result: B, context: BridgeContext) -> Toast:
-        self.collect_additional_context(context, update, application, check_result)
-        toast = await self.on_press(update, context, check_result)
+    async def handle_update(self, update: Update,
+                            application: Application[Any, Any, Any, Any, Any, Any],
+                            check_result: object, context: BridgeContext) -> Toast:
+        data = cast(B, check_result)  # what `check_update` parsed
+        toast = await self.on_press(update, context, data)
         query = update.callback_query
         assert query is not None  # check_update saw it
         try:
@@ -66,9 +66,17 @@ def not_modified(exc: BadRequest) -> bool:
     return "not modified" in exc.message.lower()
 
 
-async def edit_in_place(query: CallbackQuery, text: str,
+def _pressed(update: Update) -> CallbackQuery:
+    query = update.callback_query
+    if query is None:
+        raise TypeError("not a button press")
+    return query
+
+
+async def edit_in_place(update: Update, text: str,
                         markup: InlineKeyboardMarkup | None = None) -> None:
     """Show `text` (and `markup`, or no buttons) in the message whose button was pressed."""
+    query = _pressed(update)
     try:
         await query.edit_message_text(text, reply_markup=markup, disable_web_page_preview=True)
     except BadRequest as exc:
@@ -76,8 +84,9 @@ async def edit_in_place(query: CallbackQuery, text: str,
             raise
 
 
-async def drop_buttons(query: CallbackQuery) -> None:
+async def drop_buttons(update: Update) -> None:
     """Take the buttons off the pressed message (they have done their work)."""
+    query = _pressed(update)
     try:
         await query.edit_message_reply_markup(None)
     except BadRequest as exc:

@@ -10,7 +10,7 @@ from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import DigestInvitations, DigestPage, OpenConversation, ReadAll
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext
-from bridge.handlers.keyboards import keyboard
+from bridge.handlers.keyboards import Row, keyboard
 from bridge.handlers.render import Renderer
 
 PAGE = 10
@@ -19,9 +19,9 @@ PAGE = 10
 def render_digest(renderer: Renderer, member: Member, digest: Digest, now, first: bool):
     lang = renderer.lang(member.language)
     text = renderer.text(lang, "digest", "digest", d=digest, now=now, first=first)
-    rows = [[(renderer.text(lang, "digest", "open_button", entry=e),
+    rows: list[Row] = [[(renderer.text(lang, "digest", "open_button", entry=e),
               OpenConversation(conversation_id=e.conversation.id))] for e in digest.entries]
-    nav = []
+    nav: Row = []
     if digest.next_cursor:
         nav.append((renderer.text(lang, "digest", "more_button"),
                     DigestPage(cursor=digest.next_cursor)))
@@ -48,7 +48,7 @@ async def digest(update: Update, context: BridgeContext) -> None:
 async def on_more(update: Update, context: BridgeContext, data: DigestPage) -> Toast:
     """More ▶️ under a digest: its next page, in place."""
     result = await context.core.inbox.digest(context.member.id, data.cursor or None, PAGE)
-    await edit_in_place(update.callback_query, *render_digest(
+    await edit_in_place(update, *render_digest(
         context.renderer, context.member, result, context.core.now(), False))
     return None
 

@@ -21,7 +21,7 @@ from bridge.handlers.buttons import (
 )
 from bridge.handlers.commands import Command, Usage, argument_text, only_handle
 from bridge.handlers.context import BridgeContext
-from bridge.handlers.keyboards import keyboard
+from bridge.handlers.keyboards import Row, keyboard
 
 PAGE = 8
 
@@ -42,13 +42,13 @@ def _page(context: BridgeContext, page: Page,
           first: bool) -> tuple[str, InlineKeyboardMarkup | None]:
     chosen = page.filter
     text = context.t("inbox", "page", page=page, now=context.core.now(), first=first)
-    filters_row = [(context.t("inbox", "filter_button", f=f, current=f == chosen),
+    filters_row: Row = [(context.t("inbox", "filter_button", f=f, current=f == chosen),
                     InboxPage(filter=f)) for f in InboxFilter]
-    rows = [filters_row[:3], filters_row[3:]]
+    rows: list[Row] = [filters_row[:3], filters_row[3:]]
     for entry in page.entries:
         rows.append([(context.t("inbox", "entry_button", entry=entry),
                       ShowConversation(conversation_id=entry.conversation.id, filter=chosen))])
-    nav = []
+    nav: Row = []
     if page.prev_cursor:
         nav.append((context.t("inbox", "previous_page"),
                     InboxPage(filter=chosen, cursor=page.prev_cursor)))
@@ -56,7 +56,7 @@ def _page(context: BridgeContext, page: Page,
         nav.append((context.t("inbox", "next_page"),
                     InboxPage(filter=chosen, cursor=page.next_cursor)))
     rows.append(nav)
-    more = []
+    more: Row = []
     if page.prev_cursor:
         more.append((context.t("inbox", "first_page"), InboxPage(filter=chosen)))
     if page.summary.messages and chosen != InboxFilter.SPAM:
@@ -71,7 +71,7 @@ def _card(context: BridgeContext, card: ConversationCard,
     it was opened under, so "⬅️ Inbox" goes back there."""
     t, me, state = context.t, context.member.id, card.view.state
     c = card.view.conversation.id
-    rows = []
+    rows: list[Row] = []
     if card.waiting is not None:  # an invitation to answer, note or not
         rows.append([
             (t("invitations", "button", action="accept"),
@@ -99,7 +99,7 @@ async def on_page(update: Update, context: BridgeContext, data: InboxPage) -> To
     """A filter, ◀️ Previous, Next ▶️, ⏮ First page, ⬅️ Inbox: that page, in place."""
     page = await context.core.inbox.page(context.member.id, data.filter, data.cursor or None,
                                          PAGE)
-    await edit_in_place(update.callback_query,
+    await edit_in_place(update,
                         *_page(context, page, first=not data.cursor))
     return None
 
@@ -107,7 +107,7 @@ async def on_page(update: Update, context: BridgeContext, data: InboxPage) -> To
 async def on_read_all(update: Update, context: BridgeContext, data: ReadAll) -> Toast:
     """✓ Mark all read (the inbox's or a digest's): the first page, all read."""
     changed, page = await context.core.inbox.read_all(context.member.id, data.filter, PAGE)
-    await edit_in_place(update.callback_query, *_page(context, page, first=True))
+    await edit_in_place(update, *_page(context, page, first=True))
     return context.plain("inbox", "done", a="read_all", n=changed)
 
 
@@ -115,14 +115,14 @@ async def on_show(update: Update, context: BridgeContext, data: ShowConversation
     """An inbox entry: its conversation card, in place (and read: it is on the screen)."""
     card = await context.core.inbox.act(context.member.id, data.conversation_id,
                                         CardAction.SHOW)
-    await edit_in_place(update.callback_query, *_card(context, card, data.filter))
+    await edit_in_place(update, *_card(context, card, data.filter))
     return None
 
 
 async def on_act(update: Update, context: BridgeContext, data: ActOnConversation) -> Toast:
     """Mark read / unread, Archive / Unarchive, Spam / Not spam: done, the card updated."""
     card = await context.core.inbox.act(context.member.id, data.conversation_id, data.action)
-    await edit_in_place(update.callback_query, *_card(context, card, data.filter))
+    await edit_in_place(update, *_card(context, card, data.filter))
     return context.plain("inbox", "done", a=data.action.value, n=1)
 
 
@@ -130,7 +130,7 @@ async def on_delete(update: Update, context: BridgeContext, data: DeleteConversa
     """🗑 Delete: deleted for me; back to the inbox page, without it."""
     page = await context.core.inbox.delete_from_card(context.member.id, data.conversation_id,
                                                      data.filter, PAGE)
-    await edit_in_place(update.callback_query, *_page(context, page, first=True))
+    await edit_in_place(update, *_page(context, page, first=True))
     return context.plain("inbox", "done", a="delete", n=1)
 
 

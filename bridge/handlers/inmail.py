@@ -81,7 +81,7 @@ async def on_compose(update: Update, context: BridgeContext, data: InMailFromPro
 async def _respond(update: Update, context: BridgeContext, inmail_id: int,
                    interested: bool) -> Toast:
     answered = await context.core.credits.respond(context.member.id, inmail_id, interested)
-    await drop_buttons(update.callback_query)
+    await drop_buttons(update)
     await context.reply(update, "inmail", "answered", status=answered.status.value)
     return context.plain("inmail", "answered", status=answered.status.value)
 

@@ -199,7 +199,7 @@ async def on_send_invitation(update: Update, context: BridgeContext,
     outcome = await context.core.invitations.invite(context.member.id, data.member_id, None)
     if outcome.settled is not None:
         await settle(context, outcome.settled)
-    await edit_in_place(update.callback_query, context.t(
+    await edit_in_place(update, context.t(
         "invitations", "sent", target=outcome.target, accepted_theirs=outcome.accepted_theirs,
         note=""))
     return None
@@ -209,7 +209,7 @@ async def on_write_note(update: Update, context: BridgeContext, data: WriteNote)
     """✍️ Write a note: "Write your note to … (up to 300 characters)"; the next text is it."""
     asked = await context.core.prompts.ask_note(context.member.id, data.member_id)
     context.user_data.pop(COMPOSE, None)  # one thing at a time: the note, not an InMail
-    await drop_buttons(update.callback_query)
+    await drop_buttons(update)
     await context.reply(update, "invitations", "write_note", target=asked.target,
                         limit=asked.limit)
     return None

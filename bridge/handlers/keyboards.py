@@ -11,6 +11,7 @@ from bridge.handlers.buttons import Button
 from bridge.handlers.render import clip
 
 LABEL_MAX = 64  # what a button shows before clients cut it anyway
+Row = list[tuple[str, Button]]  # (label, button) pairs, left to right
 
 
 def keyboard(rows: Iterable[Sequence[tuple[str, Button]]]) -> InlineKeyboardMarkup | None:

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from collections.abc import Callable
+
+from telegram import InlineKeyboardMarkup, Update
 
 from bridge.core.members import profile_field
-from bridge.core.models import PROFILE_FIELDS, ProfileCard
+from bridge.core.models import PROFILE_FIELDS, MemberView, ProfileCard
 from bridge.core.search import SearchPage
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import (
@@ -25,7 +27,7 @@ from bridge.handlers.buttons import (
 )
 from bridge.handlers.commands import Command, Usage, argument_text, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
-from bridge.handlers.keyboards import keyboard
+from bridge.handlers.keyboards import Row, keyboard
 from bridge.handlers.relay import COMPOSE
 
 PAGE = 10
@@ -69,7 +71,7 @@ async def show_profile(update: Update, context: BridgeContext, target_id: int) -
 
 
 # The profile card's actions that are buttons, each pointing at the member shown.
-_ACTIONS: dict[str, type[Button]] = {
+_ACTIONS: dict[str, Callable[..., Button]] = {
     "invite": InviteFromProfile, "message": MessageFromProfile, "inmail": InMailFromProfile,
     "accept": AcceptFromProfile, "withdraw": WithdrawFromProfile}
 
@@ -111,9 +113,9 @@ async def find(update: Update, context: BridgeContext) -> None:
 
 
 def _results(context: BridgeContext, page: SearchPage):
-    rows = [[(context.t("profile", "result_button", view=r), ViewProfile(member_id=r.id))]
-            for r in page.results]
-    nav = []
+    rows: list[Row] = [[(context.t("profile", "result_button", view=r),
+                         ViewProfile(member_id=r.id))] for r in page.results]
+    nav: Row = []
     if page.has_previous:
         nav.append(("◀️", FindPage(search_id=page.search_id,
                                    offset=max(page.offset - PAGE, 0))))
@@ -140,14 +142,16 @@ async def connections(update: Update, context: BridgeContext) -> None:
     await context.send_html(update.effective_chat.id, text, markup)
 
 
-def _connections_page(context: BridgeContext, views, total: int, offset: int):
-    nav = []
+def _connections_page(context: BridgeContext, views: list[MemberView], total: int,
+                      offset: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    nav: Row = []
     if offset > 0:
         nav.append(("◀️", ConnectionsPage(offset=max(offset - PAGE, 0))))
     if offset + PAGE < total:
         nav.append(("▶️", ConnectionsPage(offset=offset + PAGE)))
-    rows = [[(context.t("profile", "result_button", view=v), ViewProfile(member_id=v.id))]
-            for v in views] + [nav]
+    rows: list[Row] = [[(context.t("profile", "result_button", view=v),
+                         ViewProfile(member_id=v.id))] for v in views]
+    rows.append(nav)
     text = context.t("profile", "connections", views=views, total=total, offset=offset)
     return text, keyboard(rows)
 
@@ -191,7 +195,7 @@ async def on_connections_page(update: Update, context: BridgeContext,
     views, total = await context.core.network.connections(context.member.id, data.offset,
                                                           PAGE)
     text, markup = _connections_page(context, views, total, data.offset)
-    await edit_in_place(update.callback_query, text, markup)
+    await edit_in_place(update, text, markup)
     return None
 
 
@@ -200,7 +204,7 @@ async def on_find_page(update: Update, context: BridgeContext, data: FindPage) -
     page = await context.core.network.find_page(context.member.id, data.search_id,
                                                 data.offset, PAGE)
     text, markup = _results(context, page)
-    await edit_in_place(update.callback_query, text, markup)
+    await edit_in_place(update, text, markup)
     return None
 
 
@@ -216,14 +220,14 @@ async def on_edit_field(update: Update, context: BridgeContext, data: EditField)
 async def on_remove(update: Update, context: BridgeContext, data: RemoveConnection) -> Toast:
     """🗑 Remove, after /remove: "… is no longer a connection"."""
     seen = await context.core.network.remove_connection(context.member.id, data.member_id)
-    await edit_in_place(update.callback_query, context.t("profile", "removed", target=seen))
+    await edit_in_place(update, context.t("profile", "removed", target=seen))
     return None
 
 
 async def on_keep(update: Update, context: BridgeContext, data: KeepConnection) -> Toast:
     """Keep, after /remove: "… stays one of your connections"."""
     seen = await context.core.network.view_of(context.member.id, data.member_id)
-    await edit_in_place(update.callback_query, context.t("profile", "kept", target=seen))
+    await edit_in_place(update, context.t("profile", "kept", target=seen))
     return None
 
 

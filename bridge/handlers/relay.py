@@ -142,7 +142,7 @@ async def _not_addressed(update: Update, context: BridgeContext, text: str | Non
 async def on_send_held(update: Update, context: BridgeContext, data: SendHeld) -> Toast:
     """"Send to …" under a message that had no conversation: sent there, once."""
     delivery = await context.core.messaging.send_held(context.member.id, data.held_id)
-    await drop_buttons(update.callback_query)
+    await drop_buttons(update)
     await context.reply(update, "relay", "sent", other=context.addressed(delivery.recipient),
                         reachable=delivery.recipient.reachable)
     return None

@@ -9,12 +9,12 @@ from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import SetInMailOptOut, SetInvitePolicy, SetLanguage, SetNotifyMode
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext
-from bridge.handlers.keyboards import keyboard
+from bridge.handlers.keyboards import Row, keyboard
 
 
 def _card(context: BridgeContext, member: Member):
     t = context.t
-    rows = [
+    rows: list[Row] = [
         [(t("settings", "lang_button", code=code, current=member.language == code),
           SetLanguage(code=code)) for code in ("en", "fr")],
         [(t("settings", "policy_button", policy=p.value, current=member.invite_policy == p),
@@ -45,7 +45,7 @@ async def _saved(update: Update, context: BridgeContext, member: Member) -> Toas
     """The settings card shows the new choice, in place (in the new language, if that
     changed); the toast says "Saved"."""
     context.member = member
-    await edit_in_place(update.callback_query, *_card(context, member))
+    await edit_in_place(update, *_card(context, member))
     return context.plain("settings", "saved")
 
 

@@ -90,11 +90,11 @@ async def test_no_toast_is_an_empty_answer_and_an_error_leaves_the_answer_to_the
 async def test_an_edit_to_what_the_message_already_shows_is_success() -> None:
     bot = _Bot(edit_error="Message is not modified: specified new message content and reply"
                           " markup are exactly the same")
-    await edit_in_place(_press("ia:1", bot).callback_query, "<b>Page 2</b>")
+    await edit_in_place(_press("ia:1", bot), "<b>Page 2</b>")
     assert bot.edits == 1
     bot = _Bot(edit_error="Message to edit not found")
     with pytest.raises(BadRequest):
-        await edit_in_place(_press("ia:1", bot).callback_query, "<b>Page 2</b>")
+        await edit_in_place(_press("ia:1", bot), "<b>Page 2</b>")
 
 
 def test_every_kind_of_button_has_exactly_one_handler() -> None:
