@@ -47,9 +47,13 @@ class ButtonHandler(CallbackQueryHandler[BridgeContext, Toast], Generic[B]):
             return None
         return self.button.parse(update.callback_query.data)
 
-    async def handle_update(self, update: Update,
-                            application: Application[Any, Any, Any, Any, Any, Any],
-                            check_result: object, context: BridgeContext) -> Toast:
+    async def handle_update(
+        self,
+        update: Update,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        check_result: object,
+        context: BridgeContext,
+    ) -> Toast:
         data = cast(B, check_result)  # what `check_update` parsed
         toast = await self.on_press(update, context, data)
         query = update.callback_query
@@ -73,8 +77,9 @@ def _pressed(update: Update) -> CallbackQuery:
     return query
 
 
-async def edit_in_place(update: Update, text: str,
-                        markup: InlineKeyboardMarkup | None = None) -> None:
+async def edit_in_place(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
     """Show `text` (and `markup`, or no buttons) in the message whose button was pressed."""
     query = _pressed(update)
     try:

@@ -45,8 +45,9 @@ class Button(BaseModel):
         if prefix is None or not _PREFIX.match(prefix):
             raise TypeError(f"{cls.__name__} needs a prefix of two lowercase letters")
         if prefix in Button._kinds:
-            raise TypeError(f"prefix {prefix!r} of {cls.__name__} is taken by "
-                            f"{Button._kinds[prefix].__name__}")
+            raise TypeError(
+                f"prefix {prefix!r} of {cls.__name__} is taken by {Button._kinds[prefix].__name__}"
+            )
         cls.prefix = prefix
         Button._kinds[prefix] = cls
 
@@ -77,8 +78,10 @@ class Button(BaseModel):
         if len(raw) != len(fields):
             return None
         try:
-            values = {name: _decode(info.annotation, text)
-                      for (name, info), text in zip(fields.items(), raw, strict=True)}
+            values = {
+                name: _decode(info.annotation, text)
+                for (name, info), text in zip(fields.items(), raw, strict=True)
+            }
             return kind.model_validate(values)  # type: ignore[return-value]
         except (ValueError, ValidationError):
             return None
@@ -130,13 +133,13 @@ class InviteFromProfile(Button, prefix="pi"):
 
 
 class SendInvitation(Button, prefix="is"):
-    """"Send without a note"."""
+    """ "Send without a note"."""
 
     member_id: Id
 
 
 class WriteNote(Button, prefix="it"):
-    """"Write a note": the next text is the note."""
+    """ "Write a note": the next text is the note."""
 
     member_id: Id
 
@@ -255,11 +258,10 @@ class SetNotifyMode(Button, prefix="sn"):
 
 # --- relaying and admin -----------------------------------------------------------------
 class SendHeld(Button, prefix="hs"):
-    """"Send to …" under a message that had no conversation."""
+    """ "Send to …" under a message that had no conversation."""
 
     held_id: Id
 
 
 class ReviewReport(Button, prefix="rr"):
     report_id: Id
-

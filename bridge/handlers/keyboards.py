@@ -18,8 +18,12 @@ def keyboard(rows: Iterable[Sequence[tuple[str, Button]]]) -> InlineKeyboardMark
     """Rows of buttons, each packed (and checked within 64 bytes) here; empty rows dropped."""
     # Labels are rendered by the (HTML-escaping) templates but shown as plain text; a long
     # one is cut at a word and says so ("…"), never mid-word.
-    built = [[InlineKeyboardButton(clip(html.unescape(label), LABEL_MAX),
-                                   callback_data=button.pack())
-              for label, button in row]
-             for row in rows if row]
+    built = [
+        [
+            InlineKeyboardButton(clip(html.unescape(label), LABEL_MAX), callback_data=button.pack())
+            for label, button in row
+        ]
+        for row in rows
+        if row
+    ]
     return InlineKeyboardMarkup(built) if built else None

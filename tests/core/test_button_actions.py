@@ -65,8 +65,7 @@ async def test_an_inmail_answer_focuses_its_thread_and_its_reply_opens_it(
         await core.credits.respond(eve.id, inmail.id, interested=True)
     with pytest.raises(errors.InMailNotFound):
         await core.messaging.reply_to_inmail(alice.id, inmail.id)
-    assert (await core.credits.respond(dave.id, inmail.id, True)).status == \
-        InMailStatus.INTERESTED
+    assert (await core.credits.respond(dave.id, inmail.id, True)).status == InMailStatus.INTERESTED
     held = await core.messaging.hold_unaddressed(dave.id, "Tell me more")
     assert held is not None and held[1].id == alice.id
     opened = await core.messaging.reply_to_inmail(dave.id, inmail.id)

@@ -34,8 +34,9 @@ async def test_each_card_action_returns_the_card_as_it_now_is(
     assert card.view.state.unread_count == 0
     card = await core.inbox.act(me.id, conv, CardAction.ARCHIVE)
     assert card.view.state.archived
-    assert [e.other.id for e in (await core.inbox.page(me.id, InboxFilter.ARCHIVED)).entries
-            ] == [ann.id]
+    assert [e.other.id for e in (await core.inbox.page(me.id, InboxFilter.ARCHIVED)).entries] == [
+        ann.id
+    ]
     assert not (await core.inbox.act(me.id, conv, CardAction.UNARCHIVE)).view.state.archived
     assert (await core.inbox.act(me.id, conv, CardAction.SPAM)).view.state.spam
     assert not (await core.inbox.act(me.id, conv, CardAction.NOT_SPAM)).view.state.spam

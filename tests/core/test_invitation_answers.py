@@ -11,8 +11,11 @@ from bridge.core.app import Core
 from bridge.core.models import Degree, InvitationStatus
 from tests.conftest import MakeMember
 
-ACCEPTED, DECLINED, WITHDRAWN = (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED,
-                                 InvitationStatus.WITHDRAWN)
+ACCEPTED, DECLINED, WITHDRAWN = (
+    InvitationStatus.ACCEPTED,
+    InvitationStatus.DECLINED,
+    InvitationStatus.WITHDRAWN,
+)
 
 
 async def test_accepting_by_id_connects_and_returns_the_messages_to_settle(
@@ -90,8 +93,7 @@ async def test_inviting_back_accepts_theirs_and_says_what_to_settle(
     await core.invitations.record_copies(theirs.id, alice.id, [(alice.telegram_id, 5)])
     outcome = await core.invitations.invite(alice.id, bob.id, None)
     assert outcome.accepted_theirs and outcome.settled is not None
-    assert outcome.settled.result == ACCEPTED and outcome.settled.copies == [
-        (alice.telegram_id, 5)]
+    assert outcome.settled.result == ACCEPTED and outcome.settled.copies == [(alice.telegram_id, 5)]
     assert outcome.settled.item.invitation.id == theirs.id
     assert (outcome.target.name, outcome.target.degree) == ("Bob Durand", Degree.FIRST)
     carol = await member("Carol", "Nguyen")

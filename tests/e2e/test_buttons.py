@@ -36,8 +36,11 @@ async def test_every_press_is_answered_exactly_once(world: World) -> None:
     # Data no kind of button parses (forged, or packed by an older version): one alert.
     forged = await alice.press_nowait(card.message_id, "ia:0x1", force=True)
     old = await alice.press_nowait(card.message_id, "ip:0:all", force=True)
-    for query, says in ((refused, "already answered"), (forged, "no longer valid"),
-                        (old, "no longer valid")):
+    for query, says in (
+        (refused, "already answered"),
+        (forged, "no longer valid"),
+        (old, "no longer valid"),
+    ):
         answer = await alice.wait_answer(query, timeout=10)
         assert answer is not None and answer.get("show_alert") and says in answer["text"]
     await alice.wait_idle(0.5)

@@ -36,10 +36,19 @@ class _Bot:
 
 
 def _press(data: str, bot: _Bot) -> Update:
-    update = Update.de_json({"update_id": 5, "callback_query": {
-        "id": "77", "from": {"id": 1, "is_bot": False, "first_name": "A"},
-        "chat_instance": "x", "data": data,
-        "message": {"message_id": 3, "date": 0, "chat": {"id": 1, "type": "private"}}}}, None)
+    update = Update.de_json(
+        {
+            "update_id": 5,
+            "callback_query": {
+                "id": "77",
+                "from": {"id": 1, "is_bot": False, "first_name": "A"},
+                "chat_instance": "x",
+                "data": data,
+                "message": {"message_id": 3, "date": 0, "chat": {"id": 1, "type": "private"}},
+            },
+        },
+        None,
+    )
     update.callback_query.set_bot(bot)  # type: ignore[arg-type]
     return answer_once(update)
 
@@ -76,20 +85,24 @@ async def test_no_toast_is_an_empty_answer_and_an_error_leaves_the_answer_to_the
     bot = _Bot()
     update = _press("id:1", bot)
     await ButtonHandler(DeclineInvitation, quiet).handle_update(
-        update, None, DeclineInvitation(invitation_id=1), object())  # type: ignore[arg-type]
+        update, None, DeclineInvitation(invitation_id=1), object()
+    )  # type: ignore[arg-type]
     assert [(a["id"], a["text"]) for a in bot.answers] == [("77", None)]
 
     bot = _Bot()
     update = _press("id:1", bot)
     with pytest.raises(InvitationNotFound):  # the error handler answers it, as an alert
         await ButtonHandler(DeclineInvitation, refused).handle_update(
-            update, None, DeclineInvitation(invitation_id=1), object())  # type: ignore[arg-type]
+            update, None, DeclineInvitation(invitation_id=1), object()
+        )  # type: ignore[arg-type]
     assert bot.answers == [] and not update.callback_query.answered
 
 
 async def test_an_edit_to_what_the_message_already_shows_is_success() -> None:
-    bot = _Bot(edit_error="Message is not modified: specified new message content and reply"
-                          " markup are exactly the same")
+    bot = _Bot(
+        edit_error="Message is not modified: specified new message content and reply"
+        " markup are exactly the same"
+    )
     await edit_in_place(_press("ia:1", bot), "<b>Page 2</b>")
     assert bot.edits == 1
     bot = _Bot(edit_error="Message to edit not found")
@@ -100,7 +113,8 @@ async def test_an_edit_to_what_the_message_already_shows_is_success() -> None:
 def test_every_kind_of_button_has_exactly_one_handler() -> None:
     app = ApplicationBuilder().token("123:TEST").updater(None).build()
     register(app)
-    handled = [h.button for group in app.handlers.values() for h in group
-               if isinstance(h, ButtonHandler)]
+    handled = [
+        h.button for group in app.handlers.values() for h in group if isinstance(h, ButtonHandler)
+    ]
     assert len(handled) == len(set(handled))
     assert set(handled) == set(Button.kinds().values())

@@ -76,8 +76,12 @@ def test_buttons_pack_short_and_typed() -> None:
     assert SetInMailOptOut(opted_out=True).pack() == "so:1"
     assert SetInvitePolicy(policy=InvitePolicy.SECOND_DEGREE).pack() == "sp:second_degree"
     assert InboxPage(filter=InboxFilter.UNREAD).pack() == "ip:unread:"
-    assert ActOnConversation(action=CardAction.NOT_SPAM, conversation_id=255,
-                             filter=InboxFilter.ALL).pack() == "ca:not_spam:ff:all"
+    assert (
+        ActOnConversation(
+            action=CardAction.NOT_SPAM, conversation_id=255, filter=InboxFilter.ALL
+        ).pack()
+        == "ca:not_spam:ff:all"
+    )
     assert DigestInvitations().pack() == "il"
     # Data an older version packed keeps working where the shape is unchanged.
     assert Button.parse("hs:1") == SendHeld(held_id=1)
@@ -89,13 +93,42 @@ def test_each_class_parses_only_its_own_kind() -> None:
     assert DeclineInvitation.parse("id:7") == DeclineInvitation(invitation_id=7)
 
 
-@pytest.mark.parametrize("forged", [
-    None, "", 7, "zz:1", "ia", "ia:", "ia:-1", "ia:xyz", "ia:1:<script>", "ia:1:2",
-    "ia:" + "f" * 20, "ia:20000000000000", "ia:0x1", "ia: 1", "ia:1_0", "ia:A", "💥:1",
-    "ip:nope:", "ip:all", "ip:all:a:b", "ip:all:<b>", "so:2", "so:", "sl:en:x",
-    "ca:archive:1", "ca:explode:1:all", "fg:1:10:0", "il:0", "sp:nobody", "a" * 65,
-    "ip:all:" + "a" * 41,
-])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        None,
+        "",
+        7,
+        "zz:1",
+        "ia",
+        "ia:",
+        "ia:-1",
+        "ia:xyz",
+        "ia:1:<script>",
+        "ia:1:2",
+        "ia:" + "f" * 20,
+        "ia:20000000000000",
+        "ia:0x1",
+        "ia: 1",
+        "ia:1_0",
+        "ia:A",
+        "💥:1",
+        "ip:nope:",
+        "ip:all",
+        "ip:all:a:b",
+        "ip:all:<b>",
+        "so:2",
+        "so:",
+        "sl:en:x",
+        "ca:archive:1",
+        "ca:explode:1:all",
+        "fg:1:10:0",
+        "il:0",
+        "sp:nobody",
+        "a" * 65,
+        "ip:all:" + "a" * 41,
+    ],
+)
 def test_forged_or_malformed_data_parses_to_none(forged: object) -> None:
     assert Button.parse(forged) is None
 
@@ -121,8 +154,11 @@ def test_a_button_is_checked_when_built_and_when_packed() -> None:
 
 def test_a_prefix_names_one_kind_only() -> None:
     with pytest.raises(TypeError, match="taken"):
+
         class Again(Button, prefix="ia"):
             invitation_id: int
+
     with pytest.raises(TypeError, match="prefix"):
+
         class Unnamed(Button):
             pass
