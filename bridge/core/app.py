@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from datetime import datetime
 
 from bridge.core.clock import Clock, SystemClock
 from bridge.core.credits import Credits
@@ -34,6 +35,11 @@ class Core:
         self.preferences = Preferences(deps)
         self.prompts = Prompts(deps)
         self.updates = Updates(deps)
+
+    def now(self) -> datetime:
+        """The core's clock: what "now" is for the times a page shows relative to it
+        ("2 h ago"), so that they agree with the rules (a fake clock in tests)."""
+        return self.deps.clock.now()
 
     @classmethod
     async def open(

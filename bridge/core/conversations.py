@@ -41,7 +41,7 @@ async def post_message(
     message and the recipient's new state.
 
     ``unseen_by_recipient``: a message in the thread of an invitation its recipient declined
-    (`Messaging._open_route`): its writer sees it sent, the decliner never sees it —
+    (`messaging.open_route`): its writer sees it sent, the decliner never sees it —
     read at once, and cleared with the thread if they no longer have it."""
     message = await tx.messages.add(
         conversation.id, sender_id, now, kind=kind, text=text, subject=subject,

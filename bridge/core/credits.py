@@ -21,6 +21,7 @@ from bridge.core.models import (
     InMailStatus,
     LedgerKind,
     Member,
+    MemberView,
     MessageKind,
     NotificationKind,
     RefundState,
@@ -196,9 +197,10 @@ class Credits:
                         sender_as_seen=member_view(actor, degree, contacted=True),
                         recipient_state=state, inmail=inmail)
 
-    async def check_inmail(self, actor_id: int, target_id: int) -> None:
+    async def check_inmail(self, actor_id: int, target_id: int) -> MemberView:
         """Whether an InMail to `target_id` could go now, before the actor writes one: no
-        member should write a whole InMail to hear then that it can't be sent."""
+        member should write a whole InMail to hear then that it can't be sent. Returns the
+        target as the actor may see them, for "Write your InMail to …"."""
         if actor_id == target_id:
             raise errors.CannotTargetSelf()
         now = self._d.clock.now()
@@ -206,6 +208,8 @@ class Credits:
             actor = await existing_member(tx, actor_id)
             target = await existing_member(tx, target_id)
             await self._check_inmail(tx, actor, target, now)
+        degree = Degree.from_distance(self._d.graph.distance(actor_id, target_id))
+        return member_view(target, degree)
 
     async def _check_inmail(self, tx: UnitOfWork, actor: Member, target: Member,
                             now: datetime) -> None:
@@ -221,7 +225,9 @@ class Credits:
                                    allowance=rules.allowance(actor.plan))
 
     async def respond(self, actor_id: int, inmail_id: int, interested: bool) -> InMail:
-        """The recipient answers Interested / Not interested: both count as a response."""
+        """The recipient answers Interested / Not interested: both count as a response.
+        Its thread is where the recipient is acting now: their next unaddressed message is
+        offered to the sender (`Messaging.hold_unaddressed`)."""
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
             inmail = await tx.inmails.get(inmail_id)
@@ -230,6 +236,7 @@ class Credits:
             if inmail.status != InMailStatus.SENT:
                 raise errors.InMailAlreadyAnswered(status=inmail.status.value)
             status = InMailStatus.INTERESTED if interested else InMailStatus.NOT_INTERESTED
+            await tx.conversations.set_recent_peers([(actor_id, inmail.sender_id)], now)
             return await record_response(tx, inmail, status, self._d.rules, now)
 
     async def get_inmail(self, actor_id: int, inmail_id: int) -> InMail:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 from bridge.core import errors
 from bridge.core.conversations import participant_conversation
 from bridge.core.deps import CoreDeps
 from bridge.core.invitations import end_declined
 from bridge.core.members import require_admin
+from bridge.core.messaging import conversation_view, open_with
 from bridge.core.models import (
+    Conversation,
+    ConversationCard,
     ConversationState,
+    ConversationView,
     Degree,
     Digest,
     InboxEntry,
@@ -27,6 +32,31 @@ from bridge.core.views import member_view
 from bridge.storage.port import InboxRow, InboxSlice, UnitOfWork
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CARD = 5  # the last messages a conversation card shows
+
+
+class CardAction(StrEnum):
+    """What a conversation card's buttons do (Delete aside: it leaves the card)."""
+
+    SHOW = "show"  # the card itself: its messages are on the screen now, so read
+    READ = "read"
+    UNREAD = "unread"
+    ARCHIVE = "archive"
+    UNARCHIVE = "unarchive"
+    SPAM = "spam"
+    NOT_SPAM = "not_spam"
+
+
+async def _waiting(tx: UnitOfWork, actor_id: int,
+                   conversation: Conversation) -> Invitation | None:
+    """The pending invitation the actor received in this conversation, if any."""
+    if conversation.invitation_id is None:
+        return None
+    invitation = await tx.invitations.get(conversation.invitation_id)
+    if invitation is None or invitation.recipient_id != actor_id \
+            or invitation.status != InvitationStatus.PENDING:
+        return None
+    return invitation
 
 
 def _contact_shows(row: InboxRow) -> bool:
@@ -75,14 +105,18 @@ class Inbox:
     ) -> InboxPage:
         """A page after `cursor` (the first page without one), or, for a cursor marked
         "before" (``-`` first, as `prev_cursor` gives), the page just above it."""
+        async with self._d.store.read() as tx:
+            return await self._page(tx, actor_id, filter, cursor, limit)
+
+    async def _page(self, tx: UnitOfWork, actor_id: int, filter: InboxFilter,
+                    cursor: str | None, limit: int) -> InboxPage:
         limit = max(1, min(limit, MAX_PAGE))
-        backward = bool(cursor) and cursor.startswith(BEFORE)
+        backward = cursor is not None and cursor.startswith(BEFORE)
         position = decode_cursor(cursor.removeprefix(BEFORE) if cursor else None)
         backward = backward and position is not None
-        async with self._d.store.read() as tx:
-            found = await tx.conversations.inbox_page(actor_id, filter, position, limit + 1,
-                                                      backward)
-            written = await self._written_to(tx, actor_id, found.rows)
+        found = await tx.conversations.inbox_page(actor_id, filter, position, limit + 1,
+                                                  backward)
+        written = await self._written_to(tx, actor_id, found.rows)
         rows = found.rows
         more = len(rows) > limit
         if backward:  # the extra row is the newest one, above the page
@@ -174,19 +208,68 @@ class Inbox:
         conversation card offers to answer it (a note or not)."""
         async with self._d.store.read() as tx:
             conversation = await participant_conversation(tx, actor_id, conversation_id)
-            if conversation.invitation_id is None:
-                return None
-            invitation = await tx.invitations.get(conversation.invitation_id)
-        if invitation is None or invitation.recipient_id != actor_id \
-                or invitation.status != InvitationStatus.PENDING:
-            return None
-        return invitation
+            return await _waiting(tx, actor_id, conversation)
 
     async def state(self, actor_id: int, conversation_id: int) -> ConversationState:
         async with self._d.store.transaction() as tx:
             await participant_conversation(tx, actor_id, conversation_id)
             return await tx.conversations.state(conversation_id, actor_id)
 
+    # --- the conversation card: each button one use case, one transaction ---------------
+    async def act(self, actor_id: int, conversation_id: int,
+                  action: CardAction) -> ConversationCard:
+        """A conversation card's button: do `action`, and return the card as it now is.
+        Acting on a conversation makes it the one the member's next unaddressed message is
+        offered to (`Messaging.hold_unaddressed`), spam and deletion aside."""
+        async with self._d.store.transaction() as tx:
+            if action in (CardAction.SHOW, CardAction.READ):  # on the screen now: read
+                await self._mark_read(tx, actor_id, conversation_id)
+            elif action == CardAction.UNREAD:
+                await self._mark_unread(tx, actor_id, conversation_id)
+            elif action in (CardAction.ARCHIVE, CardAction.UNARCHIVE):
+                await self._archive(tx, actor_id, conversation_id,
+                                    action == CardAction.ARCHIVE)
+            elif action == CardAction.SPAM:
+                await self._report_spam(tx, actor_id, conversation_id)
+            else:
+                await self._not_spam(tx, actor_id, conversation_id)
+            conversation = await participant_conversation(tx, actor_id, conversation_id)
+            other_id = conversation.other(actor_id)
+            if action in (CardAction.UNREAD, CardAction.ARCHIVE, CardAction.UNARCHIVE):
+                await tx.conversations.set_recent_peers([(actor_id, other_id)],
+                                                        self._d.clock.now())
+            return ConversationCard(
+                view=await conversation_view(self._d, tx, actor_id, other_id, limit=CARD),
+                waiting=await _waiting(tx, actor_id, conversation))
+
+    async def delete_from_card(self, actor_id: int, conversation_id: int,
+                               filter: InboxFilter, limit: int = 10) -> InboxPage:
+        """The card's Delete: delete for me, and return the first page of the inbox (under
+        the filter the card was opened from) that no longer shows it."""
+        async with self._d.store.transaction() as tx:
+            await self._delete(tx, actor_id, conversation_id)
+            return await self._page(tx, actor_id, filter, None, limit)
+
+    async def read_all(self, actor_id: int, filter: InboxFilter = InboxFilter.ALL,
+                       limit: int = 10) -> tuple[int, InboxPage]:
+        """Mark all read (spam aside); returns how many conversations changed and the
+        first page under `filter`, as it now is."""
+        async with self._d.store.transaction() as tx:
+            changed = await self._mark_all_read(tx, actor_id)
+            return changed, await self._page(tx, actor_id, filter, None, limit)
+
+    async def open(self, actor_id: int, conversation_id: int) -> ConversationView:
+        """Open (the card's, a digest's, a notification's): plain messages now go to this
+        conversation, and it is read."""
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            conversation = await participant_conversation(tx, actor_id, conversation_id)
+            other_id = conversation.other(actor_id)
+            await open_with(self._d, tx, actor_id, other_id, now)
+            await self._mark_read(tx, actor_id, conversation_id)
+            return await conversation_view(self._d, tx, actor_id, other_id, limit=CARD)
+
+    # --- each action, also on its own (the commands) ------------------------------------
     async def _change(self, tx: UnitOfWork, actor_id: int,
                       conversation_id: int) -> tuple[ConversationState, int]:
         conversation = await participant_conversation(tx, actor_id, conversation_id)
@@ -195,85 +278,112 @@ class Inbox:
 
     async def mark_read(self, actor_id: int, conversation_id: int) -> ConversationState:
         async with self._d.store.transaction() as tx:
-            state, last = await self._change(tx, actor_id, conversation_id)
-            state.last_read_message_id = max(state.last_read_message_id, last)
-            state.unread_count = 0
-            await tx.conversations.save_state(state)
-            conversation = await participant_conversation(tx, actor_id, conversation_id)
-            await tx.conversations.set_recent_peers(
-                [(actor_id, conversation.other(actor_id))], self._d.clock.now())
-            return state
+            return await self._mark_read(tx, actor_id, conversation_id)
+
+    async def _mark_read(self, tx: UnitOfWork, actor_id: int,
+                         conversation_id: int) -> ConversationState:
+        state, last = await self._change(tx, actor_id, conversation_id)
+        state.last_read_message_id = max(state.last_read_message_id, last)
+        state.unread_count = 0
+        await tx.conversations.save_state(state)
+        conversation = await participant_conversation(tx, actor_id, conversation_id)
+        await tx.conversations.set_recent_peers(
+            [(actor_id, conversation.other(actor_id))], self._d.clock.now())
+        return state
 
     async def mark_all_read(self, actor_id: int) -> int:
         """Mark every unread conversation read (spam aside); returns how many changed."""
-        changed = 0
         async with self._d.store.transaction() as tx:
-            while rows := await tx.conversations.inbox(actor_id, InboxFilter.UNREAD, None, 200):
-                for conversation, state in rows:
-                    state.last_read_message_id = conversation.last_message_id or 0
-                    state.unread_count = 0
-                    await tx.conversations.save_state(state)
-                    changed += 1
+            return await self._mark_all_read(tx, actor_id)
+
+    async def _mark_all_read(self, tx: UnitOfWork, actor_id: int) -> int:
+        changed = 0
+        while rows := await tx.conversations.inbox(actor_id, InboxFilter.UNREAD, None, 200):
+            for conversation, state in rows:
+                state.last_read_message_id = conversation.last_message_id or 0
+                state.unread_count = 0
+                await tx.conversations.save_state(state)
+                changed += 1
         return changed
 
     async def mark_unread(self, actor_id: int, conversation_id: int) -> ConversationState:
         """Make the latest message from the other side unread again (a reminder to answer)."""
         async with self._d.store.transaction() as tx:
-            state, _ = await self._change(tx, actor_id, conversation_id)
-            latest = await tx.messages.latest_from_other(conversation_id, actor_id,
-                                                         state.cleared_through)
-            if latest is None:
-                raise errors.NothingUnread()
-            before = await tx.messages.previous_id(conversation_id, latest.id)
-            state.last_read_message_id = max(before, state.cleared_through)
-            state.unread_count = await tx.messages.count_from_other(
-                conversation_id, actor_id, state.last_read_message_id
-            )
-            await tx.conversations.save_state(state)
-            return state
+            return await self._mark_unread(tx, actor_id, conversation_id)
+
+    async def _mark_unread(self, tx: UnitOfWork, actor_id: int,
+                           conversation_id: int) -> ConversationState:
+        state, _ = await self._change(tx, actor_id, conversation_id)
+        latest = await tx.messages.latest_from_other(conversation_id, actor_id,
+                                                     state.cleared_through)
+        if latest is None:
+            raise errors.NothingUnread()
+        before = await tx.messages.previous_id(conversation_id, latest.id)
+        state.last_read_message_id = max(before, state.cleared_through)
+        state.unread_count = await tx.messages.count_from_other(
+            conversation_id, actor_id, state.last_read_message_id
+        )
+        await tx.conversations.save_state(state)
+        return state
 
     async def archive(self, actor_id: int, conversation_id: int,
                       archived: bool = True) -> ConversationState:
         async with self._d.store.transaction() as tx:
-            state, _ = await self._change(tx, actor_id, conversation_id)
-            state.archived = archived
-            await tx.conversations.save_state(state)
-            return state
+            return await self._archive(tx, actor_id, conversation_id, archived)
+
+    async def _archive(self, tx: UnitOfWork, actor_id: int, conversation_id: int,
+                       archived: bool) -> ConversationState:
+        state, _ = await self._change(tx, actor_id, conversation_id)
+        state.archived = archived
+        await tx.conversations.save_state(state)
+        return state
 
     async def delete(self, actor_id: int, conversation_id: int) -> ConversationState:
         """Delete for me: the history up to now disappears for the actor only."""
         async with self._d.store.transaction() as tx:
-            state, last = await self._change(tx, actor_id, conversation_id)
-            state.deleted = True
-            state.archived = False
-            state.cleared_through = last
-            state.last_read_message_id = max(state.last_read_message_id, last)
-            state.unread_count = 0
-            await tx.conversations.save_state(state)
-            return state
+            return await self._delete(tx, actor_id, conversation_id)
+
+    async def _delete(self, tx: UnitOfWork, actor_id: int,
+                      conversation_id: int) -> ConversationState:
+        state, last = await self._change(tx, actor_id, conversation_id)
+        state.deleted = True
+        state.archived = False
+        state.cleared_through = last
+        state.last_read_message_id = max(state.last_read_message_id, last)
+        state.unread_count = 0
+        await tx.conversations.save_state(state)
+        return state
 
     async def report_spam(self, actor_id: int, conversation_id: int) -> SpamReport:
         """Move to spam and file a report; the member's further messages land in spam too. An
         invitation from them ends, declined (silently, as any decline)."""
-        now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
-            conversation = await participant_conversation(tx, actor_id, conversation_id)
-            state = await tx.conversations.state(conversation_id, actor_id)
-            state.spam = True
-            await tx.conversations.save_state(state)
-            if conversation.invitation_id is not None:  # spam is no invitation to answer
-                invitation = await tx.invitations.get(conversation.invitation_id)
-                if (invitation is not None and invitation.recipient_id == actor_id
-                        and invitation.status == InvitationStatus.PENDING):
-                    await end_declined(tx, invitation, now, hide=False)
-            return await tx.spam.add(actor_id, conversation.other(actor_id), conversation_id, now)
+            return await self._report_spam(tx, actor_id, conversation_id)
+
+    async def _report_spam(self, tx: UnitOfWork, actor_id: int,
+                           conversation_id: int) -> SpamReport:
+        now = self._d.clock.now()
+        conversation = await participant_conversation(tx, actor_id, conversation_id)
+        state = await tx.conversations.state(conversation_id, actor_id)
+        state.spam = True
+        await tx.conversations.save_state(state)
+        if conversation.invitation_id is not None:  # spam is no invitation to answer
+            invitation = await tx.invitations.get(conversation.invitation_id)
+            if (invitation is not None and invitation.recipient_id == actor_id
+                    and invitation.status == InvitationStatus.PENDING):
+                await end_declined(tx, invitation, now, hide=False)
+        return await tx.spam.add(actor_id, conversation.other(actor_id), conversation_id, now)
 
     async def not_spam(self, actor_id: int, conversation_id: int) -> ConversationState:
         async with self._d.store.transaction() as tx:
-            state, _ = await self._change(tx, actor_id, conversation_id)
-            state.spam = False
-            await tx.conversations.save_state(state)
-            return state
+            return await self._not_spam(tx, actor_id, conversation_id)
+
+    async def _not_spam(self, tx: UnitOfWork, actor_id: int,
+                        conversation_id: int) -> ConversationState:
+        state, _ = await self._change(tx, actor_id, conversation_id)
+        state.spam = False
+        await tx.conversations.save_state(state)
+        return state
 
     async def reports(
         self, admin: Member, unreviewed_only: bool = True, limit: int = 20

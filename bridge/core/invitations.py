@@ -7,10 +7,12 @@ from datetime import datetime
 from bridge.core import errors
 from bridge.core.conversations import post_message
 from bridge.core.deps import CoreDeps
+from bridge.core.graph import GraphIndex
 from bridge.core.members import check_not_blocked, existing_member
 from bridge.core.models import (
     Degree,
     Invitation,
+    InvitationAnswer,
     InvitationStatus,
     InvitationView,
     InviteOutcome,
@@ -65,7 +67,7 @@ async def end_declined(tx: UnitOfWork, invitation: Invitation, now: datetime,
     """Decline (the recipient's answer, or their spam report): the sender is not told
     (`seen_status`); with ``hide`` the thread leaves the decliner's inbox, as a "delete for
     me" would, and anything its sender writes there later stays unseen by them
-    (`Messaging._open_route`, `post_message(unseen_by_recipient=True)`)."""
+    (`messaging.open_route`, `post_message(unseen_by_recipient=True)`)."""
     await tx.invitations.set_status(invitation.id, InvitationStatus.DECLINED, now)
     if hide:
         conversation = await tx.conversations.get(invitation.conversation_id)
@@ -111,18 +113,43 @@ async def check_can_invite(
         )
 
 
+def counterpart(graph: GraphIndex, actor_id: int, invitation: Invitation,
+                other: Member) -> MemberView:
+    """The other member of an invitation as the actor may see them: whoever invited the
+    actor showed who they are; whom the actor invited stays masked by degree."""
+    degree = Degree.from_distance(graph.distance(actor_id, other.id))
+    return member_view(other, degree, contacted=invitation.sender_id == other.id)
+
+
+# What answering an invitation can make of it.
+ANSWERS = (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED, InvitationStatus.WITHDRAWN)
+
+
+async def check_invitable(deps: CoreDeps, tx: UnitOfWork, actor_id: int, target_id: int,
+                          now: datetime) -> Member:
+    """Whether inviting `target_id` would work now (an invitation of theirs to the actor is
+    accepted by inviting them: that works too); returns the target."""
+    actor = await existing_member(tx, actor_id)
+    target = await existing_member(tx, target_id)
+    if await outstanding(tx, target_id, actor_id) is None:
+        await check_can_invite(deps, tx, actor, target, now)
+    return target
+
+
 class Invitations:
     def __init__(self, deps: CoreDeps) -> None:
         self._d = deps
 
     async def invite(self, actor_id: int, target_id: int, note: str | None) -> InviteOutcome:
-        """Send an invitation; if the target had already invited us, accept theirs instead."""
+        """Send an invitation; if the target had already invited us, accept theirs instead
+        (the outcome then says so, with the messages showing theirs to settle)."""
         note = (note or "").strip() or None
         if note is not None and len(note) > self._d.rules.note_max:
             raise errors.NoteTooLong(limit=self._d.rules.note_max, length=len(note))
         if actor_id == target_id:
             raise errors.CannotTargetSelf()
         now = self._d.clock.now()
+        copies: list[tuple[int, int]] = []
         async with self._d.store.transaction() as tx:
             actor = await existing_member(tx, actor_id)
             target = await existing_member(tx, target_id)
@@ -132,21 +159,26 @@ class Invitations:
             # Theirs to us, even one we declined: inviting them now is accepting it.
             theirs = await outstanding(tx, target_id, actor_id)
             if theirs is not None:
-                outcome = InviteOutcome(
-                    invitation=await self._accept(tx, theirs, now), accepted_theirs=True
-                )
+                invitation = await self._accept(tx, theirs, now)
                 if note is not None:
                     conversation = await tx.conversations.get(theirs.conversation_id)
                     assert conversation is not None
                     await post_message(tx, conversation, actor_id, now,
                                        kind=MessageKind.MESSAGE, text=note)
+                copies = await self._copies(tx, invitation.id, actor_id)
             else:
-                outcome = InviteOutcome(
-                    invitation=await self._create(tx, actor, target, note, now)
-                )
-        if outcome.accepted_theirs:
-            self._d.graph.add_edge(actor_id, target_id)
-        return outcome
+                invitation = await self._create(tx, actor, target, note, now)
+        if theirs is None:
+            return InviteOutcome(invitation=invitation,
+                                 target=member_view(target, self._degree(actor_id, target_id)))
+        self._d.graph.add_edge(actor_id, target_id)
+        settled = InvitationAnswer(result=InvitationStatus.ACCEPTED,
+                                   item=self._view(actor_id, invitation, target), copies=copies)
+        return InviteOutcome(invitation=invitation, accepted_theirs=True, settled=settled,
+                             target=member_view(target, self._degree(actor_id, target_id)))
+
+    def _degree(self, actor_id: int, other_id: int) -> Degree:
+        return Degree.from_distance(self._d.graph.distance(actor_id, other_id))
 
     async def _create(
         self, tx: UnitOfWork, actor: Member, target: Member, note: str | None, now: datetime
@@ -174,15 +206,14 @@ class Invitations:
         self._d.graph.add_edge(accepted.sender_id, accepted.recipient_id)
         return accepted
 
-    async def check(self, actor_id: int, target_id: int) -> None:
+    async def check(self, actor_id: int, target_id: int) -> MemberView:
         """Whether inviting `target_id` would work, before asking the actor for a note (an
-        invitation of theirs to the actor is accepted by inviting them: that works too)."""
+        invitation of theirs to the actor is accepted by inviting them: that works too);
+        returns the target as the actor may see them, for the question."""
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
-            actor = await existing_member(tx, actor_id)
-            target = await existing_member(tx, target_id)
-            if await outstanding(tx, target_id, actor_id) is None:
-                await check_can_invite(self._d, tx, actor, target, now)
+            target = await check_invitable(self._d, tx, actor_id, target_id, now)
+        return member_view(target, self._degree(actor_id, target_id))
 
     async def _accept(self, tx: UnitOfWork, invitation: Invitation, now: datetime) -> Invitation:
         await tx.invitations.set_status(invitation.id, InvitationStatus.ACCEPTED, now)
@@ -206,13 +237,84 @@ class Invitations:
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
             invitation = await tx.invitations.get(invitation_id)
-            if invitation is None or invitation.sender_id != actor_id:
+            if invitation is None:
                 raise errors.InvitationNotFound()
-            _check_pending(as_seen(invitation, actor_id))
-            await tx.invitations.set_status(invitation.id, InvitationStatus.WITHDRAWN, now)
+            return await self._withdraw(tx, actor_id, invitation, now)
+
+    async def answer(self, actor_id: int, result: InvitationStatus,
+                     invitation_id: int | None = None, *,
+                     other_id: int | None = None) -> InvitationAnswer:
+        """Accept, decline or withdraw (`result`) an invitation named by its id (its own
+        buttons) or by its other member (the profile card, ``/accept @x``), in one
+        transaction; returns what the actor's chat shows of it now.
+
+        The id is only a claim: an invitation the actor is not part of does not exist for
+        them; only its recipient answers it, only its sender withdraws it, and only while it
+        is pending (as far as they know: a declined one still looks pending to its sender).
+        Accepting is acting in its conversation: the actor's next unaddressed message is
+        offered there (`Messaging.hold_unaddressed`)."""
+        if result not in ANSWERS:
+            raise ValueError(f"an invitation is not answered with {result}")
+        if (invitation_id is None) == (other_id is None):
+            raise ValueError("name the invitation by its id or by its other member")
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            if invitation_id is not None:
+                invitation = await tx.invitations.get(invitation_id)
+                if invitation is None or actor_id not in (invitation.sender_id,
+                                                          invitation.recipient_id):
+                    raise errors.InvitationNotFound()
+            else:
+                assert other_id is not None
+                invitation = await self._between(tx, actor_id, other_id, result)
+            if result == InvitationStatus.WITHDRAWN:
+                changed = await self._withdraw(tx, actor_id, invitation, now)
+            else:
+                if invitation.recipient_id != actor_id:
+                    raise errors.NotInvitationRecipient()
+                _check_pending(invitation)
+                if result == InvitationStatus.ACCEPTED:
+                    changed = await self._accept(tx, invitation, now)
+                    await tx.conversations.set_recent_peers(
+                        [(actor_id, invitation.sender_id)], now)
+                else:
+                    changed = await end_declined(tx, invitation, now)
+            other = await existing_member(
+                tx, invitation.sender_id if invitation.recipient_id == actor_id
+                else invitation.recipient_id)
+            copies = await self._copies(tx, invitation.id, actor_id)
+        if result == InvitationStatus.ACCEPTED:
+            self._d.graph.add_edge(changed.sender_id, changed.recipient_id)
+        return InvitationAnswer(result=result, item=self._view(actor_id, changed, other),
+                                copies=copies)
+
+    async def _between(self, tx: UnitOfWork, actor_id: int, other_id: int,
+                       result: InvitationStatus) -> Invitation:
+        """The invitation an answer by member means: to withdraw, the actor's own to them;
+        otherwise theirs to the actor (if only the actor's own is waiting, say so)."""
+        if result == InvitationStatus.WITHDRAWN:
+            invitation = await outstanding(tx, actor_id, other_id)
+        else:
+            invitation = await tx.invitations.pending(other_id, actor_id)
+            if invitation is None and await outstanding(tx, actor_id, other_id):
+                other = await existing_member(tx, other_id)
+                raise errors.OwnInvitation(handle=other.handle)
+        if invitation is None:
+            raise errors.InvitationNotFound()
+        return invitation
+
+    async def _withdraw(self, tx: UnitOfWork, actor_id: int, invitation: Invitation,
+                        now: datetime) -> Invitation:
+        if invitation.sender_id != actor_id:
+            raise errors.InvitationNotFound()
+        _check_pending(as_seen(invitation, actor_id))
+        await tx.invitations.set_status(invitation.id, InvitationStatus.WITHDRAWN, now)
         return invitation.model_copy(
-            update={"status": InvitationStatus.WITHDRAWN, "responded_at": now}
-        )
+            update={"status": InvitationStatus.WITHDRAWN, "responded_at": now})
+
+    async def _copies(self, tx: UnitOfWork, invitation_id: int,
+                      actor_id: int) -> list[tuple[int, int]]:
+        return (await tx.invitations.copies(invitation_id, actor_id))[-MAX_COPIES:]
 
     async def to_answer(self, actor_id: int, sender_id: int) -> Invitation:
         """The invitation `sender_id` sent the actor, for them to answer (`/accept @x`). If
@@ -275,10 +377,8 @@ class Invitations:
                               other=self.counterpart(actor_id, invitation, other))
 
     def counterpart(self, actor_id: int, invitation: Invitation, other: Member) -> MemberView:
-        """The other member of an invitation as the actor may see them: whoever invited
-        the actor showed who they are; whom the actor invited stays masked by degree."""
-        degree = Degree.from_distance(self._d.graph.distance(actor_id, other.id))
-        return member_view(other, degree, contacted=invitation.sender_id == other.id)
+        """The other member of an invitation as the actor may see them (`counterpart`)."""
+        return counterpart(self._d.graph, actor_id, invitation, other)
 
     async def record_copies(self, invitation_id: int, member_id: int,
                             messages: list[tuple[int, int]]) -> None:
@@ -291,7 +391,7 @@ class Invitations:
     async def copies(self, actor_id: int, invitation_id: int) -> list[tuple[int, int]]:
         """The latest chat messages showing this invitation to the actor (see MAX_COPIES)."""
         async with self._d.store.transaction() as tx:
-            return (await tx.invitations.copies(invitation_id, actor_id))[-MAX_COPIES:]
+            return await self._copies(tx, invitation_id, actor_id)
 
     async def _received(self, tx: UnitOfWork, actor_id: int, invitation_id: int) -> Invitation:
         invitation = await tx.invitations.get(invitation_id)

@@ -117,6 +117,10 @@ class Members:
     def is_admin(self, member: Member) -> bool:
         return member.telegram_id in self._d.admin_telegram_ids
 
+    def admin_telegram_ids(self) -> frozenset[int]:
+        """Whom to tell when something breaks (their Telegram ids: they may not be members)."""
+        return self._d.admin_telegram_ids
+
     async def edit_profile(self, actor_id: int, field: str, text: str) -> Member:
         field = profile_field(field)
         value = text.strip()

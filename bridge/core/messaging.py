@@ -13,7 +13,7 @@ from bridge.core.conversations import (
 )
 from bridge.core.credits import apply_renewals, record_response
 from bridge.core.deps import CoreDeps
-from bridge.core.invitations import check_can_invite
+from bridge.core.invitations import check_can_invite, counterpart
 from bridge.core.members import check_not_blocked, existing_member
 from bridge.core.models import (
     Attachment,
@@ -83,7 +83,7 @@ class Messaging:
         actor = await existing_member(tx, actor_id)
         target = await existing_member(tx, target_id)
         await check_not_blocked(tx, actor_id, target_id)
-        conversation, answered, unseen = await self._open_route(tx, actor, target, now)
+        conversation, answered, unseen = await open_route(self._d, tx, actor, target, now)
         if reply_to_id is not None:
             quoted = await tx.messages.get(reply_to_id)
             if quoted is None or quoted.conversation_id != conversation.id:
@@ -107,56 +107,6 @@ class Messaging:
                         sender_as_seen=member_view(actor, degree, contacted=True),
                         recipient_as_seen=member_view(target, degree, contacted=contacted),
                         recipient_state=state, answered_inmail=answered)
-
-    async def _open_route(
-        self, tx: UnitOfWork, actor: Member, target: Member, now: datetime
-    ) -> tuple[Conversation, InMail | None, bool]:
-        """The conversation the actor may write in, the InMail a reply would answer, and
-        whether what they write stays unseen (the thread of an invitation its recipient
-        declined, which its sender is never told about: `invitations.seen_status`).
-
-        The three ways: a 1st-degree connection, a pending invitation's thread, an InMail
-        thread (the recipient may always answer; the sender again once answered).
-        """
-        conversation = await tx.conversations.between(actor.id, target.id)
-        if await tx.connections.exists(actor.id, target.id):
-            if conversation is None:
-                conversation = await tx.conversations.create(actor.id, target.id, now)
-            answered = await tx.inmails.open_in_conversation(conversation.id, actor.id)
-            return conversation, answered, False
-        if conversation is not None:
-            inmail = await tx.inmails.latest_in_conversation(conversation.id)
-            if inmail is not None and inmail.recipient_id == actor.id:
-                open_one = inmail if inmail.status == InMailStatus.SENT else None
-                return conversation, open_one, False
-            if inmail is not None and inmail.status in (InMailStatus.INTERESTED,
-                                                        InMailStatus.REPLIED):
-                return conversation, None, False
-            if conversation.invitation_id is not None:
-                invitation = await tx.invitations.get(conversation.invitation_id)
-                if invitation is not None and invitation.status == InvitationStatus.PENDING:
-                    return conversation, None, False
-                if invitation is not None and invitation.status == InvitationStatus.DECLINED:
-                    if invitation.sender_id == actor.id:  # never told: it looks pending
-                        return conversation, None, True
-                    raise errors.ThreadClosed()
-            if inmail is not None:
-                raise errors.InMailThreadClosed(status=inmail.status.value)
-        raise errors.NotConnected(ways=await self._ways(tx, actor, target, now))
-
-    async def _ways(
-        self, tx: UnitOfWork, actor: Member, target: Member, now: datetime
-    ) -> list[str]:
-        ways = []
-        try:
-            await check_can_invite(self._d, tx, actor, target, now)
-            ways.append("invite")
-        except errors.BridgeError:
-            pass
-        await apply_renewals(tx, actor, self._d.rules, now)
-        if not target.inmail_opt_out and actor.credits > 0:
-            ways.append("inmail")
-        return ways
 
     async def edit(self, actor_id: int, message_id: int, text: str) -> tuple[Message, int]:
         """Edit one's own message (the old text is kept); returns it and the other member."""
@@ -242,42 +192,35 @@ class Messaging:
     ) -> ConversationView:
         """The actor's view of the conversation with a member: what they did not delete."""
         async with self._d.store.transaction() as tx:
-            other = await existing_member(tx, other_id)
-            conversation = await tx.conversations.between(actor_id, other_id)
-            if conversation is None:
-                raise errors.ConversationNotFound()
-            state = await tx.conversations.state(conversation.id, actor_id)
-            messages = await tx.messages.history(conversation.id, state.cleared_through,
-                                                 before_id, limit)
-            actor = await existing_member(tx, actor_id)
-            try:
-                await check_not_blocked(tx, actor_id, other_id)
-                await self._open_route(tx, actor, other, self._d.clock.now())
-                can_send = True
-            except errors.BridgeError:
-                can_send = False
-            contacted = await contacted_in(tx, conversation, actor_id)
-        degree = Degree.from_distance(self._d.graph.distance(actor_id, other_id))
-        return ConversationView(conversation=conversation, state=state,
-                                other=member_view(other, degree, contacted=contacted),
-                                messages=messages,
-                                can_send=can_send)
+            return await conversation_view(self._d, tx, actor_id, other_id, limit, before_id)
 
     async def open(self, actor_id: int, target_id: int) -> ConversationView:
         """Make the conversation with `target_id` the one plain messages go to (``/open``)."""
-        if actor_id == target_id:
-            raise errors.CannotTargetSelf()
-        now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
-            actor = await existing_member(tx, actor_id)
-            target = await existing_member(tx, target_id)
-            await check_not_blocked(tx, actor_id, target_id)
-            await self._open_route(tx, actor, target, now)
-            actor.current_peer_id = target_id
-            actor.awaiting = None  # plain text now goes to this conversation
-            await tx.members.save(actor)
-            await tx.conversations.set_recent_peers([(actor_id, target_id)], now)
-        return await self.conversation(actor_id, target_id, limit=5)
+            await open_with(self._d, tx, actor_id, target_id, self._d.clock.now())
+            return await conversation_view(self._d, tx, actor_id, target_id, limit=5)
+
+    async def reply_to_invitation(self, actor_id: int, invitation_id: int) -> MemberView:
+        """An invitation's Reply: its thread becomes the open conversation, without
+        answering the invitation; returns its other member as the actor may see them."""
+        async with self._d.store.transaction() as tx:
+            invitation = await tx.invitations.get(invitation_id)
+            if invitation is None or actor_id not in (invitation.sender_id,
+                                                      invitation.recipient_id):
+                raise errors.InvitationNotFound()
+            other_id = (invitation.sender_id if invitation.recipient_id == actor_id
+                        else invitation.recipient_id)
+            other = await open_with(self._d, tx, actor_id, other_id, self._d.clock.now())
+        return counterpart(self._d.graph, actor_id, invitation, other)
+
+    async def reply_to_inmail(self, actor_id: int, inmail_id: int) -> ConversationView:
+        """An InMail's Reply (its recipient's): its thread becomes the open conversation."""
+        async with self._d.store.transaction() as tx:
+            inmail = await tx.inmails.get(inmail_id)
+            if inmail is None or inmail.recipient_id != actor_id:
+                raise errors.InMailNotFound()
+            await open_with(self._d, tx, actor_id, inmail.sender_id, self._d.clock.now())
+            return await conversation_view(self._d, tx, actor_id, inmail.sender_id, limit=5)
 
     async def focus(self, actor_id: int, conversation_id: int) -> None:
         """The member acted in this conversation (read it, pressed one of its buttons): it
@@ -305,7 +248,7 @@ class Messaging:
             peer = await existing_member(tx, peer_id)
             try:
                 await check_not_blocked(tx, actor_id, peer_id)
-                await self._open_route(tx, actor, peer, now)
+                await open_route(self._d, tx, actor, peer, now)
             except errors.BridgeError:
                 return None
             held_id = await tx.messages.hold(actor_id, peer_id, text, attachment, origin, now)
@@ -393,3 +336,98 @@ class Messaging:
     async def copies_of(self, message_id: int, member_id: int) -> list[ChatCopy]:
         async with self._d.store.transaction() as tx:
             return await tx.copies.of_message(message_id, member_id)
+
+
+async def open_route(
+    deps: CoreDeps, tx: UnitOfWork, actor: Member, target: Member, now: datetime
+) -> tuple[Conversation, InMail | None, bool]:
+    """The conversation the actor may write in, the InMail a reply would answer, and
+    whether what they write stays unseen (the thread of an invitation its recipient
+    declined, which its sender is never told about: `invitations.seen_status`).
+
+    The three ways: a 1st-degree connection, a pending invitation's thread, an InMail
+    thread (the recipient may always answer; the sender again once answered).
+    """
+    conversation = await tx.conversations.between(actor.id, target.id)
+    if await tx.connections.exists(actor.id, target.id):
+        if conversation is None:
+            conversation = await tx.conversations.create(actor.id, target.id, now)
+        answered = await tx.inmails.open_in_conversation(conversation.id, actor.id)
+        return conversation, answered, False
+    if conversation is not None:
+        inmail = await tx.inmails.latest_in_conversation(conversation.id)
+        if inmail is not None and inmail.recipient_id == actor.id:
+            open_one = inmail if inmail.status == InMailStatus.SENT else None
+            return conversation, open_one, False
+        if inmail is not None and inmail.status in (InMailStatus.INTERESTED,
+                                                    InMailStatus.REPLIED):
+            return conversation, None, False
+        if conversation.invitation_id is not None:
+            invitation = await tx.invitations.get(conversation.invitation_id)
+            if invitation is not None and invitation.status == InvitationStatus.PENDING:
+                return conversation, None, False
+            if invitation is not None and invitation.status == InvitationStatus.DECLINED:
+                if invitation.sender_id == actor.id:  # never told: it looks pending
+                    return conversation, None, True
+                raise errors.ThreadClosed()
+        if inmail is not None:
+            raise errors.InMailThreadClosed(status=inmail.status.value)
+    raise errors.NotConnected(ways=await _ways(deps, tx, actor, target, now))
+
+async def _ways(
+    deps: CoreDeps, tx: UnitOfWork, actor: Member, target: Member, now: datetime
+) -> list[str]:
+    """How the actor could reach a member they may not write to: invite, InMail."""
+    ways = []
+    try:
+        await check_can_invite(deps, tx, actor, target, now)
+        ways.append("invite")
+    except errors.BridgeError:
+        pass
+    await apply_renewals(tx, actor, deps.rules, now)
+    if not target.inmail_opt_out and actor.credits > 0:
+        ways.append("inmail")
+    return ways
+
+
+async def open_with(deps: CoreDeps, tx: UnitOfWork, actor_id: int, target_id: int,
+                    now: datetime) -> Member:
+    """Make the conversation with `target_id` the actor's open one, if they may write
+    there; returns the target."""
+    if actor_id == target_id:
+        raise errors.CannotTargetSelf()
+    actor = await existing_member(tx, actor_id)
+    target = await existing_member(tx, target_id)
+    await check_not_blocked(tx, actor_id, target_id)
+    await open_route(deps, tx, actor, target, now)
+    actor.current_peer_id = target_id
+    actor.awaiting = None  # plain text now goes to this conversation
+    await tx.members.save(actor)
+    await tx.conversations.set_recent_peers([(actor_id, target_id)], now)
+    return target
+
+
+async def conversation_view(deps: CoreDeps, tx: UnitOfWork, actor_id: int, other_id: int,
+                            limit: int = 20, before_id: int | None = None
+                            ) -> ConversationView:
+    """The actor's view of the conversation with a member: what they did not delete, and
+    whether they may write there now."""
+    other = await existing_member(tx, other_id)
+    conversation = await tx.conversations.between(actor_id, other_id)
+    if conversation is None:
+        raise errors.ConversationNotFound()
+    state = await tx.conversations.state(conversation.id, actor_id)
+    messages = await tx.messages.history(conversation.id, state.cleared_through,
+                                         before_id, limit)
+    actor = await existing_member(tx, actor_id)
+    try:
+        await check_not_blocked(tx, actor_id, other_id)
+        await open_route(deps, tx, actor, other, deps.clock.now())
+        can_send = True
+    except errors.BridgeError:
+        can_send = False
+    contacted = await contacted_in(tx, conversation, actor_id)
+    degree = Degree.from_distance(deps.graph.distance(actor_id, other_id))
+    return ConversationView(conversation=conversation, state=state,
+                            other=member_view(other, degree, contacted=contacted),
+                            messages=messages, can_send=can_send)

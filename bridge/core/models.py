@@ -129,6 +129,8 @@ class Invitation(Model):
 class InviteOutcome(Model):
     invitation: Invitation
     accepted_theirs: bool = False  # the target had invited us: our invite accepted theirs
+    target: MemberView  # whom the actor invited, as they may see them now
+    settled: InvitationAnswer | None = None  # their invitation, accepted by inviting them
 
 
 class AttachmentKind(StrEnum):
@@ -344,6 +346,24 @@ class SpamReport(Model):
 class InvitationView(Model):
     invitation: Invitation
     other: MemberView
+
+
+class InvitationAnswer(Model):
+    """An invitation accepted, declined or withdrawn, as the actor's chat shows it."""
+
+    result: InvitationStatus
+    item: InvitationView  # the invitation as the actor now sees it, and its other member
+    # The actor's chat messages (chat id, message id) showing it with its buttons: they
+    # now show the outcome instead.
+    copies: list[tuple[int, int]] = Field(default_factory=list)
+
+
+class ConversationCard(Model):
+    """A conversation as the inbox card shows it: its last messages, the actor's state of
+    it, and the invitation waiting there for their answer, if any."""
+
+    view: ConversationView
+    waiting: Invitation | None = None
 
 
 class DegreeInfo(Model):

@@ -159,8 +159,18 @@ class Network:
             if not await tx.connections.exists(actor_id, target_id):
                 raise errors.NotAConnection()
 
-    async def remove_connection(self, actor_id: int, target_id: int) -> None:
+    async def remove_connection(self, actor_id: int, target_id: int) -> MemberView:
+        """Remove a connection; returns them as the actor saw them when asked "Remove?"."""
         async with self._d.store.transaction() as tx:
+            target = await existing_member(tx, target_id)
             if not await tx.connections.remove(actor_id, target_id):
                 raise errors.NotAConnection()
+        seen = self.view(actor_id, target)  # before the graph forgets the connection
         self._d.graph.remove_edge(actor_id, target_id)
+        return seen
+
+    async def view_of(self, viewer_id: int, member_id: int) -> MemberView:
+        """One member as the viewer may see them (`view`), by id."""
+        async with self._d.store.read() as tx:
+            member = await existing_member(tx, member_id)
+        return self.view(viewer_id, member)

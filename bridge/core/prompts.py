@@ -12,8 +12,11 @@ from enum import StrEnum
 
 from bridge.core import errors
 from bridge.core.deps import CoreDeps
-from bridge.core.members import existing_member, profile_field
-from bridge.core.models import Model
+from bridge.core.invitations import check_invitable
+from bridge.core.members import existing_member, field_limit, profile_field
+from bridge.core.models import Degree, Member, MemberView, Model
+from bridge.core.views import member_view
+from bridge.storage.port import UnitOfWork
 
 
 class PromptKind(StrEnum):
@@ -41,21 +44,45 @@ class Prompt(Model):
         return int(self.arg)
 
 
+class NotePrompt(Model):
+    """What "Write your note to …" says: to whom, and how long the note may be."""
+
+    target: MemberView
+    limit: int
+
+
+class FieldPrompt(Model):
+    """What "Send your new headline …" says: the field, its limit and its current value."""
+
+    field: str
+    limit: int
+    current: str
+
+
 class Prompts:
     def __init__(self, deps: CoreDeps) -> None:
         self._d = deps
 
-    async def ask_note(self, actor_id: int, target_id: int) -> None:
-        """The actor's next text is the note of an invitation to `target_id`."""
+    async def ask_note(self, actor_id: int, target_id: int) -> NotePrompt:
+        """The actor's next text is the note of an invitation to `target_id` — if inviting
+        them would work now: no note is written for an invitation that can't go."""
         if actor_id == target_id:
             raise errors.CannotTargetSelf()
-        await self._set(actor_id, Prompt(kind=PromptKind.NOTE, arg=str(target_id)))
+        async with self._d.store.transaction() as tx:
+            target = await check_invitable(self._d, tx, actor_id, target_id,
+                                           self._d.clock.now())
+            await self._put(tx, actor_id, Prompt(kind=PromptKind.NOTE, arg=str(target_id)))
+        degree = Degree.from_distance(self._d.graph.distance(actor_id, target_id))
+        return NotePrompt(target=member_view(target, degree), limit=self._d.rules.note_max)
 
-    async def ask_field(self, actor_id: int, field: str) -> str:
-        """The actor's next text is the new value of a profile field; returns the field."""
+    async def ask_field(self, actor_id: int, field: str) -> FieldPrompt:
+        """The actor's next text is the new value of a profile field (named in English or
+        by its French label)."""
         field = profile_field(field)
-        await self._set(actor_id, Prompt(kind=PromptKind.FIELD, arg=field))
-        return field
+        async with self._d.store.transaction() as tx:
+            member = await self._put(tx, actor_id, Prompt(kind=PromptKind.FIELD, arg=field))
+        return FieldPrompt(field=field, limit=field_limit(self._d.rules, field),
+                           current=getattr(member, field))
 
     async def take(self, actor_id: int) -> Prompt | None:
         """The prompt the actor's text answers, cleared in the same transaction."""
@@ -79,6 +106,10 @@ class Prompts:
 
     async def _set(self, actor_id: int, prompt: Prompt | None) -> None:
         async with self._d.store.transaction() as tx:
-            member = await existing_member(tx, actor_id)
-            member.awaiting = prompt.encode() if prompt is not None else None
-            await tx.members.save(member)
+            await self._put(tx, actor_id, prompt)
+
+    async def _put(self, tx: UnitOfWork, actor_id: int, prompt: Prompt | None) -> Member:
+        member = await existing_member(tx, actor_id)
+        member.awaiting = prompt.encode() if prompt is not None else None
+        await tx.members.save(member)
+        return member

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from bridge.core.errors import NotAdmin
-from bridge.handlers.callbacks import Callback, Op, cb
+from bridge.handlers.button_handler import ButtonHandler, Toast
+from bridge.handlers.buttons import ReviewReport
 from bridge.handlers.commands import Command, Usage, handle_and_rest
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import keyboard
@@ -56,16 +56,14 @@ async def reports(update: Update, context: BridgeContext) -> None:
     failures = await context.core.outbox.failures(context.member, limit=5)
     await context.reply(update, "admin", "reports", reports=items, members=members,
                         failures=failures,
-                        keyboard=keyboard([[(f"✓ #{r.id}", cb(Op.REPORT_REVIEW, r.id))]
+                        keyboard=keyboard([[(f"✓ #{r.id}", ReviewReport(report_id=r.id))]
                                            for r in items]))
 
 
-async def on_button(update: Update, context: BridgeContext) -> None:
-    query = update.callback_query
-    data = Callback.parse(query.data)
-    assert data is not None
-    await context.core.inbox.review_report(context.member, data.arg)
-    await query.answer(context.plain("admin", "reviewed"))
+async def on_review(update: Update, context: BridgeContext, data: ReviewReport) -> Toast:
+    """✓ #n under /reports: that report is marked reviewed (admins only: the core checks)."""
+    await context.core.inbox.review_report(context.member, data.report_id)
+    return context.plain("admin", "reviewed")
 
 
 COMMANDS = [
@@ -76,4 +74,4 @@ COMMANDS = [
 
 
 def handlers() -> list:
-    return [CallbackQueryHandler(on_button, pattern=rf"^{Op.REPORT_REVIEW}:")]
+    return [ButtonHandler(ReviewReport, on_review)]

@@ -7,8 +7,9 @@
   members invited each other at once: the one connected is not shown "Invitation from …"
   after "you are now connected").
 * **Every button answered exactly once.** Telegram refuses a second answer to a callback
-  query ("query is too old"), and a button left unanswered spins. Handlers answer as they
-  like (with a toast, an alert or nothing); a second answer is dropped here; and once the
+  query ("query is too old"), and a button left unanswered spins. A button's handler
+  returns its toast and `button_handler.ButtonHandler` answers with it (or the error
+  handler answers an error as an alert); a second answer is dropped here; and once the
   handlers (and the error handler) are done, a query nobody answered gets an empty answer.
 """
 

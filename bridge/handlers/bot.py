@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bridge.config import Settings
 from bridge.core.app import Core
@@ -65,6 +66,8 @@ class BridgeBot:
             .base_url(f"{root}/bot")
             .base_file_url(f"{root}/file/bot")
             .context_types(ContextTypes(context=BridgeContext))
+            # Every text the bot sends is rendered HTML (escaped by the templates).
+            .defaults(Defaults(parse_mode=ParseMode.HTML))
             .get_updates_read_timeout(self.poll_timeout + 10)
             .updater(None)  # our own intake confirms updates only once processed
             .build()

@@ -9,7 +9,6 @@ import logging
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -118,7 +117,7 @@ class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
             sent.append(await send_retrying(
-                self.bot, chat_id, chunk, parse_mode=ParseMode.HTML,
+                self.bot, chat_id, chunk,
                 reply_markup=keyboard if last else None,
                 reply_to_message_id=reply_to if i == 0 else None,
                 disable_notification=silent, disable_web_page_preview=True,

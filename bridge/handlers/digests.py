@@ -4,14 +4,13 @@ the JobQueue tick that owes each member their scheduled digest (kept in the data
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.ext import CallbackQueryHandler
 
-from bridge.core.models import Digest, Member
-from bridge.handlers.callbacks import Callback, Op, cb
+from bridge.core.models import Digest, InboxFilter, Member
+from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
+from bridge.handlers.buttons import DigestInvitations, DigestPage, OpenConversation, ReadAll
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext
-from bridge.handlers.keyboards import keyboard
+from bridge.handlers.keyboards import Row, keyboard
 from bridge.handlers.render import Renderer
 
 PAGE = 10
@@ -20,18 +19,18 @@ PAGE = 10
 def render_digest(renderer: Renderer, member: Member, digest: Digest, now, first: bool):
     lang = renderer.lang(member.language)
     text = renderer.text(lang, "digest", "digest", d=digest, now=now, first=first)
-    rows = [[(renderer.text(lang, "digest", "open_button", entry=e),
-              cb(Op.CONV_OPEN, e.conversation.id))] for e in digest.entries]
-    nav = []
+    rows: list[Row] = [[(renderer.text(lang, "digest", "open_button", entry=e),
+              OpenConversation(conversation_id=e.conversation.id))] for e in digest.entries]
+    nav: Row = []
     if digest.next_cursor:
         nav.append((renderer.text(lang, "digest", "more_button"),
-                    cb(Op.DIGEST_PAGE, 0, digest.next_cursor)))
+                    DigestPage(cursor=digest.next_cursor)))
     if digest.summary.messages:
-        nav.append((renderer.text(lang, "inbox", "read_all"), cb(Op.READ_ALL)))
+        nav.append((renderer.text(lang, "inbox", "read_all"), ReadAll(filter=InboxFilter.ALL)))
     rows.append(nav)
     if digest.invitations:  # invitations to answer, with or without a note: act on them
         rows.append([(renderer.text(lang, "digest", "invitations_button", n=digest.invitations),
-                      cb(Op.INVITATIONS_LIST))])
+                      DigestInvitations())])
     return text, keyboard(rows)
 
 
@@ -42,20 +41,16 @@ async def digest(update: Update, context: BridgeContext) -> None:
         await context.reply(update, "digest", "nothing")
         return
     text, markup = render_digest(context.renderer, context.member, result,
-                                 context.core.deps.clock.now(), True)
+                                 context.core.now(), True)
     await context.send_html(update.effective_chat.id, text, markup)
 
 
-async def on_more(update: Update, context: BridgeContext) -> None:
-    """The digest's next page, edited in place."""
-    query = update.callback_query
-    data = Callback.parse(query.data)
-    assert data is not None
-    result = await context.core.inbox.digest(context.member.id, data.extra or None, PAGE)
-    text, markup = render_digest(context.renderer, context.member, result,
-                                 context.core.deps.clock.now(), False)
-    await query.answer()
-    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+async def on_more(update: Update, context: BridgeContext, data: DigestPage) -> Toast:
+    """More ▶️ under a digest: its next page, in place."""
+    result = await context.core.inbox.digest(context.member.id, data.cursor or None, PAGE)
+    await edit_in_place(update, *render_digest(
+        context.renderer, context.member, result, context.core.now(), False))
+    return None
 
 
 def _preference(name: str, method: str):
@@ -70,12 +65,13 @@ def _preference(name: str, method: str):
     return command
 
 
-async def on_invitations(update: Update, context: BridgeContext) -> None:
+async def on_invitations(update: Update, context: BridgeContext,
+                         data: DigestInvitations) -> Toast:
     """The digest's invitations button: the received invitations, each with its answers."""
     from bridge.handlers.invitations import list_invitations
 
-    await update.callback_query.answer()
     await list_invitations(update, context)
+    return None
 
 
 async def schedule_digests(context: BridgeContext) -> None:
@@ -96,5 +92,5 @@ COMMANDS = [
 
 
 def handlers() -> list:
-    return [CallbackQueryHandler(on_more, pattern=rf"^{Op.DIGEST_PAGE}:"),
-            CallbackQueryHandler(on_invitations, pattern=rf"^{Op.INVITATIONS_LIST}:")]
+    return [ButtonHandler(DigestPage, on_more),
+            ButtonHandler(DigestInvitations, on_invitations)]

@@ -14,7 +14,6 @@ import html
 import logging
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop
 
@@ -87,11 +86,9 @@ def _strip_tags(text: str) -> str:
 
 
 async def _tell_admins(context: BridgeContext, summary: str) -> None:
-    for admin_id in context.core.deps.admin_telegram_ids:
+    for admin_id in context.core.members.admin_telegram_ids():
         try:
             await context.bot.send_message(
-                admin_id, f"⚠️ <code>{html.escape(summary[:3000])}</code>",
-                parse_mode=ParseMode.HTML,
-            )
+                admin_id, f"⚠️ <code>{html.escape(summary[:3000])}</code>")
         except TelegramError:
             log.warning("could not notify admin %s", admin_id)

@@ -3,16 +3,25 @@ with its actions as buttons, and the same actions as commands (/read, /archive, 
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler
+from telegram import InlineKeyboardMarkup, Update
 
-from bridge.core.models import InboxFilter
-from bridge.handlers.callbacks import Callback, Op, cb
+from bridge.core.inbox import CardAction
+from bridge.core.models import ConversationCard, InboxFilter
+from bridge.core.models import InboxPage as Page
+from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
+from bridge.handlers.buttons import (
+    AcceptInvitation,
+    ActOnConversation,
+    DeclineInvitation,
+    DeleteConversation,
+    InboxPage,
+    OpenConversation,
+    ReadAll,
+    ShowConversation,
+)
 from bridge.handlers.commands import Command, Usage, argument_text, only_handle
 from bridge.handlers.context import BridgeContext
-from bridge.handlers.keyboards import keyboard
+from bridge.handlers.keyboards import Row, keyboard
 
 PAGE = 8
 
@@ -24,121 +33,112 @@ async def inbox(update: Update, context: BridgeContext) -> None:
         chosen = InboxFilter(word)
     except ValueError:
         raise Usage("inbox") from None
-    text, markup = await _page(context, chosen, None)
+    page = await context.core.inbox.page(context.member.id, chosen, None, PAGE)
+    text, markup = _page(context, page, first=True)
     await context.send_html(update.effective_chat.id, text, markup)
 
 
-def _filter(word: str) -> InboxFilter:
-    """The filter a button carries; anything else (forged, older) means "all"."""
-    try:
-        return InboxFilter(word or "all")
-    except ValueError:
-        return InboxFilter.ALL
-
-
-async def _page(context: BridgeContext, chosen: InboxFilter, cursor: str | None):
-    page = await context.core.inbox.page(context.member.id, chosen, cursor, PAGE)
-    now = context.core.deps.clock.now()
-    text = context.t("inbox", "page", page=page, now=now, first=cursor is None)
-    filters_row = [(context.t("inbox", "filter_button", f=f, current=f == chosen),
-                    cb(Op.INBOX_PAGE, 0, f.value)) for f in InboxFilter]
-    rows = [filters_row[:3], filters_row[3:]]
+def _page(context: BridgeContext, page: Page,
+          first: bool) -> tuple[str, InlineKeyboardMarkup | None]:
+    chosen = page.filter
+    text = context.t("inbox", "page", page=page, now=context.core.now(), first=first)
+    filters_row: Row = [(context.t("inbox", "filter_button", f=f, current=f == chosen),
+                    InboxPage(filter=f)) for f in InboxFilter]
+    rows: list[Row] = [filters_row[:3], filters_row[3:]]
     for entry in page.entries:
         rows.append([(context.t("inbox", "entry_button", entry=entry),
-                      cb(Op.CONV_SHOW, entry.conversation.id, chosen.value))])
-    nav = []
+                      ShowConversation(conversation_id=entry.conversation.id, filter=chosen))])
+    nav: Row = []
     if page.prev_cursor:
         nav.append((context.t("inbox", "previous_page"),
-                    cb(Op.INBOX_PAGE, 0, f"{chosen.value}.{page.prev_cursor}")))
+                    InboxPage(filter=chosen, cursor=page.prev_cursor)))
     if page.next_cursor:
         nav.append((context.t("inbox", "next_page"),
-                    cb(Op.INBOX_PAGE, 0, f"{chosen.value}.{page.next_cursor}")))
+                    InboxPage(filter=chosen, cursor=page.next_cursor)))
     rows.append(nav)
-    more = []
+    more: Row = []
     if page.prev_cursor:
-        more.append((context.t("inbox", "first_page"), cb(Op.INBOX_PAGE, 0, chosen.value)))
+        more.append((context.t("inbox", "first_page"), InboxPage(filter=chosen)))
     if page.summary.messages and chosen != InboxFilter.SPAM:
-        more.append((context.t("inbox", "read_all"), cb(Op.READ_ALL, 0, chosen.value)))
+        more.append((context.t("inbox", "read_all"), ReadAll(filter=chosen)))
     rows.append(more)
     return text, keyboard(rows)
 
 
-async def _conversation_card(context: BridgeContext, conversation_id: int,
-                             chosen: InboxFilter):
+def _card(context: BridgeContext, card: ConversationCard,
+          chosen: InboxFilter) -> tuple[str, InlineKeyboardMarkup | None]:
     """The conversation's last messages and its actions; every button remembers the filter
     it was opened under, so "⬅️ Inbox" goes back there."""
-    core, me = context.core, context.member.id
-    state = await core.inbox.state(me, conversation_id)
-    conversation = await core.messaging.conversation_by_id(me, conversation_id)
-    view = await core.messaging.conversation(me, conversation.other(me), limit=5)
-    t = context.t
-    c, f = conversation_id, chosen.value
-    rows = []
-    waiting = await core.inbox.invitation_waiting(me, conversation_id)
-    if waiting is not None:  # an invitation to answer, note or not
-        rows.append([(t("invitations", "button", action=a), cb(op, waiting.id))
-                     for a, op in (("accept", Op.INV_ACCEPT), ("decline", Op.INV_DECLINE))])
+    t, me, state = context.t, context.member.id, card.view.state
+    c = card.view.conversation.id
+    rows: list[Row] = []
+    if card.waiting is not None:  # an invitation to answer, note or not
+        rows.append([
+            (t("invitations", "button", action="accept"),
+             AcceptInvitation(invitation_id=card.waiting.id)),
+            (t("invitations", "button", action="decline"),
+             DeclineInvitation(invitation_id=card.waiting.id))])
+
+    def act(action: CardAction) -> tuple[str, ActOnConversation]:
+        return (t("inbox", "action", a=action.value),
+                ActOnConversation(action=action, conversation_id=c, filter=chosen))
+
     rows += [
-        [(t("inbox", "action", a="open"), cb(Op.CONV_OPEN, c, f)),
-         (t("inbox", "action", a="unread" if state.unread_count == 0 else "read"),
-          cb(Op.CONV_UNREAD if state.unread_count == 0 else Op.CONV_READ, c, f))],
-        [(t("inbox", "action", a="unarchive" if state.archived else "archive"),
-          cb(Op.CONV_UNARCHIVE if state.archived else Op.CONV_ARCHIVE, c, f)),
-         (t("inbox", "action", a="not_spam" if state.spam else "spam"),
-          cb(Op.CONV_NOT_SPAM if state.spam else Op.CONV_SPAM, c, f)),
-         (t("inbox", "action", a="delete"), cb(Op.CONV_DELETE, c, f))],
-        [(t("inbox", "action", a="back"), cb(Op.INBOX_PAGE, 0, f))],
+        [(t("inbox", "action", a="open"), OpenConversation(conversation_id=c)),
+         act(CardAction.UNREAD if state.unread_count == 0 else CardAction.READ)],
+        [act(CardAction.UNARCHIVE if state.archived else CardAction.ARCHIVE),
+         act(CardAction.NOT_SPAM if state.spam else CardAction.SPAM),
+         (t("inbox", "action", a="delete"), DeleteConversation(conversation_id=c,
+                                                                filter=chosen))],
+        [(t("inbox", "action", a="back"), InboxPage(filter=chosen))],
     ]
-    return t("inbox", "conversation", view=view, me=me, state=state), keyboard(rows)
+    return t("inbox", "conversation", view=card.view, me=me, state=state), keyboard(rows)
 
 
-async def on_button(update: Update, context: BridgeContext) -> None:
-    query = update.callback_query
-    data = Callback.parse(query.data)
-    assert data is not None
-    core, me = context.core, context.member.id
-    note = None
-    if data.op == Op.INBOX_PAGE:
-        name, _, cursor = data.extra.partition(".")
-        text, markup = await _page(context, _filter(name), cursor or None)
-    elif data.op == Op.READ_ALL:
-        count = await core.inbox.mark_all_read(me)
-        note = context.t("inbox", "done", a="read_all", n=count)
-        text, markup = await _page(context, _filter(data.extra), None)
-    else:
-        c, chosen = data.arg, _filter(data.extra)
-        if data.op == Op.CONV_OPEN:
-            conversation = await core.messaging.conversation_by_id(me, c)
-            view = await core.messaging.open(me, conversation.other(me))
-            await core.inbox.mark_read(me, c)  # opening a conversation reads it
-            await query.answer()
-            await context.reply(update, "relay", "opened", view=view, me=me)
-            return
-        if data.op == Op.CONV_SHOW:
-            await core.inbox.mark_read(me, c)  # its messages are on the screen now
-        action = {
-            Op.CONV_READ: ("read", core.inbox.mark_read),
-            Op.CONV_UNREAD: ("unread", core.inbox.mark_unread),
-            Op.CONV_ARCHIVE: ("archive", core.inbox.archive),
-            Op.CONV_UNARCHIVE: ("unarchive", lambda a, b: core.inbox.archive(a, b, False)),
-            Op.CONV_DELETE: ("delete", core.inbox.delete),
-            Op.CONV_SPAM: ("spam", core.inbox.report_spam),
-            Op.CONV_NOT_SPAM: ("not_spam", core.inbox.not_spam),
-        }.get(data.op)
-        if action is not None:
-            await action[1](me, c)
-            note = context.t("inbox", "done", a=action[0], n=1)
-        if data.op == Op.CONV_DELETE:
-            text, markup = await _page(context, chosen, None)
-        else:
-            text, markup = await _conversation_card(context, c, chosen)
-    await query.answer(note)
-    try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                      disable_web_page_preview=True)
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+async def on_page(update: Update, context: BridgeContext, data: InboxPage) -> Toast:
+    """A filter, ◀️ Previous, Next ▶️, ⏮ First page, ⬅️ Inbox: that page, in place."""
+    page = await context.core.inbox.page(context.member.id, data.filter, data.cursor or None,
+                                         PAGE)
+    await edit_in_place(update,
+                        *_page(context, page, first=not data.cursor))
+    return None
+
+
+async def on_read_all(update: Update, context: BridgeContext, data: ReadAll) -> Toast:
+    """✓ Mark all read (the inbox's or a digest's): the first page, all read."""
+    changed, page = await context.core.inbox.read_all(context.member.id, data.filter, PAGE)
+    await edit_in_place(update, *_page(context, page, first=True))
+    return context.plain("inbox", "done", a="read_all", n=changed)
+
+
+async def on_show(update: Update, context: BridgeContext, data: ShowConversation) -> Toast:
+    """An inbox entry: its conversation card, in place (and read: it is on the screen)."""
+    card = await context.core.inbox.act(context.member.id, data.conversation_id,
+                                        CardAction.SHOW)
+    await edit_in_place(update, *_card(context, card, data.filter))
+    return None
+
+
+async def on_act(update: Update, context: BridgeContext, data: ActOnConversation) -> Toast:
+    """Mark read / unread, Archive / Unarchive, Spam / Not spam: done, the card updated."""
+    card = await context.core.inbox.act(context.member.id, data.conversation_id, data.action)
+    await edit_in_place(update, *_card(context, card, data.filter))
+    return context.plain("inbox", "done", a=data.action.value, n=1)
+
+
+async def on_delete(update: Update, context: BridgeContext, data: DeleteConversation) -> Toast:
+    """🗑 Delete: deleted for me; back to the inbox page, without it."""
+    page = await context.core.inbox.delete_from_card(context.member.id, data.conversation_id,
+                                                     data.filter, PAGE)
+    await edit_in_place(update, *_page(context, page, first=True))
+    return context.plain("inbox", "done", a="delete", n=1)
+
+
+async def on_open(update: Update, context: BridgeContext, data: OpenConversation) -> Toast:
+    """💬 Open (a card's, a digest's, a notification's): plain messages now go there."""
+    view = await context.core.inbox.open(context.member.id, data.conversation_id)
+    await context.reply(update, "relay", "opened", view=view, me=context.member.id)
+    return None
 
 
 async def _target_conversation(update: Update, context: BridgeContext, action: str):
@@ -180,10 +180,12 @@ COMMANDS = [Command("inbox", inbox)] + [
     for name in ("read", "unread", "archive", "unarchive", "delete", "spam")
 ]
 
-_OPS = "|".join([Op.INBOX_PAGE, Op.READ_ALL, Op.CONV_SHOW, Op.CONV_OPEN, Op.CONV_READ,
-                 Op.CONV_UNREAD, Op.CONV_ARCHIVE, Op.CONV_UNARCHIVE, Op.CONV_DELETE,
-                 Op.CONV_SPAM, Op.CONV_NOT_SPAM])
-
-
 def handlers() -> list:
-    return [CallbackQueryHandler(on_button, pattern=rf"^({_OPS}):")]
+    return [
+        ButtonHandler(InboxPage, on_page),
+        ButtonHandler(ReadAll, on_read_all),
+        ButtonHandler(ShowConversation, on_show),
+        ButtonHandler(ActOnConversation, on_act),
+        ButtonHandler(DeleteConversation, on_delete),
+        ButtonHandler(OpenConversation, on_open),
+    ]

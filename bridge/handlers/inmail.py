@@ -4,10 +4,15 @@ Not interested / Reply buttons, and the profile card's InMail button (a one-shot
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler
 
 from bridge.core.errors import NoCredits
-from bridge.handlers.callbacks import Callback, Op
+from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons
+from bridge.handlers.buttons import (
+    InMailFromProfile,
+    InMailInterested,
+    InMailNotInterested,
+    InMailReply,
+)
 from bridge.handlers.commands import Command, Usage, handle_and_rest
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.relay import COMPOSE
@@ -55,47 +60,57 @@ async def credits(update: Update, context: BridgeContext) -> None:
     await context.reply(update, "inmail", "credits", account=account)
 
 
-async def on_button(update: Update, context: BridgeContext) -> None:
-    query = update.callback_query
-    data = Callback.parse(query.data)
-    assert data is not None
+async def on_compose(update: Update, context: BridgeContext, data: InMailFromProfile) -> Toast:
+    """✉️ InMail on a profile card: "Write your InMail to … as Subject | Message" — or, with
+    no credit left, when credits come back."""
     core, me = context.core, context.member.id
-    if data.op == Op.PROFILE_INMAIL:
-        target = await core.members.get(data.arg)
-        view = core.network.view(me, target)
-        try:  # before they write it, not after: no whole InMail written for nothing
-            await core.credits.check_inmail(me, target.id)
-        except NoCredits as refusal:
-            await query.answer()
-            account = await core.credits.account(me, entries=0)
-            await context.reply(update, "inmail", "no_credits", account=account,
-                                renews_at=refusal.params["renews_at"])
-            return
-        if context.member.awaiting is not None:
-            await core.prompts.cancel(me)  # the next text is the InMail, not a note
-        context.user_data[COMPOSE] = {"to": target.id}
-        await query.answer()
-        await context.reply(update, "inmail", "compose", other=view)
-        return
-    inmail = await core.credits.get_inmail(me, data.arg)
-    if data.op == Op.INMAIL_REPLY:
-        if inmail.recipient_id != me:
-            await query.answer()
-            return
-        view = await core.messaging.open(me, inmail.sender_id)
-        await query.answer()
-        await context.reply(update, "relay", "opened", view=view, me=me)
-        return
-    answered = await core.credits.respond(me, data.arg, interested=data.op == Op.INMAIL_YES)
-    await query.answer(context.plain("inmail", "answered", status=answered.status.value))
-    await query.edit_message_reply_markup(None)
+    try:  # before they write it, not after: no whole InMail written for nothing
+        view = await core.credits.check_inmail(me, data.member_id)
+    except NoCredits as refusal:
+        account = await core.credits.account(me, entries=0)
+        await context.reply(update, "inmail", "no_credits", account=account,
+                            renews_at=refusal.params["renews_at"])
+        return None
+    if context.member.awaiting is not None:
+        await core.prompts.cancel(me)  # the next text is the InMail, not a note
+    context.user_data[COMPOSE] = {"to": data.member_id}
+    await context.reply(update, "inmail", "compose", other=view)
+    return None
+
+
+async def _respond(update: Update, context: BridgeContext, inmail_id: int,
+                   interested: bool) -> Toast:
+    answered = await context.core.credits.respond(context.member.id, inmail_id, interested)
+    await drop_buttons(update)
     await context.reply(update, "inmail", "answered", status=answered.status.value)
+    return context.plain("inmail", "answered", status=answered.status.value)
+
+
+async def on_interested(update: Update, context: BridgeContext,
+                        data: InMailInterested) -> Toast:
+    """👍 Interested: the sender is told; the InMail loses its buttons."""
+    return await _respond(update, context, data.inmail_id, interested=True)
+
+
+async def on_not_interested(update: Update, context: BridgeContext,
+                            data: InMailNotInterested) -> Toast:
+    """👎 Not interested: declined politely; the InMail loses its buttons."""
+    return await _respond(update, context, data.inmail_id, interested=False)
+
+
+async def on_reply(update: Update, context: BridgeContext, data: InMailReply) -> Toast:
+    """💬 Reply under an InMail: its thread is the open conversation."""
+    view = await context.core.messaging.reply_to_inmail(context.member.id, data.inmail_id)
+    await context.reply(update, "relay", "opened", view=view, me=context.member.id)
+    return None
 
 
 COMMANDS = [Command("inmail", inmail), Command("credits", credits)]
 
-_OPS = "|".join([Op.INMAIL_YES, Op.INMAIL_NO, Op.INMAIL_REPLY, Op.PROFILE_INMAIL])
-
-
 def handlers() -> list:
-    return [CallbackQueryHandler(on_button, pattern=rf"^({_OPS}):")]
+    return [
+        ButtonHandler(InMailInterested, on_interested),
+        ButtonHandler(InMailNotInterested, on_not_interested),
+        ButtonHandler(InMailReply, on_reply),
+        ButtonHandler(InMailFromProfile, on_compose),
+    ]

@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
@@ -160,7 +159,7 @@ class UpdateIntake:
             log.info("update %s was already handled (redelivered): skipped", update.update_id)
             self.skipped += 1
             return
-        with once.processing(key, update.update_id, self.core.deps.clock.now()) as scope:
+        with once.processing(key, update.update_id, self.core.now()) as scope:
             await self.app.process_update(update)
         if scope.failure is not None:  # a handler met the database unavailable: again
             raise scope.failure
@@ -199,7 +198,7 @@ class UpdateIntake:
 
     async def _tell_admins(self, update_id: int, error: str) -> None:
         renderer: Renderer = self.app.bot_data["renderer"]
-        for admin_id in self.core.deps.admin_telegram_ids:
+        for admin_id in self.core.members.admin_telegram_ids():
             try:
                 member = await self.core.members.by_telegram_id(admin_id)
             except StorageUnavailable:
@@ -208,7 +207,7 @@ class UpdateIntake:
             text = renderer.text(lang, "common", "update_skipped", update_id=update_id,
                                  error=error[:500])
             try:
-                await self.app.bot.send_message(admin_id, text, parse_mode=ParseMode.HTML)
+                await self.app.bot.send_message(admin_id, text)
             except TelegramError:
                 log.warning("could not tell admin %s about update %s", admin_id, update_id)
 

@@ -6,12 +6,21 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler
 
-from bridge.core.models import Invitation
-from bridge.handlers.callbacks import Callback, Op, cb
+from bridge.core.models import Invitation, InvitationAnswer, InvitationStatus
+from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons, edit_in_place
+from bridge.handlers.buttons import (
+    AcceptFromProfile,
+    AcceptInvitation,
+    DeclineInvitation,
+    InviteFromProfile,
+    ReplyToInvitation,
+    SendInvitation,
+    WithdrawFromProfile,
+    WithdrawInvitation,
+    WriteNote,
+)
 from bridge.handlers.commands import Command, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import keyboard
@@ -30,22 +39,19 @@ async def invite(update: Update, context: BridgeContext) -> None:
     handle, note = handle_and_rest(update, "invite")
     target = await context.core.members.resolve(handle)
     outcome = await context.core.invitations.invite(context.member.id, target.id, note or None)
-    if outcome.accepted_theirs:  # their invitation's message shows it was accepted
-        await settle(context, outcome.invitation.id, "accepted")
-    view = context.addressed(target)
-    await context.reply(update, "invitations", "sent", target=view,
+    if outcome.settled is not None:  # their invitation's message shows it was accepted
+        await settle(context, outcome.settled)
+    await context.reply(update, "invitations", "sent", target=context.addressed(target),
                         accepted_theirs=outcome.accepted_theirs, note=note)
 
 
 async def send_with_note(update: Update, context: BridgeContext, target_id: int,
                          note: str) -> None:
     """The answer to "Write a note": the invitation goes, with it."""
-    core, me = context.core, context.member.id
-    outcome = await core.invitations.invite(me, target_id, note)
-    if outcome.accepted_theirs:
-        await settle(context, outcome.invitation.id, "accepted")
-    target = await core.members.get(target_id)
-    await context.reply(update, "invitations", "sent", target=core.network.view(me, target),
+    outcome = await context.core.invitations.invite(context.member.id, target_id, note)
+    if outcome.settled is not None:
+        await settle(context, outcome.settled)
+    await context.reply(update, "invitations", "sent", target=outcome.target,
                         accepted_theirs=outcome.accepted_theirs, note=note)
 
 
@@ -69,152 +75,164 @@ async def list_invitations(update: Update, context: BridgeContext) -> None:
         shown = await context.send_html(
             chat, context.t("invitations", "pending", item=item),
             keyboard([[(context.t("invitations", "button", action="withdraw"),
-                        cb(Op.INV_WITHDRAW, item.invitation.id))]]))
+                        WithdrawInvitation(invitation_id=item.invitation.id))]]))
         await core.invitations.record_copies(item.invitation.id, me,
                                              [(chat, shown[-1].message_id)])
 
 
-def _by_command(action: str, result: str):
+def _by_command(result: InvitationStatus):
     """/accept, /decline (their invitation to me) and /withdraw (mine to them) @handle."""
+    action = {InvitationStatus.ACCEPTED: "accept", InvitationStatus.DECLINED: "decline",
+              InvitationStatus.WITHDRAWN: "withdraw"}[result]
 
     async def command(update: Update, context: BridgeContext) -> None:
-        core, me = context.core, context.member.id
-        target = await core.members.resolve(only_handle(update, action))
-        if action == "withdraw":
-            invitation = await core.invitations.sent_to(me, target.id)
-        else:
-            invitation = await core.invitations.to_answer(me, target.id)
-        await getattr(core.invitations, action)(me, invitation.id)
-        await settle(context, invitation.id, result)
-        await context.reply(update, "invitations", result, other=context.addressed(target))
+        target = await context.core.members.resolve(only_handle(update, action))
+        answer = await context.core.invitations.answer(context.member.id, result,
+                                                       other_id=target.id)
+        await settle(context, answer)
+        await context.reply(update, "invitations", result.value,
+                            other=context.addressed(target))
 
     command.__doc__ = f"/{action} @handle"
     return command
 
 
-async def settle(context: BridgeContext, invitation_id: int, result: str,
+async def settle(context: BridgeContext, answer: InvitationAnswer,
                  also: tuple[int, int] | None = None) -> None:
     """Every message showing the invitation to the member now shows its outcome, without
     its buttons (answered by command, by button, or from the profile card). Best effort: a
     message Telegram no longer lets us edit stays as it was."""
-    core, me = context.core, context.member.id
-    item = await core.invitations.view(me, invitation_id)
-    text = context.t("invitations", "settled", item=item, result=result,
-                     mine=item.invitation.sender_id == me)
-    targets = await core.invitations.copies(me, invitation_id)
+    me = context.member.id
+    text = context.t("invitations", "settled", item=answer.item, result=answer.result.value,
+                     mine=answer.item.invitation.sender_id == me)
+    targets = [tuple(copy) for copy in answer.copies]
     if also is not None and also not in targets:
         targets.append(also)
     for chat_id, message_id in targets:
         try:
-            await context.bot.edit_message_text(text, chat_id, message_id,
-                                                parse_mode=ParseMode.HTML, reply_markup=None,
+            await context.bot.edit_message_text(text, chat_id, message_id, reply_markup=None,
                                                 disable_web_page_preview=True)
         except TelegramError as exc:  # too old, deleted, or already showing it
             log.info("invitation message %s not settled: %s", message_id, exc)
 
 
-async def _ask_for_note(update: Update, context: BridgeContext, target_id: int) -> None:
-    """The profile card's Invite: check it can go, then ask whether to add a note."""
-    core, me = context.core, context.member.id
-    target = await core.members.get(target_id)
-    await core.invitations.check(me, target.id)
-    await update.callback_query.answer()
+async def _answered(update: Update, context: BridgeContext, answer: InvitationAnswer,
+                    in_pressed_message: bool) -> Toast:
+    """After an answer by button: the invitation's messages (and the pressed one, unless it
+    is a profile card) show the outcome, and a line says what it means."""
+    message = update.effective_message
+    pressed = ((message.chat_id, message.message_id)
+               if in_pressed_message and message is not None else None)
+    await settle(context, answer, also=pressed)
+    await context.reply(update, "invitations", answer.result.value, other=answer.item.other)
+    return context.plain("invitations", "done", result=answer.result.value)
+
+
+async def on_accept(update: Update, context: BridgeContext, data: AcceptInvitation) -> Toast:
+    """✅ Accept under an invitation: connected; its messages now say "accepted".
+
+    The button's id is only a claim: the core checks the presser is the recipient and the
+    invitation still pending; a refusal is answered as an alert."""
+    answer = await context.core.invitations.answer(
+        context.member.id, InvitationStatus.ACCEPTED, data.invitation_id)
+    return await _answered(update, context, answer, in_pressed_message=True)
+
+
+async def on_decline(update: Update, context: BridgeContext, data: DeclineInvitation) -> Toast:
+    """✖️ Decline: declined, silently; its messages now say so."""
+    answer = await context.core.invitations.answer(
+        context.member.id, InvitationStatus.DECLINED, data.invitation_id)
+    return await _answered(update, context, answer, in_pressed_message=True)
+
+
+async def on_withdraw(update: Update, context: BridgeContext,
+                      data: WithdrawInvitation) -> Toast:
+    """↩️ Withdraw under one's own invitation (in /invitations): withdrawn."""
+    answer = await context.core.invitations.answer(
+        context.member.id, InvitationStatus.WITHDRAWN, data.invitation_id)
+    return await _answered(update, context, answer, in_pressed_message=True)
+
+
+async def on_accept_from_profile(update: Update, context: BridgeContext,
+                                 data: AcceptFromProfile) -> Toast:
+    """✅ Accept on the inviter's profile card: connected (the card stays as it is)."""
+    answer = await context.core.invitations.answer(
+        context.member.id, InvitationStatus.ACCEPTED, other_id=data.member_id)
+    return await _answered(update, context, answer, in_pressed_message=False)
+
+
+async def on_withdraw_from_profile(update: Update, context: BridgeContext,
+                                   data: WithdrawFromProfile) -> Toast:
+    """↩️ Withdraw on the invited member's profile card: withdrawn."""
+    answer = await context.core.invitations.answer(
+        context.member.id, InvitationStatus.WITHDRAWN, other_id=data.member_id)
+    return await _answered(update, context, answer, in_pressed_message=False)
+
+
+async def on_reply(update: Update, context: BridgeContext, data: ReplyToInvitation) -> Toast:
+    """💬 Reply: "Write your reply to …": the invitation's thread is the open conversation,
+    the invitation still unanswered."""
+    other = await context.core.messaging.reply_to_invitation(context.member.id,
+                                                             data.invitation_id)
+    await context.reply(update, "invitations", "reply_prompt", other=other)
+    return None
+
+
+async def on_invite_from_profile(update: Update, context: BridgeContext,
+                                 data: InviteFromProfile) -> Toast:
+    """🤝 Invite on a profile card: "Add a note?", once the invitation is known to be
+    possible, with [Send without a note] and [Write a note]."""
+    target = await context.core.invitations.check(context.member.id, data.member_id)
     t = context.t
-    await context.reply(update, "invitations", "ask_note", target=core.network.view(me, target),
+    await context.reply(update, "invitations", "ask_note", target=target,
                         keyboard=keyboard([[
                             (t("invitations", "note_button", action="send"),
-                             cb(Op.INVITE_SEND, target.id)),
+                             SendInvitation(member_id=data.member_id)),
                             (t("invitations", "note_button", action="write"),
-                             cb(Op.INVITE_NOTE, target.id))]]))
+                             WriteNote(member_id=data.member_id))]]))
+    return None
 
 
-async def _answer_note_question(update: Update, context: BridgeContext,
-                                data: Callback) -> None:
-    """[Send without a note] sends now; [Write a note] makes the next text the note."""
-    query = update.callback_query
-    core, me = context.core, context.member.id
-    target = await core.members.get(data.arg)
-    view = core.network.view(me, target)
-    if data.op == Op.INVITE_SEND:
-        outcome = await core.invitations.invite(me, target.id, None)
-        if outcome.accepted_theirs:
-            await settle(context, outcome.invitation.id, "accepted")
-        text = context.t("invitations", "sent", target=view,
-                         accepted_theirs=outcome.accepted_theirs, note="")
-        await query.answer()
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
-        return
-    await core.invitations.check(me, target.id)
-    await core.prompts.ask_note(me, target.id)
+async def on_send_invitation(update: Update, context: BridgeContext,
+                             data: SendInvitation) -> Toast:
+    """📨 Send without a note: the question becomes "Invitation sent to …"."""
+    outcome = await context.core.invitations.invite(context.member.id, data.member_id, None)
+    if outcome.settled is not None:
+        await settle(context, outcome.settled)
+    await edit_in_place(update, context.t(
+        "invitations", "sent", target=outcome.target, accepted_theirs=outcome.accepted_theirs,
+        note=""))
+    return None
+
+
+async def on_write_note(update: Update, context: BridgeContext, data: WriteNote) -> Toast:
+    """✍️ Write a note: "Write your note to … (up to 300 characters)"; the next text is it."""
+    asked = await context.core.prompts.ask_note(context.member.id, data.member_id)
     context.user_data.pop(COMPOSE, None)  # one thing at a time: the note, not an InMail
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    await context.reply(update, "invitations", "write_note", target=view,
-                        limit=core.deps.rules.note_max)
-
-
-async def on_button(update: Update, context: BridgeContext) -> None:
-    """Accept / Decline / Reply / Withdraw, from an invitation or a profile card.
-
-    The button's id is only a claim: the core checks the presser is the recipient (or
-    sender) and that the invitation is still pending; errors answer as an alert."""
-    query = update.callback_query
-    data = Callback.parse(query.data)
-    assert data is not None
-    core, me = context.core, context.member.id
-    if data.op == Op.PROFILE_INVITE:
-        await _ask_for_note(update, context, data.arg)
-        return
-    if data.op in (Op.INVITE_SEND, Op.INVITE_NOTE):
-        await _answer_note_question(update, context, data)
-        return
-    if data.op == Op.PROFILE_ACCEPT:
-        invitation = await core.invitations.to_answer(me, data.arg)
-        op = Op.INV_ACCEPT
-    elif data.op == Op.PROFILE_WITHDRAW:
-        invitation = await core.invitations.sent_to(me, data.arg)
-        op = Op.INV_WITHDRAW
-    else:
-        invitation = await core.invitations.get_for(me, data.arg)
-        op = data.op
-    other_id = invitation.sender_id if invitation.recipient_id == me else invitation.recipient_id
-    other_member = await core.members.get(other_id)
-    if op == Op.INV_ACCEPT:
-        await core.invitations.accept(me, invitation.id)
-        result = "accepted"
-    elif op == Op.INV_DECLINE:
-        await core.invitations.decline(me, invitation.id)
-        result = "declined"
-    elif op == Op.INV_WITHDRAW:
-        await core.invitations.withdraw(me, invitation.id)
-        result = "withdrawn"
-    else:  # reply without accepting: make the invitation's thread the open conversation
-        await core.messaging.open(me, other_id)
-        other = core.invitations.counterpart(me, invitation, other_member)
-        await query.answer()
-        await context.reply(update, "invitations", "reply_prompt", other=other)
-        return
-    other = core.invitations.counterpart(me, invitation, other_member)
-    text = context.t("invitations", result, other=other)
-    await query.answer(context.plain("invitations", "done", result=result))
-    pressed = None
-    if data.op not in (Op.PROFILE_ACCEPT, Op.PROFILE_WITHDRAW) and query.message is not None:
-        pressed = (query.message.chat.id, query.message.message_id)
-    await settle(context, invitation.id, result, also=pressed)
-    await context.send_html(update.effective_chat.id, text)
+    await drop_buttons(update)
+    await context.reply(update, "invitations", "write_note", target=asked.target,
+                        limit=asked.limit)
+    return None
 
 
 COMMANDS = [
     Command("invite", invite),
     Command("invitations", list_invitations),
-    Command("accept", _by_command("accept", "accepted")),
-    Command("decline", _by_command("decline", "declined")),
-    Command("withdraw", _by_command("withdraw", "withdrawn")),
+    Command("accept", _by_command(InvitationStatus.ACCEPTED)),
+    Command("decline", _by_command(InvitationStatus.DECLINED)),
+    Command("withdraw", _by_command(InvitationStatus.WITHDRAWN)),
 ]
-
-_OPS = "|".join([Op.PROFILE_INVITE, Op.INV_ACCEPT, Op.INV_DECLINE, Op.INV_REPLY, Op.INV_WITHDRAW,
-                 Op.PROFILE_ACCEPT, Op.PROFILE_WITHDRAW, Op.INVITE_SEND, Op.INVITE_NOTE])
 
 
 def handlers() -> list:
-    return [CallbackQueryHandler(on_button, pattern=rf"^({_OPS}):")]
+    return [
+        ButtonHandler(AcceptInvitation, on_accept),
+        ButtonHandler(DeclineInvitation, on_decline),
+        ButtonHandler(WithdrawInvitation, on_withdraw),
+        ButtonHandler(ReplyToInvitation, on_reply),
+        ButtonHandler(AcceptFromProfile, on_accept_from_profile),
+        ButtonHandler(WithdrawFromProfile, on_withdraw_from_profile),
+        ButtonHandler(InviteFromProfile, on_invite_from_profile),
+        ButtonHandler(SendInvitation, on_send_invitation),
+        ButtonHandler(WriteNote, on_write_note),
+    ]

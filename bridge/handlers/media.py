@@ -73,7 +73,7 @@ async def send_attachment(
 ) -> Message:
     common = {"reply_to_message_id": reply_to, "disable_notification": silent}
     if attachment.kind in CAPTIONED:
-        common.update(caption=caption or None, parse_mode="HTML" if caption else None)
+        common.update(caption=caption or None)  # HTML: the bot's default parse mode
     kind, file_id = attachment.kind, attachment.file_id
     if kind == AttachmentKind.VOICE:
         return await bot.send_voice(chat_id, file_id, duration=attachment.duration, **common)

@@ -8,20 +8,29 @@ import logging
 from dataclasses import dataclass, field
 
 from telegram import Bot, ReactionTypeEmoji
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bridge.core.app import Core
 from bridge.core.models import (
     ChatCopy,
     Delivery,
+    InboxFilter,
     InMailStatus,
     MessageKind,
     Notification,
     NotificationKind,
 )
 from bridge.core.views import member_view
-from bridge.handlers.callbacks import Op, cb
+from bridge.handlers.buttons import (
+    AcceptInvitation,
+    DeclineInvitation,
+    InMailInterested,
+    InMailNotInterested,
+    InMailReply,
+    OpenConversation,
+    ReplyToInvitation,
+    ShowConversation,
+)
 from bridge.handlers.keyboards import keyboard
 from bridge.handlers.media import CAPTIONED, send_attachment
 from bridge.handlers.render import TELEGRAM_CAPTION_MAX, Renderer, split_html
@@ -72,7 +81,7 @@ class Notifier:
         chunks = split_html(html)
         for i, chunk in enumerate(chunks):
             sent = await self.bot.send_message(
-                chat_id, chunk, parse_mode=ParseMode.HTML,
+                chat_id, chunk,
                 reply_markup=markup if i == len(chunks) - 1 else None,
                 reply_to_message_id=reply_to if i == 0 else None,
                 disable_notification=silent or i > 0, disable_web_page_preview=True,
@@ -102,9 +111,11 @@ class Notifier:
         if d.message.kind == MessageKind.INMAIL and d.inmail is not None:
             t = self.renderer.text
             markup = keyboard([[
-                (t(lang, "inmail", "button", action="yes"), cb(Op.INMAIL_YES, d.inmail.id)),
-                (t(lang, "inmail", "button", action="no"), cb(Op.INMAIL_NO, d.inmail.id)),
-                (t(lang, "inmail", "button", action="reply"), cb(Op.INMAIL_REPLY, d.inmail.id)),
+                (t(lang, "inmail", "button", action="yes"),
+                 InMailInterested(inmail_id=d.inmail.id)),
+                (t(lang, "inmail", "button", action="no"),
+                 InMailNotInterested(inmail_id=d.inmail.id)),
+                (t(lang, "inmail", "button", action="reply"), InMailReply(inmail_id=d.inmail.id)),
             ]])
         html = self._render_message(d)
         ids: list[int] = []
@@ -193,7 +204,7 @@ class Notifier:
             try:
                 for part in parts[len(texts):]:
                     message = await self.bot.send_message(
-                        chat, part, parse_mode=ParseMode.HTML, disable_notification=True,
+                        chat, part, disable_notification=True,
                         disable_web_page_preview=True)
                     ids.append(message.message_id)
                 if media is not None and attachment is not None:
@@ -213,7 +224,6 @@ class Notifier:
     async def _edit_text(self, copy: ChatCopy, html: str) -> None:
         try:
             await self.bot.edit_message_text(html, copy.chat_id, copy.telegram_message_id,
-                                             parse_mode=ParseMode.HTML,
                                              disable_web_page_preview=True)
         except BadRequest as exc:
             if not _not_modified(exc):
@@ -222,7 +232,7 @@ class Notifier:
     async def _edit_caption(self, copy: ChatCopy, html: str) -> None:
         try:
             await self.bot.edit_message_caption(copy.chat_id, copy.telegram_message_id,
-                                                caption=html, parse_mode=ParseMode.HTML)
+                                                caption=html)
         except BadRequest as exc:
             if not _not_modified(exc):
                 raise
@@ -247,7 +257,7 @@ class Notifier:
         if digest.empty:
             raise Skip("nothing unread")
         text, markup = render_digest(self.renderer, member, digest,
-                                     self.core.deps.clock.now(), True)
+                                     self.core.now(), True)
         await self._send_html(member.telegram_id, text, markup, silent=silent)
         return []
 
@@ -288,7 +298,8 @@ class Notifier:
                      answered=inmail.status != InMailStatus.SENT, balance=account.balance)
         markup = keyboard([[(
             t(lang, "inmail", "conversation_button", reply=interested),
-            cb(Op.CONV_OPEN if interested else Op.CONV_SHOW, inmail.conversation_id),
+            OpenConversation(conversation_id=inmail.conversation_id) if interested
+            else ShowConversation(conversation_id=inmail.conversation_id, filter=InboxFilter.ALL),
         )]])
         await self._send_html(sender.telegram_id, html, markup, silent=silent)
         return []
@@ -297,7 +308,10 @@ class Notifier:
 def received_keyboard_for(renderer: Renderer, lang: str, invitation):
     t = renderer.text
     return keyboard([[
-        (t(lang, "invitations", "button", action="accept"), cb(Op.INV_ACCEPT, invitation.id)),
-        (t(lang, "invitations", "button", action="decline"), cb(Op.INV_DECLINE, invitation.id)),
-        (t(lang, "invitations", "button", action="reply"), cb(Op.INV_REPLY, invitation.id)),
+        (t(lang, "invitations", "button", action="accept"),
+         AcceptInvitation(invitation_id=invitation.id)),
+        (t(lang, "invitations", "button", action="decline"),
+         DeclineInvitation(invitation_id=invitation.id)),
+        (t(lang, "invitations", "button", action="reply"),
+         ReplyToInvitation(invitation_id=invitation.id)),
     ]])

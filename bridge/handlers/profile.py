@@ -3,16 +3,31 @@
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import CallbackQueryHandler
+from collections.abc import Callable
 
-from bridge.core.members import field_limit, profile_field
-from bridge.core.models import PROFILE_FIELDS, ProfileCard
+from telegram import InlineKeyboardMarkup, Update
+
+from bridge.core.members import profile_field
+from bridge.core.models import PROFILE_FIELDS, MemberView, ProfileCard
 from bridge.core.search import SearchPage
-from bridge.handlers.callbacks import Callback, Op, cb
+from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
+from bridge.handlers.buttons import (
+    AcceptFromProfile,
+    Button,
+    ConnectionsPage,
+    EditField,
+    FindPage,
+    InMailFromProfile,
+    InviteFromProfile,
+    KeepConnection,
+    MessageFromProfile,
+    RemoveConnection,
+    ViewProfile,
+    WithdrawFromProfile,
+)
 from bridge.handlers.commands import Command, Usage, argument_text, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
-from bridge.handlers.keyboards import keyboard
+from bridge.handlers.keyboards import Row, keyboard
 from bridge.handlers.relay import COMPOSE
 
 PAGE = 10
@@ -34,7 +49,7 @@ async def start(update: Update, context: BridgeContext) -> None:
 
 def _edit_keyboard(context: BridgeContext):
     """One button per profile field: the next text message becomes its value."""
-    buttons = [(context.t("profile", "edit_button", field=f), cb(Op.EDIT_FIELD, 0, f))
+    buttons = [(context.t("profile", "edit_button", field=f), EditField(field=f))
                for f in PROFILE_FIELDS]
     return keyboard([buttons[:3], buttons[3:]])
 
@@ -55,13 +70,15 @@ async def show_profile(update: Update, context: BridgeContext, target_id: int) -
                             markup)
 
 
+# The profile card's actions that are buttons, each pointing at the member shown.
+_ACTIONS: dict[str, Callable[..., Button]] = {
+    "invite": InviteFromProfile, "message": MessageFromProfile, "inmail": InMailFromProfile,
+    "accept": AcceptFromProfile, "withdraw": WithdrawFromProfile}
+
+
 def _profile_keyboard(context: BridgeContext, card: ProfileCard):
-    target = card.view.id
-    ops = {"invite": Op.PROFILE_INVITE, "message": Op.PROFILE_MESSAGE,
-           "inmail": Op.PROFILE_INMAIL, "accept": Op.PROFILE_ACCEPT,
-           "withdraw": Op.PROFILE_WITHDRAW}
-    row = [(context.t("profile", "button", action=a), cb(ops[a], target))
-           for a in card.actions if a in ops]
+    row = [(context.t("profile", "button", action=a), _ACTIONS[a](member_id=card.view.id))
+           for a in card.actions if a in _ACTIONS]
     return keyboard([row])
 
 
@@ -96,13 +113,14 @@ async def find(update: Update, context: BridgeContext) -> None:
 
 
 def _results(context: BridgeContext, page: SearchPage):
-    rows = [[(context.t("profile", "result_button", view=r), cb(Op.PROFILE_VIEW, r.id))]
-            for r in page.results]
-    nav = []
+    rows: list[Row] = [[(context.t("profile", "result_button", view=r),
+                         ViewProfile(member_id=r.id))] for r in page.results]
+    nav: Row = []
     if page.has_previous:
-        nav.append(("◀️", cb(Op.FIND_PAGE, page.search_id, str(max(page.offset - PAGE, 0)))))
+        nav.append(("◀️", FindPage(search_id=page.search_id,
+                                   offset=max(page.offset - PAGE, 0))))
     if page.has_next:
-        nav.append(("▶️", cb(Op.FIND_PAGE, page.search_id, str(page.offset + PAGE))))
+        nav.append(("▶️", FindPage(search_id=page.search_id, offset=page.offset + PAGE)))
     rows.append(nav)
     text = context.t("profile", "results", query=page.query, results=page.results,
                      offset=page.offset, total=page.total, capped=page.capped)
@@ -119,25 +137,23 @@ async def degree(update: Update, context: BridgeContext) -> None:
 
 async def connections(update: Update, context: BridgeContext) -> None:
     """/connections: 1st-degree connections, paged."""
-    await _connections_page(update, context, 0, edit=False)
+    views, total = await context.core.network.connections(context.member.id, 0, PAGE)
+    text, markup = _connections_page(context, views, total, 0)
+    await context.send_html(update.effective_chat.id, text, markup)
 
 
-async def _connections_page(update: Update, context: BridgeContext, offset: int,
-                            edit: bool) -> None:
-    views, total = await context.core.network.connections(context.member.id, offset, PAGE)
-    nav = []
+def _connections_page(context: BridgeContext, views: list[MemberView], total: int,
+                      offset: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    nav: Row = []
     if offset > 0:
-        nav.append(("◀️", cb(Op.CONNECTIONS_PAGE, max(offset - PAGE, 0))))
+        nav.append(("◀️", ConnectionsPage(offset=max(offset - PAGE, 0))))
     if offset + PAGE < total:
-        nav.append(("▶️", cb(Op.CONNECTIONS_PAGE, offset + PAGE)))
-    rows = [[(context.t("profile", "result_button", view=v), cb(Op.PROFILE_VIEW, v.id))]
-            for v in views] + [nav]
+        nav.append(("▶️", ConnectionsPage(offset=offset + PAGE)))
+    rows: list[Row] = [[(context.t("profile", "result_button", view=v),
+                         ViewProfile(member_id=v.id))] for v in views]
+    rows.append(nav)
     text = context.t("profile", "connections", views=views, total=total, offset=offset)
-    if edit and update.callback_query:
-        await update.callback_query.edit_message_text(text, parse_mode="HTML",
-                                                      reply_markup=keyboard(rows))
-    else:
-        await context.send_html(update.effective_chat.id, text, keyboard(rows))
+    return text, keyboard(rows)
 
 
 async def remove(update: Update, context: BridgeContext) -> None:
@@ -148,9 +164,9 @@ async def remove(update: Update, context: BridgeContext) -> None:
     await context.reply(update, "profile", "confirm_remove", target=context.addressed(target),
                         keyboard=keyboard([[
                             (t("profile", "remove_button", confirm=True),
-                             cb(Op.REMOVE_CONFIRM, target.id)),
+                             RemoveConnection(member_id=target.id)),
                             (t("profile", "remove_button", confirm=False),
-                             cb(Op.REMOVE_KEEP, target.id))]]))
+                             KeepConnection(member_id=target.id))]]))
 
 
 async def block(update: Update, context: BridgeContext) -> None:
@@ -167,41 +183,52 @@ async def unblock(update: Update, context: BridgeContext) -> None:
     await context.reply(update, "profile", "unblocked", handle=target.handle)
 
 
-async def on_button(update: Update, context: BridgeContext) -> None:
-    """Profile view and connection paging buttons."""
-    query = update.callback_query
-    data = Callback.parse(query.data)
-    assert data is not None
-    core, me = context.core, context.member.id
-    if data.op == Op.PROFILE_VIEW:
-        await query.answer()
-        await show_profile(update, context, data.arg)
-    elif data.op == Op.CONNECTIONS_PAGE:
-        await query.answer()
-        await _connections_page(update, context, data.arg, edit=True)
-    elif data.op == Op.FIND_PAGE:
-        offset = int(data.extra) if data.extra.isdecimal() and len(data.extra) < 9 else 0
-        page = await context.core.network.find_page(context.member.id, data.arg, offset, PAGE)
-        text, markup = _results(context, page)
-        await query.answer()
-        await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup,
-                                      disable_web_page_preview=True)
-    elif data.op == Op.EDIT_FIELD:
-        field = await core.prompts.ask_field(me, data.extra)
-        context.user_data.pop(COMPOSE, None)  # the next text is this field, not an InMail
-        await query.answer()
-        await context.reply(update, "profile", "field_prompt", field=field,
-                            limit=field_limit(core.deps.rules, field),
-                            current=getattr(context.member, field))
-    elif data.op in (Op.REMOVE_CONFIRM, Op.REMOVE_KEEP):
-        target = await core.members.get(data.arg)
-        view = core.network.view(me, target)  # as they were seen when it was asked
-        if data.op == Op.REMOVE_CONFIRM:
-            await core.network.remove_connection(me, target.id)
-        await query.answer()
-        await query.edit_message_text(
-            context.t("profile", "removed" if data.op == Op.REMOVE_CONFIRM else "kept",
-                      target=view), parse_mode="HTML", reply_markup=None)
+async def on_view(update: Update, context: BridgeContext, data: ViewProfile) -> Toast:
+    """A name in search results or connections: that member's profile card, below."""
+    await show_profile(update, context, data.member_id)
+    return None
+
+
+async def on_connections_page(update: Update, context: BridgeContext,
+                              data: ConnectionsPage) -> Toast:
+    """◀️ / ▶️ under /connections: the page turns in place."""
+    views, total = await context.core.network.connections(context.member.id, data.offset,
+                                                          PAGE)
+    text, markup = _connections_page(context, views, total, data.offset)
+    await edit_in_place(update, text, markup)
+    return None
+
+
+async def on_find_page(update: Update, context: BridgeContext, data: FindPage) -> Toast:
+    """◀️ / ▶️ under /find results: the page turns in place."""
+    page = await context.core.network.find_page(context.member.id, data.search_id,
+                                                data.offset, PAGE)
+    text, markup = _results(context, page)
+    await edit_in_place(update, text, markup)
+    return None
+
+
+async def on_edit_field(update: Update, context: BridgeContext, data: EditField) -> Toast:
+    """✏️ Headline (etc.): "Send your new headline", with its limit and current value."""
+    asked = await context.core.prompts.ask_field(context.member.id, data.field)
+    context.user_data.pop(COMPOSE, None)  # the next text is this field, not an InMail
+    await context.reply(update, "profile", "field_prompt", field=asked.field,
+                        limit=asked.limit, current=asked.current)
+    return None
+
+
+async def on_remove(update: Update, context: BridgeContext, data: RemoveConnection) -> Toast:
+    """🗑 Remove, after /remove: "… is no longer a connection"."""
+    seen = await context.core.network.remove_connection(context.member.id, data.member_id)
+    await edit_in_place(update, context.t("profile", "removed", target=seen))
+    return None
+
+
+async def on_keep(update: Update, context: BridgeContext, data: KeepConnection) -> Toast:
+    """Keep, after /remove: "… stays one of your connections"."""
+    seen = await context.core.network.view_of(context.member.id, data.member_id)
+    await edit_in_place(update, context.t("profile", "kept", target=seen))
+    return None
 
 
 COMMANDS = [
@@ -219,6 +246,11 @@ COMMANDS = [
 
 
 def handlers() -> list:
-    ops = "|".join([Op.PROFILE_VIEW, Op.CONNECTIONS_PAGE, Op.FIND_PAGE, Op.EDIT_FIELD,
-                    Op.REMOVE_CONFIRM, Op.REMOVE_KEEP])
-    return [CallbackQueryHandler(on_button, pattern=rf"^({ops}):")]
+    return [
+        ButtonHandler(ViewProfile, on_view),
+        ButtonHandler(ConnectionsPage, on_connections_page),
+        ButtonHandler(FindPage, on_find_page),
+        ButtonHandler(EditField, on_edit_field),
+        ButtonHandler(RemoveConnection, on_remove),
+        ButtonHandler(KeepConnection, on_keep),
+    ]

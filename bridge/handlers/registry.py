@@ -26,10 +26,8 @@ from bridge.handlers import (
     relay,
     settings,
 )
-from bridge.handlers.callbacks import Callback
 from bridge.handlers.commands import Command
 from bridge.handlers.context import BridgeContext
-from bridge.handlers.focus import remember_focus
 from bridge.handlers.identity import chat_member_changed, identify
 from bridge.handlers.render import LANGUAGES, Renderer
 
@@ -58,7 +56,8 @@ async def edited_command(update: Update, context: BridgeContext) -> None:
 
 
 async def stale_button(update: Update, context: BridgeContext) -> None:
-    """A button whose data we can't parse (forged, or from an older version)."""
+    """A button whose data no kind of button parses (forged, or from an older version):
+    "This button is no longer valid", as an alert."""
     await update.callback_query.answer(context.plain("common", "stale_button"), show_alert=True)
 
 
@@ -74,8 +73,6 @@ def register(app: Application) -> None:
     app.add_handler(relay.edit_handler(), group=RELAYED_EDITS)
     app.add_handler(ChatMemberHandler(chat_member_changed,
                                       ChatMemberHandler.MY_CHAT_MEMBER), group=0)
-    app.add_handler(CallbackQueryHandler(stale_button,
-                                         pattern=lambda data: Callback.parse(data) is None))
     private = filters.ChatType.PRIVATE
     # A /msg is a relayed message: its edit is mirrored like any other (relay.on_edit).
     relayed = filters.Regex(r"^/msg(@\w+)?(\s|$)")
@@ -89,8 +86,8 @@ def register(app: Application) -> None:
         for handler in feature.handlers():
             app.add_handler(handler)
     app.add_handler(MessageHandler(filters.COMMAND & new, unknown_command))
+    # A button no handler took: unknown, malformed or forged data, or an older version's.
     app.add_handler(CallbackQueryHandler(stale_button))
-    app.add_handler(TypeHandler(Update, remember_focus), group=AFTER - 1)
     app.add_handler(TypeHandler(Update, poke_delivery), group=AFTER)
 
 

@@ -10,7 +10,6 @@ from telegram import Message as TgMessage
 from telegram import MessageEntity, ReactionTypeEmoji, Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    CallbackQueryHandler,
     MessageHandler,
     MessageReactionHandler,
     filters,
@@ -18,7 +17,8 @@ from telegram.ext import (
 
 from bridge.core.errors import AlreadyAccepted, BridgeError
 from bridge.core.models import Attachment, Delivery, Member
-from bridge.handlers.callbacks import Callback, Op, cb
+from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons
+from bridge.handlers.buttons import MessageFromProfile, SendHeld
 from bridge.handlers.commands import Command, Usage, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import keyboard
@@ -135,20 +135,17 @@ async def _not_addressed(update: Update, context: BridgeContext, text: str | Non
         return
     held_id, other = held
     button = keyboard([[(context.t("relay", "send_to_button", other=other),
-                         cb(Op.HELD_SEND, held_id))]])
+                         SendHeld(held_id=held_id))]])
     await context.reply(update, "relay", "not_addressed", keyboard=button, other=other)
 
 
-async def on_send_held(update: Update, context: BridgeContext) -> None:
-    """The "Send to …" button under a message that had no conversation."""
-    query = update.callback_query
-    data = Callback.parse(query.data)
-    assert data is not None
-    delivery = await context.core.messaging.send_held(context.member.id, data.arg)
-    await query.answer()
-    await query.edit_message_reply_markup(None)
+async def on_send_held(update: Update, context: BridgeContext, data: SendHeld) -> Toast:
+    """"Send to …" under a message that had no conversation: sent there, once."""
+    delivery = await context.core.messaging.send_held(context.member.id, data.held_id)
+    await drop_buttons(update)
     await context.reply(update, "relay", "sent", other=context.addressed(delivery.recipient),
                         reachable=delivery.recipient.reachable)
+    return None
 
 
 def edited_text(message: TgMessage) -> str:
@@ -203,14 +200,12 @@ async def on_reaction(update: Update, context: BridgeContext) -> None:
                                        emojis[-1] if emojis else None)
 
 
-async def on_profile_message(update: Update, context: BridgeContext) -> None:
-    """The profile card's Message button: open that conversation."""
-    query = update.callback_query
-    data = Callback.parse(query.data)
-    assert data is not None
-    view = await context.core.messaging.open(context.member.id, data.arg)
-    await query.answer()
+async def on_profile_message(update: Update, context: BridgeContext,
+                             data: MessageFromProfile) -> Toast:
+    """💬 Message on a profile card: that conversation is open."""
+    view = await context.core.messaging.open(context.member.id, data.member_id)
     await context.reply(update, "relay", "opened", view=view, me=context.member.id)
+    return None
 
 
 COMMANDS = [
@@ -230,6 +225,6 @@ def handlers() -> list:
     return [  # edits: `edit_handler`, in a group of their own (see `on_edit`)
         MessageHandler(filters.UpdateType.MESSAGE & private & CONTENT, on_message),
         MessageReactionHandler(on_reaction),
-        CallbackQueryHandler(on_profile_message, pattern=rf"^{Op.PROFILE_MESSAGE}:"),
-        CallbackQueryHandler(on_send_held, pattern=rf"^{Op.HELD_SEND}:"),
+        ButtonHandler(MessageFromProfile, on_profile_message),
+        ButtonHandler(SendHeld, on_send_held),
     ]

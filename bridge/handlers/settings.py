@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
-from telegram.ext import CallbackQueryHandler
 
 from bridge.core.models import InvitePolicy, Member
-from bridge.handlers.callbacks import Callback, Op, cb
+from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
+from bridge.handlers.buttons import SetInMailOptOut, SetInvitePolicy, SetLanguage, SetNotifyMode
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext
-from bridge.handlers.keyboards import keyboard
+from bridge.handlers.keyboards import Row, keyboard
 from bridge.locale import LANGUAGES
 
 
 def _card(context: BridgeContext, member: Member):
     t = context.t
-    rows = [
+    rows: list[Row] = [
         [(t("settings", "lang_button", code=code, current=member.language == code),
-          cb(Op.SET_LANG, 0, code)) for code in LANGUAGES],
+          SetLanguage(code=code)) for code in LANGUAGES],
         [(t("settings", "policy_button", policy=p.value, current=member.invite_policy == p),
-          cb(Op.SET_INVITE_POLICY, 0, p.value)) for p in InvitePolicy],
+          SetInvitePolicy(policy=p)) for p in InvitePolicy],
         [(t("settings", "inmail_button", opted_out=not member.inmail_opt_out),
-          cb(Op.SET_INMAIL, int(not member.inmail_opt_out)))],
+          SetInMailOptOut(opted_out=not member.inmail_opt_out))],
         [(t("settings", "notify_button", mode=mode, current=member.notify_mode == mode),
-          cb(Op.SET_NOTIFY, 0, mode)) for mode in ("instant", "digest", "muted")],
+          SetNotifyMode(mode=mode)) for mode in ("instant", "digest", "muted")],
     ]
     return t("settings", "card", member=member), keyboard(rows)
 
@@ -44,32 +42,47 @@ async def lang(update: Update, context: BridgeContext) -> None:
     await context.reply(update, "settings", "language_set")
 
 
-async def on_button(update: Update, context: BridgeContext) -> None:
-    query = update.callback_query
-    data = Callback.parse(query.data)
-    assert data is not None
-    members, me = context.core.members, context.member.id
-    if data.op == Op.SET_LANG:
-        context.member = await members.set_language(me, data.extra)
-    elif data.op == Op.SET_INVITE_POLICY:
-        context.member = await members.set_invite_policy(me, data.extra)
-    elif data.op == Op.SET_INMAIL:
-        context.member = await members.set_inmail_opt_out(me, bool(data.arg))
-    elif data.op == Op.SET_NOTIFY:
-        context.member = await context.core.preferences.set_mode(me, data.extra)
-    await query.answer(context.plain("settings", "saved"))
-    text, markup = _card(context, context.member)
-    try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+async def _saved(update: Update, context: BridgeContext, member: Member) -> Toast:
+    """The settings card shows the new choice, in place (in the new language, if that
+    changed); the toast says "Saved"."""
+    context.member = member
+    await edit_in_place(update, *_card(context, member))
+    return context.plain("settings", "saved")
+
+
+async def on_language(update: Update, context: BridgeContext, data: SetLanguage) -> Toast:
+    """English / Français: the bot speaks that language from now on."""
+    return await _saved(update, context, await context.core.members.set_language(
+        context.member.id, data.code))
+
+
+async def on_invite_policy(update: Update, context: BridgeContext,
+                           data: SetInvitePolicy) -> Toast:
+    """Who may invite me: everyone, or 2nd degree only."""
+    return await _saved(update, context, await context.core.members.set_invite_policy(
+        context.member.id, data.policy))
+
+
+async def on_inmail_opt_out(update: Update, context: BridgeContext,
+                            data: SetInMailOptOut) -> Toast:
+    """Accept / refuse InMails."""
+    return await _saved(update, context, await context.core.members.set_inmail_opt_out(
+        context.member.id, data.opted_out))
+
+
+async def on_notify_mode(update: Update, context: BridgeContext,
+                         data: SetNotifyMode) -> Toast:
+    """Instant, digest or muted notifications."""
+    return await _saved(update, context, await context.core.preferences.set_mode(
+        context.member.id, data.mode))
 
 
 COMMANDS = [Command("settings", settings), Command("lang", lang)]
 
-_OPS = "|".join([Op.SET_LANG, Op.SET_INVITE_POLICY, Op.SET_INMAIL, Op.SET_NOTIFY])
-
-
 def handlers() -> list:
-    return [CallbackQueryHandler(on_button, pattern=rf"^({_OPS}):")]
+    return [
+        ButtonHandler(SetLanguage, on_language),
+        ButtonHandler(SetInvitePolicy, on_invite_policy),
+        ButtonHandler(SetInMailOptOut, on_inmail_opt_out),
+        ButtonHandler(SetNotifyMode, on_notify_mode),
+    ]

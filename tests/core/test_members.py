@@ -131,7 +131,8 @@ async def test_a_prompt_is_kept_in_the_database_and_answered_once(
     prompt = await core.prompts.take(alice.id)
     assert prompt is not None and prompt.target_id == bob.id
     assert await core.prompts.take(alice.id) is None  # used once
-    assert await core.prompts.ask_field(alice.id, "secteur") == "industry"
+    asked = await core.prompts.ask_field(alice.id, "secteur")
+    assert (asked.field, asked.limit, asked.current) == ("industry", 100, "")
     await core.messaging.close(alice.id)  # /close cancels it
     assert await core.prompts.take(alice.id) is None
     with pytest.raises(errors.UnknownProfileField):

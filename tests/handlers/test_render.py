@@ -77,12 +77,14 @@ def test_french_de_elides_before_a_vowel_or_mute_h() -> None:
 
 
 def test_labels_are_cut_at_a_word_and_say_so() -> None:
+    from bridge.handlers.buttons import ViewProfile
     from bridge.handlers.keyboards import keyboard
     from bridge.handlers.render import clip, dot
 
     assert clip("Senior recruitment partnerships lead", 30) == "Senior recruitment…"
     assert clip("Short", 30) == "Short"
     assert clip("Unbreakablewordwithoutspaces", 10) == "Unbreakab…"
-    label = keyboard([[("Bob Durand · 1st — " + "word " * 20, "pv:1")]]).inline_keyboard[0][0]
+    label = keyboard([[("Bob Durand · 1st — " + "word " * 20, ViewProfile(member_id=1))]]
+                     ).inline_keyboard[0][0]
     assert len(label.text) <= 64 and label.text.endswith("word…")
     assert dot("Dave S.") == "Dave S." and dot("@dave") == "@dave."
