@@ -18,7 +18,7 @@ from bridge.core.models import (
     MessageKind,
     NotificationKind,
 )
-from bridge.core.outbox import notify
+from bridge.core.owed import notify
 from bridge.storage.port import UnitOfWork
 
 

@@ -18,14 +18,16 @@ from bridge.core.models import (
     Degree,
     Delivery,
     InMail,
+    InMailNews,
     InMailStatus,
     LedgerKind,
     Member,
     MessageKind,
+    Notification,
     NotificationKind,
     RefundState,
 )
-from bridge.core.outbox import notify
+from bridge.core.owed import notify
 from bridge.core.rules import RefundPolicy, Rules
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
@@ -238,6 +240,30 @@ class Credits:
         if inmail is None or actor_id not in (inmail.sender_id, inmail.recipient_id):
             raise errors.InMailNotFound()
         return inmail
+
+    async def news_for_sender(self, n: Notification) -> InMailNews:
+        """What an InMail's sender is told by an INMAIL_ANSWERED or CREDIT_REFUNDED
+        notification, in one read: the InMail, its recipient as the sender may see them,
+        the answer told, and the sender's balance."""
+        rules, now = self._d.rules, self._d.clock.now()
+        assert n.ref_id is not None
+        async with self._d.store.transaction() as tx:
+            inmail = await tx.inmails.get(n.ref_id)
+            if inmail is None or inmail.sender_id != n.member_id:
+                raise errors.InMailNotFound()
+            sender = await existing_member(tx, n.member_id)
+            recipient = await existing_member(tx, inmail.recipient_id)
+            await apply_renewals(tx, sender, rules, now)
+        interested = inmail.status in (InMailStatus.INTERESTED, InMailStatus.REPLIED)
+        degree = Degree.from_distance(self._d.graph.distance(sender.id, recipient.id))
+        return InMailNews(
+            inmail=inmail, sender=sender,
+            # Answering with interest shows who one is, as a reply does; otherwise the
+            # recipient stays as their degree shows them to the sender.
+            other=member_view(recipient, degree, contacted=interested),
+            status=InMailStatus(n.payload.get("status", inmail.status.value)),
+            interested=interested, answered=inmail.status != InMailStatus.SENT,
+            balance=sender.credits)
 
     async def settle_expired(self, limit: int = 500) -> list[InMail]:
         """Settle InMails whose window closed unanswered (the scheduler calls this).

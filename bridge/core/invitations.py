@@ -7,6 +7,7 @@ from datetime import datetime
 from bridge.core import errors
 from bridge.core.conversations import post_message
 from bridge.core.deps import CoreDeps
+from bridge.core.invitation_status import as_seen, outstanding
 from bridge.core.members import check_not_blocked, existing_member
 from bridge.core.models import (
     Degree,
@@ -20,44 +21,13 @@ from bridge.core.models import (
     MessageKind,
     NotificationKind,
 )
-from bridge.core.outbox import notify
+from bridge.core.owed import notify
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
 
 # Each message showing an invitation that a member may record (the notification, each
 # /invitations listing): bounded, so that settling it edits a few messages, not a flood.
 MAX_COPIES = 20
-
-
-def seen_status(invitation: Invitation, viewer_id: int) -> InvitationStatus:
-    """How an invitation appears to a member of it.
-
-    The rule, as on LinkedIn: declining is silent. To its sender a declined invitation
-    stays pending until they withdraw it, and nothing they can do reveals the decline
-    (their messages in its thread go on being "sent", their profile card offers Withdraw,
-    inviting again says it is already waiting)."""
-    if invitation.status == InvitationStatus.DECLINED and viewer_id == invitation.sender_id:
-        return InvitationStatus.PENDING
-    return invitation.status
-
-
-def as_seen(invitation: Invitation, viewer_id: int) -> Invitation:
-    """The invitation with its status as `viewer_id` may know it."""
-    status = seen_status(invitation, viewer_id)
-    return invitation if status == invitation.status else invitation.model_copy(
-        update={"status": status, "responded_at": None})
-
-
-async def outstanding(tx: UnitOfWork, sender_id: int, recipient_id: int) -> Invitation | None:
-    """The invitation `sender_id` sent to `recipient_id` that looks pending to its sender:
-    the pending one, or the latest closed one if that was declined (not withdrawn)."""
-    pending = await tx.invitations.pending(sender_id, recipient_id)
-    if pending is not None:
-        return pending
-    closed = await tx.invitations.last_closed(sender_id, recipient_id)
-    if closed is not None and seen_status(closed, sender_id) == InvitationStatus.PENDING:
-        return closed
-    return None
 
 
 async def end_declined(tx: UnitOfWork, invitation: Invitation, now: datetime,

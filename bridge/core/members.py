@@ -7,6 +7,7 @@ import unicodedata
 
 from bridge.core import errors
 from bridge.core.deps import CoreDeps
+from bridge.core.invitation_status import outstanding
 from bridge.core.models import (
     PROFILE_FIELD_ALIASES,
     PROFILE_FIELDS,
@@ -165,8 +166,6 @@ class Members:
                 raise errors.AlreadyBlocked()
             await tx.blocks.add(actor_id, target_id, now)
             removed = await tx.connections.remove(actor_id, target_id)
-            from bridge.core.invitations import outstanding  # (invitations imports us)
-
             for sender, recipient in ((actor_id, target_id), (target_id, actor_id)):
                 pending = await outstanding(tx, sender, recipient)
                 if pending is not None:

@@ -53,7 +53,7 @@ class InboxRow(NamedTuple):
     other: Member
     last_message: Message | None  # None when cleared for this member
     invitation: Invitation | None  # the conversation's invitation while it awaits an answer
-    # (pending; or declined, to its sender, who is never told: see invitations.seen_status)
+    # (pending; or declined, to its sender, who is never told: see invitation_status.seen_status)
     inmail: InMail | None
 
 

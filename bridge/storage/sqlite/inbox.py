@@ -43,7 +43,7 @@ from bridge.storage.sqlite.rows import (
 def awaiting_answer(member: str) -> str:
     """An invitation (`i`) still waiting for an answer as `member` sees it: pending, or
     declined when they sent it — a decline is never shown to its sender
-    (`bridge.core.invitations.seen_status`)."""
+    (`bridge.core.invitation_status.seen_status`)."""
     return f"(i.status = 'pending' OR (i.status = 'declined' AND i.sender_id = {member}))"
 
 
