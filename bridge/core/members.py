@@ -8,6 +8,7 @@ import unicodedata
 from bridge.core import errors
 from bridge.core.deps import CoreDeps
 from bridge.core.invitation_status import outstanding
+from bridge.core.languages import LANGUAGES
 from bridge.core.models import (
     PROFILE_FIELD_ALIASES,
     PROFILE_FIELDS,
@@ -19,7 +20,6 @@ from bridge.core.models import (
 from bridge.core.rules import Rules
 from bridge.storage.port import UnitOfWork
 
-LANGUAGES = ("en", "fr")
 _HANDLE = re.compile(r"^[a-z0-9_]{2,32}$")
 
 

@@ -16,6 +16,7 @@ from telegram.ext import (
     filters,
 )
 
+from bridge.core.languages import LANGUAGES
 from bridge.handlers import (
     admin,
     digests,
@@ -31,7 +32,7 @@ from bridge.handlers.commands import Command
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.focus import remember_focus
 from bridge.handlers.identity import chat_member_changed, identify
-from bridge.handlers.render import LANGUAGES, Renderer
+from bridge.handlers.render import Renderer
 
 # Handler groups, in the order they run for each update (group 0 holds the commands and
 # features; in each group only the first matching handler runs).

@@ -16,10 +16,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markupsafe import Markup
 
+from bridge.core.languages import LANGUAGES
 from bridge.core.models import Attachment, Degree
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-LANGUAGES = ("en", "fr")
 TELEGRAM_TEXT_MAX = 4096
 TELEGRAM_CAPTION_MAX = 1024
 

@@ -7,7 +7,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
+from bridge.core.languages import LANGUAGES
 from bridge.core.models import InvitePolicy, Member
+from bridge.core.notify import NotifyMode
 from bridge.handlers.callbacks import Callback, Op, cb
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext
@@ -18,13 +20,13 @@ def _card(context: BridgeContext, member: Member):
     t = context.t
     rows = [
         [(t("settings", "lang_button", code=code, current=member.language == code),
-          cb(Op.SET_LANG, 0, code)) for code in ("en", "fr")],
+          cb(Op.SET_LANG, 0, code)) for code in LANGUAGES],
         [(t("settings", "policy_button", policy=p.value, current=member.invite_policy == p),
           cb(Op.SET_INVITE_POLICY, 0, p.value)) for p in InvitePolicy],
         [(t("settings", "inmail_button", opted_out=not member.inmail_opt_out),
           cb(Op.SET_INMAIL, int(not member.inmail_opt_out)))],
-        [(t("settings", "notify_button", mode=mode, current=member.notify_mode == mode),
-          cb(Op.SET_NOTIFY, 0, mode)) for mode in ("instant", "digest", "muted")],
+        [(t("settings", "notify_button", mode=mode.value, current=member.notify_mode == mode),
+          cb(Op.SET_NOTIFY, 0, mode.value)) for mode in NotifyMode],
     ]
     return t("settings", "card", member=member), keyboard(rows)
 

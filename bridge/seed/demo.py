@@ -6,7 +6,7 @@ in the first minute.
 The network and the background chatter go in through the bulk path; what the people trying
 the bot receive (invitations, messages, InMail) goes through the core's own use cases, so
 their notifications are queued in the outbox like any other. A running bot must reload its
-graph afterwards (`bridge.core.app.load_graph`), as the playground does.
+graph afterwards (`Core.reload_graph`), as the playground does.
 """
 
 from __future__ import annotations
