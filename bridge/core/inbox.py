@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from bridge.core import errors
+from bridge.core import counters, errors
 from bridge.core.conversations import participant_conversation
 from bridge.core.deps import CoreDeps
 from bridge.core.invitations import end_declined
@@ -196,8 +196,7 @@ class Inbox:
     async def mark_read(self, actor_id: int, conversation_id: int) -> ConversationState:
         async with self._d.store.transaction() as tx:
             state, last = await self._change(tx, actor_id, conversation_id)
-            state.last_read_message_id = max(state.last_read_message_id, last)
-            state.unread_count = 0
+            counters.read_through(state, last)
             await tx.conversations.save_state(state)
             conversation = await participant_conversation(tx, actor_id, conversation_id)
             await tx.conversations.set_recent_peers(
@@ -210,8 +209,7 @@ class Inbox:
         async with self._d.store.transaction() as tx:
             while rows := await tx.conversations.inbox(actor_id, InboxFilter.UNREAD, None, 200):
                 for conversation, state in rows:
-                    state.last_read_message_id = conversation.last_message_id or 0
-                    state.unread_count = 0
+                    counters.read_through(state, conversation.last_message_id or 0)
                     await tx.conversations.save_state(state)
                     changed += 1
         return changed
@@ -236,7 +234,7 @@ class Inbox:
                       archived: bool = True) -> ConversationState:
         async with self._d.store.transaction() as tx:
             state, _ = await self._change(tx, actor_id, conversation_id)
-            state.archived = archived
+            counters.archived(state, archived)
             await tx.conversations.save_state(state)
             return state
 
@@ -244,11 +242,7 @@ class Inbox:
         """Delete for me: the history up to now disappears for the actor only."""
         async with self._d.store.transaction() as tx:
             state, last = await self._change(tx, actor_id, conversation_id)
-            state.deleted = True
-            state.archived = False
-            state.cleared_through = last
-            state.last_read_message_id = max(state.last_read_message_id, last)
-            state.unread_count = 0
+            counters.deleted_through(state, last)
             await tx.conversations.save_state(state)
             return state
 
@@ -259,7 +253,7 @@ class Inbox:
         async with self._d.store.transaction() as tx:
             conversation = await participant_conversation(tx, actor_id, conversation_id)
             state = await tx.conversations.state(conversation_id, actor_id)
-            state.spam = True
+            counters.reported_spam(state)
             await tx.conversations.save_state(state)
             if conversation.invitation_id is not None:  # spam is no invitation to answer
                 invitation = await tx.invitations.get(conversation.invitation_id)
@@ -271,7 +265,7 @@ class Inbox:
     async def not_spam(self, actor_id: int, conversation_id: int) -> ConversationState:
         async with self._d.store.transaction() as tx:
             state, _ = await self._change(tx, actor_id, conversation_id)
-            state.spam = False
+            counters.reported_spam(state, False)
             await tx.conversations.save_state(state)
             return state
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bridge.core import errors
+from bridge.core import counters, errors
 from bridge.core.conversations import post_message
 from bridge.core.deps import CoreDeps
 from bridge.core.invitation_status import as_seen, outstanding
@@ -41,11 +41,7 @@ async def end_declined(tx: UnitOfWork, invitation: Invitation, now: datetime,
         conversation = await tx.conversations.get(invitation.conversation_id)
         if conversation is not None:
             state = await tx.conversations.state(conversation.id, invitation.recipient_id)
-            last = conversation.last_message_id or 0
-            state.deleted, state.archived = True, False
-            state.cleared_through = max(state.cleared_through, last)
-            state.last_read_message_id = max(state.last_read_message_id, last)
-            state.unread_count = 0
+            counters.deleted_through(state, conversation.last_message_id or 0)
             await tx.conversations.save_state(state)
     return invitation.model_copy(
         update={"status": InvitationStatus.DECLINED, "responded_at": now})
