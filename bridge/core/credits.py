@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bridge.core import errors
+from bridge.core.awaiting import Prompt, answered
 from bridge.core.clock import add_months
 from bridge.core.conversations import post_message
 from bridge.core.deps import CoreDeps
@@ -97,6 +98,21 @@ async def _refund(tx: UnitOfWork, inmail: InMail, reason: str, now: datetime) ->
                  {"reason": reason})
 
 
+async def check_can_inmail(tx: UnitOfWork, rules: Rules, actor: Member, target: Member,
+                           now: datetime) -> None:
+    """Every rule that stands between `actor` and an InMail to `target` (renewals due are
+    credited first)."""
+    await check_not_blocked(tx, actor.id, target.id)
+    if await tx.connections.exists(actor.id, target.id):
+        raise errors.InMailToConnection()
+    if target.inmail_opt_out:
+        raise errors.InMailOptedOut()
+    await apply_renewals(tx, actor, rules, now)
+    if actor.credits < 1:
+        raise errors.NoCredits(renews_at=next_renewal(actor, rules),
+                               allowance=rules.allowance(actor.plan))
+
+
 class Credits:
     def __init__(self, deps: CoreDeps) -> None:
         self._d = deps
@@ -159,9 +175,10 @@ class Credits:
             await _move(tx, member, kind, amount, reason, now)
             return member
 
-    async def send_inmail(self, actor_id: int, target_id: int, subject: str,
-                          body: str) -> Delivery:
-        """Spend one credit to reach a member outside one's connections."""
+    async def send_inmail(self, actor_id: int, target_id: int, subject: str, body: str,
+                          answering: Prompt | None = None) -> Delivery:
+        """Spend one credit to reach a member outside one's connections (``answering``: the
+        question this InMail answers ends with it, `awaiting.answered`)."""
         rules, now = self._d.rules, self._d.clock.now()
         subject, body = subject.strip(), body.strip()
         if actor_id == target_id:
@@ -177,7 +194,7 @@ class Credits:
         async with self._d.store.transaction() as tx:
             actor = await existing_member(tx, actor_id)
             target = await existing_member(tx, target_id)
-            await self._check_inmail(tx, actor, target, now)
+            await check_can_inmail(tx, rules, actor, target, now)
             conversation = await tx.conversations.between(actor_id, target_id)
             if conversation is None:
                 conversation = await tx.conversations.create(actor_id, target_id, now)
@@ -192,6 +209,7 @@ class Credits:
             conversation.inmail_id = inmail.id
             await tx.conversations.save(conversation)
             await _move(tx, actor, LedgerKind.SPEND, -1, "inmail", now, inmail.id)
+            await answered(tx, actor_id, answering)
         degree = Degree.from_distance(self._d.graph.distance(target_id, actor_id))
         return Delivery(message=message, conversation=conversation, sender=actor,
                         recipient=target,
@@ -207,20 +225,7 @@ class Credits:
         async with self._d.store.transaction() as tx:
             actor = await existing_member(tx, actor_id)
             target = await existing_member(tx, target_id)
-            await self._check_inmail(tx, actor, target, now)
-
-    async def _check_inmail(self, tx: UnitOfWork, actor: Member, target: Member,
-                            now: datetime) -> None:
-        rules = self._d.rules
-        await check_not_blocked(tx, actor.id, target.id)
-        if await tx.connections.exists(actor.id, target.id):
-            raise errors.InMailToConnection()
-        if target.inmail_opt_out:
-            raise errors.InMailOptedOut()
-        await apply_renewals(tx, actor, rules, now)
-        if actor.credits < 1:
-            raise errors.NoCredits(renews_at=next_renewal(actor, rules),
-                                   allowance=rules.allowance(actor.plan))
+            await check_can_inmail(tx, self._d.rules, actor, target, now)
 
     async def respond(self, actor_id: int, inmail_id: int, interested: bool) -> InMail:
         """The recipient answers Interested / Not interested: both count as a response."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bridge.core import counters, errors
+from bridge.core.awaiting import Prompt, answered
 from bridge.core.conversations import post_message
 from bridge.core.deps import CoreDeps
 from bridge.core.invitation_status import as_seen, outstanding
@@ -81,8 +82,10 @@ class Invitations:
     def __init__(self, deps: CoreDeps) -> None:
         self._d = deps
 
-    async def invite(self, actor_id: int, target_id: int, note: str | None) -> InviteOutcome:
-        """Send an invitation; if the target had already invited us, accept theirs instead."""
+    async def invite(self, actor_id: int, target_id: int, note: str | None,
+                     answering: Prompt | None = None) -> InviteOutcome:
+        """Send an invitation; if the target had already invited us, accept theirs instead.
+        ``answering``: the question ("Write a note") this note answers ends with it."""
         note = (note or "").strip() or None
         if note is not None and len(note) > self._d.rules.note_max:
             raise errors.NoteTooLong(limit=self._d.rules.note_max, length=len(note))
@@ -110,6 +113,7 @@ class Invitations:
                 outcome = InviteOutcome(
                     invitation=await self._create(tx, actor, target, note, now)
                 )
+            await answered(tx, actor_id, answering)
         if outcome.accepted_theirs:
             self._d.graph.add_edge(actor_id, target_id)
         return outcome

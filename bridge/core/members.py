@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from bridge.core import errors
+from bridge.core.awaiting import Prompt, answered
 from bridge.core.deps import CoreDeps
 from bridge.core.invitation_status import outstanding
 from bridge.core.languages import LANGUAGES
@@ -118,7 +119,10 @@ class Members:
     def is_admin(self, member: Member) -> bool:
         return member.telegram_id in self._d.admin_telegram_ids
 
-    async def edit_profile(self, actor_id: int, field: str, text: str) -> Member:
+    async def edit_profile(self, actor_id: int, field: str, text: str,
+                           answering: Prompt | None = None) -> Member:
+        """``answering``: the question ("Send your headline") this value answers ends with
+        it."""
         field = profile_field(field)
         value = text.strip()
         limit = field_limit(self._d.rules, field)
@@ -128,7 +132,8 @@ class Members:
             member = await existing_member(tx, actor_id)
             setattr(member, field, value)
             await tx.members.save(member)
-            return member
+            await answered(tx, actor_id, answering)
+            return await existing_member(tx, actor_id)
 
     async def set_language(self, actor_id: int, language: str) -> Member:
         language = language.strip().lower()

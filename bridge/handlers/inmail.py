@@ -1,5 +1,6 @@
 """InMail: /inmail @handle <subject> | <body>, /credits, the recipient's Interested /
-Not interested / Reply buttons, and the profile card's InMail button (a one-shot compose)."""
+Not interested / Reply buttons, and the profile card's InMail button (the next text is the
+InMail: a question kept in the database, `bridge.core.prompts`)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,10 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bridge.core.errors import NoCredits
+from bridge.core.prompts import Prompt
 from bridge.handlers.callbacks import Callback, Op
 from bridge.handlers.commands import Command, Usage, handle_and_rest
 from bridge.handlers.context import BridgeContext
-from bridge.handlers.relay import COMPOSE
-from bridge.storage.port import StorageUnavailable
 
 
 def split_subject(text: str) -> tuple[str, str]:
@@ -22,10 +22,10 @@ def split_subject(text: str) -> tuple[str, str]:
 
 
 async def _send(update: Update, context: BridgeContext, target_id: int, text: str,
-                typed_handle: bool) -> None:
+                typed_handle: bool, answering: Prompt | None = None) -> None:
     subject, body = split_subject(text)
     core, me = context.core, context.member.id
-    delivery = await core.credits.send_inmail(me, target_id, subject, body)
+    delivery = await core.credits.send_inmail(me, target_id, subject, body, answering)
     account = await core.credits.account(me, entries=0)
     other = (context.addressed(delivery.recipient) if typed_handle
              else core.network.view(me, delivery.recipient))
@@ -38,15 +38,11 @@ async def inmail(update: Update, context: BridgeContext) -> None:
     await _send(update, context, target.id, text, typed_handle=True)
 
 
-async def finish_compose(update: Update, context: BridgeContext, compose: dict,
-                         text: str) -> None:
-    """The text after the profile's InMail button: `subject | body`."""
-    context.user_data.pop(COMPOSE, None)
-    try:
-        await _send(update, context, compose["to"], text, typed_handle=False)
-    except StorageUnavailable:  # the update comes again: it must still find the compose
-        context.user_data[COMPOSE] = compose
-        raise
+async def send_drafted(update: Update, context: BridgeContext, prompt: Prompt,
+                       text: str) -> None:
+    """The text after the profile's InMail button, `subject | body`: the InMail goes, and
+    the question ends with it (one transaction: sent and charged once)."""
+    await _send(update, context, prompt.target_id, text, typed_handle=False, answering=prompt)
 
 
 async def credits(update: Update, context: BridgeContext) -> None:
@@ -61,19 +57,14 @@ async def on_button(update: Update, context: BridgeContext) -> None:
     assert data is not None
     core, me = context.core, context.member.id
     if data.op == Op.PROFILE_INMAIL:
-        target = await core.members.get(data.arg)
-        view = core.network.view(me, target)
         try:  # before they write it, not after: no whole InMail written for nothing
-            await core.credits.check_inmail(me, target.id)
+            view = await core.prompts.ask_inmail(me, data.arg)
         except NoCredits as refusal:
             await query.answer()
             account = await core.credits.account(me, entries=0)
             await context.reply(update, "inmail", "no_credits", account=account,
                                 renews_at=refusal.params["renews_at"])
             return
-        if context.member.awaiting is not None:
-            await core.prompts.cancel(me)  # the next text is the InMail, not a note
-        context.user_data[COMPOSE] = {"to": target.id}
         await query.answer()
         await context.reply(update, "inmail", "compose", other=view)
         return

@@ -11,12 +11,12 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
 from bridge.core.models import Invitation
+from bridge.core.prompts import Prompt
 from bridge.handlers.callbacks import Callback, Op, cb
 from bridge.handlers.commands import Command, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import keyboard
 from bridge.handlers.notifications import received_keyboard_for
-from bridge.handlers.relay import COMPOSE
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +37,15 @@ async def invite(update: Update, context: BridgeContext) -> None:
                         accepted_theirs=outcome.accepted_theirs, note=note)
 
 
-async def send_with_note(update: Update, context: BridgeContext, target_id: int,
+async def send_with_note(update: Update, context: BridgeContext, prompt: Prompt,
                          note: str) -> None:
-    """The answer to "Write a note": the invitation goes, with it."""
+    """The answer to "Write a note": the invitation goes, with it (and the question ends
+    with it, in one transaction)."""
     core, me = context.core, context.member.id
-    outcome = await core.invitations.invite(me, target_id, note)
+    outcome = await core.invitations.invite(me, prompt.target_id, note, answering=prompt)
     if outcome.accepted_theirs:
         await settle(context, outcome.invitation.id, "accepted")
-    target = await core.members.get(target_id)
+    target = await core.members.get(prompt.target_id)
     await context.reply(update, "invitations", "sent", target=core.network.view(me, target),
                         accepted_theirs=outcome.accepted_theirs, note=note)
 
@@ -145,8 +146,7 @@ async def _answer_note_question(update: Update, context: BridgeContext,
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
         return
     await core.invitations.check(me, target.id)
-    await core.prompts.ask_note(me, target.id)
-    context.user_data.pop(COMPOSE, None)  # one thing at a time: the note, not an InMail
+    await core.prompts.ask_note(me, target.id)  # one question at a time: it replaces any
     await query.answer()
     await query.edit_message_reply_markup(None)
     await context.reply(update, "invitations", "write_note", target=view,

@@ -13,7 +13,6 @@ from bridge.handlers.callbacks import Callback, Op, cb
 from bridge.handlers.commands import Command, Usage, argument_text, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import keyboard
-from bridge.handlers.relay import COMPOSE
 
 PAGE = 10
 
@@ -187,8 +186,7 @@ async def on_button(update: Update, context: BridgeContext) -> None:
         await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup,
                                       disable_web_page_preview=True)
     elif data.op == Op.EDIT_FIELD:
-        field = await core.prompts.ask_field(me, data.extra)
-        context.user_data.pop(COMPOSE, None)  # the next text is this field, not an InMail
+        field = await core.prompts.ask_field(me, data.extra)  # replaces any other question
         await query.answer()
         await context.reply(update, "profile", "field_prompt", field=field,
                             limit=field_limit(core.deps.rules, field),
