@@ -21,7 +21,7 @@ QUIET_HOURS = "quiet hours"
 
 async def notify(
     tx: UnitOfWork, member_id: int, kind: NotificationKind, ref_id: int | None, now: datetime,
-    payload: dict | None = None, sender_id: int | None = None,
+    payload: dict[str, object] | None = None, sender_id: int | None = None,
 ) -> int:
     """Owe `member_id` a notification; call inside the transaction that made the change."""
     return await tx.outbox.add(member_id, kind, ref_id, payload or {}, now,

@@ -7,32 +7,11 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler
 
-from bridge.core.models import Digest, Member
-from bridge.handlers.callbacks import Callback, Op, cb
+from bridge.handlers.callbacks import Callback, Op
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext
-from bridge.handlers.keyboards import keyboard
-from bridge.handlers.render import Renderer
-
-PAGE = 10
-
-
-def render_digest(renderer: Renderer, member: Member, digest: Digest, now, first: bool):
-    lang = renderer.lang(member.language)
-    text = renderer.text(lang, "digest", "digest", d=digest, now=now, first=first)
-    rows = [[(renderer.text(lang, "digest", "open_button", entry=e),
-              cb(Op.CONV_OPEN, e.conversation.id))] for e in digest.entries]
-    nav = []
-    if digest.next_cursor:
-        nav.append((renderer.text(lang, "digest", "more_button"),
-                    cb(Op.DIGEST_PAGE, 0, digest.next_cursor)))
-    if digest.summary.messages:
-        nav.append((renderer.text(lang, "inbox", "read_all"), cb(Op.READ_ALL)))
-    rows.append(nav)
-    if digest.invitations:  # invitations to answer, with or without a note: act on them
-        rows.append([(renderer.text(lang, "digest", "invitations_button", n=digest.invitations),
-                      cb(Op.INVITATIONS_LIST))])
-    return text, keyboard(rows)
+from bridge.handlers.digest_message import PAGE, render_digest
+from bridge.handlers.invitations import list_invitations
 
 
 async def digest(update: Update, context: BridgeContext) -> None:
@@ -72,8 +51,6 @@ def _preference(name: str, method: str):
 
 async def on_invitations(update: Update, context: BridgeContext) -> None:
     """The digest's invitations button: the received invitations, each with its answers."""
-    from bridge.handlers.invitations import list_invitations
-
     await update.callback_query.answer()
     await list_invitations(update, context)
 

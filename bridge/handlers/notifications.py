@@ -20,6 +20,7 @@ from bridge.core.models import (
     NotificationKind,
 )
 from bridge.handlers.callbacks import Op, cb
+from bridge.handlers.digest_message import PAGE, render_digest
 from bridge.handlers.keyboards import keyboard
 from bridge.handlers.media import CAPTIONED, send_attachment
 from bridge.handlers.render import TELEGRAM_CAPTION_MAX, Renderer, split_html
@@ -231,8 +232,6 @@ class Notifier:
             log.warning("could not take back parts %s of a failed edit: %s", ids, exc)
 
     async def _digest(self, n: Notification, silent: bool) -> list[ChatCopy]:
-        from bridge.handlers.digests import PAGE, render_digest
-
         member = await self.core.members.get(n.member_id)
         digest = await self.core.inbox.digest(member.id, None, PAGE)
         text, markup = render_digest(self.renderer, member, digest,

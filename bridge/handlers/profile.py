@@ -1,4 +1,4 @@
-"""Members and the network: /start, /help, /profile, /edit, /find, /degree, /connections,
+"""Members and the network: /start, /profile, /edit, /find, /degree, /connections,
 /remove, /block, /unblock — and the profile card's buttons."""
 
 from __future__ import annotations
@@ -36,14 +36,6 @@ def _edit_keyboard(context: BridgeContext):
     buttons = [(context.t("profile", "edit_button", field=f), cb(Op.EDIT_FIELD, 0, f))
                for f in PROFILE_FIELDS]
     return keyboard([buttons[:3], buttons[3:]])
-
-
-async def help_command(update: Update, context: BridgeContext) -> None:
-    """The commands, in the user's language (admin ones only for admins)."""
-    from bridge.handlers.registry import visible_commands
-
-    names = [c.name for c in visible_commands(context.core.members.is_admin(context.member))]
-    await context.reply(update, "help", "help", names=names)
 
 
 async def show_profile(update: Update, context: BridgeContext, target_id: int) -> None:
@@ -204,7 +196,6 @@ async def on_button(update: Update, context: BridgeContext) -> None:
 
 COMMANDS = [
     Command("start", start, menu=False),
-    Command("help", help_command),
     Command("profile", profile),
     Command("edit", edit),
     Command("find", find),

@@ -17,18 +17,9 @@ from telegram.ext import (
 )
 
 from bridge.core.languages import LANGUAGES
-from bridge.handlers import (
-    admin,
-    digests,
-    inbox,
-    inmail,
-    invitations,
-    profile,
-    relay,
-    settings,
-)
+from bridge.handlers import relay
 from bridge.handlers.callbacks import Callback
-from bridge.handlers.commands import Command
+from bridge.handlers.command_menu import COMMANDS, FEATURES, visible_commands
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.focus import remember_focus
 from bridge.handlers.identity import chat_member_changed, identify
@@ -40,12 +31,7 @@ IDENTIFY = -2  # who is this: resolves the member for every later group
 RELAYED_EDITS = -1  # an edit of a relayed message is mirrored, and handled: nothing after it
 AFTER = 99  # whatever the update committed to the outbox goes out now
 
-FEATURES = (profile, invitations, relay, inbox, inmail, digests, settings, admin)
-COMMANDS: list[Command] = [c for feature in FEATURES for c in feature.COMMANDS]
-
-
-def visible_commands(is_admin: bool) -> list[Command]:
-    return [c for c in COMMANDS if c.menu and (is_admin or not c.admin)]
+__all__ = ["COMMANDS", "publish_commands", "register"]
 
 
 async def unknown_command(update: Update, context: BridgeContext) -> None:

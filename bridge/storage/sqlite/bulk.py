@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from itertools import islice
-from typing import Protocol
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -182,10 +182,10 @@ class SqliteBulk:
         values = ((credits, member_id) for member_id, credits in balances)
         return await self._rows("UPDATE members SET credits = ? WHERE id = ?", values)
 
-    async def _select_in(self, sql: str, values: Sequence[object]) -> list[tuple]:
+    async def _select_in(self, sql: str, values: Sequence[object]) -> list[tuple[Any, ...]]:
         """`sql` with one `{}` for an IN list, run over `values` in chunks under SQLite's
         limit on bound parameters."""
-        rows: list[tuple] = []
+        rows: list[tuple[Any, ...]] = []
         async with self._store.raw() as conn:
             for start in range(0, len(values), 500):
                 chunk = list(values[start:start + 500])
