@@ -9,7 +9,6 @@ from bridge.core import errors
 from bridge.core.awaiting import Prompt, answered
 from bridge.core.deps import CoreDeps
 from bridge.core.invitation_status import outstanding
-from bridge.core.languages import LANGUAGES
 from bridge.core.models import (
     PROFILE_FIELD_ALIASES,
     PROFILE_FIELDS,
@@ -19,6 +18,7 @@ from bridge.core.models import (
     NewMember,
 )
 from bridge.core.rules import Rules
+from bridge.locale import LANGUAGES  # the languages with a catalog: the one list
 from bridge.storage.port import UnitOfWork
 
 _HANDLE = re.compile(r"^[a-z0-9_]{2,32}$")

@@ -16,7 +16,6 @@ from telegram.ext import (
     filters,
 )
 
-from bridge.core.languages import LANGUAGES
 from bridge.handlers import relay
 from bridge.handlers.callbacks import Callback
 from bridge.handlers.command_menu import COMMANDS, FEATURES, visible_commands
@@ -24,6 +23,7 @@ from bridge.handlers.context import BridgeContext
 from bridge.handlers.focus import remember_focus
 from bridge.handlers.identity import chat_member_changed, identify
 from bridge.handlers.render import Renderer
+from bridge.locale import LANGUAGES
 
 # Handler groups, in the order they run for each update (group 0 holds the commands and
 # features; in each group only the first matching handler runs).

@@ -7,13 +7,13 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
-from bridge.core.languages import LANGUAGES
 from bridge.core.models import InvitePolicy, Member
 from bridge.core.notify import NotifyMode
 from bridge.handlers.callbacks import Callback, Op, cb
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import keyboard
+from bridge.locale import LANGUAGES
 
 
 def _card(context: BridgeContext, member: Member):

@@ -32,8 +32,8 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bridge.config import Settings
-from bridge.core.languages import LANGUAGES
 from bridge.handlers.bot import BridgeBot
+from bridge.locale import LANGUAGES
 from bridge.sandbox import control
 from bridge.sandbox.guard import json_body, loopback_guard
 from bridge.sandbox.server import SandboxServer
