@@ -52,6 +52,15 @@ class Core:
                         rules=rules or Rules(), admin_telegram_ids=admin_telegram_ids)
         return cls(deps)
 
+    async def reload_graph(self) -> int:
+        """Read the graph index again from the store, after connections were written there
+        behind the use cases' back (a bulk seed into a running bot's database); returns how
+        many connections it gained. Every use case reads the index through the shared
+        dependencies, so all of them see the new one at once."""
+        before = self.deps.graph.edge_count()
+        self.deps.graph = await load_graph(self.deps.store)
+        return self.deps.graph.edge_count() - before
+
 
 async def load_graph(store: Store) -> GraphIndex:
     """Read every connection once into two flat integer columns, then bulk-build the index

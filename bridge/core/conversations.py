@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bridge.core import errors
+from bridge.core import counters, errors
 from bridge.core.models import (
     Attachment,
     Conversation,
@@ -18,7 +18,7 @@ from bridge.core.models import (
     MessageKind,
     NotificationKind,
 )
-from bridge.core.outbox import notify
+from bridge.core.owed import notify
 from bridge.storage.port import UnitOfWork
 
 
@@ -52,33 +52,16 @@ async def post_message(
     await tx.conversations.save(conversation)
 
     mine = await tx.conversations.state(conversation.id, sender_id)
-    # Writing in a conversation means having read it: LinkedIn clears it on reply too.
-    mine.last_read_message_id = message.id
-    mine.unread_count = 0
-    mine.archived = False
-    mine.deleted = False
-    mine.last_activity_at = now
+    counters.wrote(mine, message.id, now)
     await tx.conversations.save_state(mine)
 
     theirs = await tx.conversations.state(conversation.id, conversation.other(sender_id))
     if unseen_by_recipient:
-        theirs.last_read_message_id = message.id
-        theirs.unread_count = 0
-        if theirs.deleted:
-            theirs.cleared_through = message.id
+        counters.received_unseen(theirs, message.id)
         await tx.conversations.save_state(theirs)
         return message, theirs
-    if read_by_recipient:
-        theirs.last_read_message_id = message.id
-        theirs.unread_count = 0
-    else:
-        theirs.unread_count += 1
-    if not theirs.spam:  # a spam-flagged sender stays in spam; anything else comes back
-        theirs.archived = False
-    theirs.deleted = False
-    theirs.last_activity_at = now
-    if kind == MessageKind.INMAIL:
-        theirs.inmail = True
+    counters.received(theirs, message.id, now, inmail=kind == MessageKind.INMAIL,
+                      read=read_by_recipient)
     await tx.conversations.save_state(theirs)
     if not read_by_recipient:
         await notify(tx, theirs.member_id, NotificationKind.MESSAGE, message.id, now,

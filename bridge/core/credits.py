@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bridge.core import errors
+from bridge.core.awaiting import Prompt, answered
 from bridge.core.clock import add_months
 from bridge.core.conversations import post_message
 from bridge.core.deps import CoreDeps
@@ -18,15 +19,17 @@ from bridge.core.models import (
     Degree,
     Delivery,
     InMail,
+    InMailNews,
     InMailStatus,
     LedgerKind,
     Member,
     MemberView,
     MessageKind,
+    Notification,
     NotificationKind,
     RefundState,
 )
-from bridge.core.outbox import notify
+from bridge.core.owed import notify
 from bridge.core.rules import RefundPolicy, Rules
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
@@ -96,6 +99,21 @@ async def _refund(tx: UnitOfWork, inmail: InMail, reason: str, now: datetime) ->
                  {"reason": reason})
 
 
+async def check_can_inmail(tx: UnitOfWork, rules: Rules, actor: Member, target: Member,
+                           now: datetime) -> None:
+    """Every rule that stands between `actor` and an InMail to `target` (renewals due are
+    credited first)."""
+    await check_not_blocked(tx, actor.id, target.id)
+    if await tx.connections.exists(actor.id, target.id):
+        raise errors.InMailToConnection()
+    if target.inmail_opt_out:
+        raise errors.InMailOptedOut()
+    await apply_renewals(tx, actor, rules, now)
+    if actor.credits < 1:
+        raise errors.NoCredits(renews_at=next_renewal(actor, rules),
+                               allowance=rules.allowance(actor.plan))
+
+
 class Credits:
     def __init__(self, deps: CoreDeps) -> None:
         self._d = deps
@@ -158,9 +176,10 @@ class Credits:
             await _move(tx, member, kind, amount, reason, now)
             return member
 
-    async def send_inmail(self, actor_id: int, target_id: int, subject: str,
-                          body: str) -> Delivery:
-        """Spend one credit to reach a member outside one's connections."""
+    async def send_inmail(self, actor_id: int, target_id: int, subject: str, body: str,
+                          answering: Prompt | None = None) -> Delivery:
+        """Spend one credit to reach a member outside one's connections (``answering``: the
+        question this InMail answers ends with it, `awaiting.answered`)."""
         rules, now = self._d.rules, self._d.clock.now()
         subject, body = subject.strip(), body.strip()
         if actor_id == target_id:
@@ -176,7 +195,7 @@ class Credits:
         async with self._d.store.transaction() as tx:
             actor = await existing_member(tx, actor_id)
             target = await existing_member(tx, target_id)
-            await self._check_inmail(tx, actor, target, now)
+            await check_can_inmail(tx, rules, actor, target, now)
             conversation = await tx.conversations.between(actor_id, target_id)
             if conversation is None:
                 conversation = await tx.conversations.create(actor_id, target_id, now)
@@ -191,6 +210,7 @@ class Credits:
             conversation.inmail_id = inmail.id
             await tx.conversations.save(conversation)
             await _move(tx, actor, LedgerKind.SPEND, -1, "inmail", now, inmail.id)
+            await answered(tx, actor_id, answering)
         degree = Degree.from_distance(self._d.graph.distance(target_id, actor_id))
         return Delivery(message=message, conversation=conversation, sender=actor,
                         recipient=target,
@@ -207,22 +227,10 @@ class Credits:
         async with self._d.store.transaction() as tx:
             actor = await existing_member(tx, actor_id)
             target = await existing_member(tx, target_id)
-            await self._check_inmail(tx, actor, target, now)
+            await check_can_inmail(tx, self._d.rules, actor, target, now)
         degree = Degree.from_distance(self._d.graph.distance(actor_id, target_id))
         return member_view(target, degree)
 
-    async def _check_inmail(self, tx: UnitOfWork, actor: Member, target: Member,
-                            now: datetime) -> None:
-        rules = self._d.rules
-        await check_not_blocked(tx, actor.id, target.id)
-        if await tx.connections.exists(actor.id, target.id):
-            raise errors.InMailToConnection()
-        if target.inmail_opt_out:
-            raise errors.InMailOptedOut()
-        await apply_renewals(tx, actor, rules, now)
-        if actor.credits < 1:
-            raise errors.NoCredits(renews_at=next_renewal(actor, rules),
-                                   allowance=rules.allowance(actor.plan))
 
     async def respond(self, actor_id: int, inmail_id: int, interested: bool) -> InMail:
         """The recipient answers Interested / Not interested: both count as a response.
@@ -245,6 +253,30 @@ class Credits:
         if inmail is None or actor_id not in (inmail.sender_id, inmail.recipient_id):
             raise errors.InMailNotFound()
         return inmail
+
+    async def news_for_sender(self, n: Notification) -> InMailNews:
+        """What an InMail's sender is told by an INMAIL_ANSWERED or CREDIT_REFUNDED
+        notification, in one read: the InMail, its recipient as the sender may see them,
+        the answer told, and the sender's balance."""
+        rules, now = self._d.rules, self._d.clock.now()
+        assert n.ref_id is not None
+        async with self._d.store.transaction() as tx:
+            inmail = await tx.inmails.get(n.ref_id)
+            if inmail is None or inmail.sender_id != n.member_id:
+                raise errors.InMailNotFound()
+            sender = await existing_member(tx, n.member_id)
+            recipient = await existing_member(tx, inmail.recipient_id)
+            await apply_renewals(tx, sender, rules, now)
+        interested = inmail.status in (InMailStatus.INTERESTED, InMailStatus.REPLIED)
+        degree = Degree.from_distance(self._d.graph.distance(sender.id, recipient.id))
+        return InMailNews(
+            inmail=inmail, sender=sender,
+            # Answering with interest shows who one is, as a reply does; otherwise the
+            # recipient stays as their degree shows them to the sender.
+            other=member_view(recipient, degree, contacted=interested),
+            status=InMailStatus(n.payload.get("status", inmail.status.value)),
+            interested=interested, answered=inmail.status != InMailStatus.SENT,
+            balance=sender.credits)
 
     async def settle_expired(self, limit: int = 500) -> list[InMail]:
         """Settle InMails whose window closed unanswered (the scheduler calls this).

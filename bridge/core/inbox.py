@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from bridge.core import errors
+from bridge.core import counters, errors
 from bridge.core.conversations import participant_conversation
 from bridge.core.deps import CoreDeps
 from bridge.core.invitations import end_declined
@@ -283,8 +283,7 @@ class Inbox:
     async def _mark_read(self, tx: UnitOfWork, actor_id: int,
                          conversation_id: int) -> ConversationState:
         state, last = await self._change(tx, actor_id, conversation_id)
-        state.last_read_message_id = max(state.last_read_message_id, last)
-        state.unread_count = 0
+        counters.read_through(state, last)
         await tx.conversations.save_state(state)
         conversation = await participant_conversation(tx, actor_id, conversation_id)
         await tx.conversations.set_recent_peers(
@@ -300,8 +299,7 @@ class Inbox:
         changed = 0
         while rows := await tx.conversations.inbox(actor_id, InboxFilter.UNREAD, None, 200):
             for conversation, state in rows:
-                state.last_read_message_id = conversation.last_message_id or 0
-                state.unread_count = 0
+                counters.read_through(state, conversation.last_message_id or 0)
                 await tx.conversations.save_state(state)
                 changed += 1
         return changed
@@ -334,7 +332,7 @@ class Inbox:
     async def _archive(self, tx: UnitOfWork, actor_id: int, conversation_id: int,
                        archived: bool) -> ConversationState:
         state, _ = await self._change(tx, actor_id, conversation_id)
-        state.archived = archived
+        counters.archived(state, archived)
         await tx.conversations.save_state(state)
         return state
 
@@ -346,11 +344,7 @@ class Inbox:
     async def _delete(self, tx: UnitOfWork, actor_id: int,
                       conversation_id: int) -> ConversationState:
         state, last = await self._change(tx, actor_id, conversation_id)
-        state.deleted = True
-        state.archived = False
-        state.cleared_through = last
-        state.last_read_message_id = max(state.last_read_message_id, last)
-        state.unread_count = 0
+        counters.deleted_through(state, last)
         await tx.conversations.save_state(state)
         return state
 
@@ -365,7 +359,7 @@ class Inbox:
         now = self._d.clock.now()
         conversation = await participant_conversation(tx, actor_id, conversation_id)
         state = await tx.conversations.state(conversation_id, actor_id)
-        state.spam = True
+        counters.reported_spam(state)
         await tx.conversations.save_state(state)
         if conversation.invitation_id is not None:  # spam is no invitation to answer
             invitation = await tx.invitations.get(conversation.invitation_id)
@@ -381,7 +375,7 @@ class Inbox:
     async def _not_spam(self, tx: UnitOfWork, actor_id: int,
                         conversation_id: int) -> ConversationState:
         state, _ = await self._change(tx, actor_id, conversation_id)
-        state.spam = False
+        counters.reported_spam(state, False)
         await tx.conversations.save_state(state)
         return state
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bridge.core import errors
+from bridge.core import counters, errors
+from bridge.core.awaiting import Prompt, answered
 from bridge.core.conversations import post_message
 from bridge.core.deps import CoreDeps
 from bridge.core.graph import GraphIndex
+from bridge.core.invitation_status import as_seen, outstanding
 from bridge.core.members import check_not_blocked, existing_member
 from bridge.core.models import (
     Degree,
@@ -22,44 +24,13 @@ from bridge.core.models import (
     MessageKind,
     NotificationKind,
 )
-from bridge.core.outbox import notify
+from bridge.core.owed import notify
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
 
 # Each message showing an invitation that a member may record (the notification, each
 # /invitations listing): bounded, so that settling it edits a few messages, not a flood.
 MAX_COPIES = 20
-
-
-def seen_status(invitation: Invitation, viewer_id: int) -> InvitationStatus:
-    """How an invitation appears to a member of it.
-
-    The rule, as on LinkedIn: declining is silent. To its sender a declined invitation
-    stays pending until they withdraw it, and nothing they can do reveals the decline
-    (their messages in its thread go on being "sent", their profile card offers Withdraw,
-    inviting again says it is already waiting)."""
-    if invitation.status == InvitationStatus.DECLINED and viewer_id == invitation.sender_id:
-        return InvitationStatus.PENDING
-    return invitation.status
-
-
-def as_seen(invitation: Invitation, viewer_id: int) -> Invitation:
-    """The invitation with its status as `viewer_id` may know it."""
-    status = seen_status(invitation, viewer_id)
-    return invitation if status == invitation.status else invitation.model_copy(
-        update={"status": status, "responded_at": None})
-
-
-async def outstanding(tx: UnitOfWork, sender_id: int, recipient_id: int) -> Invitation | None:
-    """The invitation `sender_id` sent to `recipient_id` that looks pending to its sender:
-    the pending one, or the latest closed one if that was declined (not withdrawn)."""
-    pending = await tx.invitations.pending(sender_id, recipient_id)
-    if pending is not None:
-        return pending
-    closed = await tx.invitations.last_closed(sender_id, recipient_id)
-    if closed is not None and seen_status(closed, sender_id) == InvitationStatus.PENDING:
-        return closed
-    return None
 
 
 async def end_declined(tx: UnitOfWork, invitation: Invitation, now: datetime,
@@ -73,11 +44,7 @@ async def end_declined(tx: UnitOfWork, invitation: Invitation, now: datetime,
         conversation = await tx.conversations.get(invitation.conversation_id)
         if conversation is not None:
             state = await tx.conversations.state(conversation.id, invitation.recipient_id)
-            last = conversation.last_message_id or 0
-            state.deleted, state.archived = True, False
-            state.cleared_through = max(state.cleared_through, last)
-            state.last_read_message_id = max(state.last_read_message_id, last)
-            state.unread_count = 0
+            counters.deleted_through(state, conversation.last_message_id or 0)
             await tx.conversations.save_state(state)
     return invitation.model_copy(
         update={"status": InvitationStatus.DECLINED, "responded_at": now})
@@ -140,9 +107,10 @@ class Invitations:
     def __init__(self, deps: CoreDeps) -> None:
         self._d = deps
 
-    async def invite(self, actor_id: int, target_id: int, note: str | None) -> InviteOutcome:
-        """Send an invitation; if the target had already invited us, accept theirs instead
-        (the outcome then says so, with the messages showing theirs to settle)."""
+    async def invite(self, actor_id: int, target_id: int, note: str | None,
+                     answering: Prompt | None = None) -> InviteOutcome:
+        """Send an invitation; if the target had already invited us, accept theirs instead.
+        ``answering``: the question ("Write a note") this note answers ends with it."""
         note = (note or "").strip() or None
         if note is not None and len(note) > self._d.rules.note_max:
             raise errors.NoteTooLong(limit=self._d.rules.note_max, length=len(note))
@@ -168,6 +136,7 @@ class Invitations:
                 copies = await self._copies(tx, invitation.id, actor_id)
             else:
                 invitation = await self._create(tx, actor, target, note, now)
+            await answered(tx, actor_id, answering)
         if theirs is None:
             return InviteOutcome(invitation=invitation,
                                  target=member_view(target, self._degree(actor_id, target_id)))

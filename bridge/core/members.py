@@ -6,7 +6,9 @@ import re
 import unicodedata
 
 from bridge.core import errors
+from bridge.core.awaiting import Prompt, answered
 from bridge.core.deps import CoreDeps
+from bridge.core.invitation_status import outstanding
 from bridge.core.models import (
     PROFILE_FIELD_ALIASES,
     PROFILE_FIELDS,
@@ -121,7 +123,10 @@ class Members:
         """Whom to tell when something breaks (their Telegram ids: they may not be members)."""
         return self._d.admin_telegram_ids
 
-    async def edit_profile(self, actor_id: int, field: str, text: str) -> Member:
+    async def edit_profile(self, actor_id: int, field: str, text: str,
+                           answering: Prompt | None = None) -> Member:
+        """``answering``: the question ("Send your headline") this value answers ends with
+        it."""
         field = profile_field(field)
         value = text.strip()
         limit = field_limit(self._d.rules, field)
@@ -131,7 +136,8 @@ class Members:
             member = await existing_member(tx, actor_id)
             setattr(member, field, value)
             await tx.members.save(member)
-            return member
+            await answered(tx, actor_id, answering)
+            return await existing_member(tx, actor_id)
 
     async def set_language(self, actor_id: int, language: str) -> Member:
         language = language.strip().lower()
@@ -169,8 +175,6 @@ class Members:
                 raise errors.AlreadyBlocked()
             await tx.blocks.add(actor_id, target_id, now)
             removed = await tx.connections.remove(actor_id, target_id)
-            from bridge.core.invitations import outstanding  # (invitations imports us)
-
             for sender, recipient in ((actor_id, target_id), (target_id, actor_id)):
                 pending = await outstanding(tx, sender, recipient)
                 if pending is not None:

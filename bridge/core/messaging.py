@@ -32,7 +32,7 @@ from bridge.core.models import (
     NotificationKind,
     Reaction,
 )
-from bridge.core.outbox import notify
+from bridge.core.owed import notify
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
 
@@ -343,7 +343,7 @@ async def open_route(
 ) -> tuple[Conversation, InMail | None, bool]:
     """The conversation the actor may write in, the InMail a reply would answer, and
     whether what they write stays unseen (the thread of an invitation its recipient
-    declined, which its sender is never told about: `invitations.seen_status`).
+    declined, which its sender is never told about: `invitation_status.seen_status`).
 
     The three ways: a 1st-degree connection, a pending invitation's thread, an InMail
     thread (the recipient may always answer; the sender again once answered).

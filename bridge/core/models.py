@@ -265,6 +265,19 @@ class InMail(Model):
     sponsored: bool = False  # paid promotion, labelled as such; an ordinary InMail is not
 
 
+class InMailNews(Model):
+    """What an InMail's sender is told of it (its answer, its credit back), as they may see
+    it."""
+
+    inmail: InMail
+    sender: Member  # whom to tell, in their language
+    other: MemberView  # the recipient; answering with interest shows who they are
+    status: InMailStatus  # the answer being told (the InMail may have moved on since)
+    interested: bool  # answered with interest or a reply: the conversation is open
+    answered: bool  # answered at all (a refund in time for the answer, or for none)
+    balance: int  # the sender's credits now
+
+
 class InboxEntry(Model):
     conversation: Conversation
     state: ConversationState
@@ -285,7 +298,13 @@ class Digest(Model):
 
     @property
     def empty(self) -> bool:
-        return self.summary.messages == 0 and self.invitations == 0
+        return nothing_to_digest(self.summary, self.invitations)
+
+
+def nothing_to_digest(summary: UnreadSummary, invitations: int) -> bool:
+    """A digest tells unread messages and invitations waiting: with neither, there is none
+    (no scheduled digest is owed, a digest owed meanwhile read is not sent)."""
+    return summary.messages == 0 and invitations == 0
 
 
 class InboxPage(Model):

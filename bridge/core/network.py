@@ -5,7 +5,7 @@ from __future__ import annotations
 from bridge.core import errors
 from bridge.core.conversations import contacted_in
 from bridge.core.deps import CoreDeps
-from bridge.core.invitations import outstanding
+from bridge.core.invitation_status import outstanding
 from bridge.core.members import existing_member
 from bridge.core.models import (
     Degree,

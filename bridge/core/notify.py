@@ -15,8 +15,8 @@ from pydantic import BaseModel
 from bridge.core import errors
 from bridge.core.deps import CoreDeps
 from bridge.core.members import existing_member
-from bridge.core.models import Member, NotificationKind
-from bridge.core.outbox import notify, replan_member
+from bridge.core.models import Member, NotificationKind, nothing_to_digest
+from bridge.core.owed import notify, replan_member
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
 
@@ -181,7 +181,9 @@ class Preferences:
                 for member, day in due:
                     member.last_digest_on = day
                     await tx.members.save(member)
-                    if member.id in worth:
+                    found = worth.get(member.id)
+                    if found is not None and not nothing_to_digest(found.summary,
+                                                                   found.invitations):
                         await notify(tx, member.id, NotificationKind.DIGEST, None, now,
                                      {"day": day, "scheduled": True})
                         owed += 1

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from bridge.core.deps import CoreDeps
 from bridge.core.members import existing_member, require_admin
@@ -17,37 +16,20 @@ from bridge.core.models import (
     ChatCopy,
     InvitationStatus,
     Member,
+    Message,
     Notification,
     NotificationKind,
     NotificationStatus,
+    nothing_to_digest,
 )
+from bridge.core.notify import PUSHED_BY_MODE, NotifyMode, Plan, PlanAction, quiet_until
+from bridge.core.owed import QUIET_HOURS, notify, replan_member
 from bridge.storage.port import UnitOfWork
 
-if TYPE_CHECKING:
-    from bridge.core.notify import Plan
-
-# The mark of a row waiting for the end of the member's quiet hours (`last_error`): such a
-# row is re-planned as soon as the member changes their settings or shows up.
-QUIET_HOURS = "quiet hours"
+__all__ = ["QUIET_HOURS", "SILENT_KINDS", "Outbox", "notify", "replan_member"]
 
 # What never rings, so quiet hours need not hold it: edits and reactions are applied silently.
 SILENT_KINDS = frozenset({NotificationKind.EDIT, NotificationKind.REACTION})
-
-
-async def replan_member(tx: UnitOfWork, member_id: int, now: datetime) -> int:
-    """Make what the member's settings or absence held due now, for the worker to plan
-    again with what is true now (settings just changed, or the member is back). Rows
-    waiting for Telegram (429, 5xx back-off) keep their time."""
-    return await tx.outbox.replan_member(member_id, now, QUIET_HOURS)
-
-
-async def notify(
-    tx: UnitOfWork, member_id: int, kind: NotificationKind, ref_id: int | None, now: datetime,
-    payload: dict | None = None, sender_id: int | None = None,
-) -> int:
-    """Owe `member_id` a notification; call inside the transaction that made the change."""
-    return await tx.outbox.add(member_id, kind, ref_id, payload or {}, now,
-                               sender_id=sender_id)
 
 
 class Outbox:
@@ -75,9 +57,9 @@ class Outbox:
         settings: skip what is no longer true (an invitation answered meanwhile), push it,
         push it silently (a burst from one sender rings once), hold whatever would ring
         for quiet hours, leave it in the inbox (digest or muted mode), or hold it while the
-        member can't be reached (they blocked the bot; a seeded demo member has no chat)."""
-        from bridge.core.notify import PUSHED_BY_MODE, NotifyMode, Plan, PlanAction, quiet_until
+        member can't be reached (they blocked the bot; a seeded demo member has no chat).
 
+        Every reason not to deliver is decided here: the renderer only renders and sends."""
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
             member = await existing_member(tx, n.member_id)
@@ -163,7 +145,8 @@ class Outbox:
 async def _no_longer_true(tx: UnitOfWork, n: Notification) -> str | None:
     """Why a notification would tell something that is no longer so, if it would: checked
     when it is delivered, not when it was owed (both members invited each other at once,
-    the connection was removed meanwhile...)."""
+    the connection was removed meanwhile, the recipient reported the sender as spam or
+    deleted the conversation, read everything the digest would list...)."""
     if n.kind in (NotificationKind.INVITATION, NotificationKind.ACCEPTED):
         invitation = await tx.invitations.get(n.ref_id) if n.ref_id is not None else None
         if invitation is None:
@@ -173,4 +156,55 @@ async def _no_longer_true(tx: UnitOfWork, n: Notification) -> str | None:
                 return f"invitation {invitation.status.value}"
         elif not await tx.connections.exists(invitation.sender_id, invitation.recipient_id):
             return "no longer connected"
+    elif n.kind == NotificationKind.MESSAGE:
+        return await _message_not_shown(tx, n)
+    elif n.kind == NotificationKind.EDIT:
+        if await _message_of(tx, n) is None or not await _chat_copies(tx, n):
+            return "nothing to edit"
+    elif n.kind == NotificationKind.REACTION:
+        if await _message_not_shown(tx, n, spam_too=False) is not None:
+            return "message gone"
+        if not await _chat_copies(tx, n, originals=True):
+            return "no copy to react on"
+    elif n.kind == NotificationKind.DIGEST:
+        found = (await tx.conversations.unread_pages([n.member_id], 1)).get(n.member_id)
+        if found is None or nothing_to_digest(found.summary, found.invitations):
+            return "nothing unread"
     return None
+
+
+async def _message_of(tx: UnitOfWork, n: Notification) -> tuple[Message, int] | None:
+    """The notification's message and its conversation's id, if the message exists and
+    the recipient is in that conversation."""
+    message = await tx.messages.get(n.ref_id) if n.ref_id is not None else None
+    if message is None:
+        return None
+    conversation = await tx.conversations.get(message.conversation_id)
+    if conversation is None or n.member_id not in (conversation.member_a, conversation.member_b):
+        return None
+    return message, conversation.id
+
+
+async def _message_not_shown(tx: UnitOfWork, n: Notification,
+                             spam_too: bool = True) -> str | None:
+    """Why the recipient's chat must not show the message, if it must not: gone, from a
+    member they reported as spam (it waits in the inbox's spam), or in history they deleted."""
+    found = await _message_of(tx, n)
+    if found is None:
+        return "message gone"
+    message, conversation_id = found
+    state = await tx.conversations.state(conversation_id, n.member_id)
+    if spam_too and state.spam:
+        return "spam"
+    if message.id <= state.cleared_through:
+        return "deleted"
+    return None
+
+
+async def _chat_copies(tx: UnitOfWork, n: Notification,
+                       originals: bool = False) -> list[ChatCopy]:
+    """The message as the recipient's chat shows it: the copies the bot sent (an edit
+    changes those), and with `originals` their own message too (a reaction shows on it)."""
+    assert n.ref_id is not None
+    copies = await tx.copies.of_message(n.ref_id, n.member_id)
+    return [c for c in copies if originals or not c.is_original]

@@ -1,16 +1,18 @@
 """What a member's next text message is for, when the bot asked for one: the note of an
-invitation ("Write a note"), a profile field ("Edit headline").
+invitation ("Write a note"), a profile field ("Edit headline"), an InMail from a profile
+card ("✉️ InMail": `Subject | Message`).
 
 Kept in the database (``members.awaiting``), not in the front end's memory, so a restart
-between the question and the answer neither loses it nor sends the text somewhere else; taken
-in the transaction that reads it, so one answer is used once.
+between the question and the answer neither loses it nor sends the text somewhere else. The
+answer's use case ends the question in its own transaction (`awaiting.answered`), so one
+answer is used once; asking anything else (or /open, /close) replaces it.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from bridge.core import errors
+from bridge.core.awaiting import Prompt, PromptKind
+from bridge.core.credits import check_can_inmail
 from bridge.core.deps import CoreDeps
 from bridge.core.invitations import check_invitable
 from bridge.core.members import existing_member, field_limit, profile_field
@@ -18,30 +20,7 @@ from bridge.core.models import Degree, Member, MemberView, Model
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
 
-
-class PromptKind(StrEnum):
-    NOTE = "note"  # arg: the member to invite
-    FIELD = "field"  # arg: the profile field
-
-
-class Prompt(Model):
-    kind: PromptKind
-    arg: str
-
-    def encode(self) -> str:
-        return f"{self.kind.value}:{self.arg}"
-
-    @classmethod
-    def decode(cls, text: str | None) -> Prompt | None:
-        """The stored prompt; anything unreadable is no prompt (never a crash)."""
-        kind, sep, arg = (text or "").partition(":")
-        if not sep or kind not in {k.value for k in PromptKind} or not arg:
-            return None
-        return cls(kind=PromptKind(kind), arg=arg)
-
-    @property
-    def target_id(self) -> int:
-        return int(self.arg)
+__all__ = ["Prompt", "PromptKind", "Prompts"]
 
 
 class NotePrompt(Model):
@@ -84,22 +63,27 @@ class Prompts:
         return FieldPrompt(field=field, limit=field_limit(self._d.rules, field),
                            current=getattr(member, field))
 
-    async def take(self, actor_id: int) -> Prompt | None:
-        """The prompt the actor's text answers, cleared in the same transaction."""
+    async def ask_inmail(self, actor_id: int, target_id: int) -> MemberView:
+        """The actor's next text is an InMail to `target_id` (`Subject | Message`), if one
+        could go now: no member should write a whole InMail to hear then that it can't be
+        sent. Returns the recipient as the actor may see them."""
+        if actor_id == target_id:
+            raise errors.CannotTargetSelf()
+        now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
-            member = await existing_member(tx, actor_id)
-            if member.awaiting is None:
-                return None
-            prompt = Prompt.decode(member.awaiting)
-            member.awaiting = None
-            await tx.members.save(member)
-        if prompt is not None and prompt.kind == PromptKind.NOTE and not prompt.arg.isdigit():
-            return None
-        return prompt
+            actor = await existing_member(tx, actor_id)
+            target = await existing_member(tx, target_id)
+            await check_can_inmail(tx, self._d.rules, actor, target, now)
+            actor.awaiting = Prompt(kind=PromptKind.INMAIL, arg=str(target_id)).encode()
+            await tx.members.save(actor)
+        return member_view(target, Degree.from_distance(self._d.graph.distance(actor_id,
+                                                                                 target_id)))
 
-    async def restore(self, actor_id: int, prompt: Prompt) -> None:
-        """Ask again: the answer was refused (too long, empty) and can be sent again."""
-        await self._set(actor_id, prompt)
+    async def pending(self, actor_id: int) -> Prompt | None:
+        """The question the actor's next text answers, if any (an unreadable one is none)."""
+        async with self._d.store.read() as tx:
+            member = await existing_member(tx, actor_id)
+        return Prompt.decode(member.awaiting)
 
     async def cancel(self, actor_id: int) -> None:
         await self._set(actor_id, None)

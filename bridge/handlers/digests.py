@@ -5,33 +5,12 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bridge.core.models import Digest, InboxFilter, Member
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
-from bridge.handlers.buttons import DigestInvitations, DigestPage, OpenConversation, ReadAll
+from bridge.handlers.buttons import DigestInvitations, DigestPage
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext
-from bridge.handlers.keyboards import Row, keyboard
-from bridge.handlers.render import Renderer
-
-PAGE = 10
-
-
-def render_digest(renderer: Renderer, member: Member, digest: Digest, now, first: bool):
-    lang = renderer.lang(member.language)
-    text = renderer.text(lang, "digest", "digest", d=digest, now=now, first=first)
-    rows: list[Row] = [[(renderer.text(lang, "digest", "open_button", entry=e),
-              OpenConversation(conversation_id=e.conversation.id))] for e in digest.entries]
-    nav: Row = []
-    if digest.next_cursor:
-        nav.append((renderer.text(lang, "digest", "more_button"),
-                    DigestPage(cursor=digest.next_cursor)))
-    if digest.summary.messages:
-        nav.append((renderer.text(lang, "inbox", "read_all"), ReadAll(filter=InboxFilter.ALL)))
-    rows.append(nav)
-    if digest.invitations:  # invitations to answer, with or without a note: act on them
-        rows.append([(renderer.text(lang, "digest", "invitations_button", n=digest.invitations),
-                      DigestInvitations())])
-    return text, keyboard(rows)
+from bridge.handlers.digest_message import PAGE, render_digest
+from bridge.handlers.invitations import list_invitations
 
 
 async def digest(update: Update, context: BridgeContext) -> None:
@@ -68,8 +47,6 @@ def _preference(name: str, method: str):
 async def on_invitations(update: Update, context: BridgeContext,
                          data: DigestInvitations) -> Toast:
     """The digest's invitations button: the received invitations, each with its answers."""
-    from bridge.handlers.invitations import list_invitations
-
     await list_invitations(update, context)
     return None
 

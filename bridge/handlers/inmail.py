@@ -1,11 +1,13 @@
 """InMail: /inmail @handle <subject> | <body>, /credits, the recipient's Interested /
-Not interested / Reply buttons, and the profile card's InMail button (a one-shot compose)."""
+Not interested / Reply buttons, and the profile card's InMail button (the next text is the
+InMail: a question kept in the database, `bridge.core.prompts`)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bridge.core.errors import NoCredits
+from bridge.core.prompts import Prompt
 from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons
 from bridge.handlers.buttons import (
     InMailFromProfile,
@@ -15,8 +17,6 @@ from bridge.handlers.buttons import (
 )
 from bridge.handlers.commands import Command, Usage, handle_and_rest
 from bridge.handlers.context import BridgeContext
-from bridge.handlers.relay import COMPOSE
-from bridge.storage.port import StorageUnavailable
 
 
 def split_subject(text: str) -> tuple[str, str]:
@@ -27,10 +27,10 @@ def split_subject(text: str) -> tuple[str, str]:
 
 
 async def _send(update: Update, context: BridgeContext, target_id: int, text: str,
-                typed_handle: bool) -> None:
+                typed_handle: bool, answering: Prompt | None = None) -> None:
     subject, body = split_subject(text)
     core, me = context.core, context.member.id
-    delivery = await core.credits.send_inmail(me, target_id, subject, body)
+    delivery = await core.credits.send_inmail(me, target_id, subject, body, answering)
     account = await core.credits.account(me, entries=0)
     other = (context.addressed(delivery.recipient) if typed_handle
              else core.network.view(me, delivery.recipient))
@@ -43,15 +43,11 @@ async def inmail(update: Update, context: BridgeContext) -> None:
     await _send(update, context, target.id, text, typed_handle=True)
 
 
-async def finish_compose(update: Update, context: BridgeContext, compose: dict,
-                         text: str) -> None:
-    """The text after the profile's InMail button: `subject | body`."""
-    context.user_data.pop(COMPOSE, None)
-    try:
-        await _send(update, context, compose["to"], text, typed_handle=False)
-    except StorageUnavailable:  # the update comes again: it must still find the compose
-        context.user_data[COMPOSE] = compose
-        raise
+async def send_drafted(update: Update, context: BridgeContext, prompt: Prompt,
+                       text: str) -> None:
+    """The text after the profile's InMail button, `subject | body`: the InMail goes, and
+    the question ends with it (one transaction: sent and charged once)."""
+    await _send(update, context, prompt.target_id, text, typed_handle=False, answering=prompt)
 
 
 async def credits(update: Update, context: BridgeContext) -> None:
@@ -65,15 +61,12 @@ async def on_compose(update: Update, context: BridgeContext, data: InMailFromPro
     no credit left, when credits come back."""
     core, me = context.core, context.member.id
     try:  # before they write it, not after: no whole InMail written for nothing
-        view = await core.credits.check_inmail(me, data.member_id)
+        view = await core.prompts.ask_inmail(me, data.member_id)
     except NoCredits as refusal:
         account = await core.credits.account(me, entries=0)
         await context.reply(update, "inmail", "no_credits", account=account,
                             renews_at=refusal.params["renews_at"])
         return None
-    if context.member.awaiting is not None:
-        await core.prompts.cancel(me)  # the next text is the InMail, not a note
-    context.user_data[COMPOSE] = {"to": data.member_id}
     await context.reply(update, "inmail", "compose", other=view)
     return None
 

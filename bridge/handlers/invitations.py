@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bridge.core.models import Invitation, InvitationAnswer, InvitationStatus
+from bridge.core.prompts import Prompt
 from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons, edit_in_place
 from bridge.handlers.buttons import (
     AcceptFromProfile,
@@ -25,7 +26,6 @@ from bridge.handlers.commands import Command, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import keyboard
 from bridge.handlers.notifications import received_keyboard_for
-from bridge.handlers.relay import COMPOSE
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +45,12 @@ async def invite(update: Update, context: BridgeContext) -> None:
                         accepted_theirs=outcome.accepted_theirs, note=note)
 
 
-async def send_with_note(update: Update, context: BridgeContext, target_id: int,
+async def send_with_note(update: Update, context: BridgeContext, prompt: Prompt,
                          note: str) -> None:
-    """The answer to "Write a note": the invitation goes, with it."""
-    outcome = await context.core.invitations.invite(context.member.id, target_id, note)
+    """The answer to "Write a note": the invitation goes, with it (and the question ends
+    with it, in one transaction)."""
+    outcome = await context.core.invitations.invite(context.member.id, prompt.target_id, note,
+                                                    answering=prompt)
     if outcome.settled is not None:
         await settle(context, outcome.settled)
     await context.reply(update, "invitations", "sent", target=outcome.target,
@@ -208,7 +210,6 @@ async def on_send_invitation(update: Update, context: BridgeContext,
 async def on_write_note(update: Update, context: BridgeContext, data: WriteNote) -> Toast:
     """✍️ Write a note: "Write your note to … (up to 300 characters)"; the next text is it."""
     asked = await context.core.prompts.ask_note(context.member.id, data.member_id)
-    context.user_data.pop(COMPOSE, None)  # one thing at a time: the note, not an InMail
     await drop_buttons(update)
     await context.reply(update, "invitations", "write_note", target=asked.target,
                         limit=asked.limit)

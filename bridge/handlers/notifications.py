@@ -15,12 +15,10 @@ from bridge.core.models import (
     ChatCopy,
     Delivery,
     InboxFilter,
-    InMailStatus,
     MessageKind,
     Notification,
     NotificationKind,
 )
-from bridge.core.views import member_view
 from bridge.handlers.buttons import (
     AcceptInvitation,
     DeclineInvitation,
@@ -31,6 +29,7 @@ from bridge.handlers.buttons import (
     ReplyToInvitation,
     ShowConversation,
 )
+from bridge.handlers.digest_message import PAGE, render_digest
 from bridge.handlers.keyboards import keyboard
 from bridge.handlers.media import CAPTIONED, send_attachment
 from bridge.handlers.render import TELEGRAM_CAPTION_MAX, Renderer, split_html
@@ -95,12 +94,8 @@ class Notifier:
 
     async def _message(self, n: Notification, silent: bool) -> list[ChatCopy]:
         d = await self.core.messaging.for_delivery(n.ref_id, n.member_id)
-        if d is None:
+        if d is None:  # gone since the core planned it (`Outbox.plan` says what is shown)
             raise Skip("message gone")
-        if d.recipient_state.spam:
-            raise Skip("spam")
-        if d.message.id <= d.recipient_state.cleared_through:
-            raise Skip("deleted")
         chat = d.recipient.telegram_id
         lang = self.renderer.lang(d.recipient.language)
         reply_to = None
@@ -134,11 +129,8 @@ class Notifier:
 
     async def _invitation(self, n: Notification, silent: bool) -> list[ChatCopy]:
         # Still pending: the core's plan checked it, under this chat's lock.
-        invitation = await self.core.invitations.get_for(n.member_id, n.ref_id)
-        views = await self.core.invitations.received(n.member_id)
-        item = next((v for v in views if v.invitation.id == invitation.id), None)
-        if item is None:
-            raise Skip("invitation gone")
+        item = await self.core.invitations.view(n.member_id, n.ref_id)
+        invitation = item.invitation
         recipient = await self.core.members.get(n.member_id)
         lang = self.renderer.lang(recipient.language)
         html = self.renderer.text(lang, "invitations", "received", item=item)
@@ -180,8 +172,8 @@ class Notifier:
         above the media when it does not. Edits never ring."""
         d = await self.core.messaging.for_delivery(n.ref_id, n.member_id)
         copies = await self.core.messaging.copies_of(n.ref_id, n.member_id)
-        copies = [c for c in copies if not c.is_original]
-        if d is None or not copies:
+        copies = [c for c in copies if not c.is_original]  # theirs is theirs to edit
+        if d is None or not copies:  # gone since the core planned it
             raise Skip("nothing to edit")
         html = self._render_message(d)
         attachment = d.message.attachment
@@ -250,12 +242,8 @@ class Notifier:
             log.warning("could not take back parts %s of a failed edit: %s", ids, exc)
 
     async def _digest(self, n: Notification, silent: bool) -> list[ChatCopy]:
-        from bridge.handlers.digests import PAGE, render_digest
-
         member = await self.core.members.get(n.member_id)
         digest = await self.core.inbox.digest(member.id, None, PAGE)
-        if digest.empty:
-            raise Skip("nothing unread")
         text, markup = render_digest(self.renderer, member, digest,
                                      self.core.now(), True)
         await self._send_html(member.telegram_id, text, markup, silent=silent)
@@ -266,7 +254,7 @@ class Notifier:
         reactions = await self.core.messaging.reactions_of(n.member_id, message.id)
         theirs = [r.emoji for r in reactions if r.member_id != n.member_id]
         copies = await self.core.messaging.copies_of(message.id, n.member_id)
-        if not copies:
+        if not copies:  # gone since the core planned it
             raise Skip("no copy to react on")
         target = copies[-1]
         await self.bot.set_message_reaction(
@@ -275,27 +263,19 @@ class Notifier:
         )
         return []
 
-
     async def _inmail_news(self, n: Notification, silent: bool) -> list[ChatCopy]:
         """Tell an InMail's sender what became of it: the recipient's answer, or the credit
         coming back; with a button to the conversation."""
-        inmail = await self.core.credits.get_inmail(n.member_id, n.ref_id)
-        sender = await self.core.members.get(n.member_id)
-        recipient = await self.core.members.get(inmail.recipient_id)
+        news = await self.core.credits.news_for_sender(n)
+        sender, inmail, t = news.sender, news.inmail, self.renderer.text
         lang = self.renderer.lang(sender.language)
-        interested = inmail.status in (InMailStatus.INTERESTED, InMailStatus.REPLIED)
-        # Answering with interest shows who one is, as a reply does; otherwise the
-        # recipient stays as their degree shows them to the sender.
-        other = member_view(recipient, self.core.network.degree(sender.id, recipient.id),
-                            contacted=interested)
-        t = self.renderer.text
         if n.kind == NotificationKind.INMAIL_ANSWERED:
-            html = t(lang, "inmail", "sender_answered", other=other, subject=inmail.subject,
-                     status=n.payload.get("status", inmail.status.value))
+            html = t(lang, "inmail", "sender_answered", other=news.other,
+                     subject=inmail.subject, status=news.status.value)
         else:
-            account = await self.core.credits.account(sender.id, entries=0)
-            html = t(lang, "inmail", "refunded", other=other, subject=inmail.subject,
-                     answered=inmail.status != InMailStatus.SENT, balance=account.balance)
+            html = t(lang, "inmail", "refunded", other=news.other, subject=inmail.subject,
+                     answered=news.answered, balance=news.balance)
+        interested = news.interested
         markup = keyboard([[(
             t(lang, "inmail", "conversation_button", reply=interested),
             OpenConversation(conversation_id=inmail.conversation_id) if interested

@@ -1,4 +1,4 @@
-"""Members and the network: /start, /help, /profile, /edit, /find, /degree, /connections,
+"""Members and the network: /start, /profile, /edit, /find, /degree, /connections,
 /remove, /block, /unblock — and the profile card's buttons."""
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from bridge.handlers.buttons import (
 from bridge.handlers.commands import Command, Usage, argument_text, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import Row, keyboard
-from bridge.handlers.relay import COMPOSE
 
 PAGE = 10
 
@@ -52,14 +51,6 @@ def _edit_keyboard(context: BridgeContext):
     buttons = [(context.t("profile", "edit_button", field=f), EditField(field=f))
                for f in PROFILE_FIELDS]
     return keyboard([buttons[:3], buttons[3:]])
-
-
-async def help_command(update: Update, context: BridgeContext) -> None:
-    """The commands, in the user's language (admin ones only for admins)."""
-    from bridge.handlers.registry import visible_commands
-
-    names = [c.name for c in visible_commands(context.core.members.is_admin(context.member))]
-    await context.reply(update, "help", "help", names=names)
 
 
 async def show_profile(update: Update, context: BridgeContext, target_id: int) -> None:
@@ -211,7 +202,6 @@ async def on_find_page(update: Update, context: BridgeContext, data: FindPage) -
 async def on_edit_field(update: Update, context: BridgeContext, data: EditField) -> Toast:
     """✏️ Headline (etc.): "Send your new headline", with its limit and current value."""
     asked = await context.core.prompts.ask_field(context.member.id, data.field)
-    context.user_data.pop(COMPOSE, None)  # the next text is this field, not an InMail
     await context.reply(update, "profile", "field_prompt", field=asked.field,
                         limit=asked.limit, current=asked.current)
     return None
@@ -233,7 +223,6 @@ async def on_keep(update: Update, context: BridgeContext, data: KeepConnection) 
 
 COMMANDS = [
     Command("start", start, menu=False),
-    Command("help", help_command),
     Command("profile", profile),
     Command("edit", edit),
     Command("find", find),

@@ -1,17 +1,25 @@
 """Answers to the bot's questions: when a member was asked for a text (an invitation's note,
-a profile field), their next plain text message is that answer — once.
+a profile field, an InMail from a profile card), their next plain text message is that
+answer — once.
 
-The question lives in the database (`bridge.core.prompts`), so it survives a restart."""
+The question lives in the database (`bridge.core.prompts`), so it survives a restart; the
+answer's use case ends it in the same transaction as its effect, so a refused answer (too
+long, empty) leaves the question standing, and a storage failure leaves it for the update's
+next try."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bridge.core import errors
-from bridge.core.prompts import PromptKind
+from bridge.core.prompts import Prompt, PromptKind
+from bridge.handlers.commands import Usage
 from bridge.handlers.context import BridgeContext
+from bridge.handlers.inmail import send_drafted
+from bridge.handlers.invitations import send_with_note
 
-# Refusals of the text itself: the question stands, the member can send a better answer.
+# Refusals of a note or a field itself: the question stands, a better answer can follow. An
+# InMail's draft ends with any refusal, as it always has (/inmail writes another).
 _RETRY = (errors.NoteTooLong, errors.ProfileFieldTooLong, errors.EmptyMessage)
 
 
@@ -20,18 +28,20 @@ async def answer_prompt(update: Update, context: BridgeContext, text: str) -> bo
     if context.member.awaiting is None:  # read with the member: no query for most texts
         return False
     core, me = context.core, context.member.id
-    prompt = await core.prompts.take(me)
-    if prompt is None:
+    prompt = Prompt.decode(context.member.awaiting)
+    if prompt is None:  # unreadable (an older version's): no question after all
+        await core.prompts.cancel(me)
         return False
     try:
         if prompt.kind == PromptKind.NOTE:
-            from bridge.handlers.invitations import send_with_note
-
-            await send_with_note(update, context, prompt.target_id, text)
+            await send_with_note(update, context, prompt, text)
+        elif prompt.kind == PromptKind.INMAIL:
+            await send_drafted(update, context, prompt, text)
         else:
-            member = await core.members.edit_profile(me, prompt.arg, text)
+            member = await core.members.edit_profile(me, prompt.arg, text, answering=prompt)
             await context.reply(update, "profile", "edited", field=prompt.arg, member=member)
-    except _RETRY:
-        await core.prompts.restore(me, prompt)
+    except (errors.BridgeError, Usage) as refusal:
+        if prompt.kind == PromptKind.INMAIL or not isinstance(refusal, _RETRY):
+            await core.prompts.cancel(me)  # refused for good: the question ends here
         raise
     return True

@@ -16,20 +16,12 @@ from telegram.ext import (
     filters,
 )
 
-from bridge.handlers import (
-    admin,
-    digests,
-    inbox,
-    inmail,
-    invitations,
-    profile,
-    relay,
-    settings,
-)
-from bridge.handlers.commands import Command
+from bridge.handlers import relay
+from bridge.handlers.command_menu import COMMANDS, FEATURES, visible_commands
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.identity import chat_member_changed, identify
-from bridge.handlers.render import LANGUAGES, Renderer
+from bridge.handlers.render import Renderer
+from bridge.locale import LANGUAGES
 
 # Handler groups, in the order they run for each update (group 0 holds the commands and
 # features; in each group only the first matching handler runs).
@@ -37,12 +29,7 @@ IDENTIFY = -2  # who is this: resolves the member for every later group
 RELAYED_EDITS = -1  # an edit of a relayed message is mirrored, and handled: nothing after it
 AFTER = 99  # whatever the update committed to the outbox goes out now
 
-FEATURES = (profile, invitations, relay, inbox, inmail, digests, settings, admin)
-COMMANDS: list[Command] = [c for feature in FEATURES for c in feature.COMMANDS]
-
-
-def visible_commands(is_admin: bool) -> list[Command]:
-    return [c for c in COMMANDS if c.menu and (is_admin or not c.admin)]
+__all__ = ["COMMANDS", "publish_commands", "register"]
 
 
 async def unknown_command(update: Update, context: BridgeContext) -> None:

@@ -23,8 +23,7 @@ from bridge.handlers.commands import Command, Usage, handle_and_rest, only_handl
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import keyboard
 from bridge.handlers.media import attachment_of
-
-COMPOSE = "compose"  # user_data key: a one-shot InMail being written (see inmail.py)
+from bridge.handlers.prompts import answer_prompt
 
 
 async def _deliver(
@@ -65,8 +64,7 @@ async def open_conversation(update: Update, context: BridgeContext) -> None:
 
 
 async def close_conversation(update: Update, context: BridgeContext) -> None:
-    previous = await context.core.messaging.close(context.member.id)
-    context.user_data.pop(COMPOSE, None)
+    previous = await context.core.messaging.close(context.member.id)  # and any question
     await context.reply(update, "relay", "closed", had=previous is not None)
 
 
@@ -88,15 +86,14 @@ async def forward(update: Update, context: BridgeContext) -> None:
 
 
 async def on_message(update: Update, context: BridgeContext) -> None:
-    """Text or media that is not a command: a reply goes to that conversation, otherwise
-    to the open one (or to an InMail being composed)."""
+    """Text or media that is not a command: the answer to the bot's question (a note, a
+    profile field, an InMail being written), else a reply goes to that conversation,
+    otherwise to the open one."""
     message = update.effective_message
     text = message.text if message.text is not None else message.caption
     attachment = attachment_of(message)
     if message.reply_to_message is None and attachment is None and text:
-        from bridge.handlers.prompts import answer_prompt
-
-        if await answer_prompt(update, context, text):  # the note or field the bot asked
+        if await answer_prompt(update, context, text):  # the text the bot asked for
             return
     if message.reply_to_message is not None:
         stored = await context.core.messaging.message_for_copy(
@@ -108,12 +105,6 @@ async def on_message(update: Update, context: BridgeContext) -> None:
                            attachment, reply_to_id=stored.id, original=message,
                            confirm=False, typed=False)
             return
-    compose = context.user_data.get(COMPOSE)
-    if compose is not None and attachment is None:
-        from bridge.handlers.inmail import finish_compose
-
-        await finish_compose(update, context, compose, text or "")
-        return
     member: Member = await context.core.members.get(context.member.id)
     if member.current_peer_id is None:
         await _not_addressed(update, context, text, attachment, message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bridge.core.models import InvitePolicy, Member
+from bridge.core.notify import NotifyMode
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import SetInMailOptOut, SetInvitePolicy, SetLanguage, SetNotifyMode
 from bridge.handlers.commands import Command, Usage, argument_text
@@ -22,8 +23,8 @@ def _card(context: BridgeContext, member: Member):
           SetInvitePolicy(policy=p)) for p in InvitePolicy],
         [(t("settings", "inmail_button", opted_out=not member.inmail_opt_out),
           SetInMailOptOut(opted_out=not member.inmail_opt_out))],
-        [(t("settings", "notify_button", mode=mode, current=member.notify_mode == mode),
-          SetNotifyMode(mode=mode)) for mode in ("instant", "digest", "muted")],
+        [(t("settings", "notify_button", mode=mode.value, current=member.notify_mode == mode),
+          SetNotifyMode(mode=mode.value)) for mode in NotifyMode],
     ]
     return t("settings", "card", member=member), keyboard(rows)
 

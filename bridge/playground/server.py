@@ -32,7 +32,6 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bridge.config import Settings
-from bridge.core.app import load_graph
 from bridge.handlers.bot import BridgeBot
 from bridge.locale import LANGUAGES
 from bridge.sandbox import control
@@ -410,9 +409,7 @@ class Playground:
             kwargs["progress"] = self._seed.progress
         result = await function(store, **kwargs)
         log.info("seed_demo(n=%d, attach_to=%s) returned %r", n, attach, result)
-        before = core.deps.graph.edge_count()
-        core.deps.graph = await load_graph(store)
-        added = core.deps.graph.edge_count() - before
+        added = await core.reload_graph()
         if isinstance(result, dict) and "members" in result:
             message = (
                 f"Seeded {result['members']} demo members and {added} connections; your users"

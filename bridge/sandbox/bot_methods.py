@@ -4,28 +4,27 @@ polling, webhooks), the command menu and descriptions, close/logOut."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
+from bridge.sandbox.bots import SandboxBot
 from bridge.sandbox.contract import ApiError, bad
 from bridge.sandbox.registry import Method, method
-
-if TYPE_CHECKING:
-    from bridge.sandbox.server import SandboxBot, SandboxServer
+from bridge.sandbox.serving import Server
 
 Params = dict[str, Any]
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 @method("getMe")
-async def get_me(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def get_me(server: Server, bot: SandboxBot, params: Params) -> Any:
     return {**bot.as_user(), "can_join_groups": False, "can_read_all_group_messages": False,
             "supports_inline_queries": False, "can_connect_to_business": False,
             "has_main_web_app": False}
 
 
 @method("getUpdates")
-async def get_updates(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def get_updates(server: Server, bot: SandboxBot, params: Params) -> Any:
     if bot.webhook.url:
         raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active;"
                             " use deleteWebhook to delete the webhook first")
@@ -41,7 +40,7 @@ async def get_updates(server: SandboxServer, bot: SandboxBot, params: Params) ->
 
 
 @method("setWebhook")
-async def set_webhook(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def set_webhook(server: Server, bot: SandboxBot, params: Params) -> Any:
     url = params["url"]
     if url:
         parts = urlsplit(url)
@@ -61,7 +60,7 @@ async def set_webhook(server: SandboxServer, bot: SandboxBot, params: Params) ->
 
 
 @method("deleteWebhook")
-async def delete_webhook(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def delete_webhook(server: Server, bot: SandboxBot, params: Params) -> Any:
     if params.get("drop_pending_updates"):
         await bot.updates.clear()
     await server.webhooks.set(bot, "", None, 40)
@@ -69,7 +68,7 @@ async def delete_webhook(server: SandboxServer, bot: SandboxBot, params: Params)
 
 
 @method("getWebhookInfo")
-async def webhook_info(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def webhook_info(server: Server, bot: SandboxBot, params: Params) -> Any:
     hook = bot.webhook
     info: dict[str, Any] = {"url": hook.url, "has_custom_certificate": False,
                             "pending_update_count": len(bot.updates.pending)}
@@ -97,7 +96,7 @@ def _scope_key(params: Params) -> str:
 
 
 @method("setMyCommands")
-async def set_commands(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def set_commands(server: Server, bot: SandboxBot, params: Params) -> Any:
     commands = params["commands"]
     if len(commands) > 100:
         raise bad("too many commands specified")
@@ -119,12 +118,12 @@ async def set_commands(server: SandboxServer, bot: SandboxBot, params: Params) -
 
 
 @method("getMyCommands")
-async def get_commands(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def get_commands(server: Server, bot: SandboxBot, params: Params) -> Any:
     return bot.commands.get(_scope_key(params), [])
 
 
 @method("deleteMyCommands")
-async def delete_commands(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def delete_commands(server: Server, bot: SandboxBot, params: Params) -> Any:
     bot.commands.pop(_scope_key(params), None)
     return True
 
@@ -132,7 +131,7 @@ async def delete_commands(server: SandboxServer, bot: SandboxBot, params: Params
 def _text_setting(field: str, limit: int) -> tuple[Method, Method]:
     """setMyX/getMyX for one per-language text (description, short description, name)."""
 
-    async def setter(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+    async def setter(server: Server, bot: SandboxBot, params: Params) -> Any:
         value = params.get(field) or ""
         if len(value) > limit:
             raise bad(f"{field.replace('_', ' ')} is too long")
@@ -143,7 +142,7 @@ def _text_setting(field: str, limit: int) -> tuple[Method, Method]:
             store.pop(params.get("language_code") or "", None)
         return True
 
-    async def getter(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+    async def getter(server: Server, bot: SandboxBot, params: Params) -> Any:
         store = getattr(bot, field + "s")
         language = params.get("language_code") or ""
         return {field: store.get(language, store.get("", ""))}
@@ -160,11 +159,11 @@ for _field, _limit, _suffix in (("description", 512, "Description"),
 
 
 @method("close")
-async def close(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def close(server: Server, bot: SandboxBot, params: Params) -> Any:
     return True
 
 
 @method("logOut")
-async def log_out(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def log_out(server: Server, bot: SandboxBot, params: Params) -> Any:
     bot.logged_out = True  # from now on: 401, as Telegram's cloud answers a logged-out bot
     return True

@@ -46,16 +46,14 @@ import asyncio
 import base64
 import binascii
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
 from bridge.sandbox.guard import json_body
+from bridge.sandbox.serving import Server
 from bridge.sandbox.state import MEDIA_KINDS, ChatMessage
-
-if TYPE_CHECKING:
-    from bridge.sandbox.server import SandboxServer
-    from bridge.sandbox.users import SimUser
+from bridge.sandbox.users import SimUser
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -101,7 +99,7 @@ async def _media_fields(request: web.Request) -> tuple[dict[str, Any], bytes]:
     return body, data
 
 
-def add_routes(app: web.Application, server: SandboxServer) -> None:
+def add_routes(app: web.Application, server: Server) -> None:
     def user_of(request: web.Request) -> SimUser:
         user = server.users.get(_int(request.match_info["id"], "id") or 0)
         if user is None:

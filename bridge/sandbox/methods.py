@@ -5,18 +5,17 @@ methods are in `bot_methods.py`; both register into `registry.METHODS`."""
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bridge.sandbox import bot_methods  # noqa: F401  (registers its methods)
+from bridge.sandbox.bots import SandboxBot
 from bridge.sandbox.contract import ApiError, bad, contract
 from bridge.sandbox.payloads import file_object
 from bridge.sandbox.registry import METHODS, Method, method
+from bridge.sandbox.serving import Server
 from bridge.sandbox.state import ChatMessage
 from bridge.sandbox.telegram_html import normalize, parse_html, utf16_len
-
-if TYPE_CHECKING:
-    from bridge.sandbox.server import SandboxBot, SandboxServer
-    from bridge.sandbox.users import SimUser
+from bridge.sandbox.users import SimUser
 
 Params = dict[str, Any]
 TEXT_MAX, CAPTION_MAX, CALLBACK_MAX, ANSWER_MAX = 4096, 1024, 64, 200
@@ -88,7 +87,7 @@ def new_message(params: Params, **fields: Any) -> ChatMessage:
                        silent=bool(params.get("disable_notification")), **fields)
 
 
-async def deliver(server: SandboxServer, bot: SandboxBot, params: Params,
+async def deliver(server: Server, bot: SandboxBot, params: Params,
                   message: ChatMessage) -> tuple[SimUser, dict[str, Any]]:
     user = server.chat_user(bot, params["chat_id"])
     if message.reply_to is not None:
@@ -105,7 +104,7 @@ async def deliver(server: SandboxServer, bot: SandboxBot, params: Params,
 
 
 @method("sendMessage")
-async def send_message(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def send_message(server: Server, bot: SandboxBot, params: Params) -> Any:
     server.chat_user(bot, params["chat_id"])  # Telegram checks the chat first
     text, entities = formatted(params["text"], params, caption=False)
     return (await deliver(server, bot, params,
@@ -115,7 +114,7 @@ async def send_message(server: SandboxServer, bot: SandboxBot, params: Params) -
 def _media_method(name: str) -> Method:
     kind = MEDIA_PARAM[name]
 
-    async def send(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+    async def send(server: Server, bot: SandboxBot, params: Params) -> Any:
         server.chat_user(bot, params["chat_id"])
         stored = server.file_for(params[kind], kind, params)
         if stored.kind != kind and (stored.kind, kind) not in COMPATIBLE:
@@ -136,13 +135,13 @@ for _name in MEDIA_PARAM:
 
 
 @method("sendChatAction")
-async def chat_action(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def chat_action(server: Server, bot: SandboxBot, params: Params) -> Any:
     user = server.chat_user(bot, params["chat_id"])
     user.chat_actions.append(params["action"])
     return True
 
 
-def _source(server: SandboxServer, bot: SandboxBot, params: Params, what: str) -> ChatMessage:
+def _source(server: Server, bot: SandboxBot, params: Params, what: str) -> ChatMessage:
     source = server.chat_user(bot, params["from_chat_id"]).message(params["message_id"])
     if source is None or source.deleted:
         raise bad(f"message to {what} not found")
@@ -150,7 +149,7 @@ def _source(server: SandboxServer, bot: SandboxBot, params: Params, what: str) -
 
 
 @method("copyMessage")
-async def copy_message(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def copy_message(server: Server, bot: SandboxBot, params: Params) -> Any:
     source = _source(server, bot, params, "copy")
     server.chat_user(bot, params["chat_id"])
     text, caption, entities = source.text, source.caption, source.entities
@@ -168,7 +167,7 @@ async def copy_message(server: SandboxServer, bot: SandboxBot, params: Params) -
 
 
 @method("forwardMessage")
-async def forward_message(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def forward_message(server: Server, bot: SandboxBot, params: Params) -> Any:
     source = _source(server, bot, params, "forward")
     origin_user = server.chat_user(bot, params["from_chat_id"])
     author = bot.first_name if source.from_bot else origin_user.full_name
@@ -182,7 +181,7 @@ async def forward_message(server: SandboxServer, bot: SandboxBot, params: Params
     return (await deliver(server, bot, params, copy))[1]
 
 
-def _target(server: SandboxServer, bot: SandboxBot, params: Params,
+def _target(server: Server, bot: SandboxBot, params: Params,
             missing: str = "message to edit not found") -> tuple[SimUser, ChatMessage]:
     if params.get("inline_message_id"):
         raise bad("inline messages are not supported by the sandbox")
@@ -197,14 +196,14 @@ def _target(server: SandboxServer, bot: SandboxBot, params: Params,
     return user, message
 
 
-async def _edited(server: SandboxServer, user: SimUser, message: ChatMessage) -> Any:
+async def _edited(server: Server, user: SimUser, message: ChatMessage) -> Any:
     message.edited = True
     await user.touched(message, "edit")
     return server.message_payload(user, message)
 
 
 @method("editMessageText")
-async def edit_text(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def edit_text(server: Server, bot: SandboxBot, params: Params) -> Any:
     user, message = _target(server, bot, params)
     if not message.from_bot:
         raise bad("message can't be edited")
@@ -220,7 +219,7 @@ async def edit_text(server: SandboxServer, bot: SandboxBot, params: Params) -> A
 
 
 @method("editMessageCaption")
-async def edit_caption(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def edit_caption(server: Server, bot: SandboxBot, params: Params) -> Any:
     user, message = _target(server, bot, params)
     if not message.from_bot:
         raise bad("message can't be edited")
@@ -238,7 +237,7 @@ async def edit_caption(server: SandboxServer, bot: SandboxBot, params: Params) -
 
 
 @method("editMessageReplyMarkup")
-async def edit_markup(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def edit_markup(server: Server, bot: SandboxBot, params: Params) -> Any:
     user, message = _target(server, bot, params)
     if not message.from_bot:
         raise bad("message can't be edited")
@@ -251,7 +250,7 @@ async def edit_markup(server: SandboxServer, bot: SandboxBot, params: Params) ->
 
 
 @method("deleteMessage")
-async def delete_message(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def delete_message(server: Server, bot: SandboxBot, params: Params) -> Any:
     user, message = _target(server, bot, params, "message to delete not found")
     message.deleted = True
     await user.touched(message, "delete")
@@ -259,7 +258,7 @@ async def delete_message(server: SandboxServer, bot: SandboxBot, params: Params)
 
 
 @method("deleteMessages")
-async def delete_messages(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def delete_messages(server: Server, bot: SandboxBot, params: Params) -> Any:
     ids = params["message_ids"]
     if not 1 <= len(ids) <= 100:
         raise bad("too many messages to delete" if ids else "message identifiers are empty")
@@ -273,7 +272,7 @@ async def delete_messages(server: SandboxServer, bot: SandboxBot, params: Params
 
 
 @method("answerCallbackQuery")
-async def answer_callback(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def answer_callback(server: Server, bot: SandboxBot, params: Params) -> Any:
     query_id = params["callback_query_id"]
     user = server.callback_queries.get(query_id)
     if user is None or any(a["callback_query_id"] == query_id for a in user.callback_answers):
@@ -289,7 +288,7 @@ def _reaction_emojis() -> set[str]:
 
 
 @method("setMessageReaction")
-async def set_reaction(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def set_reaction(server: Server, bot: SandboxBot, params: Params) -> Any:
     user = server.chat_user(bot, params["chat_id"])
     message = user.message(params["message_id"])
     if message is None or message.deleted:
@@ -311,7 +310,7 @@ async def set_reaction(server: SandboxServer, bot: SandboxBot, params: Params) -
 
 
 @method("getFile")
-async def get_file(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def get_file(server: Server, bot: SandboxBot, params: Params) -> Any:
     stored = server.files.get(params["file_id"])
     if stored is None:
         raise bad("invalid file_id")
@@ -321,7 +320,7 @@ async def get_file(server: SandboxServer, bot: SandboxBot, params: Params) -> An
 
 
 @method("getChat")
-async def get_chat(server: SandboxServer, bot: SandboxBot, params: Params) -> Any:
+async def get_chat(server: Server, bot: SandboxBot, params: Params) -> Any:
     user = server.chat_user(bot, params["chat_id"], sending=False)
     gifts = {name: False for name in contract()["types"]["AcceptedGiftTypes"]["fields"]}
     return {**user.as_chat(), "accent_color_id": 0, "max_reaction_count": 11,

@@ -4,12 +4,10 @@ shaped like Telegram's so that python-telegram-bot parses them as it would the r
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bridge.sandbox.state import ChatMessage, StoredFile
-
-if TYPE_CHECKING:
-    from bridge.sandbox.users import SimUser
+from bridge.sandbox.users import SimUser
 
 
 def media(stored: StoredFile) -> dict[str, Any]:

@@ -6,12 +6,12 @@ method of the contract is validated and then refused as "not supported by the sa
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from bridge.sandbox.server import SandboxBot, SandboxServer
+from bridge.sandbox.bots import SandboxBot
+from bridge.sandbox.serving import Server
 
-Method = Callable[["SandboxServer", "SandboxBot", dict[str, Any]], Awaitable[Any]]
+Method = Callable[[Server, SandboxBot, dict[str, Any]], Awaitable[Any]]
 METHODS: dict[str, Method] = {}
 
 

@@ -22,26 +22,20 @@ import asyncio
 import itertools
 import json
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from bridge.sandbox import control, payloads
+from bridge.sandbox.bots import SandboxBot
 from bridge.sandbox.contract import ApiError, bad, check, method_names, validate
 from bridge.sandbox.faults import Fault, Faults
 from bridge.sandbox.flood import FloodLimits
 from bridge.sandbox.guard import loopback_guard
 from bridge.sandbox.methods import METHODS
-from bridge.sandbox.state import (
-    DEFAULT_MIME,
-    MEDIA_KINDS,
-    ChatMessage,
-    StoredFile,
-    UpdateQueue,
-)
+from bridge.sandbox.state import DEFAULT_MIME, MEDIA_KINDS, ChatMessage, StoredFile
 from bridge.sandbox.users import SimUser
-from bridge.sandbox.webhook import Webhook, Webhooks
+from bridge.sandbox.webhook import Webhooks
 
 log = logging.getLogger(__name__)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -49,26 +43,6 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 LEGACY_PARAMS = {"reply_to_message_id": ["Integer"], "allow_sending_without_reply": ["Boolean"],
                  "disable_web_page_preview": ["Boolean"]}
 MAX_EVENTS = 20_000
-
-
-@dataclass
-class SandboxBot:
-    token: str
-    id: int
-    username: str
-    first_name: str
-    updates: UpdateQueue = field(default_factory=UpdateQueue)
-    # (scope, language) → commands; the default scope's key is the language ("" for all)
-    commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    descriptions: dict[str, str] = field(default_factory=dict)
-    short_descriptions: dict[str, str] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
-    webhook: Webhook = field(default_factory=Webhook)
-    logged_out: bool = False
-
-    def as_user(self) -> dict[str, Any]:
-        return {"id": self.id, "is_bot": True, "first_name": self.first_name,
-                "username": self.username}
 
 
 class SandboxServer:

@@ -8,18 +8,35 @@ import asyncio
 import itertools
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from bridge.sandbox.state import DEFAULT_MIME, MEDIA_KINDS, ChatMessage
-
-if TYPE_CHECKING:
-    from bridge.sandbox.server import SandboxServer
+from bridge.sandbox.bots import SandboxBot
+from bridge.sandbox.state import DEFAULT_MIME, MEDIA_KINDS, ChatMessage, StoredFile
 
 _query_numbers = itertools.count(1)
 
 
+class UserServer(Protocol):
+    """What a simulated user needs of the server it talks through (the server assembles
+    the users, so they know it by this shape, not by importing it)."""
+
+    callback_queries: dict[str, SimUser]
+
+    @property
+    def default_bot(self) -> SandboxBot: ...
+
+    async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+        ...
+
+    def event(self, kind: str, user: SimUser, message: ChatMessage) -> None: ...
+    def message_payload(self, user: SimUser, message: ChatMessage) -> dict[str, Any]: ...
+    def media_payload(self, stored: StoredFile) -> dict[str, Any]: ...
+    def store_file(self, kind: str, data: bytes, *, owner: str = "bot",
+                   **details: Any) -> StoredFile: ...
+
+
 class SimUser:
-    def __init__(self, server: SandboxServer, user_id: int, first_name: str, last_name: str,
+    def __init__(self, server: UserServer, user_id: int, first_name: str, last_name: str,
                  username: str | None, language_code: str) -> None:
         self.server = server
         self.id = user_id

@@ -11,32 +11,31 @@ import contextlib
 import json
 import logging
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import aiohttp
 
-if TYPE_CHECKING:
-    from bridge.sandbox.server import SandboxBot, SandboxServer
+from bridge.sandbox.bots import SandboxBot, Webhook
+
+__all__ = ["SECRET_HEADER", "Webhook", "Webhooks"]
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-@dataclass
-class Webhook:
-    url: str = ""
-    secret_token: str | None = None
-    max_connections: int = 40
-    last_error_date: int = 0
-    last_error_message: str = ""
-    delivered: int = 0
-    task: asyncio.Task[None] | None = None
+class WebhookServer(Protocol):
+    """What webhook delivery needs of the server: its bots, and performing a method a
+    webhook answered with."""
+
+    bots: dict[str, SandboxBot]
+
+    async def perform(self, bot: SandboxBot, name: str, raw: dict[str, Any]
+                      ) -> tuple[int, dict[str, Any]]: ...
 
 
 class Webhooks:
-    def __init__(self, server: SandboxServer, first_retry: float = 0.1,
+    def __init__(self, server: WebhookServer, first_retry: float = 0.1,
                  max_retry: float = 5.0) -> None:
         self.server = server
         self.first_retry, self.max_retry = first_retry, max_retry

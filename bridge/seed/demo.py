@@ -6,7 +6,7 @@ in the first minute.
 The network and the background chatter go in through the bulk path; what the people trying
 the bot receive (invitations, messages, InMail) goes through the core's own use cases, so
 their notifications are queued in the outbox like any other. A running bot must reload its
-graph afterwards (`bridge.core.app.load_graph`), as the playground does.
+graph afterwards (`Core.reload_graph`), as the playground does.
 """
 
 from __future__ import annotations
@@ -22,22 +22,15 @@ from bridge.seed.inbox import ThreadBook
 from bridge.seed.population import seed_network
 from bridge.seed.profiles import member_rows
 from bridge.seed.vocabulary import INMAIL_SUBJECTS, INVITATION_NOTES, MESSAGES
-from bridge.storage.sqlite import SqliteStore
-from bridge.storage.sqlite.bulk import (
-    bulk_session,
-    existing_handles,
-    insert_connections,
-    member_languages,
-    next_id,
-)
-from bridge.storage.sqlite.rows import ts
+from bridge.storage.bulk import ConnectionRow
+from bridge.storage.port import Store
 
 Progress = Callable[..., None]  # progress(done, total, label)
 
 STEPS = ("network", "attach", "chatter", "invitations", "messages")
 
 
-async def seed_demo(store: SqliteStore, n: int = 300, seed: int = 42,
+async def seed_demo(store: Store, n: int = 300, seed: int = 42,
                     progress: Progress | None = None, attach_to: Sequence[int] = (),
                     links: int = 6) -> dict[str, int]:
     """Add `n` demo members (average ~2·`links` connections) next to whatever the database
@@ -68,16 +61,17 @@ async def seed_demo(store: SqliteStore, n: int = 300, seed: int = 42,
         friends[member] = sorted(picks)
         edges += [(min(member, f), max(member, f)) for f in picks]
     if edges:
-        async with bulk_session(store):
-            created["connections"] += await insert_connections(
-                store, ((a, b, ts(now)) for a, b in sorted(set(edges))))
+        bulk = store.bulk()
+        async with bulk.session():
+            created["connections"] += await bulk.add_connections(
+                ConnectionRow(a, b, now) for a, b in sorted(set(edges)))
         created["attached"] = len(attach_to)
 
     report(2, len(STEPS), "Writing conversations between demo members…")
     created["messages"] += await _chatter(store, seeded.first_id, adj, demo, seed, now)
 
     core = await Core.open(store)  # the graph now includes the demo network
-    languages = await member_languages(store, [*demo, *attach_to])
+    languages = await store.bulk().languages([*demo, *attach_to])
     report(3, len(STEPS), "Sending invitations…")
     for member in attach_to:
         second = _second_degree(core, member, friends[member])
@@ -129,12 +123,13 @@ async def seed_demo(store: SqliteStore, n: int = 300, seed: int = 42,
     return created
 
 
-async def _handles_clash(store: SqliteStore, n: int, seed: int) -> bool:
+async def _handles_clash(store: Store, n: int, seed: int) -> bool:
     """Would a plain `slug_id` handle collide with someone already there (a rerun, a real
     member who picked such a name)? Then the handles get a seed tag."""
-    first = await next_id(store, "members")
-    handles = [row[2] for row in member_rows(first, n, seed, handle_tag="_")]
-    return bool(await existing_handles(store, [str(h) for h in handles]))
+    bulk = store.bulk()
+    first = await bulk.next_id("members")
+    handles = [row.handle for row in member_rows(first, n, seed, handle_tag="_")]
+    return bool(await bulk.existing_handles(handles))
 
 
 def _second_degree(core: Core, member: int, friends: list[int]) -> list[int]:
@@ -149,10 +144,10 @@ def _second_degree(core: Core, member: int, friends: list[int]) -> list[int]:
     return sorted(out)
 
 
-async def _chatter(store: SqliteStore, first_id: int, adj: list, demo: list[int], seed: int,
+async def _chatter(store: Store, first_id: int, adj: list, demo: list[int], seed: int,
                    now: datetime) -> int:
     """Short conversations between connected demo members, a third left unread."""
-    book = ThreadBook(seed, now, await member_languages(store, demo))
+    book = ThreadBook(seed, now, await store.bulk().languages(demo))
     rng = book.rng
     for member in rng.sample(demo, k=len(demo) // 3):
         row = adj[member - first_id + 1]

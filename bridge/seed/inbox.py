@@ -2,10 +2,11 @@
 
 Why a simulation: unread counts, read marks, archive/spam/delete flags and "last activity"
 are derived state. Instead of guessing them, every conversation is replayed event by event
-through the same rules as `bridge.core.conversations.post_message` and the inbox actions
-(`mark_read`, `archive`, `report_spam`, `delete`), then written in one go. So the invariants
-the property tests check — unread count = messages from the other side after my read mark,
-the summary = the sum over conversations — hold for seeded data too.
+through the core's own counter rules (`bridge.core.counters`, which `post_message` and the
+inbox actions `mark_read`, `archive`, `report_spam`, `delete` apply too), then written in
+one go through the bulk port. So the invariants the property tests check — unread count =
+messages from the other side after my read mark, the summary = the sum over conversations —
+hold for seeded data too.
 
 Message ids follow time across all conversations (they are assigned after a global sort),
 as they would in a live database.
@@ -16,45 +17,45 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from bridge.core import counters
 from bridge.core.models import InMailStatus, LedgerKind, MessageKind, RefundState
 from bridge.core.rules import Rules
 from bridge.seed.network import SyntheticNetwork
 from bridge.seed.vocabulary import INMAIL_SUBJECTS, MESSAGES
-from bridge.storage.sqlite import SqliteStore
-from bridge.storage.sqlite.bulk import (
+from bridge.storage.bulk import (
+    ConnectionRow,
+    ConversationRow,
+    InMailRow,
+    LedgerRow,
+    MessageRow,
     Progress,
-    bulk_session,
-    insert_connections,
-    insert_conversations,
-    insert_inmails,
-    insert_ledger,
-    insert_messages,
-    insert_spam_reports,
-    insert_states,
-    member_languages,
-    next_id,
-    set_credits,
+    SpamReportRow,
+    StateRow,
 )
-from bridge.storage.sqlite.rows import ts
+from bridge.storage.port import Store
 
 INMAIL_CREDITS = 5  # what an InMail sender bought before spending one
 
 
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # replaced by the thread's first message
+
+
 @dataclass
 class Side:
-    """One member's state in one conversation (local message indices, -1 = none)."""
+    """One member's state in one conversation, as `ConversationState` holds it (a
+    `counters.Side`), with message positions for ids: 1 for the first message, 0 = none."""
 
     member: int
-    unread: int = 0
-    last_read: int = -1
+    unread_count: int = 0
+    last_read_message_id: int = 0
     archived: bool = False
     deleted: bool = False
-    cleared: int = -1
+    cleared_through: int = 0
     spam: bool = False
     inmail: bool = False
-    last_activity: datetime | None = None
+    last_activity_at: datetime = _NEVER
 
 
 @dataclass
@@ -76,41 +77,30 @@ class Thread:
 
     @property
     def last(self) -> int:
-        return len(self.messages) - 1
+        """The position of the last message (0: none yet)."""
+        return len(self.messages)
 
-    # The core's rules, one method per use case.
+    # One method per use case, each applying the core's rule for it.
     def post(self, sender: int, at: datetime, text: str, kind: str = MessageKind.MESSAGE,
              subject: str | None = None) -> None:
         """`post_message`: the sender has read everything; the recipient gets one more."""
         self.messages.append((sender, at, kind, text, subject))
-        mine, theirs = self.sides[sender], self.sides[self.other(sender)]
-        mine.last_read, mine.unread = self.last, 0
-        mine.archived = mine.deleted = False
-        mine.last_activity = at
-        theirs.unread += 1
-        if not theirs.spam:
-            theirs.archived = False
-        theirs.deleted = False
-        theirs.last_activity = at
-        if kind == MessageKind.INMAIL:
-            theirs.inmail = True
+        counters.wrote(self.sides[sender], self.last, at)
+        counters.received(self.sides[self.other(sender)], self.last, at,
+                          inmail=kind == MessageKind.INMAIL)
 
     def read(self, member: int) -> None:
-        side = self.sides[member]
-        side.last_read, side.unread = max(side.last_read, self.last), 0
+        counters.read_through(self.sides[member], self.last)
 
     def archive(self, member: int) -> None:
-        self.sides[member].archived = True
+        counters.archived(self.sides[member])
 
     def report_spam(self, member: int, at: datetime) -> None:
-        self.sides[member].spam = True
+        counters.reported_spam(self.sides[member])
         self.spam_reports.append((member, self.other(member), at))
 
     def delete(self, member: int) -> None:
-        side = self.sides[member]
-        side.deleted, side.archived = True, False
-        side.cleared = self.last
-        side.last_read, side.unread = max(side.last_read, self.last), 0
+        counters.deleted_through(self.sides[member], self.last)
 
 
 @dataclass
@@ -164,13 +154,14 @@ class ThreadBook:
             step = (cap - at) / 2 if cap > at else timedelta(0)
         return at + max(step, timedelta(microseconds=1))
 
-    async def write(self, store: SqliteStore, progress: Progress | None = None,
+    async def write(self, store: Store, progress: Progress | None = None,
                     rules: Rules | None = None) -> InboxSeeded:
         rules = rules or Rules()
         done = InboxSeeded()
-        conversation_id = await next_id(store, "conversations")
-        message_id = await next_id(store, "messages")
-        inmail_id = await next_id(store, "inmails")
+        bulk = store.bulk()
+        conversation_id = await bulk.next_id("conversations")
+        message_id = await bulk.next_id("messages")
+        inmail_id = await bulk.next_id("inmails")
         # Global time order → message ids.
         order = sorted(((msg[1], t, k) for t, thread in enumerate(self.threads)
                         for k, msg in enumerate(thread.messages)))
@@ -179,10 +170,15 @@ class ThreadBook:
         for at, t, k in order:
             ids[t][k] = message_id
             sender, _, kind, text, subject = self.threads[t].messages[k]
-            message_rows.append((message_id, conversation_id + t, sender, str(kind), text,
-                                 subject, ts(at)))
+            message_rows.append(MessageRow(message_id, conversation_id + t, sender,
+                                           MessageKind(kind), text, subject, at))
             message_id += 1
-        conversations, states, inmails, ledger, credits, spam = [], [], [], [], [], []
+        conversations: list[ConversationRow] = []
+        states: list[StateRow] = []
+        inmails: list[InMailRow] = []
+        ledger: list[LedgerRow] = []
+        credits: list[tuple[int, int]] = []
+        spam: list[SpamReportRow] = []
         for t, thread in enumerate(self.threads):
             cid, mids = conversation_id + t, ids[t]
             first_at, last_at = thread.messages[0][1], thread.messages[-1][1]
@@ -191,39 +187,43 @@ class ThreadBook:
                 sender, recipient, k, at = thread.inmail
                 this_inmail = inmail_id
                 inmail_id += 1
-                inmails.append((this_inmail, sender, recipient, cid, mids[k],
-                                thread.messages[k][4], InMailStatus.SENT.value, ts(at), None,
-                                RefundState.PENDING.value,
-                                ts(at + rules.no_response_window), 0))  # not sponsored
+                inmails.append(InMailRow(
+                    this_inmail, sender, recipient, cid, mids[k], thread.messages[k][4] or "",
+                    InMailStatus.SENT, at, None, RefundState.PENDING,
+                    at + rules.no_response_window, False))  # not sponsored
                 bought = at - timedelta(days=1)
-                ledger.append((sender, LedgerKind.PURCHASE.value, INMAIL_CREDITS,
-                               INMAIL_CREDITS, "purchase:seed", None, ts(bought)))
-                ledger.append((sender, LedgerKind.SPEND.value, -1, INMAIL_CREDITS - 1,
-                               "inmail", this_inmail, ts(at)))
-                credits.append((INMAIL_CREDITS - 1, sender))
-            conversations.append((cid, thread.a, thread.b, ts(first_at), mids[-1], ts(last_at),
-                                  None, this_inmail))
+                ledger.append(LedgerRow(sender, LedgerKind.PURCHASE, INMAIL_CREDITS,
+                                        INMAIL_CREDITS, "purchase:seed", None, bought))
+                ledger.append(LedgerRow(sender, LedgerKind.SPEND, -1, INMAIL_CREDITS - 1,
+                                        "inmail", this_inmail, at))
+                credits.append((sender, INMAIL_CREDITS - 1))
+            conversations.append(ConversationRow(cid, thread.a, thread.b, first_at, mids[-1],
+                                                 last_at, None, this_inmail))
             for side in thread.sides.values():
-                states.append((cid, side.member, side.unread,
-                               mids[side.last_read] if side.last_read >= 0 else 0,
-                               int(side.archived), int(side.deleted),
-                               mids[side.cleared] if side.cleared >= 0 else 0,
-                               int(side.spam), int(side.inmail),
-                               ts(side.last_activity or first_at)))
-            spam += [(r, o, cid, ts(at)) for r, o, at in thread.spam_reports]
+                states.append(StateRow(
+                    cid, side.member, side.unread_count,
+                    _message_id(mids, side.last_read_message_id), side.archived,
+                    side.deleted, _message_id(mids, side.cleared_through), side.spam,
+                    side.inmail, side.last_activity_at))
+            spam += [SpamReportRow(r, o, cid, at) for r, o, at in thread.spam_reports]
         edges = sorted(self.connect)
-        async with bulk_session(store):
-            created = ts(self.now - timedelta(days=365))
-            done.connections = await insert_connections(
-                store, ((a, b, created) for a, b in edges))
-            done.conversations = await insert_conversations(store, conversations)
-            done.messages = await insert_messages(store, message_rows, progress=progress)
-            await insert_states(store, states)
-            done.inmails = await insert_inmails(store, inmails)
-            await insert_ledger(store, ledger)
-            await set_credits(store, credits)
-            done.spam_reports = await insert_spam_reports(store, spam)
+        async with bulk.session():
+            created = self.now - timedelta(days=365)
+            done.connections = await bulk.add_connections(
+                ConnectionRow(a, b, created) for a, b in edges)
+            done.conversations = await bulk.add_conversations(conversations)
+            done.messages = await bulk.add_messages(message_rows, progress=progress)
+            await bulk.add_states(states)
+            done.inmails = await bulk.add_inmails(inmails)
+            await bulk.add_ledger(ledger)
+            await bulk.set_credits(credits)
+            done.spam_reports = await bulk.add_spam_reports(spam)
         return done
+
+
+def _message_id(ids: list[int], position: int) -> int:
+    """The id of the message at a simulated position (1-based; 0 stays "none")."""
+    return ids[position - 1] if position > 0 else 0
 
 
 def _lengths(rng: random.Random, count: int, total: int) -> list[int]:
@@ -300,7 +300,7 @@ def simulate_unread_for(book: ThreadBook, recipients: Sequence[int],
                 who = recipient if k and rng.random() < 0.3 else sender
                 thread.post(who, at, book.text(who))
                 at = book.later(at, 3)
-            if thread.sides[recipient].unread == 0:
+            if thread.sides[recipient].unread_count == 0:
                 thread.post(sender, at, book.text(sender))
             thread.read(sender)
 
@@ -361,7 +361,7 @@ def connection_sender(network: SyntheticNetwork, first_id: int, avoid: int
     return pick
 
 
-async def seed_conversations(store: SqliteStore, seed: int, now: datetime,
+async def seed_conversations(store: Store, seed: int, now: datetime,
                              cast: InboxCast, messages: int,
                              sender_for: Callable[[random.Random, int], int] | None = None,
                              progress: Progress | None = None) -> InboxSeeded:
@@ -372,7 +372,7 @@ async def seed_conversations(store: SqliteStore, seed: int, now: datetime,
     connections chat); InMail senders must not be connected to the owner."""
     owner = cast.owner
     everyone = sorted({owner, *cast.partners, *cast.inmail_senders, *cast.digest_recipients})
-    book = ThreadBook(seed, now, await member_languages(store, everyone))
+    book = ThreadBook(seed, now, await store.bulk().languages(everyone))
     simulate_owner_inbox(book, cast.owner, cast.partners, cast.inmail_senders, messages)
     if cast.digest_recipients:
         def anyone(rng: random.Random, recipient: int) -> int:
@@ -383,6 +383,6 @@ async def seed_conversations(store: SqliteStore, seed: int, now: datetime,
         simulate_unread_for(book, cast.digest_recipients, sender_for or anyone)
     seeded = await book.write(store, progress)
     seeded.owner_unread_conversations = sum(
-        1 for t in book.threads if owner in t.sides and t.sides[owner].unread > 0
+        1 for t in book.threads if owner in t.sides and t.sides[owner].unread_count > 0
         and not t.sides[owner].spam and not t.sides[owner].deleted)
     return seeded

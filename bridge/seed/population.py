@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 from bridge.seed.network import SyntheticNetwork, powerlaw_cluster
 from bridge.seed.profiles import join_times, member_rows
-from bridge.storage.sqlite import SqliteStore
-from bridge.storage.sqlite.bulk import bulk_session, insert_connections, insert_members, next_id
+from bridge.storage.bulk import ConnectionRow
+from bridge.storage.port import Store
 
 # (phase, done, total): phases are "generating", "members", "connections".
 PhaseProgress = Callable[[str, int, int], None]
@@ -35,7 +35,7 @@ class SeededNetwork:
         return self.first_id + node - 1
 
 
-async def seed_network(store: SqliteStore, n: int, m: int = 50, seed: int = 1, p: float = 0.5,
+async def seed_network(store: Store, n: int, m: int = 50, seed: int = 1, p: float = 0.5,
                        progress: PhaseProgress | None = None, handle_tag: str = "",
                        now: datetime = REFERENCE_NOW) -> SeededNetwork:
     """Generate a Holme–Kim network of `n` members (average degree ~2m) and write it."""
@@ -49,14 +49,14 @@ async def seed_network(store: SqliteStore, n: int, m: int = 50, seed: int = 1, p
         return advance
 
     network = powerlaw_cluster(n, m, p, seed, progress=tick("generating", n))
-    first_id = await next_id(store, "members")
+    bulk = store.bulk()
+    first_id = await bulk.next_id("members")
     joined = join_times(n, now)
     edges_total = network.edge_count()
     offset = first_id - 1
-    async with bulk_session(store):
-        await insert_members(store, member_rows(first_id, n, seed, joined, handle_tag),
-                             progress=tick("members", n))
-        rows = ((a, b, joined[b - first_id]) for a, b in network.edges(offset))
-        written = await insert_connections(store, rows, progress=tick("connections",
-                                                                     edges_total))
+    async with bulk.session():
+        await bulk.add_members(member_rows(first_id, n, seed, joined, handle_tag),
+                               progress=tick("members", n))
+        rows = (ConnectionRow(a, b, joined[b - first_id]) for a, b in network.edges(offset))
+        written = await bulk.add_connections(rows, progress=tick("connections", edges_total))
     return SeededNetwork(first_id=first_id, network=network, connections=written)

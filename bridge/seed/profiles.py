@@ -26,8 +26,7 @@ from bridge.seed.vocabulary import (
     LOCATIONS,
     ROLES,
 )
-from bridge.storage.sqlite.members import search_words
-from bridge.storage.sqlite.rows import ts
+from bridge.storage.bulk import MemberRow
 
 TELEGRAM_ID_BASE = -(10**12)  # seeded member `id` has Telegram id TELEGRAM_ID_BASE - id
 FRENCH_SHARE = 0.45
@@ -47,15 +46,15 @@ def slug(first: str, last: str) -> str:
     return handle_stem(first, last, 20)
 
 
-def member_rows(first_id: int, n: int, seed: int, joined: list[str] | None = None,
-                handle_tag: str = "") -> Iterator[tuple[object, ...]]:
-    """Rows in `bulk.MEMBER_COLUMNS` order for ids first_id .. first_id + n - 1.
+def member_rows(first_id: int, n: int, seed: int, joined: list[datetime] | None = None,
+                handle_tag: str = "") -> Iterator[MemberRow]:
+    """Members with ids first_id .. first_id + n - 1 (seeded: unreachable, see above).
 
     `joined[i]` is the i-th member's creation timestamp (join order follows ids, as in the
     network model); without it, everyone joins at the same fixed moment."""
     rng = random.Random(seed * 7919 + 1)
     choice, rand = rng.choice, rng.random
-    fixed = ts(datetime(2025, 1, 1, tzinfo=UTC))
+    fixed = datetime(2025, 1, 1, tzinfo=UTC)
     for i in range(n):
         member_id = first_id + i
         lang = "fr" if rand() < FRENCH_SHARE else "en"
@@ -71,16 +70,14 @@ def member_rows(first_id: int, n: int, seed: int, joined: list[str] | None = Non
         about = choice(ABOUT[lang]).format(industry=industry.lower(), location=location)
         handle = f"{slug(first, last)}{handle_tag}{member_id}"
         created = joined[i] if joined is not None else fixed
-        yield (member_id, seeded_telegram_id(member_id), handle, first, last, lang, headline,
-               company, location, industry, about,
-               search_words(first, last, handle, headline, company, location, industry),
-               0, created, created)
+        yield MemberRow(member_id, seeded_telegram_id(member_id), handle, first, last, lang,
+                        headline, company, location, industry, about, False, created, created)
 
 
 def join_times(n: int, end: datetime, span: timedelta = timedelta(days=3 * 365)
-               ) -> list[str]:
+               ) -> list[datetime]:
     """Increasing join timestamps over `span` before `end` (growth accelerates over time,
     as networks do): the i-th member joins at end - span·(1 - ((i+1)/n)^0.5)."""
     start = end - span
     seconds = span.total_seconds()
-    return [ts(start + timedelta(seconds=seconds * ((i + 1) / n) ** 0.5)) for i in range(n)]
+    return [start + timedelta(seconds=seconds * ((i + 1) / n) ** 0.5) for i in range(n)]

@@ -34,6 +34,7 @@ from bridge.core.models import (
     SpamReport,
     UnreadSummary,
 )
+from bridge.storage.bulk import BulkWriter
 
 
 class UnreadableUpdate(NamedTuple):
@@ -53,7 +54,7 @@ class InboxRow(NamedTuple):
     other: Member
     last_message: Message | None  # None when cleared for this member
     invitation: Invitation | None  # the conversation's invitation while it awaits an answer
-    # (pending; or declined, to its sender, who is never told: see invitations.seen_status)
+    # (pending; or declined, to its sender, who is never told: see invitation_status.seen_status)
     inmail: InMail | None
 
 
@@ -327,5 +328,9 @@ class Store(Protocol):
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """Repositories for reading only: no write lock, no commit. Use cases that change
         nothing (inbox pages, digests) take this; anything that writes takes `transaction`."""
+        ...
+    def bulk(self) -> BulkWriter:
+        """The bulk path (`bridge.storage.bulk`): seeding and benchmarks, never while the
+        bot serves members."""
         ...
     async def close(self) -> None: ...

@@ -6,6 +6,7 @@ from bridge.core import errors
 from bridge.core.app import Core
 from bridge.core.members import normalize_language, parse_handle
 from bridge.core.models import NewMember
+from bridge.core.prompts import PromptKind
 from tests.conftest import MakeMember, connect
 
 
@@ -128,14 +129,45 @@ async def test_a_prompt_is_kept_in_the_database_and_answered_once(
     alice, bob = await member("Alice"), await member("Bob")
     await core.prompts.ask_note(alice.id, bob.id)
     assert (await core.members.get(alice.id)).awaiting == f"note:{bob.id}"
-    prompt = await core.prompts.take(alice.id)
+    prompt = await core.prompts.pending(alice.id)
     assert prompt is not None and prompt.target_id == bob.id
-    assert await core.prompts.take(alice.id) is None  # used once
+    with pytest.raises(errors.NoteTooLong):  # refused: the question stands
+        await core.invitations.invite(alice.id, bob.id, "x" * 1000, answering=prompt)
+    assert await core.prompts.pending(alice.id) == prompt
+    await core.invitations.invite(alice.id, bob.id, "Hello", answering=prompt)
+    assert await core.prompts.pending(alice.id) is None  # used once, with the invitation
     asked = await core.prompts.ask_field(alice.id, "secteur")
     assert (asked.field, asked.limit, asked.current) == ("industry", 100, "")
     await core.messaging.close(alice.id)  # /close cancels it
-    assert await core.prompts.take(alice.id) is None
+    assert await core.prompts.pending(alice.id) is None
+    field = (await core.prompts.ask_field(alice.id, "headline")).field
+    prompt = await core.prompts.pending(alice.id)
+    edited = await core.members.edit_profile(alice.id, field, "Engineer", answering=prompt)
+    assert edited.headline == "Engineer" and edited.awaiting is None
     with pytest.raises(errors.UnknownProfileField):
         await core.prompts.ask_field(alice.id, "salary")
     with pytest.raises(errors.CannotTargetSelf):
         await core.prompts.ask_note(alice.id, alice.id)
+
+
+async def test_an_inmail_draft_is_asked_only_when_it_can_go_and_ends_with_it(
+    core: Core, member: MakeMember
+) -> None:
+    alice, bob = await member("Alice"), await member("Bob")
+    with pytest.raises(errors.NoCredits):  # not led to write an InMail that can't go
+        await core.prompts.ask_inmail(alice.id, bob.id)
+    assert await core.prompts.pending(alice.id) is None
+    await core.credits.purchase(alice.id, 2, "test")
+    view = await core.prompts.ask_inmail(alice.id, bob.id)
+    assert view.id == bob.id and not view.named  # out of network: as the card showed them
+    prompt = await core.prompts.pending(alice.id)
+    assert prompt is not None and prompt.kind == PromptKind.INMAIL
+    with pytest.raises(errors.EmptySubject):  # refused: nothing spent, nothing ended
+        await core.credits.send_inmail(alice.id, bob.id, " ", "Hi", answering=prompt)
+    assert (await core.members.get(alice.id)).credits == 2
+    delivery = await core.credits.send_inmail(alice.id, bob.id, "Role", "Hi",
+                                              answering=prompt)
+    assert delivery.sender.credits == 1
+    assert await core.prompts.pending(alice.id) is None
+    await core.prompts.ask_note(alice.id, bob.id)  # one question at a time: it replaces
+    assert (await core.prompts.pending(alice.id)).kind == PromptKind.NOTE

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from bridge.core import errors
 from bridge.core.app import Core
 from bridge.core.models import Degree, Member
+from bridge.storage.bulk import ConnectionRow
 from tests.conftest import MakeMember, connect
 
 
@@ -123,3 +126,21 @@ async def test_nobody_is_their_own_mutual_connection(core: Core, member: MakeMem
     assert (await core.network.profile(alice.id, alice.id)).mutual == []
     assert (await core.network.degree_info(alice.id, alice.id)).mutual == []
     assert [m.id for m in (await core.network.profile(bob.id, alice.id)).mutual] == []
+
+
+async def test_connections_written_behind_the_core_show_once_it_reloads_its_graph(
+    core: Core, member: MakeMember
+) -> None:
+    """A bulk seed into a running bot's database (the playground): the core is told to read
+    its graph again, rather than having its graph swapped from outside."""
+    alice, bob, carol = await member("Alice"), await member("Bob"), await member("Carol")
+    bulk = core.deps.store.bulk()
+    async with bulk.session():
+        added = await bulk.add_connections([
+            ConnectionRow(alice.id, bob.id, datetime(2025, 1, 1, tzinfo=UTC)),
+            ConnectionRow(bob.id, carol.id, datetime(2025, 1, 1, tzinfo=UTC))])
+    assert added == 2
+    assert core.network.degree(alice.id, carol.id) == Degree.OUT  # not read yet
+    assert await core.reload_graph() == 2
+    assert core.network.degree(alice.id, carol.id) == Degree.SECOND
+    assert await core.reload_graph() == 0

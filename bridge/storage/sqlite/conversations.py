@@ -143,8 +143,8 @@ class SqliteConversations:
 
     async def unread_summary(self, member_id: int) -> UnreadSummary:
         cursor = await self._conn.execute(
-            "SELECT COALESCE(SUM(unread_count), 0), COUNT(*) FROM conversation_states"
-            f" WHERE member_id = ? AND {UNREAD}",
+            "SELECT COALESCE(SUM(unread_count), 0), COUNT(*) FROM conversation_states s"
+            f" WHERE s.member_id = ? AND {UNREAD}",
             (member_id,),
         )
         row = await cursor.fetchone()

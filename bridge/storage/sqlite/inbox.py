@@ -43,7 +43,7 @@ from bridge.storage.sqlite.rows import (
 def awaiting_answer(member: str) -> str:
     """An invitation (`i`) still waiting for an answer as `member` sees it: pending, or
     declined when they sent it — a decline is never shown to its sender
-    (`bridge.core.invitations.seen_status`)."""
+    (`bridge.core.invitation_status.seen_status`)."""
     return f"(i.status = 'pending' OR (i.status = 'declined' AND i.sender_id = {member}))"
 
 
@@ -100,10 +100,11 @@ _JOINS = (
 )
 _ORDER = "p.s_last_activity_at DESC, p.s_conversation_id DESC"
 # Header: unread messages, distinct people, unread InMail conversations (those the filter
-# shows, `HEADERS`), pending invitations received. UNREAD: what digests count (the Unread
-# filter's header). AFTER / BEFORE: the rows after a page's cursor, or before it (a previous
-# page, read upwards from the cursor and put back in page order by the outer ORDER BY).
-UNREAD = "unread_count > 0 AND spam = 0 AND deleted = 0"
+# shows, `HEADERS`), pending invitations received. UNREAD: what digests and the unread
+# summary count, on `s` (the Unread filter's header, from the core's rules). AFTER / BEFORE:
+# the rows after a page's cursor, or before it (a previous page, read upwards from the
+# cursor and put back in page order by the outer ORDER BY).
+UNREAD = HEADERS[InboxFilter.UNREAD]
 AFTER = (" AND (s.last_activity_at < :at OR (s.last_activity_at = :at"
           " AND s.conversation_id < :cid))")
 BEFORE = (" AND (s.last_activity_at > :at OR (s.last_activity_at = :at"
@@ -138,8 +139,8 @@ _UNREAD_PAGES_SQL = (
     # CROSS JOIN: SQLite keeps this order, so each member's rows are found through the
     # indexes instead of every unread row in the database being tested against the list.
     " h AS (SELECT member_id, SUM(unread_count) AS messages, COUNT(*) AS people,"
-    " SUM(inmail) AS inmails FROM who CROSS JOIN conversation_states ON member_id = who.id"
-    f" WHERE {UNREAD} GROUP BY member_id),"
+    " SUM(inmail) AS inmails FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
+    f" WHERE {UNREAD} GROUP BY s.member_id),"
     " inv AS (SELECT recipient_id, COUNT(*) AS pending"
     " FROM who CROSS JOIN invitations ON recipient_id = who.id"
     " WHERE status = 'pending' GROUP BY recipient_id),"

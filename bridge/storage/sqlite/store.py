@@ -14,6 +14,7 @@ import aiosqlite
 from bridge.storage import once
 from bridge.storage.migrations import DatabaseTooNew, load_migrations
 from bridge.storage.port import AlreadyApplied, StorageUnavailable
+from bridge.storage.sqlite.bulk import SqliteBulk
 from bridge.storage.sqlite.conversations import (
     SqliteConversations,
     SqliteCopies,
@@ -146,6 +147,16 @@ class SqliteStore:
                 yield SqliteUnitOfWork(self._conn)
             except sqlite3.OperationalError as exc:
                 raise _unavailable(exc) from exc
+
+    def bulk(self) -> SqliteBulk:
+        """The bulk path (seeding, benchmarks): never while the bot serves members."""
+        return SqliteBulk(self)
+
+    async def pragma(self, sql: str) -> None:
+        """A PRAGMA on the bare connection (`synchronous` can't change inside a
+        transaction), under the lock so that no transaction is open at that moment."""
+        async with self._lock:
+            await self._conn.execute(sql)
 
     @asynccontextmanager
     async def raw(self) -> AsyncIterator[aiosqlite.Connection]:
