@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run playground test bench lint contract clean
+.PHONY: run playground test typecheck bench lint contract clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
@@ -30,7 +30,12 @@ playground: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check bridge tests bench scripts
+	$(BIN)/mypy bridge/core bridge/storage
 	$(BIN)/python -m pytest
+
+# mypy, strict on the core and the storage port and adapters (pyproject.toml [tool.mypy]).
+typecheck: $(TEST_STAMP)
+	$(BIN)/mypy bridge/core bridge/storage
 
 # Benchmarks (not part of `make test`): degrees, inbox, digests, relay; see bench/README.
 bench: $(TEST_STAMP)

@@ -76,7 +76,7 @@ class Inbox:
         """A page after `cursor` (the first page without one), or, for a cursor marked
         "before" (``-`` first, as `prev_cursor` gives), the page just above it."""
         limit = max(1, min(limit, MAX_PAGE))
-        backward = bool(cursor) and cursor.startswith(BEFORE)
+        backward = cursor is not None and cursor.startswith(BEFORE)
         position = decode_cursor(cursor.removeprefix(BEFORE) if cursor else None)
         backward = backward and position is not None
         async with self._d.store.read() as tx:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bridge.core.deps import CoreDeps
 from bridge.core.members import existing_member, require_admin
@@ -43,7 +43,7 @@ async def replan_member(tx: UnitOfWork, member_id: int, now: datetime) -> int:
 
 async def notify(
     tx: UnitOfWork, member_id: int, kind: NotificationKind, ref_id: int | None, now: datetime,
-    payload: dict | None = None, sender_id: int | None = None,
+    payload: dict[str, Any] | None = None, sender_id: int | None = None,
 ) -> int:
     """Owe `member_id` a notification; call inside the transaction that made the change."""
     return await tx.outbox.add(member_id, kind, ref_id, payload or {}, now,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from bridge.core.models import (
     Attachment,
@@ -244,7 +244,7 @@ class CopyRepo(Protocol):
 
 class OutboxRepo(Protocol):
     async def add(self, member_id: int, kind: NotificationKind, ref_id: int | None,
-                  payload: dict, now: datetime, due_at: datetime | None = None,
+                  payload: dict[str, Any], now: datetime, due_at: datetime | None = None,
                   sender_id: int | None = None) -> int: ...
     async def get(self, notification_id: int) -> Notification | None: ...
     async def due(self, now: datetime, limit: int) -> list[Notification]:
@@ -303,18 +303,45 @@ class UpdateRepo(Protocol):
 
 
 class UnitOfWork(Protocol):
-    members: MemberRepo
-    blocks: BlockRepo
-    connections: ConnectionRepo
-    invitations: InvitationRepo
-    conversations: ConversationRepo
-    messages: MessageRepo
-    inmails: InMailRepo
-    ledger: LedgerRepo
-    spam: SpamRepo
-    copies: CopyRepo
-    outbox: OutboxRepo
-    updates: UpdateRepo
+    """The repositories of one transaction. Read-only members: a use case reads them and
+    never swaps one, so an adapter may hold its own repository classes (a protocol's plain
+    attribute would demand exactly the protocol type)."""
+
+    @property
+    def members(self) -> MemberRepo: ...
+
+    @property
+    def blocks(self) -> BlockRepo: ...
+
+    @property
+    def connections(self) -> ConnectionRepo: ...
+
+    @property
+    def invitations(self) -> InvitationRepo: ...
+
+    @property
+    def conversations(self) -> ConversationRepo: ...
+
+    @property
+    def messages(self) -> MessageRepo: ...
+
+    @property
+    def inmails(self) -> InMailRepo: ...
+
+    @property
+    def ledger(self) -> LedgerRepo: ...
+
+    @property
+    def spam(self) -> SpamRepo: ...
+
+    @property
+    def copies(self) -> CopyRepo: ...
+
+    @property
+    def outbox(self) -> OutboxRepo: ...
+
+    @property
+    def updates(self) -> UpdateRepo: ...
 
 
 class Store(Protocol):

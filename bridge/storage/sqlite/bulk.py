@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from itertools import islice
+from typing import Any
 
 import aiosqlite
 
@@ -165,10 +166,11 @@ async def set_credits(store: SqliteStore, credits: Iterable[tuple[int, int]]) ->
     return await write_rows(store, "UPDATE members SET credits = ? WHERE id = ?", credits)
 
 
-async def _select_in(store: SqliteStore, sql: str, values: Sequence[object]) -> list[tuple]:
+async def _select_in(store: SqliteStore, sql: str,
+                     values: Sequence[object]) -> list[tuple[Any, ...]]:
     """`sql` with one `{}` for an IN list, run over `values` in chunks under SQLite's limit
     on bound parameters."""
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     async with store.raw() as conn:
         for start in range(0, len(values), 500):
             chunk = list(values[start:start + 500])

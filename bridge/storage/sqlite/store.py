@@ -134,8 +134,8 @@ class SqliteStore:
                 if isinstance(exc, sqlite3.OperationalError):
                     raise _unavailable(exc) from exc
                 raise
-            if recorded:
-                scope.recorded = True  # type: ignore[union-attr]
+            if recorded and scope is not None:
+                scope.recorded = True
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqliteUnitOfWork]:
