@@ -92,30 +92,3 @@ async def test_search_matches_folded_word_prefixes_and_keeps_in_step() -> None:
         assert await handles("ingenieur") == [] and await handles("design") == ["ann"]
     await store.close()
 
-
-async def test_the_search_migration_indexes_members_already_there(tmp_path: Path) -> None:
-    """A database from before the search index: its members are found after the upgrade."""
-    import sqlite3
-
-    from bridge.storage.sqlite.store import _statements
-
-    path = tmp_path / "old.db"
-    conn = sqlite3.connect(path)
-    for migration in load_migrations():
-        if migration.version >= 6:
-            break
-        for statement in _statements(migration.sql):
-            conn.execute(statement)
-        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
-                     " description TEXT NOT NULL, applied_at TEXT NOT NULL)")
-        conn.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
-                     (migration.version, migration.description, NOW.isoformat()))
-    conn.execute("INSERT INTO members (telegram_id, handle, first_name, headline, search_text,"
-                 " plan_started_at, created_at) VALUES (1, 'elise', 'Élise', 'Recruteuse',"
-                 " 'élise elise recruteuse', ?, ?)", (NOW.isoformat(), NOW.isoformat()))
-    conn.commit()
-    conn.close()
-    store = await open_store(f"sqlite:///{path}")
-    async with store.read() as tx:
-        assert [m.handle for m in await tx.members.search(["elise", "recrut"], 10)] == ["elise"]
-    await store.close()
