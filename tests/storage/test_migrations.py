@@ -6,6 +6,8 @@ migrations are run by SQLite's own script execution, triggers and literals inclu
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -104,14 +106,27 @@ DROPPED = {"processed_updates": 8}
 async def at_version(path: Path, version: int) -> None:
     """A database file built by applying migrations 1..version, with representative rows."""
     conn = await aiosqlite.connect(path, isolation_level=None)
-    await SqliteStore(conn).migrate(load_migrations()[:version])
-    await conn.execute("PRAGMA foreign_keys = ON")
-    await conn.execute("BEGIN")
-    for step in range(1, version + 1):
-        for statement in ROWS.get(step, []):
-            await conn.execute(statement)
-    await conn.execute("COMMIT")
-    await conn.close()
+    try:
+        await SqliteStore(conn).migrate(load_migrations()[:version])
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("BEGIN")
+        for step in range(1, version + 1):
+            for statement in ROWS.get(step, []):
+                await conn.execute(statement)
+        await conn.execute("COMMIT")
+    finally:
+        await conn.close()
+
+
+@asynccontextmanager
+async def opened(path: Path) -> AsyncIterator[SqliteStore]:
+    """The store, closed even when a test fails (an open connection's thread would keep
+    pytest from exiting)."""
+    store = await SqliteStore.open(str(path))
+    try:
+        yield store
+    finally:
+        await store.close()
 
 
 def tables(path: Path) -> dict[str, list[dict[str, Any]]]:
@@ -149,10 +164,11 @@ async def test_a_database_with_rows_upgrades_to_the_latest_intact(
     before = tables(old)
     assert sum(map(len, before.values())) >= 20
 
-    store = await SqliteStore.open(str(old))
-    await store.close()
+    async with opened(old):
+        pass
     fresh = tmp_path / "fresh.db"
-    await (await SqliteStore.open(str(fresh))).close()
+    async with opened(fresh):
+        pass
     assert schema(old) == schema(fresh)  # the same tables, indexes and triggers
 
     after = tables(old)
@@ -169,8 +185,7 @@ async def test_a_database_with_rows_upgrades_to_the_latest_intact(
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
 
-    store = await SqliteStore.open(str(old))
-    async with store.read() as tx:  # the data reads back through the port
+    async with opened(old) as store, store.read() as tx:  # the data reads back via the port
         ann = await tx.members.by_handle("ann")
         assert ann is not None and (ann.credits, ann.headline) == (3, "Ingénieure")
         assert [m.handle for m in await tx.members.search(["ingenieur"], 10)] == ["ann"]
@@ -193,10 +208,13 @@ async def test_a_database_with_rows_upgrades_to_the_latest_intact(
             assert notification is not None and notification.payload == {"n": 1}
         if version >= 6:
             assert await tx.conversations.recent_peer(1) == 2
-    await store.close()
 
-    store = await SqliteStore.open(str(old))
-    async with store.transaction() as tx:  # and the latest schema's rules hold for it
+    async with opened(old) as store:  # and the latest schema's rules hold for it
+        await latest_rules_hold(store)
+
+
+async def latest_rules_hold(store: SqliteStore) -> None:
+    async with store.transaction() as tx:
         assert await tx.updates.mark("bot:1:x", 1, NOW) is True
         assert await tx.updates.mark("bot:1:x", 1, NOW) is False
         dora = await tx.members.add(NewMember(telegram_id=999, first_name="Dora"), "dora", NOW)
@@ -211,7 +229,6 @@ async def test_a_database_with_rows_upgrades_to_the_latest_intact(
                 await broken(tx)
     async with store.read() as tx:
         assert [i.id for i in await tx.invitations.received(1, InvitationStatus.PENDING)] == [2]
-    await store.close()
 
 
 TRICKY = Migration(9, "a trigger and a literal a statement splitter would cut apart", """\
@@ -230,8 +247,8 @@ async def test_migrations_run_as_scripts_triggers_and_literals_whole(
     monkeypatch.setattr("bridge.storage.sqlite.store.load_migrations",
                         lambda: [*load_migrations(), TRICKY])
     path = tmp_path / "bridge.db"
-    store = await SqliteStore.open(str(path))
-    await store.close()
+    async with opened(path):
+        pass
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT body FROM notes").fetchall() == [("one;\ntwo",)]
     conn.execute("UPDATE notes SET body = 'three'")
@@ -252,10 +269,8 @@ INSERT INTO no_such_table VALUES (1);
 async def test_a_failing_migration_leaves_nothing_behind_and_no_version(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "bridge.db"
-    store = await SqliteStore.open(str(path))
-    async with store.transaction() as tx:
+    async with opened(path) as store, store.transaction() as tx:
         await tx.members.add(NewMember(telegram_id=1, first_name="Ann"), "ann", NOW)
-    await store.close()
     monkeypatch.setattr("bridge.storage.sqlite.store.load_migrations",
                         lambda: [*load_migrations(), BROKEN])
     with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
@@ -266,7 +281,5 @@ async def test_a_failing_migration_leaves_nothing_behind_and_no_version(
     assert conn.execute("SELECT first_name FROM members").fetchall() == [("Ann",)]
     conn.close()
     monkeypatch.undo()
-    store = await SqliteStore.open(str(path))  # the code it belongs to still opens it
-    async with store.read() as tx:
+    async with opened(path) as store, store.read() as tx:  # its own code still opens it
         assert await tx.members.count() == 1
-    await store.close()
