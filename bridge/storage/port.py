@@ -278,6 +278,13 @@ class StorageUnavailable(Exception):
     timeout, the disk is full, an I/O error: nothing was changed, try again later."""
 
 
+class ConstraintViolation(Exception):
+    """A change the schema refuses — a taken handle, a second pending invitation between the
+    same two members, a row pointing at nothing, a balance below zero: the transaction was
+    rolled back. The core checks its rules first; constraints are what hold them when two
+    requests race, on every backend."""
+
+
 class AlreadyApplied(Exception):
     """This update's effect was committed by an earlier attempt (a redelivery after a
     crash): the transaction was rolled back, nothing happened twice."""
@@ -349,7 +356,10 @@ class Store(Protocol):
         """One write transaction. Inside an update's processing (`once.processing`), the
         first transaction that changes something also records the update as applied, and is
         refused with `AlreadyApplied` if it was (see `bridge/storage/once.py`). Storage
-        failures surface as `StorageUnavailable`."""
+        failures surface as `StorageUnavailable`, refused changes as `ConstraintViolation`;
+        either way nothing of the transaction remains. Write transactions are serialized:
+        what a use case reads in one is still true when it commits (a counter read, changed
+        and saved back is never lost to a concurrent one)."""
         ...
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """Repositories for reading only: no write lock, no commit. Use cases that change

@@ -17,6 +17,7 @@ import pytest
 
 from bridge.core.models import AttachmentKind, InvitationStatus, NewMember
 from bridge.storage.migrations import Migration, load_migrations
+from bridge.storage.port import ConstraintViolation
 from bridge.storage.sqlite import SqliteStore
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
@@ -224,7 +225,7 @@ async def latest_rules_hold(store: SqliteStore) -> None:
         lambda tx: tx.invitations.add(3, 1, None, 2, NOW),  # a second pending, same pair
         lambda tx: tx.connections.add(1, 99, NOW),  # no such member
     ):
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(ConstraintViolation):
             async with store.transaction() as tx:
                 await broken(tx)
     async with store.read() as tx:

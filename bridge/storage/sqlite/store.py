@@ -13,7 +13,7 @@ import aiosqlite
 
 from bridge.storage import once
 from bridge.storage.migrations import DatabaseTooNew, Migration, load_migrations
-from bridge.storage.port import AlreadyApplied, StorageUnavailable
+from bridge.storage.port import AlreadyApplied, ConstraintViolation, StorageUnavailable
 from bridge.storage.sqlite.conversations import (
     SqliteConversations,
     SqliteCopies,
@@ -144,6 +144,8 @@ class SqliteStore:
                 await self._rollback()
                 if isinstance(exc, sqlite3.OperationalError):
                     raise _unavailable(exc) from exc
+                if isinstance(exc, sqlite3.IntegrityError):
+                    raise ConstraintViolation(str(exc)) from exc
                 raise
             if recorded and scope is not None:
                 scope.recorded = True
