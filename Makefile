@@ -11,7 +11,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # adapters, and the storage contract suite (typed against the port alone).
 TYPED := bridge/core bridge/storage tests/storage/contract tests/storage/backends.py
 
-.PHONY: run playground test typecheck bench lint contract clean
+.PHONY: run playground test typecheck bench lint contract catalogs clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
@@ -49,6 +49,20 @@ lint: $(TEST_STAMP)
 
 contract: $(STAMP)
 	$(BIN)/python scripts/gen_botapi_contract.py
+
+# The gettext catalogs (bridge/locale): extract the message ids from the templates (babel.cfg),
+# merge them into every language's .po, compile the .mo files the bot reads (committed).
+# A new language: `make catalogs NEW_LANGUAGE=de`, then translate bridge/locale/de/.../bridge.po
+# and run `make catalogs` again.
+POT := $(VENV)/bridge.pot
+BABEL_LOCALE := -d bridge/locale -D bridge
+catalogs: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -c "Translators:" --strip-comment-tags --add-location=file \
+		--sort-by-file --no-wrap --project=bridge --version=0.1.0 -o $(POT) .
+	$(if $(NEW_LANGUAGE),$(BIN)/pybabel init -i $(POT) $(BABEL_LOCALE) --no-wrap -l $(NEW_LANGUAGE))
+	$(BIN)/pybabel -q update -i $(POT) $(BABEL_LOCALE) --no-wrap --ignore-obsolete \
+		--ignore-pot-creation-date
+	$(BIN)/pybabel compile $(BABEL_LOCALE) --statistics
 
 clean:
 	rm -rf $(VENV)

@@ -1,6 +1,6 @@
 """Typed errors of the network's rules.
 
-Each error has a stable ``code`` (the key of its localized text in ``templates/<lang>/errors``)
+Each error has a stable ``code`` (the key of its localized text in ``bridge/templates/errors.j2``)
 and the ``params`` that text needs, so the front end maps errors to messages by type, not by
 parsing strings.
 """

@@ -16,9 +16,9 @@ from bridge.core.models import (
     NewMember,
 )
 from bridge.core.rules import Rules
+from bridge.locale import LANGUAGES  # the languages with a catalog: the one list
 from bridge.storage.port import UnitOfWork
 
-LANGUAGES = ("en", "fr")
 _HANDLE = re.compile(r"^[a-z0-9_]{2,32}$")
 
 

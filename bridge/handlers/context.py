@@ -97,7 +97,9 @@ class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
         return html.unescape(self.t(feature, name, **params))
 
     def t(self, feature: str, name: str, /, **params: Any) -> str:
-        return self.renderer.text(self.lang, feature, name, **params)
+        """A text for the acting member: in their language, dates in their time zone."""
+        zone = self._member.timezone if self._member else None
+        return self.renderer.text(self.lang, feature, name, zone=zone, **params)
 
     async def reply(
         self, update: Update, feature: str, name: str, /,

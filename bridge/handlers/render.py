@@ -1,93 +1,91 @@
-"""Every text the bot sends comes from `templates/<lang>/<feature>.j2`, HTML-escaped.
+"""Every text the bot sends comes from `bridge/templates/<feature>.j2`, HTML-escaped, its
+words from the gettext catalogs in `bridge/locale` (jinja2's i18n extension).
 
-Templates hold macros; `Renderer.text(lang, "invitations", "received", ...)` calls one.
+One template tree for every language: each template holds macros whose words are message ids
+(`{% trans %}`, `_()`, `ngettext`); `Renderer.text(lang, "invitations", "received", ...)`
+calls one with that language's catalog installed (one environment per language, cached).
 Autoescape is on for every file (`select_autoescape` would not cover `.j2`), so user content
-can never break a message or inject markup.
+can never break a message or inject markup; translations are markup, their values escaped.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from bridge.core.models import Attachment, Degree
+from bridge.handlers.wording import (
+    clip,
+    day,
+    de,
+    dot,
+    duration,
+    gettext_functions,
+    language_name,
+    moment,
+    reading_in,
+)
+from bridge.locale import LANGUAGES, SOURCE_LANGUAGE, translations
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-LANGUAGES = ("en", "fr")
+__all__ = ["LANGUAGES", "TEMPLATES", "Renderer", "clip", "de", "dot", "duration", "split_html"]
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 TELEGRAM_TEXT_MAX = 4096
 TELEGRAM_CAPTION_MAX = 1024
 
 
-def duration(seconds: int | None) -> str:
-    seconds = int(seconds or 0)
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def dot(text: str) -> str:
-    """End a sentence after a name: "Dave S." stays "Dave S.", never "Dave S..".
-    (Markup in, Markup out: the "." is escaped like any other text.)"""
-    return text if str(text).rstrip().endswith((".", "…", "!", "?")) else text + "."
-
-
-def clip(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a word boundary and ending with "…" when cut."""
-    text = str(text)
-    if len(text) <= limit:
-        return text
-    head = text[: max(limit - 1, 1)]
-    cut = head.rsplit(" ", 1)[0] if " " in head.strip() else head
-    return cut.rstrip(" ,;:-–—·") + "…"
-
-
-_TAG = re.compile(r"<[^>]*>")
-_ELIDED = set("aeiouhAEIOUHàâäéèêëîïôöùûüÀÂÄÉÈÊËÎÏÔÖÙÛÜœŒæÆ")
-
-
-def de(text: str) -> Markup:
-    """French "de" before a name, elided before a vowel or a (mute) h: "d'Alice", "d'Hugo",
-    "de Bob", "d'Yves" but "de Yann" (a y before a vowel is a consonant). Looks past the
-    markup: ``<b>Alice</b>`` → ``d'<b>Alice</b>``."""
-    markup = text if isinstance(text, Markup) else Markup.escape(text)
-    visible = html.unescape(_TAG.sub("", str(markup))).lstrip()
-    first, second = (visible + "  ")[:2]
-    elide = first in _ELIDED or (first in "yY" and second.lower() not in "aeiouy")
-    return Markup("d'") + markup if elide else Markup("de ") + markup
+def environment(root: Path, lang: str) -> Environment:
+    """The jinja2 environment of one language: its catalog, its grammar, its date formats."""
+    env = Environment(
+        loader=FileSystemLoader(str(root)), autoescape=True, trim_blocks=True,
+        lstrip_blocks=True, undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
+        auto_reload=False,  # templates ship with the package: read once per process
+    )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # set by the i18n extension
+    env.globals.update(gettext_functions(lang, translations(lang)))
+    env.globals.update(Degree=Degree, LANGUAGES=LANGUAGES)
+    env.filters.update(duration=duration, dot=dot, clip=clip, de=de,
+                       language_name=language_name, moment=partial(moment, lang=lang),
+                       day=partial(day, lang=lang))
+    return env
 
 
 class Renderer:
+    """Every text, in every language: one cached environment (catalog installed) per language."""
+
     def __init__(self, root: Path = TEMPLATES, default_language: str = "en") -> None:
-        self.env = Environment(
-            loader=FileSystemLoader(str(root)), autoescape=True, trim_blocks=True,
-            lstrip_blocks=True, undefined=StrictUndefined, enable_async=False,
-        )
-        self.env.filters["duration"] = duration
-        self.env.filters["dot"] = dot
-        self.env.filters["clip"] = clip
-        self.env.filters["de"] = de
-        self.env.globals["Degree"] = Degree
-        self.default_language = default_language
+        self.root = root
+        # A language without a catalog reads English, as a member's unknown language does.
+        self.default_language = (default_language if default_language in LANGUAGES
+                                 else SOURCE_LANGUAGE)
+        self._environments: dict[str, Environment] = {}
 
     def lang(self, language: str | None) -> str:
         return language if language in LANGUAGES else self.default_language
 
-    def _module(self, lang: str, feature: str) -> Any:
-        try:
-            return self.env.get_template(f"{self.lang(lang)}/{feature}.j2").module
-        except TemplateNotFound:  # a translation not written yet: English, not a crash
-            return self.env.get_template(f"en/{feature}.j2").module
+    def environment(self, lang: str) -> Environment:
+        lang = self.lang(lang)
+        if lang not in self._environments:
+            self._environments[lang] = environment(self.root, lang)
+        return self._environments[lang]
 
-    def text(self, lang: str, feature: str, name: str, /, **params: Any) -> str:
-        module = self._module(lang, feature)
-        macro = getattr(module, name, None)
+    def _module(self, lang: str, feature: str) -> Any:
+        return self.environment(lang).get_template(f"{feature}.j2").module
+
+    def text(self, lang: str, feature: str, name: str, /, *, zone: str | None = None,
+             **params: Any) -> str:
+        """Macro `name` of `feature` in `lang`; dates in it show in `zone` (the reader's)."""
+        macro = getattr(self._module(lang, feature), name, None)
         if macro is None:
-            raise KeyError(f"no macro {name!r} in {lang}/{feature}.j2")
-        return str(macro(**params)).strip()
+            raise KeyError(f"no macro {name!r} in {feature}.j2")
+        with reading_in(zone):
+            return str(macro(**params)).strip()
 
     def has(self, lang: str, feature: str, name: str) -> bool:
         return hasattr(self._module(lang, feature), name)
@@ -102,10 +100,25 @@ class Renderer:
         return self.text(lang, "common", "age", seconds=int((now - moment).total_seconds()))
 
 
+_TAG = re.compile(r"<(/?)[a-zA-Z][^>]*>")
+
+
+def _open_element(html: str) -> int | None:
+    """Where the outermost element still open at the end of `html` starts (None: all closed)."""
+    opened: list[int] = []
+    for tag in _TAG.finditer(html):
+        if not tag[1]:
+            opened.append(tag.start())
+        elif opened:
+            opened.pop()
+    return opened[0] if opened else None
+
+
 def split_html(text: str, limit: int = TELEGRAM_TEXT_MAX) -> list[str]:
-    """Split rendered HTML into messages of at most `limit` characters, never cutting a tag
-    or an entity, preferring line then word boundaries. Tags never span our split points
-    because templates close every tag on the line it opens."""
+    """Split rendered HTML into messages of at most `limit` characters, preferring line then
+    word boundaries, never cutting a tag, an entity or an element: Telegram parses each
+    message alone, so an element open at a cut moves whole to the next message (unless it
+    alone is longer than a message)."""
     if len(text) <= limit:
         return [text]
     chunks: list[str] = []
@@ -124,6 +137,9 @@ def split_html(text: str, limit: int = TELEGRAM_TEXT_MAX) -> list[str]:
         lt, gt = window.rfind("<", 0, cut), window.rfind(">", 0, cut)
         if lt > gt:
             cut = lt
+        start = _open_element(window[:cut])
+        if start:  # <b>… still open here: the element starts the next message
+            cut = start
         chunks.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip("\n ")
     if rest:

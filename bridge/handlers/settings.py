@@ -12,13 +12,14 @@ from bridge.handlers.callbacks import Callback, Op, cb
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import keyboard
+from bridge.locale import LANGUAGES
 
 
 def _card(context: BridgeContext, member: Member):
     t = context.t
     rows = [
         [(t("settings", "lang_button", code=code, current=member.language == code),
-          cb(Op.SET_LANG, 0, code)) for code in ("en", "fr")],
+          cb(Op.SET_LANG, 0, code)) for code in LANGUAGES],
         [(t("settings", "policy_button", policy=p.value, current=member.invite_policy == p),
           cb(Op.SET_INVITE_POLICY, 0, p.value)) for p in InvitePolicy],
         [(t("settings", "inmail_button", opted_out=not member.inmail_opt_out),

@@ -34,6 +34,7 @@ from pydantic import SecretStr
 from bridge.config import Settings
 from bridge.core.app import load_graph
 from bridge.handlers.bot import BridgeBot
+from bridge.locale import LANGUAGES
 from bridge.sandbox import control
 from bridge.sandbox.guard import json_body, loopback_guard
 from bridge.sandbox.server import SandboxServer
@@ -45,7 +46,6 @@ TOKEN = "playground:local"
 BOT_USERNAME = "bridge_playground_bot"
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD = 60 * 1024 * 1024
-LANGUAGES = ("en", "fr")
 
 
 @dataclass(frozen=True)

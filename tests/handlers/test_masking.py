@@ -29,7 +29,7 @@ HIDDEN = {Degree.THIRD: ("Roussel", "Vandelay", "Grenoble", "anaisroussel"),
           Degree.OUT: ("Anaïs", "Roussel", "Vandelay", "Grenoble", "anaisroussel")}
 # The viewer's own data or an admin's view: no degree applies to them.
 UNMASKED = {("profile", "welcome"), ("profile", "welcome_back"), ("profile", "edited"),
-            ("settings", "card"), ("digest", "preferences")}
+            ("profile", "link"), ("settings", "card"), ("digest", "preferences")}
 
 
 def _as_seen(value: Any, view: MemberView) -> Any:

@@ -1,6 +1,8 @@
-"""Every text the bot sends, in both languages: the French templates mirror the English ones
-macro for macro, every macro renders with realistic core models, every typed error of the core
-has its own text, user content is escaped, and the command list fits Telegram's limits."""
+"""Every text the bot sends, in every language: one template tree whose words come from the
+gettext catalogs; every macro renders with realistic core models in every language, every
+typed error of the core has its own text, user content is escaped, French reads as French
+(plurals, elision, dates), and the command list fits Telegram's limits.
+The catalogs themselves (complete, current, compiled) are checked in tests/locale."""
 
 from __future__ import annotations
 
@@ -50,54 +52,38 @@ from bridge.core.models import (
     UnreadSummary,
 )
 from bridge.core.rules import Rules
+from bridge.handlers.registry import COMMANDS
 from bridge.handlers.render import LANGUAGES, TEMPLATES, Renderer
 
 renderer = Renderer()
-FILES = sorted(p.name for p in (TEMPLATES / "en").glob("*.j2"))
-FEATURES = [Path(name).stem for name in FILES]
+FEATURES = sorted(p.stem for p in TEMPLATES.glob("*.j2"))
 
 
-# --- (a) the French twin: same files, same macros, same arguments -------------------------
-def _ast_macros(lang: str, name: str) -> dict[str, tuple[tuple[str, ...], int]]:
-    """Macro name -> (argument names, number of defaults), from the parsed template."""
-    source = (TEMPLATES / lang / name).read_text(encoding="utf-8")
-    tree = renderer.env.parse(source)
-    return {m.name: (tuple(a.name for a in m.args), len(m.defaults))
-            for m in tree.find_all(nodes.Macro)}
+def _parse(feature: str) -> nodes.Template:
+    env = renderer.environment("en")
+    return env.parse((TEMPLATES / f"{feature}.j2").read_text(encoding="utf-8"))
 
 
-def _module_macros(lang: str, name: str) -> dict[str, tuple[str, ...]]:
-    module = renderer.env.get_template(f"{lang}/{name}").module
+def _module_macros(feature: str) -> dict[str, tuple[str, ...]]:
+    module = renderer.environment("en").get_template(f"{feature}.j2").module
     return {k: getattr(module, k).arguments for k in dir(module)
             if not k.startswith("_") and hasattr(getattr(module, k), "arguments")}
 
 
-def _imports(lang: str, name: str) -> list[str]:
-    tree = renderer.env.parse((TEMPLATES / lang / name).read_text(encoding="utf-8"))
+def test_one_tree_inside_the_package() -> None:
+    """One template per feature, shipped with the package; no per-language folders."""
+    assert TEMPLATES == Path(__file__).resolve().parents[2] / "bridge" / "templates"
+    assert FEATURES and not [p for p in TEMPLATES.iterdir() if p.is_dir()]
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_imports_name_templates_of_the_tree(feature: str) -> None:
+    tree = _parse(feature)
     found = [*tree.find_all(nodes.Import), *tree.find_all(nodes.FromImport),
              *tree.find_all(nodes.Include), *tree.find_all(nodes.Extends)]
-    return [n.template.value for n in found if isinstance(n.template, nodes.Const)]
-
-
-def test_every_template_has_a_twin() -> None:
-    fr = sorted(p.name for p in (TEMPLATES / "fr").glob("*.j2"))
-    assert fr == FILES
-
-
-@pytest.mark.parametrize("name", FILES)
-def test_french_twin_has_the_same_macros_and_arguments(name: str) -> None:
-    assert (TEMPLATES / "fr" / name).exists(), f"templates/fr/{name} is missing"
-    assert _ast_macros("fr", name) == _ast_macros("en", name)
-    assert _module_macros("fr", name) == _module_macros("en", name)
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("name", FILES)
-def test_imports_stay_in_their_language(lang: str, name: str) -> None:
-    imported = _imports(lang, name)
-    assert all(i.startswith(f"{lang}/") for i in imported), imported
-    assert [i.split("/", 1)[1] for i in _imports("fr", name)] == \
-        [i.split("/", 1)[1] for i in _imports("en", name)]
+    for node in found:
+        assert isinstance(node.template, nodes.Const), "imports name a template"
+        assert (TEMPLATES / node.template.value).is_file(), node.template.value
 
 
 # --- realistic sample data, built from the core's models -----------------------------------
@@ -285,20 +271,7 @@ PLANS = ["free", "premium_career", "premium_business", "sales_navigator", "recru
          "enterprise"]
 
 
-def _help_names() -> list[str]:
-    """Command names from the registry; if it can't be imported right now (other files
-    mid-edit), the keys of help.j2's description dict."""
-    try:
-        from bridge.handlers.registry import COMMANDS
-    except Exception:  # any import failure (files mid-edit): fall back to the template
-        tree = renderer.env.parse((TEMPLATES / "en" / "help.j2").read_text(encoding="utf-8"))
-        macro = next(m for m in tree.find_all(nodes.Macro) if m.name == "description")
-        table = next(macro.find_all(nodes.Dict))
-        return [item.key.value for item in table.items]
-    return [c.name for c in COMMANDS]
-
-
-HELP_NAMES = _help_names()
+HELP_NAMES = [c.name for c in COMMANDS]
 
 SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("admin", "plan_set"): [{"member": ME_M, "account": ACCOUNT},
@@ -320,6 +293,8 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("common", "status"): [{"s": s} for s in ("pending", "accepted", "declined", "withdrawn",
                                                "sent", "interested", "not_interested",
                                                "replied")],
+    ("common", "quote"): [{"text": "Un café jeudi ?"}, {"text": "<b>not markup</b>"}],
+    ("common", "said"): [{"who": "Alice Martin", "what": "Bonjour !"}],
     ("common", "unknown_command"): [{}],
     ("common", "stale_button"): [{}],
     ("common", "edited_command"): [{}],
@@ -333,6 +308,11 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("digest", "invitations_button"): [{"n": 1}, {"n": 3}],
     ("digest", "nothing"): [{}],
     ("digest", "preferences"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M)],
+    ("digest", "unread"): [{"summary": UnreadSummary(messages=m, people=p)}
+                           for m, p in ((1, 1), (5, 2))],
+    ("digest", "notify_mode"): [{"mode": m} for m in ("instant", "digest", "muted")],
+    ("digest", "quiet_hours"): [{"member": m} for m in (ME_M, QUIET_M)],
+    ("digest", "daily_digest"): [{"member": m} for m in (ME_M, QUIET_M)],
     ("errors", "when"): [{"moment": NOW}],
     ("errors", "unexpected"): [{}],
     # ("errors", "error") has its own test below, one case per core error
@@ -410,6 +390,9 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("profile", "welcome_back"): [{"member": ME_M, "bot_username": "BridgeProBot"}],
     ("profile", "field_label"): [{"field": f} for f in PROFILE_FIELDS],
     ("profile", "edit_button"): [{"field": f} for f in PROFILE_FIELDS],
+    ("profile", "field_word"): [{"field": f} for f in PROFILE_FIELDS],
+    ("profile", "link"): [{"member": ME_M, "bot_username": "BridgeProBot"}],
+    ("profile", "names"): [{"views": [ALICE_V]}, {"views": [ALICE_V, CAROL_V, ANON]}],
     ("profile", "field_prompt"): [
         {"field": "headline", "limit": 220, "current": "Data engineer"},
         {"field": "about", "limit": 2600, "current": ""}],
@@ -491,8 +474,7 @@ def assert_telegram_html(text: str) -> None:
 
 
 def test_every_macro_has_samples() -> None:
-    defined = {(feature, macro) for feature in FEATURES
-               for macro in _module_macros("en", f"{feature}.j2")}
+    defined = {(feature, macro) for feature in FEATURES for macro in _module_macros(feature)}
     assert defined == set(SAMPLES), (
         f"without samples: {sorted(defined - set(SAMPLES))}; "
         f"samples for no macro: {sorted(set(SAMPLES) - defined)}")
@@ -504,7 +486,7 @@ ENGLISH = re.compile(r"\b(the|your|you|is|are|and|with|from|sent|unread|reply|co
 
 
 @pytest.mark.parametrize(("feature", "macro", "index", "params"), CASES)
-def test_every_macro_renders_in_both_languages(feature: str, macro: str, index: int,
+def test_every_macro_renders_in_every_language(feature: str, macro: str, index: int,
                                                params: dict[str, Any]) -> None:
     texts = {}
     for lang in LANGUAGES:
@@ -515,12 +497,13 @@ def test_every_macro_renders_in_both_languages(feature: str, macro: str, index: 
         assert "\n\n\n" not in text, "stray blank lines"
         assert text == text.strip()
     if feature == "common" and macro == "kind" and params["attachment"] is None:
-        assert texts["en"] == texts["fr"] == ""
+        assert set(texts.values()) == {""}
         return
-    assert texts["en"], f"{feature}.{macro} renders nothing"
-    assert texts["fr"], f"fr/{feature}.{macro} renders nothing"
-    words = re.sub(r"<[^>]+>|[/@][\w|]+|\[[^\]]*\]|https?://\S+", " ", texts["fr"])
-    assert not ENGLISH.search(words), texts["fr"]
+    for lang, text in texts.items():
+        assert text, f"{feature}.{macro} renders nothing in {lang}"
+        if lang != "en":
+            words = re.sub(r"<[^>]+>|[/@][\w|]+|\[[^\]]*\]|https?://\S+", " ", text)
+            assert not ENGLISH.search(words), (lang, text)
 
 
 # --- (b) every typed error of the core has its own text ------------------------------------
@@ -603,21 +586,49 @@ def test_every_core_error_has_its_own_text(cls: type[errors.BridgeError],
         assert cls.code not in text, (lang, text)
         assert_telegram_html(text)
         assert "None" not in text
-    assert texts["en"] != texts["fr"]
+    assert len(set(texts.values())) == len(texts), texts
 
 
 def test_error_branches_name_real_codes() -> None:
     """A branch for a code nobody raises is a typo or a leftover."""
     codes = {cls.code for cls in _all_errors()}
-    for lang in LANGUAGES:
-        tree = renderer.env.parse((TEMPLATES / lang / "errors.j2").read_text(encoding="utf-8"))
-        branches = {c.ops[0].expr.value for c in tree.find_all(nodes.Compare)
-                    if isinstance(c.expr, nodes.Name) and c.expr.name == "code"}
-        assert branches <= codes, (lang, branches - codes)
+    branches = {c.ops[0].expr.value for c in _parse("errors").find_all(nodes.Compare)
+                if isinstance(c.expr, nodes.Name) and c.expr.name == "code"}
+    assert branches <= codes, branches - codes
 
 
-def test_french_dates() -> None:
-    assert renderer.text("fr", "errors", "when", moment=NOW) == "23/11/2026 09:30 UTC"
+# --- dates and times: Babel, in the reader's language and time zone --------------------------
+WHEN = [("en", None, "Nov 23, 2026, 9:30\u202fAM UTC"),
+        ("fr", None, "23 nov. 2026, 09:30 UTC"),
+        ("en", "Europe/Paris", "Nov 23, 2026, 10:30\u202fAM Europe/Paris"),
+        ("fr", "Europe/Paris", "23 nov. 2026, 10:30 Europe/Paris"),
+        ("fr", "America/New_York", "23 nov. 2026, 04:30 America/New_York"),
+        ("en", "Asia/Tokyo", "Nov 23, 2026, 6:30\u202fPM Asia/Tokyo")]
+
+
+@pytest.mark.parametrize(("lang", "zone", "expected"), WHEN)
+def test_dates_show_in_the_readers_zone_and_language(lang: str, zone: str | None,
+                                                     expected: str) -> None:
+    assert renderer.text(lang, "errors", "when", moment=NOW, zone=zone) == expected
+
+
+def test_the_zone_moves_the_day_too() -> None:
+    """A ledger line dated 23:30 UTC is already the next day in Tokyo."""
+    late = ACCOUNT.model_copy(update={"entries": [ACCOUNT.entries[0].model_copy(
+        update={"created_at": datetime(2026, 11, 23, 23, 30, tzinfo=UTC)})]})
+    assert "Nov 23, 2026 → 5" in renderer.text("en", "inmail", "credits", account=late)
+    tokyo = renderer.text("fr", "inmail", "credits", account=late, zone="Asia/Tokyo")
+    assert "24 nov. 2026 → 5" in tokyo
+
+
+def test_a_zone_babel_does_not_know_reads_as_utc() -> None:
+    assert renderer.text("en", "errors", "when", moment=NOW, zone="Mars/Olympus") == WHEN[0][2]
+
+
+def test_the_zone_is_the_one_text_s_only() -> None:
+    """Rendering for a Tokyo member leaves the next text (no zone given) in UTC."""
+    renderer.text("en", "errors", "when", moment=NOW, zone="Asia/Tokyo")
+    assert renderer.text("en", "errors", "when", moment=NOW) == WHEN[0][2]
 
 
 # --- (c) user content is escaped -------------------------------------------------------------
@@ -686,6 +697,49 @@ def test_french_plurals_keep_zero_and_one_singular() -> None:
     assert has(many, "3 invitations") and has(many, "2 InMails")
     assert has(fr("invitations", "summary", received=0, sent=2), "envoyées")
     assert has(fr("admin", "granted", member=ME_M, amount=1), "+1 crédit InMail")
+
+
+def test_english_plurals_by_gettext() -> None:
+    assert "+1 InMail credit for" in renderer.text("en", "admin", "granted", member=ME_M, amount=1)
+    assert "+2 InMail credits for" in renderer.text("en", "admin", "granted", member=ME_M,
+                                                     amount=2)
+    assert "1 connection" in renderer.text("en", "profile", "card", card=ANON_CARD)
+    assert "0 connections" in renderer.text("en", "profile", "card", card=SELF_CARD)
+
+
+ELISIONS = [("Alice Martin", "d'"), ("Élodie Roy", "d'"), ("Hugo Petit", "d'"),
+            ("Yves Morel", "d'"), ("Bob D.", "de "), ("Yann Le Goff", "de "), ("@chloe", "de ")]
+
+
+@pytest.mark.parametrize(("name", "de"), ELISIONS)
+def test_french_elides_de_before_a_vowel_or_mute_h(name: str, de: str) -> None:
+    """The catalog writes "Invitation de %(name)s"; the reader sees "d'Alice", "de Bob"."""
+    other = view(CAROL, name, Degree.SECOND, handle="x")
+    assert renderer.text("fr", "invitations", "declined", other=other) == \
+        f"✖️ Invitation {de}{name} refusée. Cette personne n'en sera pas informée."
+    received = renderer.text("fr", "invitations", "received",
+                             item=InvitationView(invitation=INVITATION, other=other))
+    assert received.startswith(f"🤝 <b>Invitation</b> {de}<b>{name}</b> · 2e")
+    assert renderer.text("en", "invitations", "declined", other=other).startswith(
+        f"✖️ Invitation from {name} declined.")
+
+
+def test_elision_never_touches_what_members_wrote() -> None:
+    """Only the catalog's own "de %(...)s" elides: a note saying "de Alice" stays as written,
+    and a name is escaped, never taken as markup, whatever the elision."""
+    note = INVITATION.model_copy(update={"note": "Le contact de Alice, de Hugo"})
+    received = renderer.text("fr", "invitations", "received",
+                             item=InvitationView(invitation=note, other=ALICE_V))
+    assert "« Le contact de Alice, de Hugo »" in received
+    hostile = view(BOB, "<i>Ana</i>", Degree.FIRST)
+    assert "Invitation de &lt;i&gt;Ana&lt;/i&gt; refusée" in renderer.text(
+        "fr", "invitations", "declined", other=hostile)
+
+
+@pytest.mark.parametrize(("code", "name"), [("en", "English"), ("fr", "Français")])
+def test_languages_are_named_in_their_own_words(code: str, name: str) -> None:
+    for lang in LANGUAGES:
+        assert renderer.text(lang, "settings", "lang_button", code=code, current=False) == name
 
 
 # --- (e) the command menu fits Telegram -------------------------------------------------------
