@@ -7,8 +7,11 @@ BIN := $(VENV)/bin
 # adds the test and benchmark extras (pytest, playwright, hypothesis, matplotlib, igraph…).
 STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
+# What mypy checks, strictly (pyproject.toml [tool.mypy]): the core, the storage port and its
+# adapters, and the storage contract suite (typed against the port alone).
+TYPED := bridge/core bridge/storage tests/storage/contract tests/storage/backends.py
 
-.PHONY: run playground test bench lint contract catalogs clean
+.PHONY: run playground test typecheck bench lint contract catalogs clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
@@ -30,7 +33,11 @@ playground: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check bridge tests bench scripts
+	$(BIN)/mypy $(TYPED)
 	$(BIN)/python -m pytest
+
+typecheck: $(TEST_STAMP)
+	$(BIN)/mypy $(TYPED)
 
 # Benchmarks (not part of `make test`): degrees, inbox, digests, relay; see bench/README.
 bench: $(TEST_STAMP)

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SQLite store (in memory) under the core, with a hand-moved clock."""
+"""Shared fixtures: the core over each storage backend (tests/storage/backends.py), with a
+hand-moved clock."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from bridge.core.app import Core
 from bridge.core.clock import FakeClock
 from bridge.core.models import Member, NewMember
 from bridge.core.rules import Rules
-from bridge.storage.sqlite import SqliteStore
+from bridge.storage.port import Store
+from tests.storage.backends import BACKENDS
 
 ADMIN_TELEGRAM_ID = 999_000
 # The reason of a skip for want of a browser (tests/playground/test_page.py) starts with
@@ -42,12 +44,18 @@ def rules() -> Rules:
     return Rules()
 
 
+@pytest.fixture(params=sorted(BACKENDS))
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[Store]:
+    """An empty database on each storage backend in turn (tests/storage/backends.py)."""
+    async with BACKENDS[request.param]() as opened:
+        yield opened
+
+
 @pytest.fixture
-async def core(clock: FakeClock, rules: Rules) -> AsyncIterator[Core]:
-    store = await SqliteStore.open(":memory:")
-    yield await Core.open(store, rules=rules, clock=clock,
-                          admin_telegram_ids=frozenset({ADMIN_TELEGRAM_ID}))
-    await store.close()
+async def core(clock: FakeClock, rules: Rules, store: Store) -> Core:
+    """The core over each backend: its rules are tested against the port, not one adapter."""
+    return await Core.open(store, rules=rules, clock=clock,
+                           admin_telegram_ids=frozenset({ADMIN_TELEGRAM_ID}))
 
 
 MakeMember = Callable[..., Awaitable[Member]]

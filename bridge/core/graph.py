@@ -38,7 +38,7 @@ class GraphIndex:
     __slots__ = ("_adj", "_edges", "_sets")
 
     def __init__(self) -> None:
-        self._adj: list[array | None] = []
+        self._adj: list[array[int] | None] = []
         self._edges = 0
         self._sets: OrderedDict[int, frozenset[int]] = OrderedDict()
 
@@ -70,14 +70,14 @@ class GraphIndex:
         graph._edges = edges_twice // 2
         return graph
 
-    def _row(self, node: int) -> array:
+    def _row(self, node: int) -> array[int]:
         if 0 <= node < len(self._adj):
             row = self._adj[node]
             if row is not None:
                 return row
         return _EMPTY
 
-    def _ensure(self, node: int) -> array:
+    def _ensure(self, node: int) -> array[int]:
         if node >= len(self._adj):
             self._adj.extend([None] * (node + 1 - len(self._adj)))
         row = self._adj[node]
@@ -136,7 +136,7 @@ class GraphIndex:
         i = bisect_left(row, b)
         return i < len(row) and row[i] == b
 
-    def neighbours(self, node: int) -> array:
+    def neighbours(self, node: int) -> array[int]:
         """The sorted connection ids of `node` (do not mutate)."""
         return self._row(node)
 
@@ -289,7 +289,7 @@ class GraphIndex:
             result[t] = 3
         return result
 
-    def _third_by_probing(self, first_row: array, first: frozenset[int] | set[int],
+    def _third_by_probing(self, first_row: array[int], first: frozenset[int] | set[int],
                           far: list[int],
                           weights: list[int], viewer_weight: int) -> list[int]:
         """The targets three hops away, each expanded from its cheaper side."""
@@ -305,7 +305,7 @@ class GraphIndex:
                 found.append(t)
         return found
 
-    def _third_via_second_degree(self, first_row: array, far: list[int]) -> list[int]:
+    def _third_via_second_degree(self, first_row: array[int], far: list[int]) -> list[int]:
         """The targets three hops away, through the viewer's 2nd-degree set built once."""
         second: set[int] = set()
         adj = self._adj

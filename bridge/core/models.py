@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import IntEnum, StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -442,7 +443,7 @@ class Notification(Model):
     member_id: int
     kind: NotificationKind
     ref_id: int | None = None
-    payload: dict = Field(default_factory=dict)
+    payload: dict[str, Any] = Field(default_factory=dict)  # JSON
     status: NotificationStatus = NotificationStatus.PENDING
     attempts: int = 0
     created_at: datetime

@@ -1,6 +1,9 @@
 """Numbered, described schema upgrades applied at start-up, each in its own transaction.
 
 Files are ``migrations/NNNN_name.sql``; the first line is a ``-- description`` comment.
+Each file is run as one script by the database's own script execution (any SQL, triggers
+included); it must not BEGIN or COMMIT itself: the runner wraps it, with its version row,
+in one transaction.
 A database whose version is newer than the code knows is refused rather than guessed at.
 """
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from bridge.core.models import (
     Attachment,
@@ -245,7 +245,7 @@ class CopyRepo(Protocol):
 
 class OutboxRepo(Protocol):
     async def add(self, member_id: int, kind: NotificationKind, ref_id: int | None,
-                  payload: dict, now: datetime, due_at: datetime | None = None,
+                  payload: dict[str, Any], now: datetime, due_at: datetime | None = None,
                   sender_id: int | None = None) -> int: ...
     async def get(self, notification_id: int) -> Notification | None: ...
     async def due(self, now: datetime, limit: int) -> list[Notification]:
@@ -279,6 +279,13 @@ class StorageUnavailable(Exception):
     timeout, the disk is full, an I/O error: nothing was changed, try again later."""
 
 
+class ConstraintViolation(Exception):
+    """A change the schema refuses — a taken handle, a second pending invitation between the
+    same two members, a row pointing at nothing, a balance below zero: the transaction was
+    rolled back. The core checks its rules first; constraints are what hold them when two
+    requests race, on every backend."""
+
+
 class AlreadyApplied(Exception):
     """This update's effect was committed by an earlier attempt (a redelivery after a
     crash): the transaction was rolled back, nothing happened twice."""
@@ -304,18 +311,45 @@ class UpdateRepo(Protocol):
 
 
 class UnitOfWork(Protocol):
-    members: MemberRepo
-    blocks: BlockRepo
-    connections: ConnectionRepo
-    invitations: InvitationRepo
-    conversations: ConversationRepo
-    messages: MessageRepo
-    inmails: InMailRepo
-    ledger: LedgerRepo
-    spam: SpamRepo
-    copies: CopyRepo
-    outbox: OutboxRepo
-    updates: UpdateRepo
+    """The repositories of one transaction. Read-only members: a use case reads them and
+    never swaps one, so an adapter may hold its own repository classes (a protocol's plain
+    attribute would demand exactly the protocol type)."""
+
+    @property
+    def members(self) -> MemberRepo: ...
+
+    @property
+    def blocks(self) -> BlockRepo: ...
+
+    @property
+    def connections(self) -> ConnectionRepo: ...
+
+    @property
+    def invitations(self) -> InvitationRepo: ...
+
+    @property
+    def conversations(self) -> ConversationRepo: ...
+
+    @property
+    def messages(self) -> MessageRepo: ...
+
+    @property
+    def inmails(self) -> InMailRepo: ...
+
+    @property
+    def ledger(self) -> LedgerRepo: ...
+
+    @property
+    def spam(self) -> SpamRepo: ...
+
+    @property
+    def copies(self) -> CopyRepo: ...
+
+    @property
+    def outbox(self) -> OutboxRepo: ...
+
+    @property
+    def updates(self) -> UpdateRepo: ...
 
 
 class Store(Protocol):
@@ -323,7 +357,10 @@ class Store(Protocol):
         """One write transaction. Inside an update's processing (`once.processing`), the
         first transaction that changes something also records the update as applied, and is
         refused with `AlreadyApplied` if it was (see `bridge/storage/once.py`). Storage
-        failures surface as `StorageUnavailable`."""
+        failures surface as `StorageUnavailable`, refused changes as `ConstraintViolation`;
+        either way nothing of the transaction remains. Write transactions are serialized:
+        what a use case reads in one is still true when it commits (a counter read, changed
+        and saved back is never lost to a concurrent one)."""
         ...
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """Repositories for reading only: no write lock, no commit. Use cases that change

@@ -3,6 +3,7 @@ and the inbox summary equals the sum over conversations."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -10,7 +11,8 @@ from bridge.core import errors
 from bridge.core.app import Core
 from bridge.core.clock import FakeClock
 from bridge.core.models import NewMember
-from bridge.storage.sqlite import SqliteStore
+from bridge.storage.port import Store
+from tests.storage.backends import BACKENDS
 
 ACTIONS = st.lists(
     st.tuples(
@@ -22,10 +24,16 @@ ACTIONS = st.lists(
 )
 
 
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(actions=ACTIONS)
-async def test_unread_counters_always_equal_a_recount(actions: list[tuple[str, int, int]]) -> None:
-    store = await SqliteStore.open(":memory:")
+async def test_unread_counters_always_equal_a_recount(
+        backend: str, actions: list[tuple[str, int, int]]) -> None:
+    async with BACKENDS[backend]() as store:
+        await _check_counters(store, actions)
+
+
+async def _check_counters(store: Store, actions: list[tuple[str, int, int]]) -> None:
     core = await Core.open(store, clock=FakeClock())
     ids = []
     for n in range(4):
@@ -69,4 +77,3 @@ async def test_unread_counters_always_equal_a_recount(actions: list[tuple[str, i
                     total_people += 1
             summary = await tx.conversations.unread_summary(me)
             assert (summary.messages, summary.people) == (total_messages, total_people)
-    await store.close()

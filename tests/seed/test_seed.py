@@ -7,12 +7,14 @@ from __future__ import annotations
 import argparse
 import re
 from collections import deque
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
 
 from bridge.core.app import Core
 from bridge.core.models import Degree, InboxFilter, NewMember
+from bridge.core.search import fold
 from bridge.seed import powerlaw_cluster, seed_conversations, seed_demo, seed_network
 from bridge.seed.__main__ import run as cli_run
 from bridge.seed.inbox import cast_inbox, connection_sender
@@ -21,6 +23,15 @@ from bridge.seed.profiles import is_seeded_telegram_id
 from bridge.storage.sqlite import SqliteStore
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+async def store() -> AsyncIterator[SqliteStore]:
+    """Closed even when a test fails: an open aiosqlite connection's thread would keep
+    pytest from exiting (a failure would hang the run instead of being reported)."""
+    opened = await SqliteStore.open(":memory:")
+    yield opened
+    await opened.close()
 
 
 def test_same_seed_same_network_other_seed_other_network() -> None:
@@ -55,8 +66,7 @@ def _bfs(network, source: int, limit: int = 4) -> dict[int, int]:
     return seen
 
 
-async def test_a_seeded_database_answers_through_the_core_as_seeded() -> None:
-    store = await SqliteStore.open(":memory:")
+async def test_a_seeded_database_answers_through_the_core_as_seeded(store: SqliteStore) -> None:
     seeded = await seed_network(store, 500, 8, seed=5)
     cast = cast_inbox(seeded.network, seeded.first_id, conversations=200, digest_members=100,
                       seed=5)
@@ -113,11 +123,10 @@ async def test_a_seeded_database_answers_through_the_core_as_seeded() -> None:
     for member in cast.digest_recipients[:20]:
         digest = await core.inbox.digest(member)
         assert digest.summary.messages >= 1 and digest.entries
-    await store.close()
 
 
-async def test_profiles_are_bilingual_unique_and_never_real_telegram_users() -> None:
-    store = await SqliteStore.open(":memory:")
+async def test_profiles_are_bilingual_unique_and_never_real_telegram_users(
+        store: SqliteStore) -> None:
     await seed_network(store, 400, 5, seed=2)
     async with store.raw() as conn:
         cursor = await conn.execute("SELECT telegram_id, handle, language, headline FROM members")
@@ -127,14 +136,21 @@ async def test_profiles_are_bilingual_unique_and_never_real_telegram_users() -> 
     assert all(re.fullmatch(r"[a-z0-9_]{2,32}", r[1]) for r in rows)
     assert {r[2] for r in rows} == {"en", "fr"}
     assert any(" chez " in r[3] for r in rows) and any(" at " in r[3] for r in rows)
+    # /find over seeded profiles: exactly the members with a word starting "paris" in the
+    # fields it searches (a view hides a far member's location, so the rows are the truth).
+    async with store.raw() as conn:
+        cursor = await conn.execute("SELECT id, first_name, last_name, handle, headline,"
+                                    " company, location, industry FROM members")
+        profiles = list(await cursor.fetchall())
+    in_paris = {row[0] for row in profiles if row[0] != 1 and any(
+        word.startswith("paris") for word in re.findall(r"[^\W_]+", fold(" ".join(row[1:]))))}
+    assert len(in_paris) >= 5
     core = await Core.open(store)
-    results = await core.network.search(1, "paris")
-    assert results and all("paris" in (v.location or "").lower() or True for v in results)
-    await store.close()
+    results = await core.network.search(1, "paris", limit=len(profiles))
+    assert {v.id for v in results} == in_paris
 
 
-async def test_demo_population_surrounds_the_people_trying_the_bot() -> None:
-    store = await SqliteStore.open(":memory:")
+async def test_demo_population_surrounds_the_people_trying_the_bot(store: SqliteStore) -> None:
     core = await Core.open(store)
     me, _ = await core.members.register(NewMember(telegram_id=1, first_name="Try",
                                                   username="try"))
@@ -160,7 +176,6 @@ async def test_demo_population_surrounds_the_people_trying_the_bot() -> None:
     # Seeding again (another playground click) adds a second population without clashes.
     again = await seed_demo(store, n=50, seed=3, attach_to=[me.id])
     assert again["members"] == 50
-    await store.close()
 
 
 @pytest.mark.parametrize("demo", [False, True])
@@ -171,6 +186,8 @@ async def test_cli_seeds_a_database_file(tmp_path, demo: bool) -> None:
                               messages=600, digest_members=40)
     await cli_run(args)
     store = await SqliteStore.open(f"{tmp_path}/seeded.db")
-    async with store.transaction() as tx:
-        assert await tx.members.count() == 300
-    await store.close()
+    try:
+        async with store.transaction() as tx:
+            assert await tx.members.count() == 300
+    finally:
+        await store.close()

@@ -8,7 +8,6 @@ CREATE VIRTUAL TABLE members_search USING fts5(
     tokenize='unicode61 remove_diacritics 2'
 );
 INSERT INTO members_search(members_search) VALUES ('rebuild');
--- (Trigger bodies keep their inner statements on one line: migrations split at a line-ending ";".)
 CREATE TRIGGER members_search_insert AFTER INSERT ON members BEGIN
     INSERT INTO members_search(rowid, search_text) VALUES (new.id, new.search_text); END;
 CREATE TRIGGER members_search_delete AFTER DELETE ON members BEGIN

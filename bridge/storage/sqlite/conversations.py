@@ -219,7 +219,8 @@ class SqliteMessages:
             " ORDER BY id DESC LIMIT ?",
             (conversation_id, after_id, before_id if before_id is not None else 2**62, limit),
         )
-        return [message_from_row(row) for row in reversed(await cursor.fetchall())]
+        newest_first = list(await cursor.fetchall())
+        return [message_from_row(row) for row in reversed(newest_first)]
 
     async def count_from_other(self, conversation_id: int, member_id: int, after_id: int) -> int:
         cursor = await self._conn.execute(

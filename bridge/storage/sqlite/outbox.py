@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -28,7 +29,7 @@ class SqliteOutbox:
         self._conn = conn
 
     async def add(self, member_id: int, kind: NotificationKind, ref_id: int | None,
-                  payload: dict, now: datetime, due_at: datetime | None = None,
+                  payload: dict[str, Any], now: datetime, due_at: datetime | None = None,
                   sender_id: int | None = None) -> int:
         cursor = await self._conn.execute(
             "INSERT INTO outbox (member_id, kind, ref_id, payload, created_at, due_at,"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,8 +12,8 @@ from pathlib import Path
 import aiosqlite
 
 from bridge.storage import once
-from bridge.storage.migrations import DatabaseTooNew, load_migrations
-from bridge.storage.port import AlreadyApplied, StorageUnavailable
+from bridge.storage.migrations import DatabaseTooNew, Migration, load_migrations
+from bridge.storage.port import AlreadyApplied, ConstraintViolation, StorageUnavailable
 from bridge.storage.sqlite.bulk import SqliteBulk
 from bridge.storage.sqlite.conversations import (
     SqliteConversations,
@@ -80,8 +80,9 @@ class SqliteStore:
             raise
         return store
 
-    async def migrate(self) -> int:
-        """Apply pending migrations, each in its own transaction; return the schema version."""
+    async def migrate(self, migrations: Sequence[Migration] | None = None) -> int:
+        """Apply pending migrations (every one the code has, unless given), each in its own
+        transaction with its `schema_version` row; return the schema version."""
         await self._conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
             " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
@@ -89,7 +90,8 @@ class SqliteStore:
         cursor = await self._conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
         row = await cursor.fetchone()
         current = int(row[0]) if row else 0
-        migrations = load_migrations()
+        if migrations is None:
+            migrations = load_migrations()
         known = migrations[-1].version if migrations else 0
         if current > known:
             raise DatabaseTooNew(
@@ -97,23 +99,32 @@ class SqliteStore:
                 " refusing to start (upgrade the code)"
             )
         for migration in migrations:
-            if migration.version <= current:
-                continue
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _statements(migration.sql):
-                    await self._conn.execute(statement)
-                await self._conn.execute(
-                    "INSERT INTO schema_version (version, description, applied_at)"
-                    " VALUES (?, ?, ?)",
-                    (migration.version, migration.description, datetime.now(UTC).isoformat()),
-                )
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            await self._conn.execute("COMMIT")
-            current = migration.version
+            if migration.version > current:
+                await self._apply(migration)
+                current = migration.version
         return current
+
+    async def _apply(self, migration: Migration) -> None:
+        """SQLite's own script execution reads the file as SQLite parses SQL (trigger bodies,
+        literals, comments), where splitting the text on semicolons could not. A script
+        first commits any open transaction, so the script opens its own: BEGIN, then the
+        migration; its version row and the COMMIT follow in that same transaction."""
+        try:
+            await self._conn.executescript(f"BEGIN IMMEDIATE;\n{migration.sql}\n")
+            if not self._conn.in_transaction:
+                raise RuntimeError(
+                    f"migration {migration.version} ends its own transaction: remove its"
+                    " BEGIN/COMMIT (each migration is applied in one, with its version row)"
+                )
+            await self._conn.execute(
+                "INSERT INTO schema_version (version, description, applied_at)"
+                " VALUES (?, ?, ?)",
+                (migration.version, migration.description, datetime.now(UTC).isoformat()),
+            )
+            await self._conn.execute("COMMIT")
+        except BaseException:
+            await self._rollback()
+            raise
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteUnitOfWork]:
@@ -134,9 +145,11 @@ class SqliteStore:
                 await self._rollback()
                 if isinstance(exc, sqlite3.OperationalError):
                     raise _unavailable(exc) from exc
+                if isinstance(exc, sqlite3.IntegrityError):
+                    raise ConstraintViolation(str(exc)) from exc
                 raise
-            if recorded:
-                scope.recorded = True  # type: ignore[union-attr]
+            if recorded and scope is not None:
+                scope.recorded = True
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqliteUnitOfWork]:
@@ -194,9 +207,3 @@ class SqliteStore:
 def _unavailable(exc: BaseException) -> StorageUnavailable:
     return StorageUnavailable(f"database unavailable: {exc}")
 
-
-def _statements(sql: str) -> list[str]:
-    """Split a migration on semicolons at line ends (our migrations keep one per line end)."""
-    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    text = "\n".join(lines)
-    return [part.strip() for part in text.split(";\n") if part.strip().rstrip(";")]

@@ -1,0 +1,108 @@
+"""The outbox through the port: every notification owed is kept with its payload, handed
+out when due in each member's order, and its delivery recorded."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bridge.core.models import NotificationKind, NotificationStatus
+from bridge.storage.port import Store
+from tests.storage.contract.population import LATER, NOW, add_members
+
+QUIET = "quiet hours"
+
+
+async def test_a_notification_keeps_what_it_owes(store: Store) -> None:
+    ann, bob = await add_members(store, "Ann", "Bob")
+    payload = {"text": "Élise <b>&</b>", "ids": [1, 2], "nested": {"ok": True, "n": None}}
+    async with store.transaction() as tx:
+        owed = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 7, payload, NOW,
+                                   sender_id=bob.id)
+        later = await tx.outbox.add(ann.id, NotificationKind.DIGEST, None, {}, NOW,
+                                    due_at=LATER)
+        got = await tx.outbox.get(owed)
+        assert got is not None
+        assert (got.member_id, got.kind, got.ref_id, got.payload, got.status, got.attempts,
+                got.created_at, got.due_at, got.sent_at, got.last_error, got.sender_id,
+                got.silent) == (ann.id, NotificationKind.MESSAGE, 7, payload,
+                                NotificationStatus.PENDING, 0, NOW, NOW, None, None, bob.id,
+                                False)
+        waiting = await tx.outbox.get(later)
+        assert waiting is not None and waiting.due_at == LATER
+        assert await tx.outbox.get(later + 1) is None
+
+
+async def test_due_rows_come_oldest_first_and_never_overtake_a_members_earlier_row(
+        store: Store) -> None:
+    ann, bob = await add_members(store, "Ann", "Bob")
+    async with store.transaction() as tx:
+        a1 = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 1, {}, NOW)
+        a2 = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 2, {}, NOW, due_at=LATER)
+        a3 = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 3, {}, NOW)  # behind a2
+        b1 = await tx.outbox.add(bob.id, NotificationKind.MESSAGE, 4, {}, NOW)
+        assert [n.id for n in await tx.outbox.due(NOW, 10)] == [a1, b1]
+        assert [n.id for n in await tx.outbox.due(NOW, 1)] == [a1]
+        assert await tx.outbox.earlier_waiting(ann.id, a3, NOW) is True
+        assert await tx.outbox.earlier_waiting(ann.id, a2, NOW) is False
+        assert await tx.outbox.earlier_waiting(bob.id, b1, NOW) is False
+        assert [n.id for n in await tx.outbox.due(LATER, 10)] == [a1, a2, a3, b1]
+        await tx.outbox.set_status(a1, NotificationStatus.SENT, NOW)
+        assert [n.id for n in await tx.outbox.due(LATER, 10)] == [a2, a3, b1]
+
+
+async def test_delivery_outcomes_are_recorded(store: Store) -> None:
+    ann, bob = await add_members(store, "Ann", "Bob")
+    async with store.transaction() as tx:
+        sent = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 1, {}, NOW,
+                                   sender_id=bob.id)
+        silent = await tx.outbox.add(bob.id, NotificationKind.MESSAGE, 2, {}, NOW,
+                                     sender_id=ann.id)
+        retried = await tx.outbox.add(ann.id, NotificationKind.EDIT, 1, {}, NOW)
+        await tx.outbox.reschedule(retried, LATER, "429: retry after 5")
+        await tx.outbox.set_status(retried, NotificationStatus.FAILED, LATER, "400: gone")
+        await tx.outbox.set_status(sent, NotificationStatus.SENT, LATER)
+        await tx.outbox.set_status(silent, NotificationStatus.SENT, LATER, silent=True)
+        row = await tx.outbox.get(retried)
+        assert row is not None
+        assert (row.status, row.attempts, row.due_at, row.sent_at, row.last_error) == \
+            (NotificationStatus.FAILED, 2, LATER, LATER, "400: gone")
+        row = await tx.outbox.get(sent)
+        assert row is not None and (row.status, row.attempts, row.silent) == \
+            (NotificationStatus.SENT, 1, False)
+        # What rang recently: only a sent, audible push from that sender.
+        assert await tx.outbox.recent_push(ann.id, bob.id, NOW) is True
+        assert await tx.outbox.recent_push(ann.id, bob.id, LATER + timedelta(seconds=1)) \
+            is False
+        assert await tx.outbox.recent_push(bob.id, ann.id, NOW) is False  # it was silent
+        assert [n.id for n in await tx.outbox.by_status(NotificationStatus.SENT, 10)] == \
+            [silent, sent]
+        assert await tx.outbox.counts() == {"sent": 2, "failed": 1}
+
+
+async def test_a_members_held_and_quiet_rows_are_replanned_together(store: Store) -> None:
+    ann, bob = await add_members(store, "Ann", "Bob")
+    tomorrow = NOW + timedelta(days=1)
+    async with store.transaction() as tx:
+        first = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 1, {}, NOW)
+        second = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 2, {}, NOW)
+        quiet = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 3, {}, NOW)
+        backoff = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 4, {}, NOW)
+        others = await tx.outbox.add(bob.id, NotificationKind.MESSAGE, 5, {}, NOW)
+        assert await tx.outbox.hold_member(ann.id) == 4
+        assert await tx.outbox.waiting(ann.id, NOW, QUIET) is True
+        # Two rows back to pending, put off: one till the quiet hours end, one by Telegram.
+        assert await tx.outbox.replan_member(ann.id, NOW, QUIET) == 4
+        await tx.outbox.reschedule(quiet, tomorrow, QUIET)
+        await tx.outbox.reschedule(backoff, tomorrow, "429: retry after 86400")
+        assert await tx.outbox.hold_member(bob.id) == 1
+        assert await tx.outbox.waiting(ann.id, NOW, QUIET) is True  # the quiet one
+        assert await tx.outbox.replan_member(ann.id, LATER, QUIET) == 1
+        assert await tx.outbox.waiting(ann.id, LATER, QUIET) is False
+        rows = {n: await tx.outbox.get(n) for n in (first, second, quiet, backoff, others)}
+        assert {n: (r.status, r.due_at) for n, r in rows.items() if r is not None} == {
+            first: (NotificationStatus.PENDING, NOW),
+            second: (NotificationStatus.PENDING, NOW),
+            quiet: (NotificationStatus.PENDING, LATER),  # due now: planned again
+            backoff: (NotificationStatus.PENDING, tomorrow),  # Telegram's wait is kept
+            others: (NotificationStatus.HELD, NOW),
+        }
