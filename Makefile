@@ -17,11 +17,11 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[sandbox]'
 	@touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -e '.[sandbox,test,bench]'
 	@touch $(TEST_STAMP)
 
 run: $(STAMP)
@@ -32,7 +32,7 @@ playground: $(STAMP)
 	$(BIN)/python -m bridge.playground
 
 test: $(TEST_STAMP)
-	$(BIN)/ruff check bridge tests bench scripts
+	$(BIN)/ruff check bridge botapi_sandbox tests bench scripts
 	$(BIN)/mypy $(TYPED)
 	$(BIN)/python -m pytest
 
@@ -44,8 +44,8 @@ bench: $(TEST_STAMP)
 	$(BIN)/python -m bench
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check bridge tests bench scripts
-	$(BIN)/ruff format --check bridge tests bench scripts
+	$(BIN)/ruff check bridge botapi_sandbox tests bench scripts
+	$(BIN)/ruff format --check bridge botapi_sandbox tests bench scripts
 
 contract: $(STAMP)
 	$(BIN)/python scripts/gen_botapi_contract.py

@@ -111,7 +111,7 @@ async def core_process(database: Path) -> dict:
 
 
 async def bot_process(database: Path) -> dict:
-    from bridge.sandbox.server import SandboxServer
+    from botapi_sandbox.server import SandboxServer
 
     server = SandboxServer()
     await server.start()

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from bench.timing import percentile
-from bridge.sandbox.server import SandboxServer
+from botapi_sandbox.server import SandboxServer
 from tests.e2e.test_durability import _seed
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -33,6 +33,6 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print("Starting the local playground instead (no Telegram needed)…\n", file=sys.stderr)
         return run_playground(settings)
-    from bridge.handlers.runner import run_bot
+    from bridge.runtime.runner import run_bot
 
     return run_bot(settings)

@@ -4,7 +4,7 @@
 
 The spec (`api.json`, Bot API documentation scraped into JSON, MIT) lives outside the
 project, in ``../shared/telegram-bot-api/``; the project must run without it, so this script
-writes the few facts the sandbox needs into `bridge/sandbox/botapi_contract.json`:
+writes the few facts the sandbox needs into `botapi_sandbox/botapi_contract.json`:
 
 - ``version``: the spec's version string;
 - ``methods``: every method → ``{"params": {name: {"types": [...], "required": bool}},

@@ -21,7 +21,7 @@ DEFERRED = {
     # The entry point loads what it starts, and only that: the playground (with its own
     # optional dependencies) when no token is configured, else the Telegram runtime.
     ("bridge.main", "bridge.playground"),
-    ("bridge.main", "bridge.handlers.runner"),
+    ("bridge.main", "bridge.runtime.runner"),
     # A storage backend's driver is loaded only when its URL scheme is used.
     ("bridge.storage", "bridge.storage.sqlite"),
 }
@@ -116,7 +116,7 @@ def test_the_checker_sees_imports_at_every_level(tmp_path: Path) -> None:
     """Guards the guard: it finds imports of each kind, and circles."""
     seen = {(i.source, i.target, i.in_function) for i in IMPORTS}
     assert ("bridge.core.app", "bridge.core.outbox", False) in seen
-    assert ("bridge.main", "bridge.handlers.runner", True) in seen
+    assert ("bridge.main", "bridge.runtime.runner", True) in seen
     probe = tmp_path / "probe.py"
     probe.write_text(
         "from typing import TYPE_CHECKING\n"

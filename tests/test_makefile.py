@@ -21,11 +21,11 @@ def installs(target: str, tmp_path: Path) -> list[str]:
 
 
 def test_make_run_installs_only_what_running_needs(tmp_path: Path) -> None:
-    assert installs("run", tmp_path) == ["."]
+    assert installs("run", tmp_path) == [".[sandbox]"]  # the playground runs without a token
 
 
 def test_make_test_installs_the_test_and_bench_extras(tmp_path: Path) -> None:
-    assert installs("test", tmp_path)[-1] == ".[test,bench]"
+    assert installs("test", tmp_path)[-1] == ".[sandbox,test,bench]"
 
 
 def run_page_test(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:

@@ -25,8 +25,8 @@ CHECK = textwrap.dedent("""
     import bridge
     assert Path(bridge.__file__).is_relative_to(sys.argv[1]), bridge.__file__
 
-    from bridge.handlers.render import LANGUAGES, Renderer
-    from bridge.sandbox.contract import CONTRACT
+    from bridge.runtime.render import LANGUAGES, Renderer
+    from botapi_sandbox.contract import CONTRACT
     r = Renderer()
     print(json.dumps({
         "languages": list(LANGUAGES),

@@ -14,7 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bridge.core.app import Core
 from bridge.core.models import Member, MemberView
-from bridge.handlers.render import Renderer, split_html
+from bridge.runtime.render import Renderer, split_html
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup
 from bridge.core.models import Digest, InboxFilter, Member
 from bridge.handlers.buttons import DigestInvitations, DigestPage, OpenConversation, ReadAll
 from bridge.handlers.keyboards import Row, keyboard
-from bridge.handlers.render import Renderer
+from bridge.runtime.render import Renderer
 
 PAGE = 10
 

@@ -18,9 +18,9 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, 
 from telegram.ext import ApplicationHandlerStop
 
 from bridge.core.errors import BridgeError, NotAdmin
-from bridge.handlers.application import OnceCallbackQuery
 from bridge.handlers.commands import Usage
 from bridge.handlers.context import BridgeContext
+from bridge.runtime.application import OnceCallbackQuery
 from bridge.storage import once
 from bridge.storage.port import AlreadyApplied, StorageUnavailable
 

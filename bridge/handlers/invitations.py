@@ -25,7 +25,7 @@ from bridge.handlers.buttons import (
 from bridge.handlers.commands import Command, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import keyboard
-from bridge.handlers.notifications import received_keyboard_for
+from bridge.runtime.notifications import received_keyboard_for
 
 log = logging.getLogger(__name__)
 

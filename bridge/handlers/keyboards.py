@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bridge.handlers.buttons import Button
-from bridge.handlers.render import clip
+from bridge.runtime.render import clip
 
 LABEL_MAX = 64  # what a button shows before clients cut it anyway
 Row = list[tuple[str, Button]]  # (label, button) pairs, left to right

@@ -20,8 +20,8 @@ from bridge.handlers import relay
 from bridge.handlers.command_menu import COMMANDS, FEATURES, visible_commands
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.identity import chat_member_changed, identify
-from bridge.handlers.render import Renderer
 from bridge.locale import LANGUAGES
+from bridge.runtime.render import Renderer
 
 # Handler groups, in the order they run for each update (group 0 holds the commands and
 # features; in each group only the first matching handler runs).

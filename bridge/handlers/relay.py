@@ -22,8 +22,8 @@ from bridge.handlers.buttons import MessageFromProfile, SendHeld
 from bridge.handlers.commands import Command, Usage, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.keyboards import keyboard
-from bridge.handlers.media import attachment_of
 from bridge.handlers.prompts import answer_prompt
+from bridge.runtime.media import attachment_of
 
 
 async def _deliver(

@@ -2,12 +2,12 @@
 real bot, with a web page on 127.0.0.1 where a person chats as each user, side by side.
 
 One origin for the browser: this app serves the page (``/``, ``/static/...``), the sandbox's
-control API (``/sandbox/...``: its own handlers, `bridge.sandbox.control.add_routes`, mounted
+control API (``/sandbox/...``: its own handlers, `botapi_sandbox.control.add_routes`, mounted
 here in-process so that a pending long-poll never delays a stop), the Bot API's file
 downloads (``/file/bot<token>/<file_path>``, looked up in the sandbox in-process: nothing is
 proxied, so no path can reach a Bot API method), ``/api/info`` (the bot's name and commands)
 and ``/api/seed`` (a demo network around the simulated users, when `bridge.seed` is
-available). Every route checks Host and Origin (`bridge.sandbox.guard`).
+available). Every route checks Host and Origin (`botapi_sandbox.guard`).
 
 The sandbox keeps chats in memory, the bot keeps the network in its database. So that the
 database keeps matching the simulated users across restarts, the users are re-created in the
@@ -31,12 +31,12 @@ from typing import Any
 from aiohttp import web
 from pydantic import SecretStr
 
+from botapi_sandbox import control
+from botapi_sandbox.guard import json_body, loopback_guard
+from botapi_sandbox.server import SandboxServer
 from bridge.config import Settings
-from bridge.handlers.bot import BridgeBot
 from bridge.locale import LANGUAGES
-from bridge.sandbox import control
-from bridge.sandbox.guard import json_body, loopback_guard
-from bridge.sandbox.server import SandboxServer
+from bridge.runtime.bot import BridgeBot
 
 log = logging.getLogger(__name__)
 

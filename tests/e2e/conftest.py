@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from botapi_sandbox.server import SandboxServer
+from botapi_sandbox.users import SimUser
 from bridge.config import Settings
-from bridge.handlers.bot import BridgeBot
-from bridge.sandbox.server import SandboxServer
-from bridge.sandbox.users import SimUser
+from bridge.runtime.bot import BridgeBot
 
 TOKEN = "123456:TEST-bridge-token"
 

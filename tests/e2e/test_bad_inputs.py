@@ -3,8 +3,8 @@ member's language, never the generic "Something went wrong" nor an alert to the 
 
 from __future__ import annotations
 
+from botapi_sandbox.users import SimUser
 from bridge.handlers.registry import COMMANDS
-from bridge.sandbox.users import SimUser
 from tests.e2e.conftest import World, start_all
 
 LONG = "x" * 100_000

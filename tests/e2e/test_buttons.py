@@ -4,7 +4,7 @@ on a button that edits its message in place is as quiet as a single one."""
 
 from __future__ import annotations
 
-from bridge.sandbox.users import SimUser
+from botapi_sandbox.users import SimUser
 from tests.e2e.conftest import World, start_all
 
 

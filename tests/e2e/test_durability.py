@@ -19,10 +19,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from botapi_sandbox.server import SandboxServer
+from botapi_sandbox.users import SimUser
 from bridge.core.app import Core
 from bridge.core.models import NewMember
-from bridge.sandbox.server import SandboxServer
-from bridge.sandbox.users import SimUser
 from bridge.storage import open_store
 
 TOKEN = "424242:durability-token"

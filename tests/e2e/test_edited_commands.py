@@ -3,7 +3,7 @@ that commands can't be edited (in their language)."""
 
 from __future__ import annotations
 
-from bridge.sandbox.users import SimUser
+from botapi_sandbox.users import SimUser
 from tests.e2e.conftest import World, start_all
 
 EDITED = "Commands can't be edited"

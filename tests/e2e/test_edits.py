@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
+from botapi_sandbox.users import SimUser
 from bridge.core.models import NotificationStatus
-from bridge.sandbox.users import SimUser
 from tests.e2e.conftest import World, connect, start_all
 from tests.e2e.worlds import outbox_settled
 

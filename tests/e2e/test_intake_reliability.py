@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from botapi_sandbox.server import SandboxServer
+from botapi_sandbox.users import SimUser
 from bridge.config import Settings
-from bridge.handlers.bot import BridgeBot
-from bridge.sandbox.server import SandboxServer
-from bridge.sandbox.users import SimUser
+from bridge.runtime.bot import BridgeBot
 from tests.e2e.conftest import TOKEN, World, connect, start_all
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bridge.sandbox.server import SandboxServer
+from botapi_sandbox.server import SandboxServer
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "515151:startup-SECRETpart-0123456789abcdef"

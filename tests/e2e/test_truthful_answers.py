@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import asyncio
 
+from botapi_sandbox.users import SimUser
 from bridge.core.models import NewMember
-from bridge.sandbox.users import SimUser
 from tests.e2e.conftest import World, connect, start_all
 
 UNEXPECTED = "Something went wrong"

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from botapi_sandbox.server import SandboxServer
 from bridge.config import Settings
 from bridge.core.clock import FakeClock
-from bridge.handlers.bot import BridgeBot
-from bridge.sandbox.server import SandboxServer
+from bridge.runtime.bot import BridgeBot
 from tests.e2e.conftest import TOKEN, World
 
 

@@ -12,10 +12,10 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationBuilder
 
 from bridge.core.errors import InvitationNotFound
-from bridge.handlers.application import answer_once
 from bridge.handlers.button_handler import ButtonHandler, edit_in_place
 from bridge.handlers.buttons import AcceptInvitation, Button, DeclineInvitation
 from bridge.handlers.registry import register
+from bridge.runtime.application import answer_once
 
 
 class _Bot:

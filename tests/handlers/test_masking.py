@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from bridge.core.models import Degree, Member, MemberView
 from bridge.core.views import member_view
-from bridge.handlers.render import LANGUAGES
+from bridge.runtime.render import LANGUAGES
 from tests.handlers.test_templates import SAMPLES, renderer
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)

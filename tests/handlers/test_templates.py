@@ -53,7 +53,7 @@ from bridge.core.models import (
 )
 from bridge.core.rules import Rules
 from bridge.handlers.registry import COMMANDS
-from bridge.handlers.render import LANGUAGES, TEMPLATES, Renderer
+from bridge.runtime.render import LANGUAGES, TEMPLATES, Renderer
 
 renderer = Renderer()
 FEATURES = sorted(p.stem for p in TEMPLATES.glob("*.j2"))

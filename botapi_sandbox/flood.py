@@ -1,0 +1,58 @@
+"""Telegram's flood limits, approximated with token buckets: about one message per second
+in a chat (a short burst allowed) and about thirty per second overall; beyond that, 429
+with ``retry_after``. Off unless ``server.enforce_flood_limits`` is set, so that tests that
+are not about throughput stay fast."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+from botapi_sandbox.contract import ApiError
+
+SENDING = ("send", "copy", "forward")  # method prefixes that post a message
+
+
+@dataclass
+class Bucket:
+    rate: float  # tokens per second
+    burst: float
+    tokens: float = -1.0
+    at: float = field(default_factory=time.monotonic)
+
+    def refill(self, now: float) -> None:
+        if self.tokens < 0:
+            self.tokens = self.burst
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+
+    def wait_needed(self) -> float:
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+
+@dataclass
+class FloodLimits:
+    per_chat: float = 1.0
+    chat_burst: float = 3.0
+    overall: float = 30.0
+    overall_burst: float = 30.0
+    chats: dict[object, Bucket] = field(default_factory=dict)
+    total: Bucket | None = None
+
+    def check(self, method: str, chat_id: object) -> None:
+        """Take a token for this message or refuse it with 429 and ``retry_after``."""
+        if not method.startswith(SENDING) or method == "sendChatAction":
+            return
+        now = time.monotonic()
+        chat = self.chats.setdefault(chat_id, Bucket(self.per_chat, self.chat_burst))
+        if self.total is None:
+            self.total = Bucket(self.overall, self.overall_burst)
+        chat.refill(now)
+        self.total.refill(now)
+        wait = max(chat.wait_needed(), self.total.wait_needed())
+        if wait > 0:
+            retry = max(1, math.ceil(wait))
+            raise ApiError(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
+        chat.tokens -= 1
+        self.total.tokens -= 1

@@ -1,0 +1,146 @@
+"""The running bot: store, core, python-telegram-bot `Application`, delivery worker and
+scheduled jobs, started and stopped together (by the runner, the tests and the playground)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bridge.config import Settings
+from bridge.core.app import Core
+from bridge.core.clock import Clock
+from bridge.handlers.context import BridgeContext
+from bridge.handlers.digests import schedule_digests
+from bridge.handlers.failures import on_error
+from bridge.handlers.registry import publish_commands, register
+from bridge.logs import quiet_rate_limiter
+from bridge.runtime.application import BridgeApplication
+from bridge.runtime.delivery import DeliveryWorker
+from bridge.runtime.intake import UpdateIntake
+from bridge.runtime.notifications import Notifier
+from bridge.runtime.render import Renderer
+from bridge.runtime.startup import StartupFailed, api_url_problem, with_retries
+from bridge.storage import open_store
+from bridge.storage.instance import InstanceLock, database_file
+from bridge.storage.port import Store
+
+log = logging.getLogger(__name__)
+
+
+async def settle_refunds(context: BridgeContext) -> None:
+    """JobQueue tick: InMail credits whose refund deadline passed come back (the due rows
+    live in the database; the job only looks them up)."""
+    await context.core.credits.settle_expired()
+
+
+class BridgeBot:
+    def __init__(self, settings: Settings, clock: Clock | None = None,
+                 poll_timeout: int = 10) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.poll_timeout = poll_timeout
+        self.store: Store | None = None
+        self.core: Core | None = None
+        self.app: Application | None = None
+        self.worker: DeliveryWorker | None = None
+        self.intake: UpdateIntake | None = None
+        database = database_file(settings.database_url)
+        self.instance = InstanceLock(database) if database is not None else None
+
+    def _build(self) -> Application:
+        token = self.settings.bot_token.get_secret_value()
+        root = self.settings.bot_api_url.rstrip("/")
+        builder = ApplicationBuilder()
+        if self.settings.rate_limit:
+            # Retrying is the outbox's job, not the limiter's (max_retries=0); so its
+            # give-up on a 429 is routine, not an error (see bridge.logs).
+            quiet_rate_limiter()
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+        return (
+            builder
+            .application_class(BridgeApplication)
+            .token(token)
+            .base_url(f"{root}/bot")
+            .base_file_url(f"{root}/file/bot")
+            .context_types(ContextTypes(context=BridgeContext))
+            # Every text the bot sends is rendered HTML (escaped by the templates).
+            .defaults(Defaults(parse_mode=ParseMode.HTML))
+            .get_updates_read_timeout(self.poll_timeout + 10)
+            .updater(None)  # our own intake confirms updates only once processed
+            .build()
+        )
+
+    async def start(self) -> None:
+        """Start everything, or, if anything fails, close what was opened and raise
+        (`StartupFailed` when the operator must fix something): a failed start never
+        leaves a half-running process behind."""
+        try:
+            await self._start()
+        except BaseException:
+            try:
+                await self.stop()
+            except Exception:
+                log.exception("could not close everything after a failed start")
+            raise
+
+    async def _start(self) -> None:
+        problem = api_url_problem(self.settings.bot_api_url)
+        if problem is not None:
+            raise StartupFailed(problem)
+        if self.instance is not None:
+            self.instance.acquire()  # AlreadyRunning: a second bot on this database
+        self.store = await open_store(self.settings.database_url)
+        self.core = await Core.open(self.store, self.settings.rules(), self.clock,
+                                    frozenset(self.settings.admin_ids))
+        renderer = Renderer(default_language=self.settings.default_language)
+        app = self.app = self._build()
+        app.bot_data.update(core=self.core, renderer=renderer, settings=self.settings)
+        register(app)
+        app.add_error_handler(on_error)
+        url, attempts = self.settings.bot_api_url, self.settings.startup_attempts
+        # Both steps are safe to repeat: PTB marks the bot initialized only after getMe.
+        await with_retries(app.initialize, "getMe", url, attempts)
+        await with_retries(lambda: publish_commands(app, renderer), "setMyCommands", url,
+                           attempts)
+        self.worker = DeliveryWorker(self.core, Notifier(app.bot, self.core, renderer),
+                                     locks=app.chat_locks)
+        app.bot_data["worker"] = self.worker
+        self.worker.start()
+        if app.job_queue is not None:
+            app.job_queue.run_repeating(schedule_digests, interval=timedelta(minutes=1),
+                                        first=timedelta(seconds=5))
+            app.job_queue.run_repeating(settle_refunds, interval=timedelta(minutes=10),
+                                        first=timedelta(seconds=30))
+        await app.start()
+        self.intake = UpdateIntake(app, self.core, self.poll_timeout)
+        self.intake.start()
+        log.info("bot @%s is running", app.bot.username)
+
+    async def stop(self) -> None:
+        """Stop what runs and close what is open, whatever state a (failed) start left;
+        the store is closed last and always (its thread would keep the process alive)."""
+        app = self.app
+        try:
+            if self.intake is not None:
+                await self.intake.stop()
+                self.intake = None
+            if app is not None and app.running:
+                await app.stop()
+            if self.worker is not None:
+                await self.worker.stop()
+                self.worker = None
+            if app is not None:
+                await app.shutdown()
+                await app.bot.shutdown()  # its HTTP clients, even if getMe never succeeded
+        finally:
+            if self.store is not None:
+                await self.store.close()
+                self.store = None
+            self._release()
+
+    def _release(self) -> None:
+        if self.instance is not None:
+            self.instance.release()

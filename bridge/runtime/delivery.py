@@ -1,0 +1,180 @@
+"""The delivery worker: drains the outbox into Telegram, one notification at a time.
+
+One at a time on purpose: the Bot API has no idempotency key, so a crash between Telegram
+accepting a send and our commit can repeat that one send. Sending strictly in sequence keeps
+that window to a single message per crash. Telegram's answers are handled as documented:
+429 waits `retry_after`, 5xx/network errors back off, 403 holds the member's notifications
+until they return, 400 is a permanent failure kept for the admins.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bridge.core.app import Core
+from bridge.core.models import Notification
+from bridge.core.notify import PlanAction
+from bridge.runtime.application import ChatBusy, ChatLocks
+from bridge.runtime.notifications import Notifier, Skip
+from bridge.storage.port import StorageUnavailable
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=10)
+MAX_STORAGE_PAUSE = 15.0  # seconds between tries while the database is unavailable
+# How long to wait for a chat whose member's update is being handled (usually a few ms; a
+# reply retrying a 429 can take seconds): then that one notification waits, the rest go on.
+CHAT_BUSY = timedelta(seconds=1)
+
+
+class DeliveryWorker:
+    def __init__(self, core: Core, notifier: Notifier, batch: int = 50,
+                 locks: ChatLocks | None = None) -> None:
+        self.core, self.notifier, self.batch = core, notifier, batch
+        # Shared with the Application: a notification is planned and sent while no update
+        # of its recipient is being handled (see application.py).
+        self.locks = locks if locks is not None else ChatLocks()
+        self._chats: dict[int, int] = {}  # member id → Telegram chat id (never changes)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._stopping = False
+        self._stop = asyncio.Event()
+        self.idle = asyncio.Event()
+
+    def poke(self) -> None:
+        """Something was committed to the outbox: look now rather than at the next tick."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._stopping = False
+        self._stop.clear()
+        self._task = asyncio.create_task(self._run(), name="delivery-worker")
+
+    async def stop(self) -> None:
+        """Finish the send in progress, then stop (the rest stays in the outbox)."""
+        self._stopping = True
+        self._wake.set()
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        pause = 1.0  # grows while the database is unavailable
+        while not self._stopping:
+            try:
+                due = await self.core.outbox.due(self.batch)
+                for notification in due:
+                    if self._stopping:
+                        break
+                    self.idle.clear()
+                    await self.send_one(notification)
+            except StorageUnavailable as exc:  # locked by another process, disk full
+                log.warning("delivery waits: %s; trying again in %.0fs", exc, pause)
+                await self._pause(pause)
+                pause = min(pause * 2, MAX_STORAGE_PAUSE)
+                continue
+            except Exception:  # never let the worker die: what is owed stays in the outbox
+                log.exception("delivery failed; trying again in %.0fs", pause)
+                await self._pause(pause)
+                pause = min(pause * 2, MAX_STORAGE_PAUSE)
+                continue
+            pause = 1.0
+            if not due:
+                self.idle.set()
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                except TimeoutError:
+                    pass
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait `seconds` (pokes don't shorten it; stopping does)."""
+        try:
+            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+        except TimeoutError:
+            pass
+
+    async def _until_stored(self, record: Callable[[], Awaitable[None]]) -> None:
+        """Record a send Telegram accepted, however long the database takes: sending it again
+        would show it twice. Given up only when stopping (then it goes again at start)."""
+        pause = 1.0
+        while True:
+            try:
+                await record()
+                return
+            except StorageUnavailable as exc:
+                if self._stopping:
+                    raise
+                log.warning("a sent notification waits to be recorded: %s", exc)
+                await self._pause(pause)
+                pause = min(pause * 2, MAX_STORAGE_PAUSE)
+
+    async def _chat_of(self, member_id: int) -> int | None:
+        chat = self._chats.get(member_id)
+        if chat is None:
+            member = await self.core.members.get(member_id)
+            chat = self._chats[member_id] = member.telegram_id
+            if len(self._chats) > 100_000:
+                self._chats.clear()
+        return chat
+
+    async def send_one(self, n: Notification) -> None:
+        try:
+            chat = await self._chat_of(n.member_id)
+        except StorageUnavailable:
+            raise
+        except Exception:
+            log.exception("notification %s: recipient %s not found", n.id, n.member_id)
+            chat = None
+        try:
+            async with self.locks.hold(chat, timeout=CHAT_BUSY.total_seconds()):
+                await self._send_one(n)
+        except ChatBusy:
+            await self.core.outbox.retry_later(n.id, CHAT_BUSY, "chat busy")
+
+    async def _send_one(self, n: Notification) -> None:
+        outbox = self.core.outbox
+        try:
+            plan = await outbox.plan(n)
+            if plan.action == PlanAction.WAIT:
+                return  # due again once the earlier one of this member has gone
+            if plan.action == PlanAction.SKIP:
+                await outbox.skip(n.id, plan.reason)
+                return
+            if plan.action == PlanAction.HOLD:
+                await outbox.member_unreachable(n.member_id)
+                return
+            if plan.action == PlanAction.LATER and plan.until is not None:
+                await outbox.hold_for_quiet_hours(n.id, plan.until)
+                return
+            sent = await self.notifier.deliver(n, silent=plan.silent)
+        except Skip as skip:
+            await outbox.skip(n.id, str(skip))
+        except RetryAfter as exc:
+            delay = exc.retry_after
+            seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
+            await outbox.retry_later(n.id, timedelta(seconds=seconds), "429 retry_after")
+        except Forbidden as exc:
+            log.info("member %s blocked the bot: holding their notifications", n.member_id)
+            await outbox.member_unreachable(n.member_id)
+            await outbox.retry_later(n.id, timedelta(0), f"403 {exc.message}")
+        except BadRequest as exc:
+            log.warning("notification %s refused by Telegram: %s", n.id, exc.message)
+            await outbox.fail(n.id, f"400 {exc.message}")
+        except (TimedOut, NetworkError) as exc:
+            backoff = min(timedelta(seconds=2 ** min(n.attempts, 10)), MAX_BACKOFF)
+            await outbox.retry_later(n.id, backoff, f"network {exc}")
+        except StorageUnavailable:
+            raise  # not the notification's fault: the worker waits and tries it again
+        except Exception as exc:  # a bug in rendering must not stop delivery for everyone
+            log.exception("notification %s could not be rendered", n.id)
+            await outbox.fail(n.id, f"error {type(exc).__name__}: {exc}")
+        else:
+            await self._until_stored(lambda: outbox.complete(
+                n.id, sent.copies, silent=plan.silent, removed=sent.removed))

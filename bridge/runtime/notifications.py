@@ -1,0 +1,297 @@
+"""Rendering what the outbox owes a member into their chat: one function per notification
+kind. Each returns the chat copies it created (and those it deleted), so replies, edits and
+reactions can find them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from telegram import Bot, ReactionTypeEmoji
+from telegram.error import BadRequest, TelegramError
+
+from bridge.core.app import Core
+from bridge.core.models import (
+    ChatCopy,
+    Delivery,
+    InboxFilter,
+    MessageKind,
+    Notification,
+    NotificationKind,
+)
+from bridge.handlers.buttons import (
+    AcceptInvitation,
+    DeclineInvitation,
+    InMailInterested,
+    InMailNotInterested,
+    InMailReply,
+    OpenConversation,
+    ReplyToInvitation,
+    ShowConversation,
+)
+from bridge.handlers.digest_message import PAGE, render_digest
+from bridge.handlers.keyboards import keyboard
+from bridge.runtime.media import CAPTIONED, send_attachment
+from bridge.runtime.render import TELEGRAM_CAPTION_MAX, Renderer, split_html
+
+log = logging.getLogger(__name__)
+
+
+class Skip(Exception):
+    """Nothing to push for this notification (it stays in the inbox)."""
+
+
+@dataclass
+class Sent:
+    """What a delivery changed in the chat: copies it created, copies it deleted."""
+
+    copies: list[ChatCopy] = field(default_factory=list)
+    removed: list[ChatCopy] = field(default_factory=list)
+
+
+def _not_modified(exc: BadRequest) -> bool:
+    """Telegram refuses an edit to what the message already shows: it shows it, all is well."""
+    return "not modified" in exc.message.lower()
+
+
+class Notifier:
+    def __init__(self, bot: Bot, core: Core, renderer: Renderer) -> None:
+        self.bot, self.core, self.renderer = bot, core, renderer
+
+    async def deliver(self, n: Notification, silent: bool = False) -> Sent:
+        if n.kind == NotificationKind.EDIT:
+            return await self._edit(n)
+        handler = {
+            NotificationKind.MESSAGE: self._message,
+            NotificationKind.INVITATION: self._invitation,
+            NotificationKind.ACCEPTED: self._accepted,
+            NotificationKind.REACTION: self._reaction,
+            NotificationKind.DIGEST: self._digest,
+            NotificationKind.INMAIL_ANSWERED: self._inmail_news,
+            NotificationKind.CREDIT_REFUNDED: self._inmail_news,
+        }.get(n.kind)
+        if handler is None:
+            raise Skip(f"no renderer for {n.kind}")
+        return Sent(copies=await handler(n, silent))
+
+    async def _send_html(self, chat_id: int, html: str, markup=None, reply_to=None,
+                         silent: bool = False) -> list[int]:
+        ids = []
+        chunks = split_html(html)
+        for i, chunk in enumerate(chunks):
+            sent = await self.bot.send_message(
+                chat_id, chunk,
+                reply_markup=markup if i == len(chunks) - 1 else None,
+                reply_to_message_id=reply_to if i == 0 else None,
+                disable_notification=silent or i > 0, disable_web_page_preview=True,
+            )
+            ids.append(sent.message_id)
+        return ids
+
+    def _render_message(self, d: Delivery) -> str:
+        lang = self.renderer.lang(d.recipient.language)
+        return self.renderer.text(lang, "relay", "delivered", d=d)
+
+    async def _message(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        d = await self.core.messaging.for_delivery(n.ref_id, n.member_id)
+        if d is None:  # gone since the core planned it (`Outbox.plan` says what is shown)
+            raise Skip("message gone")
+        chat = d.recipient.telegram_id
+        lang = self.renderer.lang(d.recipient.language)
+        reply_to = None
+        if d.message.reply_to_id is not None:
+            copies = await self.core.messaging.copies_of(d.message.reply_to_id, n.member_id)
+            reply_to = copies[-1].telegram_message_id if copies else None
+        markup = None
+        if d.message.kind == MessageKind.INMAIL and d.inmail is not None:
+            t = self.renderer.text
+            markup = keyboard([[
+                (t(lang, "inmail", "button", action="yes"),
+                 InMailInterested(inmail_id=d.inmail.id)),
+                (t(lang, "inmail", "button", action="no"),
+                 InMailNotInterested(inmail_id=d.inmail.id)),
+                (t(lang, "inmail", "button", action="reply"), InMailReply(inmail_id=d.inmail.id)),
+            ]])
+        html = self._render_message(d)
+        ids: list[int] = []
+        attachment = d.message.attachment
+        if attachment is None:
+            ids = await self._send_html(chat, html, markup, reply_to, silent)
+        elif attachment.kind in CAPTIONED and len(html) <= TELEGRAM_CAPTION_MAX:
+            sent = await send_attachment(self.bot, chat, attachment, html, reply_to, silent)
+            ids = [sent.message_id]
+        else:  # header (and long caption) first, then the media as itself
+            ids = await self._send_html(chat, html, None, reply_to, silent)
+            sent = await send_attachment(self.bot, chat, attachment, None, None, True)
+            ids.append(sent.message_id)
+        return [ChatCopy(message_id=d.message.id, member_id=n.member_id, chat_id=chat,
+                         telegram_message_id=i) for i in ids]
+
+    async def _invitation(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        # Still pending: the core's plan checked it, under this chat's lock.
+        item = await self.core.invitations.view(n.member_id, n.ref_id)
+        invitation = item.invitation
+        recipient = await self.core.members.get(n.member_id)
+        lang = self.renderer.lang(recipient.language)
+        html = self.renderer.text(lang, "invitations", "received", item=item)
+        ids = await self._send_html(recipient.telegram_id, html,
+                                    received_keyboard_for(self.renderer, lang, invitation),
+                                    silent=silent)
+        # The message with the buttons: answering elsewhere (/accept) shows the outcome there.
+        await self.core.invitations.record_copies(invitation.id, n.member_id,
+                                                  [(recipient.telegram_id, ids[-1])])
+        return await self._note_copies(invitation.conversation_id, n.member_id,
+                                       recipient.telegram_id, ids)
+
+    async def _note_copies(self, conversation_id: int, member_id: int, chat_id: int,
+                           ids: list[int]) -> list[ChatCopy]:
+        """A reply to the invitation message answers in its thread: map it to the note."""
+        note_id = await self.core.messaging.latest_message_id(conversation_id)
+        if note_id is None:
+            return []
+        return [ChatCopy(message_id=note_id, member_id=member_id, chat_id=chat_id,
+                         telegram_message_id=i) for i in ids]
+
+    async def _accepted(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        invitation = await self.core.invitations.get_for(n.member_id, n.ref_id)
+        sender = await self.core.members.get(n.member_id)
+        other = await self.core.members.get(invitation.recipient_id)
+        lang = self.renderer.lang(sender.language)
+        view = self.core.network.view(sender.id, other)
+        html = self.renderer.text(lang, "invitations", "they_accepted", other=view)
+        await self._send_html(sender.telegram_id, html, silent=silent)
+        return []
+
+    async def _edit(self, n: Notification) -> Sent:
+        """Make the recipient's copies show exactly the edited message.
+
+        Copies are kept in chat order, the media (if any) last. Text parts are edited in
+        place; growth sends new parts (and the media again below them, so it stays last);
+        shrinking deletes the surplus parts. A captioned kind keeps the whole message in its
+        caption while it fits in 1,024 characters, header included, and moves to text parts
+        above the media when it does not. Edits never ring."""
+        d = await self.core.messaging.for_delivery(n.ref_id, n.member_id)
+        copies = await self.core.messaging.copies_of(n.ref_id, n.member_id)
+        copies = [c for c in copies if not c.is_original]  # theirs is theirs to edit
+        if d is None or not copies:  # gone since the core planned it
+            raise Skip("nothing to edit")
+        html = self._render_message(d)
+        attachment = d.message.attachment
+        media = copies[-1] if attachment is not None else None
+        texts = copies[:-1] if media is not None else copies
+        chat = copies[0].chat_id
+        if (media is not None and attachment is not None and attachment.kind in CAPTIONED
+                and len(html) <= TELEGRAM_CAPTION_MAX):
+            await self._edit_caption(media, html)
+            await self._delete(chat, texts)
+            return Sent(removed=texts)
+        parts = split_html(html)
+        for copy, part in zip(texts, parts, strict=False):
+            await self._edit_text(copy, part)
+        surplus = texts[len(parts):]
+        await self._delete(chat, surplus)
+        sent = Sent(removed=list(surplus))
+        if len(parts) > len(texts):
+            ids: list[int] = []
+            try:
+                for part in parts[len(texts):]:
+                    message = await self.bot.send_message(
+                        chat, part, disable_notification=True,
+                        disable_web_page_preview=True)
+                    ids.append(message.message_id)
+                if media is not None and attachment is not None:
+                    again = await send_attachment(self.bot, chat, attachment, None, None,
+                                                  True)
+                    ids.append(again.message_id)
+                    await self._delete(chat, [media])
+                    sent.removed.append(media)
+            except Exception:
+                # The retry sends these again: take back what this attempt added.
+                await self._take_back(chat, ids)
+                raise
+            sent.copies = [ChatCopy(message_id=d.message.id, member_id=n.member_id,
+                                    chat_id=chat, telegram_message_id=i) for i in ids]
+        return sent
+
+    async def _edit_text(self, copy: ChatCopy, html: str) -> None:
+        try:
+            await self.bot.edit_message_text(html, copy.chat_id, copy.telegram_message_id,
+                                             disable_web_page_preview=True)
+        except BadRequest as exc:
+            if not _not_modified(exc):
+                raise
+
+    async def _edit_caption(self, copy: ChatCopy, html: str) -> None:
+        try:
+            await self.bot.edit_message_caption(copy.chat_id, copy.telegram_message_id,
+                                                caption=html)
+        except BadRequest as exc:
+            if not _not_modified(exc):
+                raise
+
+    async def _delete(self, chat_id: int, copies: list[ChatCopy]) -> None:
+        if copies:
+            await self.bot.delete_messages(chat_id, [c.telegram_message_id for c in copies])
+
+    async def _take_back(self, chat_id: int, ids: list[int]) -> None:
+        if not ids:
+            return
+        try:
+            await self.bot.delete_messages(chat_id, ids)
+        except TelegramError as exc:
+            log.warning("could not take back parts %s of a failed edit: %s", ids, exc)
+
+    async def _digest(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        member = await self.core.members.get(n.member_id)
+        digest = await self.core.inbox.digest(member.id, None, PAGE)
+        text, markup = render_digest(self.renderer, member, digest,
+                                     self.core.now(), True)
+        await self._send_html(member.telegram_id, text, markup, silent=silent)
+        return []
+
+    async def _reaction(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        message = await self.core.messaging.get_message(n.member_id, n.ref_id)
+        reactions = await self.core.messaging.reactions_of(n.member_id, message.id)
+        theirs = [r.emoji for r in reactions if r.member_id != n.member_id]
+        copies = await self.core.messaging.copies_of(message.id, n.member_id)
+        if not copies:  # gone since the core planned it
+            raise Skip("no copy to react on")
+        target = copies[-1]
+        await self.bot.set_message_reaction(
+            target.chat_id, target.telegram_message_id,
+            [ReactionTypeEmoji(theirs[0])] if theirs else [],
+        )
+        return []
+
+    async def _inmail_news(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        """Tell an InMail's sender what became of it: the recipient's answer, or the credit
+        coming back; with a button to the conversation."""
+        news = await self.core.credits.news_for_sender(n)
+        sender, inmail, t = news.sender, news.inmail, self.renderer.text
+        lang = self.renderer.lang(sender.language)
+        if n.kind == NotificationKind.INMAIL_ANSWERED:
+            html = t(lang, "inmail", "sender_answered", other=news.other,
+                     subject=inmail.subject, status=news.status.value)
+        else:
+            html = t(lang, "inmail", "refunded", other=news.other, subject=inmail.subject,
+                     answered=news.answered, balance=news.balance)
+        interested = news.interested
+        markup = keyboard([[(
+            t(lang, "inmail", "conversation_button", reply=interested),
+            OpenConversation(conversation_id=inmail.conversation_id) if interested
+            else ShowConversation(conversation_id=inmail.conversation_id, filter=InboxFilter.ALL),
+        )]])
+        await self._send_html(sender.telegram_id, html, markup, silent=silent)
+        return []
+
+
+def received_keyboard_for(renderer: Renderer, lang: str, invitation):
+    t = renderer.text
+    return keyboard([[
+        (t(lang, "invitations", "button", action="accept"),
+         AcceptInvitation(invitation_id=invitation.id)),
+        (t(lang, "invitations", "button", action="decline"),
+         DeclineInvitation(invitation_id=invitation.id)),
+        (t(lang, "invitations", "button", action="reply"),
+         ReplyToInvitation(invitation_id=invitation.id)),
+    ]])
