@@ -15,14 +15,27 @@ Why a few cached sets: a degree question from a member with thousands of connect
 by turning their row into a set (half a millisecond at 9,000), and the same heavy members ask
 again and again (every inbox page, every search). The sets of the last few such members are
 kept, and dropped when their row changes.
+
+Why a CSR snapshot: rebuilding the index from five million rows costs seconds of per-row
+Python work at every start. `to_csr` writes the index as two flat arrays (where each
+member's row starts; every row end to end) that the storage keeps as raw bytes, and
+`from_csr` loads them back with work per member only: each row is a read-only slice of the
+one big array until it first changes, when it becomes an array of its own (copy on write).
 """
 
 from __future__ import annotations
 
+import sys
 from array import array
 from bisect import bisect_left, insort
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from itertools import islice, pairwise
+from operator import le
+
+# A member's connections, ascending: an array of its own, or a read-only slice of the
+# neighbours array of the snapshot the index was loaded from (until the row first changes).
+Row = array | memoryview
 
 _EMPTY = array("i")
 # Rows at least this long get their set cached (a shorter one is turned into a set in a few
@@ -35,10 +48,11 @@ CACHED_SETS = 32
 class GraphIndex:
     """Undirected adjacency: member id -> sorted array of connection ids."""
 
-    __slots__ = ("_adj", "_edges", "_sets")
+    __slots__ = ("_adj", "_base", "_edges", "_sets")
 
     def __init__(self) -> None:
-        self._adj: list[array | None] = []
+        self._adj: list[Row | None] = []
+        self._base: array | None = None  # the snapshot's neighbours, which views slice
         self._edges = 0
         self._sets: OrderedDict[int, frozenset[int]] = OrderedDict()
 
@@ -70,7 +84,35 @@ class GraphIndex:
         graph._edges = edges_twice // 2
         return graph
 
-    def _row(self, node: int) -> array:
+    @classmethod
+    def from_csr(cls, offsets: array, neighbours: array) -> GraphIndex:
+        """Load what `to_csr` wrote: member `i`'s row is `neighbours[offsets[i]:offsets[i+1]]`.
+
+        Only the shape is checked here (cheap, in C): the storage checks the bytes
+        themselves (checksums), and a snapshot that fails either is rebuilt from the edges.
+        Raises ValueError on a malformed pair of arrays."""
+        if neighbours.typecode != "i" or not len(offsets) or offsets[0] != 0 \
+                or offsets[-1] != len(neighbours) or len(neighbours) % 2 \
+                or not all(map(le, offsets, islice(offsets, 1, None))):
+            raise ValueError("not a CSR graph snapshot")
+        graph = cls()
+        graph._base = neighbours
+        view = memoryview(neighbours).toreadonly()
+        graph._adj = [view[start:end] if end > start else None
+                      for start, end in pairwise(offsets)]
+        graph._edges = len(neighbours) // 2
+        return graph
+
+    def to_csr(self) -> tuple[array, array]:
+        """The index as (offsets, neighbours): two flat arrays, see `from_csr`."""
+        offsets, neighbours = array("q", [0]), array("i")
+        for row in self._adj:
+            if row:
+                neighbours.frombytes(memoryview(row).cast("B"))
+            offsets.append(len(neighbours))
+        return offsets, neighbours
+
+    def _row(self, node: int) -> Row:
         if 0 <= node < len(self._adj):
             row = self._adj[node]
             if row is not None:
@@ -78,11 +120,16 @@ class GraphIndex:
         return _EMPTY
 
     def _ensure(self, node: int) -> array:
+        """`node`'s row, ready to change: an array of its own (a snapshot's is copied)."""
         if node >= len(self._adj):
             self._adj.extend([None] * (node + 1 - len(self._adj)))
         row = self._adj[node]
         if row is None:
             row = self._adj[node] = array("i")
+        elif not isinstance(row, array):
+            owned = array("i")
+            owned.frombytes(row.cast("B"))
+            row = self._adj[node] = owned
         return row
 
     def add_edge(self, a: int, b: int) -> bool:
@@ -100,8 +147,7 @@ class GraphIndex:
         if not self.has_edge(a, b):
             return False
         for x, y in ((a, b), (b, a)):
-            row = self._adj[x]
-            assert row is not None
+            row = self._ensure(x)
             del row[bisect_left(row, y)]
         self._edges -= 1
         self._forget(a, b)
@@ -136,7 +182,7 @@ class GraphIndex:
         i = bisect_left(row, b)
         return i < len(row) and row[i] == b
 
-    def neighbours(self, node: int) -> array:
+    def neighbours(self, node: int) -> Row:
         """The sorted connection ids of `node` (do not mutate)."""
         return self._row(node)
 
@@ -289,7 +335,7 @@ class GraphIndex:
             result[t] = 3
         return result
 
-    def _third_by_probing(self, first_row: array, first: frozenset[int] | set[int],
+    def _third_by_probing(self, first_row: Row, first: frozenset[int] | set[int],
                           far: list[int],
                           weights: list[int], viewer_weight: int) -> list[int]:
         """The targets three hops away, each expanded from its cheaper side."""
@@ -305,7 +351,7 @@ class GraphIndex:
                 found.append(t)
         return found
 
-    def _third_via_second_degree(self, first_row: array, far: list[int]) -> list[int]:
+    def _third_via_second_degree(self, first_row: Row, far: list[int]) -> list[int]:
         """The targets three hops away, through the viewer's 2nd-degree set built once."""
         second: set[int] = set()
         adj = self._adj
@@ -314,11 +360,11 @@ class GraphIndex:
         return [t for t in far if not second.isdisjoint(self._row(t))]
 
     def memory_bytes(self) -> int:
-        """Approximate bytes held by the index (list + arrays)."""
-        import sys
-
+        """Approximate bytes held by the index (list, rows, and the snapshot rows slice)."""
         total = sys.getsizeof(self._adj)
+        if self._base is not None:
+            total += sys.getsizeof(self._base)
         for row in self._adj:
             if row is not None:
-                total += sys.getsizeof(row)
+                total += sys.getsizeof(row)  # a view's size leaves out what it slices
         return total
