@@ -19,23 +19,20 @@ kept, and dropped when their row changes.
 Why a CSR snapshot: rebuilding the index from five million rows costs seconds of per-row
 Python work at every start. `to_csr` writes the index as two flat arrays (where each
 member's row starts; every row end to end) that the storage keeps as raw bytes, and
-`from_csr` loads them back with work per member only: each row is a read-only slice of the
-one big array until it first changes, when it becomes an array of its own (copy on write).
+`from_csr` loads them back with work per member only, none per connection: each row is
+sliced out (one C copy) into an array of its own, as `from_edges` makes them. (Read-only
+views into the one big array would save that copy, ~40 ms at 100,000 members, but cost
+~93 MB resident instead of ~54: a view object is three times an array's header.)
 """
 
 from __future__ import annotations
 
-import sys
 from array import array
 from bisect import bisect_left, insort
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from itertools import islice, pairwise
 from operator import le
-
-# A member's connections, ascending: an array of its own, or a read-only slice of the
-# neighbours array of the snapshot the index was loaded from (until the row first changes).
-Row = array | memoryview
 
 _EMPTY = array("i")
 # Rows at least this long get their set cached (a shorter one is turned into a set in a few
@@ -48,11 +45,10 @@ CACHED_SETS = 32
 class GraphIndex:
     """Undirected adjacency: member id -> sorted array of connection ids."""
 
-    __slots__ = ("_adj", "_base", "_edges", "_sets")
+    __slots__ = ("_adj", "_edges", "_sets")
 
     def __init__(self) -> None:
-        self._adj: list[Row | None] = []
-        self._base: array | None = None  # the snapshot's neighbours, which views slice
+        self._adj: list[array | None] = []
         self._edges = 0
         self._sets: OrderedDict[int, frozenset[int]] = OrderedDict()
 
@@ -96,9 +92,7 @@ class GraphIndex:
                 or not all(map(le, offsets, islice(offsets, 1, None))):
             raise ValueError("not a CSR graph snapshot")
         graph = cls()
-        graph._base = neighbours
-        view = memoryview(neighbours).toreadonly()
-        graph._adj = [view[start:end] if end > start else None
+        graph._adj = [neighbours[start:end] if end > start else None
                       for start, end in pairwise(offsets)]
         graph._edges = len(neighbours) // 2
         return graph
@@ -108,11 +102,11 @@ class GraphIndex:
         offsets, neighbours = array("q", [0]), array("i")
         for row in self._adj:
             if row:
-                neighbours.frombytes(memoryview(row).cast("B"))
+                neighbours.extend(row)
             offsets.append(len(neighbours))
         return offsets, neighbours
 
-    def _row(self, node: int) -> Row:
+    def _row(self, node: int) -> array:
         if 0 <= node < len(self._adj):
             row = self._adj[node]
             if row is not None:
@@ -120,16 +114,11 @@ class GraphIndex:
         return _EMPTY
 
     def _ensure(self, node: int) -> array:
-        """`node`'s row, ready to change: an array of its own (a snapshot's is copied)."""
         if node >= len(self._adj):
             self._adj.extend([None] * (node + 1 - len(self._adj)))
         row = self._adj[node]
         if row is None:
             row = self._adj[node] = array("i")
-        elif not isinstance(row, array):
-            owned = array("i")
-            owned.frombytes(row.cast("B"))
-            row = self._adj[node] = owned
         return row
 
     def add_edge(self, a: int, b: int) -> bool:
@@ -147,7 +136,8 @@ class GraphIndex:
         if not self.has_edge(a, b):
             return False
         for x, y in ((a, b), (b, a)):
-            row = self._ensure(x)
+            row = self._adj[x]
+            assert row is not None
             del row[bisect_left(row, y)]
         self._edges -= 1
         self._forget(a, b)
@@ -182,7 +172,7 @@ class GraphIndex:
         i = bisect_left(row, b)
         return i < len(row) and row[i] == b
 
-    def neighbours(self, node: int) -> Row:
+    def neighbours(self, node: int) -> array:
         """The sorted connection ids of `node` (do not mutate)."""
         return self._row(node)
 
@@ -335,7 +325,7 @@ class GraphIndex:
             result[t] = 3
         return result
 
-    def _third_by_probing(self, first_row: Row, first: frozenset[int] | set[int],
+    def _third_by_probing(self, first_row: array, first: frozenset[int] | set[int],
                           far: list[int],
                           weights: list[int], viewer_weight: int) -> list[int]:
         """The targets three hops away, each expanded from its cheaper side."""
@@ -351,7 +341,7 @@ class GraphIndex:
                 found.append(t)
         return found
 
-    def _third_via_second_degree(self, first_row: Row, far: list[int]) -> list[int]:
+    def _third_via_second_degree(self, first_row: array, far: list[int]) -> list[int]:
         """The targets three hops away, through the viewer's 2nd-degree set built once."""
         second: set[int] = set()
         adj = self._adj
@@ -360,11 +350,11 @@ class GraphIndex:
         return [t for t in far if not second.isdisjoint(self._row(t))]
 
     def memory_bytes(self) -> int:
-        """Approximate bytes held by the index (list, rows, and the snapshot rows slice)."""
+        """Approximate bytes held by the index (list + arrays)."""
+        import sys
+
         total = sys.getsizeof(self._adj)
-        if self._base is not None:
-            total += sys.getsizeof(self._base)
         for row in self._adj:
             if row is not None:
-                total += sys.getsizeof(row)  # a view's size leaves out what it slices
+                total += sys.getsizeof(row)
         return total

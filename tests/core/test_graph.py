@@ -217,9 +217,8 @@ def _same_answers(graph: GraphIndex, edges, nodes=range(27)) -> None:
 @settings(max_examples=150, deadline=None)
 @given(edges_st, edges_st)
 def test_a_graph_loaded_from_its_snapshot_answers_as_one_built_from_edges(first, changes):
-    """Loaded from CSR arrays, then changed (rows copied on their first change), the index
-    answers every degree question as one built from the same edges; the arrays it was loaded
-    from are never written to."""
+    """Loaded from CSR arrays, then changed, the index answers every degree question as one
+    built from the same edges; the arrays it was loaded from are never written to."""
     offsets, neighbours = GraphIndex.from_edges(first).to_csr()
     kept = (array("q", offsets), array("i", neighbours))
     loaded = GraphIndex.from_csr(offsets, neighbours)
@@ -239,14 +238,6 @@ def test_a_graph_loaded_from_its_snapshot_answers_as_one_built_from_edges(first,
     _same_answers(_reloaded(loaded), final)  # and saved again after the changes
 
 
-def test_snapshot_rows_are_read_only_views_until_changed():
-    graph = _reloaded(GraphIndex.from_edges([(1, 2), (1, 3)]))
-    row = graph.neighbours(1)
-    assert isinstance(row, memoryview) and row.readonly and list(row) == [2, 3]
-    graph.add_edge(1, 4)
-    assert list(graph.neighbours(1)) == [2, 3, 4] and list(row) == [2, 3]
-
-
 @pytest.mark.parametrize("offsets, neighbours", [
     ([], []),  # no offsets at all
     ([1, 2], [5, 5]),  # does not start at 0
@@ -259,8 +250,7 @@ def test_a_malformed_snapshot_is_refused(offsets, neighbours):
         GraphIndex.from_csr(array("q", offsets), array("i", neighbours))
 
 
-def test_a_snapshot_loaded_graph_stays_compact():
+def test_a_snapshot_loaded_graph_is_as_compact_as_a_built_one():
     edges = [(i, (i * 7 + k) % 5000) for i in range(5000) for k in range(1, 21)]
-    graph = _reloaded(GraphIndex.from_edges(edges))
-    # the rows themselves once (4 bytes per edge end), plus one view per member
-    assert graph.memory_bytes() < graph.edge_count() * 2 * 4 + 5000 * 250
+    built = GraphIndex.from_edges(edges)
+    assert _reloaded(built).memory_bytes() <= built.memory_bytes()
