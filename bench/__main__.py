@@ -1,8 +1,9 @@
 """Benchmarks: `python -m bench [--sizes 10000,100000] [--quick] [--skip-...]`.
 
 Degree queries at each size (ours vs networkx vs igraph), the memory of what the bot holds
-for the largest network, inbox pages (ours vs the SQL lower bound), digests of 10,000
-members (ours vs one aggregate query) and relay throughput (the bot over the local Bot API
+for the largest network, the bot's start-up at each size (graph rebuilt vs loaded from its
+snapshot), inbox pages (ours vs the SQL lower bound), digests of 10,000 members (ours vs
+one aggregate query) and relay throughput (the bot over the local Bot API
 server vs a PTB echo bot). Results go to `bench/results/`: results.md (tables), results.json
 (raw numbers and the machine), *.png. Databases are generated once and cached under
 data/bench/.
@@ -40,6 +41,20 @@ async def main_async(args: argparse.Namespace) -> dict:
         largest, _ = await network_db(sizes[-1], args.links, args.seed)
         print(f"memory of what the bot holds for {sizes[-1]:,} members…", flush=True)
         results["memory"] = await memory.run(largest, bot=not args.quick)
+        _save(results, started)
+    if not args.skip_startup and sizes:
+        from bench import startup
+
+        results["startup"] = {"sizes": []}
+        for n in sizes:
+            path, _ = await network_db(n, args.links, args.seed)
+            print(f"start-up: {n:,} members…", flush=True)
+            results["startup"]["sizes"].append(
+                {"members": n, **await startup.run(path, repeat=1 if args.quick else 2)})
+            _save(results, started)
+        if not args.quick:
+            print("start-up: the snapshot of 1,000,000 members…", flush=True)
+            results["startup"]["million"] = await startup.million()
         _save(results, started)
     if not args.skip_inbox:
         print("inbox pages…", flush=True)
@@ -79,6 +94,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="fewer pairs and samples, no bot process")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument("--skip-inbox", action="store_true")
     parser.add_argument("--skip-digests", action="store_true")
     parser.add_argument("--skip-relay", action="store_true")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from array import array
 from datetime import datetime
 
@@ -19,7 +21,9 @@ from bridge.core.outbox import Outbox
 from bridge.core.prompts import Prompts
 from bridge.core.rules import Rules
 from bridge.core.updates import Updates
-from bridge.storage.port import Store
+from bridge.storage.port import GraphSnapshot, GraphSnapshotRepo, Store
+
+log = logging.getLogger(__name__)
 
 
 class Core:
@@ -62,12 +66,68 @@ class Core:
         return self.deps.graph.edge_count() - before
 
 
+# Changes replayed on top of the snapshot at start beyond which a fresh one is saved (a
+# replay costs a few microseconds per change; saving 100,000 members' graph ~0.5 s).
+REPLAYED_BEFORE_SAVING = 50_000
+
+
 async def load_graph(store: Store) -> GraphIndex:
-    """Read every connection once into two flat integer columns, then bulk-build the index
-    (no list of millions of tuples on the way)."""
-    left, right = array("i"), array("i")
+    """The graph index: from the saved snapshot, with the connections changed since replayed
+    on top, when it is intact and the change log still holds all those changes; else rebuilt
+    from every connection, and saved for the next start.
+
+    Why: rebuilding 100,000 members' five million connections is ~15 s of per-row work during
+    which nobody is answered; the snapshot loads in a fraction of a second. The connections
+    stay the source of truth: a missing, damaged or stale snapshot only costs a rebuild."""
+    started = time.perf_counter()
     async with store.transaction() as tx:
-        async for a, b in tx.connections.all_edges():
-            left.append(a)
-            right.append(b)
-    return GraphIndex.from_edges(zip(left, right, strict=True))
+        snapshots = tx.graph_snapshots
+        generation = await snapshots.generation()  # None: changes are not being logged
+        graph, replayed = None, 0
+        if generation is not None:
+            graph, replayed = await _from_snapshot(snapshots, generation)
+        loaded = time.perf_counter()
+        rebuilt = graph is None
+        if graph is None:
+            # Every connection read once into two flat integer columns, then bulk-built
+            # (no list of millions of tuples on the way).
+            left, right = array("i"), array("i")
+            async for a, b in tx.connections.all_edges():
+                left.append(a)
+                right.append(b)
+            graph = GraphIndex.from_edges(zip(left, right, strict=True))
+            del left, right
+        built = time.perf_counter()
+        saved = False
+        if generation is not None and (rebuilt or replayed > REPLAYED_BEFORE_SAVING):
+            await snapshots.save(GraphSnapshot(generation, *graph.to_csr()))
+            saved = True
+    how = ("rebuilt from the database" if rebuilt
+           else f"loaded from the snapshot + {replayed:,} changes replayed")
+    log.info("connection graph: %s connections %s in %.2f s%s", f"{graph.edge_count():,}", how,
+             (built if rebuilt else loaded) - started,
+             f"; snapshot saved in {time.perf_counter() - built:.2f} s" if saved else "")
+    return graph
+
+
+async def _from_snapshot(snapshots: GraphSnapshotRepo, generation: int
+                         ) -> tuple[GraphIndex | None, int]:
+    """The snapshot brought up to `generation` and how many changes that took; None when
+    there is none, it is damaged, newer than the log (a restored database) or older than
+    what the log still holds."""
+    snapshot = await snapshots.load()
+    if snapshot is None or snapshot.generation > generation:
+        return None, 0
+    changes = await snapshots.changes(snapshot.generation, generation)
+    if changes is None:
+        return None, 0
+    try:
+        graph = GraphIndex.from_csr(snapshot.offsets, snapshot.neighbours)
+    except ValueError:
+        return None, 0
+    for a, b, added in changes:
+        if added:
+            graph.add_edge(a, b)
+        else:
+            graph.remove_edge(a, b)
+    return graph, len(changes)

@@ -6,6 +6,7 @@ single `async with store.transaction() as tx:` and commits once at its end (or n
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
@@ -110,6 +111,41 @@ class ConnectionRepo(Protocol):
     async def list(self, member_id: int, offset: int, limit: int) -> list[int]: ...
     async def count(self, member_id: int) -> int: ...
     def all_edges(self) -> AsyncIterator[tuple[int, int]]: ...
+
+
+class GraphSnapshot(NamedTuple):
+    """The connection graph index as CSR arrays (`GraphIndex.to_csr`: offsets 'q',
+    neighbours 'i') and the position in the connections' change log it includes."""
+
+    generation: int
+    offsets: array[int]
+    neighbours: array[int]
+
+
+class ConnectionChange(NamedTuple):
+    member_a: int
+    member_b: int
+    added: bool  # False: removed
+
+
+class GraphSnapshotRepo(Protocol):
+    """The saved graph index, checked against the connections' change log (the connections
+    stay the source of truth: a snapshot is only ever a shortcut to them)."""
+
+    async def generation(self) -> int | None:
+        """The log position of the latest change to connections; None when changes are not
+        being logged (then no snapshot can be trusted, nor should one be saved)."""
+        ...
+    async def load(self) -> GraphSnapshot | None:
+        """The saved snapshot; None when there is none or its bytes fail their checks."""
+        ...
+    async def changes(self, after: int, upto: int) -> list[ConnectionChange] | None:
+        """Every change with a position in (after, upto], in order; None when the log no
+        longer holds them all."""
+        ...
+    async def save(self, snapshot: GraphSnapshot) -> None:
+        """Replace the saved snapshot, and forget the logged changes it includes."""
+        ...
 
 
 class InvitationRepo(Protocol):
@@ -350,6 +386,9 @@ class UnitOfWork(Protocol):
 
     @property
     def updates(self) -> UpdateRepo: ...
+
+    @property
+    def graph_snapshots(self) -> GraphSnapshotRepo: ...
 
 
 class Store(Protocol):

@@ -1,8 +1,10 @@
 """The graph index against a plain BFS on random graphs."""
 
+from array import array
 from collections import deque
 from unittest.mock import patch
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -188,3 +190,67 @@ def test_capped_weight_is_exact_below_the_cap(edges, node, cap):
     full = graph._weight(node)
     capped = graph._weight_up_to(node, cap)
     assert capped == full if full < cap else capped >= cap
+
+
+def _reloaded(graph: GraphIndex) -> GraphIndex:
+    """The graph through its CSR snapshot form, as a start-up loads it (arrays copied, as
+    they would be read back from storage)."""
+    offsets, neighbours = graph.to_csr()
+    return GraphIndex.from_csr(array("q", offsets), array("i", neighbours))
+
+
+def _same_answers(graph: GraphIndex, edges, nodes=range(27)) -> None:
+    rebuilt = GraphIndex.from_edges(edges)
+    assert graph.edge_count() == rebuilt.edge_count()
+    for node in nodes:
+        assert list(graph.neighbours(node)) == list(rebuilt.neighbours(node))
+        assert graph.degree_count(node) == rebuilt.degree_count(node)
+    targets = list(nodes)
+    for viewer in nodes:
+        expected = {t: bfs(edges, viewer, t)[0] for t in targets}
+        assert graph.distances_from(viewer, targets) == expected
+        for t in targets:
+            assert graph.distance(viewer, t) == expected[t]
+            assert graph.mutual(viewer, t) == rebuilt.mutual(viewer, t)
+
+
+@settings(max_examples=150, deadline=None)
+@given(edges_st, edges_st)
+def test_a_graph_loaded_from_its_snapshot_answers_as_one_built_from_edges(first, changes):
+    """Loaded from CSR arrays, then changed, the index answers every degree question as one
+    built from the same edges; the arrays it was loaded from are never written to."""
+    offsets, neighbours = GraphIndex.from_edges(first).to_csr()
+    kept = (array("q", offsets), array("i", neighbours))
+    loaded = GraphIndex.from_csr(offsets, neighbours)
+    _same_answers(loaded, first)
+    current = {frozenset(e) for e in first if e[0] != e[1]}
+    for i, (a, b) in enumerate(changes):
+        if i % 3 == 2:
+            assert loaded.remove_edge(a, b) == (frozenset((a, b)) in current)
+            current.discard(frozenset((a, b)))
+        else:
+            assert loaded.add_edge(a, b) == (a != b and frozenset((a, b)) not in current)
+            if a != b:
+                current.add(frozenset((a, b)))
+    assert (offsets, neighbours) == kept
+    final = [tuple(e) for e in current]
+    _same_answers(loaded, final)
+    _same_answers(_reloaded(loaded), final)  # and saved again after the changes
+
+
+@pytest.mark.parametrize("offsets, neighbours", [
+    ([], []),  # no offsets at all
+    ([1, 2], [5, 5]),  # does not start at 0
+    ([0, 2, 1, 2], [2, 1]),  # a row ending before it starts
+    ([0, 1, 2], [1, 0, 0]),  # the last row does not end at the end
+    ([0, 1, 1], [1]),  # an edge with one end only
+])
+def test_a_malformed_snapshot_is_refused(offsets, neighbours):
+    with pytest.raises(ValueError):
+        GraphIndex.from_csr(array("q", offsets), array("i", neighbours))
+
+
+def test_a_snapshot_loaded_graph_is_as_compact_as_a_built_one():
+    edges = [(i, (i * 7 + k) % 5000) for i in range(5000) for k in range(1, 21)]
+    built = GraphIndex.from_edges(edges)
+    assert _reloaded(built).memory_bytes() <= built.memory_bytes()

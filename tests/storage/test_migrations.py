@@ -97,6 +97,9 @@ ROWS: dict[int, list[str]] = {
         f"INSERT INTO processed_updates VALUES ('bot:78:abc', 78, '{T}')",
         f"INSERT INTO unreadable_updates VALUES ('bot:79:def', 79, '{{}}', 'bad', '{T}')",
     ],
+    9: [  # the connections' change log (its triggers log the connections written above)
+        "INSERT INTO connection_changes (member_a, member_b, added) VALUES (1, 2, 1)",
+    ],
 }
 
 # Rows a later migration drops on purpose: 0008 re-keys update records by id *and* content,
@@ -113,6 +116,9 @@ async def at_version(path: Path, version: int) -> None:
         await conn.execute("BEGIN")
         for step in range(1, version + 1):
             for statement in ROWS.get(step, []):
+                table = statement.split()[2] if statement.startswith("INSERT INTO") else ""
+                if step < DROPPED.get(table, 0) <= version:
+                    continue  # its old shape is gone at this version (re-keyed on purpose)
                 await conn.execute(statement)
         await conn.execute("COMMIT")
     finally:
@@ -154,7 +160,7 @@ def schema(path: Path) -> list[tuple[str, str, str | None]]:
 
 def test_every_earlier_version_is_tested_with_rows() -> None:
     assert set(ROWS) <= set(range(1, LATEST + 1))
-    assert LATEST == 8, "a new migration: add its rows to ROWS (and its checks below)"
+    assert LATEST == 9, "a new migration: add its rows to ROWS (and its checks below)"
 
 
 @pytest.mark.parametrize("version", range(1, LATEST))
@@ -232,7 +238,7 @@ async def latest_rules_hold(store: SqliteStore) -> None:
         assert [i.id for i in await tx.invitations.received(1, InvitationStatus.PENDING)] == [2]
 
 
-TRICKY = Migration(9, "a trigger and a literal a statement splitter would cut apart", """\
+TRICKY = Migration(LATEST + 1, "a trigger and a literal a statement splitter would cut apart", """\
 -- a trigger and a literal a statement splitter would cut apart
 CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, edits INTEGER DEFAULT 0);
 CREATE TRIGGER notes_edited AFTER UPDATE OF body ON notes BEGIN
@@ -254,11 +260,11 @@ async def test_migrations_run_as_scripts_triggers_and_literals_whole(
     assert conn.execute("SELECT body FROM notes").fetchall() == [("one;\ntwo",)]
     conn.execute("UPDATE notes SET body = 'three'")
     assert conn.execute("SELECT edits FROM notes").fetchall() == [(1,)]
-    assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone() == (9,)
+    assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone() == (LATEST + 1,)
     conn.close()
 
 
-BROKEN = Migration(9, "fails half way", """\
+BROKEN = Migration(LATEST + 1, "fails half way", """\
 -- fails half way
 CREATE TABLE half (id INTEGER PRIMARY KEY);
 INSERT INTO half VALUES (1);

@@ -124,21 +124,28 @@ class SqliteBulk:
 
     async def add_connections(self, rows: Iterable[ConnectionRow],
                               progress: Progress | None = None) -> int:
+        """Returns how many were new. For large loads the secondary index is dropped and
+        rebuilt in the same transaction (SQLite builds an index from a sort far faster than by
+        millions of random inserts). The change-log triggers are dropped too (millions of log
+        rows would only be pruned again), and with them the graph snapshot, which these
+        unlogged rows make stale: the next start rebuilds the graph and saves a new one."""
         sql = _insert("connections", ("member_a", "member_b", "created_at"), "INSERT OR IGNORE")
         memo: dict[datetime, str] = {}
         values = ((r.member_a, r.member_b, _ts(memo, r.created_at)) for r in rows)
         async with self._store.raw() as conn:
             cursor = await conn.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
                 " AND tbl_name = 'connections' AND sql IS NOT NULL")
-            indexes = [(row[0], row[1]) for row in await cursor.fetchall()]
-            for name, _ in indexes:
-                await conn.execute(f"DROP INDEX {name}")
+            schema = [(row[0], row[1], row[2]) for row in await cursor.fetchall()]
+            for kind, name, _ in schema:
+                await conn.execute(f"DROP {kind.upper()} {name}")
             before = conn.total_changes
             await _write(conn, sql, values, 100_000, progress)
             count = conn.total_changes - before  # duplicates are ignored, not counted
-            for _, ddl in indexes:
+            for _, _, ddl in schema:
                 await conn.execute(ddl)
+            await conn.execute("DELETE FROM graph_snapshot_parts")
+            await conn.execute("DELETE FROM graph_snapshot")
         return count
 
     async def add_conversations(self, rows: Iterable[ConversationRow]) -> int:

@@ -21,6 +21,7 @@ from bridge.storage.sqlite.conversations import (
     SqliteMessages,
 )
 from bridge.storage.sqlite.credits import SqliteInMails, SqliteLedger, SqliteSpam
+from bridge.storage.sqlite.graph_snapshot import SqliteGraphSnapshots
 from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
 from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
 from bridge.storage.sqlite.outbox import SqliteOutbox
@@ -43,6 +44,7 @@ class SqliteUnitOfWork:
         self.copies = SqliteCopies(conn)
         self.outbox = SqliteOutbox(conn)
         self.updates = SqliteUpdates(conn)
+        self.graph_snapshots = SqliteGraphSnapshots(conn)
 
 
 class SqliteStore:
