@@ -7,9 +7,10 @@ BIN := $(VENV)/bin
 # adds the test and benchmark extras (pytest, playwright, hypothesis, matplotlib, igraph…).
 STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
-# What mypy checks, strictly (pyproject.toml [tool.mypy]): the core, the storage port and its
-# adapters, and the storage contract suite (typed against the port alone).
-TYPED := bridge/core bridge/storage tests/storage/contract tests/storage/backends.py
+# What mypy checks (pyproject.toml [tool.mypy]): the whole product and its tools, with no
+# error; strictly the core, the storage port and its adapters, and the storage contract suite
+# (typed against the port alone).
+TYPED := bridge botapi_sandbox bench scripts tests/storage/contract tests/storage/backends.py
 
 .PHONY: run playground test typecheck bench lint contract catalogs clean
 

@@ -21,7 +21,8 @@ GENERATOR = "v2"  # bump when bridge.seed changes what a seed produces
 
 class _Bars:
     def __init__(self, label: str) -> None:
-        self.label, self.bars = label, {}
+        self.label = label
+        self.bars: dict[str, tqdm] = {}
 
     def __call__(self, phase: str, done: int, total: int | None = None) -> None:
         bar = self.bars.get(phase)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import time
+from functools import partial
 from pathlib import Path
 
 import igraph as ig
@@ -73,8 +74,8 @@ def sample_pairs(graph: GraphIndex, ids: list[int], per_class: int, seed: int
     return pairs
 
 
-def networkx_graph(graph: GraphIndex, ids: list[int]) -> nx.Graph:
-    g = nx.Graph()
+def networkx_graph(graph: GraphIndex, ids: list[int]) -> nx.Graph[int]:
+    g: nx.Graph[int] = nx.Graph()
     g.add_nodes_from(ids)
     g.add_edges_from((a, b) for a in ids for b in graph.neighbours(a) if b > a)
     return g
@@ -85,11 +86,21 @@ def igraph_graph(graph: GraphIndex, ids: list[int]) -> ig.Graph:
     return ig.Graph(n=max(ids) + 1, edges=edges)
 
 
-def nx_distance(g: nx.Graph, a: int, b: int) -> int | None:
+def nx_distance(g: nx.Graph[int], a: int, b: int) -> int | None:
     try:
-        return nx.shortest_path_length(g, a, b)
+        return int(nx.shortest_path_length(g, a, b))  # unweighted: hops (typed float)
     except nx.NetworkXNoPath:
         return None
+
+
+def _common_sorted(g: nx.Graph[int], a: int, b: int) -> list[int]:
+    """networkx's mutual connections, in the order ours come (what the timing compares)."""
+    return sorted(nx.common_neighbors(g, a, b))
+
+
+def _distances(g: nx.Graph[int], viewer: int, targets: list[int]) -> list[int | None]:
+    """networkx's answer to "how far is each of these": one search per target."""
+    return [nx_distance(g, viewer, t) for t in targets]
 
 
 def as_class(distance: int | None) -> str:
@@ -138,25 +149,24 @@ async def run(n: int, m: int = 50, seed: int = 1, per_class: int = 100,
                                                   for c in CLASSES}
     for kind in CLASSES:
         for a, b in pairs[kind]:
-            ours = timed_us(lambda a=a, b=b: core.network.degree(a, b))
-            theirs = timed_us(lambda a=a, b=b: nx_distance(g, a, b))
-            timings["ours"].append(ours)
-            timings["networkx"].append(theirs)
-            by_class[kind]["ours"].append(ours)
-            by_class[kind]["networkx"].append(theirs)
+            ours_us = timed_us(partial(core.network.degree, a, b))
+            theirs_us = timed_us(partial(nx_distance, g, a, b))
+            timings["ours"].append(ours_us)
+            timings["networkx"].append(theirs_us)
+            by_class[kind]["ours"].append(ours_us)
+            by_class[kind]["networkx"].append(theirs_us)
             timings["igraph_pair"].append(
-                timed_us(lambda a=a, b=b: ig_graph.get_shortest_path(a, to=b), repeat=1))
+                timed_us(partial(ig_graph.get_shortest_path, a, to=b), repeat=1))
     # igraph's full distance row is a whole-graph BFS (10-300 ms): a sample is enough.
     rng = random.Random(seed + 2)
     row_pairs = rng.sample(all_pairs, min(row_samples, len(all_pairs)))
-    timings["igraph_row"] = [timed_us(lambda a=a: ig_graph.distances(source=a), repeat=1)
+    timings["igraph_row"] = [timed_us(partial(ig_graph.distances, source=a), repeat=1)
                              for a, _ in row_pairs]
 
     mutual: dict[str, list[float]] = {"ours": [], "networkx": []}
     for a, b in all_pairs[:: max(1, len(all_pairs) // 200)]:
-        mutual["ours"].append(timed_us(lambda a=a, b=b: graph.mutual(a, b)))
-        mutual["networkx"].append(timed_us(
-            lambda a=a, b=b: sorted(nx.common_neighbors(g, a, b))))
+        mutual["ours"].append(timed_us(partial(graph.mutual, a, b)))
+        mutual["networkx"].append(timed_us(partial(_common_sorted, g, a, b)))
     rank: dict[str, list[float]] = {"ours": [], "networkx": []}
     for _ in range(50):
         viewer = rng.choice(ids)
@@ -164,9 +174,8 @@ async def run(n: int, m: int = 50, seed: int = 1, per_class: int = 100,
         assert {t: Degree.from_distance(d) for t, d in graph.distances_from(viewer, targets)
                 .items()} == {t: Degree.from_distance(nx_distance(g, viewer, t))
                               for t in targets}
-        rank["ours"].append(timed_us(lambda v=viewer, t=targets: graph.distances_from(v, t)))
-        rank["networkx"].append(timed_us(
-            lambda v=viewer, t=targets: [nx_distance(g, v, x) for x in t], repeat=1))
+        rank["ours"].append(timed_us(partial(graph.distances_from, viewer, targets)))
+        rank["networkx"].append(timed_us(partial(_distances, g, viewer, targets), repeat=1))
     await store.close()
     from bench.memory import graph_memory
 

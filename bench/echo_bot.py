@@ -7,19 +7,31 @@ show), run against the same local Bot API server as our bot.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the user's text back."""
-    await update.message.reply_text(update.message.text)
+    message = update.message
+    assert message is not None and message.text is not None  # filters.TEXT, new messages
+    await message.reply_text(message.text)
 
 
 def main() -> None:
     root = os.environ["BOT_API_URL"].rstrip("/")
-    builder = Application.builder().token(os.environ["BOT_TOKEN"]).base_url(f"{root}/bot")
+    # Any bot type: with a rate limiter the builder's bot becomes an ExtBot[int].
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        Application.builder().token(os.environ["BOT_TOKEN"]).base_url(f"{root}/bot"))
     if os.environ.get("RATE_LIMIT", "true").lower() == "true":
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app = builder.build()

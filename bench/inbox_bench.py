@@ -10,6 +10,7 @@ core keeps them — see `bridge.seed.inbox`).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 
 import aiosqlite
@@ -102,6 +103,7 @@ async def run(path: Path | None = None, repeat: int = 15, follow: int = 3) -> di
             " ON c.id = m.conversation_id WHERE ? IN (c.member_a, c.member_b))"
             " FROM conversation_states WHERE member_id = ?", (me, me))
         row = await counts.fetchone()
+        assert row is not None  # an aggregate: always one row
         result["conversations"], result["messages"] = int(row[0]), int(row[1])
         for _, chosen in PAGES:
             result["plans"][chosen.value] = await explain(c, me, chosen)
@@ -110,12 +112,14 @@ async def run(path: Path | None = None, repeat: int = 15, follow: int = 3) -> di
     statements: list[str] = []
     await conn.set_trace_callback(statements.append)
     await core.inbox.page(me, InboxFilter.INMAIL)
-    await conn.set_trace_callback(None)
+    # sqlite3 takes None (tracing off); aiosqlite annotates the handler as a bare Callable.
+    await conn.set_trace_callback(None)  # type: ignore[arg-type]
     result["statements_per_page"] = {"inmail": len(statements)}
     statements.clear()
     await conn.set_trace_callback(statements.append)
     await core.inbox.page(me, InboxFilter.ARCHIVED)
-    await conn.set_trace_callback(None)
+    # sqlite3 takes None (tracing off); aiosqlite annotates the handler as a bare Callable.
+    await conn.set_trace_callback(None)  # type: ignore[arg-type]
     result["statements_per_page"]["archived"] = len(statements)
 
     async def select_one() -> object:
@@ -130,8 +134,8 @@ async def run(path: Path | None = None, repeat: int = 15, follow: int = 3) -> di
             same = [e.conversation.id for e in page.entries] == [r[0] for r in rows][:10]
 
             ours, lower = await interleaved(
-                [lambda c=chosen, k=cursor: core.inbox.page(me, c, k),
-                 lambda c=chosen, k=cursor: lower_bound(conn, me, c, k)], repeat)
+                [partial(core.inbox.page, me, chosen, cursor),
+                 partial(lower_bound, conn, me, chosen, cursor)], repeat)
             label = name if depth == 0 else f"{name}, page {depth + 1}"
             o, s = summary(ours), summary(lower)
             result["pages"][label] = {"ours": o, "sql": s, "same_rows": same,

@@ -66,7 +66,7 @@ async def _run(ours: bool, pairs: int, messages: int, limits: bool) -> dict:
             targets = [pair[1] if ours else pair[0] for pair in users]
 
             def arrived() -> dict[str, float]:
-                got = {}
+                got: dict[str, float] = {}
                 for user in targets:
                     for m in user.chat:
                         if m.from_bot:

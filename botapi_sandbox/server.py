@@ -24,7 +24,7 @@ import json
 import logging
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from botapi_sandbox import control, payloads
 from botapi_sandbox.bots import SandboxBot
@@ -207,13 +207,17 @@ class SandboxServer:
         elif ctype == "multipart/form-data":
             reader = await request.multipart()
             async for part in reader:
-                if part.filename is not None:  # type: ignore[union-attr]
-                    params[part.name] = {  # type: ignore[union-attr]
-                        "__upload__": True, "filename": part.filename,  # type: ignore[union-attr]
-                        "data": await part.read(),  # type: ignore[union-attr]
+                # A Bot API form is flat and every field named: a nested multipart or a
+                # nameless part is a malformed request (refused, so a test sees it).
+                if not isinstance(part, BodyPartReader) or part.name is None:
+                    raise bad("can't parse multipart/form-data part")
+                if part.filename is not None:
+                    params[part.name] = {
+                        "__upload__": True, "filename": part.filename,
+                        "data": await part.read(),
                         "content_type": part.headers.get("Content-Type")}
                 else:
-                    params[part.name] = await part.text()  # type: ignore[union-attr]
+                    params[part.name] = await part.text()
         else:
             params.update(await request.post())
         return params

@@ -350,9 +350,12 @@ class SimUser:
         async with self.changed:
             while True:
                 seen = self.version
+
+                def moved(since: int = seen) -> bool:
+                    return self.version != since
+
                 try:
-                    await asyncio.wait_for(
-                        self.changed.wait_for(lambda v=seen: self.version != v), quiet)
+                    await asyncio.wait_for(self.changed.wait_for(moved), quiet)
                 except TimeoutError:
                     return
                 if loop.time() > deadline:

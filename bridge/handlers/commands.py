@@ -3,14 +3,19 @@ so the three never disagree. Also the small argument parsers every command share
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 
 from bridge.core.members import parse_handle
 
-Callback = Callable[..., Awaitable[None]]
+if TYPE_CHECKING:
+    from bridge.handlers.context import BridgeContext
+
+# What CommandHandler calls: a coroutine function of the update and our context.
+Callback = Callable[[Update, "BridgeContext"], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)

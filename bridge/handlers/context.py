@@ -53,6 +53,25 @@ async def send_retrying(bot: ExtBot, chat_id: int, text: str, **kwargs: Any) -> 
     raise AssertionError("unreachable")
 
 
+def chat_id_of(update: Update) -> int:
+    """The chat an update happened in. Every handler that answers one is registered for
+    private-chat messages or for buttons under the bot's own messages, which always have a
+    chat: none means a handler was registered for an update it can't answer."""
+    chat = update.effective_chat
+    if chat is None:
+        raise TypeError(f"update {update.update_id} has no chat")
+    return chat.id
+
+
+def message_of(update: Update) -> Message:
+    """The message an update carries (new, edited, or the one under a pressed button);
+    registered by message filters, a handler always has one."""
+    message = update.effective_message
+    if message is None:
+        raise TypeError(f"update {update.update_id} has no message")
+    return message
+
+
 class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
     def __init__(self, application: Application, chat_id: int | None = None,
                  user_id: int | None = None) -> None:
@@ -105,7 +124,7 @@ class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
         keyboard: InlineKeyboardMarkup | None = None, **params: Any,
     ) -> list[Message]:
         """Answer in the user's chat with a rendered template (split at 4,096 if long)."""
-        return await self.send_html(update.effective_chat.id, self.t(feature, name, **params),
+        return await self.send_html(chat_id_of(update), self.t(feature, name, **params),
                                     keyboard)
 
     async def send_html(

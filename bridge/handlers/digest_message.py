@@ -17,7 +17,7 @@ PAGE = 10
 
 
 def render_digest(renderer: Renderer, member: Member, digest: Digest, now: datetime,
-                  first: bool) -> tuple[str, InlineKeyboardMarkup]:
+                  first: bool) -> tuple[str, InlineKeyboardMarkup | None]:
     lang = renderer.lang(member.language)
     text = renderer.text(lang, "digest", "digest", d=digest, now=now, first=first)
     rows: list[Row] = [[(renderer.text(lang, "digest", "open_button", entry=e),

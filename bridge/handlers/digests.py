@@ -8,7 +8,7 @@ from telegram import Update
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import DigestInvitations, DigestPage
 from bridge.handlers.commands import Command, Usage, argument_text
-from bridge.handlers.context import BridgeContext
+from bridge.handlers.context import BridgeContext, chat_id_of
 from bridge.handlers.digest_message import PAGE, render_digest
 from bridge.handlers.invitations import list_invitations
 
@@ -21,7 +21,7 @@ async def digest(update: Update, context: BridgeContext) -> None:
         return
     text, markup = render_digest(context.renderer, context.member, result,
                                  context.core.now(), True)
-    await context.send_html(update.effective_chat.id, text, markup)
+    await context.send_html(chat_id_of(update), text, markup)
 
 
 async def on_more(update: Update, context: BridgeContext, data: DigestPage) -> Toast:

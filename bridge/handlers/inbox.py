@@ -20,7 +20,7 @@ from bridge.handlers.buttons import (
     ShowConversation,
 )
 from bridge.handlers.commands import Command, Usage, argument_text, only_handle
-from bridge.handlers.context import BridgeContext
+from bridge.handlers.context import BridgeContext, chat_id_of, message_of
 from bridge.handlers.keyboards import Row, keyboard
 
 PAGE = 8
@@ -35,7 +35,7 @@ async def inbox(update: Update, context: BridgeContext) -> None:
         raise Usage("inbox") from None
     page = await context.core.inbox.page(context.member.id, chosen, None, PAGE)
     text, markup = _page(context, page, first=True)
-    await context.send_html(update.effective_chat.id, text, markup)
+    await context.send_html(chat_id_of(update), text, markup)
 
 
 def _page(context: BridgeContext, page: Page,
@@ -145,7 +145,7 @@ async def _target_conversation(update: Update, context: BridgeContext, action: s
     """The conversation a command is about: ``@handle``'s, or — sent as a reply to a
     relayed message with no handle — that message's (as /forward does)."""
     core, me = context.core, context.member.id
-    message = update.effective_message
+    message = message_of(update)
     if not argument_text(update) and message.reply_to_message is not None:
         stored = await core.messaging.message_for_copy(
             me, message.chat_id, message.reply_to_message.message_id)

@@ -23,7 +23,7 @@ from bridge.handlers.buttons import (
     WriteNote,
 )
 from bridge.handlers.commands import Command, handle_and_rest, only_handle
-from bridge.handlers.context import BridgeContext
+from bridge.handlers.context import BridgeContext, chat_id_of
 from bridge.handlers.keyboards import keyboard
 from bridge.runtime.notifications import received_keyboard_for
 
@@ -62,7 +62,7 @@ async def list_invitations(update: Update, context: BridgeContext) -> None:
     core, me = context.core, context.member.id
     received = await core.invitations.received(me)
     sent = await core.invitations.sent(me)
-    chat = update.effective_chat.id
+    chat = chat_id_of(update)
     if not received and not sent:
         await context.reply(update, "invitations", "nothing")
         return

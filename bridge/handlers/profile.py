@@ -26,7 +26,7 @@ from bridge.handlers.buttons import (
     WithdrawFromProfile,
 )
 from bridge.handlers.commands import Command, Usage, argument_text, handle_and_rest, only_handle
-from bridge.handlers.context import BridgeContext
+from bridge.handlers.context import BridgeContext, chat_id_of
 from bridge.handlers.keyboards import Row, keyboard
 
 PAGE = 10
@@ -57,7 +57,7 @@ async def show_profile(update: Update, context: BridgeContext, target_id: int) -
     card = await context.core.network.profile(context.member.id, target_id)
     markup = _edit_keyboard(context) if "edit" in card.actions else _profile_keyboard(context,
                                                                                       card)
-    await context.send_html(update.effective_chat.id, context.t("profile", "card", card=card),
+    await context.send_html(chat_id_of(update), context.t("profile", "card", card=card),
                             markup)
 
 
@@ -100,7 +100,7 @@ async def find(update: Update, context: BridgeContext) -> None:
         raise Usage("find")
     page = await context.core.network.find(context.member.id, query)
     text, markup = _results(context, page)
-    await context.send_html(update.effective_chat.id, text, markup)
+    await context.send_html(chat_id_of(update), text, markup)
 
 
 def _results(context: BridgeContext, page: SearchPage):
@@ -130,7 +130,7 @@ async def connections(update: Update, context: BridgeContext) -> None:
     """/connections: 1st-degree connections, paged."""
     views, total = await context.core.network.connections(context.member.id, 0, PAGE)
     text, markup = _connections_page(context, views, total, 0)
-    await context.send_html(update.effective_chat.id, text, markup)
+    await context.send_html(chat_id_of(update), text, markup)
 
 
 def _connections_page(context: BridgeContext, views: list[MemberView], total: int,

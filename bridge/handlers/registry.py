@@ -45,6 +45,7 @@ async def edited_command(update: Update, context: BridgeContext) -> None:
 async def stale_button(update: Update, context: BridgeContext) -> None:
     """A button whose data no kind of button parses (forged, or from an older version):
     "This button is no longer valid", as an alert."""
+    assert update.callback_query is not None  # CallbackQueryHandler: only button presses
     await update.callback_query.answer(context.plain("common", "stale_button"), show_alert=True)
 
 

@@ -20,7 +20,7 @@ from bridge.core.models import Attachment, Delivery, Member
 from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons
 from bridge.handlers.buttons import MessageFromProfile, SendHeld
 from bridge.handlers.commands import Command, Usage, handle_and_rest, only_handle
-from bridge.handlers.context import BridgeContext
+from bridge.handlers.context import BridgeContext, message_of
 from bridge.handlers.keyboards import keyboard
 from bridge.handlers.prompts import answer_prompt
 from bridge.runtime.media import attachment_of
@@ -70,7 +70,7 @@ async def close_conversation(update: Update, context: BridgeContext) -> None:
 
 async def forward(update: Update, context: BridgeContext) -> None:
     """/forward @handle, as a reply to a relayed message: forward it to a connection."""
-    message = update.effective_message
+    message = message_of(update)
     handle = only_handle(update, "forward")
     if message.reply_to_message is None:
         raise Usage("forward")
@@ -89,7 +89,7 @@ async def on_message(update: Update, context: BridgeContext) -> None:
     """Text or media that is not a command: the answer to the bot's question (a note, a
     profile field, an InMail being written), else a reply goes to that conversation,
     otherwise to the open one."""
-    message = update.effective_message
+    message = message_of(update)
     text = message.text if message.text is not None else message.caption
     attachment = attachment_of(message)
     if message.reply_to_message is None and attachment is None and text:
@@ -161,6 +161,7 @@ async def on_edit(update: Update, context: BridgeContext) -> None:
     edit it mirrors stops there, so an edited "/msg @bob …" is never taken for an edited
     command; any other edit goes on to the handlers of group 0."""
     message = update.edited_message
+    assert message is not None  # edit_handler's filter: edited messages only
     stored = await context.core.messaging.message_for_copy(
         context.member.id, message.chat_id, message.message_id)
     if stored is None or stored.sender_id != context.member.id:
@@ -182,6 +183,7 @@ def edit_handler() -> MessageHandler:
 async def on_reaction(update: Update, context: BridgeContext) -> None:
     """A reaction on a relayed message (or one's own): stored, mirrored on the other side."""
     change = update.message_reaction
+    assert change is not None  # MessageReactionHandler: only updates that carry one
     stored = await context.core.messaging.message_for_copy(
         context.member.id, change.chat.id, change.message_id)
     if stored is None:

@@ -9,7 +9,7 @@ from bridge.core.notify import NotifyMode
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import SetInMailOptOut, SetInvitePolicy, SetLanguage, SetNotifyMode
 from bridge.handlers.commands import Command, Usage, argument_text
-from bridge.handlers.context import BridgeContext
+from bridge.handlers.context import BridgeContext, chat_id_of
 from bridge.handlers.keyboards import Row, keyboard
 from bridge.locale import LANGUAGES
 
@@ -31,7 +31,7 @@ def _card(context: BridgeContext, member: Member):
 
 async def settings(update: Update, context: BridgeContext) -> None:
     text, markup = _card(context, context.member)
-    await context.send_html(update.effective_chat.id, text, markup)
+    await context.send_html(chat_id_of(update), text, markup)
 
 
 async def lang(update: Update, context: BridgeContext) -> None:

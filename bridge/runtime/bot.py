@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
@@ -50,16 +51,19 @@ class BridgeBot:
         database = database_file(settings.database_url)
         self.instance = InstanceLock(database) if database is not None else None
 
-    def _build(self) -> Application:
+    def _build(self) -> BridgeApplication:
+        if self.settings.bot_token is None:  # the runner refuses to start without one
+            raise StartupFailed("BOT_TOKEN is not set")
         token = self.settings.bot_token.get_secret_value()
         root = self.settings.bot_api_url.rstrip("/")
-        builder = ApplicationBuilder()
+        # Any bot type: with a rate limiter the builder's bot becomes an ExtBot[int].
+        builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = ApplicationBuilder()
         if self.settings.rate_limit:
             # Retrying is the outbox's job, not the limiter's (max_retries=0); so its
             # give-up on a 429 is routine, not an error (see bridge.logs).
             quiet_rate_limiter()
             builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
-        return (
+        app = (
             builder
             .application_class(BridgeApplication)
             .token(token)
@@ -72,6 +76,8 @@ class BridgeBot:
             .updater(None)  # our own intake confirms updates only once processed
             .build()
         )
+        assert isinstance(app, BridgeApplication)  # application_class, which PTB types loosely
+        return app
 
     async def start(self) -> None:
         """Start everything, or, if anything fails, close what was opened and raise

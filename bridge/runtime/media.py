@@ -3,6 +3,9 @@ kind (a voice note stays a voice note) by its stored file id."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import TypedDict
+
 from telegram import Bot, Message
 
 from bridge.core.models import Attachment, AttachmentKind
@@ -12,31 +15,38 @@ CAPTIONED = {AttachmentKind.PHOTO, AttachmentKind.ANIMATION, AttachmentKind.VIDE
              AttachmentKind.DOCUMENT, AttachmentKind.AUDIO, AttachmentKind.VOICE}
 
 
-def _seconds(value: object) -> int | None:
+def _seconds(value: int | timedelta | None) -> int | None:
+    """PTB gives durations as timedelta (or int, by its compatibility setting); we store seconds."""
     if value is None:
         return None
-    total = getattr(value, "total_seconds", None)
-    return int(total()) if total else int(value)  # type: ignore[call-overload]
+    return int(value.total_seconds()) if isinstance(value, timedelta) else int(value)
+
+
+class _Common(TypedDict):
+    """What every send method takes alike (typed, so `**common` is checked per method)."""
+
+    reply_to_message_id: int | None
+    disable_notification: bool
 
 
 def attachment_of(message: Message) -> Attachment | None:
     """The one attachment a user message carries, with what the inbox needs to describe it."""
     if message.voice:
-        v = message.voice
-        return Attachment(kind=AttachmentKind.VOICE, file_id=v.file_id,
-                          file_unique_id=v.file_unique_id, duration=_seconds(v.duration),
-                          file_size=v.file_size, mime_type=v.mime_type)
+        vo = message.voice
+        return Attachment(kind=AttachmentKind.VOICE, file_id=vo.file_id,
+                          file_unique_id=vo.file_unique_id, duration=_seconds(vo.duration),
+                          file_size=vo.file_size, mime_type=vo.mime_type)
     if message.video_note:
-        v = message.video_note
-        return Attachment(kind=AttachmentKind.VIDEO_NOTE, file_id=v.file_id,
-                          file_unique_id=v.file_unique_id, duration=_seconds(v.duration),
-                          file_size=v.file_size, length=v.length)
+        vn = message.video_note
+        return Attachment(kind=AttachmentKind.VIDEO_NOTE, file_id=vn.file_id,
+                          file_unique_id=vn.file_unique_id, duration=_seconds(vn.duration),
+                          file_size=vn.file_size, length=vn.length)
     if message.animation:  # before document: a GIF also carries a document
-        a = message.animation
-        return Attachment(kind=AttachmentKind.ANIMATION, file_id=a.file_id,
-                          file_unique_id=a.file_unique_id, duration=_seconds(a.duration),
-                          file_size=a.file_size, mime_type=a.mime_type, width=a.width,
-                          height=a.height, file_name=a.file_name)
+        an = message.animation
+        return Attachment(kind=AttachmentKind.ANIMATION, file_id=an.file_id,
+                          file_unique_id=an.file_unique_id, duration=_seconds(an.duration),
+                          file_size=an.file_size, mime_type=an.mime_type, width=an.width,
+                          height=an.height, file_name=an.file_name)
     if message.photo:
         p = message.photo[-1]
         return Attachment(kind=AttachmentKind.PHOTO, file_id=p.file_id,
@@ -71,23 +81,23 @@ async def send_attachment(
     bot: Bot, chat_id: int, attachment: Attachment, caption: str | None,
     reply_to: int | None, silent: bool,
 ) -> Message:
-    common = {"reply_to_message_id": reply_to, "disable_notification": silent}
-    if attachment.kind in CAPTIONED:
-        common.update(caption=caption or None)  # HTML: the bot's default parse mode
+    common: _Common = {"reply_to_message_id": reply_to, "disable_notification": silent}
+    text = caption or None  # only for CAPTIONED kinds; HTML: the bot's default parse mode
     kind, file_id = attachment.kind, attachment.file_id
     if kind == AttachmentKind.VOICE:
-        return await bot.send_voice(chat_id, file_id, duration=attachment.duration, **common)
+        return await bot.send_voice(chat_id, file_id, duration=attachment.duration,
+                                    caption=text, **common)
     if kind == AttachmentKind.VIDEO_NOTE:
         return await bot.send_video_note(chat_id, file_id, duration=attachment.duration,
                                          length=attachment.length, **common)
     if kind == AttachmentKind.ANIMATION:
-        return await bot.send_animation(chat_id, file_id, **common)
+        return await bot.send_animation(chat_id, file_id, caption=text, **common)
     if kind == AttachmentKind.PHOTO:
-        return await bot.send_photo(chat_id, file_id, **common)
+        return await bot.send_photo(chat_id, file_id, caption=text, **common)
     if kind == AttachmentKind.VIDEO:
-        return await bot.send_video(chat_id, file_id, **common)
+        return await bot.send_video(chat_id, file_id, caption=text, **common)
     if kind == AttachmentKind.AUDIO:
-        return await bot.send_audio(chat_id, file_id, **common)
+        return await bot.send_audio(chat_id, file_id, caption=text, **common)
     if kind == AttachmentKind.DOCUMENT:
-        return await bot.send_document(chat_id, file_id, **common)
+        return await bot.send_document(chat_id, file_id, caption=text, **common)
     return await bot.send_sticker(chat_id, file_id, **common)

@@ -49,6 +49,14 @@ class Sent:
     removed: list[ChatCopy] = field(default_factory=list)
 
 
+def _ref(n: Notification) -> int:
+    """What the notification is about (every kind but the digest has it): a row without one
+    has nothing to push, like one whose subject is gone."""
+    if n.ref_id is None:
+        raise Skip(f"{n.kind} without a reference")
+    return n.ref_id
+
+
 def _not_modified(exc: BadRequest) -> bool:
     """Telegram refuses an edit to what the message already shows: it shows it, all is well."""
     return "not modified" in exc.message.lower()
@@ -93,7 +101,7 @@ class Notifier:
         return self.renderer.text(lang, "relay", "delivered", d=d)
 
     async def _message(self, n: Notification, silent: bool) -> list[ChatCopy]:
-        d = await self.core.messaging.for_delivery(n.ref_id, n.member_id)
+        d = await self.core.messaging.for_delivery(_ref(n), n.member_id)
         if d is None:  # gone since the core planned it (`Outbox.plan` says what is shown)
             raise Skip("message gone")
         chat = d.recipient.telegram_id
@@ -129,7 +137,7 @@ class Notifier:
 
     async def _invitation(self, n: Notification, silent: bool) -> list[ChatCopy]:
         # Still pending: the core's plan checked it, under this chat's lock.
-        item = await self.core.invitations.view(n.member_id, n.ref_id)
+        item = await self.core.invitations.view(n.member_id, _ref(n))
         invitation = item.invitation
         recipient = await self.core.members.get(n.member_id)
         lang = self.renderer.lang(recipient.language)
@@ -153,7 +161,7 @@ class Notifier:
                          telegram_message_id=i) for i in ids]
 
     async def _accepted(self, n: Notification, silent: bool) -> list[ChatCopy]:
-        invitation = await self.core.invitations.get_for(n.member_id, n.ref_id)
+        invitation = await self.core.invitations.get_for(n.member_id, _ref(n))
         sender = await self.core.members.get(n.member_id)
         other = await self.core.members.get(invitation.recipient_id)
         lang = self.renderer.lang(sender.language)
@@ -170,8 +178,8 @@ class Notifier:
         shrinking deletes the surplus parts. A captioned kind keeps the whole message in its
         caption while it fits in 1,024 characters, header included, and moves to text parts
         above the media when it does not. Edits never ring."""
-        d = await self.core.messaging.for_delivery(n.ref_id, n.member_id)
-        copies = await self.core.messaging.copies_of(n.ref_id, n.member_id)
+        d = await self.core.messaging.for_delivery(_ref(n), n.member_id)
+        copies = await self.core.messaging.copies_of(_ref(n), n.member_id)
         copies = [c for c in copies if not c.is_original]  # theirs is theirs to edit
         if d is None or not copies:  # gone since the core planned it
             raise Skip("nothing to edit")
@@ -250,7 +258,7 @@ class Notifier:
         return []
 
     async def _reaction(self, n: Notification, silent: bool) -> list[ChatCopy]:
-        message = await self.core.messaging.get_message(n.member_id, n.ref_id)
+        message = await self.core.messaging.get_message(n.member_id, _ref(n))
         reactions = await self.core.messaging.reactions_of(n.member_id, message.id)
         theirs = [r.emoji for r in reactions if r.member_id != n.member_id]
         copies = await self.core.messaging.copies_of(message.id, n.member_id)

@@ -41,6 +41,7 @@ async def serve(settings: Settings) -> None:
             return  # start() closed what it had opened
     stopping.cancel()
     starting.result()  # a failed start raises here (and closed everything already)
+    assert bot.app is not None  # started
     print(f"Bridge is running as @{bot.app.bot.username} — press Ctrl+C to stop.", flush=True)
     try:
         await stop.wait()

@@ -51,7 +51,9 @@ def moment(value: datetime, lang: str) -> str:
     """A date and time as the reader's language writes it, in their zone, naming the zone:
     "Nov 23, 2026, 10:30 AM Europe/Paris", "23 nov. 2026, 10:30 Europe/Paris"."""
     local, zone = _local(value)
-    pattern = get_datetime_format("medium", locale=lang)
+    # Babel annotates a DateTimePattern but returns the locale's str ("{1}, {0}"); str()
+    # is that text either way.
+    pattern = str(get_datetime_format("medium", locale=lang))
     text = pattern.replace("{1}", format_date(local, "medium", locale=lang)).replace(
         "{0}", format_time(local, "short", locale=lang))
     return f"{text} {zone}"
@@ -98,7 +100,8 @@ def elides(text: str) -> bool:
     a y that is not followed by a vowel ("d'Yves" but "de Yann"). Looks past the markup."""
     markup = text if isinstance(text, Markup) else Markup.escape(text)
     visible = html.unescape(_TAG.sub("", str(markup))).lstrip()
-    first, second = (visible + "  ")[:2]
+    padded = visible + "  "
+    first, second = padded[0], padded[1]
     return first in _ELIDED or (first in "yY" and second.lower() not in "aeiouy")
 
 
