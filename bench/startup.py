@@ -99,7 +99,7 @@ def _undo(database: Path, removed: list, added: list) -> None:
 
 async def first_answer(database: Path, run: int) -> dict:
     """Start the bot on `database` with an update waiting; seconds to its first answer."""
-    from bridge.sandbox.server import SandboxServer
+    from botapi_sandbox.server import SandboxServer
 
     server = SandboxServer()
     await server.start()
