@@ -34,6 +34,7 @@ playground: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check bridge botapi_sandbox tests bench scripts
+	$(BIN)/ruff format --check bridge botapi_sandbox tests bench scripts
 	$(BIN)/mypy $(TYPED)
 	$(BIN)/python -m pytest
 

@@ -28,8 +28,12 @@ RESULTS = Path(__file__).resolve().parent / "results"
 async def main_async(args: argparse.Namespace) -> dict:
     sizes = sorted(int(s) for s in args.sizes.split(",") if s)
     per_class = 25 if args.quick else args.pairs
-    results: dict = {"machine": machine(), "started": datetime.now(UTC).isoformat(
-        timespec="seconds"), "options": vars(args), "degrees": []}
+    results: dict = {
+        "machine": machine(),
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "options": vars(args),
+        "degrees": [],
+    }
     started = time.perf_counter()
     for n in sizes:
         print(f"degrees: {n:,} members…", flush=True)
@@ -50,7 +54,8 @@ async def main_async(args: argparse.Namespace) -> dict:
             path, _ = await network_db(n, args.links, args.seed)
             print(f"start-up: {n:,} members…", flush=True)
             results["startup"]["sizes"].append(
-                {"members": n, **await startup.run(path, repeat=1 if args.quick else 2)})
+                {"members": n, **await startup.run(path, repeat=1 if args.quick else 2)}
+            )
             _save(results, started)
         if not args.quick:
             print("start-up: the snapshot of 1,000,000 members…", flush=True)
@@ -58,8 +63,9 @@ async def main_async(args: argparse.Namespace) -> dict:
         _save(results, started)
     if not args.skip_inbox:
         print("inbox pages…", flush=True)
-        results["inbox"] = await inbox_bench.run(repeat=7 if args.quick else 25,
-                                                 follow=1 if args.quick else 3)
+        results["inbox"] = await inbox_bench.run(
+            repeat=7 if args.quick else 25, follow=1 if args.quick else 3
+        )
         _save(results, started)
     if not args.skip_digests:
         from bench import digests
@@ -84,22 +90,30 @@ def _save(results: dict, started: float) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="10000,100000",
-                        help="network sizes, comma-separated (1000000 needs ~20 min to seed)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000",
+        help="network sizes, comma-separated (1000000 needs ~20 min to seed)",
+    )
     parser.add_argument("--links", type=int, default=50, help="m: average degree ~2m")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pairs", type=int, default=100, help="pairs per degree class")
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer pairs and samples, no bot process")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer pairs and samples, no bot process"
+    )
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument("--skip-inbox", action="store_true")
     parser.add_argument("--skip-digests", action="store_true")
     parser.add_argument("--skip-relay", action="store_true")
-    parser.add_argument("--report-only", action="store_true",
-                        help="re-render results.md and the charts from results.json")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="re-render results.md and the charts from results.json",
+    )
     args = parser.parse_args()
     if args.report_only:
         results = json.loads((RESULTS / "results.json").read_text())

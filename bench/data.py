@@ -27,8 +27,9 @@ class _Bars:
     def __call__(self, phase: str, done: int, total: int | None = None) -> None:
         bar = self.bars.get(phase)
         if bar is None:
-            bar = self.bars[phase] = tqdm(total=total, desc=f"{self.label}: {phase}",
-                                          unit="row", unit_scale=True, leave=False)
+            bar = self.bars[phase] = tqdm(
+                total=total, desc=f"{self.label}: {phase}", unit="row", unit_scale=True, leave=False
+            )
         bar.update(done - bar.n)
 
     def close(self) -> None:
@@ -47,23 +48,25 @@ async def network_db(n: int, m: int = 50, seed: int = 1) -> tuple[Path, dict]:
     return path, info
 
 
-async def inbox_db(conversations: int = 10_000, messages: int = 200_000,
-                   digest_members: int = 10_000, seed: int = 5) -> tuple[Path, dict]:
+async def inbox_db(
+    conversations: int = 10_000,
+    messages: int = 200_000,
+    digest_members: int = 10_000,
+    seed: int = 5,
+) -> tuple[Path, dict]:
     """A network twice the size of the inbox (m=50) whose best-connected member has
     `conversations` conversations and `messages` messages, and `digest_members` other
     members have unread messages."""
     DATA.mkdir(parents=True, exist_ok=True)
     n = max(2 * conversations + 1, digest_members + 1)
-    path = DATA / (f"inbox-{GENERATOR}-{n}-{conversations}-{messages}-{digest_members}-{seed}"
-                   ".db")
+    path = DATA / (f"inbox-{GENERATOR}-{n}-{conversations}-{messages}-{digest_members}-{seed}.db")
     info: dict = {"path": str(path), "cached": path.exists()}
     if not path.exists():
         info |= await _build(path, n, 50, seed, inbox=(conversations, messages, digest_members))
     return path, info
 
 
-async def _build(path: Path, n: int, m: int, seed: int,
-                 inbox: tuple[int, int, int] | None) -> dict:
+async def _build(path: Path, n: int, m: int, seed: int, inbox: tuple[int, int, int] | None) -> dict:
     tmp = path.with_suffix(".tmp")
     for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         leftover.unlink(missing_ok=True)
@@ -76,11 +79,15 @@ async def _build(path: Path, n: int, m: int, seed: int,
         info["network_seconds"] = time.perf_counter() - started
         if inbox is not None:
             conversations, messages, digest_members = inbox
-            cast = cast_inbox(seeded.network, seeded.first_id, conversations, digest_members,
-                              seed)
-            await seed_conversations(store, seed, REFERENCE_NOW, cast, messages,
-                                     connection_sender(seeded.network, seeded.first_id,
-                                                       cast.owner))
+            cast = cast_inbox(seeded.network, seeded.first_id, conversations, digest_members, seed)
+            await seed_conversations(
+                store,
+                seed,
+                REFERENCE_NOW,
+                cast,
+                messages,
+                connection_sender(seeded.network, seeded.first_id, cast.owner),
+            )
             await _set_meta(store, "inbox_owner", cast.owner)
     finally:
         await store.close()
@@ -93,8 +100,9 @@ async def _build(path: Path, n: int, m: int, seed: int,
 async def _set_meta(store: SqliteStore, key: str, value: object) -> None:
     """Benchmark facts stored beside the data (a table the app never reads)."""
     async with store.raw() as conn:
-        await conn.execute("CREATE TABLE IF NOT EXISTS bench_meta (key TEXT PRIMARY KEY,"
-                           " value TEXT NOT NULL)")
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS bench_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+        )
         await conn.execute("INSERT OR REPLACE INTO bench_meta VALUES (?, ?)", (key, str(value)))
 
 

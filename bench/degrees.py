@@ -44,8 +44,9 @@ def levels(graph: GraphIndex, source: int) -> list[set[int]]:
     return out
 
 
-def sample_pairs(graph: GraphIndex, ids: list[int], per_class: int, seed: int
-                 ) -> dict[str, list[tuple[int, int]]]:
+def sample_pairs(
+    graph: GraphIndex, ids: list[int], per_class: int, seed: int
+) -> dict[str, list[tuple[int, int]]]:
     """`per_class` (viewer, target) pairs of each degree, a few per random viewer."""
     rng = random.Random(seed)
     pairs: dict[str, list[tuple[int, int]]] = {c: [] for c in CLASSES}
@@ -107,8 +108,14 @@ def as_class(distance: int | None) -> str:
     return _CLASS_OF.get(distance or 0, "out") if distance != 0 else "self"
 
 
-async def run(n: int, m: int = 50, seed: int = 1, per_class: int = 100,
-              row_samples: int = 40, path: Path | None = None) -> dict:
+async def run(
+    n: int,
+    m: int = 50,
+    seed: int = 1,
+    per_class: int = 100,
+    row_samples: int = 40,
+    path: Path | None = None,
+) -> dict:
     """Degree, mutual-connections and rank-50 benchmarks on the `n`-member network."""
     if path is None:
         path, build = await network_db(n, m, seed)
@@ -140,13 +147,15 @@ async def run(n: int, m: int = 50, seed: int = 1, per_class: int = 100,
             ours = core.network.degree(a, b)
             theirs = Degree.from_distance(nx_distance(g, a, b))
             hops = len(ig_graph.get_shortest_path(a, to=b)) - 1 if kind != "out" else None
-            if ours != theirs or as_class(nx_distance(g, a, b)) != kind or (
-                    hops is not None and as_class(hops) != kind):
+            if (
+                ours != theirs
+                or as_class(nx_distance(g, a, b)) != kind
+                or (hops is not None and as_class(hops) != kind)
+            ):
                 mismatches += 1
 
     timings: dict[str, list[float]] = {"ours": [], "networkx": [], "igraph_pair": []}
-    by_class: dict[str, dict[str, list[float]]] = {c: {"ours": [], "networkx": []}
-                                                  for c in CLASSES}
+    by_class: dict[str, dict[str, list[float]]] = {c: {"ours": [], "networkx": []} for c in CLASSES}
     for kind in CLASSES:
         for a, b in pairs[kind]:
             ours_us = timed_us(partial(core.network.degree, a, b))
@@ -156,12 +165,14 @@ async def run(n: int, m: int = 50, seed: int = 1, per_class: int = 100,
             by_class[kind]["ours"].append(ours_us)
             by_class[kind]["networkx"].append(theirs_us)
             timings["igraph_pair"].append(
-                timed_us(partial(ig_graph.get_shortest_path, a, to=b), repeat=1))
+                timed_us(partial(ig_graph.get_shortest_path, a, to=b), repeat=1)
+            )
     # igraph's full distance row is a whole-graph BFS (10-300 ms): a sample is enough.
     rng = random.Random(seed + 2)
     row_pairs = rng.sample(all_pairs, min(row_samples, len(all_pairs)))
-    timings["igraph_row"] = [timed_us(partial(ig_graph.distances, source=a), repeat=1)
-                             for a, _ in row_pairs]
+    timings["igraph_row"] = [
+        timed_us(partial(ig_graph.distances, source=a), repeat=1) for a, _ in row_pairs
+    ]
 
     mutual: dict[str, list[float]] = {"ours": [], "networkx": []}
     for a, b in all_pairs[:: max(1, len(all_pairs) // 200)]:
@@ -171,9 +182,9 @@ async def run(n: int, m: int = 50, seed: int = 1, per_class: int = 100,
     for _ in range(50):
         viewer = rng.choice(ids)
         targets = rng.sample(ids, 50)
-        assert {t: Degree.from_distance(d) for t, d in graph.distances_from(viewer, targets)
-                .items()} == {t: Degree.from_distance(nx_distance(g, viewer, t))
-                              for t in targets}
+        assert {
+            t: Degree.from_distance(d) for t, d in graph.distances_from(viewer, targets).items()
+        } == {t: Degree.from_distance(nx_distance(g, viewer, t)) for t in targets}
         rank["ours"].append(timed_us(partial(graph.distances_from, viewer, targets)))
         rank["networkx"].append(timed_us(partial(_distances, g, viewer, targets), repeat=1))
     await store.close()
@@ -181,18 +192,25 @@ async def run(n: int, m: int = 50, seed: int = 1, per_class: int = 100,
 
     isolated = await graph_memory(path)
     return {
-        "members": n, "edges": graph.edge_count(), "build": build,
-        "load_seconds": {"ours_core_open": load_seconds, "networkx_build": nx_build,
-                         "igraph_build": ig_build},
-        "memory": {"ours_index_bytes": graph.memory_bytes(),
-                   "ours_rss_bytes": isolated.get("ours", {}).get("rss_bytes", ours_rss),
-                   "networkx_rss_bytes": isolated.get("networkx", {}).get("rss_bytes", nx_rss),
-                   "in_process": {"ours_rss_bytes": ours_rss, "networkx_rss_bytes": nx_rss},
-                   "isolated": isolated},
-        "pairs": {k: len(v) for k, v in pairs.items()}, "mismatches": mismatches,
+        "members": n,
+        "edges": graph.edge_count(),
+        "build": build,
+        "load_seconds": {
+            "ours_core_open": load_seconds,
+            "networkx_build": nx_build,
+            "igraph_build": ig_build,
+        },
+        "memory": {
+            "ours_index_bytes": graph.memory_bytes(),
+            "ours_rss_bytes": isolated.get("ours", {}).get("rss_bytes", ours_rss),
+            "networkx_rss_bytes": isolated.get("networkx", {}).get("rss_bytes", nx_rss),
+            "in_process": {"ours_rss_bytes": ours_rss, "networkx_rss_bytes": nx_rss},
+            "isolated": isolated,
+        },
+        "pairs": {k: len(v) for k, v in pairs.items()},
+        "mismatches": mismatches,
         "degree": {k: summary(v) for k, v in timings.items()},
-        "degree_by_class": {c: {k: summary(v) for k, v in d.items()}
-                            for c, d in by_class.items()},
+        "degree_by_class": {c: {k: summary(v) for k, v in d.items()} for c, d in by_class.items()},
         "mutual": {k: summary(v) for k, v in mutual.items()},
         "rank50": {k: summary(v) for k, v in rank.items()},
     }

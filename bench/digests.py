@@ -68,7 +68,8 @@ async def run(path: Path | None = None, members: int | None = None, repeat: int 
     conn = store._conn  # the same driver and connection the core uses
     rows = await conn.execute_fetchall(
         "SELECT DISTINCT member_id FROM conversation_states WHERE unread_count > 0"
-        " AND spam = 0 AND deleted = 0 ORDER BY member_id")
+        " AND spam = 0 AND deleted = 0 ORDER BY member_id"
+    )
     recipients = [row[0] for row in rows][:members]
 
     async def ours() -> dict:
@@ -94,7 +95,13 @@ async def run(path: Path | None = None, members: int | None = None, repeat: int 
     bound_members = {row[0] for row in lines}
     await store.close()
     ours_median, sql_median = sorted(ours_s)[len(ours_s) // 2], sorted(sql_s)[len(sql_s) // 2]
-    return {"members": len(recipients), "ours_s": ours_median, "sql_s": sql_median,
-            "ratio": ours_median / sql_median,
-            "one_by_one_s": one_by_one_s, "lines_ours": built_lines, "lines_sql": len(lines),
-            "same_members": set(recipients) <= bound_members}
+    return {
+        "members": len(recipients),
+        "ours_s": ours_median,
+        "sql_s": sql_median,
+        "ratio": ours_median / sql_median,
+        "one_by_one_s": one_by_one_s,
+        "lines_ours": built_lines,
+        "lines_sql": len(lines),
+        "same_members": set(recipients) <= bound_members,
+    }

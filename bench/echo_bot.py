@@ -31,7 +31,8 @@ def main() -> None:
     root = os.environ["BOT_API_URL"].rstrip("/")
     # Any bot type: with a rate limiter the builder's bot becomes an ExtBot[int].
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
-        Application.builder().token(os.environ["BOT_TOKEN"]).base_url(f"{root}/bot"))
+        Application.builder().token(os.environ["BOT_TOKEN"]).base_url(f"{root}/bot")
+    )
     if os.environ.get("RATE_LIMIT", "true").lower() == "true":
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app = builder.build()

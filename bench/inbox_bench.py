@@ -58,14 +58,18 @@ LEFT JOIN invitations i ON i.id = page.invitation_id AND i.status = 'pending'
 LEFT JOIN inmails im ON im.id = page.inmail_id
 ORDER BY page.last_activity_at DESC, page.conversation_id DESC
 """
-AFTER = (" AND (s.last_activity_at < :at OR (s.last_activity_at = :at"
-         " AND s.conversation_id < :cid))")
-PAGES = (("unread", InboxFilter.UNREAD), ("archived", InboxFilter.ARCHIVED),
-         ("inmail", InboxFilter.INMAIL), ("all", InboxFilter.ALL))
+AFTER = " AND (s.last_activity_at < :at OR (s.last_activity_at = :at AND s.conversation_id < :cid))"
+PAGES = (
+    ("unread", InboxFilter.UNREAD),
+    ("archived", InboxFilter.ARCHIVED),
+    ("inmail", InboxFilter.INMAIL),
+    ("all", InboxFilter.ALL),
+)
 
 
-async def lower_bound(conn: aiosqlite.Connection, me: int, filter: InboxFilter,
-                      cursor: str | None, limit: int = 10) -> list:
+async def lower_bound(
+    conn: aiosqlite.Connection, me: int, filter: InboxFilter, cursor: str | None, limit: int = 10
+) -> list:
     params: dict[str, object] = {"me": me, "limit": limit + 1}
     after = ""
     decoded = decode_cursor(cursor)
@@ -78,10 +82,12 @@ async def lower_bound(conn: aiosqlite.Connection, me: int, filter: InboxFilter,
 
 async def explain(conn: aiosqlite.Connection, me: int, filter: InboxFilter) -> list[str]:
     """The core's own page query plan (as `SqliteConversations.inbox` sends it)."""
-    sql = ("EXPLAIN QUERY PLAN SELECT c.id FROM conversation_states s"
-           " JOIN conversations c ON c.id = s.conversation_id"
-           f" WHERE s.member_id = ? AND {WHERE[filter]}"
-           " ORDER BY s.last_activity_at DESC, s.conversation_id DESC LIMIT 11")
+    sql = (
+        "EXPLAIN QUERY PLAN SELECT c.id FROM conversation_states s"
+        " JOIN conversations c ON c.id = s.conversation_id"
+        f" WHERE s.member_id = ? AND {WHERE[filter]}"
+        " ORDER BY s.last_activity_at DESC, s.conversation_id DESC LIMIT 11"
+    )
     result = await conn.execute(sql, (me,))
     return [str(row[3]) for row in await result.fetchall()]
 
@@ -101,7 +107,9 @@ async def run(path: Path | None = None, repeat: int = 15, follow: int = 3) -> di
         counts = await c.execute(
             "SELECT COUNT(*), (SELECT COUNT(*) FROM messages m JOIN conversations c"
             " ON c.id = m.conversation_id WHERE ? IN (c.member_a, c.member_b))"
-            " FROM conversation_states WHERE member_id = ?", (me, me))
+            " FROM conversation_states WHERE member_id = ?",
+            (me, me),
+        )
         row = await counts.fetchone()
         assert row is not None  # an aggregate: always one row
         result["conversations"], result["messages"] = int(row[0]), int(row[1])
@@ -134,13 +142,21 @@ async def run(path: Path | None = None, repeat: int = 15, follow: int = 3) -> di
             same = [e.conversation.id for e in page.entries] == [r[0] for r in rows][:10]
 
             ours, lower = await interleaved(
-                [partial(core.inbox.page, me, chosen, cursor),
-                 partial(lower_bound, conn, me, chosen, cursor)], repeat)
+                [
+                    partial(core.inbox.page, me, chosen, cursor),
+                    partial(lower_bound, conn, me, chosen, cursor),
+                ],
+                repeat,
+            )
             label = name if depth == 0 else f"{name}, page {depth + 1}"
             o, s = summary(ours), summary(lower)
-            result["pages"][label] = {"ours": o, "sql": s, "same_rows": same,
-                                      "entries": len(page.entries),
-                                      "ratio": o["median_us"] / s["median_us"]}
+            result["pages"][label] = {
+                "ours": o,
+                "sql": s,
+                "same_rows": same,
+                "entries": len(page.entries),
+                "ratio": o["median_us"] / s["median_us"],
+            }
             cursor = page.next_cursor
             if cursor is None:
                 break
@@ -148,8 +164,9 @@ async def run(path: Path | None = None, repeat: int = 15, follow: int = 3) -> di
     return result
 
 
-async def interleaved(calls: list[Callable[[], Awaitable[object]]], repeat: int
-                      ) -> list[list[float]]:
+async def interleaved(
+    calls: list[Callable[[], Awaitable[object]]], repeat: int
+) -> list[list[float]]:
     """Samples of several async calls taken in turn (after one warm-up call each), so a
     noisy moment on a shared machine hits all of them."""
     for call in calls:

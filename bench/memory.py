@@ -83,8 +83,15 @@ async def graph_memory(database: Path) -> dict:
     result = {}
     for system in ("ours", "networkx"):
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", GRAPH_PROBE, str(database), system, cwd=ROOT,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            sys.executable,
+            "-c",
+            GRAPH_PROBE,
+            str(database),
+            system,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         out, err = await process.communicate()
         if process.returncode != 0:
             result[system] = {"error": err.decode()[-500:]}
@@ -102,8 +109,14 @@ def peak_rss_mb(pid: int) -> float:
 
 async def core_process(database: Path) -> dict:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", CORE_PROBE, str(database), cwd=ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        sys.executable,
+        "-c",
+        CORE_PROBE,
+        str(database),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     out, err = await process.communicate()
     if process.returncode != 0:
         return {"error": err.decode()[-500:]}
@@ -118,10 +131,19 @@ async def bot_process(database: Path) -> dict:
     token = "888:memory-token"
     server.add_bot(token)
     user = server.add_user("Probe", username="probe")
-    env = {**os.environ, "BOT_TOKEN": token, "BOT_API_URL": server.url,
-           "DATABASE_URL": f"sqlite:///{database}"}
-    process = subprocess.Popen([sys.executable, "-m", "bridge"], env=env, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "BOT_TOKEN": token,
+        "BOT_API_URL": server.url,
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bridge"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         # Loading 100,000 members' graph takes ~30 s, and updates sent before the bot polls
         # may be skipped as stale: say /start until it answers.

@@ -29,8 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _spawn(module: str, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", module], env={**os.environ, **env},
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", module],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 async def _run(ours: bool, pairs: int, messages: int, limits: bool) -> dict:
@@ -39,10 +44,15 @@ async def _run(ours: bool, pairs: int, messages: int, limits: bool) -> dict:
     token = "777:bench-token"
     server.add_bot(token, username="bench_bot")
     server.enforce_flood_limits = limits
-    users = [(server.add_user(f"S{i}", username=f"s{i}"), server.add_user(f"R{i}",
-              username=f"r{i}")) for i in range(pairs)]
-    env = {"BOT_TOKEN": token, "BOT_API_URL": server.url,
-           "RATE_LIMIT": "true" if limits else "false"}
+    users = [
+        (server.add_user(f"S{i}", username=f"s{i}"), server.add_user(f"R{i}", username=f"r{i}"))
+        for i in range(pairs)
+    ]
+    env = {
+        "BOT_TOKEN": token,
+        "BOT_API_URL": server.url,
+        "RATE_LIMIT": "true" if limits else "false",
+    }
     with tempfile.TemporaryDirectory() as tmp:
         if ours:
             url = f"sqlite:///{tmp}/bench.db"
@@ -85,9 +95,13 @@ async def _run(ours: bool, pairs: int, messages: int, limits: bool) -> dict:
             await asyncio.to_thread(process.wait, 20)
             await server.stop()
     latencies = [got[k] - sent[k] for k in sent]
-    return {"messages": total, "seconds": elapsed, "per_second": total / elapsed,
-            "latency_median_ms": 1000 * statistics.median(latencies),
-            "latency_p99_ms": 1000 * percentile(latencies, 0.99)}
+    return {
+        "messages": total,
+        "seconds": elapsed,
+        "per_second": total / elapsed,
+        "latency_median_ms": 1000 * statistics.median(latencies),
+        "latency_p99_ms": 1000 * percentile(latencies, 0.99),
+    }
 
 
 async def main_async(pairs: int, messages: int, limited_messages: int) -> dict:
@@ -96,7 +110,10 @@ async def main_async(pairs: int, messages: int, limited_messages: int) -> dict:
         echo = await _run(False, pairs, count, limits)
         ours = await _run(True, pairs, count, limits)
         results["with Telegram's limits" if limits else "no rate limits"] = {
-            "ours": ours, "echo": echo, "ratio": ours["per_second"] / echo["per_second"]}
+            "ours": ours,
+            "echo": echo,
+            "ratio": ours["per_second"] / echo["per_second"],
+        }
     return results
 
 
@@ -110,14 +127,18 @@ def main() -> None:
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "relay.json").write_text(json.dumps(results, indent=1))
-    print("| run | ours msg/s | echo msg/s | ratio | ours latency median / p99 (ms) |"
-          " echo latency median / p99 (ms) |")
+    print(
+        "| run | ours msg/s | echo msg/s | ratio | ours latency median / p99 (ms) |"
+        " echo latency median / p99 (ms) |"
+    )
     print("|---|---|---|---|---|---|")
     for name, r in results.items():
         o, e = r["ours"], r["echo"]
-        print(f"| {name} | {o['per_second']:.1f} | {e['per_second']:.1f} | {r['ratio']:.2f} |"
-              f" {o['latency_median_ms']:.0f} / {o['latency_p99_ms']:.0f} |"
-              f" {e['latency_median_ms']:.0f} / {e['latency_p99_ms']:.0f} |")
+        print(
+            f"| {name} | {o['per_second']:.1f} | {e['per_second']:.1f} | {r['ratio']:.2f} |"
+            f" {o['latency_median_ms']:.0f} / {o['latency_p99_ms']:.0f} |"
+            f" {e['latency_median_ms']:.0f} / {e['latency_p99_ms']:.0f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -46,7 +46,8 @@ MODES = ("rebuild", "snapshot", "snapshot + changes")
 CHANGES = 10_000
 GRAPH_LOG = re.compile(
     r"connection graph: [\d,]+ connections (?:rebuilt|loaded from the snapshot \+ ([\d,]+)"
-    r" changes replayed)\D* in ([\d.]+) s(?:; snapshot saved in ([\d.]+) s)?")
+    r" changes replayed)\D* in ([\d.]+) s(?:; snapshot saved in ([\d.]+) s)?"
+)
 
 
 def _connect(database: Path) -> closing[sqlite3.Connection]:
@@ -76,25 +77,36 @@ def _change_connections(database: Path, count: int, seed: int) -> tuple[list, li
         removed = conn.execute(
             "SELECT member_a, member_b, created_at FROM connections"
             " WHERE rowid IN (SELECT rowid FROM connections ORDER BY random() LIMIT ?)",
-            (count // 2,)).fetchall()
-        conn.executemany("DELETE FROM connections WHERE member_a = ? AND member_b = ?",
-                         [(a, b) for a, b, _ in removed])
+            (count // 2,),
+        ).fetchall()
+        conn.executemany(
+            "DELETE FROM connections WHERE member_a = ? AND member_b = ?",
+            [(a, b) for a, b, _ in removed],
+        )
         added: set[tuple[int, int]] = set()
         while len(added) < count // 2:
             a, b = sorted(rng.sample(range(1, top + 1), 2))
-            if conn.execute("SELECT 1 FROM connections WHERE member_a = ? AND member_b = ?",
-                            (a, b)).fetchone() is None:
+            if (
+                conn.execute(
+                    "SELECT 1 FROM connections WHERE member_a = ? AND member_b = ?", (a, b)
+                ).fetchone()
+                is None
+            ):
                 added.add((a, b))
-        conn.executemany("INSERT INTO connections (member_a, member_b, created_at)"
-                         " VALUES (?, ?, '2026-01-01T00:00:00.000000+00:00')", sorted(added))
+        conn.executemany(
+            "INSERT INTO connections (member_a, member_b, created_at)"
+            " VALUES (?, ?, '2026-01-01T00:00:00.000000+00:00')",
+            sorted(added),
+        )
     return removed, sorted(added)
 
 
 def _undo(database: Path, removed: list, added: list) -> None:
     with _connect(database) as conn, conn:
         conn.executemany("DELETE FROM connections WHERE member_a = ? AND member_b = ?", added)
-        conn.executemany("INSERT INTO connections (member_a, member_b, created_at)"
-                         " VALUES (?, ?, ?)", removed)
+        conn.executemany(
+            "INSERT INTO connections (member_a, member_b, created_at) VALUES (?, ?, ?)", removed
+        )
 
 
 async def first_answer(database: Path, run: int) -> dict:
@@ -106,20 +118,29 @@ async def first_answer(database: Path, run: int) -> dict:
     token = "999:startup-token"
     server.add_bot(token)
     user = server.add_user(f"Starter{run}", username=f"starter{run}")
-    env = {**os.environ, "BOT_TOKEN": token, "BOT_API_URL": server.url,
-           "DATABASE_URL": f"sqlite:///{database}"}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": token,
+        "BOT_API_URL": server.url,
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
     with tempfile.TemporaryFile() as log:
         await user.send_text("/start")
         started = time.monotonic()
-        process = subprocess.Popen([sys.executable, "-m", "bridge"], env=env, cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=log)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bridge"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
         try:
             answer = None
-            while answer is None and process.poll() is None \
-                    and time.monotonic() - started < 600:
+            while answer is None and process.poll() is None and time.monotonic() - started < 600:
                 try:
                     answer = await user.wait_for(
-                        lambda chat: next((m for m in chat if m.from_bot), None), timeout=2)
+                        lambda chat: next((m for m in chat if m.from_bot), None), timeout=2
+                    )
                 except TimeoutError:
                     continue
             rss = peak_rss_mb(process.pid) if process.poll() is None else float("nan")
@@ -132,10 +153,13 @@ async def first_answer(database: Path, run: int) -> dict:
     if answer is None:
         raise RuntimeError(f"the bot never answered; its log ends:\n{text[-2000:]}")
     found = GRAPH_LOG.search(text)
-    return {"seconds": answer.at - started, "peak_rss_mb": rss,
-            "graph_seconds": float(found[2]) if found else None,
-            "replayed": int(found[1].replace(",", "")) if found and found[1] else 0,
-            "snapshot_saved_seconds": float(found[3]) if found and found[3] else None}
+    return {
+        "seconds": answer.at - started,
+        "peak_rss_mb": rss,
+        "graph_seconds": float(found[2]) if found else None,
+        "replayed": int(found[1].replace(",", "")) if found and found[1] else 0,
+        "snapshot_saved_seconds": float(found[3]) if found and found[3] else None,
+    }
 
 
 async def run(database: Path, repeat: int = 2) -> dict:
@@ -159,9 +183,11 @@ async def run(database: Path, repeat: int = 2) -> dict:
                     _undo(database, *undo)
     result: dict = {"database": database.name, "runs": runs}
     for mode, rows in runs.items():
-        result[mode] = {key: statistics.median(r[key] for r in rows)
-                        for key in ("seconds", "peak_rss_mb", "graph_seconds")
-                        if all(r[key] is not None for r in rows)}
+        result[mode] = {
+            key: statistics.median(r[key] for r in rows)
+            for key in ("seconds", "peak_rss_mb", "graph_seconds")
+            if all(r[key] is not None for r in rows)
+        }
         saved = [r["snapshot_saved_seconds"] for r in rows if r["snapshot_saved_seconds"]]
         if saved:
             result[mode]["snapshot_saved_seconds"] = statistics.median(saved)
@@ -211,8 +237,14 @@ async def million(members: int = 1_000_000, degree: int = 100) -> dict:
         await store.close()
         written = time.perf_counter() - started
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", MILLION_PROBE, str(path), cwd=ROOT,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            sys.executable,
+            "-c",
+            MILLION_PROBE,
+            str(path),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         out, err = await process.communicate()
         if process.returncode != 0:
             return {"error": err.decode()[-500:]}
@@ -235,8 +267,9 @@ async def main_async(args: argparse.Namespace) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--million", action="store_true")

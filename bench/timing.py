@@ -45,8 +45,11 @@ def percentile(values: list[float], q: float) -> float:
 
 def summary(values: list[float]) -> dict[str, float]:
     """Median and p99 (microseconds) of per-query samples."""
-    return {"median_us": statistics.median(values) if values else float("nan"),
-            "p99_us": percentile(values, 0.99), "n": len(values)}
+    return {
+        "median_us": statistics.median(values) if values else float("nan"),
+        "p99_us": percentile(values, 0.99),
+        "n": len(values),
+    }
 
 
 def rss_bytes() -> int:
@@ -63,11 +66,17 @@ def machine() -> dict[str, object]:
                 break
     except OSError:
         pass
-    return {"cpu": cpu, "cores": psutil.cpu_count(), "usable_cores": len(os.sched_getaffinity(0))
-            if hasattr(os, "sched_getaffinity") else psutil.cpu_count(),
-            "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "python": platform.python_version(), "platform": platform.platform(),
-            "sqlite": _sqlite_version()}
+    return {
+        "cpu": cpu,
+        "cores": psutil.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else psutil.cpu_count(),
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "sqlite": _sqlite_version(),
+    }
 
 
 def _sqlite_version() -> str:

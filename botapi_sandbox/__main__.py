@@ -18,8 +18,11 @@ DATABASE_URL = "sqlite:///data/sandbox.db"  # never the real bot's data
 def python_command() -> str:
     """This interpreter, as the user would type it (``.venv/bin/python`` in a checkout)."""
     relative = os.path.relpath(sys.executable)
-    return relative if not relative.startswith("..") and len(relative) < len(
-        sys.executable) else sys.executable
+    return (
+        relative
+        if not relative.startswith("..") and len(relative) < len(sys.executable)
+        else sys.executable
+    )
 
 
 def run_command(url: str, token: str) -> str:
@@ -34,12 +37,15 @@ async def serve(port: int, token: str, username: str, users: list[str]) -> None:
     created = [server.add_user(name, username=name.lower()) for name in users]
     await server.start()
     people = ", ".join(f"{u.first_name} (id {u.id})" for u in created) or "none yet"
-    print(f"Local Bot API server on {server.url} (127.0.0.1 only), for the bot token"
-          f" {token} (@{username}).\n"
-          f"Run the bot against it, in another terminal, from the project's folder:\n"
-          f"  {run_command(server.url, token)}\n"
-          f"Simulated users: {people}; act as them through the control API at"
-          f" {server.url}/sandbox/ (botapi_sandbox/control.py). Ctrl+C stops.", flush=True)
+    print(
+        f"Local Bot API server on {server.url} (127.0.0.1 only), for the bot token"
+        f" {token} (@{username}).\n"
+        f"Run the bot against it, in another terminal, from the project's folder:\n"
+        f"  {run_command(server.url, token)}\n"
+        f"Simulated users: {people}; act as them through the control API at"
+        f" {server.url}/sandbox/ (botapi_sandbox/control.py). Ctrl+C stops.",
+        flush=True,
+    )
     try:
         await asyncio.Event().wait()
     finally:
@@ -49,11 +55,18 @@ async def serve(port: int, token: str, username: str, users: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8081, help="0: any free port")
-    parser.add_argument("--token", default="sandbox:local",
-                        help="the bot token the server accepts (default: %(default)s)")
+    parser.add_argument(
+        "--token",
+        default="sandbox:local",
+        help="the bot token the server accepts (default: %(default)s)",
+    )
     parser.add_argument("--username", default="bridge_bot", help="the bot's username")
-    parser.add_argument("--user", action="append", default=[],
-                        help="create a simulated user with this first name (repeatable)")
+    parser.add_argument(
+        "--user",
+        action="append",
+        default=[],
+        help="create a simulated user with this first name (repeatable)",
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)

@@ -18,16 +18,24 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 @method("getMe")
 async def get_me(server: Server, bot: SandboxBot, params: Params) -> Any:
-    return {**bot.as_user(), "can_join_groups": False, "can_read_all_group_messages": False,
-            "supports_inline_queries": False, "can_connect_to_business": False,
-            "has_main_web_app": False}
+    return {
+        **bot.as_user(),
+        "can_join_groups": False,
+        "can_read_all_group_messages": False,
+        "supports_inline_queries": False,
+        "can_connect_to_business": False,
+        "has_main_web_app": False,
+    }
 
 
 @method("getUpdates")
 async def get_updates(server: Server, bot: SandboxBot, params: Params) -> Any:
     if bot.webhook.url:
-        raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active;"
-                            " use deleteWebhook to delete the webhook first")
+        raise ApiError(
+            409,
+            "Conflict: can't use getUpdates method while webhook is active;"
+            " use deleteWebhook to delete the webhook first",
+        )
     queue = bot.updates
     await queue.confirm(params.get("offset"))
     if "allowed_updates" in params:
@@ -48,8 +56,12 @@ async def set_webhook(server: Server, bot: SandboxBot, params: Params) -> Any:
         if parts.scheme not in ("http", "https") or parts.hostname not in LOCAL_HOSTS:
             raise bad("bad webhook: the sandbox delivers only to http(s)://127.0.0.1 URLs")
     token = params.get("secret_token")
-    if token is not None and not all(c.isalnum() or c in "_-" for c in token) \
-            or token is not None and not 1 <= len(token) <= 256:
+    if (
+        token is not None
+        and not all(c.isalnum() or c in "_-" for c in token)
+        or token is not None
+        and not 1 <= len(token) <= 256
+    ):
         raise bad("secret token contains unallowed characters")
     if params.get("drop_pending_updates"):
         await bot.updates.clear()
@@ -70,8 +82,11 @@ async def delete_webhook(server: Server, bot: SandboxBot, params: Params) -> Any
 @method("getWebhookInfo")
 async def webhook_info(server: Server, bot: SandboxBot, params: Params) -> Any:
     hook = bot.webhook
-    info: dict[str, Any] = {"url": hook.url, "has_custom_certificate": False,
-                            "pending_update_count": len(bot.updates.pending)}
+    info: dict[str, Any] = {
+        "url": hook.url,
+        "has_custom_certificate": False,
+        "pending_update_count": len(bot.updates.pending),
+    }
     if hook.url:
         info["max_connections"] = hook.max_connections
         info["ip_address"] = "127.0.0.1"
@@ -102,16 +117,19 @@ async def set_commands(server: Server, bot: SandboxBot, params: Params) -> Any:
         raise bad("too many commands specified")
     for command in commands:
         name, description = command["command"], command["description"]
-        if not 1 <= len(name) <= 32 or not all(c.islower() or c.isdigit() or c == "_"
-                                               for c in name):
+        if not 1 <= len(name) <= 32 or not all(
+            c.islower() or c.isdigit() or c == "_" for c in name
+        ):
             raise bad("BOT_COMMAND_INVALID")
         if not 1 <= len(description.strip()) <= 256:
-            raise bad("command description is empty" if not description.strip()
-                      else "BOT_COMMAND_INVALID")
+            raise bad(
+                "command description is empty" if not description.strip() else "BOT_COMMAND_INVALID"
+            )
     key = _scope_key(params)
     if commands:
-        bot.commands[key] = [{"command": c["command"], "description": c["description"]}
-                             for c in commands]
+        bot.commands[key] = [
+            {"command": c["command"], "description": c["description"]} for c in commands
+        ]
     else:
         bot.commands.pop(key, None)
     return True
@@ -150,9 +168,11 @@ def _text_setting(field: str, limit: int) -> tuple[Method, Method]:
     return setter, getter
 
 
-for _field, _limit, _suffix in (("description", 512, "Description"),
-                                ("short_description", 120, "ShortDescription"),
-                                ("name", 64, "Name")):
+for _field, _limit, _suffix in (
+    ("description", 512, "Description"),
+    ("short_description", 120, "ShortDescription"),
+    ("name", 64, "Name"),
+):
     _setter, _getter = _text_setting(_field, _limit)
     method(f"setMy{_suffix}")(_setter)
     method(f"getMy{_suffix}")(_getter)

@@ -26,8 +26,16 @@ _MISSING = {
     "callback_query_id": "QUERY_ID_INVALID",
     "file_id": "file_id not specified",
 }
-_MEDIA_FIELDS = {"photo", "voice", "video_note", "animation", "video", "audio", "document",
-                 "sticker"}
+_MEDIA_FIELDS = {
+    "photo",
+    "voice",
+    "video_note",
+    "animation",
+    "video",
+    "audio",
+    "document",
+    "sticker",
+}
 
 
 class ApiError(Exception):
@@ -38,8 +46,11 @@ class ApiError(Exception):
         self.code, self.description, self.retry_after = code, description, retry_after
 
     def payload(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"ok": False, "error_code": self.code,
-                                "description": self.description}
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.code,
+            "description": self.description,
+        }
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
         return body
@@ -129,14 +140,13 @@ def _object(value: Any, kind: str, path: str) -> Any:
         selector = value.get(rule["field"])
         chosen = next((sub for sub, tag in rule["values"].items() if tag == selector), None)
         if chosen is None:
-            raise _Invalid(f"can't parse {path}: unsupported {rule['field']} "
-                           f"\"{selector}\"")
+            raise _Invalid(f'can\'t parse {path}: unsupported {rule["field"]} "{selector}"')
         return _object(value, chosen, path)
     typed = dict(value)
     for field, rule in spec["fields"].items():
         if value.get(field) is None:
             if rule["required"]:
-                raise _Invalid(f"can't parse {path}: field \"{field}\" is missing")
+                raise _Invalid(f'can\'t parse {path}: field "{field}" is missing')
             continue
         typed[field] = _fit(value[field], rule["types"], f"{path}.{field}", from_form=False)
     return typed
@@ -159,8 +169,10 @@ def _fit(value: Any, types: list[str], path: str, from_form: bool) -> Any:
                 items = json.loads(value) if from_form and isinstance(value, str) else value
                 if not isinstance(items, list):
                     continue
-                return [_fit(item, [base], f"{path}[{i}]", from_form=False)
-                        for i, item in enumerate(items)]
+                return [
+                    _fit(item, [base], f"{path}[{i}]", from_form=False)
+                    for i, item in enumerate(items)
+                ]
             if base in ("Integer", "Float", "Boolean", "True", "String", "InputFile"):
                 return _scalar(value, base, from_form)
             parsed = json.loads(value) if from_form and isinstance(value, str) else value
@@ -173,8 +185,11 @@ def _fit(value: Any, types: list[str], path: str, from_form: bool) -> Any:
             continue
     if first_problem is not None:
         raise first_problem
-    if any(k.startswith("Array of ") or k not in ("Integer", "Float", "Boolean", "String",
-                                                   "True", "InputFile") for k in types):
+    if any(
+        k.startswith("Array of ")
+        or k not in ("Integer", "Float", "Boolean", "String", "True", "InputFile")
+        for k in types
+    ):
         raise _Invalid(f"can't parse {path} JSON object")
     raise _Invalid(f"can't parse {path}: {' or '.join(types)} expected")
 

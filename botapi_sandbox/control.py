@@ -60,9 +60,14 @@ MAX_CAPTION = 1024
 
 
 def user_json(user: SimUser) -> dict[str, Any]:
-    return {"id": user.id, "first_name": user.first_name, "last_name": user.last_name,
-            "username": user.username, "language_code": user.language_code,
-            "blocked": user.blocked}
+    return {
+        "id": user.id,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "username": user.username,
+        "language_code": user.language_code,
+        "blocked": user.blocked,
+    }
 
 
 def message_json(message: ChatMessage) -> dict[str, Any]:
@@ -114,17 +119,21 @@ def add_routes(app: web.Application, server: Server) -> None:
         name = str(body.get("first_name") or "").strip()
         if not name:
             raise _fail(400, "first_name is required")
-        user = server.add_user(name[:64], str(body.get("last_name") or "").strip()[:64],
-                               str(body.get("username") or "").lstrip("@")[:32] or None,
-                               str(body.get("language_code") or "en")[:8])
+        user = server.add_user(
+            name[:64],
+            str(body.get("last_name") or "").strip()[:64],
+            str(body.get("username") or "").lstrip("@")[:32] or None,
+            str(body.get("language_code") or "en")[:8],
+        )
         return web.json_response(user_json(user))
 
     async def chat(request: web.Request) -> web.Response:
         user = user_of(request)
         after = _int(request.query.get("after"), "after") or 0
         messages = [message_json(m) for m in user.chat if m.seq > after]
-        return web.json_response({"messages": messages,
-                                  "last_seq": max([m.seq for m in user.chat], default=0)})
+        return web.json_response(
+            {"messages": messages, "last_seq": max([m.seq for m in user.chat], default=0)}
+        )
 
     async def events(request: web.Request) -> web.Response:
         after = _int(request.query.get("after"), "after") or 0
@@ -148,8 +157,9 @@ def add_routes(app: web.Application, server: Server) -> None:
                 except TimeoutError:
                     break
         found = [e for e in server.events if e["seq"] > after]
-        return web.json_response({"events": found, "last_seq": server.events[-1]["seq"]
-                                  if server.events else 0})
+        return web.json_response(
+            {"events": found, "last_seq": server.events[-1]["seq"] if server.events else 0}
+        )
 
     async def send(request: web.Request) -> web.Response:
         body = await _body(request)
@@ -158,7 +168,8 @@ def add_routes(app: web.Application, server: Server) -> None:
             raise _fail(400, "text is required")
         try:
             message = await user_of(request).send_text(
-                text[:MAX_TEXT], reply_to=_int(body.get("reply_to"), "reply_to"))
+                text[:MAX_TEXT], reply_to=_int(body.get("reply_to"), "reply_to")
+            )
         except ValueError as exc:
             raise _fail(400, str(exc)) from None
         return web.json_response(message_json(message))
@@ -186,13 +197,16 @@ def add_routes(app: web.Application, server: Server) -> None:
             raise _fail(400, f"kind must be one of {', '.join(MEDIA_KINDS)}")
         try:
             message = await user.send_media(
-                kind, duration=_int(fields.get("duration"), "duration"),
+                kind,
+                duration=_int(fields.get("duration"), "duration"),
                 length=_int(fields.get("length"), "length"),
                 caption=str(fields["caption"])[:MAX_CAPTION] if fields.get("caption") else None,
-                data=data, file_name=fields.get("file_name") or None,
+                data=data,
+                file_name=fields.get("file_name") or None,
                 mime_type=fields.get("mime_type") or None,
                 emoji=fields.get("emoji") or None,
-                reply_to=_int(fields.get("reply_to"), "reply_to"))
+                reply_to=_int(fields.get("reply_to"), "reply_to"),
+            )
         except ValueError as exc:
             raise _fail(400, str(exc)) from None
         return web.json_response(message_json(message))
@@ -201,9 +215,12 @@ def add_routes(app: web.Application, server: Server) -> None:
         user = user_of(request)
         body = await _body(request)
         try:
-            answer = await user.press(_int(body.get("message_id"), "message_id") or 0,
-                                      str(body.get("callback_data") or ""),
-                                      force=bool(body.get("force")), timeout=10)
+            answer = await user.press(
+                _int(body.get("message_id"), "message_id") or 0,
+                str(body.get("callback_data") or ""),
+                force=bool(body.get("force")),
+                timeout=10,
+            )
         except ValueError as exc:
             raise _fail(400, str(exc)) from None
         if answer is not None:
@@ -214,8 +231,9 @@ def add_routes(app: web.Application, server: Server) -> None:
         user = user_of(request)
         body = await _body(request)
         try:
-            await user.react(_int(body.get("message_id"), "message_id") or 0,
-                             body.get("emoji") or None)
+            await user.react(
+                _int(body.get("message_id"), "message_id") or 0, body.get("emoji") or None
+            )
         except ValueError as exc:
             raise _fail(400, str(exc)) from None
         return web.json_response({"ok": True})
@@ -230,8 +248,9 @@ def add_routes(app: web.Application, server: Server) -> None:
         stored = server.files.get(request.match_info["file_id"])
         if stored is None:
             raise _fail(404, "no such file")
-        return web.Response(body=stored.data,
-                            content_type=stored.mime_type or "application/octet-stream")
+        return web.Response(
+            body=stored.data, content_type=stored.mime_type or "application/octet-stream"
+        )
 
     app.router.add_get("/sandbox/users", list_users)
     app.router.add_post("/sandbox/users", create_user)

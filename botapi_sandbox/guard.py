@@ -61,12 +61,14 @@ async def json_body(request: web.Request) -> dict[str, Any]:
     if request.content_type != "application/json":
         raise web.HTTPUnsupportedMediaType(
             text=json.dumps({"error": "send JSON (Content-Type: application/json)"}),
-            content_type="application/json")
+            content_type="application/json",
+        )
     try:
         body = await request.json()
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text=json.dumps({"error": "a JSON object is expected"}),
-                                 content_type="application/json")
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": "a JSON object is expected"}), content_type="application/json"
+        )
     return body

@@ -19,13 +19,22 @@ from botapi_sandbox.users import SimUser
 
 Params = dict[str, Any]
 TEXT_MAX, CAPTION_MAX, CALLBACK_MAX, ANSWER_MAX = 4096, 1024, 64, 200
-MEDIA_PARAM = {"sendPhoto": "photo", "sendVoice": "voice", "sendVideoNote": "video_note",
-               "sendAnimation": "animation", "sendVideo": "video", "sendAudio": "audio",
-               "sendDocument": "document", "sendSticker": "sticker"}
+MEDIA_PARAM = {
+    "sendPhoto": "photo",
+    "sendVoice": "voice",
+    "sendVideoNote": "video_note",
+    "sendAnimation": "animation",
+    "sendVideo": "video",
+    "sendAudio": "audio",
+    "sendDocument": "document",
+    "sendSticker": "sticker",
+}
 # Kinds Telegram lets one send as another (a GIF message is both animation and document).
 COMPATIBLE = {("animation", "document"), ("document", "animation")}
-NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are"
-                " exactly the same as a current content and reply markup of the message")
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are"
+    " exactly the same as a current content and reply markup of the message"
+)
 
 
 def formatted(raw: str, params: Params, *, caption: bool) -> tuple[str, list[dict[str, Any]]]:
@@ -39,8 +48,11 @@ def formatted(raw: str, params: Params, *, caption: bool) -> tuple[str, list[dic
         text = raw
         entities = params.get("caption_entities" if caption else "entities") or []
         for entity in entities:
-            if entity["offset"] < 0 or entity["length"] <= 0 or \
-                    entity["offset"] + entity["length"] > utf16_len(text):
+            if (
+                entity["offset"] < 0
+                or entity["length"] <= 0
+                or entity["offset"] + entity["length"] > utf16_len(text)
+            ):
                 raise bad("can't parse entities: entity offset or length is out of the text")
     text, entities = normalize(text, entities, allow_empty=caption)
     if len(text) > (CAPTION_MAX if caption else TEXT_MAX):
@@ -55,22 +67,29 @@ def keyboard(params: Params) -> list[list[dict[str, Any]]]:
     if rows is None:
         return []
     actions = set(contract()["types"]["InlineKeyboardButton"]["fields"]) - {
-        "text", "style", "icon_custom_emoji_id"}
+        "text",
+        "style",
+        "icon_custom_emoji_id",
+    }
     for row in rows:
         for button in row:
             if not str(button.get("text", "")).strip():
                 raise bad("can't parse inline keyboard button: Text must be non-empty")
             if not actions & button.keys():
-                raise bad("can't parse inline keyboard button: Text buttons are unallowed in"
-                          " the inline keyboard")
+                raise bad(
+                    "can't parse inline keyboard button: Text buttons are unallowed in"
+                    " the inline keyboard"
+                )
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode()) <= CALLBACK_MAX:
                 raise bad("BUTTON_DATA_INVALID")
             url = button.get("url")
             if url is not None and not str(url).startswith(("http://", "https://", "tg://")):
                 raise bad(f"inline keyboard button URL '{url}' is invalid: Wrong HTTP URL")
-    return [[{k: v for k, v in b.items() if k in ("text", "callback_data", "url")}
-             for b in row] for row in rows]
+    return [
+        [{k: v for k, v in b.items() if k in ("text", "callback_data", "url")} for b in row]
+        for row in rows
+    ]
 
 
 def reply_target(params: Params) -> int | None:
@@ -82,19 +101,27 @@ def reply_target(params: Params) -> int | None:
 
 
 def new_message(params: Params, **fields: Any) -> ChatMessage:
-    return ChatMessage(message_id=0, from_bot=True, date=int(time.time()),
-                       reply_to=reply_target(params), reply_markup=keyboard(params),
-                       silent=bool(params.get("disable_notification")), **fields)
+    return ChatMessage(
+        message_id=0,
+        from_bot=True,
+        date=int(time.time()),
+        reply_to=reply_target(params),
+        reply_markup=keyboard(params),
+        silent=bool(params.get("disable_notification")),
+        **fields,
+    )
 
 
-async def deliver(server: Server, bot: SandboxBot, params: Params,
-                  message: ChatMessage) -> tuple[SimUser, dict[str, Any]]:
+async def deliver(
+    server: Server, bot: SandboxBot, params: Params, message: ChatMessage
+) -> tuple[SimUser, dict[str, Any]]:
     user = server.chat_user(bot, params["chat_id"])
     if message.reply_to is not None:
         quoted = user.message(message.reply_to)
         if quoted is None or quoted.deleted:
             allow = (params.get("reply_parameters") or {}).get(
-                "allow_sending_without_reply", params.get("allow_sending_without_reply"))
+                "allow_sending_without_reply", params.get("allow_sending_without_reply")
+            )
             if not allow:
                 raise bad("message to be replied not found")
             message.reply_to = None
@@ -107,8 +134,9 @@ async def deliver(server: Server, bot: SandboxBot, params: Params,
 async def send_message(server: Server, bot: SandboxBot, params: Params) -> Any:
     server.chat_user(bot, params["chat_id"])  # Telegram checks the chat first
     text, entities = formatted(params["text"], params, caption=False)
-    return (await deliver(server, bot, params,
-                          new_message(params, text=text, entities=entities)))[1]
+    return (await deliver(server, bot, params, new_message(params, text=text, entities=entities)))[
+        1
+    ]
 
 
 def _media_method(name: str) -> Method:
@@ -120,11 +148,17 @@ def _media_method(name: str) -> Method:
         if stored.kind != kind and (stored.kind, kind) not in COMPATIBLE:
             raise bad("type of file mismatch")
         caption, entities = formatted(params.get("caption") or "", params, caption=True)
-        message = new_message(params, kind=kind, caption=caption or None, entities=entities,
-                              file_id=stored.file_id, file_name=stored.file_name,
-                              duration=params.get("duration", stored.duration),
-                              length=params.get("length", stored.length),
-                              emoji=params.get("emoji", stored.emoji))
+        message = new_message(
+            params,
+            kind=kind,
+            caption=caption or None,
+            entities=entities,
+            file_id=stored.file_id,
+            file_name=stored.file_name,
+            duration=params.get("duration", stored.duration),
+            length=params.get("length", stored.length),
+            emoji=params.get("emoji", stored.emoji),
+        )
         return (await deliver(server, bot, params, message))[1]
 
     return send
@@ -156,10 +190,18 @@ async def copy_message(server: Server, bot: SandboxBot, params: Params) -> Any:
     if source.kind != "text" and "caption" in params:
         caption, entities = formatted(params["caption"], params, caption=True)
         caption = caption or None
-    copy = new_message(params, kind=source.kind, text=text, caption=caption,
-                       entities=list(entities), file_id=source.file_id,
-                       duration=source.duration, length=source.length,
-                       file_name=source.file_name, emoji=source.emoji)
+    copy = new_message(
+        params,
+        kind=source.kind,
+        text=text,
+        caption=caption,
+        entities=list(entities),
+        file_id=source.file_id,
+        duration=source.duration,
+        length=source.length,
+        file_name=source.file_name,
+        emoji=source.emoji,
+    )
     if "reply_markup" not in params:
         copy.reply_markup = list(source.reply_markup)
     _, sent = await deliver(server, bot, params, copy)
@@ -171,18 +213,28 @@ async def forward_message(server: Server, bot: SandboxBot, params: Params) -> An
     source = _source(server, bot, params, "forward")
     origin_user = server.chat_user(bot, params["from_chat_id"])
     author = bot.first_name if source.from_bot else origin_user.full_name
-    copy = ChatMessage(message_id=0, from_bot=True, date=int(time.time()), kind=source.kind,
-                       text=source.text, caption=source.caption,
-                       entities=list(source.entities), file_id=source.file_id,
-                       duration=source.duration, length=source.length,
-                       file_name=source.file_name, emoji=source.emoji,
-                       silent=bool(params.get("disable_notification")),
-                       forwarded_from=author)
+    copy = ChatMessage(
+        message_id=0,
+        from_bot=True,
+        date=int(time.time()),
+        kind=source.kind,
+        text=source.text,
+        caption=source.caption,
+        entities=list(source.entities),
+        file_id=source.file_id,
+        duration=source.duration,
+        length=source.length,
+        file_name=source.file_name,
+        emoji=source.emoji,
+        silent=bool(params.get("disable_notification")),
+        forwarded_from=author,
+    )
     return (await deliver(server, bot, params, copy))[1]
 
 
-def _target(server: Server, bot: SandboxBot, params: Params,
-            missing: str = "message to edit not found") -> tuple[SimUser, ChatMessage]:
+def _target(
+    server: Server, bot: SandboxBot, params: Params, missing: str = "message to edit not found"
+) -> tuple[SimUser, ChatMessage]:
     if params.get("inline_message_id"):
         raise bad("inline messages are not supported by the sandbox")
     if "chat_id" not in params:
@@ -227,12 +279,14 @@ async def edit_caption(server: Server, bot: SandboxBot, params: Params) -> Any:
         raise bad("there is no caption in the message to edit")
     caption, entities = formatted(params.get("caption") or "", params, caption=True)
     buttons = keyboard(params)
-    if (caption or None, entities, buttons) == (message.caption, message.entities,
-                                                message.reply_markup):
+    if (caption or None, entities, buttons) == (
+        message.caption,
+        message.entities,
+        message.reply_markup,
+    ):
         raise bad(NOT_MODIFIED)
     message.edits.append(message.content)
-    message.caption, message.entities, message.reply_markup = caption or None, entities, \
-        buttons
+    message.caption, message.entities, message.reply_markup = caption or None, entities, buttons
     return await _edited(server, user, message)
 
 
@@ -323,8 +377,12 @@ async def get_file(server: Server, bot: SandboxBot, params: Params) -> Any:
 async def get_chat(server: Server, bot: SandboxBot, params: Params) -> Any:
     user = server.chat_user(bot, params["chat_id"], sending=False)
     gifts = {name: False for name in contract()["types"]["AcceptedGiftTypes"]["fields"]}
-    return {**user.as_chat(), "accent_color_id": 0, "max_reaction_count": 11,
-            "accepted_gift_types": gifts}
+    return {
+        **user.as_chat(),
+        "accent_color_id": 0,
+        "max_reaction_count": 11,
+        "accepted_gift_types": gifts,
+    }
 
 
 __all__ = ["METHODS", "ApiError"]

@@ -19,4 +19,5 @@ def method(name: str) -> Callable[[Method], Method]:
     def register(fn: Method) -> Method:
         METHODS[name] = fn
         return fn
+
     return register

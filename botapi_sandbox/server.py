@@ -40,8 +40,11 @@ from botapi_sandbox.webhook import Webhooks
 log = logging.getLogger(__name__)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # Parameters Telegram still accepts though the current documentation no longer lists them.
-LEGACY_PARAMS = {"reply_to_message_id": ["Integer"], "allow_sending_without_reply": ["Boolean"],
-                 "disable_web_page_preview": ["Boolean"]}
+LEGACY_PARAMS = {
+    "reply_to_message_id": ["Integer"],
+    "allow_sending_without_reply": ["Boolean"],
+    "disable_web_page_preview": ["Boolean"],
+}
 MAX_EVENTS = 20_000
 
 
@@ -72,8 +75,9 @@ class SandboxServer:
     # -- lifecycle ----------------------------------------------------------------------
 
     def make_app(self) -> web.Application:
-        app = web.Application(client_max_size=60 * 1024 * 1024,
-                              middlewares=[loopback_guard(lambda: self.port)])
+        app = web.Application(
+            client_max_size=60 * 1024 * 1024, middlewares=[loopback_guard(lambda: self.port)]
+        )
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.*}", self._handle_file)
         control.add_routes(app, self)
@@ -99,13 +103,15 @@ class SandboxServer:
 
     # -- population ---------------------------------------------------------------------
 
-    def add_bot(self, token: str, username: str = "bridge_bot",
-                first_name: str = "Bridge") -> SandboxBot:
+    def add_bot(
+        self, token: str, username: str = "bridge_bot", first_name: str = "Bridge"
+    ) -> SandboxBot:
         """A bot the server knows; its id is the token's numeric prefix, as on Telegram."""
         prefix = token.split(":", 1)[0]
         taken = {bot.id for bot in self.bots.values()}
-        bot_id = int(prefix) if prefix.isdigit() and int(prefix) not in taken else \
-            next(self._bot_ids)
+        bot_id = (
+            int(prefix) if prefix.isdigit() and int(prefix) not in taken else next(self._bot_ids)
+        )
         bot = SandboxBot(token=token, id=bot_id, username=username, first_name=first_name)
         self.bots[token] = bot
         return bot
@@ -115,10 +121,14 @@ class SandboxServer:
         """The bot the simulated users talk to (the first one added)."""
         return next(iter(self.bots.values()))
 
-    def add_user(self, first_name: str, last_name: str = "", username: str | None = None,
-                 language_code: str = "en") -> SimUser:
-        user = SimUser(self, next(self._user_ids), first_name, last_name, username,
-                       language_code)
+    def add_user(
+        self,
+        first_name: str,
+        last_name: str = "",
+        username: str | None = None,
+        language_code: str = "en",
+    ) -> SimUser:
+        user = SimUser(self, next(self._user_ids), first_name, last_name, username, language_code)
         self.users[user.id] = user
         return user
 
@@ -130,8 +140,9 @@ class SandboxServer:
             try:
                 await bot.updates.wait_empty(max(0.0, deadline - loop.time()))
             except TimeoutError:
-                raise TimeoutError(f"{len(bot.updates.pending)} updates of @{bot.username}"
-                                   " unconfirmed") from None
+                raise TimeoutError(
+                    f"{len(bot.updates.pending)} updates of @{bot.username} unconfirmed"
+                ) from None
 
     async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
         """Queue an update for the default bot (None: the bot did not allow that kind)."""
@@ -141,9 +152,15 @@ class SandboxServer:
         """Record a change for the control API's event long-poll."""
         seq = next(self._event_seq)
         message.seq = seq
-        self.events.append({"seq": seq, "kind": kind, "user_id": user.id,
-                            "message_id": message.message_id,
-                            "message": control.message_json(message)})
+        self.events.append(
+            {
+                "seq": seq,
+                "kind": kind,
+                "user_id": user.id,
+                "message_id": message.message_id,
+                "message": control.message_json(message),
+            }
+        )
         del self.events[:-MAX_EVENTS]
 
         async def notify() -> None:
@@ -165,8 +182,9 @@ class SandboxServer:
 
     # -- performing a call --------------------------------------------------------------
 
-    async def perform(self, bot: SandboxBot, name: str, raw: dict[str, Any]
-                      ) -> tuple[int, dict[str, Any]]:
+    async def perform(
+        self, bot: SandboxBot, name: str, raw: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
         """Validate and perform one call: (HTTP status, Telegram's JSON answer)."""
         canonical = method_names().get(name.lower())
         try:
@@ -186,8 +204,12 @@ class SandboxServer:
         except ApiError as error:
             if error.code in (400, 404):
                 self.rejected.append((canonical or name, error.description))
-                log.info("sandbox refused %s of @%s: %s", canonical or name, bot.username,
-                         error.description)
+                log.info(
+                    "sandbox refused %s of @%s: %s",
+                    canonical or name,
+                    bot.username,
+                    error.description,
+                )
             return error.code, error.payload()
         log.debug("sandbox performed %s for @%s", canonical, bot.username)
         return 200, {"ok": True, "result": result}
@@ -213,9 +235,11 @@ class SandboxServer:
                     raise bad("can't parse multipart/form-data part")
                 if part.filename is not None:
                     params[part.name] = {
-                        "__upload__": True, "filename": part.filename,
+                        "__upload__": True,
+                        "filename": part.filename,
                         "data": await part.read(),
-                        "content_type": part.headers.get("Content-Type")}
+                        "content_type": part.headers.get("Content-Type"),
+                    }
                 else:
                     params[part.name] = await part.text()
         else:
@@ -225,8 +249,9 @@ class SandboxServer:
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         bot = self.bots.get(request.match_info["token"])
         if bot is None or bot.logged_out:
-            return web.json_response({"ok": False, "error_code": 401,
-                                      "description": "Unauthorized"}, status=401)
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         name = request.match_info["method"]
         canonical = method_names().get(name.lower())
         try:
@@ -241,15 +266,17 @@ class SandboxServer:
         status, body = await self.perform(bot, name, raw)
         return web.json_response(body, status=status, dumps=dumps)
 
-    async def _inject(self, request: web.Request, fault: Fault, bot: SandboxBot, name: str,
-                      raw: dict[str, Any]) -> web.StreamResponse:
+    async def _inject(
+        self, request: web.Request, fault: Fault, bot: SandboxBot, name: str, raw: dict[str, Any]
+    ) -> web.StreamResponse:
         log.info("sandbox injects %s into %s of @%s", fault.kind, name, bot.username)
         if fault.kind in ("timeout", "disconnect") and fault.apply:
             await self.perform(bot, name, raw)
         if fault.kind == "timeout":
             await asyncio.sleep(fault.delay or 30.0)
-            return web.json_response({"ok": False, "error_code": 502,
-                                      "description": "Bad Gateway"}, status=502)
+            return web.json_response(
+                {"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502
+            )
         if fault.delay:
             await asyncio.sleep(fault.delay)
         if fault.kind == "disconnect":
@@ -257,11 +284,15 @@ class SandboxServer:
                 request.transport.abort()
             return web.Response(status=500)
         if fault.kind == "429":
-            error = ApiError(429, f"Too Many Requests: retry after {fault.retry_after}",
-                             retry_after=fault.retry_after)
+            error = ApiError(
+                429,
+                f"Too Many Requests: retry after {fault.retry_after}",
+                retry_after=fault.retry_after,
+            )
         else:
-            error = ApiError(int(fault.kind), "Internal Server Error" if fault.kind == "500"
-                             else "Bad Gateway")
+            error = ApiError(
+                int(fault.kind), "Internal Server Error" if fault.kind == "500" else "Bad Gateway"
+            )
         return web.json_response(error.payload(), status=error.code)
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
@@ -271,22 +302,26 @@ class SandboxServer:
         """A Bot API file download: the exact `file_path` getFile gave, for a known bot."""
         bot = self.bots.get(token)
         if bot is None or bot.logged_out:
-            return web.json_response({"ok": False, "error_code": 401,
-                                      "description": "Unauthorized"}, status=401)
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         stored = self.files.get(file_path.rsplit("/", 1)[-1])
         if stored is None or file_path != stored.file_path:
-            return web.json_response({"ok": False, "error_code": 404,
-                                      "description": "Not Found"}, status=404)
-        return web.Response(body=stored.data,
-                            content_type=stored.mime_type or "application/octet-stream")
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+            )
+        return web.Response(
+            body=stored.data, content_type=stored.mime_type or "application/octet-stream"
+        )
 
     # -- helpers for methods ------------------------------------------------------------
 
     def find_user(self, chat_id: Any) -> SimUser | None:
         if isinstance(chat_id, str) and chat_id.startswith("@"):
             name = chat_id[1:].lower()
-            return next((u for u in self.users.values()
-                         if (u.username or "").lower() == name), None)
+            return next(
+                (u for u in self.users.values() if (u.username or "").lower() == name), None
+            )
         try:
             return self.users.get(int(chat_id))
         except (TypeError, ValueError):
@@ -309,17 +344,21 @@ class SandboxServer:
         """The default bot's chat with `chat_id` (kept for older callers)."""
         return self.chat_user(self.default_bot, chat_id)
 
-    def store_file(self, kind: str, data: bytes, *, owner: str = "bot",
-                   **details: Any) -> StoredFile:
+    def store_file(
+        self, kind: str, data: bytes, *, owner: str = "bot", **details: Any
+    ) -> StoredFile:
         number = next(self._file_numbers)
-        stored = StoredFile(file_id=f"{kind}-{owner}-{number}",
-                            file_unique_id=f"u{owner}{number}", kind=kind, data=data,
-                            **details)
+        stored = StoredFile(
+            file_id=f"{kind}-{owner}-{number}",
+            file_unique_id=f"u{owner}{number}",
+            kind=kind,
+            data=data,
+            **details,
+        )
         self.files[stored.file_id] = stored
         return stored
 
-    def file_for(self, value: Any, kind: str, params: dict[str, Any] | None = None
-                 ) -> StoredFile:
+    def file_for(self, value: Any, kind: str, params: dict[str, Any] | None = None) -> StoredFile:
         """A file id seen before, or an upload (stored and given a new id)."""
         params = params or {}
         if isinstance(value, dict) and value.get("__upload__"):
@@ -327,10 +366,16 @@ class SandboxServer:
             if kind != "document" and (not mime or mime == "application/octet-stream"):
                 mime = DEFAULT_MIME[kind]
             return self.store_file(
-                kind, value["data"], mime_type=mime,
-                file_name=value.get("filename") or None, duration=params.get("duration"),
-                length=params.get("length"), width=params.get("width"),
-                height=params.get("height"), emoji=params.get("emoji"))
+                kind,
+                value["data"],
+                mime_type=mime,
+                file_name=value.get("filename") or None,
+                duration=params.get("duration"),
+                length=params.get("length"),
+                width=params.get("width"),
+                height=params.get("height"),
+                emoji=params.get("emoji"),
+            )
         text = str(value)
         if text.startswith(("http://", "https://")):
             raise bad("failed to get HTTP URL content")  # the sandbox never goes online

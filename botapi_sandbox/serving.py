@@ -14,8 +14,9 @@ from botapi_sandbox.users import SimUser
 
 
 class WebhookSettings(Protocol):
-    async def set(self, bot: SandboxBot, url: str, secret_token: str | None,
-                  max_connections: int) -> None: ...
+    async def set(
+        self, bot: SandboxBot, url: str, secret_token: str | None, max_connections: int
+    ) -> None: ...
 
 
 class Server(Protocol):
@@ -28,13 +29,18 @@ class Server(Protocol):
     @property
     def webhooks(self) -> WebhookSettings: ...
 
-    def add_user(self, first_name: str, last_name: str = "", username: str | None = None,
-                 language_code: str = "en") -> SimUser: ...
+    def add_user(
+        self,
+        first_name: str,
+        last_name: str = "",
+        username: str | None = None,
+        language_code: str = "en",
+    ) -> SimUser: ...
 
-    def chat_user(self, bot: SandboxBot, chat_id: Any, sending: bool = True) -> SimUser:
-        ...
+    def chat_user(self, bot: SandboxBot, chat_id: Any, sending: bool = True) -> SimUser: ...
 
     def message_payload(self, user: SimUser, message: ChatMessage) -> dict[str, Any]: ...
 
-    def file_for(self, value: Any, kind: str, params: dict[str, Any] | None = None
-                 ) -> StoredFile: ...
+    def file_for(
+        self, value: Any, kind: str, params: dict[str, Any] | None = None
+    ) -> StoredFile: ...

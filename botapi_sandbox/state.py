@@ -13,11 +13,17 @@ from typing import Any
 from botapi_sandbox.contract import ApiError, update_fields
 from botapi_sandbox.telegram_html import to_html
 
-MEDIA_KINDS = ("voice", "video_note", "photo", "animation", "video", "audio", "document",
-               "sticker")
-DEFAULT_MIME = {"voice": "audio/ogg", "video_note": "video/mp4", "photo": "image/jpeg",
-                "animation": "video/mp4", "video": "video/mp4", "audio": "audio/mpeg",
-                "document": "application/octet-stream", "sticker": "image/webp"}
+MEDIA_KINDS = ("voice", "video_note", "photo", "animation", "video", "audio", "document", "sticker")
+DEFAULT_MIME = {
+    "voice": "audio/ogg",
+    "video_note": "video/mp4",
+    "photo": "image/jpeg",
+    "animation": "video/mp4",
+    "video": "video/mp4",
+    "audio": "audio/mpeg",
+    "document": "application/octet-stream",
+    "sticker": "image/webp",
+}
 # What Telegram sends when a bot never chose (or reset) its allowed_updates.
 NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
@@ -91,8 +97,10 @@ class UpdateQueue:
     webhook accepts them), as on Telegram; updates of a kind the bot did not allow are
     never created."""
 
-    CONFLICT = ("Conflict: terminated by other getUpdates request; make sure that only one "
-                "bot instance is running")
+    CONFLICT = (
+        "Conflict: terminated by other getUpdates request; make sure that only one "
+        "bot instance is running"
+    )
 
     def __init__(self) -> None:
         self._ids = itertools.count(1)

@@ -16,10 +16,22 @@ from typing import Any
 from botapi_sandbox.contract import bad
 
 _ENTITY_OF_TAG = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
-    "del": "strikethrough", "tg-spoiler": "spoiler", "span": "spoiler", "code": "code",
-    "pre": "pre", "a": "text_link", "blockquote": "blockquote", "tg-emoji": "custom_emoji",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "code": "code",
+    "pre": "pre",
+    "a": "text_link",
+    "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
 }
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _SPACES = " \t\n\r\f\v"
@@ -54,7 +66,7 @@ def _decode_entity(source: str, pos: int) -> tuple[str, int] | None:
     else:
         while end < len(source) and source[end].isascii() and source[end].isalpha():
             end += 1
-        char = _NAMED.get(source[pos + 1:end], "")
+        char = _NAMED.get(source[pos + 1 : end], "")
         if not char:
             return None
     if source.startswith(";", end):
@@ -96,8 +108,9 @@ class _Parser:
             else:
                 i = self.start_tag(i)
         if self.stack:
-            raise _error("Can't find end tag corresponding to start tag \""
-                         f"{self.stack[-1]['tag']}\"")
+            raise _error(
+                f'Can\'t find end tag corresponding to start tag "{self.stack[-1]["tag"]}"'
+            )
         return "".join(self.out), self.entities
 
     def start_tag(self, begin: int) -> int:
@@ -106,10 +119,9 @@ class _Parser:
             i += 1
         if i >= len(source):
             raise _error(f"Unclosed start tag at byte offset {self.byte_offset(begin)}")
-        tag = source[begin + 1:i].lower()
+        tag = source[begin + 1 : i].lower()
         if tag not in _ENTITY_OF_TAG:
-            raise _error(f"Unsupported start tag \"{tag}\" at byte offset "
-                         f"{self.byte_offset(begin)}")
+            raise _error(f'Unsupported start tag "{tag}" at byte offset {self.byte_offset(begin)}')
         attributes: dict[str, str] = {}
         while True:
             while i < len(source) and source[i] in _SPACES:
@@ -123,29 +135,39 @@ class _Parser:
                 i += 1
             name = source[name_start:i].lower()
             if not name:
-                raise _error(f"Empty attribute name in the tag \"{tag}\" at byte offset "
-                             f"{self.byte_offset(begin)}")
+                raise _error(
+                    f'Empty attribute name in the tag "{tag}" at byte offset '
+                    f"{self.byte_offset(begin)}"
+                )
             while i < len(source) and source[i] in _SPACES:
                 i += 1
             if i >= len(source) or source[i] != "=":
                 if tag == "blockquote" and name == "expandable":
                     attributes["expandable"] = ""
                     continue
-                raise _error("Expected equal sign in declaration of an attribute of the tag "
-                             f"\"{tag}\" at byte offset {self.byte_offset(begin)}")
+                raise _error(
+                    "Expected equal sign in declaration of an attribute of the tag "
+                    f'"{tag}" at byte offset {self.byte_offset(begin)}'
+                )
             i += 1
             while i < len(source) and source[i] in _SPACES:
                 i += 1
             if i >= len(source):
-                raise _error(f"Unclosed start tag \"{tag}\" at byte offset "
-                             f"{self.byte_offset(begin)}")
+                raise _error(f'Unclosed start tag "{tag}" at byte offset {self.byte_offset(begin)}')
             value, i = self.attribute_value(i)
             attributes[name] = value
         if tag == "span" and attributes.get("class") != "tg-spoiler":
-            raise _error("Tag \"span\" must have class \"tg-spoiler\" at byte offset "
-                         f"{self.byte_offset(begin)}")
-        self.stack.append({"tag": tag, "start": self.offset, "attributes": attributes,
-                           "text_start": len(self.out)})
+            raise _error(
+                f'Tag "span" must have class "tg-spoiler" at byte offset {self.byte_offset(begin)}'
+            )
+        self.stack.append(
+            {
+                "tag": tag,
+                "start": self.offset,
+                "attributes": attributes,
+                "text_start": len(self.out),
+            }
+        )
         return i + 1
 
     def attribute_value(self, i: int) -> tuple[str, int]:
@@ -155,8 +177,9 @@ class _Parser:
             while i < len(source) and (source[i].isalnum() or source[i] in ".-"):
                 i += 1
             if i < len(source) and source[i] not in _SPACES and source[i] != ">":
-                raise _error(f"Unexpected end of name token at byte offset "
-                             f"{self.byte_offset(start)}")
+                raise _error(
+                    f"Unexpected end of name token at byte offset {self.byte_offset(start)}"
+                )
             return source[start:i].lower(), i
         quote, value = source[i], []
         i += 1
@@ -178,29 +201,37 @@ class _Parser:
         i = begin + 2
         while i < len(source) and source[i] not in _SPACES and source[i] != ">":
             i += 1
-        name = source[begin + 2:i].lower()
+        name = source[begin + 2 : i].lower()
         while i < len(source) and source[i] in _SPACES:
             i += 1
         if i >= len(source) or source[i] != ">":
             raise _error(f"Unclosed end tag at byte offset {self.byte_offset(begin)}")
         opened = self.stack.pop()
         if name and name != opened["tag"]:
-            raise _error(f"Unmatched end tag at byte offset {self.byte_offset(begin)}, "
-                         f"expected \"</{opened['tag']}>\", found \"</{name}>\"")
+            raise _error(
+                f"Unmatched end tag at byte offset {self.byte_offset(begin)}, "
+                f'expected "</{opened["tag"]}>", found "</{name}>"'
+            )
         if self.offset > opened["start"]:
             self.close(opened)
         return i + 1
 
     def close(self, opened: dict[str, Any]) -> None:
         tag, attributes = opened["tag"], opened["attributes"]
-        entity: dict[str, Any] = {"type": _ENTITY_OF_TAG[tag], "offset": opened["start"],
-                                  "length": self.offset - opened["start"]}
+        entity: dict[str, Any] = {
+            "type": _ENTITY_OF_TAG[tag],
+            "offset": opened["start"],
+            "length": self.offset - opened["start"],
+        }
         if tag == "a":
-            url = attributes.get("href") or "".join(self.out[opened["text_start"]:])
+            url = attributes.get("href") or "".join(self.out[opened["text_start"] :])
             if url.startswith("tg://user?id="):
                 entity["type"] = "text_mention"
-                entity["user"] = {"id": int(url.split("=", 1)[1] or 0), "is_bot": False,
-                                  "first_name": ""}
+                entity["user"] = {
+                    "id": int(url.split("=", 1)[1] or 0),
+                    "is_bot": False,
+                    "first_name": "",
+                }
             elif "." in url or ":" in url:
                 entity["url"] = url
             else:
@@ -215,9 +246,13 @@ class _Parser:
         elif tag == "code":
             language = attributes.get("class", "")
             parent = self.stack[-1] if self.stack else None
-            if language.startswith("language-") and parent and parent["tag"] == "pre" \
-                    and parent["start"] == opened["start"]:
-                parent["language"] = language[len("language-"):]
+            if (
+                language.startswith("language-")
+                and parent
+                and parent["tag"] == "pre"
+                and parent["start"] == opened["start"]
+            ):
+                parent["language"] = language[len("language-") :]
                 return  # <pre><code class="language-x"> is one pre entity
         elif tag == "pre" and opened.get("language"):
             entity["language"] = opened["language"]
@@ -234,8 +269,9 @@ def _is_blank(char: str) -> bool:
     return char in (" ", "\n")
 
 
-def normalize(text: str, entities: list[dict[str, Any]], allow_empty: bool = False
-              ) -> tuple[str, list[dict[str, Any]]]:
+def normalize(
+    text: str, entities: list[dict[str, Any]], allow_empty: bool = False
+) -> tuple[str, list[dict[str, Any]]]:
     """What Telegram stores: control characters become spaces, ``\\r`` and a few invisible
     marks are dropped, entities covering only blanks vanish, and the text is trimmed."""
     chars: list[str] = []
@@ -262,7 +298,7 @@ def normalize(text: str, entities: list[dict[str, Any]], allow_empty: bool = Fal
         end = new_at.get(entity["offset"] + entity["length"])
         if start is None or end is None or start not in index_of or end not in index_of:
             raise bad("can't parse entities: entity ends in a middle of a UTF-16 symbol")
-        if any(not _is_blank(c) for c in chars[index_of[start]:index_of[end]]):
+        if any(not _is_blank(c) for c in chars[index_of[start] : index_of[end]]):
             kept.append({**entity, "offset": start, "length": end - start})
     last = max((i + 1 for i, c in enumerate(chars) if not _is_blank(c)), default=0)
     if last == 0:
@@ -281,10 +317,20 @@ def normalize(text: str, entities: list[dict[str, Any]], allow_empty: bool = Fal
     return "".join(chars[skip:]), sorted(kept, key=lambda e: (e["offset"], -e["length"]))
 
 
-_DISPLAY_TAG = {"bold": "b", "italic": "i", "underline": "u", "strikethrough": "s",
-                "code": "code", "pre": "pre", "blockquote": "blockquote",
-                "expandable_blockquote": "blockquote", "spoiler": "span", "text_link": "a",
-                "url": "a", "text_mention": "a"}
+_DISPLAY_TAG = {
+    "bold": "b",
+    "italic": "i",
+    "underline": "u",
+    "strikethrough": "s",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "expandable_blockquote": "blockquote",
+    "spoiler": "span",
+    "text_link": "a",
+    "url": "a",
+    "text_mention": "a",
+}
 
 
 def _open_tag(entity: dict[str, Any], text: str) -> str:

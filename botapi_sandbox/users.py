@@ -25,19 +25,26 @@ class UserServer(Protocol):
     @property
     def default_bot(self) -> SandboxBot: ...
 
-    async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
-        ...
+    async def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any] | None: ...
 
     def event(self, kind: str, user: SimUser, message: ChatMessage) -> None: ...
     def message_payload(self, user: SimUser, message: ChatMessage) -> dict[str, Any]: ...
     def media_payload(self, stored: StoredFile) -> dict[str, Any]: ...
-    def store_file(self, kind: str, data: bytes, *, owner: str = "bot",
-                   **details: Any) -> StoredFile: ...
+    def store_file(
+        self, kind: str, data: bytes, *, owner: str = "bot", **details: Any
+    ) -> StoredFile: ...
 
 
 class SimUser:
-    def __init__(self, server: UserServer, user_id: int, first_name: str, last_name: str,
-                 username: str | None, language_code: str) -> None:
+    def __init__(
+        self,
+        server: UserServer,
+        user_id: int,
+        first_name: str,
+        last_name: str,
+        username: str | None,
+        language_code: str,
+    ) -> None:
         self.server = server
         self.id = user_id
         self.first_name, self.last_name = first_name, last_name
@@ -59,8 +66,12 @@ class SimUser:
         return f"{self.first_name} {self.last_name}".strip()
 
     def as_user(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name,
-                                "language_code": self.language_code}
+        data: dict[str, Any] = {
+            "id": self.id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            "language_code": self.language_code,
+        }
         if self.last_name:
             data["last_name"] = self.last_name
         if self.username:
@@ -68,8 +79,7 @@ class SimUser:
         return data
 
     def as_chat(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "type": "private",
-                                "first_name": self.first_name}
+        data: dict[str, Any] = {"id": self.id, "type": "private", "first_name": self.first_name}
         if self.last_name:
             data["last_name"] = self.last_name
         if self.username:
@@ -115,8 +125,12 @@ class SimUser:
         return message
 
     def _base(self, message: ChatMessage) -> dict[str, Any]:
-        payload: dict[str, Any] = {"message_id": message.message_id, "from": self.as_user(),
-                                   "chat": self.as_chat(), "date": message.date}
+        payload: dict[str, Any] = {
+            "message_id": message.message_id,
+            "from": self.as_user(),
+            "chat": self.as_chat(),
+            "date": message.date,
+        }
         if message.reply_to is not None:
             quoted = self.message(message.reply_to)
             if quoted is None:
@@ -127,35 +141,69 @@ class SimUser:
 
     async def send_text(self, text: str, reply_to: int | None = None) -> ChatMessage:
         """A text message; a leading /command gets its bot_command entity, as on Telegram."""
-        message = ChatMessage(message_id=self.next_message_id(), from_bot=False,
-                              date=int(time.time()), text=text, reply_to=reply_to)
+        message = ChatMessage(
+            message_id=self.next_message_id(),
+            from_bot=False,
+            date=int(time.time()),
+            text=text,
+            reply_to=reply_to,
+        )
         payload = self._base(message)
         payload["text"] = text
         if text.startswith("/") and len(text) > 1 and not text[1].isspace():
             command = text.split()[0]
-            message.entities = [{"type": "bot_command", "offset": 0,
-                                 "length": len(command.encode("utf-16-le")) // 2}]
+            message.entities = [
+                {
+                    "type": "bot_command",
+                    "offset": 0,
+                    "length": len(command.encode("utf-16-le")) // 2,
+                }
+            ]
             payload["entities"] = message.entities
         return await self._send(message, payload)
 
-    async def send_media(self, kind: str, *, duration: int | None = None,
-                         length: int | None = None, caption: str | None = None,
-                         data: bytes = b"", file_name: str | None = None,
-                         mime_type: str | None = None, emoji: str | None = None,
-                         reply_to: int | None = None) -> ChatMessage:
+    async def send_media(
+        self,
+        kind: str,
+        *,
+        duration: int | None = None,
+        length: int | None = None,
+        caption: str | None = None,
+        data: bytes = b"",
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        emoji: str | None = None,
+        reply_to: int | None = None,
+    ) -> ChatMessage:
         """Any media message; the file is stored so the bot can getFile or resend it."""
         if kind not in MEDIA_KINDS:
             raise ValueError(f"unknown media kind {kind!r}; one of {MEDIA_KINDS}")
         visual = kind in ("photo", "video", "animation")
         stored = self.server.store_file(
-            kind, data or b"\x00" * 64, owner=str(self.id),
-            mime_type=mime_type or DEFAULT_MIME[kind], file_name=file_name,
-            duration=duration, length=length, width=640 if visual else None,
-            height=480 if visual else None, emoji=emoji)
-        message = ChatMessage(message_id=self.next_message_id(), from_bot=False,
-                              date=int(time.time()), kind=kind, caption=caption or None,
-                              file_id=stored.file_id, duration=duration, length=length,
-                              file_name=file_name, emoji=emoji, reply_to=reply_to)
+            kind,
+            data or b"\x00" * 64,
+            owner=str(self.id),
+            mime_type=mime_type or DEFAULT_MIME[kind],
+            file_name=file_name,
+            duration=duration,
+            length=length,
+            width=640 if visual else None,
+            height=480 if visual else None,
+            emoji=emoji,
+        )
+        message = ChatMessage(
+            message_id=self.next_message_id(),
+            from_bot=False,
+            date=int(time.time()),
+            kind=kind,
+            caption=caption or None,
+            file_id=stored.file_id,
+            duration=duration,
+            length=length,
+            file_name=file_name,
+            emoji=emoji,
+            reply_to=reply_to,
+        )
         payload = self._base(message)
         payload.update(self.server.media_payload(stored))
         if caption:
@@ -165,17 +213,22 @@ class SimUser:
     async def send_voice(self, duration: int = 3, **kw: Any) -> ChatMessage:
         return await self.send_media("voice", duration=duration, **kw)
 
-    async def send_video_note(self, duration: int = 5, length: int = 240,
-                              **kw: Any) -> ChatMessage:
+    async def send_video_note(self, duration: int = 5, length: int = 240, **kw: Any) -> ChatMessage:
         return await self.send_media("video_note", duration=duration, length=length, **kw)
 
     async def send_photo(self, caption: str | None = None, **kw: Any) -> ChatMessage:
         return await self.send_media("photo", caption=caption, **kw)
 
-    async def send_document(self, file_name: str = "cv.pdf", data: bytes = b"%PDF-1.4",
-                            mime_type: str = "application/pdf", **kw: Any) -> ChatMessage:
-        return await self.send_media("document", file_name=file_name, data=data,
-                                     mime_type=mime_type, **kw)
+    async def send_document(
+        self,
+        file_name: str = "cv.pdf",
+        data: bytes = b"%PDF-1.4",
+        mime_type: str = "application/pdf",
+        **kw: Any,
+    ) -> ChatMessage:
+        return await self.send_media(
+            "document", file_name=file_name, data=data, mime_type=mime_type, **kw
+        )
 
     async def send_animation(self, duration: int = 2, **kw: Any) -> ChatMessage:
         return await self.send_media("animation", duration=duration, **kw)
@@ -207,46 +260,54 @@ class SimUser:
         await self.server.push_update("edited_message", payload)
         return message
 
-    async def press(self, message_id: int, callback_data: str, force: bool = False,
-                    timeout: float = 10) -> dict[str, Any] | None:
+    async def press(
+        self, message_id: int, callback_data: str, force: bool = False, timeout: float = 10
+    ) -> dict[str, Any] | None:
         """Press an inline button: a callback_query update. Returns the bot's
         answerCallbackQuery parameters ({text, show_alert, ...}), None if none came in
         `timeout`. Only buttons that exist can be pressed unless `force` (forged data)."""
         query_id = await self.press_nowait(message_id, callback_data, force=force)
         return await self.wait_answer(query_id, timeout)
 
-    async def press_nowait(self, message_id: int, callback_data: str,
-                           force: bool = False) -> str:
+    async def press_nowait(self, message_id: int, callback_data: str, force: bool = False) -> str:
         """Press without waiting for the answer; the callback query's id."""
         message = self.message(message_id)
         if message is None or not message.from_bot or message.deleted:
             raise ValueError(f"no bot message {message_id} in {self.first_name}'s chat")
-        if not force and callback_data not in [b.get("callback_data")
-                                               for b in message.buttons()]:
+        if not force and callback_data not in [b.get("callback_data") for b in message.buttons()]:
             raise ValueError(f"no button {callback_data!r} on message {message_id}")
         query_id = f"{self.id}{next(_query_numbers):07d}"
         self.server.callback_queries[query_id] = self
         self.last_query_id = query_id
         self._mark = len(self.chat)
-        await self.server.push_update("callback_query", {
-            "id": query_id, "from": self.as_user(), "chat_instance": str(-self.id),
-            "data": callback_data, "message": self.server.message_payload(self, message),
-        })
+        await self.server.push_update(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": self.as_user(),
+                "chat_instance": str(-self.id),
+                "data": callback_data,
+                "message": self.server.message_payload(self, message),
+            },
+        )
         return query_id
 
-    async def press_button(self, message: ChatMessage, label: str,
-                           timeout: float = 10) -> dict[str, Any] | None:
+    async def press_button(
+        self, message: ChatMessage, label: str, timeout: float = 10
+    ) -> dict[str, Any] | None:
         """Press the button whose label contains `label` (case-insensitive)."""
         for button in message.buttons():
             if label.lower() in button["text"].lower() and "callback_data" in button:
-                return await self.press(message.message_id, button["callback_data"],
-                                        timeout=timeout)
+                return await self.press(
+                    message.message_id, button["callback_data"], timeout=timeout
+                )
         raise ValueError(f"no button like {label!r} in {message.buttons()}")
 
     async def wait_answer(self, query_id: str, timeout: float) -> dict[str, Any] | None:
         def answer() -> dict[str, Any] | None:
-            return next((a for a in self.callback_answers
-                         if a["callback_query_id"] == query_id), None)
+            return next(
+                (a for a in self.callback_answers if a["callback_query_id"] == query_id), None
+            )
 
         try:
             return await self.wait_for(lambda _chat: answer(), timeout)
@@ -263,10 +324,17 @@ class SimUser:
         new = [{"type": "emoji", "emoji": emoji}] if emoji else []
         self._mark = len(self.chat)
         await self.touched(message, "reaction")
-        await self.server.push_update("message_reaction", {
-            "chat": self.as_chat(), "message_id": message_id, "user": self.as_user(),
-            "date": int(time.time()), "old_reaction": old, "new_reaction": new,
-        })
+        await self.server.push_update(
+            "message_reaction",
+            {
+                "chat": self.as_chat(),
+                "message_id": message_id,
+                "user": self.as_user(),
+                "date": int(time.time()),
+                "old_reaction": old,
+                "new_reaction": new,
+            },
+        )
         return message
 
     async def block_bot(self, blocked: bool = True) -> None:
@@ -285,10 +353,16 @@ class SimUser:
             return data
 
         await self._notify()
-        await self.server.push_update("my_chat_member", {
-            "chat": self.as_chat(), "from": self.as_user(), "date": int(time.time()),
-            "old_chat_member": member(old), "new_chat_member": member(new),
-        })
+        await self.server.push_update(
+            "my_chat_member",
+            {
+                "chat": self.as_chat(),
+                "from": self.as_user(),
+                "date": int(time.time()),
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
+            },
+        )
 
     async def unblock_bot(self) -> None:
         await self.block_bot(False)
@@ -302,8 +376,9 @@ class SimUser:
     def texts(self) -> list[str]:
         return [m.content for m in self.chat if m.from_bot and not m.deleted]
 
-    async def wait_for(self, predicate: Callable[[list[ChatMessage]], Any],
-                       timeout: float = 10) -> Any:
+    async def wait_for(
+        self, predicate: Callable[[list[ChatMessage]], Any], timeout: float = 10
+    ) -> Any:
         """Until `predicate(chat)` is truthy (re-checked on every change); its value."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -314,24 +389,27 @@ class SimUser:
                     return result
                 remaining = deadline - loop.time()
                 if remaining <= 0:
-                    shown = "\n".join(f"  {'bot' if m.from_bot else 'me '}: {m.content!r}"
-                                      for m in self.chat[-8:])
-                    raise TimeoutError(f"{self.first_name}'s chat never matched; last:\n"
-                                       f"{shown}")
+                    shown = "\n".join(
+                        f"  {'bot' if m.from_bot else 'me '}: {m.content!r}" for m in self.chat[-8:]
+                    )
+                    raise TimeoutError(f"{self.first_name}'s chat never matched; last:\n{shown}")
                 try:
                     await asyncio.wait_for(self.changed.wait(), remaining)
                 except TimeoutError:
                     pass
 
-    async def wait_for_text(self, needle: str, timeout: float = 10,
-                            since_mark: bool = True) -> ChatMessage:
+    async def wait_for_text(
+        self, needle: str, timeout: float = 10, since_mark: bool = True
+    ) -> ChatMessage:
         """The first bot message containing `needle`, among those after the user's last
         action (or, with ``since_mark=False``, in the whole chat)."""
         start = self._mark if since_mark else 0
 
         def find(chat: list[ChatMessage]) -> ChatMessage | None:
-            return next((m for m in chat[start:]
-                         if m.from_bot and not m.deleted and needle in m.content), None)
+            return next(
+                (m for m in chat[start:] if m.from_bot and not m.deleted and needle in m.content),
+                None,
+            )
 
         return await self.wait_for(find, timeout)
 

@@ -30,19 +30,22 @@ class WebhookServer(Protocol):
 
     bots: dict[str, SandboxBot]
 
-    async def perform(self, bot: SandboxBot, name: str, raw: dict[str, Any]
-                      ) -> tuple[int, dict[str, Any]]: ...
+    async def perform(
+        self, bot: SandboxBot, name: str, raw: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]: ...
 
 
 class Webhooks:
-    def __init__(self, server: WebhookServer, first_retry: float = 0.1,
-                 max_retry: float = 5.0) -> None:
+    def __init__(
+        self, server: WebhookServer, first_retry: float = 0.1, max_retry: float = 5.0
+    ) -> None:
         self.server = server
         self.first_retry, self.max_retry = first_retry, max_retry
         self._session: aiohttp.ClientSession | None = None
 
-    async def set(self, bot: SandboxBot, url: str, secret_token: str | None,
-                  max_connections: int) -> None:
+    async def set(
+        self, bot: SandboxBot, url: str, secret_token: str | None, max_connections: int
+    ) -> None:
         await self._stop(bot)
         bot.webhook.url, bot.webhook.secret_token = url, secret_token
         bot.webhook.max_connections = max_connections
@@ -78,8 +81,13 @@ class Webhooks:
                 delay = self.first_retry
                 continue
             hook.last_error_date, hook.last_error_message = int(time.time()), error
-            log.info("webhook of @%s (%s) failed: %s; retrying in %.1fs", bot.username,
-                     urlsplit(hook.url).netloc, error, delay)
+            log.info(
+                "webhook of @%s (%s) failed: %s; retrying in %.1fs",
+                bot.username,
+                urlsplit(hook.url).netloc,
+                error,
+                delay,
+            )
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.max_retry)
 
@@ -91,11 +99,11 @@ class Webhooks:
         if bot.webhook.secret_token:
             headers[SECRET_HEADER] = bot.webhook.secret_token
         try:
-            async with self._session.post(bot.webhook.url, json=update,
-                                          headers=headers) as response:
+            async with self._session.post(
+                bot.webhook.url, json=update, headers=headers
+            ) as response:
                 if not 200 <= response.status < 300:
-                    return f"Wrong response from the webhook: {response.status} " \
-                           f"{response.reason}"
+                    return f"Wrong response from the webhook: {response.status} {response.reason}"
                 body = await response.read()
         except (aiohttp.ClientError, TimeoutError) as exc:
             return f"Connection error: {type(exc).__name__}"

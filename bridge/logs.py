@@ -71,8 +71,10 @@ class HandledRateLimit(logging.Filter):
         error = record.exc_info[1] if record.exc_info else None
         if record.levelno >= logging.ERROR and isinstance(error, RetryAfter):
             record.levelno, record.levelname = logging.INFO, "INFO"
-            record.msg, record.args = "429 from Telegram (%s): left to the caller to retry", (
-                error.message,)
+            record.msg, record.args = (
+                "429 from Telegram (%s): left to the caller to retry",
+                (error.message,),
+            )
             record.exc_info, record.exc_text = None, None
         return True
 

@@ -35,13 +35,12 @@ _ALWAYS = re.compile(r'(?:always|must be)\s+[“"]?([a-z_]+)[”"]?')
 
 
 def _fields(fields: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {f["name"]: {"types": list(f["types"]), "required": bool(f["required"])}
-            for f in fields}
+    return {f["name"]: {"types": list(f["types"]), "required": bool(f["required"])} for f in fields}
 
 
 def _base_type(name: str) -> str:
     while name.startswith("Array of "):
-        name = name[len("Array of "):]
+        name = name[len("Array of ") :]
     return name
 
 
@@ -58,8 +57,12 @@ def _discriminator(spec_type: dict[str, Any]) -> tuple[str, str] | None:
 def _reachable_types(spec: dict[str, Any]) -> list[str]:
     """Object types a bot can send, found by walking method parameters into their fields."""
     types = spec["types"]
-    todo = [_base_type(t) for m in spec["methods"].values() for f in m.get("fields", [])
-            for t in f["types"]]
+    todo = [
+        _base_type(t)
+        for m in spec["methods"].values()
+        for f in m.get("fields", [])
+        for t in f["types"]
+    ]
     seen: set[str] = set()
     while todo:
         name = todo.pop()
@@ -74,8 +77,10 @@ def _reachable_types(spec: dict[str, Any]) -> list[str]:
 
 def derive(spec: dict[str, Any]) -> dict[str, Any]:
     methods = {
-        name: {"returns": list(method.get("returns", [])),
-               "params": _fields(method.get("fields", []))}
+        name: {
+            "returns": list(method.get("returns", [])),
+            "params": _fields(method.get("fields", [])),
+        }
         for name, method in sorted(spec["methods"].items())
     }
     types: dict[str, Any] = {}
@@ -85,8 +90,11 @@ def derive(spec: dict[str, Any]) -> dict[str, Any]:
         subtypes = spec_type.get("subtypes", [])
         if subtypes:
             entry["subtypes"] = list(subtypes)
-            found = {sub: pair for sub in subtypes
-                     if (pair := _discriminator(spec["types"].get(sub, {}))) is not None}
+            found = {
+                sub: pair
+                for sub in subtypes
+                if (pair := _discriminator(spec["types"].get(sub, {}))) is not None
+            }
             if found:
                 entry["discriminator"] = {
                     "field": next(iter(found.values()))[0],
@@ -94,11 +102,17 @@ def derive(spec: dict[str, Any]) -> dict[str, Any]:
                 }
         types[name] = entry
     update_fields = [f["name"] for f in spec["types"]["Update"]["fields"]]
-    emoji_field = next(f for f in spec["types"]["ReactionTypeEmoji"]["fields"]
-                       if f["name"] == "emoji")
+    emoji_field = next(
+        f for f in spec["types"]["ReactionTypeEmoji"]["fields"] if f["name"] == "emoji"
+    )
     emojis = re.findall(r'"([^"]+)"', emoji_field["description"])
-    return {"version": spec["version"], "methods": methods, "types": types,
-            "update_fields": update_fields, "reaction_emojis": emojis}
+    return {
+        "version": spec["version"],
+        "methods": methods,
+        "types": types,
+        "update_fields": update_fields,
+        "reaction_emojis": emojis,
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -107,10 +121,13 @@ def main(argv: list[str]) -> int:
         print(f"no spec at {source}; pass the path to api.json", file=sys.stderr)
         return 2
     contract = derive(json.loads(source.read_text(encoding="utf-8")))
-    OUT.write_text(json.dumps(contract, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                   encoding="utf-8")
-    print(f"{len(contract['methods'])} methods, {len(contract['types'])} types of "
-          f"{contract['version']} → {OUT.relative_to(ROOT)}")
+    OUT.write_text(
+        json.dumps(contract, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    print(
+        f"{len(contract['methods'])} methods, {len(contract['types'])} types of "
+        f"{contract['version']} → {OUT.relative_to(ROOT)}"
+    )
     return 0
 
 

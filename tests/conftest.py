@@ -31,7 +31,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for reason in sorted(reasons):
         terminalreporter.write_line(
             f"BROWSER TEST NOT RUN: {reason}; the playground page was not tested"
-            " (CI=1 makes this a failure).", yellow=True, bold=True)
+            " (CI=1 makes this a failure).",
+            yellow=True,
+            bold=True,
+        )
 
 
 @pytest.fixture
@@ -54,8 +57,9 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[Store]:
 @pytest.fixture
 async def core(clock: FakeClock, rules: Rules, store: Store) -> Core:
     """The core over each backend: its rules are tested against the port, not one adapter."""
-    return await Core.open(store, rules=rules, clock=clock,
-                           admin_telegram_ids=frozenset({ADMIN_TELEGRAM_ID}))
+    return await Core.open(
+        store, rules=rules, clock=clock, admin_telegram_ids=frozenset({ADMIN_TELEGRAM_ID})
+    )
 
 
 MakeMember = Callable[..., Awaitable[Member]]
@@ -67,12 +71,24 @@ _ids = count(1000)
 def member(core: Core) -> MakeMember:
     """Register a member: ``await member("Alice", "Martin", username="alice")``."""
 
-    async def make(first: str = "Member", last: str = "", *, username: str | None = None,
-                   language: str = "en", telegram_id: int | None = None, **profile: str) -> Member:
-        created, _ = await core.members.register(NewMember(
-            telegram_id=telegram_id or next(_ids), first_name=first, last_name=last,
-            username=username, language=language,
-        ))
+    async def make(
+        first: str = "Member",
+        last: str = "",
+        *,
+        username: str | None = None,
+        language: str = "en",
+        telegram_id: int | None = None,
+        **profile: str,
+    ) -> Member:
+        created, _ = await core.members.register(
+            NewMember(
+                telegram_id=telegram_id or next(_ids),
+                first_name=first,
+                last_name=last,
+                username=username,
+                language=language,
+            )
+        )
         for field, value in profile.items():
             created = await core.members.edit_profile(created.id, field, value)
         return created

@@ -124,16 +124,23 @@ def test_the_checker_sees_imports_at_every_level(tmp_path: Path) -> None:
         "if TYPE_CHECKING:\n"
         "    from bridge.core import notify\n"
         "def f():\n"
-        "    from bridge.core.outbox import Outbox\n", encoding="utf-8")
+        "    from bridge.core.outbox import Outbox\n",
+        encoding="utf-8",
+    )
     assert [(i.target, i.in_function) for i in _imports("probe", probe)] == [
-        ("bridge.core.models", False), ("bridge.core.notify", False),
-        ("bridge.core.outbox", True)]
+        ("bridge.core.models", False),
+        ("bridge.core.notify", False),
+        ("bridge.core.outbox", True),
+    ]
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
 def test_no_import_hides_in_a_function() -> None:
-    hidden = [f"{i.source} (line {i.line}) imports {i.target}" for i in IMPORTS
-              if i.in_function and (i.source, i.target) not in DEFERRED]
+    hidden = [
+        f"{i.source} (line {i.line}) imports {i.target}"
+        for i in IMPORTS
+        if i.in_function and (i.source, i.target) not in DEFERRED
+    ]
     assert hidden == [], "move the shared piece into its own module instead"
 
 
@@ -146,11 +153,14 @@ def test_no_module_of_the_package_imports_itself_back() -> None:
     assert _cycles(edges) == []
 
 
-@pytest.mark.parametrize(("layer", "forbidden"), [
-    ("bridge.core", ("telegram", "bridge.handlers", "bridge.storage.sqlite", "bridge.seed")),
-    ("bridge.seed", ("bridge.storage.sqlite", "telegram", "bridge.handlers")),
-    ("bridge.handlers", ("bridge.storage.sqlite",)),
-])
+@pytest.mark.parametrize(
+    ("layer", "forbidden"),
+    [
+        ("bridge.core", ("telegram", "bridge.handlers", "bridge.storage.sqlite", "bridge.seed")),
+        ("bridge.seed", ("bridge.storage.sqlite", "telegram", "bridge.handlers")),
+        ("bridge.handlers", ("bridge.storage.sqlite",)),
+    ],
+)
 def test_layers_import_only_downwards(layer: str, forbidden: tuple[str, ...]) -> None:
     """The core knows no framework nor adapter; the seeder writes through the storage
     port (`Store.bulk()`), never the SQLite adapter; handlers never write SQL."""
@@ -159,8 +169,16 @@ def test_layers_import_only_downwards(layer: str, forbidden: tuple[str, ...]) ->
         if name != layer and not name.startswith(layer + "."):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
-                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
-            wrong += [f"{name} imports {n}" for n in names
-                      if any(n == f or n.startswith(f + ".") for f in forbidden)]
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            wrong += [
+                f"{name} imports {n}"
+                for n in names
+                if any(n == f or n.startswith(f + ".") for f in forbidden)
+            ]
     assert wrong == []

@@ -14,10 +14,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def installs(target: str, tmp_path: Path) -> list[str]:
     """What the pip installs of `make <target>` would install in a fresh checkout."""
-    done = subprocess.run(["make", "-n", "-B", target, f"VENV={tmp_path}/venv"], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
-    return [line.split()[-1].strip("'\"") for line in done.stdout.splitlines()
-            if "pip install" in line and "--upgrade pip" not in line]
+    done = subprocess.run(
+        ["make", "-n", "-B", target, f"VENV={tmp_path}/venv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [
+        line.split()[-1].strip("'\"")
+        for line in done.stdout.splitlines()
+        if "pip install" in line and "--upgrade pip" not in line
+    ]
 
 
 def test_make_run_installs_only_what_running_needs(tmp_path: Path) -> None:
@@ -32,9 +40,22 @@ def run_page_test(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != "CI"}
     environment.update(PLAYGROUND_CHROMIUM=str(tmp_path / "no-chromium"), **env)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/playground/test_page.py", "-p",
-         "no:cacheprovider", "-o", "addopts="],
-        cwd=ROOT, capture_output=True, text=True, env=environment, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/playground/test_page.py",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
 
 
 def test_a_missing_browser_is_said_in_the_summary_and_fails_under_ci(tmp_path: Path) -> None:

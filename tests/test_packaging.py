@@ -43,21 +43,37 @@ CHECK = textwrap.dedent("""
 
 def test_the_installed_wheel_renders_and_loads_what_it_ships(tmp_path: Path) -> None:
     source = tmp_path / "source"  # a copy: building leaves build/ and *.egg-info behind
-    shutil.copytree(ROOT / "bridge", source / "bridge",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        ROOT / "bridge", source / "bridge", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     shutil.copy(ROOT / "pyproject.toml", source)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w",
-                    str(tmp_path / "dist"), str(source)], check=True)
+    subprocess.run(
+        [
+            *pip,
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path / "dist"),
+            str(source),
+        ],
+        check=True,
+    )
     [wheel] = (tmp_path / "dist").glob("bridge-*.whl")
     site = tmp_path / "site"
-    subprocess.run([*pip, "install", "--no-deps", "--no-index", "--target", str(site),
-                    str(wheel)], check=True)
+    subprocess.run(
+        [*pip, "install", "--no-deps", "--no-index", "--target", str(site), str(wheel)], check=True
+    )
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    run = subprocess.run([sys.executable, "-I", "-c", CHECK, str(site)], cwd=elsewhere,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-I", "-c", CHECK, str(site)],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     shipped = json.loads(run.stdout)
     assert shipped["languages"] == ["en", "fr"]

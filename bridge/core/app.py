@@ -47,13 +47,21 @@ class Core:
 
     @classmethod
     async def open(
-        cls, store: Store, rules: Rules | None = None, clock: Clock | None = None,
+        cls,
+        store: Store,
+        rules: Rules | None = None,
+        clock: Clock | None = None,
         admin_telegram_ids: frozenset[int] = frozenset(),
     ) -> Core:
         """Build the core over an opened store, loading the graph index from it."""
         graph = await load_graph(store)
-        deps = CoreDeps(store=store, graph=graph, clock=clock or SystemClock(),
-                        rules=rules or Rules(), admin_telegram_ids=admin_telegram_ids)
+        deps = CoreDeps(
+            store=store,
+            graph=graph,
+            clock=clock or SystemClock(),
+            rules=rules or Rules(),
+            admin_telegram_ids=admin_telegram_ids,
+        )
         return cls(deps)
 
     async def reload_graph(self) -> int:
@@ -102,16 +110,24 @@ async def load_graph(store: Store) -> GraphIndex:
         if generation is not None and (rebuilt or replayed > REPLAYED_BEFORE_SAVING):
             await snapshots.save(GraphSnapshot(generation, *graph.to_csr()))
             saved = True
-    how = ("rebuilt from the database" if rebuilt
-           else f"loaded from the snapshot + {replayed:,} changes replayed")
-    log.info("connection graph: %s connections %s in %.2f s%s", f"{graph.edge_count():,}", how,
-             (built if rebuilt else loaded) - started,
-             f"; snapshot saved in {time.perf_counter() - built:.2f} s" if saved else "")
+    how = (
+        "rebuilt from the database"
+        if rebuilt
+        else f"loaded from the snapshot + {replayed:,} changes replayed"
+    )
+    log.info(
+        "connection graph: %s connections %s in %.2f s%s",
+        f"{graph.edge_count():,}",
+        how,
+        (built if rebuilt else loaded) - started,
+        f"; snapshot saved in {time.perf_counter() - built:.2f} s" if saved else "",
+    )
     return graph
 
 
-async def _from_snapshot(snapshots: GraphSnapshotRepo, generation: int
-                         ) -> tuple[GraphIndex | None, int]:
+async def _from_snapshot(
+    snapshots: GraphSnapshotRepo, generation: int
+) -> tuple[GraphIndex | None, int]:
     """The snapshot brought up to `generation` and how many changes that took; None when
     there is none, it is damaged, newer than the log (a restored database) or older than
     what the log still holds."""

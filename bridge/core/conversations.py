@@ -44,8 +44,15 @@ async def post_message(
     (`messaging.open_route`): its writer sees it sent, the decliner never sees it —
     read at once, and cleared with the thread if they no longer have it."""
     message = await tx.messages.add(
-        conversation.id, sender_id, now, kind=kind, text=text, subject=subject,
-        attachment=attachment, reply_to_id=reply_to_id, forwarded_from_id=forwarded_from_id,
+        conversation.id,
+        sender_id,
+        now,
+        kind=kind,
+        text=text,
+        subject=subject,
+        attachment=attachment,
+        reply_to_id=reply_to_id,
+        forwarded_from_id=forwarded_from_id,
     )
     conversation.last_message_id = message.id
     conversation.last_activity_at = now
@@ -60,12 +67,14 @@ async def post_message(
         counters.received_unseen(theirs, message.id)
         await tx.conversations.save_state(theirs)
         return message, theirs
-    counters.received(theirs, message.id, now, inmail=kind == MessageKind.INMAIL,
-                      read=read_by_recipient)
+    counters.received(
+        theirs, message.id, now, inmail=kind == MessageKind.INMAIL, read=read_by_recipient
+    )
     await tx.conversations.save_state(theirs)
     if not read_by_recipient:
-        await notify(tx, theirs.member_id, NotificationKind.MESSAGE, message.id, now,
-                     sender_id=sender_id)
+        await notify(
+            tx, theirs.member_id, NotificationKind.MESSAGE, message.id, now, sender_id=sender_id
+        )
     return message, theirs
 
 
@@ -103,8 +112,12 @@ async def contacted_in(tx: UnitOfWork, conversation: Conversation, member_id: in
     if conversation.inmail_id is not None:
         # An InMail sent by `other`, or answered with interest by them, shows who they are.
         inmail = await tx.inmails.get(conversation.inmail_id)
-        if inmail is not None and (inmail.sender_id == other or (
+        if inmail is not None and (
+            inmail.sender_id == other
+            or (
                 inmail.recipient_id == other
-                and inmail.status in (InMailStatus.INTERESTED, InMailStatus.REPLIED))):
+                and inmail.status in (InMailStatus.INTERESTED, InMailStatus.REPLIED)
+            )
+        ):
             return True
     return bool(await tx.messages.written_to(member_id, [conversation.id]))

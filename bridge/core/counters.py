@@ -38,8 +38,9 @@ def wrote(side: Side, message_id: int, at: datetime) -> None:
     side.last_activity_at = at
 
 
-def received(side: Side, message_id: int, at: datetime, *, inmail: bool = False,
-             read: bool = False) -> None:
+def received(
+    side: Side, message_id: int, at: datetime, *, inmail: bool = False, read: bool = False
+) -> None:
     """The member received `message_id` (``read``: it is read on arrival). A member
     reported as spam stays in spam; anything else comes back from the archive or a
     deletion."""

@@ -56,14 +56,20 @@ async def apply_renewals(tx: UnitOfWork, member: Member, rules: Rules, now: date
         if target > member.credits:
             delta = target - member.credits
             member.credits = target
-            await tx.ledger.add(member.id, LedgerKind.GRANT, delta, member.credits,
-                                f"renewal:{member.plan}", due)
+            await tx.ledger.add(
+                member.id, LedgerKind.GRANT, delta, member.credits, f"renewal:{member.plan}", due
+            )
     if changed:
         await tx.members.save(member)
 
 
 async def _move(
-    tx: UnitOfWork, member: Member, kind: LedgerKind, delta: int, reason: str, now: datetime,
+    tx: UnitOfWork,
+    member: Member,
+    kind: LedgerKind,
+    delta: int,
+    reason: str,
+    now: datetime,
     inmail_id: int | None = None,
 ) -> None:
     member.credits += delta
@@ -79,8 +85,14 @@ async def record_response(
     inmail.status = status
     inmail.responded_at = now
     if status in (InMailStatus.INTERESTED, InMailStatus.NOT_INTERESTED):
-        await notify(tx, inmail.sender_id, NotificationKind.INMAIL_ANSWERED, inmail.id, now,
-                     {"status": status.value})
+        await notify(
+            tx,
+            inmail.sender_id,
+            NotificationKind.INMAIL_ANSWERED,
+            inmail.id,
+            now,
+            {"status": status.value},
+        )
     if inmail.refund_state == RefundState.PENDING:
         if rules.refund_policy == RefundPolicy.RESPONSE and now <= inmail.refund_deadline:
             await _refund(tx, inmail, "inmail_response", now)
@@ -95,12 +107,14 @@ async def _refund(tx: UnitOfWork, inmail: InMail, reason: str, now: datetime) ->
     sender = await existing_member(tx, inmail.sender_id)
     await _move(tx, sender, LedgerKind.REFUND, 1, reason, now, inmail.id)
     inmail.refund_state = RefundState.REFUNDED
-    await notify(tx, inmail.sender_id, NotificationKind.CREDIT_REFUNDED, inmail.id, now,
-                 {"reason": reason})
+    await notify(
+        tx, inmail.sender_id, NotificationKind.CREDIT_REFUNDED, inmail.id, now, {"reason": reason}
+    )
 
 
-async def check_can_inmail(tx: UnitOfWork, rules: Rules, actor: Member, target: Member,
-                           now: datetime) -> None:
+async def check_can_inmail(
+    tx: UnitOfWork, rules: Rules, actor: Member, target: Member, now: datetime
+) -> None:
     """Every rule that stands between `actor` and an InMail to `target` (renewals due are
     credited first)."""
     await check_not_blocked(tx, actor.id, target.id)
@@ -110,8 +124,9 @@ async def check_can_inmail(tx: UnitOfWork, rules: Rules, actor: Member, target: 
         raise errors.InMailOptedOut()
     await apply_renewals(tx, actor, rules, now)
     if actor.credits < 1:
-        raise errors.NoCredits(renews_at=next_renewal(actor, rules),
-                               allowance=rules.allowance(actor.plan))
+        raise errors.NoCredits(
+            renews_at=next_renewal(actor, rules), allowance=rules.allowance(actor.plan)
+        )
 
 
 class Credits:
@@ -152,8 +167,9 @@ class Credits:
             member.plan, member.plan_started_at, member.renewals_done = plan, now, 0
             target = min(member.credits + rules.allowance(plan), rules.credit_cap(plan))
             if target > member.credits:
-                await _move(tx, member, LedgerKind.GRANT, target - member.credits,
-                            f"plan:{plan}", now)
+                await _move(
+                    tx, member, LedgerKind.GRANT, target - member.credits, f"plan:{plan}", now
+                )
             else:
                 await tx.members.save(member)
             return member
@@ -176,8 +192,14 @@ class Credits:
             await _move(tx, member, kind, amount, reason, now)
             return member
 
-    async def send_inmail(self, actor_id: int, target_id: int, subject: str, body: str,
-                          answering: Prompt | None = None) -> Delivery:
+    async def send_inmail(
+        self,
+        actor_id: int,
+        target_id: int,
+        subject: str,
+        body: str,
+        answering: Prompt | None = None,
+    ) -> Delivery:
         """Spend one credit to reach a member outside one's connections (``answering``: the
         question this InMail answers ends with it, `awaiting.answered`)."""
         rules, now = self._d.rules, self._d.clock.now()
@@ -200,22 +222,36 @@ class Credits:
             if conversation is None:
                 conversation = await tx.conversations.create(actor_id, target_id, now)
             message, state = await post_message(
-                tx, conversation, actor_id, now, kind=MessageKind.INMAIL, text=body,
+                tx,
+                conversation,
+                actor_id,
+                now,
+                kind=MessageKind.INMAIL,
+                text=body,
                 subject=subject,
             )
-            window = (rules.no_response_window if rules.refund_policy == RefundPolicy.NO_RESPONSE
-                      else rules.response_window)
-            inmail = await tx.inmails.add(actor_id, target_id, conversation.id, message.id,
-                                          subject, now, now + window)
+            window = (
+                rules.no_response_window
+                if rules.refund_policy == RefundPolicy.NO_RESPONSE
+                else rules.response_window
+            )
+            inmail = await tx.inmails.add(
+                actor_id, target_id, conversation.id, message.id, subject, now, now + window
+            )
             conversation.inmail_id = inmail.id
             await tx.conversations.save(conversation)
             await _move(tx, actor, LedgerKind.SPEND, -1, "inmail", now, inmail.id)
             await answered(tx, actor_id, answering)
         degree = Degree.from_distance(self._d.graph.distance(target_id, actor_id))
-        return Delivery(message=message, conversation=conversation, sender=actor,
-                        recipient=target,
-                        sender_as_seen=member_view(actor, degree, contacted=True),
-                        recipient_state=state, inmail=inmail)
+        return Delivery(
+            message=message,
+            conversation=conversation,
+            sender=actor,
+            recipient=target,
+            sender_as_seen=member_view(actor, degree, contacted=True),
+            recipient_state=state,
+            inmail=inmail,
+        )
 
     async def check_inmail(self, actor_id: int, target_id: int) -> MemberView:
         """Whether an InMail to `target_id` could go now, before the actor writes one: no
@@ -230,7 +266,6 @@ class Credits:
             await check_can_inmail(tx, self._d.rules, actor, target, now)
         degree = Degree.from_distance(self._d.graph.distance(actor_id, target_id))
         return member_view(target, degree)
-
 
     async def respond(self, actor_id: int, inmail_id: int, interested: bool) -> InMail:
         """The recipient answers Interested / Not interested: both count as a response.
@@ -270,13 +305,16 @@ class Credits:
         interested = inmail.status in (InMailStatus.INTERESTED, InMailStatus.REPLIED)
         degree = Degree.from_distance(self._d.graph.distance(sender.id, recipient.id))
         return InMailNews(
-            inmail=inmail, sender=sender,
+            inmail=inmail,
+            sender=sender,
             # Answering with interest shows who one is, as a reply does; otherwise the
             # recipient stays as their degree shows them to the sender.
             other=member_view(recipient, degree, contacted=interested),
             status=InMailStatus(n.payload.get("status", inmail.status.value)),
-            interested=interested, answered=inmail.status != InMailStatus.SENT,
-            balance=sender.credits)
+            interested=interested,
+            answered=inmail.status != InMailStatus.SENT,
+            balance=sender.credits,
+        )
 
     async def settle_expired(self, limit: int = 500) -> list[InMail]:
         """Settle InMails whose window closed unanswered (the scheduler calls this).

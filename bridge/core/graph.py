@@ -87,13 +87,19 @@ class GraphIndex:
         Only the shape is checked here (cheap, in C): the storage checks the bytes
         themselves (checksums), and a snapshot that fails either is rebuilt from the edges.
         Raises ValueError on a malformed pair of arrays."""
-        if neighbours.typecode != "i" or not len(offsets) or offsets[0] != 0 \
-                or offsets[-1] != len(neighbours) or len(neighbours) % 2 \
-                or not all(map(le, offsets, islice(offsets, 1, None))):
+        if (
+            neighbours.typecode != "i"
+            or not len(offsets)
+            or offsets[0] != 0
+            or offsets[-1] != len(neighbours)
+            or len(neighbours) % 2
+            or not all(map(le, offsets, islice(offsets, 1, None)))
+        ):
             raise ValueError("not a CSR graph snapshot")
         graph = cls()
-        graph._adj = [neighbours[start:end] if end > start else None
-                      for start, end in pairwise(offsets)]
+        graph._adj = [
+            neighbours[start:end] if end > start else None for start, end in pairwise(offsets)
+        ]
         graph._edges = len(neighbours) // 2
         return graph
 
@@ -278,8 +284,9 @@ class GraphIndex:
             frontier = nxt
         return None
 
-    def distances_from(self, viewer: int, targets: Iterable[int], plan: str | None = None
-                       ) -> dict[int, int | None]:
+    def distances_from(
+        self, viewer: int, targets: Iterable[int], plan: str | None = None
+    ) -> dict[int, int | None]:
         """Distance (≤ 3, else None) from `viewer` to each target.
 
         1st and 2nd degree cost one C-level set probe each. Only targets further away need
@@ -325,9 +332,14 @@ class GraphIndex:
             result[t] = 3
         return result
 
-    def _third_by_probing(self, first_row: array[int], first: frozenset[int] | set[int],
-                          far: list[int],
-                          weights: list[int], viewer_weight: int) -> list[int]:
+    def _third_by_probing(
+        self,
+        first_row: array[int],
+        first: frozenset[int] | set[int],
+        far: list[int],
+        weights: list[int],
+        viewer_weight: int,
+    ) -> list[int]:
         """The targets three hops away, each expanded from its cheaper side."""
         adj = self._adj
         found = []

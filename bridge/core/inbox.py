@@ -47,14 +47,16 @@ class CardAction(StrEnum):
     NOT_SPAM = "not_spam"
 
 
-async def _waiting(tx: UnitOfWork, actor_id: int,
-                   conversation: Conversation) -> Invitation | None:
+async def _waiting(tx: UnitOfWork, actor_id: int, conversation: Conversation) -> Invitation | None:
     """The pending invitation the actor received in this conversation, if any."""
     if conversation.invitation_id is None:
         return None
     invitation = await tx.invitations.get(conversation.invitation_id)
-    if invitation is None or invitation.recipient_id != actor_id \
-            or invitation.status != InvitationStatus.PENDING:
+    if (
+        invitation is None
+        or invitation.recipient_id != actor_id
+        or invitation.status != InvitationStatus.PENDING
+    ):
         return None
     return invitation
 
@@ -63,9 +65,13 @@ def _contact_shows(row: InboxRow) -> bool:
     """The row itself shows the other member contacted the actor: unread messages from
     them, their invitation or their InMail."""
     other = row.other.id
-    return (row.state.unread_count > 0
-            or (row.invitation is not None and row.invitation.sender_id == other)
-            or (row.inmail is not None and row.inmail.sender_id == other))
+    return (
+        row.state.unread_count > 0
+        or (row.invitation is not None and row.invitation.sender_id == other)
+        or (row.inmail is not None and row.inmail.sender_id == other)
+    )
+
+
 _MICRO = timedelta(microseconds=1)
 MAX_PAGE = 50
 
@@ -100,7 +106,10 @@ class Inbox:
         self._d = deps
 
     async def page(
-        self, actor_id: int, filter: InboxFilter = InboxFilter.ALL, cursor: str | None = None,
+        self,
+        actor_id: int,
+        filter: InboxFilter = InboxFilter.ALL,
+        cursor: str | None = None,
         limit: int = 10,
     ) -> InboxPage:
         """A page after `cursor` (the first page without one), or, for a cursor marked
@@ -108,14 +117,14 @@ class Inbox:
         async with self._d.store.read() as tx:
             return await self._page(tx, actor_id, filter, cursor, limit)
 
-    async def _page(self, tx: UnitOfWork, actor_id: int, filter: InboxFilter,
-                    cursor: str | None, limit: int) -> InboxPage:
+    async def _page(
+        self, tx: UnitOfWork, actor_id: int, filter: InboxFilter, cursor: str | None, limit: int
+    ) -> InboxPage:
         limit = max(1, min(limit, MAX_PAGE))
         backward = cursor is not None and cursor.startswith(BEFORE)
         position = decode_cursor(cursor.removeprefix(BEFORE) if cursor else None)
         backward = backward and position is not None
-        found = await tx.conversations.inbox_page(actor_id, filter, position, limit + 1,
-                                                  backward)
+        found = await tx.conversations.inbox_page(actor_id, filter, position, limit + 1, backward)
         written = await self._written_to(tx, actor_id, found.rows)
         rows = found.rows
         more = len(rows) > limit
@@ -133,9 +142,14 @@ class Inbox:
             prev_cursor = BEFORE + _cursor_of(rows[0])
         elif newer and not rows and cursor:  # past the end: the page before the cursor
             prev_cursor = BEFORE + cursor.removeprefix(BEFORE)
-        return InboxPage(filter=filter, entries=entries, next_cursor=next_cursor,
-                         prev_cursor=prev_cursor, summary=found.summary,
-                         invitations=found.invitations)
+        return InboxPage(
+            filter=filter,
+            entries=entries,
+            next_cursor=next_cursor,
+            prev_cursor=prev_cursor,
+            summary=found.summary,
+            invitations=found.invitations,
+        )
 
     async def digest(self, actor_id: int, cursor: str | None = None, limit: int = 10) -> Digest:
         """The unread digest: totals, then one entry per person with unread messages (newest
@@ -143,7 +157,8 @@ class Inbox:
         limit = max(1, min(limit, MAX_PAGE))
         async with self._d.store.read() as tx:
             found = await tx.conversations.inbox_page(
-                actor_id, InboxFilter.UNREAD, decode_cursor(cursor), limit + 1)
+                actor_id, InboxFilter.UNREAD, decode_cursor(cursor), limit + 1
+            )
         return self._digest(actor_id, found, limit)
 
     async def digests(self, member_ids: Sequence[int], limit: int = 10) -> dict[int, Digest]:
@@ -152,46 +167,59 @@ class Inbox:
         limit = max(1, min(limit, MAX_PAGE))
         async with self._d.store.read() as tx:
             found = await tx.conversations.unread_pages(member_ids, limit + 1)
-        nothing = InboxSlice(rows=[], summary=UnreadSummary(messages=0, people=0),
-                             invitations=0, inmails=0)
+        nothing = InboxSlice(
+            rows=[], summary=UnreadSummary(messages=0, people=0), invitations=0, inmails=0
+        )
         return {m: self._digest(m, found.get(m, nothing), limit) for m in member_ids}
 
     def _digest(self, actor_id: int, found: InboxSlice, limit: int) -> Digest:
         rows = found.rows[:limit]
         more = len(found.rows) > limit
-        return Digest(summary=found.summary, invitations=found.invitations,
-                      inmails=found.inmails, entries=self._entries(actor_id, rows),
-                      next_cursor=_cursor_of(rows[-1]) if more and rows else None)
+        return Digest(
+            summary=found.summary,
+            invitations=found.invitations,
+            inmails=found.inmails,
+            entries=self._entries(actor_id, rows),
+            next_cursor=_cursor_of(rows[-1]) if more and rows else None,
+        )
 
     async def _written_to(self, tx: UnitOfWork, actor_id: int, rows: list[InboxRow]) -> set[int]:
         """The conversations among `rows` whose other member, masked by degree, wrote to the
         actor without it showing in the row (one query, for those rows only)."""
         degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in rows])
-        unsure = [row.conversation.id for row in rows
-                  if Degree.from_distance(degrees.get(row.other.id)) > Degree.SECOND
-                  and not _contact_shows(row)]
+        unsure = [
+            row.conversation.id
+            for row in rows
+            if Degree.from_distance(degrees.get(row.other.id)) > Degree.SECOND
+            and not _contact_shows(row)
+        ]
         return await tx.messages.written_to(actor_id, unsure) if unsure else set()
 
-    def _entries(self, actor_id: int, rows: list[InboxRow],
-                 written: set[int] | None = None) -> list[InboxEntry]:
+    def _entries(
+        self, actor_id: int, rows: list[InboxRow], written: set[int] | None = None
+    ) -> list[InboxEntry]:
         """Page entries. Names are masked by degree unless the other member contacted the
         actor (`written`: the conversations where they wrote, beyond what the rows show)."""
         written = written or set()
         degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in rows])
         return [
             InboxEntry(
-                conversation=row.conversation, state=row.state,
-                other=member_view(row.other, Degree.from_distance(degrees.get(row.other.id)),
-                                  contacted=_contact_shows(row)
-                                  or row.conversation.id in written),
-                last_message=row.last_message, pending_invitation=row.invitation,
+                conversation=row.conversation,
+                state=row.state,
+                other=member_view(
+                    row.other,
+                    Degree.from_distance(degrees.get(row.other.id)),
+                    contacted=_contact_shows(row) or row.conversation.id in written,
+                ),
+                last_message=row.last_message,
+                pending_invitation=row.invitation,
                 inmail=row.inmail,
             )
             for row in rows
         ]
 
     async def unread_summary(self, actor_id: int) -> UnreadSummary:
-        """"12 unread messages from 5 people": one chatty contact can't pass for many."""
+        """ "12 unread messages from 5 people": one chatty contact can't pass for many."""
         async with self._d.store.read() as tx:
             return await tx.conversations.unread_summary(actor_id)
 
@@ -202,8 +230,7 @@ class Inbox:
             raise errors.ConversationNotFound()
         return conversation.id
 
-    async def invitation_waiting(self, actor_id: int, conversation_id: int
-                                 ) -> Invitation | None:
+    async def invitation_waiting(self, actor_id: int, conversation_id: int) -> Invitation | None:
         """The pending invitation the actor received in this conversation, if any: the
         conversation card offers to answer it (a note or not)."""
         async with self._d.store.read() as tx:
@@ -216,8 +243,9 @@ class Inbox:
             return await tx.conversations.state(conversation_id, actor_id)
 
     # --- the conversation card: each button one use case, one transaction ---------------
-    async def act(self, actor_id: int, conversation_id: int,
-                  action: CardAction) -> ConversationCard:
+    async def act(
+        self, actor_id: int, conversation_id: int, action: CardAction
+    ) -> ConversationCard:
         """A conversation card's button: do `action`, and return the card as it now is.
         Acting on a conversation makes it the one the member's next unaddressed message is
         offered to (`Messaging.hold_unaddressed`), spam and deletion aside."""
@@ -227,8 +255,7 @@ class Inbox:
             elif action == CardAction.UNREAD:
                 await self._mark_unread(tx, actor_id, conversation_id)
             elif action in (CardAction.ARCHIVE, CardAction.UNARCHIVE):
-                await self._archive(tx, actor_id, conversation_id,
-                                    action == CardAction.ARCHIVE)
+                await self._archive(tx, actor_id, conversation_id, action == CardAction.ARCHIVE)
             elif action == CardAction.SPAM:
                 await self._report_spam(tx, actor_id, conversation_id)
             else:
@@ -236,22 +263,24 @@ class Inbox:
             conversation = await participant_conversation(tx, actor_id, conversation_id)
             other_id = conversation.other(actor_id)
             if action in (CardAction.UNREAD, CardAction.ARCHIVE, CardAction.UNARCHIVE):
-                await tx.conversations.set_recent_peers([(actor_id, other_id)],
-                                                        self._d.clock.now())
+                await tx.conversations.set_recent_peers([(actor_id, other_id)], self._d.clock.now())
             return ConversationCard(
                 view=await conversation_view(self._d, tx, actor_id, other_id, limit=CARD),
-                waiting=await _waiting(tx, actor_id, conversation))
+                waiting=await _waiting(tx, actor_id, conversation),
+            )
 
-    async def delete_from_card(self, actor_id: int, conversation_id: int,
-                               filter: InboxFilter, limit: int = 10) -> InboxPage:
+    async def delete_from_card(
+        self, actor_id: int, conversation_id: int, filter: InboxFilter, limit: int = 10
+    ) -> InboxPage:
         """The card's Delete: delete for me, and return the first page of the inbox (under
         the filter the card was opened from) that no longer shows it."""
         async with self._d.store.transaction() as tx:
             await self._delete(tx, actor_id, conversation_id)
             return await self._page(tx, actor_id, filter, None, limit)
 
-    async def read_all(self, actor_id: int, filter: InboxFilter = InboxFilter.ALL,
-                       limit: int = 10) -> tuple[int, InboxPage]:
+    async def read_all(
+        self, actor_id: int, filter: InboxFilter = InboxFilter.ALL, limit: int = 10
+    ) -> tuple[int, InboxPage]:
         """Mark all read (spam aside); returns how many conversations changed and the
         first page under `filter`, as it now is."""
         async with self._d.store.transaction() as tx:
@@ -270,8 +299,9 @@ class Inbox:
             return await conversation_view(self._d, tx, actor_id, other_id, limit=CARD)
 
     # --- each action, also on its own (the commands) ------------------------------------
-    async def _change(self, tx: UnitOfWork, actor_id: int,
-                      conversation_id: int) -> tuple[ConversationState, int]:
+    async def _change(
+        self, tx: UnitOfWork, actor_id: int, conversation_id: int
+    ) -> tuple[ConversationState, int]:
         conversation = await participant_conversation(tx, actor_id, conversation_id)
         state = await tx.conversations.state(conversation_id, actor_id)
         return state, conversation.last_message_id or 0
@@ -280,14 +310,16 @@ class Inbox:
         async with self._d.store.transaction() as tx:
             return await self._mark_read(tx, actor_id, conversation_id)
 
-    async def _mark_read(self, tx: UnitOfWork, actor_id: int,
-                         conversation_id: int) -> ConversationState:
+    async def _mark_read(
+        self, tx: UnitOfWork, actor_id: int, conversation_id: int
+    ) -> ConversationState:
         state, last = await self._change(tx, actor_id, conversation_id)
         counters.read_through(state, last)
         await tx.conversations.save_state(state)
         conversation = await participant_conversation(tx, actor_id, conversation_id)
         await tx.conversations.set_recent_peers(
-            [(actor_id, conversation.other(actor_id))], self._d.clock.now())
+            [(actor_id, conversation.other(actor_id))], self._d.clock.now()
+        )
         return state
 
     async def mark_all_read(self, actor_id: int) -> int:
@@ -309,11 +341,13 @@ class Inbox:
         async with self._d.store.transaction() as tx:
             return await self._mark_unread(tx, actor_id, conversation_id)
 
-    async def _mark_unread(self, tx: UnitOfWork, actor_id: int,
-                           conversation_id: int) -> ConversationState:
+    async def _mark_unread(
+        self, tx: UnitOfWork, actor_id: int, conversation_id: int
+    ) -> ConversationState:
         state, _ = await self._change(tx, actor_id, conversation_id)
-        latest = await tx.messages.latest_from_other(conversation_id, actor_id,
-                                                     state.cleared_through)
+        latest = await tx.messages.latest_from_other(
+            conversation_id, actor_id, state.cleared_through
+        )
         if latest is None:
             raise errors.NothingUnread()
         before = await tx.messages.previous_id(conversation_id, latest.id)
@@ -324,13 +358,15 @@ class Inbox:
         await tx.conversations.save_state(state)
         return state
 
-    async def archive(self, actor_id: int, conversation_id: int,
-                      archived: bool = True) -> ConversationState:
+    async def archive(
+        self, actor_id: int, conversation_id: int, archived: bool = True
+    ) -> ConversationState:
         async with self._d.store.transaction() as tx:
             return await self._archive(tx, actor_id, conversation_id, archived)
 
-    async def _archive(self, tx: UnitOfWork, actor_id: int, conversation_id: int,
-                       archived: bool) -> ConversationState:
+    async def _archive(
+        self, tx: UnitOfWork, actor_id: int, conversation_id: int, archived: bool
+    ) -> ConversationState:
         state, _ = await self._change(tx, actor_id, conversation_id)
         counters.archived(state, archived)
         await tx.conversations.save_state(state)
@@ -341,8 +377,9 @@ class Inbox:
         async with self._d.store.transaction() as tx:
             return await self._delete(tx, actor_id, conversation_id)
 
-    async def _delete(self, tx: UnitOfWork, actor_id: int,
-                      conversation_id: int) -> ConversationState:
+    async def _delete(
+        self, tx: UnitOfWork, actor_id: int, conversation_id: int
+    ) -> ConversationState:
         state, last = await self._change(tx, actor_id, conversation_id)
         counters.deleted_through(state, last)
         await tx.conversations.save_state(state)
@@ -354,8 +391,7 @@ class Inbox:
         async with self._d.store.transaction() as tx:
             return await self._report_spam(tx, actor_id, conversation_id)
 
-    async def _report_spam(self, tx: UnitOfWork, actor_id: int,
-                           conversation_id: int) -> SpamReport:
+    async def _report_spam(self, tx: UnitOfWork, actor_id: int, conversation_id: int) -> SpamReport:
         now = self._d.clock.now()
         conversation = await participant_conversation(tx, actor_id, conversation_id)
         state = await tx.conversations.state(conversation_id, actor_id)
@@ -363,8 +399,11 @@ class Inbox:
         await tx.conversations.save_state(state)
         if conversation.invitation_id is not None:  # spam is no invitation to answer
             invitation = await tx.invitations.get(conversation.invitation_id)
-            if (invitation is not None and invitation.recipient_id == actor_id
-                    and invitation.status == InvitationStatus.PENDING):
+            if (
+                invitation is not None
+                and invitation.recipient_id == actor_id
+                and invitation.status == InvitationStatus.PENDING
+            ):
                 await end_declined(tx, invitation, now, hide=False)
         return await tx.spam.add(actor_id, conversation.other(actor_id), conversation_id, now)
 
@@ -372,8 +411,9 @@ class Inbox:
         async with self._d.store.transaction() as tx:
             return await self._not_spam(tx, actor_id, conversation_id)
 
-    async def _not_spam(self, tx: UnitOfWork, actor_id: int,
-                        conversation_id: int) -> ConversationState:
+    async def _not_spam(
+        self, tx: UnitOfWork, actor_id: int, conversation_id: int
+    ) -> ConversationState:
         state, _ = await self._change(tx, actor_id, conversation_id)
         counters.reported_spam(state, False)
         await tx.conversations.save_state(state)

@@ -40,17 +40,31 @@ RULES: dict[InboxFilter, FilterRule] = {
 def header_rule(filter: InboxFilter) -> FilterRule:
     """What a page's header counts: the filter's conversations that have something unread."""
     rule = RULES[filter]
-    return FilterRule(spam=rule.spam, archived=rule.archived, unread=True, inmail=rule.inmail,
-                      invitation_to_me=rule.invitation_to_me, needs_message=rule.needs_message)
+    return FilterRule(
+        spam=rule.spam,
+        archived=rule.archived,
+        unread=True,
+        inmail=rule.inmail,
+        invitation_to_me=rule.invitation_to_me,
+        needs_message=rule.needs_message,
+    )
 
 
-def shows(filter: InboxFilter, state: ConversationState, *, has_visible_message: bool,
-          invitation_to_me: bool) -> bool:
+def shows(
+    filter: InboxFilter,
+    state: ConversationState,
+    *,
+    has_visible_message: bool,
+    invitation_to_me: bool,
+) -> bool:
     """Whether the filter lists this conversation (the reference the SQL is tested against)."""
     rule = RULES[filter]
     facts = {
-        "spam": state.spam, "archived": state.archived, "unread": state.unread_count > 0,
-        "inmail": state.inmail, "invitation_to_me": invitation_to_me,
+        "spam": state.spam,
+        "archived": state.archived,
+        "unread": state.unread_count > 0,
+        "inmail": state.inmail,
+        "invitation_to_me": invitation_to_me,
     }
     if rule.needs_message and not has_visible_message:
         return False

@@ -26,8 +26,11 @@ def seen_status(invitation: Invitation, viewer_id: int) -> InvitationStatus:
 def as_seen(invitation: Invitation, viewer_id: int) -> Invitation:
     """The invitation with its status as `viewer_id` may know it."""
     status = seen_status(invitation, viewer_id)
-    return invitation if status == invitation.status else invitation.model_copy(
-        update={"status": status, "responded_at": None})
+    return (
+        invitation
+        if status == invitation.status
+        else invitation.model_copy(update={"status": status, "responded_at": None})
+    )
 
 
 async def outstanding(tx: UnitOfWork, sender_id: int, recipient_id: int) -> Invitation | None:

@@ -33,8 +33,9 @@ from bridge.storage.port import UnitOfWork
 MAX_COPIES = 20
 
 
-async def end_declined(tx: UnitOfWork, invitation: Invitation, now: datetime,
-                       hide: bool = True) -> Invitation:
+async def end_declined(
+    tx: UnitOfWork, invitation: Invitation, now: datetime, hide: bool = True
+) -> Invitation:
     """Decline (the recipient's answer, or their spam report): the sender is not told
     (`seen_status`); with ``hide`` the thread leaves the decliner's inbox, as a "delete for
     me" would, and anything its sender writes there later stays unseen by them
@@ -46,8 +47,7 @@ async def end_declined(tx: UnitOfWork, invitation: Invitation, now: datetime,
             state = await tx.conversations.state(conversation.id, invitation.recipient_id)
             counters.deleted_through(state, conversation.last_message_id or 0)
             await tx.conversations.save_state(state)
-    return invitation.model_copy(
-        update={"status": InvitationStatus.DECLINED, "responded_at": now})
+    return invitation.model_copy(update={"status": InvitationStatus.DECLINED, "responded_at": now})
 
 
 async def check_can_invite(
@@ -80,8 +80,9 @@ async def check_can_invite(
         )
 
 
-def counterpart(graph: GraphIndex, actor_id: int, invitation: Invitation,
-                other: Member) -> MemberView:
+def counterpart(
+    graph: GraphIndex, actor_id: int, invitation: Invitation, other: Member
+) -> MemberView:
     """The other member of an invitation as the actor may see them: whoever invited the
     actor showed who they are; whom the actor invited stays masked by degree."""
     degree = Degree.from_distance(graph.distance(actor_id, other.id))
@@ -92,8 +93,9 @@ def counterpart(graph: GraphIndex, actor_id: int, invitation: Invitation,
 ANSWERS = (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED, InvitationStatus.WITHDRAWN)
 
 
-async def check_invitable(deps: CoreDeps, tx: UnitOfWork, actor_id: int, target_id: int,
-                          now: datetime) -> Member:
+async def check_invitable(
+    deps: CoreDeps, tx: UnitOfWork, actor_id: int, target_id: int, now: datetime
+) -> Member:
     """Whether inviting `target_id` would work now (an invitation of theirs to the actor is
     accepted by inviting them: that works too); returns the target."""
     actor = await existing_member(tx, actor_id)
@@ -107,8 +109,9 @@ class Invitations:
     def __init__(self, deps: CoreDeps) -> None:
         self._d = deps
 
-    async def invite(self, actor_id: int, target_id: int, note: str | None,
-                     answering: Prompt | None = None) -> InviteOutcome:
+    async def invite(
+        self, actor_id: int, target_id: int, note: str | None, answering: Prompt | None = None
+    ) -> InviteOutcome:
         """Send an invitation; if the target had already invited us, accept theirs instead.
         ``answering``: the question ("Write a note") this note answers ends with it."""
         note = (note or "").strip() or None
@@ -131,20 +134,29 @@ class Invitations:
                 if note is not None:
                     conversation = await tx.conversations.get(theirs.conversation_id)
                     assert conversation is not None
-                    await post_message(tx, conversation, actor_id, now,
-                                       kind=MessageKind.MESSAGE, text=note)
+                    await post_message(
+                        tx, conversation, actor_id, now, kind=MessageKind.MESSAGE, text=note
+                    )
                 copies = await self._copies(tx, invitation.id, actor_id)
             else:
                 invitation = await self._create(tx, actor, target, note, now)
             await answered(tx, actor_id, answering)
         if theirs is None:
-            return InviteOutcome(invitation=invitation,
-                                 target=member_view(target, self._degree(actor_id, target_id)))
+            return InviteOutcome(
+                invitation=invitation, target=member_view(target, self._degree(actor_id, target_id))
+            )
         self._d.graph.add_edge(actor_id, target_id)
-        settled = InvitationAnswer(result=InvitationStatus.ACCEPTED,
-                                   item=self._view(actor_id, invitation, target), copies=copies)
-        return InviteOutcome(invitation=invitation, accepted_theirs=True, settled=settled,
-                             target=member_view(target, self._degree(actor_id, target_id)))
+        settled = InvitationAnswer(
+            result=InvitationStatus.ACCEPTED,
+            item=self._view(actor_id, invitation, target),
+            copies=copies,
+        )
+        return InviteOutcome(
+            invitation=invitation,
+            accepted_theirs=True,
+            settled=settled,
+            target=member_view(target, self._degree(actor_id, target_id)),
+        )
 
     def _degree(self, actor_id: int, other_id: int) -> Degree:
         return Degree.from_distance(self._d.graph.distance(actor_id, other_id))
@@ -163,8 +175,15 @@ class Invitations:
         if note is not None:
             # The note opens the thread; the recipient reads it with the invitation itself,
             # so it is never counted as unread for either side.
-            await post_message(tx, conversation, actor.id, now, kind=MessageKind.NOTE,
-                               text=note, read_by_recipient=True)
+            await post_message(
+                tx,
+                conversation,
+                actor.id,
+                now,
+                kind=MessageKind.NOTE,
+                text=note,
+                read_by_recipient=True,
+            )
         return invitation
 
     async def accept(self, actor_id: int, invitation_id: int) -> Invitation:
@@ -210,9 +229,14 @@ class Invitations:
                 raise errors.InvitationNotFound()
             return await self._withdraw(tx, actor_id, invitation, now)
 
-    async def answer(self, actor_id: int, result: InvitationStatus,
-                     invitation_id: int | None = None, *,
-                     other_id: int | None = None) -> InvitationAnswer:
+    async def answer(
+        self,
+        actor_id: int,
+        result: InvitationStatus,
+        invitation_id: int | None = None,
+        *,
+        other_id: int | None = None,
+    ) -> InvitationAnswer:
         """Accept, decline or withdraw (`result`) an invitation named by its id (its own
         buttons) or by its other member (the profile card, ``/accept @x``), in one
         transaction; returns what the actor's chat shows of it now.
@@ -230,8 +254,10 @@ class Invitations:
         async with self._d.store.transaction() as tx:
             if invitation_id is not None:
                 invitation = await tx.invitations.get(invitation_id)
-                if invitation is None or actor_id not in (invitation.sender_id,
-                                                          invitation.recipient_id):
+                if invitation is None or actor_id not in (
+                    invitation.sender_id,
+                    invitation.recipient_id,
+                ):
                     raise errors.InvitationNotFound()
             else:
                 assert other_id is not None
@@ -244,21 +270,25 @@ class Invitations:
                 _check_pending(invitation)
                 if result == InvitationStatus.ACCEPTED:
                     changed = await self._accept(tx, invitation, now)
-                    await tx.conversations.set_recent_peers(
-                        [(actor_id, invitation.sender_id)], now)
+                    await tx.conversations.set_recent_peers([(actor_id, invitation.sender_id)], now)
                 else:
                     changed = await end_declined(tx, invitation, now)
             other = await existing_member(
-                tx, invitation.sender_id if invitation.recipient_id == actor_id
-                else invitation.recipient_id)
+                tx,
+                invitation.sender_id
+                if invitation.recipient_id == actor_id
+                else invitation.recipient_id,
+            )
             copies = await self._copies(tx, invitation.id, actor_id)
         if result == InvitationStatus.ACCEPTED:
             self._d.graph.add_edge(changed.sender_id, changed.recipient_id)
-        return InvitationAnswer(result=result, item=self._view(actor_id, changed, other),
-                                copies=copies)
+        return InvitationAnswer(
+            result=result, item=self._view(actor_id, changed, other), copies=copies
+        )
 
-    async def _between(self, tx: UnitOfWork, actor_id: int, other_id: int,
-                       result: InvitationStatus) -> Invitation:
+    async def _between(
+        self, tx: UnitOfWork, actor_id: int, other_id: int, result: InvitationStatus
+    ) -> Invitation:
         """The invitation an answer by member means: to withdraw, the actor's own to them;
         otherwise theirs to the actor (if only the actor's own is waiting, say so)."""
         if result == InvitationStatus.WITHDRAWN:
@@ -272,17 +302,20 @@ class Invitations:
             raise errors.InvitationNotFound()
         return invitation
 
-    async def _withdraw(self, tx: UnitOfWork, actor_id: int, invitation: Invitation,
-                        now: datetime) -> Invitation:
+    async def _withdraw(
+        self, tx: UnitOfWork, actor_id: int, invitation: Invitation, now: datetime
+    ) -> Invitation:
         if invitation.sender_id != actor_id:
             raise errors.InvitationNotFound()
         _check_pending(as_seen(invitation, actor_id))
         await tx.invitations.set_status(invitation.id, InvitationStatus.WITHDRAWN, now)
         return invitation.model_copy(
-            update={"status": InvitationStatus.WITHDRAWN, "responded_at": now})
+            update={"status": InvitationStatus.WITHDRAWN, "responded_at": now}
+        )
 
-    async def _copies(self, tx: UnitOfWork, invitation_id: int,
-                      actor_id: int) -> list[tuple[int, int]]:
+    async def _copies(
+        self, tx: UnitOfWork, invitation_id: int, actor_id: int
+    ) -> list[tuple[int, int]]:
         return (await tx.invitations.copies(invitation_id, actor_id))[-MAX_COPIES:]
 
     async def to_answer(self, actor_id: int, sender_id: int) -> Invitation:
@@ -317,8 +350,9 @@ class Invitations:
     async def view(self, actor_id: int, invitation_id: int) -> InvitationView:
         """One invitation of the actor's and its other member, as the actor may see them."""
         invitation = await self.get_for(actor_id, invitation_id)
-        other_id = (invitation.recipient_id if invitation.sender_id == actor_id
-                    else invitation.sender_id)
+        other_id = (
+            invitation.recipient_id if invitation.sender_id == actor_id else invitation.sender_id
+        )
         async with self._d.store.transaction() as tx:
             other = await existing_member(tx, other_id)
         return self._view(actor_id, invitation, other)
@@ -333,24 +367,33 @@ class Invitations:
         """The actor's invitations waiting for an answer, as far as they know: declined ones
         included, shown as pending (`seen_status`)."""
         async with self._d.store.transaction() as tx:
-            invitations = [*await tx.invitations.sent(actor_id, InvitationStatus.PENDING),
-                           *await tx.invitations.sent(actor_id, InvitationStatus.DECLINED)]
-            waiting = [i for i in invitations if i.status == InvitationStatus.PENDING
-                       or await outstanding(tx, actor_id, i.recipient_id) == i]
+            invitations = [
+                *await tx.invitations.sent(actor_id, InvitationStatus.PENDING),
+                *await tx.invitations.sent(actor_id, InvitationStatus.DECLINED),
+            ]
+            waiting = [
+                i
+                for i in invitations
+                if i.status == InvitationStatus.PENDING
+                or await outstanding(tx, actor_id, i.recipient_id) == i
+            ]
             others = await tx.members.get_many(i.recipient_id for i in waiting)
         waiting.sort(key=lambda i: (i.created_at, i.id), reverse=True)
         return [self._view(actor_id, i, others[i.recipient_id]) for i in waiting]
 
     def _view(self, actor_id: int, invitation: Invitation, other: Member) -> InvitationView:
-        return InvitationView(invitation=as_seen(invitation, actor_id),
-                              other=self.counterpart(actor_id, invitation, other))
+        return InvitationView(
+            invitation=as_seen(invitation, actor_id),
+            other=self.counterpart(actor_id, invitation, other),
+        )
 
     def counterpart(self, actor_id: int, invitation: Invitation, other: Member) -> MemberView:
         """The other member of an invitation as the actor may see them (`counterpart`)."""
         return counterpart(self._d.graph, actor_id, invitation, other)
 
-    async def record_copies(self, invitation_id: int, member_id: int,
-                            messages: list[tuple[int, int]]) -> None:
+    async def record_copies(
+        self, invitation_id: int, member_id: int, messages: list[tuple[int, int]]
+    ) -> None:
         """Remember the chat messages (chat id, message id) showing an invitation with its
         buttons to a member, so that answering it anywhere updates them all."""
         async with self._d.store.transaction() as tx:

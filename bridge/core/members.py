@@ -58,7 +58,8 @@ def profile_field(name: str) -> str:
 def field_limit(rules: Rules, field: str) -> int:
     """How long a profile field may be (the prompt for a field says it up front)."""
     return {"headline": rules.headline_max, "about": rules.about_max}.get(
-        field, rules.short_field_max)
+        field, rules.short_field_max
+    )
 
 
 async def _free_handle(tx: UnitOfWork, base: str) -> str:
@@ -123,8 +124,9 @@ class Members:
         """Whom to tell when something breaks (their Telegram ids: they may not be members)."""
         return self._d.admin_telegram_ids
 
-    async def edit_profile(self, actor_id: int, field: str, text: str,
-                           answering: Prompt | None = None) -> Member:
+    async def edit_profile(
+        self, actor_id: int, field: str, text: str, answering: Prompt | None = None
+    ) -> Member:
         """``answering``: the question ("Send your headline") this value answers ends with
         it."""
         field = profile_field(field)
@@ -142,8 +144,9 @@ class Members:
     async def set_language(self, actor_id: int, language: str) -> Member:
         language = language.strip().lower()
         if language not in LANGUAGES:
-            raise errors.InvalidSetting(setting="language", value=language[:20],
-                                        choices=list(LANGUAGES))
+            raise errors.InvalidSetting(
+                setting="language", value=language[:20], choices=list(LANGUAGES)
+            )
         return await self._update(actor_id, language=language)
 
     async def set_invite_policy(self, actor_id: int, policy: str) -> Member:
@@ -217,4 +220,3 @@ async def check_not_blocked(tx: UnitOfWork, actor_id: int, target_id: int) -> No
         raise errors.YouBlockedThem()
     if await tx.blocks.exists(target_id, actor_id):
         raise errors.TheyBlockedYou()
-

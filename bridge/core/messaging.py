@@ -50,8 +50,12 @@ class Messaging:
             raise errors.MessageTooLong(limit=self._d.rules.message_max, length=len(text))
 
     async def send(
-        self, actor_id: int, target_id: int, text: str | None,
-        attachment: Attachment | None = None, reply_to_id: int | None = None,
+        self,
+        actor_id: int,
+        target_id: int,
+        text: str | None,
+        attachment: Attachment | None = None,
+        reply_to_id: int | None = None,
         origin: tuple[int, int] | None = None,
     ) -> Delivery:
         """Send a message: to a connection, in a pending-invitation thread, or in an
@@ -67,17 +71,37 @@ class Messaging:
             raise errors.CannotTargetSelf()
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
-            delivery = await self._send(tx, actor_id, target_id, now, text=text,
-                                        attachment=attachment, reply_to_id=reply_to_id)
+            delivery = await self._send(
+                tx,
+                actor_id,
+                target_id,
+                now,
+                text=text,
+                attachment=attachment,
+                reply_to_id=reply_to_id,
+            )
             if origin is not None:
-                await tx.copies.add(ChatCopy(
-                    message_id=delivery.message.id, member_id=actor_id, chat_id=origin[0],
-                    telegram_message_id=origin[1], is_original=True))
+                await tx.copies.add(
+                    ChatCopy(
+                        message_id=delivery.message.id,
+                        member_id=actor_id,
+                        chat_id=origin[0],
+                        telegram_message_id=origin[1],
+                        is_original=True,
+                    )
+                )
             return delivery
 
     async def _send(
-        self, tx: UnitOfWork, actor_id: int, target_id: int, now: datetime, *,
-        text: str | None, attachment: Attachment | None, reply_to_id: int | None,
+        self,
+        tx: UnitOfWork,
+        actor_id: int,
+        target_id: int,
+        now: datetime,
+        *,
+        text: str | None,
+        attachment: Attachment | None,
+        reply_to_id: int | None,
         forwarded_from_id: int | None = None,
     ) -> Delivery:
         actor = await existing_member(tx, actor_id)
@@ -89,24 +113,34 @@ class Messaging:
             if quoted is None or quoted.conversation_id != conversation.id:
                 reply_to_id = None
         message, state = await post_message(
-            tx, conversation, actor_id, now, kind=MessageKind.MESSAGE, text=text,
-            attachment=attachment, reply_to_id=reply_to_id, forwarded_from_id=forwarded_from_id,
+            tx,
+            conversation,
+            actor_id,
+            now,
+            kind=MessageKind.MESSAGE,
+            text=text,
+            attachment=attachment,
+            reply_to_id=reply_to_id,
+            forwarded_from_id=forwarded_from_id,
             unseen_by_recipient=unseen,
         )
         if answered is not None:
-            answered = await record_response(tx, answered, InMailStatus.REPLIED,
-                                             self._d.rules, now)
+            answered = await record_response(tx, answered, InMailStatus.REPLIED, self._d.rules, now)
         # The conversation each of them now has in front of them (see `hold_unaddressed`).
-        await tx.conversations.set_recent_peers([(actor_id, target_id), (target_id, actor_id)],
-                                                now)
+        await tx.conversations.set_recent_peers([(actor_id, target_id), (target_id, actor_id)], now)
         degree = Degree.from_distance(self._d.graph.distance(target_id, actor_id))
         # Whom one writes to stays masked by degree, unless they wrote to one first.
         contacted = degree <= Degree.SECOND or await contacted_in(tx, conversation, actor_id)
-        return Delivery(message=message, conversation=conversation, sender=actor,
-                        recipient=target,
-                        sender_as_seen=member_view(actor, degree, contacted=True),
-                        recipient_as_seen=member_view(target, degree, contacted=contacted),
-                        recipient_state=state, answered_inmail=answered)
+        return Delivery(
+            message=message,
+            conversation=conversation,
+            sender=actor,
+            recipient=target,
+            sender_as_seen=member_view(actor, degree, contacted=True),
+            recipient_as_seen=member_view(target, degree, contacted=contacted),
+            recipient_state=state,
+            answered_inmail=answered,
+        )
 
     async def edit(self, actor_id: int, message_id: int, text: str) -> tuple[Message, int]:
         """Edit one's own message (the old text is kept); returns it and the other member."""
@@ -142,8 +176,9 @@ class Messaging:
                 await tx.messages.remove_reaction(message_id, actor_id)
             else:
                 await tx.messages.set_reaction(message_id, actor_id, emoji, now)
-            await notify(tx, conversation.other(actor_id), NotificationKind.REACTION,
-                         message_id, now)
+            await notify(
+                tx, conversation.other(actor_id), NotificationKind.REACTION, message_id, now
+            )
             return await tx.messages.reactions(message_id), conversation.other(actor_id)
 
     async def forward(self, actor_id: int, message_id: int, target_id: int) -> Delivery:
@@ -154,8 +189,13 @@ class Messaging:
             if not await tx.connections.exists(actor_id, target_id):
                 raise errors.NotAConnection()
             return await self._send(
-                tx, actor_id, target_id, now, text=original.text,
-                attachment=original.attachment, reply_to_id=None,
+                tx,
+                actor_id,
+                target_id,
+                now,
+                text=original.text,
+                attachment=original.attachment,
+                reply_to_id=None,
                 forwarded_from_id=original.forwarded_from_id or original.sender_id,
             )
 
@@ -205,11 +245,16 @@ class Messaging:
         answering the invitation; returns its other member as the actor may see them."""
         async with self._d.store.transaction() as tx:
             invitation = await tx.invitations.get(invitation_id)
-            if invitation is None or actor_id not in (invitation.sender_id,
-                                                      invitation.recipient_id):
+            if invitation is None or actor_id not in (
+                invitation.sender_id,
+                invitation.recipient_id,
+            ):
                 raise errors.InvitationNotFound()
-            other_id = (invitation.sender_id if invitation.recipient_id == actor_id
-                        else invitation.recipient_id)
+            other_id = (
+                invitation.sender_id
+                if invitation.recipient_id == actor_id
+                else invitation.recipient_id
+            )
             other = await open_with(self._d, tx, actor_id, other_id, self._d.clock.now())
         return counterpart(self._d.graph, actor_id, invitation, other)
 
@@ -228,10 +273,14 @@ class Messaging:
         async with self._d.store.transaction() as tx:
             conversation = await participant_conversation(tx, actor_id, conversation_id)
             await tx.conversations.set_recent_peers(
-                [(actor_id, conversation.other(actor_id))], self._d.clock.now())
+                [(actor_id, conversation.other(actor_id))], self._d.clock.now()
+            )
 
     async def hold_unaddressed(
-        self, actor_id: int, text: str | None, attachment: Attachment | None = None,
+        self,
+        actor_id: int,
+        text: str | None,
+        attachment: Attachment | None = None,
         origin: tuple[int, int] | None = None,
     ) -> tuple[int, MemberView] | None:
         """A message with no reply and no open conversation: when one conversation is the
@@ -253,8 +302,7 @@ class Messaging:
                 return None
             held_id = await tx.messages.hold(actor_id, peer_id, text, attachment, origin, now)
             conversation = await tx.conversations.between(actor_id, peer_id)
-            contacted = conversation is not None and await contacted_in(tx, conversation,
-                                                                        actor_id)
+            contacted = conversation is not None and await contacted_in(tx, conversation, actor_id)
         degree = Degree.from_distance(self._d.graph.distance(actor_id, peer_id))
         return held_id, member_view(peer, degree, contacted=contacted)
 
@@ -264,16 +312,29 @@ class Messaging:
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
             held = await tx.messages.take_held(held_id, actor_id)
-            if held is None or (held.origin is not None
-                                and await tx.copies.by_telegram(*held.origin) is not None):
+            if held is None or (
+                held.origin is not None and await tx.copies.by_telegram(*held.origin) is not None
+            ):
                 raise errors.HeldMessageGone()
-            delivery = await self._send(tx, actor_id, held.peer_id, now, text=held.text,
-                                        attachment=held.attachment, reply_to_id=None)
+            delivery = await self._send(
+                tx,
+                actor_id,
+                held.peer_id,
+                now,
+                text=held.text,
+                attachment=held.attachment,
+                reply_to_id=None,
+            )
             if held.origin is not None:
-                await tx.copies.add(ChatCopy(
-                    message_id=delivery.message.id, member_id=actor_id,
-                    chat_id=held.origin[0], telegram_message_id=held.origin[1],
-                    is_original=True))
+                await tx.copies.add(
+                    ChatCopy(
+                        message_id=delivery.message.id,
+                        member_id=actor_id,
+                        chat_id=held.origin[0],
+                        telegram_message_id=held.origin[1],
+                        is_original=True,
+                    )
+                )
             return delivery
 
     async def close(self, actor_id: int) -> int | None:
@@ -293,8 +354,10 @@ class Messaging:
             if message is None:
                 return None
             conversation = await tx.conversations.get(message.conversation_id)
-            if conversation is None or recipient_id not in (conversation.member_a,
-                                                            conversation.member_b):
+            if conversation is None or recipient_id not in (
+                conversation.member_a,
+                conversation.member_b,
+            ):
                 return None
             sender = await existing_member(tx, message.sender_id)
             recipient = await existing_member(tx, recipient_id)
@@ -307,13 +370,22 @@ class Messaging:
                 forwarded_from = await tx.members.get(message.forwarded_from_id)
         degree = Degree.from_distance(self._d.graph.distance(recipient_id, sender.id))
         return Delivery(
-            message=message, conversation=conversation, sender=sender, recipient=recipient,
-            sender_as_seen=member_view(sender, degree, contacted=True), recipient_state=state,
+            message=message,
+            conversation=conversation,
+            sender=sender,
+            recipient=recipient,
+            sender_as_seen=member_view(sender, degree, contacted=True),
+            recipient_state=state,
             inmail=inmail,
             # The original author did not write to this recipient: masked by degree.
-            forwarded_from=(member_view(forwarded_from, Degree.from_distance(
-                self._d.graph.distance(recipient_id, forwarded_from.id)))
-                if forwarded_from else None),
+            forwarded_from=(
+                member_view(
+                    forwarded_from,
+                    Degree.from_distance(self._d.graph.distance(recipient_id, forwarded_from.id)),
+                )
+                if forwarded_from
+                else None
+            ),
         )
 
     async def record_copies(self, copies: list[ChatCopy]) -> None:
@@ -359,8 +431,7 @@ async def open_route(
         if inmail is not None and inmail.recipient_id == actor.id:
             open_one = inmail if inmail.status == InMailStatus.SENT else None
             return conversation, open_one, False
-        if inmail is not None and inmail.status in (InMailStatus.INTERESTED,
-                                                    InMailStatus.REPLIED):
+        if inmail is not None and inmail.status in (InMailStatus.INTERESTED, InMailStatus.REPLIED):
             return conversation, None, False
         if conversation.invitation_id is not None:
             invitation = await tx.invitations.get(conversation.invitation_id)
@@ -373,6 +444,7 @@ async def open_route(
         if inmail is not None:
             raise errors.InMailThreadClosed(status=inmail.status.value)
     raise errors.NotConnected(ways=await _ways(deps, tx, actor, target, now))
+
 
 async def _ways(
     deps: CoreDeps, tx: UnitOfWork, actor: Member, target: Member, now: datetime
@@ -390,8 +462,9 @@ async def _ways(
     return ways
 
 
-async def open_with(deps: CoreDeps, tx: UnitOfWork, actor_id: int, target_id: int,
-                    now: datetime) -> Member:
+async def open_with(
+    deps: CoreDeps, tx: UnitOfWork, actor_id: int, target_id: int, now: datetime
+) -> Member:
     """Make the conversation with `target_id` the actor's open one, if they may write
     there; returns the target."""
     if actor_id == target_id:
@@ -407,9 +480,14 @@ async def open_with(deps: CoreDeps, tx: UnitOfWork, actor_id: int, target_id: in
     return target
 
 
-async def conversation_view(deps: CoreDeps, tx: UnitOfWork, actor_id: int, other_id: int,
-                            limit: int = 20, before_id: int | None = None
-                            ) -> ConversationView:
+async def conversation_view(
+    deps: CoreDeps,
+    tx: UnitOfWork,
+    actor_id: int,
+    other_id: int,
+    limit: int = 20,
+    before_id: int | None = None,
+) -> ConversationView:
     """The actor's view of the conversation with a member: what they did not delete, and
     whether they may write there now."""
     other = await existing_member(tx, other_id)
@@ -417,8 +495,7 @@ async def conversation_view(deps: CoreDeps, tx: UnitOfWork, actor_id: int, other
     if conversation is None:
         raise errors.ConversationNotFound()
     state = await tx.conversations.state(conversation.id, actor_id)
-    messages = await tx.messages.history(conversation.id, state.cleared_through,
-                                         before_id, limit)
+    messages = await tx.messages.history(conversation.id, state.cleared_through, before_id, limit)
     actor = await existing_member(tx, actor_id)
     try:
         await check_not_blocked(tx, actor_id, other_id)
@@ -428,6 +505,10 @@ async def conversation_view(deps: CoreDeps, tx: UnitOfWork, actor_id: int, other
         can_send = False
     contacted = await contacted_in(tx, conversation, actor_id)
     degree = Degree.from_distance(deps.graph.distance(actor_id, other_id))
-    return ConversationView(conversation=conversation, state=state,
-                            other=member_view(other, degree, contacted=contacted),
-                            messages=messages, can_send=can_send)
+    return ConversationView(
+        conversation=conversation,
+        state=state,
+        other=member_view(other, degree, contacted=contacted),
+        messages=messages,
+        can_send=can_send,
+    )

@@ -38,8 +38,13 @@ class InvitePolicy(StrEnum):
 
 PROFILE_FIELDS = ("headline", "company", "location", "industry", "about")
 # What members may type for a field in /edit: the French labels the bot shows them too.
-PROFILE_FIELD_ALIASES = {"titre": "headline", "entreprise": "company", "lieu": "location",
-                         "secteur": "industry", "infos": "about"}
+PROFILE_FIELD_ALIASES = {
+    "titre": "headline",
+    "entreprise": "company",
+    "lieu": "location",
+    "secteur": "industry",
+    "infos": "about",
+}
 
 
 class Member(Model):
@@ -289,7 +294,7 @@ class InboxEntry(Model):
 
 
 class Digest(Model):
-    """"N unread messages from M people · P invitations · Q InMails", then one entry a person."""
+    """ "N unread messages from M people · P invitations · Q InMails", then one entry a person."""
 
     summary: UnreadSummary
     invitations: int

@@ -67,10 +67,12 @@ class Network:
             actions = await self._actions(tx, viewer, target)
             connections = await tx.connections.count(target_id)
             degree = self.degree(viewer_id, target_id)
-            conversation = (await tx.conversations.between(viewer_id, target_id)
-                            if degree > Degree.SECOND else None)
-            contacted = conversation is not None and await contacted_in(tx, conversation,
-                                                                        viewer_id)
+            conversation = (
+                await tx.conversations.between(viewer_id, target_id)
+                if degree > Degree.SECOND
+                else None
+            )
+            contacted = conversation is not None and await contacted_in(tx, conversation, viewer_id)
         mutual = self._d.graph.mutual(viewer_id, target_id) if viewer_id != target_id else []
         return ProfileCard(
             view=member_view(target, degree, contacted=contacted),
@@ -112,25 +114,31 @@ class Network:
             search_id = await tx.members.save_search(viewer_id, shown, self._d.clock.now())
         return await self._page(viewer_id, search_id, shown, terms, 0, limit)
 
-    async def find_page(self, viewer_id: int, search_id: int, offset: int,
-                        limit: int = PAGE) -> SearchPage:
+    async def find_page(
+        self, viewer_id: int, search_id: int, offset: int, limit: int = PAGE
+    ) -> SearchPage:
         """Another page of one of the viewer's own searches (anyone else's does not exist)."""
         async with self._d.store.read() as tx:
             query = await tx.members.saved_search(search_id, viewer_id)
         if query is None:
             raise errors.SearchExpired()
-        return await self._page(viewer_id, search_id, query, search_terms(query), offset,
-                                limit)
+        return await self._page(viewer_id, search_id, query, search_terms(query), offset, limit)
 
-    async def _page(self, viewer_id: int, search_id: int, query: str, terms: list[str],
-                    offset: int, limit: int) -> SearchPage:
+    async def _page(
+        self, viewer_id: int, search_id: int, query: str, terms: list[str], offset: int, limit: int
+    ) -> SearchPage:
         ranked, capped = await self._ranked(viewer_id, terms)
         if offset >= len(ranked):  # a page of an older, longer result: the last one now
             offset = max(0, (len(ranked) - 1) // limit * limit)
         offset = max(offset, 0)
-        return SearchPage(search_id=search_id, query=query,
-                          results=ranked[offset:offset + limit], offset=offset,
-                          total=len(ranked), capped=capped)
+        return SearchPage(
+            search_id=search_id,
+            query=query,
+            results=ranked[offset : offset + limit],
+            offset=offset,
+            total=len(ranked),
+            capped=capped,
+        )
 
     async def _ranked(self, viewer_id: int, terms: list[str]) -> tuple[list[MemberView], bool]:
         async with self._d.store.read() as tx:

@@ -28,9 +28,13 @@ class NotifyMode(StrEnum):
 
 
 # What "digest" and "muted" stop pushing (digests themselves still come in digest mode).
-PUSHED_BY_MODE = {NotificationKind.MESSAGE, NotificationKind.INVITATION,
-                  NotificationKind.ACCEPTED, NotificationKind.INMAIL_ANSWERED,
-                  NotificationKind.CREDIT_REFUNDED}
+PUSHED_BY_MODE = {
+    NotificationKind.MESSAGE,
+    NotificationKind.INVITATION,
+    NotificationKind.ACCEPTED,
+    NotificationKind.INMAIL_ANSWERED,
+    NotificationKind.CREDIT_REFUNDED,
+}
 
 
 class PlanAction(StrEnum):
@@ -127,13 +131,21 @@ class Preferences:
 
     async def set_mode(self, actor_id: int, mode: str) -> Member:
         # The French words the /settings buttons show are accepted too, accents or not.
-        aliases = {"mute": "muted", "instant": "instant", "digest": "digest", "muted": "muted",
-                   "instantane": "instant", "resume": "digest", "sourdine": "muted"}
+        aliases = {
+            "mute": "muted",
+            "instant": "instant",
+            "digest": "digest",
+            "muted": "muted",
+            "instantane": "instant",
+            "resume": "digest",
+            "sourdine": "muted",
+        }
         folded = unicodedata.normalize("NFKD", mode.strip().lower())
         value = aliases.get("".join(c for c in folded if not unicodedata.combining(c)))
         if value is None:
-            raise errors.InvalidSetting(setting="notify", value=mode[:20],
-                                        choices=["instant", "digest", "mute"])
+            raise errors.InvalidSetting(
+                setting="notify", value=mode[:20], choices=["instant", "digest", "mute"]
+            )
         return await self._update(actor_id, notify_mode=value)
 
     async def set_quiet_hours(self, actor_id: int, text: str) -> Member:
@@ -144,8 +156,9 @@ class Preferences:
         start, sep, end = text.replace("–", "-").partition("-")
         if not sep:
             raise errors.InvalidTime(value=text[:20])
-        return await self._update(actor_id, quiet_start=parse_hhmm(start),
-                                  quiet_end=parse_hhmm(end))
+        return await self._update(
+            actor_id, quiet_start=parse_hhmm(start), quiet_end=parse_hhmm(end)
+        )
 
     async def set_timezone(self, actor_id: int, name: str) -> Member:
         name = name.strip()
@@ -182,8 +195,15 @@ class Preferences:
                     member.last_digest_on = day
                     await tx.members.save(member)
                     found = worth.get(member.id)
-                    if found is not None and not nothing_to_digest(found.summary,
-                                                                   found.invitations):
-                        await notify(tx, member.id, NotificationKind.DIGEST, None, now,
-                                     {"day": day, "scheduled": True})
+                    if found is not None and not nothing_to_digest(
+                        found.summary, found.invitations
+                    ):
+                        await notify(
+                            tx,
+                            member.id,
+                            NotificationKind.DIGEST,
+                            None,
+                            now,
+                            {"day": day, "scheduled": True},
+                        )
                         owed += 1

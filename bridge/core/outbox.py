@@ -40,8 +40,13 @@ class Outbox:
         async with self._d.store.transaction() as tx:
             return await tx.outbox.due(self._d.clock.now(), limit)
 
-    async def complete(self, notification_id: int, copies: list[ChatCopy],
-                       silent: bool = False, removed: Sequence[ChatCopy] = ()) -> None:
+    async def complete(
+        self,
+        notification_id: int,
+        copies: list[ChatCopy],
+        silent: bool = False,
+        removed: Sequence[ChatCopy] = (),
+    ) -> None:
         """Mark sent and remember where the copies landed (and which ones are gone: the
         surplus parts of a message edited shorter), in one transaction."""
         async with self._d.store.transaction() as tx:
@@ -49,8 +54,9 @@ class Outbox:
                 await tx.copies.remove(copy.chat_id, copy.telegram_message_id)
             for copy in copies:
                 await tx.copies.add(copy)
-            await tx.outbox.set_status(notification_id, NotificationStatus.SENT,
-                                       self._d.clock.now(), silent=silent)
+            await tx.outbox.set_status(
+                notification_id, NotificationStatus.SENT, self._d.clock.now(), silent=silent
+            )
 
     async def plan(self, n: Notification) -> Plan:
         """How to deliver a notification now, by what is true now and the recipient's
@@ -78,8 +84,9 @@ class Outbox:
                     return Plan(action=PlanAction.LATER, until=resume)
             silent = False
             if n.kind == NotificationKind.MESSAGE and n.sender_id is not None:
-                silent = await tx.outbox.recent_push(n.member_id, n.sender_id,
-                                                     now - self._d.rules.burst_window)
+                silent = await tx.outbox.recent_push(
+                    n.member_id, n.sender_id, now - self._d.rules.burst_window
+                )
             if n.kind in SILENT_KINDS:
                 silent = True
         return Plan(action=PlanAction.SEND, silent=silent)
@@ -90,8 +97,9 @@ class Outbox:
 
     async def skip(self, notification_id: int, reason: str) -> None:
         async with self._d.store.transaction() as tx:
-            await tx.outbox.set_status(notification_id, NotificationStatus.SKIPPED,
-                                       self._d.clock.now(), reason)
+            await tx.outbox.set_status(
+                notification_id, NotificationStatus.SKIPPED, self._d.clock.now(), reason
+            )
 
     async def retry_later(self, notification_id: int, delay: timedelta, error: str) -> None:
         async with self._d.store.transaction() as tx:
@@ -99,8 +107,9 @@ class Outbox:
 
     async def fail(self, notification_id: int, error: str) -> None:
         async with self._d.store.transaction() as tx:
-            await tx.outbox.set_status(notification_id, NotificationStatus.FAILED,
-                                       self._d.clock.now(), error)
+            await tx.outbox.set_status(
+                notification_id, NotificationStatus.FAILED, self._d.clock.now(), error
+            )
 
     async def member_unreachable(self, member_id: int) -> int:
         """The member blocked the bot: keep what they are owed until they come back."""
@@ -185,8 +194,7 @@ async def _message_of(tx: UnitOfWork, n: Notification) -> tuple[Message, int] | 
     return message, conversation.id
 
 
-async def _message_not_shown(tx: UnitOfWork, n: Notification,
-                             spam_too: bool = True) -> str | None:
+async def _message_not_shown(tx: UnitOfWork, n: Notification, spam_too: bool = True) -> str | None:
     """Why the recipient's chat must not show the message, if it must not: gone, from a
     member they reported as spam (it waits in the inbox's spam), or in history they deleted."""
     found = await _message_of(tx, n)
@@ -201,8 +209,7 @@ async def _message_not_shown(tx: UnitOfWork, n: Notification,
     return None
 
 
-async def _chat_copies(tx: UnitOfWork, n: Notification,
-                       originals: bool = False) -> list[ChatCopy]:
+async def _chat_copies(tx: UnitOfWork, n: Notification, originals: bool = False) -> list[ChatCopy]:
     """The message as the recipient's chat shows it: the copies the bot sent (an edit
     changes those), and with `originals` their own message too (a reaction shows on it)."""
     assert n.ref_id is not None

@@ -20,12 +20,16 @@ QUIET_HOURS = "quiet hours"
 
 
 async def notify(
-    tx: UnitOfWork, member_id: int, kind: NotificationKind, ref_id: int | None, now: datetime,
-    payload: dict[str, object] | None = None, sender_id: int | None = None,
+    tx: UnitOfWork,
+    member_id: int,
+    kind: NotificationKind,
+    ref_id: int | None,
+    now: datetime,
+    payload: dict[str, object] | None = None,
+    sender_id: int | None = None,
 ) -> int:
     """Owe `member_id` a notification; call inside the transaction that made the change."""
-    return await tx.outbox.add(member_id, kind, ref_id, payload or {}, now,
-                               sender_id=sender_id)
+    return await tx.outbox.add(member_id, kind, ref_id, payload or {}, now, sender_id=sender_id)
 
 
 async def replan_member(tx: UnitOfWork, member_id: int, now: datetime) -> int:

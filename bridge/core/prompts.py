@@ -48,8 +48,7 @@ class Prompts:
         if actor_id == target_id:
             raise errors.CannotTargetSelf()
         async with self._d.store.transaction() as tx:
-            target = await check_invitable(self._d, tx, actor_id, target_id,
-                                           self._d.clock.now())
+            target = await check_invitable(self._d, tx, actor_id, target_id, self._d.clock.now())
             await self._put(tx, actor_id, Prompt(kind=PromptKind.NOTE, arg=str(target_id)))
         degree = Degree.from_distance(self._d.graph.distance(actor_id, target_id))
         return NotePrompt(target=member_view(target, degree), limit=self._d.rules.note_max)
@@ -60,8 +59,9 @@ class Prompts:
         field = profile_field(field)
         async with self._d.store.transaction() as tx:
             member = await self._put(tx, actor_id, Prompt(kind=PromptKind.FIELD, arg=field))
-        return FieldPrompt(field=field, limit=field_limit(self._d.rules, field),
-                           current=getattr(member, field))
+        return FieldPrompt(
+            field=field, limit=field_limit(self._d.rules, field), current=getattr(member, field)
+        )
 
     async def ask_inmail(self, actor_id: int, target_id: int) -> MemberView:
         """The actor's next text is an InMail to `target_id` (`Subject | Message`), if one
@@ -76,8 +76,9 @@ class Prompts:
             await check_can_inmail(tx, self._d.rules, actor, target, now)
             actor.awaiting = Prompt(kind=PromptKind.INMAIL, arg=str(target_id)).encode()
             await tx.members.save(actor)
-        return member_view(target, Degree.from_distance(self._d.graph.distance(actor_id,
-                                                                                 target_id)))
+        return member_view(
+            target, Degree.from_distance(self._d.graph.distance(actor_id, target_id))
+        )
 
     async def pending(self, actor_id: int) -> Prompt | None:
         """The question the actor's next text answers, if any (an unreadable one is none)."""

@@ -26,8 +26,15 @@ _MIN_STEM = 4
 # "recruteur" and "recruteuse" apart, so a query word is cut back to what its forms share
 # and matched as a prefix: "recruteur" → "recrut" finds Recruteur, Recruteuse, Recruteurs.
 _ENDINGS: tuple[tuple[str, str], ...] = (
-    ("trice", "t"), ("ienne", "ien"), ("iere", "ier"), ("euse", ""), ("eure", ""),
-    ("eur", ""), ("ive", "i"), ("if", "i"), ("ee", "e"),
+    ("trice", "t"),
+    ("ienne", "ien"),
+    ("iere", "ier"),
+    ("euse", ""),
+    ("eure", ""),
+    ("eur", ""),
+    ("ive", "i"),
+    ("if", "i"),
+    ("ee", "e"),
 )
 
 
@@ -58,8 +65,11 @@ def fold(text: str) -> str:
 
 def stem(word: str) -> str:
     """The start a folded word's gendered and plural forms share (see `_ENDINGS`)."""
-    base = word[:-1] if len(word) > _MIN_STEM and word.endswith(("s", "x")) \
-        and not word.endswith("ss") else word
+    base = (
+        word[:-1]
+        if len(word) > _MIN_STEM and word.endswith(("s", "x")) and not word.endswith("ss")
+        else word
+    )
     for ending, replacement in _ENDINGS:
         if base.endswith(ending):
             cut = base[: -len(ending)] + replacement

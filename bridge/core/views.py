@@ -32,8 +32,9 @@ def masked_name(member: Member, degree: Degree, contacted: bool = False) -> tupl
     return ANONYMOUS_NAME, False
 
 
-def member_view(member: Member, degree: Degree, *, contacted: bool = False,
-                typed_handle: bool = False) -> MemberView:
+def member_view(
+    member: Member, degree: Degree, *, contacted: bool = False, typed_handle: bool = False
+) -> MemberView:
     """`member` as seen by a viewer at `degree` from them.
 
     ``contacted``: the member contacted the viewer (see the module docstring).

@@ -54,10 +54,15 @@ async def reports(update: Update, context: BridgeContext) -> None:
     ids = {r.reporter_id for r in items} | {r.reported_id for r in items}
     members = {i: await context.core.members.get(i) for i in ids}
     failures = await context.core.outbox.failures(context.member, limit=5)
-    await context.reply(update, "admin", "reports", reports=items, members=members,
-                        failures=failures,
-                        keyboard=keyboard([[(f"✓ #{r.id}", ReviewReport(report_id=r.id))]
-                                           for r in items]))
+    await context.reply(
+        update,
+        "admin",
+        "reports",
+        reports=items,
+        members=members,
+        failures=failures,
+        keyboard=keyboard([[(f"✓ #{r.id}", ReviewReport(report_id=r.id))] for r in items]),
+    )
 
 
 async def on_review(update: Update, context: BridgeContext, data: ReviewReport) -> Toast:

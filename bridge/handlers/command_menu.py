@@ -21,8 +21,10 @@ async def help_command(update: Update, context: BridgeContext) -> None:
 
 
 # /help first: /start, first of the features' list, is not in the menu.
-COMMANDS: list[Command] = [Command("help", help_command),
-                           *(c for feature in FEATURES for c in feature.COMMANDS)]
+COMMANDS: list[Command] = [
+    Command("help", help_command),
+    *(c for feature in FEATURES for c in feature.COMMANDS),
+]
 
 
 def visible_commands(is_admin: bool) -> list[Command]:

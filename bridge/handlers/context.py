@@ -47,8 +47,7 @@ async def send_retrying(bot: ExtBot, chat_id: int, text: str, **kwargs: Any) -> 
             if attempt == REPLY_ATTEMPTS:
                 raise
             wait = 0.5 * 2 ** (attempt - 1)
-        log.info("reply to chat %s failed transiently; retry %d in %.1fs", chat_id, attempt,
-                 wait)
+        log.info("reply to chat %s failed transiently; retry %d in %.1fs", chat_id, attempt, wait)
         await asyncio.sleep(wait)
     raise AssertionError("unreachable")
 
@@ -73,8 +72,9 @@ def message_of(update: Update) -> Message:
 
 
 class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
-    def __init__(self, application: Application, chat_id: int | None = None,
-                 user_id: int | None = None) -> None:
+    def __init__(
+        self, application: Application, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self._member: Member | None = None
         self.newcomer = False  # this update registered the member (identify)
@@ -120,25 +120,38 @@ class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
         return self.renderer.text(self.lang, feature, name, zone=zone, **params)
 
     async def reply(
-        self, update: Update, feature: str, name: str, /,
-        keyboard: InlineKeyboardMarkup | None = None, **params: Any,
+        self,
+        update: Update,
+        feature: str,
+        name: str,
+        /,
+        keyboard: InlineKeyboardMarkup | None = None,
+        **params: Any,
     ) -> list[Message]:
         """Answer in the user's chat with a rendered template (split at 4,096 if long)."""
-        return await self.send_html(chat_id_of(update), self.t(feature, name, **params),
-                                    keyboard)
+        return await self.send_html(chat_id_of(update), self.t(feature, name, **params), keyboard)
 
     async def send_html(
-        self, chat_id: int, html: str, keyboard: InlineKeyboardMarkup | None = None,
-        reply_to: int | None = None, silent: bool = False,
+        self,
+        chat_id: int,
+        html: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+        reply_to: int | None = None,
+        silent: bool = False,
     ) -> list[Message]:
         chunks = split_html(html)
         sent = []
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            sent.append(await send_retrying(
-                self.bot, chat_id, chunk,
-                reply_markup=keyboard if last else None,
-                reply_to_message_id=reply_to if i == 0 else None,
-                disable_notification=silent, disable_web_page_preview=True,
-            ))
+            sent.append(
+                await send_retrying(
+                    self.bot,
+                    chat_id,
+                    chunk,
+                    reply_markup=keyboard if last else None,
+                    reply_to_message_id=reply_to if i == 0 else None,
+                    disable_notification=silent,
+                    disable_web_page_preview=True,
+                )
+            )
         return sent

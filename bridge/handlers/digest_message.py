@@ -16,20 +16,35 @@ from bridge.runtime.render import Renderer
 PAGE = 10
 
 
-def render_digest(renderer: Renderer, member: Member, digest: Digest, now: datetime,
-                  first: bool) -> tuple[str, InlineKeyboardMarkup | None]:
+def render_digest(
+    renderer: Renderer, member: Member, digest: Digest, now: datetime, first: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
     lang = renderer.lang(member.language)
     text = renderer.text(lang, "digest", "digest", d=digest, now=now, first=first)
-    rows: list[Row] = [[(renderer.text(lang, "digest", "open_button", entry=e),
-              OpenConversation(conversation_id=e.conversation.id))] for e in digest.entries]
+    rows: list[Row] = [
+        [
+            (
+                renderer.text(lang, "digest", "open_button", entry=e),
+                OpenConversation(conversation_id=e.conversation.id),
+            )
+        ]
+        for e in digest.entries
+    ]
     nav: Row = []
     if digest.next_cursor:
-        nav.append((renderer.text(lang, "digest", "more_button"),
-                    DigestPage(cursor=digest.next_cursor)))
+        nav.append(
+            (renderer.text(lang, "digest", "more_button"), DigestPage(cursor=digest.next_cursor))
+        )
     if digest.summary.messages:
         nav.append((renderer.text(lang, "inbox", "read_all"), ReadAll(filter=InboxFilter.ALL)))
     rows.append(nav)
     if digest.invitations:  # invitations to answer, with or without a note: act on them
-        rows.append([(renderer.text(lang, "digest", "invitations_button", n=digest.invitations),
-                      DigestInvitations())])
+        rows.append(
+            [
+                (
+                    renderer.text(lang, "digest", "invitations_button", n=digest.invitations),
+                    DigestInvitations(),
+                )
+            ]
+        )
     return text, keyboard(rows)

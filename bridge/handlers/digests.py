@@ -19,16 +19,16 @@ async def digest(update: Update, context: BridgeContext) -> None:
     if result.empty:
         await context.reply(update, "digest", "nothing")
         return
-    text, markup = render_digest(context.renderer, context.member, result,
-                                 context.core.now(), True)
+    text, markup = render_digest(context.renderer, context.member, result, context.core.now(), True)
     await context.send_html(chat_id_of(update), text, markup)
 
 
 async def on_more(update: Update, context: BridgeContext, data: DigestPage) -> Toast:
     """More ▶️ under a digest: its next page, in place."""
     result = await context.core.inbox.digest(context.member.id, data.cursor or None, PAGE)
-    await edit_in_place(update, *render_digest(
-        context.renderer, context.member, result, context.core.now(), False))
+    await edit_in_place(
+        update, *render_digest(context.renderer, context.member, result, context.core.now(), False)
+    )
     return None
 
 
@@ -44,8 +44,7 @@ def _preference(name: str, method: str):
     return command
 
 
-async def on_invitations(update: Update, context: BridgeContext,
-                         data: DigestInvitations) -> Toast:
+async def on_invitations(update: Update, context: BridgeContext, data: DigestInvitations) -> Toast:
     """The digest's invitations button: the received invitations, each with its answers."""
     await list_invitations(update, context)
     return None
@@ -69,5 +68,4 @@ COMMANDS = [
 
 
 def handlers() -> list:
-    return [ButtonHandler(DigestPage, on_more),
-            ButtonHandler(DigestInvitations, on_invitations)]
+    return [ButtonHandler(DigestPage, on_more), ButtonHandler(DigestInvitations, on_invitations)]

@@ -46,9 +46,14 @@ async def on_error(update: object, context: BridgeContext) -> None:
         log.debug("update %s: the message already showed that", update.update_id)
         return
     if isinstance(error, RetryAfter | TimedOut) or (
-            isinstance(error, NetworkError) and not isinstance(error, BadRequest)):
-        log.warning("update %s: Telegram failed a reply after the action (%s: %s)",
-                    update.update_id, type(error).__name__, error)
+        isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+    ):
+        log.warning(
+            "update %s: Telegram failed a reply after the action (%s: %s)",
+            update.update_id,
+            type(error).__name__,
+            error,
+        )
         return
     # Error handlers get a fresh context: find the member again for their language.
     user = update.effective_user
@@ -89,6 +94,7 @@ async def _tell_admins(context: BridgeContext, summary: str) -> None:
     for admin_id in context.core.members.admin_telegram_ids():
         try:
             await context.bot.send_message(
-                admin_id, f"⚠️ <code>{html.escape(summary[:3000])}</code>")
+                admin_id, f"⚠️ <code>{html.escape(summary[:3000])}</code>"
+            )
         except TelegramError:
             log.warning("could not notify admin %s", admin_id)

@@ -19,15 +19,22 @@ async def identify(update: Update, context: BridgeContext) -> None:
     core = context.core
     member = await core.members.by_telegram_id(user.id)
     if member is None or (member.first_name, member.last_name, member.username) != (
-        user.first_name, user.last_name or "", user.username
+        user.first_name,
+        user.last_name or "",
+        user.username,
     ):
         language = normalize_language(user.language_code, context.renderer.default_language)
         # Idempotent (the same update registers the same member): not the update's effect.
         with once.unrecorded():
-            member, context.newcomer = await core.members.register(NewMember(
-                telegram_id=user.id, first_name=user.first_name,
-                last_name=user.last_name or "", username=user.username, language=language,
-            ))
+            member, context.newcomer = await core.members.register(
+                NewMember(
+                    telegram_id=user.id,
+                    first_name=user.first_name,
+                    last_name=user.last_name or "",
+                    username=user.username,
+                    language=language,
+                )
+            )
     context.member = member
     if update.my_chat_member is None:  # blocking the bot is no sign of life
         # Any update from the member is a sign of life: what was held for them (they

@@ -38,23 +38,34 @@ async def inbox(update: Update, context: BridgeContext) -> None:
     await context.send_html(chat_id_of(update), text, markup)
 
 
-def _page(context: BridgeContext, page: Page,
-          first: bool) -> tuple[str, InlineKeyboardMarkup | None]:
+def _page(
+    context: BridgeContext, page: Page, first: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
     chosen = page.filter
     text = context.t("inbox", "page", page=page, now=context.core.now(), first=first)
-    filters_row: Row = [(context.t("inbox", "filter_button", f=f, current=f == chosen),
-                    InboxPage(filter=f)) for f in InboxFilter]
+    filters_row: Row = [
+        (context.t("inbox", "filter_button", f=f, current=f == chosen), InboxPage(filter=f))
+        for f in InboxFilter
+    ]
     rows: list[Row] = [filters_row[:3], filters_row[3:]]
     for entry in page.entries:
-        rows.append([(context.t("inbox", "entry_button", entry=entry),
-                      ShowConversation(conversation_id=entry.conversation.id, filter=chosen))])
+        rows.append(
+            [
+                (
+                    context.t("inbox", "entry_button", entry=entry),
+                    ShowConversation(conversation_id=entry.conversation.id, filter=chosen),
+                )
+            ]
+        )
     nav: Row = []
     if page.prev_cursor:
-        nav.append((context.t("inbox", "previous_page"),
-                    InboxPage(filter=chosen, cursor=page.prev_cursor)))
+        nav.append(
+            (context.t("inbox", "previous_page"), InboxPage(filter=chosen, cursor=page.prev_cursor))
+        )
     if page.next_cursor:
-        nav.append((context.t("inbox", "next_page"),
-                    InboxPage(filter=chosen, cursor=page.next_cursor)))
+        nav.append(
+            (context.t("inbox", "next_page"), InboxPage(filter=chosen, cursor=page.next_cursor))
+        )
     rows.append(nav)
     more: Row = []
     if page.prev_cursor:
@@ -65,31 +76,47 @@ def _page(context: BridgeContext, page: Page,
     return text, keyboard(rows)
 
 
-def _card(context: BridgeContext, card: ConversationCard,
-          chosen: InboxFilter) -> tuple[str, InlineKeyboardMarkup | None]:
+def _card(
+    context: BridgeContext, card: ConversationCard, chosen: InboxFilter
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The conversation's last messages and its actions; every button remembers the filter
     it was opened under, so "⬅️ Inbox" goes back there."""
     t, me, state = context.t, context.member.id, card.view.state
     c = card.view.conversation.id
     rows: list[Row] = []
     if card.waiting is not None:  # an invitation to answer, note or not
-        rows.append([
-            (t("invitations", "button", action="accept"),
-             AcceptInvitation(invitation_id=card.waiting.id)),
-            (t("invitations", "button", action="decline"),
-             DeclineInvitation(invitation_id=card.waiting.id))])
+        rows.append(
+            [
+                (
+                    t("invitations", "button", action="accept"),
+                    AcceptInvitation(invitation_id=card.waiting.id),
+                ),
+                (
+                    t("invitations", "button", action="decline"),
+                    DeclineInvitation(invitation_id=card.waiting.id),
+                ),
+            ]
+        )
 
     def act(action: CardAction) -> tuple[str, ActOnConversation]:
-        return (t("inbox", "action", a=action.value),
-                ActOnConversation(action=action, conversation_id=c, filter=chosen))
+        return (
+            t("inbox", "action", a=action.value),
+            ActOnConversation(action=action, conversation_id=c, filter=chosen),
+        )
 
     rows += [
-        [(t("inbox", "action", a="open"), OpenConversation(conversation_id=c)),
-         act(CardAction.UNREAD if state.unread_count == 0 else CardAction.READ)],
-        [act(CardAction.UNARCHIVE if state.archived else CardAction.ARCHIVE),
-         act(CardAction.NOT_SPAM if state.spam else CardAction.SPAM),
-         (t("inbox", "action", a="delete"), DeleteConversation(conversation_id=c,
-                                                                filter=chosen))],
+        [
+            (t("inbox", "action", a="open"), OpenConversation(conversation_id=c)),
+            act(CardAction.UNREAD if state.unread_count == 0 else CardAction.READ),
+        ],
+        [
+            act(CardAction.UNARCHIVE if state.archived else CardAction.ARCHIVE),
+            act(CardAction.NOT_SPAM if state.spam else CardAction.SPAM),
+            (
+                t("inbox", "action", a="delete"),
+                DeleteConversation(conversation_id=c, filter=chosen),
+            ),
+        ],
         [(t("inbox", "action", a="back"), InboxPage(filter=chosen))],
     ]
     return t("inbox", "conversation", view=card.view, me=me, state=state), keyboard(rows)
@@ -97,10 +124,8 @@ def _card(context: BridgeContext, card: ConversationCard,
 
 async def on_page(update: Update, context: BridgeContext, data: InboxPage) -> Toast:
     """A filter, ◀️ Previous, Next ▶️, ⏮ First page, ⬅️ Inbox: that page, in place."""
-    page = await context.core.inbox.page(context.member.id, data.filter, data.cursor or None,
-                                         PAGE)
-    await edit_in_place(update,
-                        *_page(context, page, first=not data.cursor))
+    page = await context.core.inbox.page(context.member.id, data.filter, data.cursor or None, PAGE)
+    await edit_in_place(update, *_page(context, page, first=not data.cursor))
     return None
 
 
@@ -113,8 +138,7 @@ async def on_read_all(update: Update, context: BridgeContext, data: ReadAll) -> 
 
 async def on_show(update: Update, context: BridgeContext, data: ShowConversation) -> Toast:
     """An inbox entry: its conversation card, in place (and read: it is on the screen)."""
-    card = await context.core.inbox.act(context.member.id, data.conversation_id,
-                                        CardAction.SHOW)
+    card = await context.core.inbox.act(context.member.id, data.conversation_id, CardAction.SHOW)
     await edit_in_place(update, *_card(context, card, data.filter))
     return None
 
@@ -128,8 +152,9 @@ async def on_act(update: Update, context: BridgeContext, data: ActOnConversation
 
 async def on_delete(update: Update, context: BridgeContext, data: DeleteConversation) -> Toast:
     """🗑 Delete: deleted for me; back to the inbox page, without it."""
-    page = await context.core.inbox.delete_from_card(context.member.id, data.conversation_id,
-                                                     data.filter, PAGE)
+    page = await context.core.inbox.delete_from_card(
+        context.member.id, data.conversation_id, data.filter, PAGE
+    )
     await edit_in_place(update, *_page(context, page, first=True))
     return context.plain("inbox", "done", a="delete", n=1)
 
@@ -148,7 +173,8 @@ async def _target_conversation(update: Update, context: BridgeContext, action: s
     message = message_of(update)
     if not argument_text(update) and message.reply_to_message is not None:
         stored = await core.messaging.message_for_copy(
-            me, message.chat_id, message.reply_to_message.message_id)
+            me, message.chat_id, message.reply_to_message.message_id
+        )
         if stored is None:
             raise Usage(action)
         conversation = await core.messaging.conversation_of(me, stored.id)
@@ -163,10 +189,12 @@ def _conversation_command(action: str):
         core, me = context.core, context.member.id
         conversation_id, other = await _target_conversation(update, context, action)
         method = {
-            "read": core.inbox.mark_read, "unread": core.inbox.mark_unread,
+            "read": core.inbox.mark_read,
+            "unread": core.inbox.mark_unread,
             "archive": core.inbox.archive,
             "unarchive": lambda a, b: core.inbox.archive(a, b, False),
-            "delete": core.inbox.delete, "spam": core.inbox.report_spam,
+            "delete": core.inbox.delete,
+            "spam": core.inbox.report_spam,
         }[action]
         await method(me, conversation_id)
         await context.reply(update, "inbox", "done_with", a=action, other=other)
@@ -179,6 +207,7 @@ COMMANDS = [Command("inbox", inbox)] + [
     Command(name, _conversation_command(name))
     for name in ("read", "unread", "archive", "unarchive", "delete", "spam")
 ]
+
 
 def handlers() -> list:
     return [

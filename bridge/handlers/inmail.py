@@ -26,14 +26,23 @@ def split_subject(text: str) -> tuple[str, str]:
     return subject.strip(), body.strip()
 
 
-async def _send(update: Update, context: BridgeContext, target_id: int, text: str,
-                typed_handle: bool, answering: Prompt | None = None) -> None:
+async def _send(
+    update: Update,
+    context: BridgeContext,
+    target_id: int,
+    text: str,
+    typed_handle: bool,
+    answering: Prompt | None = None,
+) -> None:
     subject, body = split_subject(text)
     core, me = context.core, context.member.id
     delivery = await core.credits.send_inmail(me, target_id, subject, body, answering)
     account = await core.credits.account(me, entries=0)
-    other = (context.addressed(delivery.recipient) if typed_handle
-             else core.network.view(me, delivery.recipient))
+    other = (
+        context.addressed(delivery.recipient)
+        if typed_handle
+        else core.network.view(me, delivery.recipient)
+    )
     await context.reply(update, "inmail", "sent", other=other, balance=account.balance)
 
 
@@ -43,8 +52,7 @@ async def inmail(update: Update, context: BridgeContext) -> None:
     await _send(update, context, target.id, text, typed_handle=True)
 
 
-async def send_drafted(update: Update, context: BridgeContext, prompt: Prompt,
-                       text: str) -> None:
+async def send_drafted(update: Update, context: BridgeContext, prompt: Prompt, text: str) -> None:
     """The text after the profile's InMail button, `subject | body`: the InMail goes, and
     the question ends with it (one transaction: sent and charged once)."""
     await _send(update, context, prompt.target_id, text, typed_handle=False, answering=prompt)
@@ -64,29 +72,31 @@ async def on_compose(update: Update, context: BridgeContext, data: InMailFromPro
         view = await core.prompts.ask_inmail(me, data.member_id)
     except NoCredits as refusal:
         account = await core.credits.account(me, entries=0)
-        await context.reply(update, "inmail", "no_credits", account=account,
-                            renews_at=refusal.params["renews_at"])
+        await context.reply(
+            update, "inmail", "no_credits", account=account, renews_at=refusal.params["renews_at"]
+        )
         return None
     await context.reply(update, "inmail", "compose", other=view)
     return None
 
 
-async def _respond(update: Update, context: BridgeContext, inmail_id: int,
-                   interested: bool) -> Toast:
+async def _respond(
+    update: Update, context: BridgeContext, inmail_id: int, interested: bool
+) -> Toast:
     answered = await context.core.credits.respond(context.member.id, inmail_id, interested)
     await drop_buttons(update)
     await context.reply(update, "inmail", "answered", status=answered.status.value)
     return context.plain("inmail", "answered", status=answered.status.value)
 
 
-async def on_interested(update: Update, context: BridgeContext,
-                        data: InMailInterested) -> Toast:
+async def on_interested(update: Update, context: BridgeContext, data: InMailInterested) -> Toast:
     """👍 Interested: the sender is told; the InMail loses its buttons."""
     return await _respond(update, context, data.inmail_id, interested=True)
 
 
-async def on_not_interested(update: Update, context: BridgeContext,
-                            data: InMailNotInterested) -> Toast:
+async def on_not_interested(
+    update: Update, context: BridgeContext, data: InMailNotInterested
+) -> Toast:
     """👎 Not interested: declined politely; the InMail loses its buttons."""
     return await _respond(update, context, data.inmail_id, interested=False)
 
@@ -99,6 +109,7 @@ async def on_reply(update: Update, context: BridgeContext, data: InMailReply) ->
 
 
 COMMANDS = [Command("inmail", inmail), Command("credits", credits)]
+
 
 def handlers() -> list:
     return [

@@ -41,20 +41,32 @@ async def invite(update: Update, context: BridgeContext) -> None:
     outcome = await context.core.invitations.invite(context.member.id, target.id, note or None)
     if outcome.settled is not None:  # their invitation's message shows it was accepted
         await settle(context, outcome.settled)
-    await context.reply(update, "invitations", "sent", target=context.addressed(target),
-                        accepted_theirs=outcome.accepted_theirs, note=note)
+    await context.reply(
+        update,
+        "invitations",
+        "sent",
+        target=context.addressed(target),
+        accepted_theirs=outcome.accepted_theirs,
+        note=note,
+    )
 
 
-async def send_with_note(update: Update, context: BridgeContext, prompt: Prompt,
-                         note: str) -> None:
+async def send_with_note(update: Update, context: BridgeContext, prompt: Prompt, note: str) -> None:
     """The answer to "Write a note": the invitation goes, with it (and the question ends
     with it, in one transaction)."""
-    outcome = await context.core.invitations.invite(context.member.id, prompt.target_id, note,
-                                                    answering=prompt)
+    outcome = await context.core.invitations.invite(
+        context.member.id, prompt.target_id, note, answering=prompt
+    )
     if outcome.settled is not None:
         await settle(context, outcome.settled)
-    await context.reply(update, "invitations", "sent", target=outcome.target,
-                        accepted_theirs=outcome.accepted_theirs, note=note)
+    await context.reply(
+        update,
+        "invitations",
+        "sent",
+        target=outcome.target,
+        accepted_theirs=outcome.accepted_theirs,
+        note=note,
+    )
 
 
 async def list_invitations(update: Update, context: BridgeContext) -> None:
@@ -68,63 +80,87 @@ async def list_invitations(update: Update, context: BridgeContext) -> None:
         return
     await context.reply(update, "invitations", "summary", received=len(received), sent=len(sent))
     for item in received:
-        shown = await context.send_html(chat, context.t("invitations", "received", item=item),
-                                        received_keyboard(context, context.lang,
-                                                          item.invitation))
-        await core.invitations.record_copies(item.invitation.id, me,
-                                             [(chat, shown[-1].message_id)])
+        shown = await context.send_html(
+            chat,
+            context.t("invitations", "received", item=item),
+            received_keyboard(context, context.lang, item.invitation),
+        )
+        await core.invitations.record_copies(item.invitation.id, me, [(chat, shown[-1].message_id)])
     for item in sent:
         shown = await context.send_html(
-            chat, context.t("invitations", "pending", item=item),
-            keyboard([[(context.t("invitations", "button", action="withdraw"),
-                        WithdrawInvitation(invitation_id=item.invitation.id))]]))
-        await core.invitations.record_copies(item.invitation.id, me,
-                                             [(chat, shown[-1].message_id)])
+            chat,
+            context.t("invitations", "pending", item=item),
+            keyboard(
+                [
+                    [
+                        (
+                            context.t("invitations", "button", action="withdraw"),
+                            WithdrawInvitation(invitation_id=item.invitation.id),
+                        )
+                    ]
+                ]
+            ),
+        )
+        await core.invitations.record_copies(item.invitation.id, me, [(chat, shown[-1].message_id)])
 
 
 def _by_command(result: InvitationStatus):
     """/accept, /decline (their invitation to me) and /withdraw (mine to them) @handle."""
-    action = {InvitationStatus.ACCEPTED: "accept", InvitationStatus.DECLINED: "decline",
-              InvitationStatus.WITHDRAWN: "withdraw"}[result]
+    action = {
+        InvitationStatus.ACCEPTED: "accept",
+        InvitationStatus.DECLINED: "decline",
+        InvitationStatus.WITHDRAWN: "withdraw",
+    }[result]
 
     async def command(update: Update, context: BridgeContext) -> None:
         target = await context.core.members.resolve(only_handle(update, action))
-        answer = await context.core.invitations.answer(context.member.id, result,
-                                                       other_id=target.id)
+        answer = await context.core.invitations.answer(
+            context.member.id, result, other_id=target.id
+        )
         await settle(context, answer)
-        await context.reply(update, "invitations", result.value,
-                            other=context.addressed(target))
+        await context.reply(update, "invitations", result.value, other=context.addressed(target))
 
     command.__doc__ = f"/{action} @handle"
     return command
 
 
-async def settle(context: BridgeContext, answer: InvitationAnswer,
-                 also: tuple[int, int] | None = None) -> None:
+async def settle(
+    context: BridgeContext, answer: InvitationAnswer, also: tuple[int, int] | None = None
+) -> None:
     """Every message showing the invitation to the member now shows its outcome, without
     its buttons (answered by command, by button, or from the profile card). Best effort: a
     message Telegram no longer lets us edit stays as it was."""
     me = context.member.id
-    text = context.t("invitations", "settled", item=answer.item, result=answer.result.value,
-                     mine=answer.item.invitation.sender_id == me)
+    text = context.t(
+        "invitations",
+        "settled",
+        item=answer.item,
+        result=answer.result.value,
+        mine=answer.item.invitation.sender_id == me,
+    )
     targets = [tuple(copy) for copy in answer.copies]
     if also is not None and also not in targets:
         targets.append(also)
     for chat_id, message_id in targets:
         try:
-            await context.bot.edit_message_text(text, chat_id, message_id, reply_markup=None,
-                                                disable_web_page_preview=True)
+            await context.bot.edit_message_text(
+                text, chat_id, message_id, reply_markup=None, disable_web_page_preview=True
+            )
         except TelegramError as exc:  # too old, deleted, or already showing it
             log.info("invitation message %s not settled: %s", message_id, exc)
 
 
-async def _answered(update: Update, context: BridgeContext, answer: InvitationAnswer,
-                    in_pressed_message: bool) -> Toast:
+async def _answered(
+    update: Update, context: BridgeContext, answer: InvitationAnswer, in_pressed_message: bool
+) -> Toast:
     """After an answer by button: the invitation's messages (and the pressed one, unless it
     is a profile card) show the outcome, and a line says what it means."""
     message = update.effective_message
-    pressed = ((message.chat_id, message.message_id)
-               if in_pressed_message and message is not None else None)
+    pressed = (
+        (message.chat_id, message.message_id)
+        if in_pressed_message and message is not None
+        else None
+    )
     await settle(context, answer, also=pressed)
     await context.reply(update, "invitations", answer.result.value, other=answer.item.other)
     return context.plain("invitations", "done", result=answer.result.value)
@@ -136,74 +172,100 @@ async def on_accept(update: Update, context: BridgeContext, data: AcceptInvitati
     The button's id is only a claim: the core checks the presser is the recipient and the
     invitation still pending; a refusal is answered as an alert."""
     answer = await context.core.invitations.answer(
-        context.member.id, InvitationStatus.ACCEPTED, data.invitation_id)
+        context.member.id, InvitationStatus.ACCEPTED, data.invitation_id
+    )
     return await _answered(update, context, answer, in_pressed_message=True)
 
 
 async def on_decline(update: Update, context: BridgeContext, data: DeclineInvitation) -> Toast:
     """✖️ Decline: declined, silently; its messages now say so."""
     answer = await context.core.invitations.answer(
-        context.member.id, InvitationStatus.DECLINED, data.invitation_id)
+        context.member.id, InvitationStatus.DECLINED, data.invitation_id
+    )
     return await _answered(update, context, answer, in_pressed_message=True)
 
 
-async def on_withdraw(update: Update, context: BridgeContext,
-                      data: WithdrawInvitation) -> Toast:
+async def on_withdraw(update: Update, context: BridgeContext, data: WithdrawInvitation) -> Toast:
     """↩️ Withdraw under one's own invitation (in /invitations): withdrawn."""
     answer = await context.core.invitations.answer(
-        context.member.id, InvitationStatus.WITHDRAWN, data.invitation_id)
+        context.member.id, InvitationStatus.WITHDRAWN, data.invitation_id
+    )
     return await _answered(update, context, answer, in_pressed_message=True)
 
 
-async def on_accept_from_profile(update: Update, context: BridgeContext,
-                                 data: AcceptFromProfile) -> Toast:
+async def on_accept_from_profile(
+    update: Update, context: BridgeContext, data: AcceptFromProfile
+) -> Toast:
     """✅ Accept on the inviter's profile card: connected (the card stays as it is)."""
     answer = await context.core.invitations.answer(
-        context.member.id, InvitationStatus.ACCEPTED, other_id=data.member_id)
+        context.member.id, InvitationStatus.ACCEPTED, other_id=data.member_id
+    )
     return await _answered(update, context, answer, in_pressed_message=False)
 
 
-async def on_withdraw_from_profile(update: Update, context: BridgeContext,
-                                   data: WithdrawFromProfile) -> Toast:
+async def on_withdraw_from_profile(
+    update: Update, context: BridgeContext, data: WithdrawFromProfile
+) -> Toast:
     """↩️ Withdraw on the invited member's profile card: withdrawn."""
     answer = await context.core.invitations.answer(
-        context.member.id, InvitationStatus.WITHDRAWN, other_id=data.member_id)
+        context.member.id, InvitationStatus.WITHDRAWN, other_id=data.member_id
+    )
     return await _answered(update, context, answer, in_pressed_message=False)
 
 
 async def on_reply(update: Update, context: BridgeContext, data: ReplyToInvitation) -> Toast:
     """💬 Reply: "Write your reply to …": the invitation's thread is the open conversation,
     the invitation still unanswered."""
-    other = await context.core.messaging.reply_to_invitation(context.member.id,
-                                                             data.invitation_id)
+    other = await context.core.messaging.reply_to_invitation(context.member.id, data.invitation_id)
     await context.reply(update, "invitations", "reply_prompt", other=other)
     return None
 
 
-async def on_invite_from_profile(update: Update, context: BridgeContext,
-                                 data: InviteFromProfile) -> Toast:
+async def on_invite_from_profile(
+    update: Update, context: BridgeContext, data: InviteFromProfile
+) -> Toast:
     """🤝 Invite on a profile card: "Add a note?", once the invitation is known to be
     possible, with [Send without a note] and [Write a note]."""
     target = await context.core.invitations.check(context.member.id, data.member_id)
     t = context.t
-    await context.reply(update, "invitations", "ask_note", target=target,
-                        keyboard=keyboard([[
-                            (t("invitations", "note_button", action="send"),
-                             SendInvitation(member_id=data.member_id)),
-                            (t("invitations", "note_button", action="write"),
-                             WriteNote(member_id=data.member_id))]]))
+    await context.reply(
+        update,
+        "invitations",
+        "ask_note",
+        target=target,
+        keyboard=keyboard(
+            [
+                [
+                    (
+                        t("invitations", "note_button", action="send"),
+                        SendInvitation(member_id=data.member_id),
+                    ),
+                    (
+                        t("invitations", "note_button", action="write"),
+                        WriteNote(member_id=data.member_id),
+                    ),
+                ]
+            ]
+        ),
+    )
     return None
 
 
-async def on_send_invitation(update: Update, context: BridgeContext,
-                             data: SendInvitation) -> Toast:
+async def on_send_invitation(update: Update, context: BridgeContext, data: SendInvitation) -> Toast:
     """📨 Send without a note: the question becomes "Invitation sent to …"."""
     outcome = await context.core.invitations.invite(context.member.id, data.member_id, None)
     if outcome.settled is not None:
         await settle(context, outcome.settled)
-    await edit_in_place(update, context.t(
-        "invitations", "sent", target=outcome.target, accepted_theirs=outcome.accepted_theirs,
-        note=""))
+    await edit_in_place(
+        update,
+        context.t(
+            "invitations",
+            "sent",
+            target=outcome.target,
+            accepted_theirs=outcome.accepted_theirs,
+            note="",
+        ),
+    )
     return None
 
 
@@ -211,8 +273,7 @@ async def on_write_note(update: Update, context: BridgeContext, data: WriteNote)
     """✍️ Write a note: "Write your note to … (up to 300 characters)"; the next text is it."""
     asked = await context.core.prompts.ask_note(context.member.id, data.member_id)
     await drop_buttons(update)
-    await context.reply(update, "invitations", "write_note", target=asked.target,
-                        limit=asked.limit)
+    await context.reply(update, "invitations", "write_note", target=asked.target, limit=asked.limit)
     return None
 
 

@@ -41,35 +41,46 @@ async def start(update: Update, context: BridgeContext) -> None:
         target = await context.core.members.resolve(payload[2:])
         await show_profile(update, context, target.id)
         return
-    await context.reply(update, "profile", "welcome" if context.newcomer else "welcome_back",
-                        member=member, bot_username=context.bot.username,
-                        keyboard=_edit_keyboard(context))
+    await context.reply(
+        update,
+        "profile",
+        "welcome" if context.newcomer else "welcome_back",
+        member=member,
+        bot_username=context.bot.username,
+        keyboard=_edit_keyboard(context),
+    )
 
 
 def _edit_keyboard(context: BridgeContext):
     """One button per profile field: the next text message becomes its value."""
-    buttons = [(context.t("profile", "edit_button", field=f), EditField(field=f))
-               for f in PROFILE_FIELDS]
+    buttons = [
+        (context.t("profile", "edit_button", field=f), EditField(field=f)) for f in PROFILE_FIELDS
+    ]
     return keyboard([buttons[:3], buttons[3:]])
 
 
 async def show_profile(update: Update, context: BridgeContext, target_id: int) -> None:
     card = await context.core.network.profile(context.member.id, target_id)
-    markup = _edit_keyboard(context) if "edit" in card.actions else _profile_keyboard(context,
-                                                                                      card)
-    await context.send_html(chat_id_of(update), context.t("profile", "card", card=card),
-                            markup)
+    markup = _edit_keyboard(context) if "edit" in card.actions else _profile_keyboard(context, card)
+    await context.send_html(chat_id_of(update), context.t("profile", "card", card=card), markup)
 
 
 # The profile card's actions that are buttons, each pointing at the member shown.
 _ACTIONS: dict[str, Callable[..., Button]] = {
-    "invite": InviteFromProfile, "message": MessageFromProfile, "inmail": InMailFromProfile,
-    "accept": AcceptFromProfile, "withdraw": WithdrawFromProfile}
+    "invite": InviteFromProfile,
+    "message": MessageFromProfile,
+    "inmail": InMailFromProfile,
+    "accept": AcceptFromProfile,
+    "withdraw": WithdrawFromProfile,
+}
 
 
 def _profile_keyboard(context: BridgeContext, card: ProfileCard):
-    row = [(context.t("profile", "button", action=a), _ACTIONS[a](member_id=card.view.id))
-           for a in card.actions if a in _ACTIONS]
+    row = [
+        (context.t("profile", "button", action=a), _ACTIONS[a](member_id=card.view.id))
+        for a in card.actions
+        if a in _ACTIONS
+    ]
     return keyboard([row])
 
 
@@ -87,10 +98,10 @@ async def edit(update: Update, context: BridgeContext) -> None:
     field, _, value = argument_text(update).partition(" ")
     if not field:
         raise Usage("edit")
-    member = await context.core.members.edit_profile(context.member.id, field.lower(),
-                                                     value.strip())
-    await context.reply(update, "profile", "edited",
-                        field=profile_field(field), member=member)
+    member = await context.core.members.edit_profile(
+        context.member.id, field.lower(), value.strip()
+    )
+    await context.reply(update, "profile", "edited", field=profile_field(field), member=member)
 
 
 async def find(update: Update, context: BridgeContext) -> None:
@@ -104,17 +115,25 @@ async def find(update: Update, context: BridgeContext) -> None:
 
 
 def _results(context: BridgeContext, page: SearchPage):
-    rows: list[Row] = [[(context.t("profile", "result_button", view=r),
-                         ViewProfile(member_id=r.id))] for r in page.results]
+    rows: list[Row] = [
+        [(context.t("profile", "result_button", view=r), ViewProfile(member_id=r.id))]
+        for r in page.results
+    ]
     nav: Row = []
     if page.has_previous:
-        nav.append(("◀️", FindPage(search_id=page.search_id,
-                                   offset=max(page.offset - PAGE, 0))))
+        nav.append(("◀️", FindPage(search_id=page.search_id, offset=max(page.offset - PAGE, 0))))
     if page.has_next:
         nav.append(("▶️", FindPage(search_id=page.search_id, offset=page.offset + PAGE)))
     rows.append(nav)
-    text = context.t("profile", "results", query=page.query, results=page.results,
-                     offset=page.offset, total=page.total, capped=page.capped)
+    text = context.t(
+        "profile",
+        "results",
+        query=page.query,
+        results=page.results,
+        offset=page.offset,
+        total=page.total,
+        capped=page.capped,
+    )
     return text, keyboard(rows)
 
 
@@ -133,15 +152,18 @@ async def connections(update: Update, context: BridgeContext) -> None:
     await context.send_html(chat_id_of(update), text, markup)
 
 
-def _connections_page(context: BridgeContext, views: list[MemberView], total: int,
-                      offset: int) -> tuple[str, InlineKeyboardMarkup | None]:
+def _connections_page(
+    context: BridgeContext, views: list[MemberView], total: int, offset: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
     nav: Row = []
     if offset > 0:
         nav.append(("◀️", ConnectionsPage(offset=max(offset - PAGE, 0))))
     if offset + PAGE < total:
         nav.append(("▶️", ConnectionsPage(offset=offset + PAGE)))
-    rows: list[Row] = [[(context.t("profile", "result_button", view=v),
-                         ViewProfile(member_id=v.id))] for v in views]
+    rows: list[Row] = [
+        [(context.t("profile", "result_button", view=v), ViewProfile(member_id=v.id))]
+        for v in views
+    ]
     rows.append(nav)
     text = context.t("profile", "connections", views=views, total=total, offset=offset)
     return text, keyboard(rows)
@@ -152,12 +174,26 @@ async def remove(update: Update, context: BridgeContext) -> None:
     target = await context.core.members.resolve(only_handle(update, "remove"))
     await context.core.network.check_connected(context.member.id, target.id)
     t = context.t
-    await context.reply(update, "profile", "confirm_remove", target=context.addressed(target),
-                        keyboard=keyboard([[
-                            (t("profile", "remove_button", confirm=True),
-                             RemoveConnection(member_id=target.id)),
-                            (t("profile", "remove_button", confirm=False),
-                             KeepConnection(member_id=target.id))]]))
+    await context.reply(
+        update,
+        "profile",
+        "confirm_remove",
+        target=context.addressed(target),
+        keyboard=keyboard(
+            [
+                [
+                    (
+                        t("profile", "remove_button", confirm=True),
+                        RemoveConnection(member_id=target.id),
+                    ),
+                    (
+                        t("profile", "remove_button", confirm=False),
+                        KeepConnection(member_id=target.id),
+                    ),
+                ]
+            ]
+        ),
+    )
 
 
 async def block(update: Update, context: BridgeContext) -> None:
@@ -180,11 +216,11 @@ async def on_view(update: Update, context: BridgeContext, data: ViewProfile) -> 
     return None
 
 
-async def on_connections_page(update: Update, context: BridgeContext,
-                              data: ConnectionsPage) -> Toast:
+async def on_connections_page(
+    update: Update, context: BridgeContext, data: ConnectionsPage
+) -> Toast:
     """◀️ / ▶️ under /connections: the page turns in place."""
-    views, total = await context.core.network.connections(context.member.id, data.offset,
-                                                          PAGE)
+    views, total = await context.core.network.connections(context.member.id, data.offset, PAGE)
     text, markup = _connections_page(context, views, total, data.offset)
     await edit_in_place(update, text, markup)
     return None
@@ -192,8 +228,9 @@ async def on_connections_page(update: Update, context: BridgeContext,
 
 async def on_find_page(update: Update, context: BridgeContext, data: FindPage) -> Toast:
     """◀️ / ▶️ under /find results: the page turns in place."""
-    page = await context.core.network.find_page(context.member.id, data.search_id,
-                                                data.offset, PAGE)
+    page = await context.core.network.find_page(
+        context.member.id, data.search_id, data.offset, PAGE
+    )
     text, markup = _results(context, page)
     await edit_in_place(update, text, markup)
     return None
@@ -202,8 +239,14 @@ async def on_find_page(update: Update, context: BridgeContext, data: FindPage) -
 async def on_edit_field(update: Update, context: BridgeContext, data: EditField) -> Toast:
     """✏️ Headline (etc.): "Send your new headline", with its limit and current value."""
     asked = await context.core.prompts.ask_field(context.member.id, data.field)
-    await context.reply(update, "profile", "field_prompt", field=asked.field,
-                        limit=asked.limit, current=asked.current)
+    await context.reply(
+        update,
+        "profile",
+        "field_prompt",
+        field=asked.field,
+        limit=asked.limit,
+        current=asked.current,
+    )
     return None
 
 

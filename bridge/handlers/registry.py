@@ -59,13 +59,17 @@ async def poke_delivery(update: Update, context: BridgeContext) -> None:
 def register(app: Application) -> None:
     app.add_handler(TypeHandler(Update, identify), group=IDENTIFY)
     app.add_handler(relay.edit_handler(), group=RELAYED_EDITS)
-    app.add_handler(ChatMemberHandler(chat_member_changed,
-                                      ChatMemberHandler.MY_CHAT_MEMBER), group=0)
+    app.add_handler(
+        ChatMemberHandler(chat_member_changed, ChatMemberHandler.MY_CHAT_MEMBER), group=0
+    )
     private = filters.ChatType.PRIVATE
     # A /msg is a relayed message: its edit is mirrored like any other (relay.on_edit).
     relayed = filters.Regex(r"^/msg(@\w+)?(\s|$)")
-    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.COMMAND
-                                   & private & ~relayed, edited_command))
+    app.add_handler(
+        MessageHandler(
+            filters.UpdateType.EDITED_MESSAGE & filters.COMMAND & private & ~relayed, edited_command
+        )
+    )
     # Commands run on new messages only (CommandHandler would take edits too).
     new = filters.UpdateType.MESSAGE & private
     for command in COMMANDS:
@@ -83,9 +87,12 @@ async def publish_commands(app: Application, renderer: Renderer) -> None:
     """setMyCommands in every language we speak (the default list is English)."""
     for lang in LANGUAGES:
         # The menu is plain text: undo the templates' HTML escaping (you&#39;re → you're).
-        commands = [BotCommand(c.name, html.unescape(
-                        renderer.text(lang, "help", "description", name=c.name)))
-                    for c in visible_commands(is_admin=False)]
+        commands = [
+            BotCommand(
+                c.name, html.unescape(renderer.text(lang, "help", "description", name=c.name))
+            )
+            for c in visible_commands(is_admin=False)
+        ]
         await app.bot.set_my_commands(commands, language_code=lang)
         if lang == "en":
             await app.bot.set_my_commands(commands)

@@ -27,25 +27,36 @@ from bridge.runtime.media import attachment_of
 
 
 async def _deliver(
-    update: Update, context: BridgeContext, target_id: int, text: str | None,
-    attachment: Attachment | None = None, reply_to_id: int | None = None,
-    original: TgMessage | None = None, confirm: bool = True, typed: bool = True,
+    update: Update,
+    context: BridgeContext,
+    target_id: int,
+    text: str | None,
+    attachment: Attachment | None = None,
+    reply_to_id: int | None = None,
+    original: TgMessage | None = None,
+    confirm: bool = True,
+    typed: bool = True,
 ) -> Delivery | None:
     """Send through the core (committed, and owed to the recipient in the outbox), remember
     the user's own message as the original, confirm briefly (naming the recipient by the
     handle only if the user typed it: `typed`)."""
     origin = (original.chat_id, original.message_id) if original is not None else None
     try:
-        delivery = await context.core.messaging.send(context.member.id, target_id, text,
-                                                     attachment, reply_to_id, origin=origin)
+        delivery = await context.core.messaging.send(
+            context.member.id, target_id, text, attachment, reply_to_id, origin=origin
+        )
     except AlreadyAccepted:
         return None
     if confirm or not delivery.recipient.reachable:
-        other = (context.addressed(delivery.recipient) if typed
-                 else delivery.recipient_as_seen or context.core.network.view(
-                     context.member.id, delivery.recipient))
-        await context.reply(update, "relay", "sent", other=other,
-                            reachable=delivery.recipient.reachable)
+        other = (
+            context.addressed(delivery.recipient)
+            if typed
+            else delivery.recipient_as_seen
+            or context.core.network.view(context.member.id, delivery.recipient)
+        )
+        await context.reply(
+            update, "relay", "sent", other=other, reachable=delivery.recipient.reachable
+        )
     return delivery
 
 
@@ -75,14 +86,14 @@ async def forward(update: Update, context: BridgeContext) -> None:
     if message.reply_to_message is None:
         raise Usage("forward")
     stored = await context.core.messaging.message_for_copy(
-        context.member.id, message.chat_id, message.reply_to_message.message_id)
+        context.member.id, message.chat_id, message.reply_to_message.message_id
+    )
     if stored is None:
         await context.reply(update, "relay", "not_relayed")
         return
     target = await context.core.members.resolve(handle)
     delivery = await context.core.messaging.forward(context.member.id, stored.id, target.id)
-    await context.reply(update, "relay", "forwarded",
-                        other=context.addressed(delivery.recipient))
+    await context.reply(update, "relay", "forwarded", other=context.addressed(delivery.recipient))
 
 
 async def on_message(update: Update, context: BridgeContext) -> None:
@@ -97,13 +108,23 @@ async def on_message(update: Update, context: BridgeContext) -> None:
             return
     if message.reply_to_message is not None:
         stored = await context.core.messaging.message_for_copy(
-            context.member.id, message.chat_id, message.reply_to_message.message_id)
+            context.member.id, message.chat_id, message.reply_to_message.message_id
+        )
         if stored is not None:
             conversation = await context.core.messaging.conversation_of(
-                context.member.id, stored.id)
-            await _deliver(update, context, conversation.other(context.member.id), text,
-                           attachment, reply_to_id=stored.id, original=message,
-                           confirm=False, typed=False)
+                context.member.id, stored.id
+            )
+            await _deliver(
+                update,
+                context,
+                conversation.other(context.member.id),
+                text,
+                attachment,
+                reply_to_id=stored.id,
+                original=message,
+                confirm=False,
+                typed=False,
+            )
             return
     member: Member = await context.core.members.get(context.member.id)
     if member.current_peer_id is None:
@@ -111,31 +132,51 @@ async def on_message(update: Update, context: BridgeContext) -> None:
         return
     # In a conversation, like any chat app, a message just goes: no receipt per message
     # (a failure still answers, and so does a recipient who can't be reached right now).
-    await _deliver(update, context, member.current_peer_id, text, attachment, original=message,
-                   confirm=False, typed=False)
+    await _deliver(
+        update,
+        context,
+        member.current_peer_id,
+        text,
+        attachment,
+        original=message,
+        confirm=False,
+        typed=False,
+    )
 
 
-async def _not_addressed(update: Update, context: BridgeContext, text: str | None,
-                         attachment: Attachment | None, message: TgMessage) -> None:
+async def _not_addressed(
+    update: Update,
+    context: BridgeContext,
+    text: str | None,
+    attachment: Attachment | None,
+    message: TgMessage,
+) -> None:
     """Nothing says where this goes. When one conversation is the obvious one, the message
     is kept and a button sends it there in one tap."""
     held = await context.core.messaging.hold_unaddressed(
-        context.member.id, text, attachment, origin=(message.chat_id, message.message_id))
+        context.member.id, text, attachment, origin=(message.chat_id, message.message_id)
+    )
     if held is None:
         await context.reply(update, "relay", "not_addressed")
         return
     held_id, other = held
-    button = keyboard([[(context.t("relay", "send_to_button", other=other),
-                         SendHeld(held_id=held_id))]])
+    button = keyboard(
+        [[(context.t("relay", "send_to_button", other=other), SendHeld(held_id=held_id))]]
+    )
     await context.reply(update, "relay", "not_addressed", keyboard=button, other=other)
 
 
 async def on_send_held(update: Update, context: BridgeContext, data: SendHeld) -> Toast:
-    """"Send to …" under a message that had no conversation: sent there, once."""
+    """ "Send to …" under a message that had no conversation: sent there, once."""
     delivery = await context.core.messaging.send_held(context.member.id, data.held_id)
     await drop_buttons(update)
-    await context.reply(update, "relay", "sent", other=context.addressed(delivery.recipient),
-                        reachable=delivery.recipient.reachable)
+    await context.reply(
+        update,
+        "relay",
+        "sent",
+        other=context.addressed(delivery.recipient),
+        reachable=delivery.recipient.reachable,
+    )
     return None
 
 
@@ -144,8 +185,9 @@ def edited_text(message: TgMessage) -> str:
     sent as ``/msg @handle text``, the text after the command and the handle."""
     if message.text is None:
         return message.caption or ""
-    if not any(e.type == MessageEntity.BOT_COMMAND and e.offset == 0
-               for e in message.entities or ()):
+    if not any(
+        e.type == MessageEntity.BOT_COMMAND and e.offset == 0 for e in message.entities or ()
+    ):
         return message.text
     words = message.text.split(maxsplit=2)  # "/msg", "@bob", "the text\nkept as is"
     if len(words) > 1 and words[1].startswith("@"):
@@ -163,7 +205,8 @@ async def on_edit(update: Update, context: BridgeContext) -> None:
     message = update.edited_message
     assert message is not None  # edit_handler's filter: edited messages only
     stored = await context.core.messaging.message_for_copy(
-        context.member.id, message.chat_id, message.message_id)
+        context.member.id, message.chat_id, message.message_id
+    )
     if stored is None or stored.sender_id != context.member.id:
         return  # not a relayed message (an edited command, unrelated text): not ours
     try:
@@ -185,16 +228,17 @@ async def on_reaction(update: Update, context: BridgeContext) -> None:
     change = update.message_reaction
     assert change is not None  # MessageReactionHandler: only updates that carry one
     stored = await context.core.messaging.message_for_copy(
-        context.member.id, change.chat.id, change.message_id)
+        context.member.id, change.chat.id, change.message_id
+    )
     if stored is None:
         return
     emojis = [r.emoji for r in change.new_reaction if isinstance(r, ReactionTypeEmoji)]
-    await context.core.messaging.react(context.member.id, stored.id,
-                                       emojis[-1] if emojis else None)
+    await context.core.messaging.react(context.member.id, stored.id, emojis[-1] if emojis else None)
 
 
-async def on_profile_message(update: Update, context: BridgeContext,
-                             data: MessageFromProfile) -> Toast:
+async def on_profile_message(
+    update: Update, context: BridgeContext, data: MessageFromProfile
+) -> Toast:
     """💬 Message on a profile card: that conversation is open."""
     view = await context.core.messaging.open(context.member.id, data.member_id)
     await context.reply(update, "relay", "opened", view=view, me=context.member.id)
@@ -208,9 +252,17 @@ COMMANDS = [
     Command("forward", forward),
 ]
 
-CONTENT = (filters.TEXT & ~filters.COMMAND) | filters.VOICE | filters.VIDEO_NOTE | \
-    filters.PHOTO | filters.ANIMATION | filters.VIDEO | filters.AUDIO | \
-    filters.Document.ALL | filters.Sticker.ALL
+CONTENT = (
+    (filters.TEXT & ~filters.COMMAND)
+    | filters.VOICE
+    | filters.VIDEO_NOTE
+    | filters.PHOTO
+    | filters.ANIMATION
+    | filters.VIDEO
+    | filters.AUDIO
+    | filters.Document.ALL
+    | filters.Sticker.ALL
+)
 
 
 def handlers() -> list:

@@ -17,14 +17,33 @@ from bridge.locale import LANGUAGES
 def _card(context: BridgeContext, member: Member):
     t = context.t
     rows: list[Row] = [
-        [(t("settings", "lang_button", code=code, current=member.language == code),
-          SetLanguage(code=code)) for code in LANGUAGES],
-        [(t("settings", "policy_button", policy=p.value, current=member.invite_policy == p),
-          SetInvitePolicy(policy=p)) for p in InvitePolicy],
-        [(t("settings", "inmail_button", opted_out=not member.inmail_opt_out),
-          SetInMailOptOut(opted_out=not member.inmail_opt_out))],
-        [(t("settings", "notify_button", mode=mode.value, current=member.notify_mode == mode),
-          SetNotifyMode(mode=mode.value)) for mode in NotifyMode],
+        [
+            (
+                t("settings", "lang_button", code=code, current=member.language == code),
+                SetLanguage(code=code),
+            )
+            for code in LANGUAGES
+        ],
+        [
+            (
+                t("settings", "policy_button", policy=p.value, current=member.invite_policy == p),
+                SetInvitePolicy(policy=p),
+            )
+            for p in InvitePolicy
+        ],
+        [
+            (
+                t("settings", "inmail_button", opted_out=not member.inmail_opt_out),
+                SetInMailOptOut(opted_out=not member.inmail_opt_out),
+            )
+        ],
+        [
+            (
+                t("settings", "notify_button", mode=mode.value, current=member.notify_mode == mode),
+                SetNotifyMode(mode=mode.value),
+            )
+            for mode in NotifyMode
+        ],
     ]
     return t("settings", "card", member=member), keyboard(rows)
 
@@ -53,32 +72,38 @@ async def _saved(update: Update, context: BridgeContext, member: Member) -> Toas
 
 async def on_language(update: Update, context: BridgeContext, data: SetLanguage) -> Toast:
     """English / Français: the bot speaks that language from now on."""
-    return await _saved(update, context, await context.core.members.set_language(
-        context.member.id, data.code))
+    return await _saved(
+        update, context, await context.core.members.set_language(context.member.id, data.code)
+    )
 
 
-async def on_invite_policy(update: Update, context: BridgeContext,
-                           data: SetInvitePolicy) -> Toast:
+async def on_invite_policy(update: Update, context: BridgeContext, data: SetInvitePolicy) -> Toast:
     """Who may invite me: everyone, or 2nd degree only."""
-    return await _saved(update, context, await context.core.members.set_invite_policy(
-        context.member.id, data.policy))
+    return await _saved(
+        update,
+        context,
+        await context.core.members.set_invite_policy(context.member.id, data.policy),
+    )
 
 
-async def on_inmail_opt_out(update: Update, context: BridgeContext,
-                            data: SetInMailOptOut) -> Toast:
+async def on_inmail_opt_out(update: Update, context: BridgeContext, data: SetInMailOptOut) -> Toast:
     """Accept / refuse InMails."""
-    return await _saved(update, context, await context.core.members.set_inmail_opt_out(
-        context.member.id, data.opted_out))
+    return await _saved(
+        update,
+        context,
+        await context.core.members.set_inmail_opt_out(context.member.id, data.opted_out),
+    )
 
 
-async def on_notify_mode(update: Update, context: BridgeContext,
-                         data: SetNotifyMode) -> Toast:
+async def on_notify_mode(update: Update, context: BridgeContext, data: SetNotifyMode) -> Toast:
     """Instant, digest or muted notifications."""
-    return await _saved(update, context, await context.core.preferences.set_mode(
-        context.member.id, data.mode))
+    return await _saved(
+        update, context, await context.core.preferences.set_mode(context.member.id, data.mode)
+    )
 
 
 COMMANDS = [Command("settings", settings), Command("lang", lang)]
+
 
 def handlers() -> list:
     return [

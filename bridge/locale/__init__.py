@@ -24,8 +24,10 @@ def catalog_languages(root: Path = LOCALE_DIR) -> tuple[str, ...]:
 
 
 # The one list of languages the bot speaks: the source language, then every catalog.
-LANGUAGES: tuple[str, ...] = (SOURCE_LANGUAGE, *(
-    lang for lang in catalog_languages() if lang != SOURCE_LANGUAGE))
+LANGUAGES: tuple[str, ...] = (
+    SOURCE_LANGUAGE,
+    *(lang for lang in catalog_languages() if lang != SOURCE_LANGUAGE),
+)
 
 
 @cache

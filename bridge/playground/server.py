@@ -384,8 +384,9 @@ class Playground:
         try:
             n = max(10, min(int(body.get("n", 300)), 5000))
         except (TypeError, ValueError):
-            return web.json_response({"state": "error", "message": "n must be a number"},
-                                     status=400)
+            return web.json_response(
+                {"state": "error", "message": "n must be a number"}, status=400
+            )
         self._seed.begin(self._run_seed(function, n), n)
         return web.json_response(self._seed.status(), status=202)
 

@@ -41,8 +41,7 @@ class ChatLocks:
         self._users: dict[int, int] = {}
 
     @asynccontextmanager
-    async def hold(self, chat_id: int | None,
-                   timeout: float | None = None) -> AsyncIterator[None]:
+    async def hold(self, chat_id: int | None, timeout: float | None = None) -> AsyncIterator[None]:
         """Hold the chat's lock; with `timeout`, raise `ChatBusy` if it is not free by then
         (the delivery worker goes on with other chats rather than wait for a slow one)."""
         if chat_id is None:

@@ -38,8 +38,9 @@ async def settle_refunds(context: BridgeContext) -> None:
 
 
 class BridgeBot:
-    def __init__(self, settings: Settings, clock: Clock | None = None,
-                 poll_timeout: int = 10) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock | None = None, poll_timeout: int = 10
+    ) -> None:
         self.settings = settings
         self.clock = clock
         self.poll_timeout = poll_timeout
@@ -64,8 +65,7 @@ class BridgeBot:
             quiet_rate_limiter()
             builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
         app = (
-            builder
-            .application_class(BridgeApplication)
+            builder.application_class(BridgeApplication)
             .token(token)
             .base_url(f"{root}/bot")
             .base_file_url(f"{root}/file/bot")
@@ -99,8 +99,9 @@ class BridgeBot:
         if self.instance is not None:
             self.instance.acquire()  # AlreadyRunning: a second bot on this database
         self.store = await open_store(self.settings.database_url)
-        self.core = await Core.open(self.store, self.settings.rules(), self.clock,
-                                    frozenset(self.settings.admin_ids))
+        self.core = await Core.open(
+            self.store, self.settings.rules(), self.clock, frozenset(self.settings.admin_ids)
+        )
         renderer = Renderer(default_language=self.settings.default_language)
         app = self.app = self._build()
         app.bot_data.update(core=self.core, renderer=renderer, settings=self.settings)
@@ -109,17 +110,19 @@ class BridgeBot:
         url, attempts = self.settings.bot_api_url, self.settings.startup_attempts
         # Both steps are safe to repeat: PTB marks the bot initialized only after getMe.
         await with_retries(app.initialize, "getMe", url, attempts)
-        await with_retries(lambda: publish_commands(app, renderer), "setMyCommands", url,
-                           attempts)
-        self.worker = DeliveryWorker(self.core, Notifier(app.bot, self.core, renderer),
-                                     locks=app.chat_locks)
+        await with_retries(lambda: publish_commands(app, renderer), "setMyCommands", url, attempts)
+        self.worker = DeliveryWorker(
+            self.core, Notifier(app.bot, self.core, renderer), locks=app.chat_locks
+        )
         app.bot_data["worker"] = self.worker
         self.worker.start()
         if app.job_queue is not None:
-            app.job_queue.run_repeating(schedule_digests, interval=timedelta(minutes=1),
-                                        first=timedelta(seconds=5))
-            app.job_queue.run_repeating(settle_refunds, interval=timedelta(minutes=10),
-                                        first=timedelta(seconds=30))
+            app.job_queue.run_repeating(
+                schedule_digests, interval=timedelta(minutes=1), first=timedelta(seconds=5)
+            )
+            app.job_queue.run_repeating(
+                settle_refunds, interval=timedelta(minutes=10), first=timedelta(seconds=30)
+            )
         await app.start()
         self.intake = UpdateIntake(app, self.core, self.poll_timeout)
         self.intake.start()

@@ -33,8 +33,9 @@ CHAT_BUSY = timedelta(seconds=1)
 
 
 class DeliveryWorker:
-    def __init__(self, core: Core, notifier: Notifier, batch: int = 50,
-                 locks: ChatLocks | None = None) -> None:
+    def __init__(
+        self, core: Core, notifier: Notifier, batch: int = 50, locks: ChatLocks | None = None
+    ) -> None:
         self.core, self.notifier, self.batch = core, notifier, batch
         # Shared with the Application: a notification is planned and sent while no update
         # of its recipient is being handled (see application.py).
@@ -176,5 +177,6 @@ class DeliveryWorker:
             log.exception("notification %s could not be rendered", n.id)
             await outbox.fail(n.id, f"error {type(exc).__name__}: {exc}")
         else:
-            await self._until_stored(lambda: outbox.complete(
-                n.id, sent.copies, silent=plan.silent, removed=sent.removed))
+            await self._until_stored(
+                lambda: outbox.complete(n.id, sent.copies, silent=plan.silent, removed=sent.removed)
+            )

@@ -36,8 +36,7 @@ log = logging.getLogger(__name__)
 
 # We read getUpdates' raw JSON (to parse each update on its own); PTB would rather we
 # called get_updates, which fails the whole batch on one update it can't read.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'",
-                        category=PTBUserWarning)
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 
 MAX_STORAGE_PAUSE = 15.0  # seconds between tries while the database is unavailable
 PRUNE_EVERY = 1000  # processed updates between two prunings of old records
@@ -46,8 +45,9 @@ PRUNE_EVERY = 1000  # processed updates between two prunings of old records
 def update_key(bot_id: int, raw: dict[str, Any]) -> str:
     """What identifies one update: the bot, its id, and a digest of its JSON (a redelivery
     is byte-for-byte the same update; a new update reusing an id is not)."""
-    digest = hashlib.sha256(json.dumps(raw, sort_keys=True,
-                                       separators=(",", ":")).encode()).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps(raw, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
     return f"{bot_id}:{raw['update_id']}:{digest[:32]}"
 
 
@@ -118,7 +118,8 @@ class UpdateIntake:
             params["offset"] = self.offset
         result = await self.app.bot.do_api_request("getUpdates", api_kwargs=params)
         if not isinstance(result, list) or not all(
-                isinstance(u, dict) and isinstance(u.get("update_id"), int) for u in result):
+            isinstance(u, dict) and isinstance(u.get("update_id"), int) for u in result
+        ):
             raise TypeError(f"getUpdates answered {type(result).__name__}, not updates")
         return result
 
@@ -129,12 +130,12 @@ class UpdateIntake:
         try:
             update = Update.de_json(raw, self.app.bot)
         except Exception as exc:  # one unreadable update must not hold the others back
-            return await self._until_stored(raw["update_id"], self._skip_unreadable,
-                                            raw, key, exc)
+            return await self._until_stored(raw["update_id"], self._skip_unreadable, raw, key, exc)
         return await self._until_stored(update.update_id, self._process, update, key)
 
-    async def _until_stored(self, update_id: int, step: Callable[..., Awaitable[None]],
-                            *args: Any) -> bool:
+    async def _until_stored(
+        self, update_id: int, step: Callable[..., Awaitable[None]], *args: Any
+    ) -> bool:
         """Run `step` until the database lets it through: log, pause, try the same update
         again; any other failure is logged and the update left behind."""
         pause, waited = 1.0, False
@@ -204,8 +205,9 @@ class UpdateIntake:
             except StorageUnavailable:
                 member = None  # the default language then
             lang = renderer.lang(member.language if member else None)
-            text = renderer.text(lang, "common", "update_skipped", update_id=update_id,
-                                 error=error[:500])
+            text = renderer.text(
+                lang, "common", "update_skipped", update_id=update_id, error=error[:500]
+            )
             try:
                 await self.app.bot.send_message(admin_id, text)
             except TelegramError:
@@ -221,4 +223,3 @@ class UpdateIntake:
 def _seconds(value: object) -> float:
     total = getattr(value, "total_seconds", None)
     return float(total()) if total else float(value)  # type: ignore[arg-type]
-

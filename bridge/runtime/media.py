@@ -11,8 +11,14 @@ from telegram import Bot, Message
 from bridge.core.models import Attachment, AttachmentKind
 
 # Kinds whose send method accepts a caption (video notes and stickers don't).
-CAPTIONED = {AttachmentKind.PHOTO, AttachmentKind.ANIMATION, AttachmentKind.VIDEO,
-             AttachmentKind.DOCUMENT, AttachmentKind.AUDIO, AttachmentKind.VOICE}
+CAPTIONED = {
+    AttachmentKind.PHOTO,
+    AttachmentKind.ANIMATION,
+    AttachmentKind.VIDEO,
+    AttachmentKind.DOCUMENT,
+    AttachmentKind.AUDIO,
+    AttachmentKind.VOICE,
+}
 
 
 def _seconds(value: int | timedelta | None) -> int | None:
@@ -33,63 +39,115 @@ def attachment_of(message: Message) -> Attachment | None:
     """The one attachment a user message carries, with what the inbox needs to describe it."""
     if message.voice:
         vo = message.voice
-        return Attachment(kind=AttachmentKind.VOICE, file_id=vo.file_id,
-                          file_unique_id=vo.file_unique_id, duration=_seconds(vo.duration),
-                          file_size=vo.file_size, mime_type=vo.mime_type)
+        return Attachment(
+            kind=AttachmentKind.VOICE,
+            file_id=vo.file_id,
+            file_unique_id=vo.file_unique_id,
+            duration=_seconds(vo.duration),
+            file_size=vo.file_size,
+            mime_type=vo.mime_type,
+        )
     if message.video_note:
         vn = message.video_note
-        return Attachment(kind=AttachmentKind.VIDEO_NOTE, file_id=vn.file_id,
-                          file_unique_id=vn.file_unique_id, duration=_seconds(vn.duration),
-                          file_size=vn.file_size, length=vn.length)
+        return Attachment(
+            kind=AttachmentKind.VIDEO_NOTE,
+            file_id=vn.file_id,
+            file_unique_id=vn.file_unique_id,
+            duration=_seconds(vn.duration),
+            file_size=vn.file_size,
+            length=vn.length,
+        )
     if message.animation:  # before document: a GIF also carries a document
         an = message.animation
-        return Attachment(kind=AttachmentKind.ANIMATION, file_id=an.file_id,
-                          file_unique_id=an.file_unique_id, duration=_seconds(an.duration),
-                          file_size=an.file_size, mime_type=an.mime_type, width=an.width,
-                          height=an.height, file_name=an.file_name)
+        return Attachment(
+            kind=AttachmentKind.ANIMATION,
+            file_id=an.file_id,
+            file_unique_id=an.file_unique_id,
+            duration=_seconds(an.duration),
+            file_size=an.file_size,
+            mime_type=an.mime_type,
+            width=an.width,
+            height=an.height,
+            file_name=an.file_name,
+        )
     if message.photo:
         p = message.photo[-1]
-        return Attachment(kind=AttachmentKind.PHOTO, file_id=p.file_id,
-                          file_unique_id=p.file_unique_id, file_size=p.file_size,
-                          width=p.width, height=p.height)
+        return Attachment(
+            kind=AttachmentKind.PHOTO,
+            file_id=p.file_id,
+            file_unique_id=p.file_unique_id,
+            file_size=p.file_size,
+            width=p.width,
+            height=p.height,
+        )
     if message.video:
         v = message.video
-        return Attachment(kind=AttachmentKind.VIDEO, file_id=v.file_id,
-                          file_unique_id=v.file_unique_id, duration=_seconds(v.duration),
-                          file_size=v.file_size, mime_type=v.mime_type, width=v.width,
-                          height=v.height, file_name=v.file_name)
+        return Attachment(
+            kind=AttachmentKind.VIDEO,
+            file_id=v.file_id,
+            file_unique_id=v.file_unique_id,
+            duration=_seconds(v.duration),
+            file_size=v.file_size,
+            mime_type=v.mime_type,
+            width=v.width,
+            height=v.height,
+            file_name=v.file_name,
+        )
     if message.audio:
         a = message.audio
-        return Attachment(kind=AttachmentKind.AUDIO, file_id=a.file_id,
-                          file_unique_id=a.file_unique_id, duration=_seconds(a.duration),
-                          file_size=a.file_size, mime_type=a.mime_type, title=a.title,
-                          file_name=a.file_name)
+        return Attachment(
+            kind=AttachmentKind.AUDIO,
+            file_id=a.file_id,
+            file_unique_id=a.file_unique_id,
+            duration=_seconds(a.duration),
+            file_size=a.file_size,
+            mime_type=a.mime_type,
+            title=a.title,
+            file_name=a.file_name,
+        )
     if message.document:
         d = message.document
-        return Attachment(kind=AttachmentKind.DOCUMENT, file_id=d.file_id,
-                          file_unique_id=d.file_unique_id, file_size=d.file_size,
-                          mime_type=d.mime_type, file_name=d.file_name)
+        return Attachment(
+            kind=AttachmentKind.DOCUMENT,
+            file_id=d.file_id,
+            file_unique_id=d.file_unique_id,
+            file_size=d.file_size,
+            mime_type=d.mime_type,
+            file_name=d.file_name,
+        )
     if message.sticker:
         s = message.sticker
-        return Attachment(kind=AttachmentKind.STICKER, file_id=s.file_id,
-                          file_unique_id=s.file_unique_id, file_size=s.file_size,
-                          emoji=s.emoji, width=s.width, height=s.height)
+        return Attachment(
+            kind=AttachmentKind.STICKER,
+            file_id=s.file_id,
+            file_unique_id=s.file_unique_id,
+            file_size=s.file_size,
+            emoji=s.emoji,
+            width=s.width,
+            height=s.height,
+        )
     return None
 
 
 async def send_attachment(
-    bot: Bot, chat_id: int, attachment: Attachment, caption: str | None,
-    reply_to: int | None, silent: bool,
+    bot: Bot,
+    chat_id: int,
+    attachment: Attachment,
+    caption: str | None,
+    reply_to: int | None,
+    silent: bool,
 ) -> Message:
     common: _Common = {"reply_to_message_id": reply_to, "disable_notification": silent}
     text = caption or None  # only for CAPTIONED kinds; HTML: the bot's default parse mode
     kind, file_id = attachment.kind, attachment.file_id
     if kind == AttachmentKind.VOICE:
-        return await bot.send_voice(chat_id, file_id, duration=attachment.duration,
-                                    caption=text, **common)
+        return await bot.send_voice(
+            chat_id, file_id, duration=attachment.duration, caption=text, **common
+        )
     if kind == AttachmentKind.VIDEO_NOTE:
-        return await bot.send_video_note(chat_id, file_id, duration=attachment.duration,
-                                         length=attachment.length, **common)
+        return await bot.send_video_note(
+            chat_id, file_id, duration=attachment.duration, length=attachment.length, **common
+        )
     if kind == AttachmentKind.ANIMATION:
         return await bot.send_animation(chat_id, file_id, caption=text, **common)
     if kind == AttachmentKind.PHOTO:

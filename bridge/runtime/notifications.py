@@ -82,16 +82,19 @@ class Notifier:
             raise Skip(f"no renderer for {n.kind}")
         return Sent(copies=await handler(n, silent))
 
-    async def _send_html(self, chat_id: int, html: str, markup=None, reply_to=None,
-                         silent: bool = False) -> list[int]:
+    async def _send_html(
+        self, chat_id: int, html: str, markup=None, reply_to=None, silent: bool = False
+    ) -> list[int]:
         ids = []
         chunks = split_html(html)
         for i, chunk in enumerate(chunks):
             sent = await self.bot.send_message(
-                chat_id, chunk,
+                chat_id,
+                chunk,
                 reply_markup=markup if i == len(chunks) - 1 else None,
                 reply_to_message_id=reply_to if i == 0 else None,
-                disable_notification=silent or i > 0, disable_web_page_preview=True,
+                disable_notification=silent or i > 0,
+                disable_web_page_preview=True,
             )
             ids.append(sent.message_id)
         return ids
@@ -113,13 +116,24 @@ class Notifier:
         markup = None
         if d.message.kind == MessageKind.INMAIL and d.inmail is not None:
             t = self.renderer.text
-            markup = keyboard([[
-                (t(lang, "inmail", "button", action="yes"),
-                 InMailInterested(inmail_id=d.inmail.id)),
-                (t(lang, "inmail", "button", action="no"),
-                 InMailNotInterested(inmail_id=d.inmail.id)),
-                (t(lang, "inmail", "button", action="reply"), InMailReply(inmail_id=d.inmail.id)),
-            ]])
+            markup = keyboard(
+                [
+                    [
+                        (
+                            t(lang, "inmail", "button", action="yes"),
+                            InMailInterested(inmail_id=d.inmail.id),
+                        ),
+                        (
+                            t(lang, "inmail", "button", action="no"),
+                            InMailNotInterested(inmail_id=d.inmail.id),
+                        ),
+                        (
+                            t(lang, "inmail", "button", action="reply"),
+                            InMailReply(inmail_id=d.inmail.id),
+                        ),
+                    ]
+                ]
+            )
         html = self._render_message(d)
         ids: list[int] = []
         attachment = d.message.attachment
@@ -132,8 +146,12 @@ class Notifier:
             ids = await self._send_html(chat, html, None, reply_to, silent)
             sent = await send_attachment(self.bot, chat, attachment, None, None, True)
             ids.append(sent.message_id)
-        return [ChatCopy(message_id=d.message.id, member_id=n.member_id, chat_id=chat,
-                         telegram_message_id=i) for i in ids]
+        return [
+            ChatCopy(
+                message_id=d.message.id, member_id=n.member_id, chat_id=chat, telegram_message_id=i
+            )
+            for i in ids
+        ]
 
     async def _invitation(self, n: Notification, silent: bool) -> list[ChatCopy]:
         # Still pending: the core's plan checked it, under this chat's lock.
@@ -142,23 +160,33 @@ class Notifier:
         recipient = await self.core.members.get(n.member_id)
         lang = self.renderer.lang(recipient.language)
         html = self.renderer.text(lang, "invitations", "received", item=item)
-        ids = await self._send_html(recipient.telegram_id, html,
-                                    received_keyboard_for(self.renderer, lang, invitation),
-                                    silent=silent)
+        ids = await self._send_html(
+            recipient.telegram_id,
+            html,
+            received_keyboard_for(self.renderer, lang, invitation),
+            silent=silent,
+        )
         # The message with the buttons: answering elsewhere (/accept) shows the outcome there.
-        await self.core.invitations.record_copies(invitation.id, n.member_id,
-                                                  [(recipient.telegram_id, ids[-1])])
-        return await self._note_copies(invitation.conversation_id, n.member_id,
-                                       recipient.telegram_id, ids)
+        await self.core.invitations.record_copies(
+            invitation.id, n.member_id, [(recipient.telegram_id, ids[-1])]
+        )
+        return await self._note_copies(
+            invitation.conversation_id, n.member_id, recipient.telegram_id, ids
+        )
 
-    async def _note_copies(self, conversation_id: int, member_id: int, chat_id: int,
-                           ids: list[int]) -> list[ChatCopy]:
+    async def _note_copies(
+        self, conversation_id: int, member_id: int, chat_id: int, ids: list[int]
+    ) -> list[ChatCopy]:
         """A reply to the invitation message answers in its thread: map it to the note."""
         note_id = await self.core.messaging.latest_message_id(conversation_id)
         if note_id is None:
             return []
-        return [ChatCopy(message_id=note_id, member_id=member_id, chat_id=chat_id,
-                         telegram_message_id=i) for i in ids]
+        return [
+            ChatCopy(
+                message_id=note_id, member_id=member_id, chat_id=chat_id, telegram_message_id=i
+            )
+            for i in ids
+        ]
 
     async def _accepted(self, n: Notification, silent: bool) -> list[ChatCopy]:
         invitation = await self.core.invitations.get_for(n.member_id, _ref(n))
@@ -188,28 +216,31 @@ class Notifier:
         media = copies[-1] if attachment is not None else None
         texts = copies[:-1] if media is not None else copies
         chat = copies[0].chat_id
-        if (media is not None and attachment is not None and attachment.kind in CAPTIONED
-                and len(html) <= TELEGRAM_CAPTION_MAX):
+        if (
+            media is not None
+            and attachment is not None
+            and attachment.kind in CAPTIONED
+            and len(html) <= TELEGRAM_CAPTION_MAX
+        ):
             await self._edit_caption(media, html)
             await self._delete(chat, texts)
             return Sent(removed=texts)
         parts = split_html(html)
         for copy, part in zip(texts, parts, strict=False):
             await self._edit_text(copy, part)
-        surplus = texts[len(parts):]
+        surplus = texts[len(parts) :]
         await self._delete(chat, surplus)
         sent = Sent(removed=list(surplus))
         if len(parts) > len(texts):
             ids: list[int] = []
             try:
-                for part in parts[len(texts):]:
+                for part in parts[len(texts) :]:
                     message = await self.bot.send_message(
-                        chat, part, disable_notification=True,
-                        disable_web_page_preview=True)
+                        chat, part, disable_notification=True, disable_web_page_preview=True
+                    )
                     ids.append(message.message_id)
                 if media is not None and attachment is not None:
-                    again = await send_attachment(self.bot, chat, attachment, None, None,
-                                                  True)
+                    again = await send_attachment(self.bot, chat, attachment, None, None, True)
                     ids.append(again.message_id)
                     await self._delete(chat, [media])
                     sent.removed.append(media)
@@ -217,22 +248,31 @@ class Notifier:
                 # The retry sends these again: take back what this attempt added.
                 await self._take_back(chat, ids)
                 raise
-            sent.copies = [ChatCopy(message_id=d.message.id, member_id=n.member_id,
-                                    chat_id=chat, telegram_message_id=i) for i in ids]
+            sent.copies = [
+                ChatCopy(
+                    message_id=d.message.id,
+                    member_id=n.member_id,
+                    chat_id=chat,
+                    telegram_message_id=i,
+                )
+                for i in ids
+            ]
         return sent
 
     async def _edit_text(self, copy: ChatCopy, html: str) -> None:
         try:
-            await self.bot.edit_message_text(html, copy.chat_id, copy.telegram_message_id,
-                                             disable_web_page_preview=True)
+            await self.bot.edit_message_text(
+                html, copy.chat_id, copy.telegram_message_id, disable_web_page_preview=True
+            )
         except BadRequest as exc:
             if not _not_modified(exc):
                 raise
 
     async def _edit_caption(self, copy: ChatCopy, html: str) -> None:
         try:
-            await self.bot.edit_message_caption(copy.chat_id, copy.telegram_message_id,
-                                                caption=html)
+            await self.bot.edit_message_caption(
+                copy.chat_id, copy.telegram_message_id, caption=html
+            )
         except BadRequest as exc:
             if not _not_modified(exc):
                 raise
@@ -252,8 +292,7 @@ class Notifier:
     async def _digest(self, n: Notification, silent: bool) -> list[ChatCopy]:
         member = await self.core.members.get(n.member_id)
         digest = await self.core.inbox.digest(member.id, None, PAGE)
-        text, markup = render_digest(self.renderer, member, digest,
-                                     self.core.now(), True)
+        text, markup = render_digest(self.renderer, member, digest, self.core.now(), True)
         await self._send_html(member.telegram_id, text, markup, silent=silent)
         return []
 
@@ -266,7 +305,8 @@ class Notifier:
             raise Skip("no copy to react on")
         target = copies[-1]
         await self.bot.set_message_reaction(
-            target.chat_id, target.telegram_message_id,
+            target.chat_id,
+            target.telegram_message_id,
             [ReactionTypeEmoji(theirs[0])] if theirs else [],
         )
         return []
@@ -278,28 +318,60 @@ class Notifier:
         sender, inmail, t = news.sender, news.inmail, self.renderer.text
         lang = self.renderer.lang(sender.language)
         if n.kind == NotificationKind.INMAIL_ANSWERED:
-            html = t(lang, "inmail", "sender_answered", other=news.other,
-                     subject=inmail.subject, status=news.status.value)
+            html = t(
+                lang,
+                "inmail",
+                "sender_answered",
+                other=news.other,
+                subject=inmail.subject,
+                status=news.status.value,
+            )
         else:
-            html = t(lang, "inmail", "refunded", other=news.other, subject=inmail.subject,
-                     answered=news.answered, balance=news.balance)
+            html = t(
+                lang,
+                "inmail",
+                "refunded",
+                other=news.other,
+                subject=inmail.subject,
+                answered=news.answered,
+                balance=news.balance,
+            )
         interested = news.interested
-        markup = keyboard([[(
-            t(lang, "inmail", "conversation_button", reply=interested),
-            OpenConversation(conversation_id=inmail.conversation_id) if interested
-            else ShowConversation(conversation_id=inmail.conversation_id, filter=InboxFilter.ALL),
-        )]])
+        markup = keyboard(
+            [
+                [
+                    (
+                        t(lang, "inmail", "conversation_button", reply=interested),
+                        OpenConversation(conversation_id=inmail.conversation_id)
+                        if interested
+                        else ShowConversation(
+                            conversation_id=inmail.conversation_id, filter=InboxFilter.ALL
+                        ),
+                    )
+                ]
+            ]
+        )
         await self._send_html(sender.telegram_id, html, markup, silent=silent)
         return []
 
 
 def received_keyboard_for(renderer: Renderer, lang: str, invitation):
     t = renderer.text
-    return keyboard([[
-        (t(lang, "invitations", "button", action="accept"),
-         AcceptInvitation(invitation_id=invitation.id)),
-        (t(lang, "invitations", "button", action="decline"),
-         DeclineInvitation(invitation_id=invitation.id)),
-        (t(lang, "invitations", "button", action="reply"),
-         ReplyToInvitation(invitation_id=invitation.id)),
-    ]])
+    return keyboard(
+        [
+            [
+                (
+                    t(lang, "invitations", "button", action="accept"),
+                    AcceptInvitation(invitation_id=invitation.id),
+                ),
+                (
+                    t(lang, "invitations", "button", action="decline"),
+                    DeclineInvitation(invitation_id=invitation.id),
+                ),
+                (
+                    t(lang, "invitations", "button", action="reply"),
+                    ReplyToInvitation(invitation_id=invitation.id),
+                ),
+            ]
+        ]
+    )

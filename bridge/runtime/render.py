@@ -43,16 +43,26 @@ TELEGRAM_CAPTION_MAX = 1024
 def environment(root: Path, lang: str) -> Environment:
     """The jinja2 environment of one language: its catalog, its grammar, its date formats."""
     env = Environment(
-        loader=FileSystemLoader(str(root)), autoescape=True, trim_blocks=True,
-        lstrip_blocks=True, undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
+        loader=FileSystemLoader(str(root)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
         auto_reload=False,  # templates ship with the package: read once per process
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]  # set by the i18n extension
     env.globals.update(gettext_functions(lang, translations(lang)))
     env.globals.update(Degree=Degree, LANGUAGES=LANGUAGES)
-    env.filters.update(duration=duration, dot=dot, clip=clip, de=de,
-                       language_name=language_name, moment=partial(moment, lang=lang),
-                       day=partial(day, lang=lang))
+    env.filters.update(
+        duration=duration,
+        dot=dot,
+        clip=clip,
+        de=de,
+        language_name=language_name,
+        moment=partial(moment, lang=lang),
+        day=partial(day, lang=lang),
+    )
     return env
 
 
@@ -62,8 +72,9 @@ class Renderer:
     def __init__(self, root: Path = TEMPLATES, default_language: str = "en") -> None:
         self.root = root
         # A language without a catalog reads English, as a member's unknown language does.
-        self.default_language = (default_language if default_language in LANGUAGES
-                                 else SOURCE_LANGUAGE)
+        self.default_language = (
+            default_language if default_language in LANGUAGES else SOURCE_LANGUAGE
+        )
         self._environments: dict[str, Environment] = {}
 
     def lang(self, language: str | None) -> str:
@@ -78,8 +89,9 @@ class Renderer:
     def _module(self, lang: str, feature: str) -> Any:
         return self.environment(lang).get_template(f"{feature}.j2").module
 
-    def text(self, lang: str, feature: str, name: str, /, *, zone: str | None = None,
-             **params: Any) -> str:
+    def text(
+        self, lang: str, feature: str, name: str, /, *, zone: str | None = None, **params: Any
+    ) -> str:
         """Macro `name` of `feature` in `lang`; dates in it show in `zone` (the reader's)."""
         macro = getattr(self._module(lang, feature), name, None)
         if macro is None:

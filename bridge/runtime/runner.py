@@ -65,8 +65,12 @@ def run_bot(settings: Settings) -> int:
         code = 0
     except Exception as exc:  # a bug, or a failure nobody classified: still one line
         log.debug("start-up failed", exc_info=exc)
-        print(f"Bridge could not start: {type(exc).__name__}: {redact.redact(str(exc))}"
-              " (LOG_LEVEL=DEBUG shows the traceback)", file=sys.stderr, flush=True)
+        print(
+            f"Bridge could not start: {type(exc).__name__}: {redact.redact(str(exc))}"
+            " (LOG_LEVEL=DEBUG shows the traceback)",
+            file=sys.stderr,
+            flush=True,
+        )
         code = 1
     _exit_if_threads_linger(code)
     return code
@@ -78,11 +82,15 @@ def _exit_if_threads_linger(code: int, grace: float = 5.0) -> None:
     for thread in threading.enumerate():
         if thread is not threading.main_thread() and not thread.daemon:
             thread.join(grace)
-    lingering = [t.name for t in threading.enumerate()
-                 if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+    lingering = [
+        t.name
+        for t in threading.enumerate()
+        if t is not threading.main_thread() and not t.daemon and t.is_alive()
+    ]
     if lingering:
-        log.error("threads still running after the bot stopped (%s); exiting anyway",
-                  ", ".join(lingering))
+        log.error(
+            "threads still running after the bot stopped (%s); exiting anyway", ", ".join(lingering)
+        )
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()

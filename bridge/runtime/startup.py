@@ -30,14 +30,15 @@ def api_url_problem(url: str) -> str | None:
     """Why BOT_API_URL cannot be right, if it visibly cannot (None when it may be)."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return (f"BOT_API_URL must be an http(s) address such as https://api.telegram.org"
-                f" (it is {url!r})")
+        return (
+            f"BOT_API_URL must be an http(s) address such as https://api.telegram.org"
+            f" (it is {url!r})"
+        )
     path = parts.path.rstrip("/")
     last = path.rsplit("/", 1)[-1]
     if last == "bot" or (last.startswith("bot") and ":" in last):
         root = f"{parts.scheme}://{parts.netloc}{path.rsplit('/', 1)[0]}"
-        return (f"BOT_API_URL must be the server root, without /bot: set"
-                f" BOT_API_URL={root}")
+        return f"BOT_API_URL must be the server root, without /bot: set BOT_API_URL={root}"
     return None
 
 
@@ -46,19 +47,20 @@ def rejected_token(url: str, error: InvalidToken) -> StartupFailed:
     if "unauthorized" in str(cause.message).lower():
         return StartupFailed(
             f"The Bot API at {url} rejected BOT_TOKEN (401 Unauthorized): copy the bot's"
-            " current token from @BotFather (/mybots → API Token) into BOT_TOKEN")
+            " current token from @BotFather (/mybots → API Token) into BOT_TOKEN"
+        )
     return StartupFailed(
         f"The Bot API at {url} does not know BOT_TOKEN (404 Not Found): check BOT_TOKEN"
         " (the whole 123456:ABC… string from @BotFather) and that BOT_API_URL is the"
-        " server root")
+        " server root"
+    )
 
 
 def _seconds(value: float | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-async def with_retries(step: Callable[[], Awaitable[T]], what: str, url: str,
-                       attempts: int) -> T:
+async def with_retries(step: Callable[[], Awaitable[T]], what: str, url: str, attempts: int) -> T:
     """Run `step` (one start-up call, safe to repeat) until it succeeds: 429 waits what
     Telegram asks, 5xx and network errors back off 1, 2, 4 … 30 s; `attempts` in all."""
     backoff = 1.0
@@ -79,7 +81,14 @@ async def with_retries(step: Callable[[], Awaitable[T]], what: str, url: str,
                 f"The Bot API at BOT_API_URL={url} still fails after {attempts} tries"
                 f" ({what}: {reason}): check BOT_API_URL and the network, then start again"
             ) from None
-        log.log(level, "%s failed at start (%s); retrying in %.0f s (attempt %d of %d)",
-                what, reason, wait, attempt, attempts)
+        log.log(
+            level,
+            "%s failed at start (%s); retrying in %.0f s (attempt %d of %d)",
+            what,
+            reason,
+            wait,
+            attempt,
+            attempts,
+        )
         await asyncio.sleep(wait)
     raise AssertionError("unreachable")

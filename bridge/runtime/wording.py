@@ -55,7 +55,8 @@ def moment(value: datetime, lang: str) -> str:
     # is that text either way.
     pattern = str(get_datetime_format("medium", locale=lang))
     text = pattern.replace("{1}", format_date(local, "medium", locale=lang)).replace(
-        "{0}", format_time(local, "short", locale=lang))
+        "{0}", format_time(local, "short", locale=lang)
+    )
     return f"{text} {zone}"
 
 
@@ -119,6 +120,7 @@ _DE_BEFORE = re.compile(r"\bde %\((\w+)\)s")
 
 def french(text: str, values: dict[str, Any]) -> str:
     """A French translation writes "de %(name)s"; before "Alice" it becomes "d'Alice"."""
+
     def elide(match: re.Match[str]) -> str:
         value = values.get(match[1])
         return ("d'" if value is not None and elides(value) else "de ") + f"%({match[1]})s"
@@ -147,8 +149,9 @@ def gettext_functions(lang: str, catalog: NullTranslations) -> dict[str, Callabl
         return fill(__context, catalog.gettext(__string), values)
 
     @pass_context
-    def ngettext(__context: Context, __singular: str, __plural: str, __num: int,
-                 **values: Any) -> str:
+    def ngettext(
+        __context: Context, __singular: str, __plural: str, __num: int, **values: Any
+    ) -> str:
         values.setdefault("num", __num)
         return fill(__context, catalog.ngettext(__singular, __plural, __num), values)
 
@@ -158,11 +161,11 @@ def gettext_functions(lang: str, catalog: NullTranslations) -> dict[str, Callabl
         return fill(__context, catalog.pgettext(__ctx, __string), values)
 
     @pass_context
-    def npgettext(__context: Context, __ctx: str, __singular: str, __plural: str, __num: int,
-                  **values: Any) -> str:
+    def npgettext(
+        __context: Context, __ctx: str, __singular: str, __plural: str, __num: int, **values: Any
+    ) -> str:
         values.setdefault("context", __ctx)
         values.setdefault("num", __num)
         return fill(__context, catalog.npgettext(__ctx, __singular, __plural, __num), values)
 
-    return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext,
-            "npgettext": npgettext}
+    return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}

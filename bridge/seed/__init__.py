@@ -6,5 +6,10 @@ from bridge.seed.inbox import seed_conversations
 from bridge.seed.network import SyntheticNetwork, powerlaw_cluster
 from bridge.seed.population import seed_network
 
-__all__ = ["SyntheticNetwork", "powerlaw_cluster", "seed_conversations", "seed_demo",
-           "seed_network"]
+__all__ = [
+    "SyntheticNetwork",
+    "powerlaw_cluster",
+    "seed_conversations",
+    "seed_demo",
+    "seed_network",
+]

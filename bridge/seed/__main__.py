@@ -38,14 +38,14 @@ class Bars:
         if bar is None:
             for other in self._bars.values():
                 other.close()
-            bar = self._bars[name] = self._tqdm(total=total, desc=name, unit="row",
-                                                unit_scale=True)
+            bar = self._bars[name] = self._tqdm(total=total, desc=name, unit="row", unit_scale=True)
         bar.update(done - bar.n)
 
     def counter(self, name: str, total: int | None = None) -> Callable[[int], None]:
         def advance(k: int) -> None:
             bar = self._bars.get(name)
             self.phase(name, (bar.n if bar is not None else 0) + k, total)
+
         return advance
 
     def close(self) -> None:
@@ -64,24 +64,41 @@ async def run(args: argparse.Namespace) -> None:
             def demo_progress(done: int, total: int, label: str = "") -> None:
                 bars.phase("demo", done, total)
 
-            created = await seed_demo(store, args.members or 300, args.seed, demo_progress,
-                                      attach_to=attach)
+            created = await seed_demo(
+                store, args.members or 300, args.seed, demo_progress, attach_to=attach
+            )
             bars.close()
             print(created)
             return
         members = args.members or 10_000
-        seeded = await seed_network(store, members, max(1, args.avg_degree // 2), args.seed,
-                                    args.triad_probability, progress=bars.phase)
+        seeded = await seed_network(
+            store,
+            members,
+            max(1, args.avg_degree // 2),
+            args.seed,
+            args.triad_probability,
+            progress=bars.phase,
+        )
         summary = {"members": members, "connections": seeded.connections}
         if args.inbox:
-            cast = cast_inbox(seeded.network, seeded.first_id, args.conversations,
-                              args.digest_members, args.seed)
+            cast = cast_inbox(
+                seeded.network, seeded.first_id, args.conversations, args.digest_members, args.seed
+            )
             done = await seed_conversations(
-                store, args.seed, REFERENCE_NOW, cast, args.messages,
+                store,
+                args.seed,
+                REFERENCE_NOW,
+                cast,
+                args.messages,
                 connection_sender(seeded.network, seeded.first_id, cast.owner),
-                progress=bars.counter("messages"))
-            summary |= {"inbox_owner": cast.owner, "conversations": done.conversations,
-                        "messages": done.messages, "inmails": done.inmails}
+                progress=bars.counter("messages"),
+            )
+            summary |= {
+                "inbox_owner": cast.owner,
+                "conversations": done.conversations,
+                "messages": done.messages,
+                "inmails": done.inmails,
+            }
         bars.close()
         summary["seconds"] = round(time.perf_counter() - started, 1)
         print(summary)
@@ -90,11 +107,13 @@ async def run(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database", default="sqlite:///data/bridge.db")
-    parser.add_argument("--members", type=int, default=0,
-                        help="network size (default 10,000; 300 with --demo)")
+    parser.add_argument(
+        "--members", type=int, default=0, help="network size (default 10,000; 300 with --demo)"
+    )
     parser.add_argument("--avg-degree", type=int, default=100)
     parser.add_argument("--triad-probability", type=float, default=0.5)
     parser.add_argument("--seed", type=int, default=42)

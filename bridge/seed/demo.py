@@ -30,17 +30,28 @@ Progress = Callable[..., None]  # progress(done, total, label)
 STEPS = ("network", "attach", "chatter", "invitations", "messages")
 
 
-async def seed_demo(store: Store, n: int = 300, seed: int = 42,
-                    progress: Progress | None = None, attach_to: Sequence[int] = (),
-                    links: int = 6) -> dict[str, int]:
+async def seed_demo(
+    store: Store,
+    n: int = 300,
+    seed: int = 42,
+    progress: Progress | None = None,
+    attach_to: Sequence[int] = (),
+    links: int = 6,
+) -> dict[str, int]:
     """Add `n` demo members (average ~2·`links` connections) next to whatever the database
     holds; connect each member of `attach_to` to a few of them and have others invite,
     message and InMail them. Returns counts of what was created."""
     report = progress or (lambda *args: None)
     rng = random.Random(seed)
     now = datetime.now(UTC)
-    created = {"members": 0, "connections": 0, "invitations": 0, "messages": 0, "inmails": 0,
-               "attached": 0}
+    created = {
+        "members": 0,
+        "connections": 0,
+        "invitations": 0,
+        "messages": 0,
+        "inmails": 0,
+        "attached": 0,
+    }
 
     report(0, len(STEPS), "Generating the demo network…")
     tag = f"_{seed % 1000}x" if await _handles_clash(store, n, seed) else "_"
@@ -64,7 +75,8 @@ async def seed_demo(store: Store, n: int = 300, seed: int = 42,
         bulk = store.bulk()
         async with bulk.session():
             created["connections"] += await bulk.add_connections(
-                ConnectionRow(a, b, now) for a, b in sorted(set(edges)))
+                ConnectionRow(a, b, now) for a, b in sorted(set(edges))
+            )
         created["attached"] = len(attach_to)
 
     report(2, len(STEPS), "Writing conversations between demo members…")
@@ -101,21 +113,28 @@ async def seed_demo(store: Store, n: int = 300, seed: int = 42,
     for member in attach_to:
         for friend in friends[member][:2]:
             try:
-                await core.messaging.send(friend, member,
-                                          rng.choice(MESSAGES[languages.get(friend, "en")]))
+                await core.messaging.send(
+                    friend, member, rng.choice(MESSAGES[languages.get(friend, "en")])
+                )
                 created["messages"] += 1
             except errors.BridgeError:
                 continue
-        far = [x for x in rng.sample(demo, k=min(40, n))
-               if core.network.degree(member, x) >= Degree.THIRD]
+        far = [
+            x
+            for x in rng.sample(demo, k=min(40, n))
+            if core.network.degree(member, x) >= Degree.THIRD
+        ]
         if far:
             sender = far[0]
             lang = languages.get(sender, "en")
             try:
                 await core.credits.purchase(sender, 3, "demo")
                 await core.credits.send_inmail(
-                    sender, member, rng.choice(INMAIL_SUBJECTS[lang]).format(company="Acme"),
-                    rng.choice(MESSAGES[lang]))
+                    sender,
+                    member,
+                    rng.choice(INMAIL_SUBJECTS[lang]).format(company="Acme"),
+                    rng.choice(MESSAGES[lang]),
+                )
                 created["inmails"] += 1
             except errors.BridgeError:
                 pass
@@ -144,8 +163,9 @@ def _second_degree(core: Core, member: int, friends: list[int]) -> list[int]:
     return sorted(out)
 
 
-async def _chatter(store: Store, first_id: int, adj: list, demo: list[int], seed: int,
-                   now: datetime) -> int:
+async def _chatter(
+    store: Store, first_id: int, adj: list, demo: list[int], seed: int, now: datetime
+) -> int:
     """Short conversations between connected demo members, a third left unread."""
     book = ThreadBook(seed, now, await store.bulk().languages(demo))
     rng = book.rng

@@ -81,13 +81,20 @@ class Thread:
         return len(self.messages)
 
     # One method per use case, each applying the core's rule for it.
-    def post(self, sender: int, at: datetime, text: str, kind: str = MessageKind.MESSAGE,
-             subject: str | None = None) -> None:
+    def post(
+        self,
+        sender: int,
+        at: datetime,
+        text: str,
+        kind: str = MessageKind.MESSAGE,
+        subject: str | None = None,
+    ) -> None:
         """`post_message`: the sender has read everything; the recipient gets one more."""
         self.messages.append((sender, at, kind, text, subject))
         counters.wrote(self.sides[sender], self.last, at)
-        counters.received(self.sides[self.other(sender)], self.last, at,
-                          inmail=kind == MessageKind.INMAIL)
+        counters.received(
+            self.sides[self.other(sender)], self.last, at, inmail=kind == MessageKind.INMAIL
+        )
 
     def read(self, member: int) -> None:
         counters.read_through(self.sides[member], self.last)
@@ -154,8 +161,9 @@ class ThreadBook:
             step = (cap - at) / 2 if cap > at else timedelta(0)
         return at + max(step, timedelta(microseconds=1))
 
-    async def write(self, store: Store, progress: Progress | None = None,
-                    rules: Rules | None = None) -> InboxSeeded:
+    async def write(
+        self, store: Store, progress: Progress | None = None, rules: Rules | None = None
+    ) -> InboxSeeded:
         rules = rules or Rules()
         done = InboxSeeded()
         bulk = store.bulk()
@@ -163,15 +171,23 @@ class ThreadBook:
         message_id = await bulk.next_id("messages")
         inmail_id = await bulk.next_id("inmails")
         # Global time order → message ids.
-        order = sorted(((msg[1], t, k) for t, thread in enumerate(self.threads)
-                        for k, msg in enumerate(thread.messages)))
+        order = sorted(
+            (
+                (msg[1], t, k)
+                for t, thread in enumerate(self.threads)
+                for k, msg in enumerate(thread.messages)
+            )
+        )
         ids: list[list[int]] = [[0] * len(thread.messages) for thread in self.threads]
         message_rows = []
         for at, t, k in order:
             ids[t][k] = message_id
             sender, _, kind, text, subject = self.threads[t].messages[k]
-            message_rows.append(MessageRow(message_id, conversation_id + t, sender,
-                                           MessageKind(kind), text, subject, at))
+            message_rows.append(
+                MessageRow(
+                    message_id, conversation_id + t, sender, MessageKind(kind), text, subject, at
+                )
+            )
             message_id += 1
         conversations: list[ConversationRow] = []
         states: list[StateRow] = []
@@ -187,30 +203,67 @@ class ThreadBook:
                 sender, recipient, k, at = thread.inmail
                 this_inmail = inmail_id
                 inmail_id += 1
-                inmails.append(InMailRow(
-                    this_inmail, sender, recipient, cid, mids[k], thread.messages[k][4] or "",
-                    InMailStatus.SENT, at, None, RefundState.PENDING,
-                    at + rules.no_response_window, False))  # not sponsored
+                inmails.append(
+                    InMailRow(
+                        this_inmail,
+                        sender,
+                        recipient,
+                        cid,
+                        mids[k],
+                        thread.messages[k][4] or "",
+                        InMailStatus.SENT,
+                        at,
+                        None,
+                        RefundState.PENDING,
+                        at + rules.no_response_window,
+                        False,
+                    )
+                )  # not sponsored
                 bought = at - timedelta(days=1)
-                ledger.append(LedgerRow(sender, LedgerKind.PURCHASE, INMAIL_CREDITS,
-                                        INMAIL_CREDITS, "purchase:seed", None, bought))
-                ledger.append(LedgerRow(sender, LedgerKind.SPEND, -1, INMAIL_CREDITS - 1,
-                                        "inmail", this_inmail, at))
+                ledger.append(
+                    LedgerRow(
+                        sender,
+                        LedgerKind.PURCHASE,
+                        INMAIL_CREDITS,
+                        INMAIL_CREDITS,
+                        "purchase:seed",
+                        None,
+                        bought,
+                    )
+                )
+                ledger.append(
+                    LedgerRow(
+                        sender, LedgerKind.SPEND, -1, INMAIL_CREDITS - 1, "inmail", this_inmail, at
+                    )
+                )
                 credits.append((sender, INMAIL_CREDITS - 1))
-            conversations.append(ConversationRow(cid, thread.a, thread.b, first_at, mids[-1],
-                                                 last_at, None, this_inmail))
+            conversations.append(
+                ConversationRow(
+                    cid, thread.a, thread.b, first_at, mids[-1], last_at, None, this_inmail
+                )
+            )
             for side in thread.sides.values():
-                states.append(StateRow(
-                    cid, side.member, side.unread_count,
-                    _message_id(mids, side.last_read_message_id), side.archived,
-                    side.deleted, _message_id(mids, side.cleared_through), side.spam,
-                    side.inmail, side.last_activity_at))
+                states.append(
+                    StateRow(
+                        cid,
+                        side.member,
+                        side.unread_count,
+                        _message_id(mids, side.last_read_message_id),
+                        side.archived,
+                        side.deleted,
+                        _message_id(mids, side.cleared_through),
+                        side.spam,
+                        side.inmail,
+                        side.last_activity_at,
+                    )
+                )
             spam += [SpamReportRow(r, o, cid, at) for r, o, at in thread.spam_reports]
         edges = sorted(self.connect)
         async with bulk.session():
             created = self.now - timedelta(days=365)
             done.connections = await bulk.add_connections(
-                ConnectionRow(a, b, created) for a, b in edges)
+                ConnectionRow(a, b, created) for a, b in edges
+            )
             done.conversations = await bulk.add_conversations(conversations)
             done.messages = await bulk.add_messages(message_rows, progress=progress)
             await bulk.add_states(states)
@@ -239,10 +292,17 @@ def _lengths(rng: random.Random, count: int, total: int) -> list[int]:
     return lengths
 
 
-def simulate_owner_inbox(book: ThreadBook, owner: int, partners: Sequence[int],
-                         inmail_senders: Sequence[int], messages: int,
-                         archived: float = 0.2, spam: float = 0.03, deleted: float = 0.02,
-                         left_unread: float = 0.35) -> None:
+def simulate_owner_inbox(
+    book: ThreadBook,
+    owner: int,
+    partners: Sequence[int],
+    inmail_senders: Sequence[int],
+    messages: int,
+    archived: float = 0.2,
+    spam: float = 0.03,
+    deleted: float = 0.02,
+    left_unread: float = 0.35,
+) -> None:
     """A busy member's inbox: one conversation per partner (connections), one InMail thread
     per `inmail_senders` member, `messages` messages in all; a mix of read and unread,
     archived, spam-reported and deleted conversations."""
@@ -282,9 +342,12 @@ def simulate_owner_inbox(book: ThreadBook, owner: int, partners: Sequence[int],
             thread.archive(owner)
 
 
-def simulate_unread_for(book: ThreadBook, recipients: Sequence[int],
-                        sender_for: Callable[[random.Random, int], int],
-                        per_recipient: tuple[int, int] = (1, 4)) -> None:
+def simulate_unread_for(
+    book: ThreadBook,
+    recipients: Sequence[int],
+    sender_for: Callable[[random.Random, int], int],
+    per_recipient: tuple[int, int] = (1, 4),
+) -> None:
     """Each recipient gets a few conversations (with `sender_for(rng, recipient)`, who
     becomes a connection if not one already) whose last messages they haven't read — the
     population a daily digest is built for."""
@@ -315,8 +378,14 @@ class InboxCast:
     digest_recipients: list[int]
 
 
-def cast_inbox(network: SyntheticNetwork, first_id: int, conversations: int,
-               digest_members: int, seed: int, inmail_share: float = 0.1) -> InboxCast:
+def cast_inbox(
+    network: SyntheticNetwork,
+    first_id: int,
+    conversations: int,
+    digest_members: int,
+    seed: int,
+    inmail_share: float = 0.1,
+) -> InboxCast:
     """The owner is the best-connected member (a recruiter-like hub); partners are their
     connections first, then others (who become connections); InMail senders are never
     connections; digest recipients are other members, written to by their own connections."""
@@ -337,13 +406,17 @@ def cast_inbox(network: SyntheticNetwork, first_id: int, conversations: int,
     others = [i for i in range(1, network.n + 1) if i != node]
     recipients = rng.sample(others, min(digest_members, len(others)))
     shift = first_id - 1
-    return InboxCast(owner=owner, partners=[i + shift for i in partner_nodes],
-                     inmail_senders=[i + shift for i in inmail_nodes],
-                     digest_recipients=[i + shift for i in recipients])
+    return InboxCast(
+        owner=owner,
+        partners=[i + shift for i in partner_nodes],
+        inmail_senders=[i + shift for i in inmail_nodes],
+        digest_recipients=[i + shift for i in recipients],
+    )
 
 
-def connection_sender(network: SyntheticNetwork, first_id: int, avoid: int
-                      ) -> Callable[[random.Random, int], int]:
+def connection_sender(
+    network: SyntheticNetwork, first_id: int, avoid: int
+) -> Callable[[random.Random, int], int]:
     """Pick one of the recipient's own connections (never `avoid`), else anyone."""
     shift = first_id - 1
 
@@ -361,10 +434,15 @@ def connection_sender(network: SyntheticNetwork, first_id: int, avoid: int
     return pick
 
 
-async def seed_conversations(store: Store, seed: int, now: datetime,
-                             cast: InboxCast, messages: int,
-                             sender_for: Callable[[random.Random, int], int] | None = None,
-                             progress: Progress | None = None) -> InboxSeeded:
+async def seed_conversations(
+    store: Store,
+    seed: int,
+    now: datetime,
+    cast: InboxCast,
+    messages: int,
+    sender_for: Callable[[random.Random, int], int] | None = None,
+    progress: Progress | None = None,
+) -> InboxSeeded:
     """Seed one busy inbox (`cast.owner`: a conversation per partner, an InMail thread per
     InMail sender, `messages` messages in all) and a digest population, then write it all.
 
@@ -375,6 +453,7 @@ async def seed_conversations(store: Store, seed: int, now: datetime,
     book = ThreadBook(seed, now, await store.bulk().languages(everyone))
     simulate_owner_inbox(book, cast.owner, cast.partners, cast.inmail_senders, messages)
     if cast.digest_recipients:
+
         def anyone(rng: random.Random, recipient: int) -> int:
             while (other := everyone[rng.randrange(len(everyone))]) in (owner, recipient):
                 pass
@@ -383,6 +462,11 @@ async def seed_conversations(store: Store, seed: int, now: datetime,
         simulate_unread_for(book, cast.digest_recipients, sender_for or anyone)
     seeded = await book.write(store, progress)
     seeded.owner_unread_conversations = sum(
-        1 for t in book.threads if owner in t.sides and t.sides[owner].unread_count > 0
-        and not t.sides[owner].spam and not t.sides[owner].deleted)
+        1
+        for t in book.threads
+        if owner in t.sides
+        and t.sides[owner].unread_count > 0
+        and not t.sides[owner].spam
+        and not t.sides[owner].deleted
+    )
     return seeded

@@ -66,8 +66,9 @@ def links_wanted(rng: random.Random, m: int) -> int:
     return rng.randint(low, high)
 
 
-def powerlaw_cluster(n: int, m: int, p: float = 0.5, seed: int = 1,
-                     progress: Progress | None = None) -> SyntheticNetwork:
+def powerlaw_cluster(
+    n: int, m: int, p: float = 0.5, seed: int = 1, progress: Progress | None = None
+) -> SyntheticNetwork:
     """Holme–Kim with heterogeneous `m` (see the module docstring).
 
     Member k (in join order) picks its links among 1..k-1: the first by preferential
@@ -112,8 +113,9 @@ def powerlaw_cluster(n: int, m: int, p: float = 0.5, seed: int = 1,
     return SyntheticNetwork(n=n, adj=adj)
 
 
-def clustering_sample(network: SyntheticNetwork, sample: int = 300, seed: int = 0,
-                      cap: int = 40) -> float:
+def clustering_sample(
+    network: SyntheticNetwork, sample: int = 300, seed: int = 0, cap: int = 40
+) -> float:
     """Average local clustering coefficient over a sample of members with ≥ 2 connections
     (each capped to `cap` random neighbours so hubs stay cheap)."""
     rng = random.Random(seed)
@@ -133,7 +135,7 @@ def clustering_sample(network: SyntheticNetwork, sample: int = 300, seed: int = 
         possible = closed = 0
         for i, u in enumerate(row):
             nu = neighbours(u)
-            for v in row[i + 1:]:
+            for v in row[i + 1 :]:
                 possible += 1
                 closed += v in nu
         total += closed / possible

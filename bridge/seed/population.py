@@ -35,9 +35,16 @@ class SeededNetwork:
         return self.first_id + node - 1
 
 
-async def seed_network(store: Store, n: int, m: int = 50, seed: int = 1, p: float = 0.5,
-                       progress: PhaseProgress | None = None, handle_tag: str = "",
-                       now: datetime = REFERENCE_NOW) -> SeededNetwork:
+async def seed_network(
+    store: Store,
+    n: int,
+    m: int = 50,
+    seed: int = 1,
+    p: float = 0.5,
+    progress: PhaseProgress | None = None,
+    handle_tag: str = "",
+    now: datetime = REFERENCE_NOW,
+) -> SeededNetwork:
     """Generate a Holme–Kim network of `n` members (average degree ~2m) and write it."""
     report = progress or (lambda phase, done, total: None)
     counters = {"generating": 0, "members": 0, "connections": 0}
@@ -46,6 +53,7 @@ async def seed_network(store: Store, n: int, m: int = 50, seed: int = 1, p: floa
         def advance(k: int) -> None:
             counters[phase] += k
             report(phase, counters[phase], total)
+
         return advance
 
     network = powerlaw_cluster(n, m, p, seed, progress=tick("generating", n))
@@ -55,8 +63,9 @@ async def seed_network(store: Store, n: int, m: int = 50, seed: int = 1, p: floa
     edges_total = network.edge_count()
     offset = first_id - 1
     async with bulk.session():
-        await bulk.add_members(member_rows(first_id, n, seed, joined, handle_tag),
-                               progress=tick("members", n))
+        await bulk.add_members(
+            member_rows(first_id, n, seed, joined, handle_tag), progress=tick("members", n)
+        )
         rows = (ConnectionRow(a, b, joined[b - first_id]) for a, b in network.edges(offset))
         written = await bulk.add_connections(rows, progress=tick("connections", edges_total))
     return SeededNetwork(first_id=first_id, network=network, connections=written)

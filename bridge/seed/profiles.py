@@ -46,8 +46,9 @@ def slug(first: str, last: str) -> str:
     return handle_stem(first, last, 20)
 
 
-def member_rows(first_id: int, n: int, seed: int, joined: list[datetime] | None = None,
-                handle_tag: str = "") -> Iterator[MemberRow]:
+def member_rows(
+    first_id: int, n: int, seed: int, joined: list[datetime] | None = None, handle_tag: str = ""
+) -> Iterator[MemberRow]:
     """Members with ids first_id .. first_id + n - 1 (seeded: unreachable, see above).
 
     `joined[i]` is the i-th member's creation timestamp (join order follows ids, as in the
@@ -65,17 +66,31 @@ def member_rows(first_id: int, n: int, seed: int, joined: list[datetime] | None 
         location = choice(LOCATIONS[lang])
         industry = choice(INDUSTRIES[lang])
         role = choice(ROLES[lang])
-        headline = choice(HEADLINE_FORMATS[lang]).format(role=role, company=company,
-                                                         industry=industry, location=location)
+        headline = choice(HEADLINE_FORMATS[lang]).format(
+            role=role, company=company, industry=industry, location=location
+        )
         about = choice(ABOUT[lang]).format(industry=industry.lower(), location=location)
         handle = f"{slug(first, last)}{handle_tag}{member_id}"
         created = joined[i] if joined is not None else fixed
-        yield MemberRow(member_id, seeded_telegram_id(member_id), handle, first, last, lang,
-                        headline, company, location, industry, about, False, created, created)
+        yield MemberRow(
+            member_id,
+            seeded_telegram_id(member_id),
+            handle,
+            first,
+            last,
+            lang,
+            headline,
+            company,
+            location,
+            industry,
+            about,
+            False,
+            created,
+            created,
+        )
 
 
-def join_times(n: int, end: datetime, span: timedelta = timedelta(days=3 * 365)
-               ) -> list[datetime]:
+def join_times(n: int, end: datetime, span: timedelta = timedelta(days=3 * 365)) -> list[datetime]:
     """Increasing join timestamps over `span` before `end` (growth accelerates over time,
     as networks do): the i-th member joins at end - span·(1 - ((i+1)/n)^0.5)."""
     start = end - span

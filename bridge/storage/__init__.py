@@ -13,6 +13,4 @@ async def open_store(url: str) -> Store:
 
         path = rest[1:] if rest.startswith("/") else rest
         return await SqliteStore.open(path or ":memory:")
-    raise ValueError(
-        f"unsupported DATABASE_URL scheme {scheme!r}: use sqlite:///path/to/file.db"
-    )
+    raise ValueError(f"unsupported DATABASE_URL scheme {scheme!r}: use sqlite:///path/to/file.db")

@@ -136,13 +136,16 @@ class GraphSnapshotRepo(Protocol):
         """The log position of the latest change to connections; None when changes are not
         being logged (then no snapshot can be trusted, nor should one be saved)."""
         ...
+
     async def load(self) -> GraphSnapshot | None:
         """The saved snapshot; None when there is none or its bytes fail their checks."""
         ...
+
     async def changes(self, after: int, upto: int) -> list[ConnectionChange] | None:
         """Every change with a position in (after, upto], in order; None when the log no
         longer holds them all."""
         ...
+
     async def save(self, snapshot: GraphSnapshot) -> None:
         """Replace the saved snapshot, and forget the logged changes it includes."""
         ...
@@ -150,7 +153,11 @@ class GraphSnapshotRepo(Protocol):
 
 class InvitationRepo(Protocol):
     async def add(
-        self, sender_id: int, recipient_id: int, note: str | None, conversation_id: int,
+        self,
+        sender_id: int,
+        recipient_id: int,
+        note: str | None,
+        conversation_id: int,
         now: datetime,
     ) -> Invitation: ...
     async def get(self, invitation_id: int) -> Invitation | None: ...
@@ -162,10 +169,12 @@ class InvitationRepo(Protocol):
     async def sent(self, member_id: int, status: InvitationStatus) -> list[Invitation]: ...
     async def sent_since(self, member_id: int, since: datetime) -> list[datetime]: ...
     async def last_closed(self, sender_id: int, recipient_id: int) -> Invitation | None: ...
-    async def add_copy(self, invitation_id: int, member_id: int, chat_id: int,
-                       telegram_message_id: int) -> None:
+    async def add_copy(
+        self, invitation_id: int, member_id: int, chat_id: int, telegram_message_id: int
+    ) -> None:
         """A chat message showing this invitation (with its buttons) to `member_id`."""
         ...
+
     async def copies(self, invitation_id: int, member_id: int) -> list[tuple[int, int]]:
         """(chat id, Telegram message id) of every message showing it to `member_id`."""
         ...
@@ -179,32 +188,50 @@ class ConversationRepo(Protocol):
     async def state(self, conversation_id: int, member_id: int) -> ConversationState: ...
     async def save_state(self, state: ConversationState) -> None: ...
     async def inbox(
-        self, member_id: int, filter: InboxFilter, cursor: tuple[datetime, int] | None,
+        self,
+        member_id: int,
+        filter: InboxFilter,
+        cursor: tuple[datetime, int] | None,
         limit: int,
     ) -> list[tuple[Conversation, ConversationState]]: ...
     async def inbox_page(
-        self, member_id: int, filter: InboxFilter, cursor: tuple[datetime, int] | None,
-        limit: int, backward: bool = False,
+        self,
+        member_id: int,
+        filter: InboxFilter,
+        cursor: tuple[datetime, int] | None,
+        limit: int,
+        backward: bool = False,
     ) -> InboxSlice:
         """A whole inbox page and its header at once (one statement on SQL stores); with
         `backward`, the rows just before the cursor (a previous page), newest first too."""
         ...
+
     async def unread_pages(self, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
         """The first unread page and header of each member, for many digests at once;
         members with nothing unread and no pending invitation may be left out."""
         ...
+
     async def unread_summary(self, member_id: int) -> UnreadSummary: ...
     async def set_recent_peers(self, pairs: Sequence[tuple[int, int]], now: datetime) -> None:
         """(member, peer): the conversation each member last read, answered or acted in."""
         ...
+
     async def recent_peer(self, member_id: int) -> int | None: ...
 
 
 class MessageRepo(Protocol):
     async def add(
-        self, conversation_id: int, sender_id: int, now: datetime, *, kind: MessageKind,
-        text: str | None, subject: str | None = None, attachment: Attachment | None = None,
-        reply_to_id: int | None = None, forwarded_from_id: int | None = None,
+        self,
+        conversation_id: int,
+        sender_id: int,
+        now: datetime,
+        *,
+        kind: MessageKind,
+        text: str | None,
+        subject: str | None = None,
+        attachment: Attachment | None = None,
+        reply_to_id: int | None = None,
+        forwarded_from_id: int | None = None,
     ) -> Message: ...
     async def get(self, message_id: int) -> Message | None: ...
     async def get_many(self, ids: Iterable[int]) -> dict[int, Message]: ...
@@ -213,9 +240,11 @@ class MessageRepo(Protocol):
     ) -> list[Message]:
         """Messages with after_id < id < before_id, the newest `limit`, oldest first."""
         ...
+
     async def count_from_other(self, conversation_id: int, member_id: int, after_id: int) -> int:
         """Messages not sent by `member_id` with id > after_id: a recount of unread."""
         ...
+
     async def latest_from_other(
         self, conversation_id: int, member_id: int, after_id: int
     ) -> Message | None: ...
@@ -223,15 +252,23 @@ class MessageRepo(Protocol):
     async def written_to(self, member_id: int, conversation_ids: Sequence[int]) -> set[int]:
         """Those of these conversations in which someone else wrote to `member_id`."""
         ...
+
     async def edit(self, message_id: int, text: str | None, now: datetime) -> None: ...
     async def edits(self, message_id: int) -> list[MessageEdit]: ...
-    async def set_reaction(self, message_id: int, member_id: int, emoji: str,
-                           now: datetime) -> None: ...
+    async def set_reaction(
+        self, message_id: int, member_id: int, emoji: str, now: datetime
+    ) -> None: ...
     async def remove_reaction(self, message_id: int, member_id: int) -> bool: ...
     async def reactions(self, message_id: int) -> list[Reaction]: ...
-    async def hold(self, member_id: int, peer_id: int, text: str | None,
-                   attachment: Attachment | None, origin: tuple[int, int] | None,
-                   now: datetime) -> int: ...
+    async def hold(
+        self,
+        member_id: int,
+        peer_id: int,
+        text: str | None,
+        attachment: Attachment | None,
+        origin: tuple[int, int] | None,
+        now: datetime,
+    ) -> int: ...
     async def take_held(self, held_id: int, member_id: int) -> HeldMessage | None:
         """Remove and return one of the member's held messages (None: gone, or not theirs)."""
         ...
@@ -239,8 +276,15 @@ class MessageRepo(Protocol):
 
 class InMailRepo(Protocol):
     async def add(
-        self, sender_id: int, recipient_id: int, conversation_id: int, message_id: int,
-        subject: str, now: datetime, refund_deadline: datetime, sponsored: bool = False,
+        self,
+        sender_id: int,
+        recipient_id: int,
+        conversation_id: int,
+        message_id: int,
+        subject: str,
+        now: datetime,
+        refund_deadline: datetime,
+        sponsored: bool = False,
     ) -> InMail: ...
     async def get(self, inmail_id: int) -> InMail | None: ...
     async def save(self, inmail: InMail) -> None: ...
@@ -248,26 +292,33 @@ class InMailRepo(Protocol):
     async def due_unanswered(self, now: datetime, limit: int) -> list[InMail]:
         """Unanswered InMails still pending refund whose deadline has passed."""
         ...
-    async def open_in_conversation(
-        self, conversation_id: int, recipient_id: int
-    ) -> InMail | None:
+
+    async def open_in_conversation(self, conversation_id: int, recipient_id: int) -> InMail | None:
         """The latest InMail to `recipient_id` in this conversation that awaits an answer."""
         ...
+
     async def latest_in_conversation(self, conversation_id: int) -> InMail | None: ...
 
 
 class LedgerRepo(Protocol):
     async def add(
-        self, member_id: int, kind: LedgerKind, delta: int, balance_after: int, reason: str,
-        now: datetime, inmail_id: int | None = None,
+        self,
+        member_id: int,
+        kind: LedgerKind,
+        delta: int,
+        balance_after: int,
+        reason: str,
+        now: datetime,
+        inmail_id: int | None = None,
     ) -> LedgerEntry: ...
     async def recent(self, member_id: int, limit: int) -> list[LedgerEntry]: ...
     async def balance_sum(self, member_id: int) -> int: ...
 
 
 class SpamRepo(Protocol):
-    async def add(self, reporter_id: int, reported_id: int, conversation_id: int,
-                  now: datetime) -> SpamReport: ...
+    async def add(
+        self, reporter_id: int, reported_id: int, conversation_id: int, now: datetime
+    ) -> SpamReport: ...
     async def list(self, unreviewed_only: bool, limit: int) -> list[SpamReport]: ...
     async def mark_reviewed(self, report_id: int) -> bool: ...
 
@@ -280,32 +331,48 @@ class CopyRepo(Protocol):
 
 
 class OutboxRepo(Protocol):
-    async def add(self, member_id: int, kind: NotificationKind, ref_id: int | None,
-                  payload: dict[str, Any], now: datetime, due_at: datetime | None = None,
-                  sender_id: int | None = None) -> int: ...
+    async def add(
+        self,
+        member_id: int,
+        kind: NotificationKind,
+        ref_id: int | None,
+        payload: dict[str, Any],
+        now: datetime,
+        due_at: datetime | None = None,
+        sender_id: int | None = None,
+    ) -> int: ...
     async def get(self, notification_id: int) -> Notification | None: ...
     async def due(self, now: datetime, limit: int) -> list[Notification]:
         """Pending rows due by `now`, oldest first, never overtaking an earlier pending row
         of the same member (per-chat order)."""
         ...
-    async def earlier_waiting(self, member_id: int, notification_id: int,
-                              now: datetime) -> bool:
+
+    async def earlier_waiting(self, member_id: int, notification_id: int, now: datetime) -> bool:
         """Whether an earlier pending row of the member is not due yet (this one waits)."""
         ...
-    async def set_status(self, notification_id: int, status: NotificationStatus,
-                         now: datetime, error: str | None = None,
-                         silent: bool = False) -> None: ...
+
+    async def set_status(
+        self,
+        notification_id: int,
+        status: NotificationStatus,
+        now: datetime,
+        error: str | None = None,
+        silent: bool = False,
+    ) -> None: ...
     async def recent_push(self, member_id: int, sender_id: int, since: datetime) -> bool:
         """Whether a non-silent push from `sender_id` reached the member since `since`."""
         ...
+
     async def reschedule(self, notification_id: int, due_at: datetime, error: str) -> None: ...
     async def hold_member(self, member_id: int) -> int: ...
     async def replan_member(self, member_id: int, now: datetime, quiet_mark: str) -> int:
         """Held rows, and pending ones marked `quiet_mark` and due later, become due now."""
         ...
+
     async def waiting(self, member_id: int, now: datetime, quiet_mark: str) -> bool:
         """Whether `replan_member` would change anything."""
         ...
+
     async def by_status(self, status: NotificationStatus, limit: int) -> list[Notification]: ...
     async def counts(self) -> dict[str, int]: ...
 
@@ -338,11 +405,14 @@ class UpdateRepo(Protocol):
     async def mark(self, key: str, update_id: int, now: datetime) -> bool:
         """Record the update as handled; False if it already was."""
         ...
+
     async def prune(self, before: datetime) -> int: ...
-    async def add_unreadable(self, key: str, update_id: int, payload: str, error: str,
-                             now: datetime) -> bool:
+    async def add_unreadable(
+        self, key: str, update_id: int, payload: str, error: str, now: datetime
+    ) -> bool:
         """Keep an update the library could not read; False if it was kept before."""
         ...
+
     async def unreadable(self, limit: int) -> list[UnreadableUpdate]: ...
 
 
@@ -401,12 +471,15 @@ class Store(Protocol):
         what a use case reads in one is still true when it commits (a counter read, changed
         and saved back is never lost to a concurrent one)."""
         ...
+
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """Repositories for reading only: no write lock, no commit. Use cases that change
         nothing (inbox pages, digests) take this; anything that writes takes `transaction`."""
         ...
+
     def bulk(self) -> BulkWriter:
         """The bulk path (`bridge.storage.bulk`): seeding and benchmarks, never while the
         bot serves members."""
         ...
+
     async def close(self) -> None: ...

@@ -58,8 +58,9 @@ async def raw(sandbox: Sandbox) -> AsyncIterator[Raw]:
     ``how``: "json" (default), "form", "query"; ``token`` to use another token."""
     async with aiohttp.ClientSession() as session:
 
-        async def call(method: str, how: str = "json", token: str = TOKEN,
-                       **params: Any) -> tuple[int, Any]:
+        async def call(
+            method: str, how: str = "json", token: str = TOKEN, **params: Any
+        ) -> tuple[int, Any]:
             url = f"{sandbox.server.url}/bot{token}/{method}"
             if how == "json":
                 request = session.post(url, json=params)

@@ -25,8 +25,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     name = update.effective_user.first_name
     await update.message.reply_html(
         f"Welcome, <b>{name.replace('&', '&amp;').replace('<', '&lt;')}</b>! {payload}",
-        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Ping",
-                                                                 callback_data="ping")]]))
+        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Ping", callback_data="ping")]]),
+    )
 
 
 async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -35,30 +35,36 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def echo_voice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.message.reply_voice(update.message.voice.file_id, disable_notification=True,
-                                     do_quote=True)
+    await update.message.reply_voice(
+        update.message.voice.file_id, disable_notification=True, do_quote=True
+    )
 
 
 @pytest.fixture
 async def app(sandbox: Sandbox) -> AsyncIterator[Application]:
     url = sandbox.server.url
-    application = (ApplicationBuilder().token(TOKEN).base_url(f"{url}/bot")
-                   .base_file_url(f"{url}/file/bot").build())
+    application = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(f"{url}/bot")
+        .base_file_url(f"{url}/file/bot")
+        .build()
+    )
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CallbackQueryHandler(pressed))
     application.add_handler(MessageHandler(filters.VOICE, echo_voice))
     await application.initialize()
     await application.start()
-    await application.updater.start_polling(poll_interval=0, timeout=1,
-                                            allowed_updates=Update.ALL_TYPES)
+    await application.updater.start_polling(
+        poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
+    )
     yield application
     await application.updater.stop()
     await application.stop()
     await application.shutdown()
 
 
-async def test_a_conversation_with_a_real_application(sandbox: Sandbox,
-                                                      app: Application) -> None:
+async def test_a_conversation_with_a_real_application(sandbox: Sandbox, app: Application) -> None:
     alice = sandbox.alice
     alice.first_name = "<Al> & Co"
     await alice.send_text("/start ref_7")

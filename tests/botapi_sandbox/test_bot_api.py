@@ -23,14 +23,17 @@ from .conftest import Raw, Sandbox, secs
 
 async def test_get_me(bot: Bot) -> None:
     me = await bot.get_me()
-    assert (me.id, me.username, me.first_name, me.is_bot) == (123456, "bridge_bot", "Bridge",
-                                                              True)
+    assert (me.id, me.username, me.first_name, me.is_bot) == (123456, "bridge_bot", "Bridge", True)
 
 
 async def test_html_is_shown_as_plain_text_with_entities(sandbox: Sandbox, bot: Bot) -> None:
     alice = sandbox.alice
-    sent = await bot.send_message(alice.id, "Hello <b>&lt;b&gt;Bob&lt;/b&gt; &amp; Co</b>",
-                                  parse_mode=ParseMode.HTML, disable_notification=True)
+    sent = await bot.send_message(
+        alice.id,
+        "Hello <b>&lt;b&gt;Bob&lt;/b&gt; &amp; Co</b>",
+        parse_mode=ParseMode.HTML,
+        disable_notification=True,
+    )
     assert sent.text == "Hello <b>Bob</b> & Co"
     assert sent.entities[0].type == "bold" and sent.entities[0].offset == 6
     assert sent.from_user.id == 123456 and sent.chat.id == alice.id
@@ -70,30 +73,35 @@ async def test_limits(sandbox: Sandbox, bot: Bot) -> None:
 async def test_refusals_in_telegrams_format(sandbox: Sandbox, raw: Raw) -> None:
     alice = sandbox.alice
     status, body = await raw("sendMessage", chat_id=alice.id)
-    assert (status, body) == (400, {"ok": False, "error_code": 400,
-                                    "description": "Bad Request: message text is empty"})
+    assert (status, body) == (
+        400,
+        {"ok": False, "error_code": 400, "description": "Bad Request: message text is empty"},
+    )
     status, body = await raw("sendMessage", text="hi")
     assert body["description"] == "Bad Request: chat_id is empty"
     status, body = await raw("sendMessage", chat_id=42, text="hi")
     assert body["description"] == "Bad Request: chat not found"
     status, body = await raw("setMyCommands", how="form")
     assert body["description"] == 'Bad Request: parameter "commands" is required'
-    status, body = await raw("sendMessage", how="form", chat_id=alice.id, text="x",
-                             reply_markup="{not json")
+    status, body = await raw(
+        "sendMessage", how="form", chat_id=alice.id, text="x", reply_markup="{not json"
+    )
     assert status == 400 and "can't parse reply_markup" in body["description"]
-    status, body = await raw("sendMessage", chat_id=alice.id, text="x",
-                             reply_parameters={"quote": "no id"})
+    status, body = await raw(
+        "sendMessage", chat_id=alice.id, text="x", reply_parameters={"quote": "no id"}
+    )
     assert 'field "message_id" is missing' in body["description"]
-    status, body = await raw("sendMessage", chat_id=alice.id, text="x",
-                             disable_notification="maybe")
+    status, body = await raw(
+        "sendMessage", chat_id=alice.id, text="x", disable_notification="maybe"
+    )
     assert status == 400
     status, body = await raw("noSuchMethod")
     assert (status, body) == (404, {"ok": False, "error_code": 404, "description": "Not Found"})
     status, body = await raw("getMe", token="999:wrong")
-    assert (status, body) == (401, {"ok": False, "error_code": 401,
-                                    "description": "Unauthorized"})
-    status, body = await raw("sendPoll", chat_id=alice.id, question="?",
-                             options=[{"text": "a"}, {"text": "b"}])
+    assert (status, body) == (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+    status, body = await raw(
+        "sendPoll", chat_id=alice.id, question="?", options=[{"text": "a"}, {"text": "b"}]
+    )
     assert body["description"] == "Bad Request: method not supported by the sandbox"
     assert ("noSuchMethod", "Not Found") in sandbox.server.rejected
     assert alice.chat == []
@@ -102,9 +110,13 @@ async def test_refusals_in_telegrams_format(sandbox: Sandbox, raw: Raw) -> None:
 async def test_any_transport_and_case_insensitive_names(sandbox: Sandbox, raw: Raw) -> None:
     alice = sandbox.alice
     for how in ("json", "form", "query"):
-        status, body = await raw("SENDMESSAGE", how=how, chat_id=alice.id, text=how,
-                                 reply_markup='{"inline_keyboard": [[{"text": "A", '
-                                              '"callback_data": "a"}]]}')
+        status, body = await raw(
+            "SENDMESSAGE",
+            how=how,
+            chat_id=alice.id,
+            text=how,
+            reply_markup='{"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}',
+        )
         assert status == 200 and body["result"]["text"] == how
         assert alice.chat[-1].reply_markup == [[{"text": "A", "callback_data": "a"}]]
     status, body = await raw("sendMessage", chat_id="@alice", text="by username")
@@ -124,14 +136,19 @@ async def test_replies_edits_and_deletes(sandbox: Sandbox, bot: Bot) -> None:
     alice = sandbox.alice
     question = await alice.send_text("Where?")
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("Here", callback_data="here")]])
-    answer = await bot.send_message(alice.id, "There", reply_markup=markup,
-                                    reply_parameters=ReplyParameters(question.message_id))
+    answer = await bot.send_message(
+        alice.id,
+        "There",
+        reply_markup=markup,
+        reply_parameters=ReplyParameters(question.message_id),
+    )
     assert answer.reply_to_message.text == "Where?"
     assert alice.message(answer.message_id).reply_to == question.message_id
     with pytest.raises(BadRequest, match="(?i)message is not modified"):
         await bot.edit_message_text("There", alice.id, answer.message_id, reply_markup=markup)
-    edited = await bot.edit_message_text("<i>Over there</i>", alice.id, answer.message_id,
-                                         parse_mode=ParseMode.HTML)
+    edited = await bot.edit_message_text(
+        "<i>Over there</i>", alice.id, answer.message_id, parse_mode=ParseMode.HTML
+    )
     assert edited.text == "Over there" and edited.reply_markup is None  # markup dropped
     shown = alice.message(answer.message_id)
     assert shown.edited and shown.edits == ["There"] and shown.reply_markup == []
@@ -150,8 +167,9 @@ async def test_replies_edits_and_deletes(sandbox: Sandbox, bot: Bot) -> None:
 async def test_media_by_file_id_keeps_its_kind(sandbox: Sandbox, bot: Bot) -> None:
     alice, bob = sandbox.alice, sandbox.bob
     voice = await alice.send_voice(duration=42)
-    sent = await bot.send_voice(bob.id, voice.file_id, caption="from <b>Alice</b>",
-                                parse_mode=ParseMode.HTML)
+    sent = await bot.send_voice(
+        bob.id, voice.file_id, caption="from <b>Alice</b>", parse_mode=ParseMode.HTML
+    )
     assert secs(sent.voice.duration) == 42 and sent.caption == "from Alice"
     assert (bob.chat[-1].kind, bob.chat[-1].duration) == ("voice", 42)
     copied = await bot.copy_message(bob.id, alice.id, voice.message_id)
@@ -172,8 +190,7 @@ async def test_media_by_file_id_keeps_its_kind(sandbox: Sandbox, bot: Bot) -> No
 
 async def test_upload_then_get_file_and_download(sandbox: Sandbox, bot: Bot) -> None:
     alice = sandbox.alice
-    sent = await bot.send_document(alice.id, b"%PDF-1.4 hello", filename="cv.pdf",
-                                   caption="my CV")
+    sent = await bot.send_document(alice.id, b"%PDF-1.4 hello", filename="cv.pdf", caption="my CV")
     assert sent.document.file_name == "cv.pdf" and alice.chat[-1].kind == "document"
     file = await bot.get_file(sent.document.file_id)
     assert await file.download_as_bytearray() == bytearray(b"%PDF-1.4 hello")
@@ -184,8 +201,10 @@ async def test_upload_then_get_file_and_download(sandbox: Sandbox, bot: Bot) -> 
     user_voice = await alice.send_voice(duration=3, data=b"user-bytes")
     downloaded = await (await bot.get_file(user_voice.file_id)).download_as_bytearray()
     assert downloaded == bytearray(b"user-bytes")
-    async with aiohttp.ClientSession() as session, session.get(
-            f"{sandbox.server.url}/file/bot1:wrong/{file.file_path}") as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"{sandbox.server.url}/file/bot1:wrong/{file.file_path}") as response,
+    ):
         assert response.status == 401
 
 
@@ -199,8 +218,7 @@ async def test_reactions_commands_chat_and_actions(sandbox: Sandbox, bot: Bot) -
     assert await bot.send_chat_action(alice.id, "typing") and alice.chat_actions == ["typing"]
     await bot.set_my_commands([("start", "Start"), ("help", "Help")])
     await bot.set_my_commands([("aide", "Aide")], language_code="fr")
-    await bot.set_my_commands([("grant", "Grant")],
-                              scope={"type": "chat", "chat_id": alice.id})
+    await bot.set_my_commands([("grant", "Grant")], scope={"type": "chat", "chat_id": alice.id})
     assert [c.command for c in await bot.get_my_commands()] == ["start", "help"]
     assert [c.command for c in await bot.get_my_commands(language_code="fr")] == ["aide"]
     scoped = await bot.get_my_commands(scope={"type": "chat", "chat_id": alice.id})
@@ -216,11 +234,15 @@ async def test_reactions_commands_chat_and_actions(sandbox: Sandbox, bot: Bot) -
 
 async def test_every_kind_of_reply_markup(sandbox: Sandbox, bot: Bot, raw: Raw) -> None:
     alice = sandbox.alice
-    await bot.send_message(alice.id, "keyboard", reply_markup=ReplyKeyboardMarkup(
-        [["Yes", KeyboardButton("No")]], one_time_keyboard=True))
+    await bot.send_message(
+        alice.id,
+        "keyboard",
+        reply_markup=ReplyKeyboardMarkup([["Yes", KeyboardButton("No")]], one_time_keyboard=True),
+    )
     await bot.send_message(alice.id, "removed", reply_markup=ReplyKeyboardRemove())
     await bot.send_message(alice.id, "answer me", reply_markup=ForceReply())
-    status, body = await raw("sendMessage", chat_id=alice.id, text="x",
-                             reply_markup={"keyboard": [[{"no_text": 1}]]})
+    status, body = await raw(
+        "sendMessage", chat_id=alice.id, text="x", reply_markup={"keyboard": [[{"no_text": 1}]]}
+    )
     assert status == 400 and "can't parse reply_markup" in body["description"]
     assert [m.text for m in alice.chat] == ["keyboard", "removed", "answer me"]

@@ -20,8 +20,9 @@ async def test_control_api_round_trip(sandbox: Sandbox, bot: Bot) -> None:
             async with http.request(verb, base + path, **kw) as response:
                 return response.status, await response.json()
 
-        status, carol = await call("POST", "/users", json={"first_name": "Carol",
-                                                           "username": "@carol"})
+        status, carol = await call(
+            "POST", "/users", json={"first_name": "Carol", "username": "@carol"}
+        )
         assert status == 200 and carol["username"] == "carol" and not carol["blocked"]
         assert carol["id"] in sandbox.server.users
         status, users = await call("GET", "/users")
@@ -36,41 +37,59 @@ async def test_control_api_round_trip(sandbox: Sandbox, bot: Bot) -> None:
         status, sent = await call("POST", f"/users/{carol['id']}/send", json={"text": "/start"})
         assert status == 200 and sent["text"] == "/start" and not sent["from_bot"]
         _, events = await waiting
-        assert [(e["kind"], e["user_id"]) for e in events["events"]] == [("message",
-                                                                            carol["id"])]
+        assert [(e["kind"], e["user_id"]) for e in events["events"]] == [("message", carol["id"])]
         assert events["events"][0]["message"]["text"] == "/start"
         cursor = events["last_seq"]
 
         updates = await bot.get_updates(allowed_updates=Update.ALL_TYPES)
         assert updates[-1].message.text == "/start"
         markup = InlineKeyboardMarkup([[InlineKeyboardButton("Hi", callback_data="hi")]])
-        welcome = await bot.send_message(carol["id"], "<b>Welcome</b>", parse_mode="HTML",
-                                         reply_markup=markup)
+        welcome = await bot.send_message(
+            carol["id"], "<b>Welcome</b>", parse_mode="HTML", reply_markup=markup
+        )
         _, chat = await call("GET", f"/users/{carol['id']}/chat?after={cursor}")
         [shown] = chat["messages"]
         assert (shown["text"], shown["html"], shown["from_bot"]) == (
-            "Welcome", "<b>Welcome</b>", True)
+            "Welcome",
+            "<b>Welcome</b>",
+            True,
+        )
         assert shown["reply_markup"] == [[{"text": "Hi", "callback_data": "hi"}]]
         assert chat["last_seq"] == shown["seq"] > cursor
 
         voice_bytes = b"OggS-voice"
-        status, voice = await call("POST", f"/users/{carol['id']}/media", json={
-            "kind": "voice", "duration": 4, "data_base64": base64.b64encode(voice_bytes).decode(),
-            "reply_to": welcome.message_id})
+        status, voice = await call(
+            "POST",
+            f"/users/{carol['id']}/media",
+            json={
+                "kind": "voice",
+                "duration": 4,
+                "data_base64": base64.b64encode(voice_bytes).decode(),
+                "reply_to": welcome.message_id,
+            },
+        )
         assert status == 200 and (voice["kind"], voice["duration"]) == ("voice", 4)
         assert voice["reply_to"] == welcome.message_id
         async with http.get(sandbox.server.url + voice["file_url"]) as response:
             assert await response.read() == voice_bytes
             assert response.content_type == "audio/ogg"
-        status, document = await call("POST", f"/users/{carol['id']}/media", json={
-            "kind": "document", "file_name": "cv.pdf", "mime_type": "application/pdf",
-            "data_base64": base64.b64encode(b"%PDF").decode()})
-        assert status == 200 and (document["kind"], document["file_name"]) == ("document",
-                                                                               "cv.pdf")
+        status, document = await call(
+            "POST",
+            f"/users/{carol['id']}/media",
+            json={
+                "kind": "document",
+                "file_name": "cv.pdf",
+                "mime_type": "application/pdf",
+                "data_base64": base64.b64encode(b"%PDF").decode(),
+            },
+        )
+        assert status == 200 and (document["kind"], document["file_name"]) == ("document", "cv.pdf")
 
-        status, error = await call("POST", f"/users/{carol['id']}/press",
-                                   json={"message_id": welcome.message_id,
-                                         "callback_data": "nope"})
+        status, error = await call(
+            "POST",
+            f"/users/{carol['id']}/press",
+            json={"message_id": welcome.message_id, "callback_data": "nope"},
+        )
         assert status == 400 and "no button" in error["error"]
 
         async def answer() -> None:
@@ -82,14 +101,19 @@ async def test_control_api_round_trip(sandbox: Sandbox, bot: Bot) -> None:
                 await asyncio.sleep(0.02)
 
         answering = asyncio.create_task(answer())
-        status, pressed = await call("POST", f"/users/{carol['id']}/press",
-                                     json={"message_id": welcome.message_id,
-                                           "callback_data": "hi"})
+        status, pressed = await call(
+            "POST",
+            f"/users/{carol['id']}/press",
+            json={"message_id": welcome.message_id, "callback_data": "hi"},
+        )
         await answering
         assert pressed["answer"]["text"] == "Hello!"
 
-        status, _ = await call("POST", f"/users/{carol['id']}/react",
-                               json={"message_id": welcome.message_id, "emoji": "🔥"})
+        status, _ = await call(
+            "POST",
+            f"/users/{carol['id']}/react",
+            json={"message_id": welcome.message_id, "emoji": "🔥"},
+        )
         assert status == 200
         status, _ = await call("POST", f"/users/{carol['id']}/block", json={"blocked": True})
         _, users = await call("GET", "/users")
@@ -103,23 +127,24 @@ async def test_control_api_round_trip(sandbox: Sandbox, bot: Bot) -> None:
     assert sandbox.server.rejected == []
 
 
-async def test_a_user_edits_their_text_through_the_control_api(sandbox: Sandbox, bot: Bot
-                                                                ) -> None:
+async def test_a_user_edits_their_text_through_the_control_api(sandbox: Sandbox, bot: Bot) -> None:
     """The page's edit: the bot gets an edited_message, the chat shows the new text."""
     alice = sandbox.alice
     base = f"{sandbox.server.url}/sandbox/users/{alice.id}"
     async with aiohttp.ClientSession() as http:
         async with http.post(f"{base}/send", json={"text": "See you at 10"}) as response:
             sent = await response.json()
-        async with http.post(f"{base}/edit", json={"message_id": sent["message_id"],
-                                                   "text": "See you at 11"}) as response:
+        async with http.post(
+            f"{base}/edit", json={"message_id": sent["message_id"], "text": "See you at 11"}
+        ) as response:
             assert response.status == 200
             edited = await response.json()
         assert (edited["text"], edited["edited"]) == ("See you at 11", True)
         async with http.post(f"{base}/edit", json={"message_id": 999, "text": "x"}) as response:
             assert response.status == 400
-        async with http.post(f"{base}/edit", json={"message_id": sent["message_id"],
-                                                   "text": " "}) as response:
+        async with http.post(
+            f"{base}/edit", json={"message_id": sent["message_id"], "text": " "}
+        ) as response:
             assert response.status == 400
     updates = await bot.get_updates(allowed_updates=Update.ALL_TYPES)
     assert updates[-1].edited_message.text == "See you at 11"

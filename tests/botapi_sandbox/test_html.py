@@ -25,17 +25,32 @@ def test_entities_have_utf16_offsets_and_nest() -> None:
 
 
 def test_all_allowed_tags() -> None:
-    source = ('<strong>a</strong><em>b</em><u>c</u><ins>d</ins><s>e</s><strike>f</strike>'
-              '<del>g</del><span class="tg-spoiler">h</span><tg-spoiler>i</tg-spoiler>'
-              '<code>j</code><pre><code class="language-python">k</code></pre>'
-              '<blockquote>l</blockquote><blockquote expandable>m</blockquote>'
-              '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>')
+    source = (
+        "<strong>a</strong><em>b</em><u>c</u><ins>d</ins><s>e</s><strike>f</strike>"
+        '<del>g</del><span class="tg-spoiler">h</span><tg-spoiler>i</tg-spoiler>'
+        '<code>j</code><pre><code class="language-python">k</code></pre>'
+        "<blockquote>l</blockquote><blockquote expandable>m</blockquote>"
+        '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>'
+    )
     text, entities = parse_html(source)
-    assert text == "abcdefghijkl" "m👍"
+    assert text == "abcdefghijklm👍"
     kinds = [e["type"] for e in entities]
-    assert kinds == ["bold", "italic", "underline", "underline", "strikethrough",
-                     "strikethrough", "strikethrough", "spoiler", "spoiler", "code", "pre",
-                     "blockquote", "expandable_blockquote", "custom_emoji"]
+    assert kinds == [
+        "bold",
+        "italic",
+        "underline",
+        "underline",
+        "strikethrough",
+        "strikethrough",
+        "strikethrough",
+        "spoiler",
+        "spoiler",
+        "code",
+        "pre",
+        "blockquote",
+        "expandable_blockquote",
+        "custom_emoji",
+    ]
     assert entities[10]["language"] == "python"
 
 
@@ -43,16 +58,19 @@ def test_unknown_named_entities_and_bare_ampersands_stay_literal() -> None:
     assert parse_html("AT&T &nbsp; &amp") == ("AT&T &nbsp; &", [])
 
 
-@pytest.mark.parametrize(("source", "error"), [
-    ("a < b", 'Unsupported start tag "" at byte offset 2'),
-    ("<div>x</div>", 'Unsupported start tag "div" at byte offset 0'),
-    ("<b>bold", 'Can\'t find end tag corresponding to start tag "b"'),
-    ("<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
-    ("x</b>", "Unexpected end tag at byte offset 1"),
-    ("<b", "Unclosed start tag at byte offset 0"),
-    ('<span class="x">s</span>', 'Tag "span" must have class "tg-spoiler"'),
-    ("<a href>x</a>", "Expected equal sign"),
-])
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        ("a < b", 'Unsupported start tag "" at byte offset 2'),
+        ("<div>x</div>", 'Unsupported start tag "div" at byte offset 0'),
+        ("<b>bold", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
+        ("x</b>", "Unexpected end tag at byte offset 1"),
+        ("<b", "Unclosed start tag at byte offset 0"),
+        ('<span class="x">s</span>', 'Tag "span" must have class "tg-spoiler"'),
+        ("<a href>x</a>", "Expected equal sign"),
+    ],
+)
 def test_malformed_html_is_refused_with_telegrams_words(source: str, error: str) -> None:
     with pytest.raises(ApiError) as caught:
         parse_html(source)
@@ -81,6 +99,7 @@ def test_whitespace_only_entities_vanish() -> None:
 def test_to_html_is_safe_and_keeps_formatting() -> None:
     text, entities = parse_html('<b>&lt;script&gt;</b> <a href="https://e.org/?a=1&amp;b=2">e</a>')
     rendered = to_html(text, entities)
-    assert rendered == ('<b>&lt;script&gt;</b> '
-                        '<a href="https://e.org/?a=1&amp;b=2" rel="noopener">e</a>')
+    assert rendered == (
+        '<b>&lt;script&gt;</b> <a href="https://e.org/?a=1&amp;b=2" rel="noopener">e</a>'
+    )
     assert to_html("😀 x", [{"type": "italic", "offset": 3, "length": 1}]) == "😀 <i>x</i>"

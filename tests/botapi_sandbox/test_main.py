@@ -29,8 +29,12 @@ async def read_until(process: subprocess.Popen, pattern: str, seen: list[str]) -
 async def test_the_printed_command_runs_the_bot_against_the_sandbox(tmp_path: Path) -> None:
     sandbox = subprocess.Popen(
         [sys.executable, "-m", "botapi_sandbox", "--port", "0", "--user", "Alice"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     bot: subprocess.Popen | None = None
     seen: list[str] = []
     try:
@@ -42,26 +46,38 @@ async def test_the_printed_command_runs_the_bot_against_the_sandbox(tmp_path: Pa
                 break
             key, value = word.split("=", 1)
             settings[key] = value
-        program = words[len(settings):]
+        program = words[len(settings) :]
         assert program[-2:] == ["-m", "bridge"], words
         assert not settings["BOT_API_URL"].rstrip("/").endswith("/bot")
         assert settings["DATABASE_URL"] != "sqlite:///data/bridge.db"  # not the real one
-        env = {**os.environ, **settings, "ADMIN_IDS": "",
-               "DATABASE_URL": f"sqlite:///{tmp_path}/sandbox.db"}
-        bot = subprocess.Popen([sys.executable, "-m", "bridge"], env=env, cwd=ROOT,
-                               stdout=(tmp_path / "bot.log").open("wb"),
-                               stderr=subprocess.STDOUT)
+        env = {
+            **os.environ,
+            **settings,
+            "ADMIN_IDS": "",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/sandbox.db",
+        }
+        bot = subprocess.Popen(
+            [sys.executable, "-m", "bridge"],
+            env=env,
+            cwd=ROOT,
+            stdout=(tmp_path / "bot.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
         control = settings["BOT_API_URL"].rstrip("/") + "/sandbox"
         async with aiohttp.ClientSession() as http:
             async with http.get(f"{control}/users") as response:
                 [alice] = await response.json()
-            async with http.post(f"{control}/users/{alice['id']}/send",
-                                 json={"text": "/start"}) as response:
+            async with http.post(
+                f"{control}/users/{alice['id']}/send", json={"text": "/start"}
+            ) as response:
                 assert response.status == 200
             for _ in range(300):
                 async with http.get(f"{control}/users/{alice['id']}/chat") as response:
-                    texts = [m["text"] or "" for m in (await response.json())["messages"]
-                             if m["from_bot"]]
+                    texts = [
+                        m["text"] or ""
+                        for m in (await response.json())["messages"]
+                        if m["from_bot"]
+                    ]
                 if any("Welcome" in text for text in texts):
                     break
                 assert bot.poll() is None, (tmp_path / "bot.log").read_text()

@@ -59,8 +59,7 @@ async def test_updates_stay_until_confirmed_by_offset(server, bot) -> None:
 
 async def test_html_is_parsed_validated_and_shown_as_text(server, bot) -> None:
     user = server.add_user("Ann")
-    await bot.send_message(user.id, "<b>Hi</b> &lt;b&gt;Bob&lt;/b&gt; &amp; Co",
-                           parse_mode="HTML")
+    await bot.send_message(user.id, "<b>Hi</b> &lt;b&gt;Bob&lt;/b&gt; &amp; Co", parse_mode="HTML")
     assert user.chat[-1].text == "Hi <b>Bob</b> & Co"
     assert user.chat[-1].entities[0]["type"] == "bold"
     for broken in ["<b>unclosed", "<script>x</script>", "a </i> b", "1 < 2"]:
@@ -71,16 +70,20 @@ async def test_html_is_parsed_validated_and_shown_as_text(server, bot) -> None:
     with pytest.raises(BadRequest, match="(?i)message is too long"):
         await bot.send_message(user.id, "x" * 4097)
     with pytest.raises(BadRequest, match="(?i)BUTTON_DATA_INVALID"):
-        await bot.send_message(user.id, "x", reply_markup=InlineKeyboardMarkup(
-            [[InlineKeyboardButton("b", callback_data="y" * 65)]]))
+        await bot.send_message(
+            user.id,
+            "x",
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton("b", callback_data="y" * 65)]]
+            ),
+        )
     assert len(server.rejected) == 6
 
 
 async def test_media_keep_their_kind_and_blocked_users_answer_403(server, bot) -> None:
     ann, ben = server.add_user("Ann"), server.add_user("Ben")
     voice = await ann.send_voice(duration=42)
-    sent = await bot.send_voice(ben.id, voice.file_id, caption="<i>from Ann</i>",
-                                parse_mode="HTML")
+    sent = await bot.send_voice(ben.id, voice.file_id, caption="<i>from Ann</i>", parse_mode="HTML")
     assert sent.voice.duration.total_seconds() == 42 and ben.chat[-1].kind == "voice"
     with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
         await bot.send_voice(ben.id, "no-such-file")
@@ -105,8 +108,11 @@ async def test_injected_429_reaches_the_client_as_retry_after(server, bot) -> No
 
 async def test_buttons_reactions_edits_and_webhook_delivery(server, bot) -> None:
     user = server.add_user("Ann")
-    message = await bot.send_message(user.id, "pick", reply_markup=InlineKeyboardMarkup(
-        [[InlineKeyboardButton("A", callback_data="a:1")]]))
+    message = await bot.send_message(
+        user.id,
+        "pick",
+        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a:1")]]),
+    )
     with pytest.raises(ValueError):
         await user.press(message.message_id, "forged")
     received: list[dict] = []
@@ -124,8 +130,9 @@ async def test_buttons_reactions_edits_and_webhook_delivery(server, bot) -> None
     await site.start()
     port = site._server.sockets[0].getsockname()[1]
     # message_reaction is not sent unless allowed, as on Telegram
-    await bot.set_webhook(f"http://127.0.0.1:{port}/hook", secret_token="s3cret",
-                          allowed_updates=Update.ALL_TYPES)
+    await bot.set_webhook(
+        f"http://127.0.0.1:{port}/hook", secret_token="s3cret", allowed_updates=Update.ALL_TYPES
+    )
     with pytest.raises(Exception, match="Conflict"):
         await bot.get_updates()
     await user.press(message.message_id, "a:1", timeout=0.2)  # nobody answers: None
@@ -162,16 +169,19 @@ async def test_every_route_refuses_other_hosts_and_cross_site_requests(server) -
         for method, url, headers in refused:
             async with http.request(method, url, headers=headers) as response:
                 assert response.status == 403, (url, headers)
-        async with http.post(f"{server.url}/sandbox/users/{alice.id}/send",
-                             json={"text": "/start"},
-                             headers={"Origin": "http://evil.test"}) as response:
+        async with http.post(
+            f"{server.url}/sandbox/users/{alice.id}/send",
+            json={"text": "/start"},
+            headers={"Origin": "http://evil.test"},
+        ) as response:
             assert response.status == 403
         # What a client of the Bot API sends (no Origin) and the server's own origin pass.
         async with http.get(send) as response:
             assert response.status == 200
-        async with http.get(f"{server.url}/sandbox/users",
-                            headers={"Origin": server.url,
-                                     "Sec-Fetch-Site": "same-origin"}) as response:
+        async with http.get(
+            f"{server.url}/sandbox/users",
+            headers={"Origin": server.url, "Sec-Fetch-Site": "same-origin"},
+        ) as response:
             assert response.status == 200
     assert [m.text for m in alice.chat] == ["pwned"]  # only the request without an Origin
 
@@ -182,13 +192,19 @@ async def test_control_api_changes_state_only_through_json_posts(server) -> None
     alice = server.add_user("Alice")
     base = f"{server.url}/sandbox"
     async with aiohttp.ClientSession() as http:
-        for body, ctype in [('{"first_name": "Mallory"}', "text/plain"),
-                            ("first_name=Mallory", "application/x-www-form-urlencoded")]:
-            async with http.post(f"{base}/users", data=body,
-                                 headers={"Content-Type": ctype}) as response:
+        for body, ctype in [
+            ('{"first_name": "Mallory"}', "text/plain"),
+            ("first_name=Mallory", "application/x-www-form-urlencoded"),
+        ]:
+            async with http.post(
+                f"{base}/users", data=body, headers={"Content-Type": ctype}
+            ) as response:
                 assert response.status == 415
-            async with http.post(f"{base}/users/{alice.id}/send", data='{"text": "/start"}',
-                                 headers={"Content-Type": ctype}) as response:
+            async with http.post(
+                f"{base}/users/{alice.id}/send",
+                data='{"text": "/start"}',
+                headers={"Content-Type": ctype},
+            ) as response:
                 assert response.status == 415
         form = aiohttp.FormData()
         form.add_field("kind", "document")
@@ -205,8 +221,9 @@ async def test_control_api_changes_state_only_through_json_posts(server) -> None
             assert r.status == 200
         async with http.post(api, data={"chat_id": str(alice.id), "text": "f"}) as r:
             assert r.status == 200
-        multipart = aiohttp.FormData({"chat_id": str(alice.id), "text": "m"},
-                                     default_to_multipart=True)
+        multipart = aiohttp.FormData(
+            {"chat_id": str(alice.id), "text": "m"}, default_to_multipart=True
+        )
         async with http.post(api, data=multipart) as r:
             assert r.status == 200
         async with http.post(api, json={"chat_id": alice.id, "text": "j"}) as r:

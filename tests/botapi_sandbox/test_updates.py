@@ -25,7 +25,10 @@ async def test_long_poll_waits_for_an_update(sandbox: Sandbox, bot: Bot) -> None
     assert loop.time() - started < 2
     message = updates[0].message
     assert (message.text, message.from_user.id, message.chat.type) == (
-        "/start ref_42", sandbox.alice.id, "private")
+        "/start ref_42",
+        sandbox.alice.id,
+        "private",
+    )
     assert [(e.type, e.offset, e.length) for e in message.entities] == [("bot_command", 0, 6)]
     assert await bot.get_updates(offset=updates[-1].update_id + 1, timeout=1) == ()
 
@@ -65,8 +68,9 @@ async def test_allowed_updates_are_remembered(sandbox: Sandbox, bot: Bot) -> Non
     assert [r.emoji for r in reaction.new_reaction] == ["🔥"]
 
 
-async def test_a_second_poller_ends_the_first_with_409(sandbox: Sandbox, bot: Bot,
-                                                      raw: Raw) -> None:
+async def test_a_second_poller_ends_the_first_with_409(
+    sandbox: Sandbox, bot: Bot, raw: Raw
+) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=5))
     await asyncio.sleep(0.2)
     assert await raw("getUpdates", timeout=0) == (200, {"ok": True, "result": []})
@@ -90,13 +94,19 @@ async def test_user_actions_make_the_right_updates(sandbox: Sandbox, bot: Bot) -
     await alice.block_bot()
     updates = await bot.get_updates()
     kinds = [next(k for k in u.to_dict() if k != "update_id") for u in updates]
-    assert kinds == ["message", "edited_message", "message", "callback_query",
-                     "callback_query", "message_reaction", "my_chat_member"]
+    assert kinds == [
+        "message",
+        "edited_message",
+        "message",
+        "callback_query",
+        "callback_query",
+        "message_reaction",
+        "my_chat_member",
+    ]
     assert updates[1].edited_message.text == "no typo"
     assert updates[2].message.voice.file_id == voice.file_id
     assert updates[2].message.reply_to_message.text == "OK?"
-    assert [updates[3].callback_query.data, updates[4].callback_query.data] == [
-        "yes", "forged:<b>"]
+    assert [updates[3].callback_query.data, updates[4].callback_query.data] == ["yes", "forged:<b>"]
     assert updates[3].callback_query.message.message_id == question.message_id
     assert updates[6].my_chat_member.new_chat_member.status == "kicked"
 
@@ -130,9 +140,13 @@ async def receiver() -> AsyncIterator[tuple[str, list[dict], list[int]]]:
         if failures:
             return web.Response(status=failures.pop(0))
         received.append(await request.json())
-        return web.json_response({"method": "sendChatAction",
-                                  "chat_id": received[-1]["message"]["chat"]["id"],
-                                  "action": "typing"})
+        return web.json_response(
+            {
+                "method": "sendChatAction",
+                "chat_id": received[-1]["message"]["chat"]["id"],
+                "action": "typing",
+            }
+        )
 
     app = web.Application()
     app.router.add_post("/hook", hook)
@@ -145,17 +159,16 @@ async def receiver() -> AsyncIterator[tuple[str, list[dict], list[int]]]:
     await runner.cleanup()
 
 
-async def test_webhook_delivery_with_retries(sandbox: Sandbox, bot: Bot, raw: Raw,
-                                             receiver: tuple[str, list[dict], list[int]]
-                                             ) -> None:
+async def test_webhook_delivery_with_retries(
+    sandbox: Sandbox, bot: Bot, raw: Raw, receiver: tuple[str, list[dict], list[int]]
+) -> None:
     url, received, failures = receiver
     failures.extend([500, 502])  # the first two attempts fail: Telegram retries
     assert await bot.set_webhook(url, secret_token="s3cret")
     info = await bot.get_webhook_info()
     assert info.url == url
     status, body = await raw("getUpdates")
-    assert (status, body["error_code"]) == (409, 409) and "webhook is active" in \
-        body["description"]
+    assert (status, body["error_code"]) == (409, 409) and "webhook is active" in body["description"]
     await sandbox.alice.send_text("via webhook")
     await sandbox.alice.send_text("in order")
     await sandbox.server.wait_until_confirmed(timeout=5)
@@ -170,8 +183,7 @@ async def test_webhook_delivery_with_retries(sandbox: Sandbox, bot: Bot, raw: Ra
     assert status == 400  # the sandbox never delivers off this machine
 
 
-async def test_a_raw_update_and_a_redelivery_come_as_queued(sandbox: Sandbox,
-                                                            raw: Raw) -> None:
+async def test_a_raw_update_and_a_redelivery_come_as_queued(sandbox: Sandbox, raw: Raw) -> None:
     """Test hooks: an update the contract would not allow (malformed), and the identical
     update queued again as Telegram does when a bot died before confirming it."""
     queue = sandbox.server.default_bot.updates

@@ -12,13 +12,15 @@ from tests.conftest import MakeMember, connect
 
 
 async def test_messages_sent_at_once_to_one_member_are_each_counted(
-        core: Core, member: MakeMember) -> None:
+    core: Core, member: MakeMember
+) -> None:
     me = await member("Me")
     senders = [await member(f"S{i}") for i in range(5)]
     for sender in senders:
         await connect(core, me, sender)
-    await asyncio.gather(*(core.messaging.send(sender.id, me.id, f"hi {n}")
-                           for sender in senders for n in range(4)))
+    await asyncio.gather(
+        *(core.messaging.send(sender.id, me.id, f"hi {n}") for sender in senders for n in range(4))
+    )
     summary = await core.inbox.unread_summary(me.id)
     assert (summary.messages, summary.people) == (20, 5)
     page = await core.inbox.page(me.id, InboxFilter.UNREAD, limit=10)
@@ -26,7 +28,8 @@ async def test_messages_sent_at_once_to_one_member_are_each_counted(
 
 
 async def test_inmails_sent_at_once_spend_each_credit_exactly_once(
-        core: Core, member: MakeMember) -> None:
+    core: Core, member: MakeMember
+) -> None:
     sender = await member("Sender")
     targets = [await member(f"T{i}") for i in range(6)]
     await core.credits.purchase(sender.id, 3, "test")
@@ -34,7 +37,8 @@ async def test_inmails_sent_at_once_spend_each_credit_exactly_once(
     assert 0 < balance < len(targets)
     results = await asyncio.gather(
         *(core.credits.send_inmail(sender.id, t.id, "Role", "Interested?") for t in targets),
-        return_exceptions=True)
+        return_exceptions=True,
+    )
     refused = [r for r in results if isinstance(r, errors.NoCredits)]
     sent = [r for r in results if not isinstance(r, BaseException)]
     assert (len(sent), len(refused)) == (balance, len(targets) - balance)

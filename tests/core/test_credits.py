@@ -35,7 +35,10 @@ async def test_plan_grants_allowance_and_renews_monthly_with_rollover_cap(
     await core.credits.set_plan(admin, alice.id, "premium_career")
     account = await core.credits.account(alice.id)
     assert (account.plan, account.balance, account.allowance, account.cap) == (
-        "premium_career", 5, 5, 15
+        "premium_career",
+        5,
+        5,
+        15,
     )
     assert account.renews_at == clock.now().replace(month=clock.now().month + 1)
     clock.advance(timedelta(days=31))
@@ -119,8 +122,12 @@ async def test_inmail_errors(core: Core, member: MakeMember, clock: FakeClock) -
 async def test_no_response_policy_refunds_after_seven_days(
     core: Core, member: MakeMember, clock: FakeClock
 ) -> None:
-    admin, alice, bob, carol = (await _admin(member), await member("Alice"),
-                                await member("Bob"), await member("Carol"))
+    admin, alice, bob, carol = (
+        await _admin(member),
+        await member("Alice"),
+        await member("Bob"),
+        await member("Carol"),
+    )
     await core.credits.grant(admin, alice.id, 2)
     ignored = (await core.credits.send_inmail(alice.id, bob.id, "s", "b")).inmail
     answered = (await core.credits.send_inmail(alice.id, carol.id, "s", "b")).inmail
@@ -142,8 +149,12 @@ async def test_no_response_policy_refunds_after_seven_days(
 async def test_response_policy_refunds_when_answered_within_90_days(
     core: Core, member: MakeMember, clock: FakeClock
 ) -> None:
-    admin, alice, bob, carol = (await _admin(member), await member("Alice"),
-                                await member("Bob"), await member("Carol"))
+    admin, alice, bob, carol = (
+        await _admin(member),
+        await member("Alice"),
+        await member("Bob"),
+        await member("Carol"),
+    )
     await core.credits.grant(admin, alice.id, 2)
     to_bob = (await core.credits.send_inmail(alice.id, bob.id, "s", "b")).inmail
     to_carol = (await core.credits.send_inmail(alice.id, carol.id, "s", "b")).inmail

@@ -11,9 +11,7 @@ from hypothesis import strategies as st
 from bridge.core import graph as graph_module
 from bridge.core.graph import GraphIndex
 
-edges_st = st.lists(
-    st.tuples(st.integers(0, 25), st.integers(0, 25)), max_size=60
-)
+edges_st = st.lists(st.tuples(st.integers(0, 25), st.integers(0, 25)), max_size=60)
 
 
 def bfs(edges, a, b):
@@ -73,8 +71,10 @@ def _spy_plans(graph: GraphIndex, monkeypatch) -> list[str]:
     for name in ("_third_by_probing", "_third_via_second_degree"):
         plan = getattr(GraphIndex, name)
         monkeypatch.setattr(
-            GraphIndex, name, lambda self, *a, plan=plan, name=name: used.append(name)
-            or plan(self, *a))
+            GraphIndex,
+            name,
+            lambda self, *a, plan=plan, name=name: used.append(name) or plan(self, *a),
+        )
     return used
 
 
@@ -157,7 +157,8 @@ def test_cached_sets_follow_every_change(first, changes, viewer):
         for i, (a, b) in enumerate(changes):
             for asker in (viewer, a, b):
                 assert graph.distances_from(asker, targets) == {
-                    t: bfs(current, asker, t)[0] for t in targets}
+                    t: bfs(current, asker, t)[0] for t in targets
+                }
             if i % 3 == 2:
                 graph.remove_edge(a, b)
                 current = [e for e in current if frozenset(e) != frozenset((a, b))]
@@ -165,7 +166,8 @@ def test_cached_sets_follow_every_change(first, changes, viewer):
                 graph.add_edge(a, b)
                 current.append((a, b))
         assert graph.distances_from(viewer, targets) == {
-            t: bfs(current, viewer, t)[0] for t in targets}
+            t: bfs(current, viewer, t)[0] for t in targets
+        }
         assert len(graph._sets) <= 3
 
 
@@ -238,13 +240,16 @@ def test_a_graph_loaded_from_its_snapshot_answers_as_one_built_from_edges(first,
     _same_answers(_reloaded(loaded), final)  # and saved again after the changes
 
 
-@pytest.mark.parametrize("offsets, neighbours", [
-    ([], []),  # no offsets at all
-    ([1, 2], [5, 5]),  # does not start at 0
-    ([0, 2, 1, 2], [2, 1]),  # a row ending before it starts
-    ([0, 1, 2], [1, 0, 0]),  # the last row does not end at the end
-    ([0, 1, 1], [1]),  # an edge with one end only
-])
+@pytest.mark.parametrize(
+    "offsets, neighbours",
+    [
+        ([], []),  # no offsets at all
+        ([1, 2], [5, 5]),  # does not start at 0
+        ([0, 2, 1, 2], [2, 1]),  # a row ending before it starts
+        ([0, 1, 2], [1, 0, 0]),  # the last row does not end at the end
+        ([0, 1, 1], [1]),  # an edge with one end only
+    ],
+)
 def test_a_malformed_snapshot_is_refused(offsets, neighbours):
     with pytest.raises(ValueError):
         GraphIndex.from_csr(array("q", offsets), array("i", neighbours))

@@ -104,9 +104,7 @@ async def test_filters_and_actions(core: Core, member: MakeMember) -> None:
     await core.messaging.send(c.id, me.id, "buy now")
     all_ids = {e.other.id for e in (await core.inbox.page(me.id)).entries}
     assert all_ids == {a.id, b.id}
-    assert [e.other.id for e in (await core.inbox.page(me.id, InboxFilter.SPAM)).entries] == [
-        c.id
-    ]
+    assert [e.other.id for e in (await core.inbox.page(me.id, InboxFilter.SPAM)).entries] == [c.id]
 
 
 async def test_mark_unread_brings_back_the_latest_message(core: Core, member: MakeMember) -> None:
@@ -135,9 +133,7 @@ async def test_delete_is_for_the_deleter_only(core: Core, member: MakeMember) ->
         "old news"
     ]
     await core.messaging.send(a.id, me.id, "fresh")
-    assert [m.text for m in (await core.messaging.conversation(me.id, a.id)).messages] == [
-        "fresh"
-    ]
+    assert [m.text for m in (await core.messaging.conversation(me.id, a.id)).messages] == ["fresh"]
     assert len((await core.inbox.page(me.id)).entries) == 1
 
 
@@ -148,8 +144,13 @@ async def test_inbox_actions_on_foreign_conversation_are_refused(
     (a,) = await _contacts(core, member, me, 1)
     await core.messaging.send(a.id, me.id, "private")
     conv = await core.inbox.conversation_with(me.id, a.id)
-    for action in (core.inbox.mark_read, core.inbox.archive, core.inbox.delete,
-                   core.inbox.report_spam, core.inbox.mark_unread):
+    for action in (
+        core.inbox.mark_read,
+        core.inbox.archive,
+        core.inbox.delete,
+        core.inbox.report_spam,
+        core.inbox.mark_unread,
+    ):
         with pytest.raises(errors.ConversationNotFound):
             await action(eve.id, conv)
 
@@ -213,7 +214,11 @@ async def test_batch_digests_equal_each_members_own_digest(
         assert batch[member_id] == await core.inbox.digest(member_id, None, 2), member_id
     mine = batch[me.id]
     assert (mine.summary.messages, mine.summary.people, mine.invitations, mine.inmails) == (
-        6, 3, 1, 0)
+        6,
+        3,
+        1,
+        0,
+    )
     assert [e.other.id for e in mine.entries] == [people[3].id, people[2].id]
     assert mine.entries[0].last_message.text == "and again"
     rest = await core.inbox.digest(me.id, mine.next_cursor, 2)

@@ -26,9 +26,7 @@ async def test_invite_with_note_then_accept_connects_and_opens_conversation(
     await core.invitations.accept(bob.id, outcome.invitation.id)
     assert core.network.degree(alice.id, bob.id) == Degree.FIRST
     view = await core.messaging.conversation(bob.id, alice.id)
-    assert [(m.kind, m.text) for m in view.messages] == [
-        (MessageKind.NOTE, "Met you at the fair")
-    ]
+    assert [(m.kind, m.text) for m in view.messages] == [(MessageKind.NOTE, "Met you at the fair")]
     # The note is the author's own text and the recipient read it with the invitation.
     assert (await core.inbox.unread_summary(alice.id)).messages == 0
     assert (await core.inbox.unread_summary(bob.id)).messages == 0
@@ -92,7 +90,8 @@ async def test_a_decline_is_never_shown_to_the_sender(core: Core, member: MakeMe
     invitation_id = outcome.invitation.id
     # To Alice it is still pending: listed, answerable by withdrawing, her thread open.
     assert [v.invitation.status for v in await core.invitations.sent(alice.id)] == [
-        InvitationStatus.PENDING]
+        InvitationStatus.PENDING
+    ]
     assert (await core.invitations.get_for(alice.id, invitation_id)).status == "pending"
     assert (await core.invitations.get_for(bob.id, invitation_id)).status == "declined"
     assert (await core.network.profile(alice.id, bob.id)).actions[:2] == ["withdraw", "message"]
@@ -187,9 +186,7 @@ async def test_only_recipient_may_accept_or_decline(core: Core, member: MakeMemb
         await core.invitations.get_for(mallory.id, outcome.invitation.id)
 
 
-async def test_answered_invitation_cannot_be_answered_again(
-    core: Core, member: MakeMember
-) -> None:
+async def test_answered_invitation_cannot_be_answered_again(core: Core, member: MakeMember) -> None:
     alice, bob = await member("Alice"), await member("Bob")
     outcome = await core.invitations.invite(alice.id, bob.id, None)
     await core.invitations.accept(bob.id, outcome.invitation.id)

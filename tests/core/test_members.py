@@ -165,8 +165,7 @@ async def test_an_inmail_draft_is_asked_only_when_it_can_go_and_ends_with_it(
     with pytest.raises(errors.EmptySubject):  # refused: nothing spent, nothing ended
         await core.credits.send_inmail(alice.id, bob.id, " ", "Hi", answering=prompt)
     assert (await core.members.get(alice.id)).credits == 2
-    delivery = await core.credits.send_inmail(alice.id, bob.id, "Role", "Hi",
-                                              answering=prompt)
+    delivery = await core.credits.send_inmail(alice.id, bob.id, "Role", "Hi", answering=prompt)
     assert delivery.sender.credits == 1
     assert await core.prompts.pending(alice.id) is None
     await core.prompts.ask_note(alice.id, bob.id)  # one question at a time: it replaces

@@ -23,9 +23,7 @@ async def test_connections_message_each_other_and_counters_follow(
     assert (await core.inbox.unread_summary(alice.id)).messages == 1
 
 
-async def test_non_connection_is_told_which_ways_are_open(
-    core: Core, member: MakeMember
-) -> None:
+async def test_non_connection_is_told_which_ways_are_open(core: Core, member: MakeMember) -> None:
     alice, bob = await member("Alice"), await member("Bob")
     with pytest.raises(errors.NotConnected) as raised:
         await core.messaging.send(alice.id, bob.id, "hello")
@@ -67,10 +65,20 @@ async def test_every_attachment_kind_is_stored_with_its_metadata(
 ) -> None:
     alice, bob = await member("Alice"), await member("Bob")
     await connect(core, alice, bob)
-    attachment = Attachment(kind=kind, file_id=f"file-{kind}", file_unique_id="u1",
-                            duration=42, file_size=1234, mime_type="audio/ogg",
-                            file_name="a.bin", width=1, height=2, length=240, emoji="👍",
-                            title="t")
+    attachment = Attachment(
+        kind=kind,
+        file_id=f"file-{kind}",
+        file_unique_id="u1",
+        duration=42,
+        file_size=1234,
+        mime_type="audio/ogg",
+        file_name="a.bin",
+        width=1,
+        height=2,
+        length=240,
+        emoji="👍",
+        title="t",
+    )
     delivery = await core.messaging.send(alice.id, bob.id, None, attachment=attachment)
     stored = (await core.messaging.conversation(bob.id, alice.id)).messages[-1]
     assert stored.id == delivery.message.id

@@ -13,8 +13,10 @@ from tests.conftest import MakeMember, connect
 
 async def _chain(core: Core, member: MakeMember, n: int) -> list[Member]:
     """a0 - a1 - a2 - ... : each member one step further from the first."""
-    people = [await member(f"P{i}", f"Last{i}", headline=f"Headline {i}", company="Acme")
-              for i in range(n)]
+    people = [
+        await member(f"P{i}", f"Last{i}", headline=f"Headline {i}", company="Acme")
+        for i in range(n)
+    ]
     for left, right in zip(people, people[1:], strict=False):
         await connect(core, left, right)
     return people
@@ -23,7 +25,11 @@ async def _chain(core: Core, member: MakeMember, n: int) -> list[Member]:
 async def test_degrees_mutuals_and_path(core: Core, member: MakeMember) -> None:
     p = await _chain(core, member, 5)
     assert [core.network.degree(p[0].id, x.id) for x in p] == [
-        Degree.SELF, Degree.FIRST, Degree.SECOND, Degree.THIRD, Degree.OUT
+        Degree.SELF,
+        Degree.FIRST,
+        Degree.SECOND,
+        Degree.THIRD,
+        Degree.OUT,
     ]
     info = await core.network.degree_info(p[0].id, p[3].id)
     assert info.degree == Degree.THIRD
@@ -62,10 +68,14 @@ async def test_profile_actions_fit_the_relation(core: Core, member: MakeMember) 
     assert (await core.network.profile(p[0].id, p[2].id)).actions == ["invite", "inmail"]
     await core.invitations.invite(stranger.id, p[0].id, None)
     assert (await core.network.profile(p[0].id, stranger.id)).actions == [
-        "accept", "message", "inmail"
+        "accept",
+        "message",
+        "inmail",
     ]
     assert (await core.network.profile(stranger.id, p[0].id)).actions == [
-        "withdraw", "message", "inmail"
+        "withdraw",
+        "message",
+        "inmail",
     ]
     card = await core.network.profile(p[0].id, p[2].id)
     assert card.connections == 1 and [m.id for m in card.mutual] == [p[1].id]
@@ -136,9 +146,12 @@ async def test_connections_written_behind_the_core_show_once_it_reloads_its_grap
     alice, bob, carol = await member("Alice"), await member("Bob"), await member("Carol")
     bulk = core.deps.store.bulk()
     async with bulk.session():
-        added = await bulk.add_connections([
-            ConnectionRow(alice.id, bob.id, datetime(2025, 1, 1, tzinfo=UTC)),
-            ConnectionRow(bob.id, carol.id, datetime(2025, 1, 1, tzinfo=UTC))])
+        added = await bulk.add_connections(
+            [
+                ConnectionRow(alice.id, bob.id, datetime(2025, 1, 1, tzinfo=UTC)),
+                ConnectionRow(bob.id, carol.id, datetime(2025, 1, 1, tzinfo=UTC)),
+            ]
+        )
     assert added == 2
     assert core.network.degree(alice.id, carol.id) == Degree.OUT  # not read yet
     assert await core.reload_graph() == 2

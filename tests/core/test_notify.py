@@ -16,13 +16,26 @@ from tests.conftest import MakeMember, connect
 
 def _member(**fields) -> Member:
     now = datetime(2026, 11, 23, tzinfo=UTC)
-    return Member(id=1, telegram_id=1, handle="a", first_name="A", plan_started_at=now,
-                  created_at=now, **fields)
+    return Member(
+        id=1,
+        telegram_id=1,
+        handle="a",
+        first_name="A",
+        plan_started_at=now,
+        created_at=now,
+        **fields,
+    )
 
 
-@pytest.mark.parametrize(("local", "resume"), [
-    ("23:30", "08:00+1"), ("03:00", "08:00"), ("08:00", None), ("21:59", None),
-])
+@pytest.mark.parametrize(
+    ("local", "resume"),
+    [
+        ("23:30", "08:00+1"),
+        ("03:00", "08:00"),
+        ("08:00", None),
+        ("21:59", None),
+    ],
+)
 def test_quiet_hours_overnight_in_the_members_time_zone(local: str, resume: str | None):
     member = _member(quiet_start="22:00", quiet_end="08:00", timezone="Europe/Paris")
     hours, minutes = map(int, local.split(":"))
@@ -117,8 +130,9 @@ async def test_scheduled_digest_is_owed_once_per_day(
     assert digest.entries[0].last_message.text == "unread"
 
 
-async def test_a_reused_telegram_message_id_is_a_new_message(core: Core,
-                                                              member: MakeMember) -> None:
+async def test_a_reused_telegram_message_id_is_a_new_message(
+    core: Core, member: MakeMember
+) -> None:
     """Telegram numbers a chat's messages anew when the chat starts over (a new token, a
     restarted local server): the same id is then a new message, never mistaken for the old
     one (a redelivered update is skipped by the intake instead, see storage.once)."""
@@ -154,6 +168,10 @@ async def test_scheduled_digests_reach_every_member_past_one_batch(
 
 async def test_notify_accepts_the_french_button_words(core: Core, member: MakeMember) -> None:
     alice = await member("Alice", language="fr")
-    for word, mode in (("résumé", "digest"), ("Sourdine", "muted"), ("instantané", "instant"),
-                       ("resume", "digest")):
+    for word, mode in (
+        ("résumé", "digest"),
+        ("Sourdine", "muted"),
+        ("instantané", "instant"),
+        ("resume", "digest"),
+    ):
         assert (await core.preferences.set_mode(alice.id, word)).notify_mode == mode

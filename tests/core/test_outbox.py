@@ -98,16 +98,26 @@ async def test_completing_records_the_copy_map(core: Core, member: MakeMember) -
     await connect(core, alice, bob)
     sent = await core.messaging.send(alice.id, bob.id, "hi")
     row = [n for n in await core.outbox.due() if n.ref_id == sent.message.id][0]
-    await core.outbox.complete(row.id, [ChatCopy(message_id=sent.message.id, member_id=bob.id,
-                                                 chat_id=bob.telegram_id, telegram_message_id=77)])
+    await core.outbox.complete(
+        row.id,
+        [
+            ChatCopy(
+                message_id=sent.message.id,
+                member_id=bob.id,
+                chat_id=bob.telegram_id,
+                telegram_message_id=77,
+            )
+        ],
+    )
     assert row.id not in [n.id for n in await core.outbox.due()]
     found = await core.messaging.message_for_copy(bob.id, bob.telegram_id, 77)
     assert found is not None and found.id == sent.message.id
 
 
 async def _plan_of(core: Core, member_id: int, kind: NotificationKind) -> Plan:
-    [owed] = [n for n in await core.outbox.due(500)
-              if n.member_id == member_id and n.kind == kind][-1:]
+    [owed] = [n for n in await core.outbox.due(500) if n.member_id == member_id and n.kind == kind][
+        -1:
+    ]
     return await core.outbox.plan(owed)
 
 
@@ -154,16 +164,30 @@ async def test_an_edit_or_a_reaction_with_nothing_in_the_chat_is_planned_skipped
     plan = await _plan_of(core, alice.id, NotificationKind.REACTION)
     assert (plan.action, plan.reason) == (PlanAction.SKIP, "no copy to react on")
 
-    await core.messaging.record_copies([ChatCopy(
-        message_id=sent.message.id, member_id=bob.id, chat_id=bob.telegram_id,
-        telegram_message_id=5)])
-    await core.messaging.record_copies([ChatCopy(
-        message_id=sent.message.id, member_id=alice.id, chat_id=alice.telegram_id,
-        telegram_message_id=4, is_original=True)])
+    await core.messaging.record_copies(
+        [
+            ChatCopy(
+                message_id=sent.message.id,
+                member_id=bob.id,
+                chat_id=bob.telegram_id,
+                telegram_message_id=5,
+            )
+        ]
+    )
+    await core.messaging.record_copies(
+        [
+            ChatCopy(
+                message_id=sent.message.id,
+                member_id=alice.id,
+                chat_id=alice.telegram_id,
+                telegram_message_id=4,
+                is_original=True,
+            )
+        ]
+    )
     assert (await _plan_of(core, bob.id, NotificationKind.EDIT)).action == PlanAction.SEND
     # A reaction shows on the author's own message.
-    assert (await _plan_of(core, alice.id, NotificationKind.REACTION)).action == \
-        PlanAction.SEND
+    assert (await _plan_of(core, alice.id, NotificationKind.REACTION)).action == PlanAction.SEND
 
 
 async def test_a_digest_read_before_it_goes_is_planned_skipped(
@@ -189,8 +213,9 @@ async def test_inmail_news_shows_the_answer_and_the_balance_as_the_sender_may_se
     delivery = await core.credits.send_inmail(alice.id, bob.id, "Role", "A role for you")
     assert delivery.inmail is not None
     await core.credits.respond(bob.id, delivery.inmail.id, interested=True)
-    [answered] = [n for n in await core.outbox.due(500)
-                  if n.kind == NotificationKind.INMAIL_ANSWERED]
+    [answered] = [
+        n for n in await core.outbox.due(500) if n.kind == NotificationKind.INMAIL_ANSWERED
+    ]
     news = await core.credits.news_for_sender(answered)
     assert news.sender.id == alice.id and news.status == "interested" and news.interested
     assert news.other.name == "Bob Durand"  # answering with interest shows who one is

@@ -43,7 +43,9 @@ async def test_settings_changes_release_what_quiet_hours_held(
     assert await core.outbox.due() == []  # the held one keeps Bob's order
     await core.preferences.set_quiet_hours(bob.id, "off")
     assert [k for _, k, a in await _deliver_all(core) if a == PlanAction.SEND] == [
-        NotificationKind.MESSAGE, NotificationKind.MESSAGE]
+        NotificationKind.MESSAGE,
+        NotificationKind.MESSAGE,
+    ]
 
 
 async def test_a_back_off_is_not_cut_short_by_a_sign_of_life(
@@ -113,9 +115,7 @@ async def test_inmail_answers_and_refunds_are_owed_to_the_sender(
     assert owed == [NotificationKind.INMAIL_ANSWERED, NotificationKind.CREDIT_REFUNDED]
 
 
-async def test_a_refund_on_response_is_owed_too(
-    core: Core, member: MakeMember
-) -> None:
+async def test_a_refund_on_response_is_owed_too(core: Core, member: MakeMember) -> None:
     core.deps.rules.refund_policy = RefundPolicy.RESPONSE
     alice, bob = await member("Alice"), await member("Bob")
     await core.credits.purchase(alice.id, 1, "test")

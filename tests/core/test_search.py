@@ -8,10 +8,17 @@ from bridge.core import errors
 from bridge.core.search import MAX_QUERY_CHARS, search_terms
 
 
-@pytest.mark.parametrize(("one", "other"), [
-    ("recruteur", "Recruteuse"), ("directeur", "directrice"), ("Fondateur", "fondatrice"),
-    ("ingénieur", "INGENIEURES"), ("chargé", "chargée"), ("recruiter", "recruiters"),
-])
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("recruteur", "Recruteuse"),
+        ("directeur", "directrice"),
+        ("Fondateur", "fondatrice"),
+        ("ingénieur", "INGENIEURES"),
+        ("chargé", "chargée"),
+        ("recruiter", "recruiters"),
+    ],
+)
 def test_gendered_and_plural_forms_share_their_term(one: str, other: str) -> None:
     assert search_terms(one) == search_terms(other)
 

@@ -28,7 +28,8 @@ ACTIONS = st.lists(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(actions=ACTIONS)
 async def test_unread_counters_always_equal_a_recount(
-        backend: str, actions: list[tuple[str, int, int]]) -> None:
+    backend: str, actions: list[tuple[str, int, int]]
+) -> None:
     async with BACKENDS[backend]() as store:
         await _check_counters(store, actions)
 
@@ -52,9 +53,13 @@ async def _check_counters(store: Store, actions: list[tuple[str, int, int]]) -> 
                 await core.invitations.invite(actor, other, "note")
             else:
                 conv = await core.inbox.conversation_with(actor, other)
-                method = {"read": core.inbox.mark_read, "unread": core.inbox.mark_unread,
-                          "archive": core.inbox.archive, "delete": core.inbox.delete,
-                          "spam": core.inbox.report_spam}[action]
+                method = {
+                    "read": core.inbox.mark_read,
+                    "unread": core.inbox.mark_unread,
+                    "archive": core.inbox.archive,
+                    "delete": core.inbox.delete,
+                    "spam": core.inbox.report_spam,
+                }[action]
                 await method(actor, conv)
         except errors.BridgeError:
             pass

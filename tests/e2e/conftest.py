@@ -38,8 +38,11 @@ async def world(tmp_path) -> AsyncIterator[World]:
     dave = server.add_user("Dave", "Smith", username="dave", language_code="en")
     admin = server.add_user("Ada", "Admin", username="ada", language_code="en")
     settings = Settings(
-        _env_file=None, bot_token=TOKEN, bot_api_url=server.url,
-        database_url=f"sqlite:///{tmp_path}/bridge.db", admin_ids=[admin.id],
+        _env_file=None,
+        bot_token=TOKEN,
+        bot_api_url=server.url,
+        database_url=f"sqlite:///{tmp_path}/bridge.db",
+        admin_ids=[admin.id],
     )
     bot = BridgeBot(settings, poll_timeout=1)
     await bot.start()

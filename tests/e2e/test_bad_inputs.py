@@ -138,8 +138,10 @@ async def test_bad_input_gets_a_french_answer_in_french(world: World) -> None:
     alice.language_code = "fr"
     await alice.send_text("/start")
     await alice.wait_for_text("Bienvenue")
-    for text, expected in [("/tz Europe", "n'est pas un fuseau horaire"),
-                           (f"/find {LONG}", "trop long"),
-                           ("/find \x00", "Dites-moi quoi chercher")]:
+    for text, expected in [
+        ("/tz Europe", "n'est pas un fuseau horaire"),
+        (f"/find {LONG}", "trop long"),
+        ("/find \x00", "Dites-moi quoi chercher"),
+    ]:
         answer = await _answer(alice, text)
         assert expected in answer and not any(u in answer for u in UNEXPECTED), answer

@@ -39,8 +39,9 @@ async def _seed(database_url: str, pairs: list[tuple]) -> None:
     for sender, recipient in pairs:
         ids = []
         for user in (sender, recipient):
-            member, _ = await core.members.register(NewMember(
-                telegram_id=user.id, first_name=user.first_name, username=user.username))
+            member, _ = await core.members.register(
+                NewMember(telegram_id=user.id, first_name=user.first_name, username=user.username)
+            )
             ids.append(member.id)
         outcome = await core.invitations.invite(ids[0], ids[1], None)
         await core.invitations.accept(ids[1], outcome.invitation.id)
@@ -50,13 +51,23 @@ async def _seed(database_url: str, pairs: list[tuple]) -> None:
     await store.close()
 
 
-def _start_bot(server: SandboxServer, database_url: str, log: Path,
-               admins: str = "") -> subprocess.Popen:
-    env = {**os.environ, "BOT_TOKEN": TOKEN, "BOT_API_URL": server.url,
-           "DATABASE_URL": database_url, "ADMIN_IDS": admins}
-    return subprocess.Popen([sys.executable, "-m", "bridge"], env=env,
-                            stdout=log.open("ab"), stderr=subprocess.STDOUT,
-                            cwd=Path(__file__).resolve().parents[2])
+def _start_bot(
+    server: SandboxServer, database_url: str, log: Path, admins: str = ""
+) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "BOT_API_URL": server.url,
+        "DATABASE_URL": database_url,
+        "ADMIN_IDS": admins,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bridge"],
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        cwd=Path(__file__).resolve().parents[2],
+    )
 
 
 async def test_sigkill_under_load_loses_nothing(tmp_path: Path) -> None:
@@ -64,8 +75,13 @@ async def test_sigkill_under_load_loses_nothing(tmp_path: Path) -> None:
     await server.start()
     server.add_bot(TOKEN, username="bridge_durability_bot")
     rng = random.Random(2026)
-    pairs = [(server.add_user(f"Sender{i}", username=f"sender{i}"),
-              server.add_user(f"Receiver{i}", username=f"receiver{i}")) for i in range(PAIRS)]
+    pairs = [
+        (
+            server.add_user(f"Sender{i}", username=f"sender{i}"),
+            server.add_user(f"Receiver{i}", username=f"receiver{i}"),
+        )
+        for i in range(PAIRS)
+    ]
     database_url = f"sqlite:///{tmp_path}/bridge.db"
     await _seed(database_url, pairs)
     # Telegram misbehaving: rate limits, server errors, a slow answer.
@@ -107,8 +123,14 @@ async def test_sigkill_under_load_loses_nothing(tmp_path: Path) -> None:
                 break
             await asyncio.sleep(0.5)
         counts = delivered()
-        rings = [sum(1 for m in receiver.chat if m.from_bot and TOKEN_RE.search(m.content)
-                     and not m.silent) for _, receiver in pairs]
+        rings = [
+            sum(
+                1
+                for m in receiver.chat
+                if m.from_bot and TOKEN_RE.search(m.content) and not m.silent
+            )
+            for _, receiver in pairs
+        ]
     finally:
         bot.send_signal(signal.SIGTERM)
         try:  # the sandbox runs on this loop: wait without blocking it
@@ -118,9 +140,11 @@ async def test_sigkill_under_load_loses_nothing(tmp_path: Path) -> None:
         await server.stop()
     lost = len(expected - set(counts))
     duplicated = sum(c - 1 for c in counts.values() if c > 1)
-    print(f"\nreliability: sent={len(expected)} delivered={len(set(counts) & expected)} "
-          f"lost={lost} duplicated={duplicated} kills={kills} "
-          f"faults={dict(server.faults.injected)}")
+    print(
+        f"\nreliability: sent={len(expected)} delivered={len(set(counts) & expected)} "
+        f"lost={lost} duplicated={duplicated} kills={kills} "
+        f"faults={dict(server.faults.injected)}"
+    )
     assert lost == 0, log.read_text()[-3000:]
     assert duplicated <= kills
     assert server.rejected == []
@@ -131,13 +155,13 @@ async def test_sigkill_under_load_loses_nothing(tmp_path: Path) -> None:
 # What each command or button leaves in the database, counted from outside the bot.
 EFFECTS = {
     "grant": "SELECT COUNT(*) FROM credit_ledger l JOIN members m ON m.id = l.member_id"
-             " WHERE m.handle = 'alice' AND l.kind = 'grant'",
+    " WHERE m.handle = 'alice' AND l.kind = 'grant'",
     "inmail": "SELECT COUNT(*) FROM inmails",
     "invite": "SELECT COUNT(*) FROM invitations i JOIN members r ON r.id = i.recipient_id"
-              " WHERE r.handle = 'carol'",
+    " WHERE r.handle = 'carol'",
     "accept": "SELECT COUNT(*) FROM outbox o JOIN invitations i ON i.id = o.ref_id"
-              " JOIN members r ON r.id = i.recipient_id"
-              " WHERE o.kind = 'accepted' AND r.handle = 'carol'",
+    " JOIN members r ON r.id = i.recipient_id"
+    " WHERE o.kind = 'accepted' AND r.handle = 'carol'",
     "forward": "SELECT COUNT(*) FROM messages WHERE forwarded_from_id IS NOT NULL",
 }
 
@@ -168,19 +192,24 @@ async def test_sigkill_while_replying_applies_each_command_once(tmp_path: Path) 
     server.add_bot(TOKEN, username="bridge_durability_bot")
     rng = random.Random(7)
     admin = server.add_user("Ada", username="ada")
-    alice, bob, carol = (server.add_user(n, username=n.lower())
-                         for n in ("Alice", "Bob", "Carol"))
+    alice, bob, carol = (server.add_user(n, username=n.lower()) for n in ("Alice", "Bob", "Carol"))
     dave, erin = server.add_user("Dave", username="dave"), server.add_user("Erin", username="erin")
-    load = [(server.add_user(f"Sender{i}", username=f"sender{i}"),
-             server.add_user(f"Receiver{i}", username=f"receiver{i}")) for i in range(2)]
+    load = [
+        (
+            server.add_user(f"Sender{i}", username=f"sender{i}"),
+            server.add_user(f"Receiver{i}", username=f"receiver{i}"),
+        )
+        for i in range(2)
+    ]
     database = tmp_path / "bridge.db"
     database_url = f"sqlite:///{database}"
     await _seed(database_url, [(alice, bob), (bob, erin), *load])
     store = await open_store(database_url)  # Ada and Carol exist before the bot starts
     core = await Core.open(store)
     for user in (admin, carol, dave):
-        await core.members.register(NewMember(telegram_id=user.id, first_name=user.first_name,
-                                              username=user.username))
+        await core.members.register(
+            NewMember(telegram_id=user.id, first_name=user.first_name, username=user.username)
+        )
     await store.close()
     log = tmp_path / "bot.log"
     bot = _start_bot(server, database_url, log, admins=str(admin.id))
@@ -188,9 +217,13 @@ async def test_sigkill_while_replying_applies_each_command_once(tmp_path: Path) 
     await alice.send_text("please forward me")  # alice's open conversation is with bob
     relayed = await bob.wait_for_text("please forward me", timeout=20)
 
-    async def kill_while_replying(user: SimUser, text: str, effect: str,
-                                  reply_to: int | None = None,
-                                  press: tuple[int, str] | None = None) -> None:
+    async def kill_while_replying(
+        user: SimUser,
+        text: str,
+        effect: str,
+        reply_to: int | None = None,
+        press: tuple[int, str] | None = None,
+    ) -> None:
         nonlocal bot
         before = _count(database, EFFECTS[effect])
         # Telegram holds every send: the reply to this command stays in flight.
@@ -199,8 +232,10 @@ async def test_sigkill_while_replying_applies_each_command_once(tmp_path: Path) 
             await user.press_nowait(*press)
         else:
             await user.send_text(text, reply_to=reply_to)
-        await _until(lambda: _count(database, EFFECTS[effect]) > before,
-                     f"{effect} never committed\n{log.read_text()[-2000:]}")
+        await _until(
+            lambda: _count(database, EFFECTS[effect]) > before,
+            f"{effect} never committed\n{log.read_text()[-2000:]}",
+        )
         bot.send_signal(signal.SIGKILL)
         await asyncio.to_thread(bot.wait)
         server.faults.clear()
@@ -217,20 +252,24 @@ async def test_sigkill_while_replying_applies_each_command_once(tmp_path: Path) 
         await kill_while_replying(alice, "/inmail @dave Role in Lyon | We are hiring", "inmail")
         await kill_while_replying(alice, "/invite @carol Met you in Lyon", "invite")
         invitation = await carol.wait_for_text("Invitation from", timeout=20)
-        accept = next(b["callback_data"] for b in invitation.buttons()
-                      if "Accept" in b["text"])
+        accept = next(b["callback_data"] for b in invitation.buttons() if "Accept" in b["text"])
         await kill_while_replying(carol, "", "accept", press=(invitation.message_id, accept))
-        await kill_while_replying(bob, "/forward @erin", "forward",
-                                  reply_to=relayed.message_id)
+        await kill_while_replying(bob, "/forward @erin", "forward", reply_to=relayed.message_id)
         await senders
         await server.wait_until_confirmed(timeout=30)
-        await _until(lambda: _count(database, "SELECT COUNT(*) FROM outbox"
-                                              " WHERE status = 'pending'") == 0,
-                     "the outbox never drained", timeout=30)
+        await _until(
+            lambda: _count(database, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'") == 0,
+            "the outbox never drained",
+            timeout=30,
+        )
         counts = {effect: _count(database, sql) for effect, sql in EFFECTS.items()}
         credits = _count(database, "SELECT credits FROM members WHERE handle = 'alice'")
-        delivered = [m.content for _, receiver in load for m in receiver.chat
-                     if m.from_bot and TOKEN_RE.search(m.content)]
+        delivered = [
+            m.content
+            for _, receiver in load
+            for m in receiver.chat
+            if m.from_bot and TOKEN_RE.search(m.content)
+        ]
     finally:
         bot.send_signal(signal.SIGTERM)
         try:

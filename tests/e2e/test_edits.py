@@ -21,8 +21,7 @@ def shown(user: SimUser, needle: str) -> list[str]:
 
 def parts(user: SimUser) -> list[str]:
     """The messages the user's chat shows now of the relayed message (words w0, w1, ...)."""
-    return [m.content for m in user.chat
-            if m.from_bot and not m.deleted and WORD.search(m.content)]
+    return [m.content for m in user.chat if m.from_bot and not m.deleted and WORD.search(m.content)]
 
 
 def body_of(shown_parts: list[str]) -> list[str]:

@@ -135,8 +135,9 @@ async def test_opening_from_the_inbox_reads_and_back_keeps_the_filter(world: Wor
     page = await bob.wait_for_text("Inbox")
     assert "1 unread message from 1 person" in page.content
     await bob.press_button(page, "Alice Martin")
-    await bob.wait_for(lambda chat: "Are you free on Monday?" in page.content
-                       and "⬅️ Inbox" in str(page.buttons()))
+    await bob.wait_for(
+        lambda chat: "Are you free on Monday?" in page.content and "⬅️ Inbox" in str(page.buttons())
+    )
     assert "0 unread" in page.content  # reading it marks it read
     await bob.press_button(page, "⬅️ Inbox")
     await bob.wait_for(lambda chat: "Inbox · Unread" in page.content)
@@ -146,8 +147,9 @@ async def test_opening_from_the_inbox_reads_and_back_keeps_the_filter(world: Wor
 async def test_inbox_pages_go_back_with_previous(world: World) -> None:
     bob = world.bob
     await start_all(bob)
-    senders = [world.server.add_user(f"Sender{i}", "Test", username=f"sender{i}")
-               for i in range(10)]
+    senders = [
+        world.server.add_user(f"Sender{i}", "Test", username=f"sender{i}") for i in range(10)
+    ]
     for i, sender in enumerate(senders):  # ten invitation threads, oldest first
         await start_all(sender)
         await sender.send_text(f"/invite @bob Note number {i}")

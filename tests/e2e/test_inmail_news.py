@@ -13,8 +13,13 @@ from tests.e2e.worlds import clocked_world
 async def test_the_sender_is_told_of_answers_and_refunds(tmp_path) -> None:
     clock = FakeClock(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
     async with clocked_world(tmp_path, clock) as world:
-        alice, bob, carol, dave, admin = (world.alice, world.bob, world.carol, world.dave,
-                                          world.admin)
+        alice, bob, carol, dave, admin = (
+            world.alice,
+            world.bob,
+            world.carol,
+            world.dave,
+            world.admin,
+        )
         await start_all(alice, bob, carol, dave, admin)
         await admin.send_text("/grant @alice 3")
         await admin.wait_for_text("+3 InMail credits")

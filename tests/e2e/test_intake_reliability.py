@@ -39,7 +39,8 @@ async def _open_conversation(world: World) -> None:
 
 
 async def test_a_database_locked_by_another_process_delays_but_loses_nothing(
-        world: World, caplog: pytest.LogCaptureFixture) -> None:
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
     """An operator's sqlite3 session (or a backup) holds the file past the busy timeout
     while a notification is being sent and members write: both the intake and the delivery
     worker meet the lock, say so, and when it ends everything arrives, once."""
@@ -66,8 +67,7 @@ async def test_a_database_locked_by_another_process_delays_but_loses_nothing(
     finally:
         other.execute("ROLLBACK")
         other.close()
-    for text in ("before the lock", "during the lock 0", "during the lock 1",
-                 "during the lock 2"):
+    for text in ("before the lock", "during the lock 0", "during the lock 1", "during the lock 2"):
         await bob.wait_for_text(text, timeout=30, since_mark=False)
     await alice.send_text("after the lock")
     await bob.wait_for_text("after the lock", timeout=10, since_mark=False)
@@ -108,11 +108,22 @@ async def test_a_full_disk_delays_but_loses_nothing(world: World) -> None:
 
 
 async def test_a_second_bot_on_the_same_database_is_refused_at_start(world: World) -> None:
-    env = {**os.environ, "BOT_TOKEN": TOKEN, "BOT_API_URL": world.server.url,
-           "DATABASE_URL": world.bot.settings.database_url, "ADMIN_IDS": ""}
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "BOT_API_URL": world.server.url,
+        "DATABASE_URL": world.bot.settings.database_url,
+        "ADMIN_IDS": "",
+    }
     second = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bridge", env=env, cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bridge",
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         out, err = await asyncio.wait_for(second.communicate(), timeout=20)
     except TimeoutError:
@@ -135,8 +146,10 @@ async def test_a_second_bot_on_the_same_database_is_refused_at_start(world: Worl
 
 
 def _server_users(server: SandboxServer) -> tuple[SimUser, SimUser]:
-    return (server.add_user("Alice", "Martin", username="alice"),
-            server.add_user("Bob", "Durand", username="bob"))
+    return (
+        server.add_user("Alice", "Martin", username="alice"),
+        server.add_user("Bob", "Durand", username="bob"),
+    )
 
 
 async def test_update_ids_starting_over_are_new_updates(tmp_path: Path) -> None:
@@ -148,8 +161,12 @@ async def test_update_ids_starting_over_are_new_updates(tmp_path: Path) -> None:
         await server.start()
         server.add_bot(TOKEN, username="bridge_test_bot")
         alice, bob = _server_users(server)
-        bot = BridgeBot(Settings(_env_file=None, bot_token=TOKEN, bot_api_url=server.url,
-                                 database_url=database_url), poll_timeout=1)
+        bot = BridgeBot(
+            Settings(
+                _env_file=None, bot_token=TOKEN, bot_api_url=server.url, database_url=database_url
+            ),
+            poll_timeout=1,
+        )
         await bot.start()
         try:
             if run == "first":
@@ -175,8 +192,12 @@ async def test_a_redelivered_update_is_skipped(tmp_path: Path) -> None:
     await server.start()
     server.add_bot(TOKEN, username="bridge_test_bot")
     alice, bob = _server_users(server)
-    settings = Settings(_env_file=None, bot_token=TOKEN, bot_api_url=server.url,
-                        database_url=f"sqlite:///{tmp_path}/bridge.db")
+    settings = Settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        bot_api_url=server.url,
+        database_url=f"sqlite:///{tmp_path}/bridge.db",
+    )
     bot = BridgeBot(settings, poll_timeout=1)
     await bot.start()
     try:
@@ -187,8 +208,11 @@ async def test_a_redelivered_update_is_skipped(tmp_path: Path) -> None:
         await alice.send_text("only once")
         await bob.wait_for_text("only once", since_mark=False)
         await server.wait_until_confirmed()
-        sent = next(u for u in server.default_bot.updates.recent
-                    if u.get("message", {}).get("text") == "only once")
+        sent = next(
+            u
+            for u in server.default_bot.updates.recent
+            if u.get("message", {}).get("text") == "only once"
+        )
         await bot.stop()
         await server.default_bot.updates.redeliver(sent["update_id"])
         bot = BridgeBot(settings, poll_timeout=1)
@@ -211,8 +235,9 @@ async def test_an_unreadable_update_is_skipped_reported_and_kept(world: World) -
     bad = await world.server.default_bot.updates.push_raw({"message": {"message_id": 1}})
     await alice.send_text("/help")
     await alice.wait_for_text("/invite", timeout=15)
-    notice = await admin.wait_for_text(f"Update {bad['update_id']} could not be read",
-                                       since_mark=False)
+    notice = await admin.wait_for_text(
+        f"Update {bad['update_id']} could not be read", since_mark=False
+    )
     assert "skipped" in notice.content
     await world.server.wait_until_confirmed()
     async with world.bot.store.read() as tx:

@@ -116,9 +116,10 @@ async def test_names_stay_masked_by_degree_everywhere(world: World) -> None:
     await connect(alice, bob, "bob")
     await connect(bob, carol, "carol")
     await connect(carol, dave, "dave")
-    for user, fields in ((anais, ("headline Data engineer", "company Initech", "location Lyon")),
-                         (dave, ("headline Data architect", "company Globex",
-                                 "location Berlin"))):
+    for user, fields in (
+        (anais, ("headline Data engineer", "company Initech", "location Lyon")),
+        (dave, ("headline Data architect", "company Globex", "location Berlin")),
+    ):
         for field in fields:
             await user.send_text(f"/edit {field}")
             await user.wait_for_text("is saved")

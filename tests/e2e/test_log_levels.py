@@ -22,8 +22,11 @@ async def test_a_429_the_outbox_retries_is_info_not_error(
         await alice.wait_for_text("Invitation sent")
         await bob.wait_for_text("Let's connect", timeout=20)
     assert world.server.faults.injected == {"429": 2}
-    loud = [f"{r.name} {r.levelname}: {r.getMessage()}" for r in caplog.records
-            if r.levelno >= logging.ERROR]
+    loud = [
+        f"{r.name} {r.levelname}: {r.getMessage()}"
+        for r in caplog.records
+        if r.levelno >= logging.ERROR
+    ]
     assert loud == []
     assert not any(r.exc_info for r in caplog.records if r.name.startswith("telegram"))
     told = [r for r in caplog.records if r.levelno == logging.INFO and "429" in r.getMessage()]

@@ -33,13 +33,19 @@ async def test_find_pages_folds_accents_and_matches_word_forms(world: World) -> 
     await start_all(alice)
     core = world.bot.core
     for i in range(23):  # members who never opened a chat: made through the core
-        member, _ = await core.members.register(NewMember(
-            telegram_id=9_000_000 + i, first_name="Élodie", last_name=f"Durand{i:02d}",
-            language="fr"))
+        member, _ = await core.members.register(
+            NewMember(
+                telegram_id=9_000_000 + i,
+                first_name="Élodie",
+                last_name=f"Durand{i:02d}",
+                language="fr",
+            )
+        )
         await core.members.edit_profile(member.id, "headline", f"Recruteuse n°{i:02d}")
         await core.members.edit_profile(member.id, "location", "Paris")
-    engineer, _ = await core.members.register(NewMember(
-        telegram_id=9_000_100, first_name="Anaïs", last_name="Roussel", language="fr"))
+    engineer, _ = await core.members.register(
+        NewMember(telegram_id=9_000_100, first_name="Anaïs", last_name="Roussel", language="fr")
+    )
     await core.members.edit_profile(engineer.id, "headline", "Ingénieure logiciel")
 
     # The bot's own French example: "recruteur" finds the Recruteuses of Paris, 10 a page.

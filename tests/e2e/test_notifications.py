@@ -22,8 +22,9 @@ async def test_digest_mode_pushes_nothing_and_the_digest_tells_all(world: World)
     await world.server.wait_until_confirmed()
     await bob.send_text("/digest")
     digest = await bob.wait_for_text("unread messages")
-    assert not any("update" in m.content for m in bob.chat[before:] if m.from_bot
-                   and m is not digest)
+    assert not any(
+        "update" in m.content for m in bob.chat[before:] if m.from_bot and m is not digest
+    )
     assert "4 unread messages from 2 people · 0 invitations · 0 InMails" in digest.content
     assert "Voice note 0:42" in digest.content and "update 2" in digest.content
     await bob.press_button(digest, "Mark all read")

@@ -11,8 +11,11 @@ async def test_profiles_search_and_degrees_follow_the_network(world: World) -> N
     await connect(alice, bob, "bob")
     await connect(bob, carol, "carol")
     await connect(carol, dave, "dave")
-    for user, headline in [(bob, "Recruiter at Acme"), (carol, "Recruiter at Globex"),
-                           (dave, "Recruiter, freelance")]:
+    for user, headline in [
+        (bob, "Recruiter at Acme"),
+        (carol, "Recruiter at Globex"),
+        (dave, "Recruiter, freelance"),
+    ]:
         await user.send_text(f"/edit headline {headline}")
         await user.wait_for_text("Your headline is saved")
     await alice.send_text("/edit salary 100k")
@@ -161,8 +164,11 @@ async def test_remove_asks_first(world: World) -> None:
     await alice.send_text("/remove @bob")
     confirm = await alice.wait_for_text("Remove Bob Durand from your connections?")
     await alice.press_button(confirm, "Remove")
-    await alice.wait_for(lambda _: "Bob Durand is no longer a connection" in confirm.content
-                         and not confirm.buttons())
+    await alice.wait_for(
+        lambda _: (
+            "Bob Durand is no longer a connection" in confirm.content and not confirm.buttons()
+        )
+    )
     await alice.send_text("/degree @bob")
     await alice.wait_for_text("out of your network")
 

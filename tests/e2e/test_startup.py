@@ -33,8 +33,13 @@ def start_bot(tmp_path: Path, api_url: str, token: str = TOKEN, **env: str) -> s
         "LOG_LEVEL": "INFO",
         **env,
     }
-    return subprocess.Popen([sys.executable, "-m", "bridge"], env=environment,
-                            stdout=log.open("ab"), stderr=subprocess.STDOUT, cwd=ROOT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bridge"],
+        env=environment,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
 
 
 def output(tmp_path: Path) -> str:
@@ -49,7 +54,8 @@ async def wait_exit(bot: subprocess.Popen, tmp_path: Path) -> int:
         bot.kill()
         await asyncio.to_thread(bot.wait)
         raise AssertionError(
-            f"the bot neither served nor exited:\n{output(tmp_path)[-3000:]}") from None
+            f"the bot neither served nor exited:\n{output(tmp_path)[-3000:]}"
+        ) from None
 
 
 async def stop(bot: subprocess.Popen) -> int:

@@ -16,18 +16,30 @@ from tests.e2e.conftest import TOKEN, World
 
 
 @asynccontextmanager
-async def clocked_world(tmp_path: Path, clock: FakeClock,
-                        **settings: object) -> AsyncIterator[World]:
+async def clocked_world(
+    tmp_path: Path, clock: FakeClock, **settings: object
+) -> AsyncIterator[World]:
     server = SandboxServer(host="127.0.0.1", port=0)
     await server.start()
     server.add_bot(token=TOKEN, username="bridge_test_bot", first_name="Bridge")
-    users = [server.add_user(first, last, username=first.lower(), language_code="en")
-             for first, last in (("Alice", "Martin"), ("Bob", "Durand"), ("Carol", "Nguyen"),
-                                 ("Dave", "Smith"))]
+    users = [
+        server.add_user(first, last, username=first.lower(), language_code="en")
+        for first, last in (
+            ("Alice", "Martin"),
+            ("Bob", "Durand"),
+            ("Carol", "Nguyen"),
+            ("Dave", "Smith"),
+        )
+    ]
     admin = server.add_user("Ada", "Admin", username="ada", language_code="en")
-    config = Settings(_env_file=None, bot_token=TOKEN, bot_api_url=server.url,
-                      database_url=f"sqlite:///{tmp_path}/bridge.db", admin_ids=[admin.id],
-                      **settings)
+    config = Settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        bot_api_url=server.url,
+        database_url=f"sqlite:///{tmp_path}/bridge.db",
+        admin_ids=[admin.id],
+        **settings,
+    )
     bot = BridgeBot(config, clock=clock, poll_timeout=1)
     await bot.start()
     try:

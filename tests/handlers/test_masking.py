@@ -20,16 +20,34 @@ from bridge.runtime.render import LANGUAGES
 from tests.handlers.test_templates import SAMPLES, renderer
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
-ANAIS = Member(id=77, telegram_id=7700, handle="anaisroussel_168", first_name="Anaïs",
-               last_name="Roussel", headline="Data engineer", company="Vandelay",
-               location="Grenoble", industry="Software", about="Pipelines and dashboards.",
-               plan_started_at=NOW, created_at=NOW)
+ANAIS = Member(
+    id=77,
+    telegram_id=7700,
+    handle="anaisroussel_168",
+    first_name="Anaïs",
+    last_name="Roussel",
+    headline="Data engineer",
+    company="Vandelay",
+    location="Grenoble",
+    industry="Software",
+    about="Pipelines and dashboards.",
+    plan_started_at=NOW,
+    created_at=NOW,
+)
 # What each viewer must not see (the 3rd degree sees "Anaïs R.", nobody beyond sees "Anaïs").
-HIDDEN = {Degree.THIRD: ("Roussel", "Vandelay", "Grenoble", "anaisroussel"),
-          Degree.OUT: ("Anaïs", "Roussel", "Vandelay", "Grenoble", "anaisroussel")}
+HIDDEN = {
+    Degree.THIRD: ("Roussel", "Vandelay", "Grenoble", "anaisroussel"),
+    Degree.OUT: ("Anaïs", "Roussel", "Vandelay", "Grenoble", "anaisroussel"),
+}
 # The viewer's own data or an admin's view: no degree applies to them.
-UNMASKED = {("profile", "welcome"), ("profile", "welcome_back"), ("profile", "edited"),
-            ("profile", "link"), ("settings", "card"), ("digest", "preferences")}
+UNMASKED = {
+    ("profile", "welcome"),
+    ("profile", "welcome_back"),
+    ("profile", "edited"),
+    ("profile", "link"),
+    ("settings", "card"),
+    ("digest", "preferences"),
+}
 
 
 def _as_seen(value: Any, view: MemberView) -> Any:
@@ -39,8 +57,9 @@ def _as_seen(value: Any, view: MemberView) -> Any:
     if isinstance(value, Member):
         return ANAIS.model_copy(update={"id": value.id, "telegram_id": value.telegram_id})
     if isinstance(value, BaseModel):
-        return value.model_copy(update={name: _as_seen(getattr(value, name), view)
-                                        for name in type(value).model_fields})
+        return value.model_copy(
+            update={name: _as_seen(getattr(value, name), view) for name in type(value).model_fields}
+        )
     if isinstance(value, list):
         return [_as_seen(v, view) for v in value]
     if isinstance(value, dict):
@@ -48,17 +67,19 @@ def _as_seen(value: Any, view: MemberView) -> Any:
     return value
 
 
-CASES = [pytest.param(feature, macro, params, degree, id=f"{feature}.{macro}[{i}]-{degree.name}")
-         for (feature, macro), variants in SAMPLES.items()
-         if feature != "admin" and (feature, macro) not in UNMASKED
-         for i, params in enumerate(variants)
-         for degree in (Degree.THIRD, Degree.OUT)]
+CASES = [
+    pytest.param(feature, macro, params, degree, id=f"{feature}.{macro}[{i}]-{degree.name}")
+    for (feature, macro), variants in SAMPLES.items()
+    if feature != "admin" and (feature, macro) not in UNMASKED
+    for i, params in enumerate(variants)
+    for degree in (Degree.THIRD, Degree.OUT)
+]
 
 
 @pytest.mark.parametrize(("feature", "macro", "params", "degree"), CASES)
-def test_no_template_shows_what_the_degree_hides(feature: str, macro: str,
-                                                  params: dict[str, Any],
-                                                  degree: Degree) -> None:
+def test_no_template_shows_what_the_degree_hides(
+    feature: str, macro: str, params: dict[str, Any], degree: Degree
+) -> None:
     view = member_view(ANAIS, degree)
     masked = {name: _as_seen(value, view) for name, value in params.items()}
     for lang in LANGUAGES:
@@ -74,13 +95,27 @@ def test_the_rule_itself() -> None:
     for degree in (Degree.SELF, Degree.FIRST, Degree.SECOND):
         full = member_view(ANAIS, degree)
         assert (full.name, full.handle, full.company, full.location) == (
-            "Anaïs Roussel", "anaisroussel_168", "Vandelay", "Grenoble")
+            "Anaïs Roussel",
+            "anaisroussel_168",
+            "Vandelay",
+            "Grenoble",
+        )
     third = member_view(ANAIS, Degree.THIRD)
     assert (third.name, third.handle, third.company, third.location, third.named) == (
-        "Anaïs R.", None, "", "", True)
+        "Anaïs R.",
+        None,
+        "",
+        "",
+        True,
+    )
     out = member_view(ANAIS, Degree.OUT)
     assert (out.name, out.handle, out.company, out.named, out.headline) == (
-        "Member", None, "", False, "Data engineer")
+        "Member",
+        None,
+        "",
+        False,
+        "Data engineer",
+    )
     assert member_view(ANAIS, Degree.OUT, contacted=True).name == "Anaïs Roussel"
     typed = member_view(ANAIS, Degree.THIRD, typed_handle=True)
     assert (typed.name, typed.handle, typed.company) == ("Anaïs R.", "anaisroussel_168", "")

@@ -66,8 +66,11 @@ def _parse(feature: str) -> nodes.Template:
 
 def _module_macros(feature: str) -> dict[str, tuple[str, ...]]:
     module = renderer.environment("en").get_template(f"{feature}.j2").module
-    return {k: getattr(module, k).arguments for k in dir(module)
-            if not k.startswith("_") and hasattr(getattr(module, k), "arguments")}
+    return {
+        k: getattr(module, k).arguments
+        for k in dir(module)
+        if not k.startswith("_") and hasattr(getattr(module, k), "arguments")
+    }
 
 
 def test_one_tree_inside_the_package() -> None:
@@ -79,8 +82,12 @@ def test_one_tree_inside_the_package() -> None:
 @pytest.mark.parametrize("feature", FEATURES)
 def test_imports_name_templates_of_the_tree(feature: str) -> None:
     tree = _parse(feature)
-    found = [*tree.find_all(nodes.Import), *tree.find_all(nodes.FromImport),
-             *tree.find_all(nodes.Include), *tree.find_all(nodes.Extends)]
+    found = [
+        *tree.find_all(nodes.Import),
+        *tree.find_all(nodes.FromImport),
+        *tree.find_all(nodes.Include),
+        *tree.find_all(nodes.Extends),
+    ]
     for node in found:
         assert isinstance(node.template, nodes.Const), "imports name a template"
         assert (TEMPLATES / node.template.value).is_file(), node.template.value
@@ -93,35 +100,75 @@ ME, ALICE, BOB, CAROL, DAN = 1, 2, 3, 4, 5
 
 
 def member(id_: int, first: str, last: str = "", **fields: Any) -> Member:
-    return Member(id=id_, telegram_id=100 + id_, handle=fields.pop("handle", first.lower()),
-                  first_name=first, last_name=last, plan_started_at=NOW - 30 * 24 * HOUR,
-                  created_at=NOW - 60 * 24 * HOUR, **fields)
+    return Member(
+        id=id_,
+        telegram_id=100 + id_,
+        handle=fields.pop("handle", first.lower()),
+        first_name=first,
+        last_name=last,
+        plan_started_at=NOW - 30 * 24 * HOUR,
+        created_at=NOW - 60 * 24 * HOUR,
+        **fields,
+    )
 
 
-def view(id_: int, name: str, degree: Degree, named: bool = True, handle: str | None = "x",
-         headline: str = "", company: str = "", location: str = "",
-         industry: str = "") -> MemberView:
-    return MemberView(id=id_, handle=handle, name=name, headline=headline, company=company,
-                      location=location, industry=industry, degree=degree, named=named)
+def view(
+    id_: int,
+    name: str,
+    degree: Degree,
+    named: bool = True,
+    handle: str | None = "x",
+    headline: str = "",
+    company: str = "",
+    location: str = "",
+    industry: str = "",
+) -> MemberView:
+    return MemberView(
+        id=id_,
+        handle=handle,
+        name=name,
+        headline=headline,
+        company=company,
+        location=location,
+        industry=industry,
+        degree=degree,
+        named=named,
+    )
 
 
 SELF = view(ME, "Camille Durand", Degree.SELF, handle="camille", headline="Data engineer")
-ALICE_V = view(ALICE, "Alice Martin", Degree.FIRST, handle="alice_martin",
-               headline="Head of Product", company="Acme", location="Paris",
-               industry="Software")
+ALICE_V = view(
+    ALICE,
+    "Alice Martin",
+    Degree.FIRST,
+    handle="alice_martin",
+    headline="Head of Product",
+    company="Acme",
+    location="Paris",
+    industry="Software",
+)
 BOB_V = view(BOB, "Bob D.", Degree.THIRD, handle="bob", headline="Recruiter")
 CAROL_V = view(CAROL, "Carol Smith", Degree.SECOND, handle="carol", company="Globex")
 ANON = view(DAN, "Member", Degree.OUT, named=False, handle=None, headline="Sales lead")
 ANON_ADDRESSED = view(DAN, "Member", Degree.OUT, named=False, handle="dan")
 VIEWS = [SELF, ALICE_V, BOB_V, CAROL_V, ANON, ANON_ADDRESSED]
 
-ME_M = member(ME, "Camille", "Durand", handle="camille", language="fr", plan="premium_career",
-              credits=5)
+ME_M = member(
+    ME, "Camille", "Durand", handle="camille", language="fr", plan="premium_career", credits=5
+)
 ALICE_M = member(ALICE, "Alice", "Martin", handle="alice_martin", headline="Head of Product")
-QUIET_M = ME_M.model_copy(update={
-    "notify_mode": "digest", "quiet_start": "22:00", "quiet_end": "08:00",
-    "timezone": "Europe/Paris", "digest_at": "08:30", "inmail_opt_out": True,
-    "invite_policy": InvitePolicy.SECOND_DEGREE, "language": "en"})
+QUIET_M = ME_M.model_copy(
+    update={
+        "notify_mode": "digest",
+        "quiet_start": "22:00",
+        "quiet_end": "08:00",
+        "timezone": "Europe/Paris",
+        "digest_at": "08:30",
+        "inmail_opt_out": True,
+        "invite_policy": InvitePolicy.SECOND_DEGREE,
+        "language": "en",
+    }
+)
 MUTED_M = ME_M.model_copy(update={"notify_mode": "muted", "credits": 1})
 
 ATTACHMENTS = [
@@ -140,159 +187,313 @@ ATTACHMENTS = [
 
 def conversation(id_: int, other: int, ago: timedelta, **fields: Any) -> Conversation:
     a, b = sorted((ME, other))
-    return Conversation(id=id_, member_a=a, member_b=b, created_at=NOW - 48 * HOUR,
-                        last_activity_at=NOW - ago, **fields)
+    return Conversation(
+        id=id_,
+        member_a=a,
+        member_b=b,
+        created_at=NOW - 48 * HOUR,
+        last_activity_at=NOW - ago,
+        **fields,
+    )
 
 
 def state(id_: int, unread: int = 0, **fields: Any) -> ConversationState:
-    return ConversationState(conversation_id=id_, member_id=ME, unread_count=unread,
-                             last_activity_at=NOW - HOUR, **fields)
+    return ConversationState(
+        conversation_id=id_,
+        member_id=ME,
+        unread_count=unread,
+        last_activity_at=NOW - HOUR,
+        **fields,
+    )
 
 
-def message(id_: int, conv: int, sender: int, text: str | None = None,
-            **fields: Any) -> Message:
-    return Message(id=id_, conversation_id=conv, sender_id=sender, text=text,
-                   created_at=NOW - HOUR, **fields)
+def message(id_: int, conv: int, sender: int, text: str | None = None, **fields: Any) -> Message:
+    return Message(
+        id=id_, conversation_id=conv, sender_id=sender, text=text, created_at=NOW - HOUR, **fields
+    )
 
 
-INVITATION = Invitation(id=7, sender_id=CAROL, recipient_id=ME,
-                        note="Bonjour Camille, ravie de notre échange à VivaTech !",
-                        status=InvitationStatus.PENDING, created_at=NOW - 3 * HOUR,
-                        conversation_id=12)
-SENT_INVITATION = INVITATION.model_copy(update={"sender_id": ME, "recipient_id": BOB,
-                                                "note": None, "id": 8})
-INMAIL = InMail(id=3, sender_id=BOB, recipient_id=ME, conversation_id=13, message_id=31,
-                subject="Opportunity at Initech", sent_at=NOW - 5 * HOUR,
-                refund_deadline=NOW + 14 * 24 * HOUR)
+INVITATION = Invitation(
+    id=7,
+    sender_id=CAROL,
+    recipient_id=ME,
+    note="Bonjour Camille, ravie de notre échange à VivaTech !",
+    status=InvitationStatus.PENDING,
+    created_at=NOW - 3 * HOUR,
+    conversation_id=12,
+)
+SENT_INVITATION = INVITATION.model_copy(
+    update={"sender_id": ME, "recipient_id": BOB, "note": None, "id": 8}
+)
+INMAIL = InMail(
+    id=3,
+    sender_id=BOB,
+    recipient_id=ME,
+    conversation_id=13,
+    message_id=31,
+    subject="Opportunity at Initech",
+    sent_at=NOW - 5 * HOUR,
+    refund_deadline=NOW + 14 * 24 * HOUR,
+)
 
 ENTRIES = [
-    InboxEntry(conversation=conversation(11, ALICE, timedelta(seconds=20)),
-               state=state(11, 3), other=ALICE_V,
-               last_message=message(21, 11, ALICE, "Un café jeudi ?",
-                                    attachment=ATTACHMENTS[0])),
-    InboxEntry(conversation=conversation(12, CAROL, 2 * HOUR, invitation_id=7),
-               state=state(12, 1), other=CAROL_V,
-               last_message=message(22, 12, CAROL, INVITATION.note,
-                                    kind=MessageKind.NOTE),
-               pending_invitation=INVITATION),
-    InboxEntry(conversation=conversation(13, BOB, 50 * HOUR, inmail_id=3),
-               state=state(13, 0, inmail=True), other=BOB_V,
-               last_message=message(31, 13, BOB, "Un poste chez Initech",
-                                    kind=MessageKind.INMAIL, subject=INMAIL.subject),
-               inmail=INMAIL),
-    InboxEntry(conversation=conversation(14, DAN, 10 * 60 * timedelta(seconds=1)),
-               state=state(14, 0, archived=True), other=ANON, last_message=None),
-    InboxEntry(conversation=conversation(15, ALICE, 3 * 24 * HOUR),
-               state=state(15, 2), other=ALICE_V,
-               last_message=message(25, 15, ME, None, attachment=ATTACHMENTS[2])),
+    InboxEntry(
+        conversation=conversation(11, ALICE, timedelta(seconds=20)),
+        state=state(11, 3),
+        other=ALICE_V,
+        last_message=message(21, 11, ALICE, "Un café jeudi ?", attachment=ATTACHMENTS[0]),
+    ),
+    InboxEntry(
+        conversation=conversation(12, CAROL, 2 * HOUR, invitation_id=7),
+        state=state(12, 1),
+        other=CAROL_V,
+        last_message=message(22, 12, CAROL, INVITATION.note, kind=MessageKind.NOTE),
+        pending_invitation=INVITATION,
+    ),
+    InboxEntry(
+        conversation=conversation(13, BOB, 50 * HOUR, inmail_id=3),
+        state=state(13, 0, inmail=True),
+        other=BOB_V,
+        last_message=message(
+            31, 13, BOB, "Un poste chez Initech", kind=MessageKind.INMAIL, subject=INMAIL.subject
+        ),
+        inmail=INMAIL,
+    ),
+    InboxEntry(
+        conversation=conversation(14, DAN, 10 * 60 * timedelta(seconds=1)),
+        state=state(14, 0, archived=True),
+        other=ANON,
+        last_message=None,
+    ),
+    InboxEntry(
+        conversation=conversation(15, ALICE, 3 * 24 * HOUR),
+        state=state(15, 2),
+        other=ALICE_V,
+        last_message=message(25, 15, ME, None, attachment=ATTACHMENTS[2]),
+    ),
 ]
 
 
-def page(filter_: InboxFilter, entries: list[InboxEntry], messages: int, people: int,
-         cursor: str | None = None) -> InboxPage:
-    return InboxPage(filter=filter_, entries=entries, next_cursor=cursor,
-                     summary=UnreadSummary(messages=messages, people=people))
+def page(
+    filter_: InboxFilter,
+    entries: list[InboxEntry],
+    messages: int,
+    people: int,
+    cursor: str | None = None,
+) -> InboxPage:
+    return InboxPage(
+        filter=filter_,
+        entries=entries,
+        next_cursor=cursor,
+        summary=UnreadSummary(messages=messages, people=people),
+    )
 
 
-def digest(entries: list[InboxEntry], messages: int, people: int, invitations: int,
-           inmails: int) -> Digest:
-    return Digest(summary=UnreadSummary(messages=messages, people=people),
-                  invitations=invitations, inmails=inmails, entries=entries, next_cursor=None)
+def digest(
+    entries: list[InboxEntry], messages: int, people: int, invitations: int, inmails: int
+) -> Digest:
+    return Digest(
+        summary=UnreadSummary(messages=messages, people=people),
+        invitations=invitations,
+        inmails=inmails,
+        entries=entries,
+        next_cursor=None,
+    )
 
 
 CONV_VIEW = ConversationView(
-    conversation=ENTRIES[0].conversation, state=ENTRIES[0].state, other=ALICE_V, can_send=True,
-    messages=[message(40, 11, ME, "Bonjour Alice !"),
-              message(41, 11, ALICE, "Bonjour ! Voici le deck.", attachment=ATTACHMENTS[6]),
-              message(42, 11, ALICE, None, attachment=ATTACHMENTS[1]),
-              message(43, 11, BOB, "Le poste", subject="Opportunity",
-                      kind=MessageKind.INMAIL)])
+    conversation=ENTRIES[0].conversation,
+    state=ENTRIES[0].state,
+    other=ALICE_V,
+    can_send=True,
+    messages=[
+        message(40, 11, ME, "Bonjour Alice !"),
+        message(41, 11, ALICE, "Bonjour ! Voici le deck.", attachment=ATTACHMENTS[6]),
+        message(42, 11, ALICE, None, attachment=ATTACHMENTS[1]),
+        message(43, 11, BOB, "Le poste", subject="Opportunity", kind=MessageKind.INMAIL),
+    ],
+)
 EMPTY_VIEW = CONV_VIEW.model_copy(update={"messages": [], "other": ANON})
 
 ACCOUNT = CreditAccount(
-    plan="premium_career", balance=4, allowance=5, cap=15, renews_at=NOW + 10 * 24 * HOUR,
+    plan="premium_career",
+    balance=4,
+    allowance=5,
+    cap=15,
+    renews_at=NOW + 10 * 24 * HOUR,
     pending_refunds=1,
-    entries=[LedgerEntry(id=i, member_id=ME, kind=kind, delta=delta, balance_after=after,
-                         reason=kind.value, created_at=NOW - i * HOUR)
-             for i, (kind, delta, after) in enumerate([
-                 (LedgerKind.GRANT, 5, 5), (LedgerKind.SPEND, -1, 4),
-                 (LedgerKind.REFUND, 1, 5), (LedgerKind.PURCHASE, 10, 15)], start=1)])
-FREE_ACCOUNT = CreditAccount(plan="free", balance=0, allowance=0, cap=0, renews_at=None,
-                             pending_refunds=0, entries=[], plans=Rules().plans)
+    entries=[
+        LedgerEntry(
+            id=i,
+            member_id=ME,
+            kind=kind,
+            delta=delta,
+            balance_after=after,
+            reason=kind.value,
+            created_at=NOW - i * HOUR,
+        )
+        for i, (kind, delta, after) in enumerate(
+            [
+                (LedgerKind.GRANT, 5, 5),
+                (LedgerKind.SPEND, -1, 4),
+                (LedgerKind.REFUND, 1, 5),
+                (LedgerKind.PURCHASE, 10, 15),
+            ],
+            start=1,
+        )
+    ],
+)
+FREE_ACCOUNT = CreditAccount(
+    plan="free",
+    balance=0,
+    allowance=0,
+    cap=0,
+    renews_at=None,
+    pending_refunds=0,
+    entries=[],
+    plans=Rules().plans,
+)
 OVER_CAP = ACCOUNT.model_copy(update={"balance": 60, "plans": Rules().plans})
 ODD_PLAN = FREE_ACCOUNT.model_copy(update={"plan": "enterprise", "allowance": 1, "balance": 1})
 
-REPORTS = [SpamReport(id=1, reporter_id=ME, reported_id=BOB, conversation_id=13,
-                      created_at=NOW - HOUR)]
-FAILURES = [Notification(id=9, member_id=ALICE, kind=NotificationKind.MESSAGE, ref_id=21,
-                         status=NotificationStatus.FAILED, attempts=1, created_at=NOW,
-                         due_at=NOW, last_error="Bad Request: chat not found")]
+REPORTS = [
+    SpamReport(id=1, reporter_id=ME, reported_id=BOB, conversation_id=13, created_at=NOW - HOUR)
+]
+FAILURES = [
+    Notification(
+        id=9,
+        member_id=ALICE,
+        kind=NotificationKind.MESSAGE,
+        ref_id=21,
+        status=NotificationStatus.FAILED,
+        attempts=1,
+        created_at=NOW,
+        due_at=NOW,
+        last_error="Bad Request: chat not found",
+    )
+]
 REPORT_MEMBERS = {ME: ME_M, BOB: member(BOB, "Bob", "Dupont", handle="bob")}
 
-CARD = ProfileCard(view=ALICE_V, about="Produit, données et équipes.\nAvant : Initech.",
-                   connections=42, mutual=[CAROL_V, BOB_V], actions=["message"])
-ANON_CARD = ProfileCard(view=ANON, about="Hidden from strangers", connections=1, mutual=[],
-                        actions=["inmail"])
+CARD = ProfileCard(
+    view=ALICE_V,
+    about="Produit, données et équipes.\nAvant : Initech.",
+    connections=42,
+    mutual=[CAROL_V, BOB_V],
+    actions=["message"],
+)
+ANON_CARD = ProfileCard(
+    view=ANON, about="Hidden from strangers", connections=1, mutual=[], actions=["inmail"]
+)
 SELF_CARD = ProfileCard(view=SELF, about="", connections=0, mutual=[], actions=[])
 
 
 def delivery(sender_as_seen: MemberView, msg: Message, **fields: Any) -> Delivery:
     conv = conversation(msg.conversation_id, sender_as_seen.id, HOUR)
-    return Delivery(message=msg, conversation=conv, sender=ALICE_M, recipient=ME_M,
-                    sender_as_seen=sender_as_seen,
-                    recipient_state=state(msg.conversation_id, 1), **fields)
+    return Delivery(
+        message=msg,
+        conversation=conv,
+        sender=ALICE_M,
+        recipient=ME_M,
+        sender_as_seen=sender_as_seen,
+        recipient_state=state(msg.conversation_id, 1),
+        **fields,
+    )
 
 
 DELIVERIES = [
     delivery(ALICE_V, message(50, 11, ALICE, "On se voit à 10 h ?")),
-    delivery(BOB_V, message(51, 13, BOB, "Nous recrutons un PM.", kind=MessageKind.INMAIL,
-                            subject="Opportunity at Initech"), inmail=INMAIL),
+    delivery(
+        BOB_V,
+        message(
+            51,
+            13,
+            BOB,
+            "Nous recrutons un PM.",
+            kind=MessageKind.INMAIL,
+            subject="Opportunity at Initech",
+        ),
+        inmail=INMAIL,
+    ),
     delivery(ANON, message(52, 14, DAN, None, kind=MessageKind.INMAIL, subject="Quick one")),
-    delivery(ALICE_V, message(53, 11, ALICE, "Regardez ça", forwarded_from_id=CAROL,
-                              edited_at=NOW), forwarded_from=CAROL_V),
-    *[delivery(ALICE_V, message(60 + i, 11, ALICE, "caption" if i % 2 else None,
-                                attachment=a)) for i, a in enumerate(ATTACHMENTS)],
+    delivery(
+        ALICE_V,
+        message(53, 11, ALICE, "Regardez ça", forwarded_from_id=CAROL, edited_at=NOW),
+        forwarded_from=CAROL_V,
+    ),
+    *[
+        delivery(ALICE_V, message(60 + i, 11, ALICE, "caption" if i % 2 else None, attachment=a))
+        for i, a in enumerate(ATTACHMENTS)
+    ],
 ]
 
 DEGREES = [
     (DegreeInfo(degree=Degree.SELF, mutual=[], path=[SELF]), SELF),
     (DegreeInfo(degree=Degree.FIRST, mutual=[CAROL_V], path=[SELF, ALICE_V]), ALICE_V),
-    (DegreeInfo(degree=Degree.SECOND, mutual=[ALICE_V, BOB_V], path=[SELF, ALICE_V, CAROL_V]),
-     CAROL_V),
+    (
+        DegreeInfo(degree=Degree.SECOND, mutual=[ALICE_V, BOB_V], path=[SELF, ALICE_V, CAROL_V]),
+        CAROL_V,
+    ),
     (DegreeInfo(degree=Degree.THIRD, mutual=[], path=[SELF, ALICE_V, CAROL_V, BOB_V]), BOB_V),
     (DegreeInfo(degree=Degree.OUT, mutual=[], path=[]), ANON_ADDRESSED),
 ]
 
-INBOX_ACTIONS = ["open", "read", "unread", "archive", "unarchive", "spam", "not_spam",
-                 "delete", "back"]
+INBOX_ACTIONS = [
+    "open",
+    "read",
+    "unread",
+    "archive",
+    "unarchive",
+    "spam",
+    "not_spam",
+    "delete",
+    "back",
+]
 DONE = ["read", "unread", "archive", "unarchive", "delete", "spam", "not_spam", "read_all"]
 ANSWERS = [s for s in InMailStatus if s != InMailStatus.SENT]  # what answering returns
-PLANS = ["free", "premium_career", "premium_business", "sales_navigator", "recruiter_lite",
-         "enterprise"]
+PLANS = [
+    "free",
+    "premium_career",
+    "premium_business",
+    "sales_navigator",
+    "recruiter_lite",
+    "enterprise",
+]
 
 
 HELP_NAMES = [c.name for c in COMMANDS]
 
 SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
-    ("admin", "plan_set"): [{"member": ME_M, "account": ACCOUNT},
-                            {"member": MUTED_M, "account": FREE_ACCOUNT},
-                            {"member": ME_M, "account": OVER_CAP},
-                            {"member": MUTED_M, "account": FREE_ACCOUNT.model_copy(
-                                update={"balance": 3})}],
+    ("admin", "plan_set"): [
+        {"member": ME_M, "account": ACCOUNT},
+        {"member": MUTED_M, "account": FREE_ACCOUNT},
+        {"member": ME_M, "account": OVER_CAP},
+        {"member": MUTED_M, "account": FREE_ACCOUNT.model_copy(update={"balance": 3})},
+    ],
     ("admin", "granted"): [{"member": ME_M, "amount": 10}, {"member": MUTED_M, "amount": 1}],
     ("admin", "reports"): [
         {"reports": REPORTS, "members": REPORT_MEMBERS, "failures": FAILURES},
         {"reports": REPORTS * 2, "members": REPORT_MEMBERS, "failures": []},
-        {"reports": [], "members": {}, "failures": []}],
+        {"reports": [], "members": {}, "failures": []},
+    ],
     ("admin", "reviewed"): [{}],
     ("common", "badge"): [{"degree": d} for d in Degree],
     ("common", "name"): [{"v": v} for v in VIEWS],
     ("common", "kind"): [{"attachment": a} for a in [None, *ATTACHMENTS]],
     ("common", "age"): [{"seconds": s} for s in (0, 59, 60, 3599, 3600, 86399, 86400, 900000)],
     ("common", "person"): [{"v": v} for v in VIEWS],
-    ("common", "status"): [{"s": s} for s in ("pending", "accepted", "declined", "withdrawn",
-                                               "sent", "interested", "not_interested",
-                                               "replied")],
+    ("common", "status"): [
+        {"s": s}
+        for s in (
+            "pending",
+            "accepted",
+            "declined",
+            "withdrawn",
+            "sent",
+            "interested",
+            "not_interested",
+            "replied",
+        )
+    ],
     ("common", "quote"): [{"text": "Un café jeudi ?"}, {"text": "<b>not markup</b>"}],
     ("common", "said"): [{"who": "Alice Martin", "what": "Bonjour !"}],
     ("common", "unknown_command"): [{}],
@@ -302,14 +503,16 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("digest", "digest"): [
         {"d": digest(ENTRIES, 6, 3, 1, 1), "now": NOW, "first": True},
         {"d": digest(ENTRIES[:1], 1, 1, 0, 0), "now": NOW, "first": True},
-        {"d": digest(ENTRIES[2:], 2, 2, 2, 2), "now": NOW, "first": False}],
+        {"d": digest(ENTRIES[2:], 2, 2, 2, 2), "now": NOW, "first": False},
+    ],
     ("digest", "open_button"): [{"entry": e} for e in ENTRIES],
     ("digest", "more_button"): [{}],
     ("digest", "invitations_button"): [{"n": 1}, {"n": 3}],
     ("digest", "nothing"): [{}],
     ("digest", "preferences"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M)],
-    ("digest", "unread"): [{"summary": UnreadSummary(messages=m, people=p)}
-                           for m, p in ((1, 1), (5, 2))],
+    ("digest", "unread"): [
+        {"summary": UnreadSummary(messages=m, people=p)} for m, p in ((1, 1), (5, 2))
+    ],
     ("digest", "notify_mode"): [{"mode": m} for m in ("instant", "digest", "muted")],
     ("digest", "quiet_hours"): [{"member": m} for m in (ME_M, QUIET_M)],
     ("digest", "daily_digest"): [{"member": m} for m in (ME_M, QUIET_M)],
@@ -321,15 +524,20 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("help", "usage"): [{"name": n} for n in HELP_NAMES],
     ("help", "help"): [{"names": HELP_NAMES}, {"names": ["start", "help"]}],
     ("inbox", "filter_name"): [{"f": f} for f in InboxFilter],
-    ("inbox", "filter_button"): [{"f": f, "current": f == InboxFilter.UNREAD}
-                                 for f in InboxFilter],
+    ("inbox", "filter_button"): [{"f": f, "current": f == InboxFilter.UNREAD} for f in InboxFilter],
     ("inbox", "page"): [
         {"page": page(InboxFilter.ALL, ENTRIES, 6, 3, "c1"), "now": NOW, "first": True},
         {"page": page(InboxFilter.UNREAD, ENTRIES[1:2], 1, 1), "now": NOW, "first": True},
         {"page": page(InboxFilter.ARCHIVED, [], 0, 0), "now": NOW, "first": True},
         {"page": page(InboxFilter.INMAIL, [], 0, 0), "now": NOW, "first": False},
-        {"page": page(InboxFilter.INVITATIONS, ENTRIES[:1], 0, 0).model_copy(
-            update={"invitations": 2}), "now": NOW, "first": True}],
+        {
+            "page": page(InboxFilter.INVITATIONS, ENTRIES[:1], 0, 0).model_copy(
+                update={"invitations": 2}
+            ),
+            "now": NOW,
+            "first": True,
+        },
+    ],
     ("inbox", "entry_button"): [{"entry": e} for e in ENTRIES],
     ("inbox", "first_page"): [{}],
     ("inbox", "next_page"): [{}],
@@ -339,39 +547,46 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("inbox", "conversation"): [
         {"view": CONV_VIEW, "me": ME, "state": CONV_VIEW.state},
         {"view": EMPTY_VIEW, "me": ME, "state": state(14, 0, archived=True, spam=True)},
-        {"view": CONV_VIEW, "me": ME, "state": state(11, 1)}],
+        {"view": CONV_VIEW, "me": ME, "state": state(11, 1)},
+    ],
     ("inbox", "done"): [{"a": a, "n": 1} for a in DONE] + [{"a": "read_all", "n": 12}],
     ("inbox", "done_with"): [{"a": a, "other": ALICE_V} for a in DONE if a != "read_all"],
     ("inmail", "button"): [{"action": a} for a in ("yes", "no", "reply")],
-    ("inmail", "sent"): [{"other": o, "balance": b}
-                         for o, b in ((BOB_V, 0), (ANON_ADDRESSED, 1), (CAROL_V, 7))],
+    ("inmail", "sent"): [
+        {"other": o, "balance": b} for o, b in ((BOB_V, 0), (ANON_ADDRESSED, 1), (CAROL_V, 7))
+    ],
     ("inmail", "compose"): [{"other": BOB_V}, {"other": ANON_ADDRESSED}],
     ("inmail", "plan_name"): [{"plan": p} for p in PLANS],
-    ("inmail", "credits"): [{"account": a} for a in (ACCOUNT, FREE_ACCOUNT, ODD_PLAN,
-                                                     OVER_CAP)],
+    ("inmail", "credits"): [{"account": a} for a in (ACCOUNT, FREE_ACCOUNT, ODD_PLAN, OVER_CAP)],
     ("inmail", "how_to_get"): [{"account": a} for a in (ACCOUNT, FREE_ACCOUNT)],
-    ("inmail", "no_credits"): [{"account": FREE_ACCOUNT, "renews_at": None},
-                               {"account": ACCOUNT, "renews_at": NOW + 4 * 24 * HOUR}],
+    ("inmail", "no_credits"): [
+        {"account": FREE_ACCOUNT, "renews_at": None},
+        {"account": ACCOUNT, "renews_at": NOW + 4 * 24 * HOUR},
+    ],
     ("inmail", "answered"): [{"status": s.value} for s in ANSWERS],
-    ("inmail", "sender_answered"): [{"other": o, "subject": "Role <in> Lyon", "status": s}
-                                    for o in (CAROL_V, ANON)
-                                    for s in ("interested", "not_interested")],
-    ("inmail", "refunded"): [{"other": o, "subject": "Role", "answered": a, "balance": b}
-                             for o, a, b in ((BOB_V, True, 1), (ANON, False, 4))],
+    ("inmail", "sender_answered"): [
+        {"other": o, "subject": "Role <in> Lyon", "status": s}
+        for o in (CAROL_V, ANON)
+        for s in ("interested", "not_interested")
+    ],
+    ("inmail", "refunded"): [
+        {"other": o, "subject": "Role", "answered": a, "balance": b}
+        for o, a, b in ((BOB_V, True, 1), (ANON, False, 4))
+    ],
     ("inmail", "conversation_button"): [{"reply": True}, {"reply": False}],
-    ("invitations", "button"): [{"action": a} for a in ("accept", "decline", "reply",
-                                                         "withdraw")],
+    ("invitations", "button"): [{"action": a} for a in ("accept", "decline", "reply", "withdraw")],
     ("invitations", "sent"): [
         {"target": CAROL_V, "accepted_theirs": False, "note": "Let's connect"},
         {"target": ANON_ADDRESSED, "accepted_theirs": False, "note": ""},
-        {"target": ALICE_V, "accepted_theirs": True, "note": None}],
+        {"target": ALICE_V, "accepted_theirs": True, "note": None},
+    ],
     ("invitations", "nothing"): [{}],
     ("invitations", "summary"): [{"received": r, "sent": s} for r, s in ((0, 1), (1, 0), (3, 2))],
     ("invitations", "received"): [
         {"item": InvitationView(invitation=INVITATION, other=CAROL_V)},
-        {"item": InvitationView(invitation=SENT_INVITATION, other=ANON)}],
-    ("invitations", "pending"): [{"item": InvitationView(invitation=SENT_INVITATION,
-                                                         other=BOB_V)}],
+        {"item": InvitationView(invitation=SENT_INVITATION, other=ANON)},
+    ],
+    ("invitations", "pending"): [{"item": InvitationView(invitation=SENT_INVITATION, other=BOB_V)}],
     ("invitations", "accepted"): [{"other": CAROL_V}],
     ("invitations", "declined"): [{"other": CAROL_V}],
     ("invitations", "withdrawn"): [{"other": ANON_ADDRESSED}],
@@ -382,10 +597,20 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("invitations", "note_button"): [{"action": a} for a in ("send", "write")],
     ("invitations", "write_note"): [{"target": BOB_V, "limit": 300}],
     ("invitations", "settled"): [
-        *[{"item": InvitationView(invitation=INVITATION, other=CAROL_V), "result": r,
-           "mine": False} for r in ("accepted", "declined")],
-        {"item": InvitationView(invitation=SENT_INVITATION, other=BOB_V), "result": "withdrawn",
-         "mine": True}],
+        *[
+            {
+                "item": InvitationView(invitation=INVITATION, other=CAROL_V),
+                "result": r,
+                "mine": False,
+            }
+            for r in ("accepted", "declined")
+        ],
+        {
+            "item": InvitationView(invitation=SENT_INVITATION, other=BOB_V),
+            "result": "withdrawn",
+            "mine": True,
+        },
+    ],
     ("profile", "welcome"): [{"member": ME_M, "bot_username": "BridgeProBot"}],
     ("profile", "welcome_back"): [{"member": ME_M, "bot_username": "BridgeProBot"}],
     ("profile", "field_label"): [{"field": f} for f in PROFILE_FIELDS],
@@ -395,13 +620,15 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("profile", "names"): [{"views": [ALICE_V]}, {"views": [ALICE_V, CAROL_V, ANON]}],
     ("profile", "field_prompt"): [
         {"field": "headline", "limit": 220, "current": "Data engineer"},
-        {"field": "about", "limit": 2600, "current": ""}],
+        {"field": "about", "limit": 2600, "current": ""},
+    ],
     ("profile", "confirm_remove"): [{"target": ALICE_V}],
     ("profile", "remove_button"): [{"confirm": True}, {"confirm": False}],
     ("profile", "kept"): [{"target": ALICE_V}],
     ("profile", "card"): [{"card": c} for c in (CARD, ANON_CARD, SELF_CARD)],
-    ("profile", "button"): [{"action": a} for a in ("invite", "message", "inmail", "accept",
-                                                     "withdraw")],
+    ("profile", "button"): [
+        {"action": a} for a in ("invite", "message", "inmail", "accept", "withdraw")
+    ],
     ("profile", "result_button"): [{"view": v} for v in VIEWS],
     ("profile", "edited"): [{"field": f, "member": ME_M} for f in PROFILE_FIELDS],
     ("profile", "results"): [
@@ -409,16 +636,20 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"query": "recruiter", "results": [BOB_V]},
         {"query": "recruteur", "results": [BOB_V], "offset": 10, "total": 11},
         {"query": "a", "results": [BOB_V], "offset": 990, "total": 1000, "capped": True},
-        {"query": "astronaut", "results": []}],
+        {"query": "astronaut", "results": []},
+    ],
     ("profile", "degree"): [{"info": i, "target": t} for i, t in DEGREES],
     ("profile", "connections"): [
         {"views": [ALICE_V, CAROL_V], "total": 12, "offset": 10},
-        {"views": [], "total": 0, "offset": 0}],
+        {"views": [], "total": 0, "offset": 0},
+    ],
     ("profile", "removed"): [{"target": ALICE_V}],
     ("profile", "blocked"): [{"handle": "bob"}],
     ("profile", "unblocked"): [{"handle": "bob"}],
-    ("relay", "sent"): [{"other": ALICE_V, "reachable": True},
-                        {"other": ANON_ADDRESSED, "reachable": False}],
+    ("relay", "sent"): [
+        {"other": ALICE_V, "reachable": True},
+        {"other": ANON_ADDRESSED, "reachable": False},
+    ],
     ("relay", "opened"): [{"view": CONV_VIEW, "me": ME}, {"view": EMPTY_VIEW, "me": ME}],
     ("relay", "closed"): [{"had": True}, {"had": False}],
     ("relay", "not_relayed"): [{}],
@@ -428,18 +659,22 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("relay", "delivered"): [{"d": d} for d in DELIVERIES],
     ("settings", "card"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M)],
     ("settings", "lang_button"): [{"code": c, "current": c == "fr"} for c in LANGUAGES],
-    ("settings", "policy_button"): [{"policy": p.value, "current": p == InvitePolicy.EVERYONE}
-                                    for p in InvitePolicy],
+    ("settings", "policy_button"): [
+        {"policy": p.value, "current": p == InvitePolicy.EVERYONE} for p in InvitePolicy
+    ],
     ("settings", "inmail_button"): [{"opted_out": True}, {"opted_out": False}],
-    ("settings", "notify_button"): [{"mode": m, "current": m == "digest"}
-                                    for m in ("instant", "digest", "muted")],
+    ("settings", "notify_button"): [
+        {"mode": m, "current": m == "digest"} for m in ("instant", "digest", "muted")
+    ],
     ("settings", "language_set"): [{}],
     ("settings", "saved"): [{}],
 }
 
-CASES = [pytest.param(feature, macro, i, params, id=f"{feature}.{macro}[{i}]")
-         for (feature, macro), variants in SAMPLES.items()
-         for i, params in enumerate(variants)]
+CASES = [
+    pytest.param(feature, macro, i, params, id=f"{feature}.{macro}[{i}]")
+    for (feature, macro), variants in SAMPLES.items()
+    for i, params in enumerate(variants)
+]
 
 ALLOWED_TAGS = {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}
 
@@ -477,17 +712,22 @@ def test_every_macro_has_samples() -> None:
     defined = {(feature, macro) for feature in FEATURES for macro in _module_macros(feature)}
     assert defined == set(SAMPLES), (
         f"without samples: {sorted(defined - set(SAMPLES))}; "
-        f"samples for no macro: {sorted(set(SAMPLES) - defined)}")
+        f"samples for no macro: {sorted(set(SAMPLES) - defined)}"
+    )
 
 
 # English words that betray an untranslated French text (user data above avoids them).
-ENGLISH = re.compile(r"\b(the|your|you|is|are|and|with|from|sent|unread|reply|connections?|"
-                     r"now|here|yet|no longer|please)\b", re.IGNORECASE)
+ENGLISH = re.compile(
+    r"\b(the|your|you|is|are|and|with|from|sent|unread|reply|connections?|"
+    r"now|here|yet|no longer|please)\b",
+    re.IGNORECASE,
+)
 
 
 @pytest.mark.parametrize(("feature", "macro", "index", "params"), CASES)
-def test_every_macro_renders_in_every_language(feature: str, macro: str, index: int,
-                                               params: dict[str, Any]) -> None:
+def test_every_macro_renders_in_every_language(
+    feature: str, macro: str, index: int, params: dict[str, Any]
+) -> None:
     texts = {}
     for lang in LANGUAGES:
         text = renderer.text(lang, feature, macro, **params)
@@ -521,30 +761,33 @@ LATER = NOW + 4 * 24 * HOUR
 # __init__ are built through it, so a changed signature breaks this table, not production.
 RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "member_not_found": [{"handle": "alice_martin"}, {"handle": "1042"}],
-    "unknown_profile_field": [{"field": "hobbies",
-                               "fields": ["headline", "company", "location", "industry",
-                                          "about"]}],
+    "unknown_profile_field": [
+        {"field": "hobbies", "fields": ["headline", "company", "location", "industry", "about"]}
+    ],
     "profile_field_too_long": [{"field": "headline", "limit": 220, "length": 251}],
     "invalid_handle": [{"handle": "al ice!"}],
-    "invalid_setting": [{"setting": "language", "value": "de", "choices": ["en", "fr"]},
-                        {"setting": "notify", "value": "loud",
-                         "choices": ["instant", "digest", "mute"]},
-                        {"setting": "invite_policy", "value": "nobody",
-                         "choices": ["everyone", "second_degree"]}],
+    "invalid_setting": [
+        {"setting": "language", "value": "de", "choices": ["en", "fr"]},
+        {"setting": "notify", "value": "loud", "choices": ["instant", "digest", "mute"]},
+        {"setting": "invite_policy", "value": "nobody", "choices": ["everyone", "second_degree"]},
+    ],
     "note_too_long": [{"limit": 300, "length": 412}],
     "reinvite_too_soon": [{"until": LATER}],
     "invitation_limit_reached": [{"limit": 100, "next_at": LATER}],
     "own_invitation": [{"handle": "bob"}],
-    "invitation_not_pending": [{"status": s.value} for s in InvitationStatus
-                               if s != InvitationStatus.PENDING],
+    "invitation_not_pending": [
+        {"status": s.value} for s in InvitationStatus if s != InvitationStatus.PENDING
+    ],
     "not_connected": [{"ways": w} for w in ([], ["invite"], ["inmail"], ["invite", "inmail"])],
-    "inmail_thread_closed": [{"status": s.value} for s in (InMailStatus.SENT,
-                                                           InMailStatus.NOT_INTERESTED)],
+    "inmail_thread_closed": [
+        {"status": s.value} for s in (InMailStatus.SENT, InMailStatus.NOT_INTERESTED)
+    ],
     "message_too_long": [{"limit": 4000, "length": 4100}],
     "no_credits": [{"renews_at": LATER, "allowance": 5}, {"renews_at": None, "allowance": 0}],
     "subject_too_long": [{"limit": 200, "length": 230}],
-    "inmail_already_answered": [{"status": s.value} for s in InMailStatus
-                                if s != InMailStatus.SENT],
+    "inmail_already_answered": [
+        {"status": s.value} for s in InMailStatus if s != InMailStatus.SENT
+    ],
     "unknown_plan": [{"plan": "gold", "plans": ["free", "premium_career", "sales_navigator"]}],
     "invalid_amount": [{"min": 1, "max": 1000}],
     "invalid_time": [{"value": "25:99"}],
@@ -555,9 +798,12 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
 ANSWERED_ELSEWHERE = {errors.NotAdmin}
 FALLBACK = {"en": "That didn't work", "fr": "Cela n'a pas fonctionné"}
 
-ERROR_CASES = [pytest.param(cls, params, id=f"{cls.code}[{i}]")
-               for cls in _all_errors() if cls not in ANSWERED_ELSEWHERE
-               for i, params in enumerate(RAISED_WITH.get(cls.code, [{}]))]
+ERROR_CASES = [
+    pytest.param(cls, params, id=f"{cls.code}[{i}]")
+    for cls in _all_errors()
+    if cls not in ANSWERED_ELSEWHERE
+    for i, params in enumerate(RAISED_WITH.get(cls.code, [{}]))
+]
 
 
 def test_error_samples_match_the_core() -> None:
@@ -573,14 +819,17 @@ def test_the_fallback_is_what_we_think(lang: str) -> None:
 
 
 @pytest.mark.parametrize(("cls", "params"), ERROR_CASES)
-def test_every_core_error_has_its_own_text(cls: type[errors.BridgeError],
-                                           params: dict[str, Any]) -> None:
+def test_every_core_error_has_its_own_text(
+    cls: type[errors.BridgeError], params: dict[str, Any]
+) -> None:
     try:  # typed errors: built through their own signature, as the core builds them
         raised = cls(**params)
     except TypeError:
         pytest.fail(f"{cls.__name__} is not raised with {sorted(params)}")
-    texts = {lang: renderer.text(lang, "errors", "error", code=cls.code, p=raised.params)
-             for lang in LANGUAGES}
+    texts = {
+        lang: renderer.text(lang, "errors", "error", code=cls.code, p=raised.params)
+        for lang in LANGUAGES
+    }
     for lang, text in texts.items():
         assert FALLBACK["en"] not in text and FALLBACK["fr"] not in text, (lang, text)
         assert cls.code not in text, (lang, text)
@@ -592,30 +841,43 @@ def test_every_core_error_has_its_own_text(cls: type[errors.BridgeError],
 def test_error_branches_name_real_codes() -> None:
     """A branch for a code nobody raises is a typo or a leftover."""
     codes = {cls.code for cls in _all_errors()}
-    branches = {c.ops[0].expr.value for c in _parse("errors").find_all(nodes.Compare)
-                if isinstance(c.expr, nodes.Name) and c.expr.name == "code"}
+    branches = {
+        c.ops[0].expr.value
+        for c in _parse("errors").find_all(nodes.Compare)
+        if isinstance(c.expr, nodes.Name) and c.expr.name == "code"
+    }
     assert branches <= codes, branches - codes
 
 
 # --- dates and times: Babel, in the reader's language and time zone --------------------------
-WHEN = [("en", None, "Nov 23, 2026, 9:30\u202fAM UTC"),
-        ("fr", None, "23 nov. 2026, 09:30 UTC"),
-        ("en", "Europe/Paris", "Nov 23, 2026, 10:30\u202fAM Europe/Paris"),
-        ("fr", "Europe/Paris", "23 nov. 2026, 10:30 Europe/Paris"),
-        ("fr", "America/New_York", "23 nov. 2026, 04:30 America/New_York"),
-        ("en", "Asia/Tokyo", "Nov 23, 2026, 6:30\u202fPM Asia/Tokyo")]
+WHEN = [
+    ("en", None, "Nov 23, 2026, 9:30\u202fAM UTC"),
+    ("fr", None, "23 nov. 2026, 09:30 UTC"),
+    ("en", "Europe/Paris", "Nov 23, 2026, 10:30\u202fAM Europe/Paris"),
+    ("fr", "Europe/Paris", "23 nov. 2026, 10:30 Europe/Paris"),
+    ("fr", "America/New_York", "23 nov. 2026, 04:30 America/New_York"),
+    ("en", "Asia/Tokyo", "Nov 23, 2026, 6:30\u202fPM Asia/Tokyo"),
+]
 
 
 @pytest.mark.parametrize(("lang", "zone", "expected"), WHEN)
-def test_dates_show_in_the_readers_zone_and_language(lang: str, zone: str | None,
-                                                     expected: str) -> None:
+def test_dates_show_in_the_readers_zone_and_language(
+    lang: str, zone: str | None, expected: str
+) -> None:
     assert renderer.text(lang, "errors", "when", moment=NOW, zone=zone) == expected
 
 
 def test_the_zone_moves_the_day_too() -> None:
     """A ledger line dated 23:30 UTC is already the next day in Tokyo."""
-    late = ACCOUNT.model_copy(update={"entries": [ACCOUNT.entries[0].model_copy(
-        update={"created_at": datetime(2026, 11, 23, 23, 30, tzinfo=UTC)})]})
+    late = ACCOUNT.model_copy(
+        update={
+            "entries": [
+                ACCOUNT.entries[0].model_copy(
+                    update={"created_at": datetime(2026, 11, 23, 23, 30, tzinfo=UTC)}
+                )
+            ]
+        }
+    )
     assert "Nov 23, 2026 → 5" in renderer.text("en", "inmail", "credits", account=late)
     tokyo = renderer.text("fr", "inmail", "credits", account=late, zone="Asia/Tokyo")
     assert "24 nov. 2026 → 5" in tokyo
@@ -632,19 +894,41 @@ def test_the_zone_is_the_one_text_s_only() -> None:
 
 
 # --- (c) user content is escaped -------------------------------------------------------------
-HOSTILE = view(BOB, "<b>Bob</b> & Co", Degree.FIRST, handle="bob_co",
-               headline="<i>CEO</i> & founder", company="<a href='x'>Evil</a>")
+HOSTILE = view(
+    BOB,
+    "<b>Bob</b> & Co",
+    Degree.FIRST,
+    handle="bob_co",
+    headline="<i>CEO</i> & founder",
+    company="<a href='x'>Evil</a>",
+)
 ESCAPED = "&lt;b&gt;Bob&lt;/b&gt; &amp; Co"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_user_content_is_escaped(lang: str) -> None:
-    relayed = renderer.text(lang, "relay", "delivered", d=delivery(
-        HOSTILE, message(70, 11, BOB, "<script>alert(1)</script> & <b>x</b>")))
-    card = renderer.text(lang, "profile", "card", card=ProfileCard(
-        view=HOSTILE, about="<u>about</u>", connections=2, mutual=[HOSTILE], actions=[]))
-    inmail = renderer.text(lang, "relay", "delivered", d=delivery(
-        HOSTILE, message(71, 13, BOB, "body", kind=MessageKind.INMAIL, subject="<s>deal</s>")))
+    relayed = renderer.text(
+        lang,
+        "relay",
+        "delivered",
+        d=delivery(HOSTILE, message(70, 11, BOB, "<script>alert(1)</script> & <b>x</b>")),
+    )
+    card = renderer.text(
+        lang,
+        "profile",
+        "card",
+        card=ProfileCard(
+            view=HOSTILE, about="<u>about</u>", connections=2, mutual=[HOSTILE], actions=[]
+        ),
+    )
+    inmail = renderer.text(
+        lang,
+        "relay",
+        "delivered",
+        d=delivery(
+            HOSTILE, message(71, 13, BOB, "body", kind=MessageKind.INMAIL, subject="<s>deal</s>")
+        ),
+    )
     for text in (relayed, card, inmail):
         assert ESCAPED in text
         assert "<b>Bob</b>" not in text
@@ -659,8 +943,10 @@ def test_user_content_is_escaped(lang: str) -> None:
 
 
 # --- (d) badges, names, plurals --------------------------------------------------------------
-BADGES = {"en": ["You", "1st", "2nd", "3rd", "Out of network"],
-          "fr": ["Vous", "1er", "2e", "3e", "Hors réseau"]}
+BADGES = {
+    "en": ["You", "1st", "2nd", "3rd", "Out of network"],
+    "fr": ["Vous", "1er", "2e", "3e", "Hors réseau"],
+}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -685,8 +971,11 @@ def test_french_plurals_keep_zero_and_one_singular() -> None:
     for balance, words in ((0, "0 crédit"), (1, "1 crédit"), (2, "2 crédits")):
         assert has(fr("inmail", "sent", other=CAROL_V, balance=balance), words)
     assert has(renderer.text("en", "inmail", "sent", other=CAROL_V, balance=0), "0 credits")
-    for card, words in ((SELF_CARD, "0 relation"), (ANON_CARD, "1 relation"),
-                        (CARD, "42 relations")):
+    for card, words in (
+        (SELF_CARD, "0 relation"),
+        (ANON_CARD, "1 relation"),
+        (CARD, "42 relations"),
+    ):
         assert has(fr("profile", "card", card=card), words)
     one = fr("inbox", "page", page=page(InboxFilter.ALL, [], 1, 1), now=NOW, first=True)
     assert has(one, "message non lu") and has(one, "personne")
@@ -701,39 +990,51 @@ def test_french_plurals_keep_zero_and_one_singular() -> None:
 
 def test_english_plurals_by_gettext() -> None:
     assert "+1 InMail credit for" in renderer.text("en", "admin", "granted", member=ME_M, amount=1)
-    assert "+2 InMail credits for" in renderer.text("en", "admin", "granted", member=ME_M,
-                                                     amount=2)
+    assert "+2 InMail credits for" in renderer.text("en", "admin", "granted", member=ME_M, amount=2)
     assert "1 connection" in renderer.text("en", "profile", "card", card=ANON_CARD)
     assert "0 connections" in renderer.text("en", "profile", "card", card=SELF_CARD)
 
 
-ELISIONS = [("Alice Martin", "d'"), ("Élodie Roy", "d'"), ("Hugo Petit", "d'"),
-            ("Yves Morel", "d'"), ("Bob D.", "de "), ("Yann Le Goff", "de "), ("@chloe", "de ")]
+ELISIONS = [
+    ("Alice Martin", "d'"),
+    ("Élodie Roy", "d'"),
+    ("Hugo Petit", "d'"),
+    ("Yves Morel", "d'"),
+    ("Bob D.", "de "),
+    ("Yann Le Goff", "de "),
+    ("@chloe", "de "),
+]
 
 
 @pytest.mark.parametrize(("name", "de"), ELISIONS)
 def test_french_elides_de_before_a_vowel_or_mute_h(name: str, de: str) -> None:
     """The catalog writes "Invitation de %(name)s"; the reader sees "d'Alice", "de Bob"."""
     other = view(CAROL, name, Degree.SECOND, handle="x")
-    assert renderer.text("fr", "invitations", "declined", other=other) == \
-        f"✖️ Invitation {de}{name} refusée. Cette personne n'en sera pas informée."
-    received = renderer.text("fr", "invitations", "received",
-                             item=InvitationView(invitation=INVITATION, other=other))
+    assert (
+        renderer.text("fr", "invitations", "declined", other=other)
+        == f"✖️ Invitation {de}{name} refusée. Cette personne n'en sera pas informée."
+    )
+    received = renderer.text(
+        "fr", "invitations", "received", item=InvitationView(invitation=INVITATION, other=other)
+    )
     assert received.startswith(f"🤝 <b>Invitation</b> {de}<b>{name}</b> · 2e")
     assert renderer.text("en", "invitations", "declined", other=other).startswith(
-        f"✖️ Invitation from {name} declined.")
+        f"✖️ Invitation from {name} declined."
+    )
 
 
 def test_elision_never_touches_what_members_wrote() -> None:
     """Only the catalog's own "de %(...)s" elides: a note saying "de Alice" stays as written,
     and a name is escaped, never taken as markup, whatever the elision."""
     note = INVITATION.model_copy(update={"note": "Le contact de Alice, de Hugo"})
-    received = renderer.text("fr", "invitations", "received",
-                             item=InvitationView(invitation=note, other=ALICE_V))
+    received = renderer.text(
+        "fr", "invitations", "received", item=InvitationView(invitation=note, other=ALICE_V)
+    )
     assert "« Le contact de Alice, de Hugo »" in received
     hostile = view(BOB, "<i>Ana</i>", Degree.FIRST)
     assert "Invitation de &lt;i&gt;Ana&lt;/i&gt; refusée" in renderer.text(
-        "fr", "invitations", "declined", other=hostile)
+        "fr", "invitations", "declined", other=hostile
+    )
 
 
 @pytest.mark.parametrize(("code", "name"), [("en", "English"), ("fr", "Français")])
@@ -756,10 +1057,13 @@ def test_command_descriptions_fit_telegram(lang: str) -> None:
 # Texts Telegram shows as plain text (setMyCommands, callback answers): an escaped apostrophe
 # would show as "&#39;". English has such texts (see the xfail below); French uses ’ there.
 PLAIN_TEXTS = [("help", "description", {"name": n}) for n in HELP_NAMES] + [
-    ("admin", "reviewed", {}), ("common", "stale_button", {}), ("settings", "saved", {}),
+    ("admin", "reviewed", {}),
+    ("common", "stale_button", {}),
+    ("settings", "saved", {}),
     *[("inbox", "done", {"a": a, "n": 1}) for a in DONE],
     *[("inmail", "answered", {"status": s.value}) for s in ANSWERS],
-    *[("invitations", "done", {"result": r}) for r in ("accepted", "declined", "withdrawn")]]
+    *[("invitations", "done", {"result": r}) for r in ("accepted", "declined", "withdrawn")],
+]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -775,6 +1079,10 @@ def test_plain_texts_have_no_markup(lang: str) -> None:
 
 
 def test_french_descriptions_are_translated() -> None:
-    same = [n for n in HELP_NAMES if renderer.text("en", "help", "description", name=n)
-            == renderer.text("fr", "help", "description", name=n)]
+    same = [
+        n
+        for n in HELP_NAMES
+        if renderer.text("en", "help", "description", name=n)
+        == renderer.text("fr", "help", "description", name=n)
+    ]
     assert not same, same

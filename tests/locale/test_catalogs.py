@@ -35,8 +35,7 @@ def _catalog(lang: str) -> Catalog:
 
 
 def _ids(catalog: Catalog) -> set[tuple[str | None, str]]:
-    return {(m.context, m.id if isinstance(m.id, str) else m.id[0])
-            for m in catalog if m.id}
+    return {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}
 
 
 def _messages(catalog: Catalog) -> list[Message]:
@@ -57,8 +56,11 @@ def test_every_message_is_translated_and_none_is_fuzzy(lang: str) -> None:
     catalog = _catalog(lang)
     assert not catalog.fuzzy, "the header is marked fuzzy"
     assert not catalog.obsolete, sorted(catalog.obsolete)
-    untranslated = [m.id for m in _messages(catalog)
-                    if not m.string or (isinstance(m.string, tuple) and not all(m.string))]
+    untranslated = [
+        m.id
+        for m in _messages(catalog)
+        if not m.string or (isinstance(m.string, tuple) and not all(m.string))
+    ]
     fuzzy = [m.id for m in _messages(catalog) if m.fuzzy]
     assert not untranslated, untranslated
     assert not fuzzy, fuzzy
@@ -69,8 +71,10 @@ def test_plural_forms_are_the_languages_own(lang: str) -> None:
     """French counts 0 and 1 as singular ("0 crédit"); the header must say so."""
     catalog = _catalog(lang)
     expected = get_plural(lang)
-    assert (catalog.num_plurals, catalog.plural_expr) == \
-        (expected.num_plurals, expected.plural_expr)
+    assert (catalog.num_plurals, catalog.plural_expr) == (
+        expected.num_plurals,
+        expected.plural_expr,
+    )
     for m in _messages(catalog):
         if isinstance(m.id, tuple):
             assert len(m.string) == expected.num_plurals, m.id
@@ -91,23 +95,40 @@ def test_translations_keep_placeholders_and_markup(lang: str) -> None:
             assert Counter(_TAG.findall(text)) == Counter(_TAG.findall(ids[0])), (m.id, text)
             assert "<" not in _TAG.sub("", text), f"a bare < in {text!r}: write &lt;"
             placeholders = set(re.findall(r"%\((\w+)\)s", text))
-            assert placeholders <= set(re.findall(r"%\((\w+)\)s", " ".join(ids))) | {"num"}, \
-                (m.id, text)
+            assert placeholders <= set(re.findall(r"%\((\w+)\)s", " ".join(ids))) | {"num"}, (
+                m.id,
+                text,
+            )
 
 
 def test_the_catalogs_hold_exactly_what_the_templates_say(tmp_path: Path) -> None:
     """Extraction is current: what `make catalogs` would extract today is what each catalog
     translates — no text missing from a catalog, no leftover."""
     pot = tmp_path / "bridge.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "extract",
-                    "-F", "babel.cfg", "-o", str(pot), "."], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     with pot.open("rb") as f:
         extracted = _ids(read_po(f))
     assert len(extracted) > 300  # the templates were found
     for lang in TRANSLATED:
         ids = _ids(_catalog(lang))
-        assert not extracted - ids, f"{lang}: not in the catalog (make catalogs, translate): " \
-            f"{sorted(extracted - ids)}"
+        assert not extracted - ids, (
+            f"{lang}: not in the catalog (make catalogs, translate): {sorted(extracted - ids)}"
+        )
         assert not ids - extracted, f"{lang}: no longer in any template: {sorted(ids - extracted)}"
 
 
@@ -119,5 +140,6 @@ def test_the_compiled_catalog_is_current(lang: str) -> None:
     compiled.seek(0)
     with _po(lang).with_suffix(".mo").open("rb") as f:
         committed = GNUTranslations(f)
-    assert committed._catalog == GNUTranslations(compiled)._catalog, \
+    assert committed._catalog == GNUTranslations(compiled)._catalog, (
         f"{lang}: bridge.mo is older than bridge.po — run make catalogs"
+    )

@@ -168,8 +168,12 @@ def png(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", crc)
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
 
 
 AT_BOTTOM = """list => list.scrollHeight > list.clientHeight
@@ -217,8 +221,12 @@ async def page(playground: Playground) -> AsyncIterator[Page]:
             errors: list[str] = []
             tab.on("pageerror", lambda exc: errors.append(str(exc)))
             await tab.goto(playground.url)
-            shown = Page(tab, tab.locator('.column[data-username="alice"]'),
-                         tab.locator('.column[data-username="bob"]'), errors)
+            shown = Page(
+                tab,
+                tab.locator('.column[data-username="alice"]'),
+                tab.locator('.column[data-username="bob"]'),
+                errors,
+            )
             for column in (shown.alice, shown.bob):
                 await shown.say(column, "/start")
                 await expect(column.locator(".msg.from-bot").first).to_contain_text("Welcome")
@@ -302,8 +310,9 @@ async def test_a_hidden_user_leaves_the_page_until_shown_again(page: Page) -> No
     menu = page.page.locator("#hidden-users")
     await expect(menu.locator("summary")).to_have_text("Hidden users (1)")
     await page.say(alice, "While you were hidden")
-    await expect(alice.locator(".msg.from-me").filter(has_text="While you were hidden")
-                 ).to_be_visible()
+    await expect(
+        alice.locator(".msg.from-me").filter(has_text="While you were hidden")
+    ).to_be_visible()
     await page.page.reload()  # the server keeps who is hidden
     await expect(alice).to_be_visible()
     await expect(bob).to_have_count(0)
@@ -313,4 +322,5 @@ async def test_a_hidden_user_leaves_the_page_until_shown_again(page: Page) -> No
     await expect(menu).to_be_hidden()
     await expect(page.bot_says(bob, "While you were hidden")).to_be_visible()
     assert await page.page.locator(".column").evaluate_all(
-        "columns => columns.map(c => c.dataset.username)") == ["alice", "bob"]
+        "columns => columns.map(c => c.dataset.username)"
+    ) == ["alice", "bob"]

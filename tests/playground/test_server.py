@@ -200,10 +200,14 @@ async def test_users_hidden_from_the_page_stay_hidden_after_a_restart(tmp_path: 
         assert info["hidden"] == [bob.id]
         status, _ = await post(first.url + "api/users/1/hidden", {"hidden": True})
         assert status == 404
-        async with aiohttp.ClientSession() as http, http.post(
-            first.url + f"api/users/{bob.id}/hidden", data='{"hidden": false}',
-            headers={"Content-Type": "text/plain"}
-        ) as response:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(
+                first.url + f"api/users/{bob.id}/hidden",
+                data='{"hidden": false}',
+                headers={"Content-Type": "text/plain"},
+            ) as response,
+        ):
             assert response.status == 415
     finally:
         await first.stop()
@@ -254,9 +258,10 @@ async def test_other_hosts_and_origins_are_refused(running: Playground) -> None:
 
 async def raw_get(url: str, **headers: str) -> tuple[int, bytes]:
     """GET exactly this URL: no normalization of encoded dots and slashes by the client."""
-    async with aiohttp.ClientSession() as http, http.get(
-        URL(url, encoded=True), headers=headers
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(URL(url, encoded=True), headers=headers) as response,
+    ):
         return response.status, await response.read()
 
 
@@ -290,16 +295,27 @@ async def test_the_file_route_never_reaches_a_bot_method(running: Playground) ->
 
 async def test_every_route_refuses_cross_site_requests(running: Playground) -> None:
     """GET included: a cross-site page's fetch (Origin) or <img>/<script> (Sec-Fetch-Site)."""
-    for headers in ({"Origin": "http://evil.test"}, {"Origin": "null"},
-                    {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
-                    {"Host": "rebound.evil.test"}):
-        for path in ("", "api/info", "sandbox/users", "sandbox/events?timeout=0",
-                     "static/app.js", f"file/bot{playground_server.TOKEN}/voice/x"):
+    for headers in (
+        {"Origin": "http://evil.test"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Host": "rebound.evil.test"},
+    ):
+        for path in (
+            "",
+            "api/info",
+            "sandbox/users",
+            "sandbox/events?timeout=0",
+            "static/app.js",
+            f"file/bot{playground_server.TOKEN}/voice/x",
+        ):
             status, _ = await raw_get(running.url + path, **headers)
             assert status == 403, (path, headers, status)
     origin = running.url.rstrip("/")
-    status, _ = await raw_get(running.url + "api/info", Origin=origin,
-                              **{"Sec-Fetch-Site": "same-origin"})
+    status, _ = await raw_get(
+        running.url + "api/info", Origin=origin, **{"Sec-Fetch-Site": "same-origin"}
+    )
     assert status == 200
     status, _ = await raw_get(running.url, **{"Sec-Fetch-Site": "none"})  # a typed address
     assert status == 200
@@ -308,8 +324,11 @@ async def test_every_route_refuses_cross_site_requests(running: Playground) -> N
 async def test_state_changes_need_a_json_post(running: Playground) -> None:
     async with aiohttp.ClientSession() as http:
         for path in ("sandbox/users", "api/seed"):
-            async with http.post(running.url + path, data='{"first_name": "Mallory"}',
-                                 headers={"Content-Type": "text/plain"}) as response:
+            async with http.post(
+                running.url + path,
+                data='{"first_name": "Mallory"}',
+                headers={"Content-Type": "text/plain"},
+            ) as response:
                 assert response.status == 415, path
     assert len(running.sandbox.users) == 2
     assert running._seed.state == "idle"

@@ -46,9 +46,18 @@ class _Bot:
 
 
 async def test_a_callback_query_is_answered_at_most_once() -> None:
-    update = Update.de_json({"update_id": 5, "callback_query": {
-        "id": "77", "from": {"id": 1, "is_bot": False, "first_name": "A"},
-        "chat_instance": "x", "data": "np:a"}}, None)
+    update = Update.de_json(
+        {
+            "update_id": 5,
+            "callback_query": {
+                "id": "77",
+                "from": {"id": 1, "is_bot": False, "first_name": "A"},
+                "chat_instance": "x",
+                "data": "np:a",
+            },
+        },
+        None,
+    )
     bot = _Bot()
     update.callback_query.set_bot(bot)  # type: ignore[arg-type]  # as PTB's de_json does
     once = answer_once(update)

@@ -11,8 +11,17 @@ from markupsafe import Markup
 
 from bridge.runtime.render import split_html
 
-WORDS = ["a", "bb", Markup("<b>x</b>"), Markup("<i>Zoë</i>"), "&", "Zoë", "lorem ipsum",
-         "<b>typed</b>", Markup("<code>@alice_martin</code>")]
+WORDS = [
+    "a",
+    "bb",
+    Markup("<b>x</b>"),
+    Markup("<i>Zoë</i>"),
+    "&",
+    "Zoë",
+    "lorem ipsum",
+    "<b>typed</b>",
+    Markup("<code>@alice_martin</code>"),
+]
 
 
 @st.composite
@@ -21,10 +30,14 @@ def texts(draw: st.DrawFn) -> Markup:
     into long runs with no space or line to cut at, so the splitter meets tags and entities
     at its cut points. No tag holds a space or a newline (templates keep them on one line)."""
     glue = draw(st.sampled_from([("",), ("", " "), ("", " ", "\n")]))
-    parts = draw(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(glue)),
-                          min_size=150, max_size=1500))
+    parts = draw(
+        st.lists(
+            st.tuples(st.sampled_from(WORDS), st.sampled_from(glue)), min_size=150, max_size=1500
+        )
+    )
     return Markup("<b>Header</b>\n") + Markup("").join(
-        Markup.escape(word) + separator for word, separator in parts)
+        Markup.escape(word) + separator for word, separator in parts
+    )
 
 
 _TAG = re.compile(r"</?(\w+)>")
@@ -51,8 +64,9 @@ def _balanced(chunk: str) -> bool:
 def test_split_keeps_every_character_and_respects_the_limit(html: Markup) -> None:
     chunks = split_html(html, limit=500)
     assert all(len(c) <= 500 for c in chunks)
-    assert "".join(c.replace("\n", "").replace(" ", "") for c in chunks) == \
-        html.replace("\n", "").replace(" ", "")
+    assert "".join(c.replace("\n", "").replace(" ", "") for c in chunks) == html.replace(
+        "\n", ""
+    ).replace(" ", "")
     for chunk in chunks:  # never a broken entity or tag at an edge
         assert not re.search(r"&\w*$", chunk.rstrip()), chunk[-10:]
         assert _balanced(chunk), chunk
@@ -70,8 +84,15 @@ def test_short_text_is_one_message():
 def test_french_de_elides_before_a_vowel_or_mute_h() -> None:
     from bridge.runtime.render import de
 
-    assert [str(de(n)) for n in ("Alice", "Élodie", "Hugo", "Yves", "Bob", "Yann", "@chloe")] \
-        == ["d'Alice", "d'Élodie", "d'Hugo", "d'Yves", "de Bob", "de Yann", "de @chloe"]
+    assert [str(de(n)) for n in ("Alice", "Élodie", "Hugo", "Yves", "Bob", "Yann", "@chloe")] == [
+        "d'Alice",
+        "d'Élodie",
+        "d'Hugo",
+        "d'Yves",
+        "de Bob",
+        "de Yann",
+        "de @chloe",
+    ]
     assert de(Markup("<b>Alice</b> · 2e")) == Markup("d'<b>Alice</b> · 2e")
     assert de("<Ana>") == Markup("de &lt;Ana&gt;")  # plain text is escaped, never markup
 
@@ -84,7 +105,8 @@ def test_labels_are_cut_at_a_word_and_say_so() -> None:
     assert clip("Senior recruitment partnerships lead", 30) == "Senior recruitment…"
     assert clip("Short", 30) == "Short"
     assert clip("Unbreakablewordwithoutspaces", 10) == "Unbreakab…"
-    label = keyboard([[("Bob Durand · 1st — " + "word " * 20, ViewProfile(member_id=1))]]
-                     ).inline_keyboard[0][0]
+    label = keyboard(
+        [[("Bob Durand · 1st — " + "word " * 20, ViewProfile(member_id=1))]]
+    ).inline_keyboard[0][0]
     assert len(label.text) <= 64 and label.text.endswith("word…")
     assert dot("Dave S.") == "Dave S." and dot("@dave") == "@dave."

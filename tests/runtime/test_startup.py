@@ -14,8 +14,11 @@ def test_api_url_problems() -> None:
     assert api_url_problem("https://api.telegram.org") is None
     assert api_url_problem("http://127.0.0.1:8081/") is None
     assert api_url_problem("https://example.org/telegram") is None  # a proxy's prefix
-    for wrong in ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/bot/",
-                  f"https://api.telegram.org/bot{TOKEN}"):
+    for wrong in (
+        "http://127.0.0.1:8081/bot",
+        "http://127.0.0.1:8081/bot/",
+        f"https://api.telegram.org/bot{TOKEN}",
+    ):
         problem = api_url_problem(wrong)
         assert problem is not None and "without /bot" in problem
         assert TOKEN not in problem
@@ -28,9 +31,15 @@ def test_redact_masks_the_token_in_messages_arguments_and_tracebacks() -> None:
     try:
         raise ValueError(f"The token `{TOKEN}` was rejected")
     except ValueError as exc:
-        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "GET %s failed",
-                                   (f"https://h/bot{TOKEN.replace(':', '%3A')}/getMe",),
-                                   (type(exc), exc, exc.__traceback__))
+        record = logging.LogRecord(
+            "x",
+            logging.ERROR,
+            __file__,
+            1,
+            "GET %s failed",
+            (f"https://h/bot{TOKEN.replace(':', '%3A')}/getMe",),
+            (type(exc), exc, exc.__traceback__),
+        )
     assert redact.filter(record)
     text = logging.Formatter().format(record)
     assert "secret_Part" not in text and "%3A" not in text

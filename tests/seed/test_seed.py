@@ -68,11 +68,12 @@ def _bfs(network, source: int, limit: int = 4) -> dict[int, int]:
 
 async def test_a_seeded_database_answers_through_the_core_as_seeded(store: SqliteStore) -> None:
     seeded = await seed_network(store, 500, 8, seed=5)
-    cast = cast_inbox(seeded.network, seeded.first_id, conversations=200, digest_members=100,
-                      seed=5)
-    done = await seed_conversations(store, 5, NOW, cast, 2000,
-                                    connection_sender(seeded.network, seeded.first_id,
-                                                      cast.owner))
+    cast = cast_inbox(
+        seeded.network, seeded.first_id, conversations=200, digest_members=100, seed=5
+    )
+    done = await seed_conversations(
+        store, 5, NOW, cast, 2000, connection_sender(seeded.network, seeded.first_id, cast.owner)
+    )
     core = await Core.open(store)
     graph = core.deps.graph
     assert graph.edge_count() == seeded.network.edge_count() + done.connections
@@ -99,11 +100,14 @@ async def test_a_seeded_database_answers_through_the_core_as_seeded(store: Sqlit
         cursor = await conn.execute(
             "SELECT COUNT(*) FROM conversation_states s WHERE s.unread_count <> (SELECT"
             " COUNT(*) FROM messages m WHERE m.conversation_id = s.conversation_id"
-            " AND m.sender_id <> s.member_id AND m.id > s.last_read_message_id)")
+            " AND m.sender_id <> s.member_id AND m.id > s.last_read_message_id)"
+        )
         assert (await cursor.fetchone())[0] == 0
         cursor = await conn.execute(
             "SELECT COUNT(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id"
-            " WHERE ? IN (c.member_a, c.member_b)", (cast.owner,))
+            " WHERE ? IN (c.member_a, c.member_b)",
+            (cast.owner,),
+        )
         assert (await cursor.fetchone())[0] == 2000
     assert states
 
@@ -126,7 +130,8 @@ async def test_a_seeded_database_answers_through_the_core_as_seeded(store: Sqlit
 
 
 async def test_profiles_are_bilingual_unique_and_never_real_telegram_users(
-        store: SqliteStore) -> None:
+    store: SqliteStore,
+) -> None:
     await seed_network(store, 400, 5, seed=2)
     async with store.raw() as conn:
         cursor = await conn.execute("SELECT telegram_id, handle, language, headline FROM members")
@@ -139,11 +144,19 @@ async def test_profiles_are_bilingual_unique_and_never_real_telegram_users(
     # /find over seeded profiles: exactly the members with a word starting "paris" in the
     # fields it searches (a view hides a far member's location, so the rows are the truth).
     async with store.raw() as conn:
-        cursor = await conn.execute("SELECT id, first_name, last_name, handle, headline,"
-                                    " company, location, industry FROM members")
+        cursor = await conn.execute(
+            "SELECT id, first_name, last_name, handle, headline,"
+            " company, location, industry FROM members"
+        )
         profiles = list(await cursor.fetchall())
-    in_paris = {row[0] for row in profiles if row[0] != 1 and any(
-        word.startswith("paris") for word in re.findall(r"[^\W_]+", fold(" ".join(row[1:]))))}
+    in_paris = {
+        row[0]
+        for row in profiles
+        if row[0] != 1
+        and any(
+            word.startswith("paris") for word in re.findall(r"[^\W_]+", fold(" ".join(row[1:])))
+        )
+    }
     assert len(in_paris) >= 5
     core = await Core.open(store)
     results = await core.network.search(1, "paris", limit=len(profiles))
@@ -152,13 +165,12 @@ async def test_profiles_are_bilingual_unique_and_never_real_telegram_users(
 
 async def test_demo_population_surrounds_the_people_trying_the_bot(store: SqliteStore) -> None:
     core = await Core.open(store)
-    me, _ = await core.members.register(NewMember(telegram_id=1, first_name="Try",
-                                                  username="try"))
-    you, _ = await core.members.register(NewMember(telegram_id=2, first_name="You",
-                                                   username="you"))
+    me, _ = await core.members.register(NewMember(telegram_id=1, first_name="Try", username="try"))
+    you, _ = await core.members.register(NewMember(telegram_id=2, first_name="You", username="you"))
     steps: list[tuple] = []
-    created = await seed_demo(store, n=200, seed=3, attach_to=[me.id, you.id],
-                              progress=lambda *a: steps.append(a))
+    created = await seed_demo(
+        store, n=200, seed=3, attach_to=[me.id, you.id], progress=lambda *a: steps.append(a)
+    )
     assert created["members"] == 200 and created["attached"] == 2
     assert steps[-1][0] == steps[-1][1]
     core = await Core.open(store)  # as the playground does: reload the graph
@@ -181,9 +193,19 @@ async def test_demo_population_surrounds_the_people_trying_the_bot(store: Sqlite
 @pytest.mark.parametrize("demo", [False, True])
 async def test_cli_seeds_a_database_file(tmp_path, demo: bool) -> None:
     url = f"sqlite:///{tmp_path}/seeded.db"
-    args = argparse.Namespace(database=url, members=300, avg_degree=10, triad_probability=0.5,
-                              seed=1, demo=demo, attach="", inbox=not demo, conversations=60,
-                              messages=600, digest_members=40)
+    args = argparse.Namespace(
+        database=url,
+        members=300,
+        avg_degree=10,
+        triad_probability=0.5,
+        seed=1,
+        demo=demo,
+        attach="",
+        inbox=not demo,
+        conversations=60,
+        messages=600,
+        digest_members=40,
+    )
     await cli_run(args)
     store = await SqliteStore.open(f"{tmp_path}/seeded.db")
     try:

@@ -22,8 +22,10 @@ from bridge.storage.sqlite import SqliteStore
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 MEMBERS = 12
 
-pairs_st = st.lists(st.tuples(st.integers(1, MEMBERS), st.integers(1, MEMBERS))
-                    .filter(lambda p: p[0] != p[1]), max_size=40)
+pairs_st = st.lists(
+    st.tuples(st.integers(1, MEMBERS), st.integers(1, MEMBERS)).filter(lambda p: p[0] != p[1]),
+    max_size=40,
+)
 
 
 async def _store() -> SqliteStore:
@@ -82,15 +84,18 @@ async def _sql(store: SqliteStore, sql: str, *params: object) -> list[tuple]:
 
 def _no_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
     """From here on, building from edges is an error: the snapshot must be used."""
+
     def refuse(edges):
         raise AssertionError("rebuilt from the connections instead of the snapshot")
+
     monkeypatch.setattr(GraphIndex, "from_edges", staticmethod(refuse))
 
 
 @settings(max_examples=40, deadline=None)
 @given(pairs_st, pairs_st, pairs_st, pairs_st)
 def test_a_start_from_the_snapshot_and_the_changes_since_equals_a_rebuild(
-        first, added, removed, added_again):
+    first, added, removed, added_again
+):
     async def scenario() -> None:
         store = await _store()
         try:
@@ -109,7 +114,8 @@ def test_a_start_from_the_snapshot_and_the_changes_since_equals_a_rebuild(
 
 
 async def test_a_second_start_loads_the_snapshot_without_reading_the_connections(
-        store: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     await _connect(store, [(1, 2), (2, 3), (3, 4)])
     await load_graph(store)
     await _connect(store, [(4, 5)])
@@ -139,14 +145,18 @@ async def test_a_damaged_snapshot_is_rebuilt_from_the_connections(store: SqliteS
         assert await tx.graph_snapshots.load() is not None
 
 
-@pytest.mark.parametrize("damage", [
-    "UPDATE graph_snapshot SET offsets = substr(offsets, 1, length(offsets) - 8)",
-    "UPDATE graph_snapshot SET format = 'csr1-big-q8-i4'",
-    "DELETE FROM graph_snapshot_parts",
-    "UPDATE graph_snapshot SET edges = edges + 1",
-])
-async def test_a_snapshot_that_does_not_check_out_is_not_loaded(store: SqliteStore,
-                                                              damage: str) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE graph_snapshot SET offsets = substr(offsets, 1, length(offsets) - 8)",
+        "UPDATE graph_snapshot SET format = 'csr1-big-q8-i4'",
+        "DELETE FROM graph_snapshot_parts",
+        "UPDATE graph_snapshot SET edges = edges + 1",
+    ],
+)
+async def test_a_snapshot_that_does_not_check_out_is_not_loaded(
+    store: SqliteStore, damage: str
+) -> None:
     await _connect(store, [(1, 2), (2, 3), (5, 6)])
     await load_graph(store)
     await _sql(store, damage)
@@ -166,7 +176,8 @@ async def test_a_snapshot_newer_than_the_database_is_not_believed(store: SqliteS
 
 
 async def test_a_snapshot_older_than_the_change_log_holds_is_not_believed(
-        store: SqliteStore) -> None:
+    store: SqliteStore,
+) -> None:
     await _connect(store, [(1, 2)])
     await load_graph(store)
     await _connect(store, [(2, 3)])
@@ -176,7 +187,8 @@ async def test_a_snapshot_older_than_the_change_log_holds_is_not_believed(
 
 
 async def test_without_the_change_log_triggers_no_snapshot_is_used_or_saved(
-        store: SqliteStore) -> None:
+    store: SqliteStore,
+) -> None:
     await _connect(store, [(1, 2)])
     await load_graph(store)
     await _sql(store, "DROP TRIGGER connections_log_delete")
@@ -189,8 +201,9 @@ async def test_without_the_change_log_triggers_no_snapshot_is_used_or_saved(
         assert await tx.graph_snapshots.generation() is None
 
 
-async def test_a_bulk_load_drops_the_snapshot_and_keeps_logging(store: SqliteStore,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_bulk_load_drops_the_snapshot_and_keeps_logging(
+    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     await _connect(store, [(1, 2)])
     await load_graph(store)
     bulk = store.bulk()
@@ -205,8 +218,9 @@ async def test_a_bulk_load_drops_the_snapshot_and_keeps_logging(store: SqliteSto
     assert (await load_graph(store)).distance(3, 6) == 3
 
 
-async def test_a_long_replay_saves_a_fresh_snapshot_and_prunes_the_log(store: SqliteStore,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_long_replay_saves_a_fresh_snapshot_and_prunes_the_log(
+    store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     await _connect(store, [(1, 2)])
     await load_graph(store)
     await _connect(store, [(2, 3), (3, 4)])

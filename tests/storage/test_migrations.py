@@ -28,15 +28,17 @@ LATEST = load_migrations()[-1].version
 # columns of earlier tables are filled in by UPDATEs). Members 1 Ann, 2 Bob, 3 Cléo, 4 Dan.
 ROWS: dict[int, list[str]] = {
     1: [
-        *(f"INSERT INTO members (id, telegram_id, handle, first_name, headline, search_text,"
-          f" credits, plan_started_at, created_at) VALUES ({i}, {100 + i}, '{handle}', '{first}',"
-          f" '{headline}', '{search}', {credits}, '{T}', '{T}')"
-          for i, handle, first, headline, search, credits in [
-              (1, "ann", "Ann", "Ingénieure", "ann ann ingénieure", 3),
-              (2, "bob", "Bob", "Recruiter", "bob bob recruiter", 0),
-              (3, "cleo", "Cléo", "Designer", "cléo cleo designer", 0),
-              (4, "dan", "Dan", "", "dan dan", 0),
-          ]),
+        *(
+            f"INSERT INTO members (id, telegram_id, handle, first_name, headline, search_text,"
+            f" credits, plan_started_at, created_at) VALUES ({i}, {100 + i}, '{handle}', '{first}',"
+            f" '{headline}', '{search}', {credits}, '{T}', '{T}')"
+            for i, handle, first, headline, search, credits in [
+                (1, "ann", "Ann", "Ingénieure", "ann ann ingénieure", 3),
+                (2, "bob", "Bob", "Recruiter", "bob bob recruiter", 0),
+                (3, "cleo", "Cléo", "Designer", "cléo cleo designer", 0),
+                (4, "dan", "Dan", "", "dan dan", 0),
+            ]
+        ),
         f"INSERT INTO blocks VALUES (3, 4, '{T}')",
         f"INSERT INTO connections VALUES (1, 2, '{T}')",
         f"INSERT INTO conversations VALUES (1, 1, 2, '{T}', 2, '{T}', 1, NULL)",
@@ -140,11 +142,17 @@ def tables(path: Path) -> dict[str, list[dict[str, Any]]]:
     """Every row of every table (FTS's own tables and the version table aside)."""
     conn = sqlite3.connect(path)
     conn.row_factory = sqlite3.Row
-    names = [row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        " AND name NOT LIKE 'members_search%' AND name <> 'schema_version'")]
-    found = {name: [dict(row) for row in conn.execute(f"SELECT * FROM {name} ORDER BY 1, 2")]
-             for name in names}
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " AND name NOT LIKE 'members_search%' AND name <> 'schema_version'"
+        )
+    ]
+    found = {
+        name: [dict(row) for row in conn.execute(f"SELECT * FROM {name} ORDER BY 1, 2")]
+        for name in names
+    }
     conn.close()
     return found
 
@@ -165,7 +173,8 @@ def test_every_earlier_version_is_tested_with_rows() -> None:
 
 @pytest.mark.parametrize("version", range(1, LATEST))
 async def test_a_database_with_rows_upgrades_to_the_latest_intact(
-        tmp_path: Path, version: int) -> None:
+    tmp_path: Path, version: int
+) -> None:
     old = tmp_path / "old.db"
     await at_version(old, version)
     before = tables(old)
@@ -187,8 +196,9 @@ async def test_a_database_with_rows_upgrades_to_the_latest_intact(
         # Every row and every value it had; new columns take their defaults.
         assert [{c: row[c] for c in rows[0]} for row in after[table]] == rows, table
     conn = sqlite3.connect(old)
-    assert [v for (v,) in conn.execute("SELECT version FROM schema_version ORDER BY 1")] == \
-        list(range(1, LATEST + 1))
+    assert [v for (v,) in conn.execute("SELECT version FROM schema_version ORDER BY 1")] == list(
+        range(1, LATEST + 1)
+    )
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
 
@@ -238,7 +248,10 @@ async def latest_rules_hold(store: SqliteStore) -> None:
         assert [i.id for i in await tx.invitations.received(1, InvitationStatus.PENDING)] == [2]
 
 
-TRICKY = Migration(LATEST + 1, "a trigger and a literal a statement splitter would cut apart", """\
+TRICKY = Migration(
+    LATEST + 1,
+    "a trigger and a literal a statement splitter would cut apart",
+    """\
 -- a trigger and a literal a statement splitter would cut apart
 CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, edits INTEGER DEFAULT 0);
 CREATE TRIGGER notes_edited AFTER UPDATE OF body ON notes BEGIN
@@ -246,13 +259,16 @@ CREATE TRIGGER notes_edited AFTER UPDATE OF body ON notes BEGIN
 END;
 INSERT INTO notes (body) VALUES ('one;
 two');
-""")
+""",
+)
 
 
 async def test_migrations_run_as_scripts_triggers_and_literals_whole(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bridge.storage.sqlite.store.load_migrations",
-                        lambda: [*load_migrations(), TRICKY])
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "bridge.storage.sqlite.store.load_migrations", lambda: [*load_migrations(), TRICKY]
+    )
     path = tmp_path / "bridge.db"
     async with opened(path):
         pass
@@ -264,22 +280,28 @@ async def test_migrations_run_as_scripts_triggers_and_literals_whole(
     conn.close()
 
 
-BROKEN = Migration(LATEST + 1, "fails half way", """\
+BROKEN = Migration(
+    LATEST + 1,
+    "fails half way",
+    """\
 -- fails half way
 CREATE TABLE half (id INTEGER PRIMARY KEY);
 INSERT INTO half VALUES (1);
 UPDATE members SET first_name = 'changed';
 INSERT INTO no_such_table VALUES (1);
-""")
+""",
+)
 
 
 async def test_a_failing_migration_leaves_nothing_behind_and_no_version(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "bridge.db"
     async with opened(path) as store, store.transaction() as tx:
         await tx.members.add(NewMember(telegram_id=1, first_name="Ann"), "ann", NOW)
-    monkeypatch.setattr("bridge.storage.sqlite.store.load_migrations",
-                        lambda: [*load_migrations(), BROKEN])
+    monkeypatch.setattr(
+        "bridge.storage.sqlite.store.load_migrations", lambda: [*load_migrations(), BROKEN]
+    )
     with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
         await SqliteStore.open(str(path))
     conn = sqlite3.connect(path)

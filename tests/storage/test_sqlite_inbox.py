@@ -98,12 +98,19 @@ async def test_every_filter_and_its_header_follow_the_cores_rules(
             if conversation is None:
                 continue
             state = await tx.conversations.state(conversation.id, me.id)
-            invitation = (await tx.invitations.get(conversation.invitation_id)
-                          if conversation.invitation_id else None)
-            to_me = (invitation is not None and invitation.recipient_id == me.id
-                     and invitation.status == InvitationStatus.PENDING)
-            visible = not state.deleted and (conversation.last_message_id or 0) > \
-                state.cleared_through
+            invitation = (
+                await tx.invitations.get(conversation.invitation_id)
+                if conversation.invitation_id
+                else None
+            )
+            to_me = (
+                invitation is not None
+                and invitation.recipient_id == me.id
+                and invitation.status == InvitationStatus.PENDING
+            )
+            visible = (
+                not state.deleted and (conversation.last_message_id or 0) > state.cleared_through
+            )
             for chosen in InboxFilter:
                 if shows(chosen, state, has_visible_message=visible, invitation_to_me=to_me):
                     expected[chosen].add(person.id)

@@ -24,12 +24,14 @@ async def _members(store: SqliteStore) -> int:
 
 async def _add(store: SqliteStore, telegram_id: int) -> None:
     async with store.transaction() as tx:
-        await tx.members.add(NewMember(telegram_id=telegram_id, first_name="Ann"),
-                             f"ann{telegram_id}", NOW)
+        await tx.members.add(
+            NewMember(telegram_id=telegram_id, first_name="Ann"), f"ann{telegram_id}", NOW
+        )
 
 
 async def test_a_database_locked_by_another_process_is_unavailable_then_back(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(SqliteStore, "busy_timeout_ms", 100)
     path = tmp_path / "bridge.db"
     store = await SqliteStore.open(str(path))
@@ -53,8 +55,9 @@ async def test_a_full_disk_is_unavailable_leaves_nothing_then_back(tmp_path: Pat
     with pytest.raises(StorageUnavailable, match="full"):
         async with store.transaction() as tx:
             for n in range(200):
-                await tx.members.add(NewMember(telegram_id=n, first_name="A" * 60),
-                                     f"member{n}", NOW)
+                await tx.members.add(
+                    NewMember(telegram_id=n, first_name="A" * 60), f"member{n}", NOW
+                )
     assert await _members(store) == 0
     await conn.execute("PRAGMA max_page_count = 1073741823")
     await _add(store, 1)

@@ -33,19 +33,39 @@ from bridge.storage.sqlite.members import search_words
 from bridge.storage.sqlite.rows import CONVERSATION_COLUMNS, STATE_COLUMNS, ts
 
 # The subsets of columns the bulk path fills (the others keep their defaults).
-MEMBER_COLUMNS = ("id", "telegram_id", "handle", "first_name", "last_name", "language",
-                  "headline", "company", "location", "industry", "about", "search_text",
-                  "reachable", "plan_started_at", "created_at")
+MEMBER_COLUMNS = (
+    "id",
+    "telegram_id",
+    "handle",
+    "first_name",
+    "last_name",
+    "language",
+    "headline",
+    "company",
+    "location",
+    "industry",
+    "about",
+    "search_text",
+    "reachable",
+    "plan_started_at",
+    "created_at",
+)
 MESSAGE_COLUMNS = ("id", "conversation_id", "sender_id", "kind", "text", "subject", "created_at")
-LEDGER_COLUMNS = ("member_id", "kind", "delta", "balance_after", "reason", "inmail_id",
-                  "created_at")
+LEDGER_COLUMNS = (
+    "member_id",
+    "kind",
+    "delta",
+    "balance_after",
+    "reason",
+    "inmail_id",
+    "created_at",
+)
 SPAM_COLUMNS = ("reporter_id", "reported_id", "conversation_id", "created_at")
 _TABLES = frozenset({"members", "conversations", "messages", "inmails", "invitations"})
 
 
 def _insert(table: str, columns: Sequence[str], verb: str = "INSERT") -> str:
-    return (f"{verb} INTO {table} ({', '.join(columns)})"
-            f" VALUES ({', '.join('?' for _ in columns)})")
+    return f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
 def _ts(memo: dict[datetime, str], moment: datetime) -> str:
@@ -101,29 +121,58 @@ class SqliteBulk:
         async with self._store.raw() as conn:
             cursor = await conn.execute(
                 f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0),"
-                f" COALESCE((SELECT MAX(id) FROM {table}), 0))", (table,))
+                f" COALESCE((SELECT MAX(id) FROM {table}), 0))",
+                (table,),
+            )
             row = await cursor.fetchone()
         return int(row[0]) + 1 if row else 1
 
-    async def _rows(self, sql: str, rows: Iterable[Sequence[object]], batch: int = 50_000,
-                    progress: Progress | None = None) -> int:
+    async def _rows(
+        self,
+        sql: str,
+        rows: Iterable[Sequence[object]],
+        batch: int = 50_000,
+        progress: Progress | None = None,
+    ) -> int:
         """`executemany` in chunks, all in one transaction; returns how many rows went in."""
         async with self._store.raw() as conn:
             return await _write(conn, sql, rows, batch, progress)
 
-    async def add_members(self, rows: Iterable[MemberRow],
-                          progress: Progress | None = None) -> int:
+    async def add_members(self, rows: Iterable[MemberRow], progress: Progress | None = None) -> int:
         memo: dict[datetime, str] = {}
-        values = ((r.id, r.telegram_id, r.handle, r.first_name, r.last_name, r.language,
-                   r.headline, r.company, r.location, r.industry, r.about,
-                   search_words(r.first_name, r.last_name, r.handle, r.headline, r.company,
-                                r.location, r.industry),
-                   int(r.reachable), _ts(memo, r.plan_started_at), _ts(memo, r.created_at))
-                  for r in rows)
+        values = (
+            (
+                r.id,
+                r.telegram_id,
+                r.handle,
+                r.first_name,
+                r.last_name,
+                r.language,
+                r.headline,
+                r.company,
+                r.location,
+                r.industry,
+                r.about,
+                search_words(
+                    r.first_name,
+                    r.last_name,
+                    r.handle,
+                    r.headline,
+                    r.company,
+                    r.location,
+                    r.industry,
+                ),
+                int(r.reachable),
+                _ts(memo, r.plan_started_at),
+                _ts(memo, r.created_at),
+            )
+            for r in rows
+        )
         return await self._rows(_insert("members", MEMBER_COLUMNS), values, 20_000, progress)
 
-    async def add_connections(self, rows: Iterable[ConnectionRow],
-                              progress: Progress | None = None) -> int:
+    async def add_connections(
+        self, rows: Iterable[ConnectionRow], progress: Progress | None = None
+    ) -> int:
         """Returns how many were new. For large loads the secondary index is dropped and
         rebuilt in the same transaction (SQLite builds an index from a sort far faster than by
         millions of random inserts). The change-log triggers are dropped too (millions of log
@@ -135,7 +184,8 @@ class SqliteBulk:
         async with self._store.raw() as conn:
             cursor = await conn.execute(
                 "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"
-                " AND tbl_name = 'connections' AND sql IS NOT NULL")
+                " AND tbl_name = 'connections' AND sql IS NOT NULL"
+            )
             schema = [(row[0], row[1], row[2]) for row in await cursor.fetchall()]
             for kind, name, _ in schema:
                 await conn.execute(f"DROP {kind.upper()} {name}")
@@ -150,39 +200,94 @@ class SqliteBulk:
 
     async def add_conversations(self, rows: Iterable[ConversationRow]) -> int:
         memo: dict[datetime, str] = {}
-        values = ((r.id, r.member_a, r.member_b, _ts(memo, r.created_at), r.last_message_id,
-                   _ts(memo, r.last_activity_at), r.invitation_id, r.inmail_id) for r in rows)
+        values = (
+            (
+                r.id,
+                r.member_a,
+                r.member_b,
+                _ts(memo, r.created_at),
+                r.last_message_id,
+                _ts(memo, r.last_activity_at),
+                r.invitation_id,
+                r.inmail_id,
+            )
+            for r in rows
+        )
         return await self._rows(_insert("conversations", CONVERSATION_COLUMNS), values)
 
     async def add_states(self, rows: Iterable[StateRow]) -> int:
         memo: dict[datetime, str] = {}
-        values = ((r.conversation_id, r.member_id, r.unread_count, r.last_read_message_id,
-                   int(r.archived), int(r.deleted), r.cleared_through, int(r.spam),
-                   int(r.inmail), _ts(memo, r.last_activity_at)) for r in rows)
+        values = (
+            (
+                r.conversation_id,
+                r.member_id,
+                r.unread_count,
+                r.last_read_message_id,
+                int(r.archived),
+                int(r.deleted),
+                r.cleared_through,
+                int(r.spam),
+                int(r.inmail),
+                _ts(memo, r.last_activity_at),
+            )
+            for r in rows
+        )
         return await self._rows(_insert("conversation_states", STATE_COLUMNS), values)
 
-    async def add_messages(self, rows: Iterable[MessageRow],
-                           progress: Progress | None = None) -> int:
-        values = ((r.id, r.conversation_id, r.sender_id, r.kind.value, r.text, r.subject,
-                   ts(r.created_at)) for r in rows)
+    async def add_messages(
+        self, rows: Iterable[MessageRow], progress: Progress | None = None
+    ) -> int:
+        values = (
+            (
+                r.id,
+                r.conversation_id,
+                r.sender_id,
+                r.kind.value,
+                r.text,
+                r.subject,
+                ts(r.created_at),
+            )
+            for r in rows
+        )
         return await self._rows(_insert("messages", MESSAGE_COLUMNS), values, 50_000, progress)
 
     async def add_inmails(self, rows: Iterable[InMailRow]) -> int:
-        values = ((r.id, r.sender_id, r.recipient_id, r.conversation_id, r.message_id,
-                   r.subject, r.status.value, ts(r.sent_at),
-                   ts(r.responded_at) if r.responded_at is not None else None,
-                   r.refund_state.value, ts(r.refund_deadline), int(r.sponsored))
-                  for r in rows)
+        values = (
+            (
+                r.id,
+                r.sender_id,
+                r.recipient_id,
+                r.conversation_id,
+                r.message_id,
+                r.subject,
+                r.status.value,
+                ts(r.sent_at),
+                ts(r.responded_at) if r.responded_at is not None else None,
+                r.refund_state.value,
+                ts(r.refund_deadline),
+                int(r.sponsored),
+            )
+            for r in rows
+        )
         return await self._rows(_insert("inmails", INMAIL_COLUMNS), values)
 
     async def add_ledger(self, rows: Iterable[LedgerRow]) -> int:
-        values = ((r.member_id, r.kind.value, r.delta, r.balance_after, r.reason, r.inmail_id,
-                   ts(r.created_at)) for r in rows)
+        values = (
+            (
+                r.member_id,
+                r.kind.value,
+                r.delta,
+                r.balance_after,
+                r.reason,
+                r.inmail_id,
+                ts(r.created_at),
+            )
+            for r in rows
+        )
         return await self._rows(_insert("credit_ledger", LEDGER_COLUMNS), values)
 
     async def add_spam_reports(self, rows: Iterable[SpamReportRow]) -> int:
-        values = ((r.reporter_id, r.reported_id, r.conversation_id, ts(r.created_at))
-                  for r in rows)
+        values = ((r.reporter_id, r.reported_id, r.conversation_id, ts(r.created_at)) for r in rows)
         return await self._rows(_insert("spam_reports", SPAM_COLUMNS), values)
 
     async def set_credits(self, balances: Iterable[tuple[int, int]]) -> int:
@@ -195,24 +300,29 @@ class SqliteBulk:
         rows: list[tuple[Any, ...]] = []
         async with self._store.raw() as conn:
             for start in range(0, len(values), 500):
-                chunk = list(values[start:start + 500])
+                chunk = list(values[start : start + 500])
                 cursor = await conn.execute(sql.format(", ".join("?" * len(chunk))), chunk)
                 rows.extend(tuple(row) for row in await cursor.fetchall())
         return rows
 
     async def existing_handles(self, handles: Sequence[str]) -> set[str]:
-        rows = await self._select_in("SELECT handle FROM members WHERE handle IN ({})",
-                                     handles)
+        rows = await self._select_in("SELECT handle FROM members WHERE handle IN ({})", handles)
         return {row[0] for row in rows}
 
     async def languages(self, member_ids: Sequence[int]) -> dict[int, str]:
-        rows = await self._select_in("SELECT id, language FROM members WHERE id IN ({})",
-                                     member_ids)
+        rows = await self._select_in(
+            "SELECT id, language FROM members WHERE id IN ({})", member_ids
+        )
         return {row[0]: row[1] for row in rows}
 
 
-async def _write(conn: aiosqlite.Connection, sql: str, rows: Iterable[Sequence[object]],
-                 batch: int, progress: Progress | None) -> int:
+async def _write(
+    conn: aiosqlite.Connection,
+    sql: str,
+    rows: Iterable[Sequence[object]],
+    batch: int,
+    progress: Progress | None,
+) -> int:
     count = 0
     iterator = iter(rows)
     while chunk := list(islice(iterator, batch)):

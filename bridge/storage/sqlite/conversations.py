@@ -36,7 +36,6 @@ _CONVERSATION = f"SELECT {', '.join(CONVERSATION_COLUMNS)} FROM conversations"
 _STATE = f"SELECT {', '.join(STATE_COLUMNS)} FROM conversation_states"
 
 
-
 def _conversation(data: dict[str, object]) -> Conversation:
     return Conversation.model_validate({k: data[k] for k in CONVERSATION_COLUMNS})
 
@@ -84,8 +83,13 @@ class SqliteConversations:
         await self._conn.execute(
             "UPDATE conversations SET last_message_id = ?, last_activity_at = ?,"
             " invitation_id = ?, inmail_id = ? WHERE id = ?",
-            (conversation.last_message_id, ts(conversation.last_activity_at),
-             conversation.invitation_id, conversation.inmail_id, conversation.id),
+            (
+                conversation.last_message_id,
+                ts(conversation.last_activity_at),
+                conversation.invitation_id,
+                conversation.inmail_id,
+                conversation.id,
+            ),
         )
 
     async def state(self, conversation_id: int, member_id: int) -> ConversationState:
@@ -102,13 +106,25 @@ class SqliteConversations:
             "UPDATE conversation_states SET unread_count = ?, last_read_message_id = ?,"
             " archived = ?, deleted = ?, cleared_through = ?, spam = ?, inmail = ?,"
             " last_activity_at = ? WHERE conversation_id = ? AND member_id = ?",
-            (state.unread_count, state.last_read_message_id, int(state.archived),
-             int(state.deleted), state.cleared_through, int(state.spam), int(state.inmail),
-             ts(state.last_activity_at), state.conversation_id, state.member_id),
+            (
+                state.unread_count,
+                state.last_read_message_id,
+                int(state.archived),
+                int(state.deleted),
+                state.cleared_through,
+                int(state.spam),
+                int(state.inmail),
+                ts(state.last_activity_at),
+                state.conversation_id,
+                state.member_id,
+            ),
         )
 
     async def inbox(
-        self, member_id: int, filter: InboxFilter, cursor: tuple[datetime, int] | None,
+        self,
+        member_id: int,
+        filter: InboxFilter,
+        cursor: tuple[datetime, int] | None,
         limit: int,
     ) -> list[tuple[Conversation, ConversationState]]:
         params: dict[str, object] = {"me": member_id, "limit": limit}
@@ -116,8 +132,9 @@ class SqliteConversations:
         if cursor is not None:
             after = AFTER
             params |= {"at": ts(cursor[0]), "cid": cursor[1]}
-        columns = ", ".join([f"c.{c}" for c in CONVERSATION_COLUMNS]
-                            + [f"s.{c} AS s_{c}" for c in STATE_COLUMNS])
+        columns = ", ".join(
+            [f"c.{c}" for c in CONVERSATION_COLUMNS] + [f"s.{c} AS s_{c}" for c in STATE_COLUMNS]
+        )
         result = await self._conn.execute(
             f"SELECT {columns} FROM conversation_states s"
             " JOIN conversations c ON c.id = s.conversation_id"
@@ -133,8 +150,12 @@ class SqliteConversations:
         return pages
 
     async def inbox_page(
-        self, member_id: int, filter: InboxFilter, cursor: tuple[datetime, int] | None,
-        limit: int, backward: bool = False,
+        self,
+        member_id: int,
+        filter: InboxFilter,
+        cursor: tuple[datetime, int] | None,
+        limit: int,
+        backward: bool = False,
     ) -> InboxSlice:
         return await inbox_page(self._conn, member_id, filter, cursor, limit, backward)
 
@@ -163,7 +184,8 @@ class SqliteConversations:
 
     async def recent_peer(self, member_id: int) -> int | None:
         cursor = await self._conn.execute(
-            "SELECT peer_id FROM recent_peers WHERE member_id = ?", (member_id,))
+            "SELECT peer_id FROM recent_peers WHERE member_id = ?", (member_id,)
+        )
         row = await cursor.fetchone()
         return int(row[0]) if row else None
 
@@ -176,9 +198,17 @@ class SqliteMessages:
         self._conn = conn
 
     async def add(
-        self, conversation_id: int, sender_id: int, now: datetime, *, kind: MessageKind,
-        text: str | None, subject: str | None = None, attachment: Attachment | None = None,
-        reply_to_id: int | None = None, forwarded_from_id: int | None = None,
+        self,
+        conversation_id: int,
+        sender_id: int,
+        now: datetime,
+        *,
+        kind: MessageKind,
+        text: str | None,
+        subject: str | None = None,
+        attachment: Attachment | None = None,
+        reply_to_id: int | None = None,
+        forwarded_from_id: int | None = None,
     ) -> Message:
         att_columns = ", ".join(f"att_{c}" for c in ATTACHMENT_COLUMNS)
         marks = ", ".join("?" * (8 + len(ATTACHMENT_COLUMNS)))
@@ -186,8 +216,17 @@ class SqliteMessages:
             f"INSERT INTO messages (conversation_id, sender_id, kind, text, subject,"
             f" reply_to_id, forwarded_from_id, created_at, {att_columns})"
             f" VALUES ({marks}) RETURNING id",
-            (conversation_id, sender_id, kind.value, text, subject, reply_to_id,
-             forwarded_from_id, ts(now), *attachment_values(attachment)),
+            (
+                conversation_id,
+                sender_id,
+                kind.value,
+                text,
+                subject,
+                reply_to_id,
+                forwarded_from_id,
+                ts(now),
+                *attachment_values(attachment),
+            ),
         )
         row = await cursor.fetchone()
         assert row is not None
@@ -215,8 +254,7 @@ class SqliteMessages:
         self, conversation_id: int, after_id: int, before_id: int | None, limit: int
     ) -> list[Message]:
         cursor = await self._conn.execute(
-            f"{_MESSAGE} WHERE conversation_id = ? AND id > ? AND id < ?"
-            " ORDER BY id DESC LIMIT ?",
+            f"{_MESSAGE} WHERE conversation_id = ? AND id > ? AND id < ? ORDER BY id DESC LIMIT ?",
             (conversation_id, after_id, before_id if before_id is not None else 2**62, limit),
         )
         newest_first = list(await cursor.fetchall())
@@ -224,8 +262,7 @@ class SqliteMessages:
 
     async def count_from_other(self, conversation_id: int, member_id: int, after_id: int) -> int:
         cursor = await self._conn.execute(
-            "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND sender_id <> ?"
-            " AND id > ?",
+            "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND sender_id <> ? AND id > ?",
             (conversation_id, member_id, after_id),
         )
         row = await cursor.fetchone()
@@ -280,8 +317,9 @@ class SqliteMessages:
         )
         return [MessageEdit.model_validate(row_dict(row)) for row in await cursor.fetchall()]
 
-    async def set_reaction(self, message_id: int, member_id: int, emoji: str,
-                           now: datetime) -> None:
+    async def set_reaction(
+        self, message_id: int, member_id: int, emoji: str, now: datetime
+    ) -> None:
         await self._conn.execute(
             "INSERT INTO reactions (message_id, member_id, emoji, created_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (message_id, member_id) DO UPDATE SET emoji = excluded.emoji,"
@@ -295,15 +333,27 @@ class SqliteMessages:
         )
         return cursor.rowcount > 0
 
-    async def hold(self, member_id: int, peer_id: int, text: str | None,
-                   attachment: Attachment | None, origin: tuple[int, int] | None,
-                   now: datetime) -> int:
+    async def hold(
+        self,
+        member_id: int,
+        peer_id: int,
+        text: str | None,
+        attachment: Attachment | None,
+        origin: tuple[int, int] | None,
+        now: datetime,
+    ) -> int:
         cursor = await self._conn.execute(
             "INSERT INTO held_messages (member_id, peer_id, text, attachment, chat_id,"
             " telegram_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (member_id, peer_id, text,
-             attachment.model_dump_json() if attachment is not None else None,
-             origin[0] if origin else None, origin[1] if origin else None, ts(now)),
+            (
+                member_id,
+                peer_id,
+                text,
+                attachment.model_dump_json() if attachment is not None else None,
+                origin[0] if origin else None,
+                origin[1] if origin else None,
+                ts(now),
+            ),
         )
         row = await cursor.fetchone()
         assert row is not None
@@ -324,7 +374,10 @@ class SqliteMessages:
         if row is None:
             return None
         return HeldMessage(
-            id=row[0], member_id=row[1], peer_id=row[2], text=row[3],
+            id=row[0],
+            member_id=row[1],
+            peer_id=row[2],
+            text=row[3],
             attachment=Attachment.model_validate_json(row[4]) if row[4] else None,
             origin=(row[5], row[6]) if row[5] is not None else None,
         )
@@ -350,8 +403,13 @@ class SqliteCopies:
             " is_original) VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, telegram_message_id)"
             " DO UPDATE SET message_id = excluded.message_id, member_id = excluded.member_id,"
             " is_original = excluded.is_original",
-            (copy.message_id, copy.member_id, copy.chat_id, copy.telegram_message_id,
-             int(copy.is_original)),
+            (
+                copy.message_id,
+                copy.member_id,
+                copy.chat_id,
+                copy.telegram_message_id,
+                int(copy.is_original),
+            ),
         )
 
     async def remove(self, chat_id: int, telegram_message_id: int) -> None:

@@ -10,8 +10,18 @@ from bridge.core.models import InMail, LedgerEntry, LedgerKind, SpamReport
 from bridge.storage.sqlite.rows import row_dict, ts
 
 INMAIL_COLUMNS = (
-    "id", "sender_id", "recipient_id", "conversation_id", "message_id", "subject", "status",
-    "sent_at", "responded_at", "refund_state", "refund_deadline", "sponsored",
+    "id",
+    "sender_id",
+    "recipient_id",
+    "conversation_id",
+    "message_id",
+    "subject",
+    "status",
+    "sent_at",
+    "responded_at",
+    "refund_state",
+    "refund_deadline",
+    "sponsored",
 )
 _INMAIL = f"SELECT {', '.join(INMAIL_COLUMNS)} FROM inmails"
 
@@ -25,14 +35,29 @@ class SqliteInMails:
         self._conn = conn
 
     async def add(
-        self, sender_id: int, recipient_id: int, conversation_id: int, message_id: int,
-        subject: str, now: datetime, refund_deadline: datetime, sponsored: bool = False,
+        self,
+        sender_id: int,
+        recipient_id: int,
+        conversation_id: int,
+        message_id: int,
+        subject: str,
+        now: datetime,
+        refund_deadline: datetime,
+        sponsored: bool = False,
     ) -> InMail:
         cursor = await self._conn.execute(
             "INSERT INTO inmails (sender_id, recipient_id, conversation_id, message_id, subject,"
             " sent_at, refund_deadline, sponsored) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (sender_id, recipient_id, conversation_id, message_id, subject, ts(now),
-             ts(refund_deadline), int(sponsored)),
+            (
+                sender_id,
+                recipient_id,
+                conversation_id,
+                message_id,
+                subject,
+                ts(now),
+                ts(refund_deadline),
+                int(sponsored),
+            ),
         )
         row = await cursor.fetchone()
         assert row is not None
@@ -48,8 +73,12 @@ class SqliteInMails:
     async def save(self, inmail: InMail) -> None:
         await self._conn.execute(
             "UPDATE inmails SET status = ?, responded_at = ?, refund_state = ? WHERE id = ?",
-            (inmail.status.value, ts(inmail.responded_at) if inmail.responded_at else None,
-             inmail.refund_state.value, inmail.id),
+            (
+                inmail.status.value,
+                ts(inmail.responded_at) if inmail.responded_at else None,
+                inmail.refund_state.value,
+                inmail.id,
+            ),
         )
 
     async def pending_refunds(self, sender_id: int) -> list[InMail]:
@@ -67,9 +96,7 @@ class SqliteInMails:
         )
         return [_inmail(row) for row in await cursor.fetchall()]
 
-    async def open_in_conversation(
-        self, conversation_id: int, recipient_id: int
-    ) -> InMail | None:
+    async def open_in_conversation(self, conversation_id: int, recipient_id: int) -> InMail | None:
         cursor = await self._conn.execute(
             f"{_INMAIL} WHERE conversation_id = ? AND recipient_id = ? AND status = 'sent'"
             " ORDER BY id DESC LIMIT 1",
@@ -91,8 +118,14 @@ class SqliteLedger:
         self._conn = conn
 
     async def add(
-        self, member_id: int, kind: LedgerKind, delta: int, balance_after: int, reason: str,
-        now: datetime, inmail_id: int | None = None,
+        self,
+        member_id: int,
+        kind: LedgerKind,
+        delta: int,
+        balance_after: int,
+        reason: str,
+        now: datetime,
+        inmail_id: int | None = None,
     ) -> LedgerEntry:
         cursor = await self._conn.execute(
             "INSERT INTO credit_ledger (member_id, kind, delta, balance_after, reason, inmail_id,"
@@ -129,8 +162,9 @@ class SqliteSpam:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def add(self, reporter_id: int, reported_id: int, conversation_id: int,
-                  now: datetime) -> SpamReport:
+    async def add(
+        self, reporter_id: int, reported_id: int, conversation_id: int, now: datetime
+    ) -> SpamReport:
         cursor = await self._conn.execute(
             "INSERT INTO spam_reports (reporter_id, reported_id, conversation_id, created_at)"
             " VALUES (?, ?, ?, ?) RETURNING id",

@@ -48,21 +48,26 @@ class SqliteGraphSnapshots:
     async def load(self) -> GraphSnapshot | None:
         cursor = await self._conn.execute(
             "SELECT format, generation, nodes, edges, parts, offsets, offsets_crc"
-            " FROM graph_snapshot WHERE id = 1")
+            " FROM graph_snapshot WHERE id = 1"
+        )
         head = await cursor.fetchone()
-        if head is None or head[0] != FORMAT or not isinstance(head[5], bytes) \
-                or zlib.crc32(head[5]) != head[6] \
-                or len(head[5]) != (head[2] + 1) * array("q").itemsize:
+        if (
+            head is None
+            or head[0] != FORMAT
+            or not isinstance(head[5], bytes)
+            or zlib.crc32(head[5]) != head[6]
+            or len(head[5]) != (head[2] + 1) * array("q").itemsize
+        ):
             return None
         offsets = array("q")
         offsets.frombytes(head[5])
         neighbours = array("i")
         cursor = await self._conn.execute(
-            "SELECT part, data, crc FROM graph_snapshot_parts ORDER BY part")
+            "SELECT part, data, crc FROM graph_snapshot_parts ORDER BY part"
+        )
         expected = 0
         while row := await cursor.fetchone():  # one part in memory at a time
-            if row[0] != expected or not isinstance(row[1], bytes) \
-                    or zlib.crc32(row[1]) != row[2]:
+            if row[0] != expected or not isinstance(row[1], bytes) or zlib.crc32(row[1]) != row[2]:
                 return None
             neighbours.frombytes(row[1])
             expected += 1
@@ -73,7 +78,9 @@ class SqliteGraphSnapshots:
     async def changes(self, after: int, upto: int) -> list[ConnectionChange] | None:
         cursor = await self._conn.execute(
             "SELECT member_a, member_b, added FROM connection_changes"
-            " WHERE seq > ? AND seq <= ? ORDER BY seq", (after, upto))
+            " WHERE seq > ? AND seq <= ? ORDER BY seq",
+            (after, upto),
+        )
         found = [ConnectionChange(a, b, bool(added)) for a, b, added in await cursor.fetchall()]
         # Positions are never reused and a transaction's rows commit together, so a log
         # that still holds every change has exactly one row per position.
@@ -82,17 +89,27 @@ class SqliteGraphSnapshots:
     async def save(self, snapshot: GraphSnapshot) -> None:
         offsets = memoryview(snapshot.offsets).cast("B")
         data = memoryview(snapshot.neighbours).cast("B")
-        parts = [data[i:i + PART_BYTES] for i in range(0, len(data), PART_BYTES)]
+        parts = [data[i : i + PART_BYTES] for i in range(0, len(data), PART_BYTES)]
         await self._conn.execute("DELETE FROM graph_snapshot_parts")
         await self._conn.execute("DELETE FROM graph_snapshot")
         await self._conn.execute(
             "INSERT INTO graph_snapshot (id, format, generation, nodes, edges, parts, offsets,"
             " offsets_crc, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (FORMAT, snapshot.generation, len(snapshot.offsets) - 1,
-             len(snapshot.neighbours) // 2, len(parts), offsets, zlib.crc32(offsets),
-             ts(datetime.now(UTC))))
+            (
+                FORMAT,
+                snapshot.generation,
+                len(snapshot.offsets) - 1,
+                len(snapshot.neighbours) // 2,
+                len(parts),
+                offsets,
+                zlib.crc32(offsets),
+                ts(datetime.now(UTC)),
+            ),
+        )
         await self._conn.executemany(
             "INSERT INTO graph_snapshot_parts (part, data, crc) VALUES (?, ?, ?)",
-            ((i, part, zlib.crc32(part)) for i, part in enumerate(parts)))
+            ((i, part, zlib.crc32(part)) for i, part in enumerate(parts)),
+        )
         await self._conn.execute(
-            "DELETE FROM connection_changes WHERE seq <= ?", (snapshot.generation,))
+            "DELETE FROM connection_changes WHERE seq <= ?", (snapshot.generation,)
+        )

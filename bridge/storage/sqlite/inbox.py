@@ -51,8 +51,10 @@ def awaiting_answer(member: str) -> str:
 # (`bridge.core.inbox_filters`). Deleted means "cleared for me": only what arrived after the
 # deletion is visible, so "has a visible message" covers it.
 _VISIBLE = "s.deleted = 0 AND c.last_message_id > s.cleared_through"
-_INVITATION_TO_ME = ("EXISTS (SELECT 1 FROM invitations i WHERE i.id = c.invitation_id"
-                     " AND i.status = 'pending' AND i.recipient_id = s.member_id)")
+_INVITATION_TO_ME = (
+    "EXISTS (SELECT 1 FROM invitations i WHERE i.id = c.invitation_id"
+    " AND i.status = 'pending' AND i.recipient_id = s.member_id)"
+)
 
 
 def where(rule: FilterRule, header: bool = False) -> str:
@@ -70,8 +72,7 @@ def where(rule: FilterRule, header: bool = False) -> str:
     if rule.unread is not None:
         parts.append("s.unread_count > 0" if rule.unread else "s.unread_count = 0")
     if rule.invitation_to_me is not None:
-        parts.append(_INVITATION_TO_ME if rule.invitation_to_me
-                     else f"NOT {_INVITATION_TO_ME}")
+        parts.append(_INVITATION_TO_ME if rule.invitation_to_me else f"NOT {_INVITATION_TO_ME}")
     return " AND ".join(parts) or "1"
 
 
@@ -79,8 +80,9 @@ FILTERS: dict[InboxFilter, str] = {f: where(rule) for f, rule in RULES.items()}
 HEADERS: dict[InboxFilter, str] = {f: where(header_rule(f), header=True) for f in RULES}
 
 # The page's own columns, carried out of the page (or ranked) subquery under prefixes.
-_PAGE_COLUMNS = ", ".join([f"s.{c} AS s_{c}" for c in STATE_COLUMNS]
-                          + [f"c.{c} AS c_{c}" for c in CONVERSATION_COLUMNS])
+_PAGE_COLUMNS = ", ".join(
+    [f"s.{c} AS s_{c}" for c in STATE_COLUMNS] + [f"c.{c} AS c_{c}" for c in CONVERSATION_COLUMNS]
+)
 # What the outer select returns after the header, in this order (decoded by position).
 _TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("p.s_", STATE_COLUMNS),
@@ -105,10 +107,10 @@ _ORDER = "p.s_last_activity_at DESC, p.s_conversation_id DESC"
 # the rows after a page's cursor, or before it (a previous page, read upwards from the
 # cursor and put back in page order by the outer ORDER BY).
 UNREAD = HEADERS[InboxFilter.UNREAD]
-AFTER = (" AND (s.last_activity_at < :at OR (s.last_activity_at = :at"
-          " AND s.conversation_id < :cid))")
-BEFORE = (" AND (s.last_activity_at > :at OR (s.last_activity_at = :at"
-          " AND s.conversation_id > :cid))")
+AFTER = " AND (s.last_activity_at < :at OR (s.last_activity_at = :at AND s.conversation_id < :cid))"
+BEFORE = (
+    " AND (s.last_activity_at > :at OR (s.last_activity_at = :at AND s.conversation_id > :cid))"
+)
 _UP = "s.last_activity_at ASC, s.conversation_id ASC"
 _DOWN = "s.last_activity_at DESC, s.conversation_id DESC"
 
@@ -165,8 +167,8 @@ _UNREAD_PAGES_SQL = (
 
 # Each table's (first position, columns) in a row, after the header columns.
 _SPANS: tuple[tuple[int, tuple[str, ...]], ...] = tuple(
-    (sum(len(columns) for _, columns in _TABLES[:k]), _TABLES[k][1])
-    for k in range(len(_TABLES)))
+    (sum(len(columns) for _, columns in _TABLES[:k]), _TABLES[k][1]) for k in range(len(_TABLES))
+)
 
 
 def _decode(row: Sequence[Any], start: int) -> InboxRow | None:
@@ -177,8 +179,7 @@ def _decode(row: Sequence[Any], start: int) -> InboxRow | None:
     parts: list[dict[str, Any] | None] = []
     for offset, columns in _SPANS:
         at = start + offset
-        parts.append(None if row[at] is None
-                     else dict(zip(columns, row[at:at + len(columns)])))  # noqa: B905
+        parts.append(None if row[at] is None else dict(zip(columns, row[at : at + len(columns)])))  # noqa: B905
     state, conversation, member, message, invitation, inmail = parts
     if state is None:
         return None
@@ -192,9 +193,14 @@ def _decode(row: Sequence[Any], start: int) -> InboxRow | None:
     )
 
 
-async def inbox_page(conn: aiosqlite.Connection, member_id: int, filter: InboxFilter,
-                     cursor: tuple[datetime, int] | None, limit: int,
-                     backward: bool = False) -> InboxSlice:
+async def inbox_page(
+    conn: aiosqlite.Connection,
+    member_id: int,
+    filter: InboxFilter,
+    cursor: tuple[datetime, int] | None,
+    limit: int,
+    backward: bool = False,
+) -> InboxSlice:
     """Up to `limit` rows after the cursor (with `backward`, the `limit` rows just before
     it), newest first either way, and the header of what the filter shows."""
     params: dict[str, object] = {"me": member_id, "limit": limit}
@@ -203,31 +209,39 @@ async def inbox_page(conn: aiosqlite.Connection, member_id: int, filter: InboxFi
         after, order = (BEFORE, _UP) if backward else (AFTER, _DOWN)
         params |= {"at": ts(cursor[0]), "cid": cursor[1]}
     header = HEADERS[filter]
-    header_join = (" JOIN conversations c ON c.id = s.conversation_id"
-                   if "c." in header else "")
-    sql = (_PAGE_SQL.replace("{where}", FILTERS[filter]).replace("{after}", after)
-           .replace("{order}", order).replace("{header_join}", header_join)
-           .replace("{header}", header))
+    header_join = " JOIN conversations c ON c.id = s.conversation_id" if "c." in header else ""
+    sql = (
+        _PAGE_SQL.replace("{where}", FILTERS[filter])
+        .replace("{after}", after)
+        .replace("{order}", order)
+        .replace("{header_join}", header_join)
+        .replace("{header}", header)
+    )
     rows = list(await conn.execute_fetchall(sql, params))
     head = rows[0]
     decoded = [_decode(row, 4) for row in rows]
     return InboxSlice(
         rows=[row for row in decoded if row is not None],
         summary=UnreadSummary(messages=head[0], people=head[1]),
-        inmails=head[2], invitations=head[3],
+        inmails=head[2],
+        invitations=head[3],
     )
 
 
-async def unread_pages(conn: aiosqlite.Connection, member_ids: Sequence[int], limit: int
-                       ) -> dict[int, InboxSlice]:
+async def unread_pages(
+    conn: aiosqlite.Connection, member_ids: Sequence[int], limit: int
+) -> dict[int, InboxSlice]:
     sql = _UNREAD_PAGES_SQL.replace("{where}", FILTERS[InboxFilter.UNREAD])
     params = {"ids": json.dumps([int(i) for i in member_ids]), "limit": limit}
     slices: dict[int, InboxSlice] = {}
     for row in await conn.execute_fetchall(sql, params):
         if row[1] == 0:
             slices[row[0]] = InboxSlice(
-                rows=[], summary=UnreadSummary(messages=row[2], people=row[3]),
-                inmails=row[4], invitations=row[5])
+                rows=[],
+                summary=UnreadSummary(messages=row[2], people=row[3]),
+                inmails=row[4],
+                invitations=row[5],
+            )
         else:
             line = _decode(row, 6)
             assert line is not None

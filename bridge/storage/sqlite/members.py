@@ -11,11 +11,34 @@ from bridge.core.models import Member, NewMember
 from bridge.storage.sqlite.rows import row_dict, ts
 
 MEMBER_COLUMNS = (
-    "id", "telegram_id", "handle", "first_name", "last_name", "username", "language",
-    "headline", "company", "location", "industry", "about", "invite_policy", "inmail_opt_out",
-    "plan", "credits", "plan_started_at", "renewals_done", "reachable", "created_at",
-    "current_peer_id", "notify_mode", "quiet_start", "quiet_end", "timezone", "digest_at",
-    "last_digest_on", "awaiting",
+    "id",
+    "telegram_id",
+    "handle",
+    "first_name",
+    "last_name",
+    "username",
+    "language",
+    "headline",
+    "company",
+    "location",
+    "industry",
+    "about",
+    "invite_policy",
+    "inmail_opt_out",
+    "plan",
+    "credits",
+    "plan_started_at",
+    "renewals_done",
+    "reachable",
+    "created_at",
+    "current_peer_id",
+    "notify_mode",
+    "quiet_start",
+    "quiet_end",
+    "timezone",
+    "digest_at",
+    "last_digest_on",
+    "awaiting",
 )
 _SELECT = f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members"
 _MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created_at")]
@@ -24,8 +47,15 @@ _MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created
 def search_text(member: Member) -> str:
     """What `/find` matches against: indexed by `members_search` (migration 0006), which
     folds case and accents and matches word prefixes."""
-    return search_words(member.first_name, member.last_name, member.handle, member.headline,
-                        member.company, member.location, member.industry)
+    return search_words(
+        member.first_name,
+        member.last_name,
+        member.handle,
+        member.headline,
+        member.company,
+        member.location,
+        member.industry,
+    )
 
 
 def search_words(*parts: str) -> str:
@@ -45,8 +75,16 @@ class SqliteMembers:
         cursor = await self._conn.execute(
             "INSERT INTO members (telegram_id, handle, first_name, last_name, username, language,"
             " plan_started_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (new.telegram_id, handle, new.first_name, new.last_name, new.username, new.language,
-             ts(now), ts(now)),
+            (
+                new.telegram_id,
+                handle,
+                new.first_name,
+                new.last_name,
+                new.username,
+                new.language,
+                ts(now),
+                ts(now),
+            ),
         )
         row = await cursor.fetchone()
         assert row is not None
@@ -108,12 +146,12 @@ class SqliteMembers:
         columns = ", ".join(f"m.{c}" for c in MEMBER_COLUMNS)
         cursor = await self._conn.execute(
             f"SELECT {columns} FROM members_search f JOIN members m ON m.id = f.rowid"
-            " WHERE members_search MATCH ? ORDER BY m.id LIMIT ?", (match, limit)
+            " WHERE members_search MATCH ? ORDER BY m.id LIMIT ?",
+            (match, limit),
         )
         return [_member(row) for row in await cursor.fetchall()]
 
-    async def save_search(self, member_id: int, query: str, now: datetime,
-                          keep: int = 20) -> int:
+    async def save_search(self, member_id: int, query: str, now: datetime, keep: int = 20) -> int:
         """Keep a /find's words for its result pages; a member's oldest beyond `keep` go."""
         cursor = await self._conn.execute(
             "INSERT INTO searches (member_id, query, created_at) VALUES (?, ?, ?) RETURNING id",

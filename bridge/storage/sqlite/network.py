@@ -66,7 +66,13 @@ class SqliteConnections:
 
 
 INVITATION_COLUMNS = (
-    "id", "sender_id", "recipient_id", "note", "status", "created_at", "responded_at",
+    "id",
+    "sender_id",
+    "recipient_id",
+    "note",
+    "status",
+    "created_at",
+    "responded_at",
     "conversation_id",
 )
 _INVITATION = f"SELECT {', '.join(INVITATION_COLUMNS)} FROM invitations"
@@ -81,7 +87,11 @@ class SqliteInvitations:
         self._conn = conn
 
     async def add(
-        self, sender_id: int, recipient_id: int, note: str | None, conversation_id: int,
+        self,
+        sender_id: int,
+        recipient_id: int,
+        note: str | None,
+        conversation_id: int,
         now: datetime,
     ) -> Invitation:
         cursor = await self._conn.execute(
@@ -108,9 +118,7 @@ class SqliteInvitations:
         row = await cursor.fetchone()
         return _invitation(row) if row else None
 
-    async def set_status(
-        self, invitation_id: int, status: InvitationStatus, now: datetime
-    ) -> None:
+    async def set_status(self, invitation_id: int, status: InvitationStatus, now: datetime) -> None:
         await self._conn.execute(
             "UPDATE invitations SET status = ?, responded_at = ? WHERE id = ?",
             (status.value, ts(now), invitation_id),
@@ -148,8 +156,9 @@ class SqliteInvitations:
         row = await cursor.fetchone()
         return _invitation(row) if row else None
 
-    async def add_copy(self, invitation_id: int, member_id: int, chat_id: int,
-                       telegram_message_id: int) -> None:
+    async def add_copy(
+        self, invitation_id: int, member_id: int, chat_id: int, telegram_message_id: int
+    ) -> None:
         await self._conn.execute(
             "INSERT INTO invitation_copies (invitation_id, member_id, chat_id,"
             " telegram_message_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",

@@ -12,8 +12,19 @@ from bridge.core.models import Notification, NotificationKind, NotificationStatu
 from bridge.storage.sqlite.rows import row_dict, ts
 
 _COLUMNS = (
-    "id", "member_id", "kind", "ref_id", "payload", "status", "attempts", "created_at",
-    "due_at", "sent_at", "last_error", "sender_id", "silent",
+    "id",
+    "member_id",
+    "kind",
+    "ref_id",
+    "payload",
+    "status",
+    "attempts",
+    "created_at",
+    "due_at",
+    "sent_at",
+    "last_error",
+    "sender_id",
+    "silent",
 )
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM outbox"
 
@@ -28,14 +39,28 @@ class SqliteOutbox:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def add(self, member_id: int, kind: NotificationKind, ref_id: int | None,
-                  payload: dict[str, Any], now: datetime, due_at: datetime | None = None,
-                  sender_id: int | None = None) -> int:
+    async def add(
+        self,
+        member_id: int,
+        kind: NotificationKind,
+        ref_id: int | None,
+        payload: dict[str, Any],
+        now: datetime,
+        due_at: datetime | None = None,
+        sender_id: int | None = None,
+    ) -> int:
         cursor = await self._conn.execute(
             "INSERT INTO outbox (member_id, kind, ref_id, payload, created_at, due_at,"
             " sender_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (member_id, kind.value, ref_id, json.dumps(payload, sort_keys=True), ts(now),
-             ts(due_at or now), sender_id),
+            (
+                member_id,
+                kind.value,
+                ref_id,
+                json.dumps(payload, sort_keys=True),
+                ts(now),
+                ts(due_at or now),
+                sender_id,
+            ),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -55,16 +80,22 @@ class SqliteOutbox:
         )
         return [_notification(row) for row in await cursor.fetchall()]
 
-    async def earlier_waiting(self, member_id: int, notification_id: int,
-                              now: datetime) -> bool:
+    async def earlier_waiting(self, member_id: int, notification_id: int, now: datetime) -> bool:
         cursor = await self._conn.execute(
             "SELECT 1 FROM outbox WHERE member_id = ? AND status = 'pending' AND id < ?"
-            " AND due_at > ? LIMIT 1", (member_id, notification_id, ts(now)))
+            " AND due_at > ? LIMIT 1",
+            (member_id, notification_id, ts(now)),
+        )
         return await cursor.fetchone() is not None
 
-    async def set_status(self, notification_id: int, status: NotificationStatus,
-                         now: datetime, error: str | None = None,
-                         silent: bool = False) -> None:
+    async def set_status(
+        self,
+        notification_id: int,
+        status: NotificationStatus,
+        now: datetime,
+        error: str | None = None,
+        silent: bool = False,
+    ) -> None:
         await self._conn.execute(
             "UPDATE outbox SET status = ?, attempts = attempts + 1, sent_at = ?,"
             " last_error = COALESCE(?, last_error), silent = ? WHERE id = ?",

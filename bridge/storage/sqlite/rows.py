@@ -20,25 +20,56 @@ def row_dict(row: aiosqlite.Row) -> dict[str, Any]:
 
 
 ATTACHMENT_COLUMNS = (
-    "kind", "file_id", "file_unique_id", "duration", "file_size", "mime_type", "file_name",
-    "width", "height", "length", "emoji", "title",
+    "kind",
+    "file_id",
+    "file_unique_id",
+    "duration",
+    "file_size",
+    "mime_type",
+    "file_name",
+    "width",
+    "height",
+    "length",
+    "emoji",
+    "title",
 )
 
 
 CONVERSATION_COLUMNS = (
-    "id", "member_a", "member_b", "created_at", "last_message_id", "last_activity_at",
-    "invitation_id", "inmail_id",
+    "id",
+    "member_a",
+    "member_b",
+    "created_at",
+    "last_message_id",
+    "last_activity_at",
+    "invitation_id",
+    "inmail_id",
 )
 STATE_COLUMNS = (
-    "conversation_id", "member_id", "unread_count", "last_read_message_id", "archived",
-    "deleted", "cleared_through", "spam", "inmail", "last_activity_at",
+    "conversation_id",
+    "member_id",
+    "unread_count",
+    "last_read_message_id",
+    "archived",
+    "deleted",
+    "cleared_through",
+    "spam",
+    "inmail",
+    "last_activity_at",
 )
 MESSAGE_COLUMNS = (
-    "id", "conversation_id", "sender_id", "kind", "text", "subject",
+    "id",
+    "conversation_id",
+    "sender_id",
+    "kind",
+    "text",
+    "subject",
     *[f"att_{c}" for c in ATTACHMENT_COLUMNS],
-    "reply_to_id", "forwarded_from_id", "created_at", "edited_at",
+    "reply_to_id",
+    "forwarded_from_id",
+    "created_at",
+    "edited_at",
 )
-
 
 
 def attachment_values(attachment: Attachment | None) -> list[Any]:

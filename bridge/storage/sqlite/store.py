@@ -119,8 +119,7 @@ class SqliteStore:
                     " BEGIN/COMMIT (each migration is applied in one, with its version row)"
                 )
             await self._conn.execute(
-                "INSERT INTO schema_version (version, description, applied_at)"
-                " VALUES (?, ?, ?)",
+                "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
                 (migration.version, migration.description, datetime.now(UTC).isoformat()),
             )
             await self._conn.execute("COMMIT")
@@ -139,7 +138,8 @@ class SqliteStore:
                 yield SqliteUnitOfWork(self._conn)
                 if scope is not None and self._conn.total_changes != before:
                     if not await SqliteUpdates(self._conn).record(
-                            scope.key, scope.update_id, scope.received_at):
+                        scope.key, scope.update_id, scope.received_at
+                    ):
                         raise AlreadyApplied(scope.update_id)
                     recorded = True
                 await self._conn.execute("COMMIT")
@@ -208,4 +208,3 @@ class SqliteStore:
 
 def _unavailable(exc: BaseException) -> StorageUnavailable:
     return StorageUnavailable(f"database unavailable: {exc}")
-

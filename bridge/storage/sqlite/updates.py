@@ -20,13 +20,16 @@ class SqliteUpdates:
 
     async def seen(self, key: str) -> bool:
         cursor = await self._conn.execute(
-            "SELECT 1 FROM processed_updates WHERE update_key = ?", (key,))
+            "SELECT 1 FROM processed_updates WHERE update_key = ?", (key,)
+        )
         return await cursor.fetchone() is not None
 
     async def mark(self, key: str, update_id: int, now: datetime) -> bool:
         cursor = await self._conn.execute(
             "INSERT INTO processed_updates (update_key, update_id, processed_at)"
-            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (key, update_id, ts(now)))
+            " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (key, update_id, ts(now)),
+        )
         return cursor.rowcount == 1
 
     async def record(self, key: str, update_id: int, now: datetime) -> bool:
@@ -35,28 +38,36 @@ class SqliteUpdates:
         try:
             await self._conn.execute(
                 "INSERT INTO processed_updates (update_key, update_id, processed_at)"
-                " VALUES (?, ?, ?)", (key, update_id, ts(now)))
+                " VALUES (?, ?, ?)",
+                (key, update_id, ts(now)),
+            )
         except sqlite3.IntegrityError:
             return False
         return True
 
     async def prune(self, before: datetime) -> int:
         cursor = await self._conn.execute(
-            "DELETE FROM processed_updates WHERE processed_at < ?", (ts(before),))
+            "DELETE FROM processed_updates WHERE processed_at < ?", (ts(before),)
+        )
         return cursor.rowcount
 
-    async def add_unreadable(self, key: str, update_id: int, payload: str, error: str,
-                             now: datetime) -> bool:
+    async def add_unreadable(
+        self, key: str, update_id: int, payload: str, error: str, now: datetime
+    ) -> bool:
         cursor = await self._conn.execute(
             "INSERT INTO unreadable_updates (update_key, update_id, payload, error,"
             " received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (key, update_id, payload, error, ts(now)))
+            (key, update_id, payload, error, ts(now)),
+        )
         return cursor.rowcount == 1
 
     async def unreadable(self, limit: int) -> list[UnreadableUpdate]:
         cursor = await self._conn.execute(
             "SELECT update_id, payload, error, received_at FROM unreadable_updates"
-            " ORDER BY received_at DESC, update_id DESC LIMIT ?", (limit,))
-        return [UnreadableUpdate(row[0], row[1], row[2],
-                                 datetime.fromisoformat(row[3]))
-                for row in await cursor.fetchall()]
+            " ORDER BY received_at DESC, update_id DESC LIMIT ?",
+            (limit,),
+        )
+        return [
+            UnreadableUpdate(row[0], row[1], row[2], datetime.fromisoformat(row[3]))
+            for row in await cursor.fetchall()
+        ]

@@ -16,8 +16,12 @@ _telegram_ids = count(1)
 async def add_members(store: Store, *names: str) -> list[Member]:
     """Members named `names`, each with the lower-cased name as handle."""
     async with store.transaction() as tx:
-        return [await tx.members.add(NewMember(telegram_id=next(_telegram_ids), first_name=n),
-                                     n.lower(), NOW) for n in names]
+        return [
+            await tx.members.add(
+                NewMember(telegram_id=next(_telegram_ids), first_name=n), n.lower(), NOW
+            )
+            for n in names
+        ]
 
 
 async def conversation(store: Store, a: Member, b: Member) -> Conversation:
@@ -27,6 +31,7 @@ async def conversation(store: Store, a: Member, b: Member) -> Conversation:
 
 async def write(tx: UnitOfWork, conversation_id: int, sender: Member, text: str) -> int:
     """A plain message; its id."""
-    message = await tx.messages.add(conversation_id, sender.id, NOW, kind=MessageKind.MESSAGE,
-                                    text=text)
+    message = await tx.messages.add(
+        conversation_id, sender.id, NOW, kind=MessageKind.MESSAGE, text=text
+    )
     return message.id

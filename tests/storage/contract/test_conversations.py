@@ -22,9 +22,15 @@ async def test_one_conversation_per_pair_with_a_side_for_each_member(store: Stor
         assert await tx.conversations.get(chat.id) == chat
         for member in (ann, bob):
             side = await tx.conversations.state(chat.id, member.id)
-            assert (side.unread_count, side.last_read_message_id, side.archived, side.deleted,
-                    side.spam, side.inmail, side.last_activity_at) == \
-                (0, 0, False, False, False, False, NOW)
+            assert (
+                side.unread_count,
+                side.last_read_message_id,
+                side.archived,
+                side.deleted,
+                side.spam,
+                side.inmail,
+                side.last_activity_at,
+            ) == (0, 0, False, False, False, False, NOW)
         with pytest.raises(LookupError):
             await tx.conversations.state(chat.id, cleo.id)
     with pytest.raises(ConstraintViolation):
@@ -37,13 +43,24 @@ async def test_a_conversation_and_a_side_save_every_field(store: Store) -> None:
     async with store.transaction() as tx:
         message_id = await write(tx, chat.id, ann, "hi")
         invitation = await tx.invitations.add(ann.id, bob.id, None, chat.id, NOW)
-        changed = chat.model_copy(update=dict(last_message_id=message_id,
-                                              last_activity_at=LATER,
-                                              invitation_id=invitation.id))
+        changed = chat.model_copy(
+            update=dict(
+                last_message_id=message_id, last_activity_at=LATER, invitation_id=invitation.id
+            )
+        )
         await tx.conversations.save(changed)
-        side = (await tx.conversations.state(chat.id, bob.id)).model_copy(update=dict(
-            unread_count=3, last_read_message_id=message_id, archived=True, deleted=True,
-            cleared_through=message_id, spam=True, inmail=True, last_activity_at=LATER))
+        side = (await tx.conversations.state(chat.id, bob.id)).model_copy(
+            update=dict(
+                unread_count=3,
+                last_read_message_id=message_id,
+                archived=True,
+                deleted=True,
+                cleared_through=message_id,
+                spam=True,
+                inmail=True,
+                last_activity_at=LATER,
+            )
+        )
         await tx.conversations.save_state(side)
     async with store.read() as tx:
         assert await tx.conversations.get(chat.id) == changed
@@ -52,7 +69,8 @@ async def test_a_conversation_and_a_side_save_every_field(store: Store) -> None:
 
 
 async def test_the_unread_summary_counts_messages_and_people_outside_spam_and_deleted(
-        store: Store) -> None:
+    store: Store,
+) -> None:
     me, *others = await add_members(store, "Me", "A", "B", "C", "D")
     unread = {"A": (2, {}), "B": (1, {}), "C": (5, {"spam": True}), "D": (4, {"deleted": True})}
     async with store.transaction() as tx:
@@ -60,8 +78,9 @@ async def test_the_unread_summary_counts_messages_and_people_outside_spam_and_de
             chat = await tx.conversations.create(me.id, other.id, NOW)
             count, flags = unread[other.first_name]
             side = await tx.conversations.state(chat.id, me.id)
-            await tx.conversations.save_state(side.model_copy(
-                update=dict(unread_count=count, **flags)))
+            await tx.conversations.save_state(
+                side.model_copy(update=dict(unread_count=count, **flags))
+            )
         summary = await tx.conversations.unread_summary(me.id)
         assert (summary.messages, summary.people) == (3, 2)
         assert (await tx.conversations.unread_summary(others[0].id)).messages == 0
@@ -81,25 +100,46 @@ async def test_the_recent_peer_is_the_last_one_set(store: Store) -> None:
 async def test_a_message_keeps_its_kind_subject_attachment_and_links(store: Store) -> None:
     ann, bob = await add_members(store, "Ann", "Bob")
     chat = await conversation(store, ann, bob)
-    voice = Attachment(kind=AttachmentKind.VOICE, file_id="F", file_unique_id="U", duration=7,
-                       file_size=1234, mime_type="audio/ogg")
+    voice = Attachment(
+        kind=AttachmentKind.VOICE,
+        file_id="F",
+        file_unique_id="U",
+        duration=7,
+        file_size=1234,
+        mime_type="audio/ogg",
+    )
     async with store.transaction() as tx:
         first = await write(tx, chat.id, ann, "Hello; <b>Bob</b> & co")
         message = await tx.messages.add(
-            chat.id, bob.id, LATER, kind=MessageKind.INMAIL, text=None, subject="Role",
-            attachment=voice, reply_to_id=first, forwarded_from_id=ann.id)
-        assert (message.kind, message.text, message.subject, message.attachment,
-                message.reply_to_id, message.forwarded_from_id, message.created_at,
-                message.edited_at) == (MessageKind.INMAIL, None, "Role", voice, first, ann.id,
-                                       LATER, None)
+            chat.id,
+            bob.id,
+            LATER,
+            kind=MessageKind.INMAIL,
+            text=None,
+            subject="Role",
+            attachment=voice,
+            reply_to_id=first,
+            forwarded_from_id=ann.id,
+        )
+        assert (
+            message.kind,
+            message.text,
+            message.subject,
+            message.attachment,
+            message.reply_to_id,
+            message.forwarded_from_id,
+            message.created_at,
+            message.edited_at,
+        ) == (MessageKind.INMAIL, None, "Role", voice, first, ann.id, LATER, None)
         assert await tx.messages.get(message.id) == message
         got = await tx.messages.get_many([message.id, first, 10_000])
         assert set(got) == {first, message.id}
         assert got[first].text == "Hello; <b>Bob</b> & co"
     with pytest.raises(ConstraintViolation):  # a reply to nothing
         async with store.transaction() as tx:
-            await tx.messages.add(chat.id, bob.id, NOW, kind=MessageKind.MESSAGE, text="x",
-                                  reply_to_id=10_000)
+            await tx.messages.add(
+                chat.id, bob.id, NOW, kind=MessageKind.MESSAGE, text="x", reply_to_id=10_000
+            )
 
 
 async def test_history_windows_and_counts_from_the_other_side(store: Store) -> None:
@@ -107,8 +147,10 @@ async def test_history_windows_and_counts_from_the_other_side(store: Store) -> N
     chat = await conversation(store, ann, bob)
     elsewhere = await conversation(store, ann, cleo)
     async with store.transaction() as tx:
-        ids = [await write(tx, chat.id, sender, f"m{n}")
-               for n, sender in enumerate([ann, bob, bob, ann, bob])]
+        ids = [
+            await write(tx, chat.id, sender, f"m{n}")
+            for n, sender in enumerate([ann, bob, bob, ann, bob])
+        ]
         await write(tx, elsewhere.id, cleo, "other conversation")
 
         async def texts(after: int, before: int | None, limit: int) -> list[str | None]:
@@ -124,8 +166,10 @@ async def test_history_windows_and_counts_from_the_other_side(store: Store) -> N
         assert await tx.messages.latest_from_other(chat.id, bob.id, ids[3]) is None
         assert await tx.messages.previous_id(chat.id, ids[2]) == ids[1]
         assert await tx.messages.previous_id(chat.id, ids[0]) == 0
-        assert await tx.messages.written_to(ann.id, [chat.id, elsewhere.id]) == \
-            {chat.id, elsewhere.id}
+        assert await tx.messages.written_to(ann.id, [chat.id, elsewhere.id]) == {
+            chat.id,
+            elsewhere.id,
+        }
         assert await tx.messages.written_to(cleo.id, [elsewhere.id]) == set()
         assert await tx.messages.written_to(ann.id, []) == set()
 
@@ -139,8 +183,10 @@ async def test_edits_keep_every_earlier_text(store: Store) -> None:
         await tx.messages.edit(message_id, "hello!", LATER)
         message = await tx.messages.get(message_id)
         assert message is not None and (message.text, message.edited_at) == ("hello!", LATER)
-        assert [(e.old_text, e.edited_at) for e in await tx.messages.edits(message_id)] == \
-            [("helo", NOW), ("hello", LATER)]
+        assert [(e.old_text, e.edited_at) for e in await tx.messages.edits(message_id)] == [
+            ("helo", NOW),
+            ("hello", LATER),
+        ]
 
 
 async def test_one_reaction_per_member_and_message(store: Store) -> None:
@@ -151,8 +197,9 @@ async def test_one_reaction_per_member_and_message(store: Store) -> None:
         await tx.messages.set_reaction(message_id, bob.id, "👍", NOW)
         await tx.messages.set_reaction(message_id, bob.id, "❤", LATER)  # replaces it
         await tx.messages.set_reaction(message_id, ann.id, "🔥", LATER)
-        assert sorted((r.member_id, r.emoji) for r in await tx.messages.reactions(message_id)) \
-            == sorted([(bob.id, "❤"), (ann.id, "🔥")])
+        assert sorted(
+            (r.member_id, r.emoji) for r in await tx.messages.reactions(message_id)
+        ) == sorted([(bob.id, "❤"), (ann.id, "🔥")])
         assert await tx.messages.remove_reaction(message_id, bob.id) is True
         assert await tx.messages.remove_reaction(message_id, bob.id) is False
         assert [r.emoji for r in await tx.messages.reactions(message_id)] == ["🔥"]
@@ -167,19 +214,26 @@ async def test_a_held_message_is_taken_once_and_only_by_its_writer(store: Store)
         assert await tx.messages.take_held(held, bob.id) is None  # not Bob's
         taken = await tx.messages.take_held(held, ann.id)
         assert taken is not None
-        assert (taken.member_id, taken.peer_id, taken.text, taken.attachment, taken.origin) == \
-            (ann.id, bob.id, "later", photo, (100, 7))
+        assert (taken.member_id, taken.peer_id, taken.text, taken.attachment, taken.origin) == (
+            ann.id,
+            bob.id,
+            "later",
+            photo,
+            (100, 7),
+        )
         assert await tx.messages.take_held(held, ann.id) is None  # once
         other = await tx.messages.take_held(plain, ann.id)
-        assert other is not None and (other.text, other.attachment, other.origin) == \
-            (None, None, None)
+        assert other is not None and (other.text, other.attachment, other.origin) == (
+            None,
+            None,
+            None,
+        )
 
 
 async def test_only_a_members_last_20_held_messages_stay(store: Store) -> None:
     ann, bob = await add_members(store, "Ann", "Bob")
     async with store.transaction() as tx:
-        ids = [await tx.messages.hold(ann.id, bob.id, f"t{n}", None, None, NOW)
-               for n in range(22)]
+        ids = [await tx.messages.hold(ann.id, bob.id, f"t{n}", None, None, NOW) for n in range(22)]
         assert await tx.messages.take_held(ids[0], ann.id) is None
         assert await tx.messages.take_held(ids[1], ann.id) is None
         kept = await tx.messages.take_held(ids[2], ann.id)
@@ -192,8 +246,9 @@ async def test_a_telegram_message_maps_to_one_stored_message(store: Store) -> No
     async with store.transaction() as tx:
         first = await write(tx, chat.id, ann, "one")
         second = await write(tx, chat.id, ann, "two")
-        original = ChatCopy(message_id=first, member_id=ann.id, chat_id=1, telegram_message_id=5,
-                            is_original=True)
+        original = ChatCopy(
+            message_id=first, member_id=ann.id, chat_id=1, telegram_message_id=5, is_original=True
+        )
         relayed = ChatCopy(message_id=first, member_id=bob.id, chat_id=2, telegram_message_id=8)
         await tx.copies.add(original)
         await tx.copies.add(relayed)

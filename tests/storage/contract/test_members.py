@@ -12,10 +12,20 @@ from tests.storage.contract.population import LATER, NOW, add_members
 
 async def test_a_member_is_found_by_id_telegram_id_and_handle(store: Store) -> None:
     async with store.transaction() as tx:
-        ann = await tx.members.add(NewMember(telegram_id=42, first_name="Ann", last_name="Lee",
-                                             username="AnnL", language="fr"), "annl", NOW)
-    assert (ann.telegram_id, ann.handle, ann.full_name, ann.username, ann.language) == \
-        (42, "annl", "Ann Lee", "AnnL", "fr")
+        ann = await tx.members.add(
+            NewMember(
+                telegram_id=42, first_name="Ann", last_name="Lee", username="AnnL", language="fr"
+            ),
+            "annl",
+            NOW,
+        )
+    assert (ann.telegram_id, ann.handle, ann.full_name, ann.username, ann.language) == (
+        42,
+        "annl",
+        "Ann Lee",
+        "AnnL",
+        "fr",
+    )
     assert (ann.credits, ann.plan, ann.created_at, ann.plan_started_at) == (0, "free", NOW, NOW)
     async with store.read() as tx:
         assert await tx.members.get(ann.id) == ann
@@ -42,24 +52,43 @@ async def test_handles_and_telegram_ids_are_unique(store: Store, clash: str) -> 
 
 async def test_every_field_saved_reads_back(store: Store) -> None:
     ann, bob = await add_members(store, "Ann", "Bob")
-    changed = ann.model_copy(update=dict(
-        first_name="Anne", last_name="Martin", username=None, language="fr",
-        headline="Ingénieure", company="Acme", location="Lyon", industry="Software",
-        about="Hello", invite_policy=InvitePolicy.SECOND_DEGREE, inmail_opt_out=True,
-        plan="premium", credits=7, plan_started_at=LATER, renewals_done=2, reachable=False,
-        current_peer_id=bob.id, notify_mode="digest", quiet_start="22:00", quiet_end="07:00",
-        timezone="Europe/Paris", digest_at="08:30", last_digest_on="2026-05-01",
-        awaiting="note:3"))
+    changed = ann.model_copy(
+        update=dict(
+            first_name="Anne",
+            last_name="Martin",
+            username=None,
+            language="fr",
+            headline="Ingénieure",
+            company="Acme",
+            location="Lyon",
+            industry="Software",
+            about="Hello",
+            invite_policy=InvitePolicy.SECOND_DEGREE,
+            inmail_opt_out=True,
+            plan="premium",
+            credits=7,
+            plan_started_at=LATER,
+            renewals_done=2,
+            reachable=False,
+            current_peer_id=bob.id,
+            notify_mode="digest",
+            quiet_start="22:00",
+            quiet_end="07:00",
+            timezone="Europe/Paris",
+            digest_at="08:30",
+            last_digest_on="2026-05-01",
+            awaiting="note:3",
+        )
+    )
     async with store.transaction() as tx:
         await tx.members.save(changed)
     async with store.read() as tx:
         assert await tx.members.get(ann.id) == changed
-        assert await tx.members.get_many([bob.id, ann.id, 999]) == {ann.id: changed,
-                                                                    bob.id: bob}
+        assert await tx.members.get_many([bob.id, ann.id, 999]) == {ann.id: changed, bob.id: bob}
 
 
 async def test_credits_never_go_below_zero(store: Store) -> None:
-    ann, = await add_members(store, "Ann")
+    (ann,) = await add_members(store, "Ann")
     ann.credits = -1
     with pytest.raises(ConstraintViolation):
         async with store.transaction() as tx:
@@ -93,7 +122,8 @@ async def test_search_matches_folded_word_prefixes_of_every_term(store: Store) -
 
 
 async def test_saved_searches_belong_to_their_member_and_only_the_last_20_stay(
-        store: Store) -> None:
+    store: Store,
+) -> None:
     ann, bob = await add_members(store, "Ann", "Bob")
     async with store.transaction() as tx:
         ids = [await tx.members.save_search(ann.id, f"query {n}", NOW) for n in range(25)]

@@ -22,8 +22,10 @@ async def test_a_connection_is_one_undirected_pair(store: Store) -> None:
         assert not await tx.connections.exists(bob.id, cleo.id)
         assert (await tx.connections.count(ann.id), await tx.connections.count(bob.id)) == (2, 1)
         edges = [frozenset(e) async for e in tx.connections.all_edges()]
-        assert sorted(edges, key=sorted) == [frozenset({ann.id, bob.id}),
-                                             frozenset({ann.id, cleo.id})]
+        assert sorted(edges, key=sorted) == [
+            frozenset({ann.id, bob.id}),
+            frozenset({ann.id, cleo.id}),
+        ]
         # Newest first, paged.
         assert await tx.connections.list(ann.id, 0, 10) == [cleo.id, bob.id]
         assert await tx.connections.list(ann.id, 1, 10) == [bob.id]
@@ -34,7 +36,7 @@ async def test_a_connection_is_one_undirected_pair(store: Store) -> None:
 
 
 async def test_a_connection_needs_two_existing_members(store: Store) -> None:
-    ann, = await add_members(store, "Ann")
+    (ann,) = await add_members(store, "Ann")
     for a, b in ((ann.id, ann.id), (ann.id, ann.id + 100)):
         with pytest.raises(ConstraintViolation):
             async with store.transaction() as tx:
@@ -46,10 +48,15 @@ async def test_an_invitation_is_pending_until_answered(store: Store) -> None:
     chat = await conversation(store, ann, bob)
     async with store.transaction() as tx:
         invitation = await tx.invitations.add(ann.id, bob.id, "Hi Bob", chat.id, NOW)
-        assert (invitation.sender_id, invitation.recipient_id, invitation.note,
-                invitation.status, invitation.conversation_id, invitation.created_at,
-                invitation.responded_at) == (ann.id, bob.id, "Hi Bob",
-                                             InvitationStatus.PENDING, chat.id, NOW, None)
+        assert (
+            invitation.sender_id,
+            invitation.recipient_id,
+            invitation.note,
+            invitation.status,
+            invitation.conversation_id,
+            invitation.created_at,
+            invitation.responded_at,
+        ) == (ann.id, bob.id, "Hi Bob", InvitationStatus.PENDING, chat.id, NOW, None)
         assert await tx.invitations.get(invitation.id) == invitation
         assert await tx.invitations.pending(ann.id, bob.id) == invitation
         assert await tx.invitations.pending(bob.id, ann.id) is None  # directed
@@ -88,8 +95,9 @@ async def test_closed_invitations_and_recent_sends(store: Store) -> None:
         withdrawn = await tx.invitations.add(ann.id, bob.id, None, chat.id, NOW)
         await tx.invitations.set_status(withdrawn.id, InvitationStatus.WITHDRAWN, LATER)
         accepted = await tx.invitations.add(ann.id, bob.id, None, chat.id, LATER)
-        await tx.invitations.set_status(accepted.id, InvitationStatus.ACCEPTED,
-                                        LATER + timedelta(minutes=1))
+        await tx.invitations.set_status(
+            accepted.id, InvitationStatus.ACCEPTED, LATER + timedelta(minutes=1)
+        )
         await tx.invitations.add(ann.id, cleo.id, None, chat.id, LATER)
         closed = await tx.invitations.last_closed(ann.id, bob.id)
         assert closed is not None and closed.id == withdrawn.id  # accepted is not closed
@@ -104,8 +112,10 @@ async def test_received_and_sent_lists_are_newest_first(store: Store) -> None:
     async with store.transaction() as tx:
         older = await tx.invitations.add(bob.id, ann.id, None, chat.id, NOW)
         newer = await tx.invitations.add(cleo.id, ann.id, None, chat.id, LATER)
-        assert [i.id for i in await tx.invitations.received(
-            ann.id, InvitationStatus.PENDING)] == [newer.id, older.id]
+        assert [i.id for i in await tx.invitations.received(ann.id, InvitationStatus.PENDING)] == [
+            newer.id,
+            older.id,
+        ]
 
 
 async def test_where_an_invitation_shows_is_kept_once_per_message(store: Store) -> None:

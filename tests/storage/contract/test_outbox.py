@@ -16,24 +16,47 @@ async def test_a_notification_keeps_what_it_owes(store: Store) -> None:
     ann, bob = await add_members(store, "Ann", "Bob")
     payload = {"text": "Élise <b>&</b>", "ids": [1, 2], "nested": {"ok": True, "n": None}}
     async with store.transaction() as tx:
-        owed = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 7, payload, NOW,
-                                   sender_id=bob.id)
-        later = await tx.outbox.add(ann.id, NotificationKind.DIGEST, None, {}, NOW,
-                                    due_at=LATER)
+        owed = await tx.outbox.add(
+            ann.id, NotificationKind.MESSAGE, 7, payload, NOW, sender_id=bob.id
+        )
+        later = await tx.outbox.add(ann.id, NotificationKind.DIGEST, None, {}, NOW, due_at=LATER)
         got = await tx.outbox.get(owed)
         assert got is not None
-        assert (got.member_id, got.kind, got.ref_id, got.payload, got.status, got.attempts,
-                got.created_at, got.due_at, got.sent_at, got.last_error, got.sender_id,
-                got.silent) == (ann.id, NotificationKind.MESSAGE, 7, payload,
-                                NotificationStatus.PENDING, 0, NOW, NOW, None, None, bob.id,
-                                False)
+        assert (
+            got.member_id,
+            got.kind,
+            got.ref_id,
+            got.payload,
+            got.status,
+            got.attempts,
+            got.created_at,
+            got.due_at,
+            got.sent_at,
+            got.last_error,
+            got.sender_id,
+            got.silent,
+        ) == (
+            ann.id,
+            NotificationKind.MESSAGE,
+            7,
+            payload,
+            NotificationStatus.PENDING,
+            0,
+            NOW,
+            NOW,
+            None,
+            None,
+            bob.id,
+            False,
+        )
         waiting = await tx.outbox.get(later)
         assert waiting is not None and waiting.due_at == LATER
         assert await tx.outbox.get(later + 1) is None
 
 
 async def test_due_rows_come_oldest_first_and_never_overtake_a_members_earlier_row(
-        store: Store) -> None:
+    store: Store,
+) -> None:
     ann, bob = await add_members(store, "Ann", "Bob")
     async with store.transaction() as tx:
         a1 = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 1, {}, NOW)
@@ -53,10 +76,8 @@ async def test_due_rows_come_oldest_first_and_never_overtake_a_members_earlier_r
 async def test_delivery_outcomes_are_recorded(store: Store) -> None:
     ann, bob = await add_members(store, "Ann", "Bob")
     async with store.transaction() as tx:
-        sent = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 1, {}, NOW,
-                                   sender_id=bob.id)
-        silent = await tx.outbox.add(bob.id, NotificationKind.MESSAGE, 2, {}, NOW,
-                                     sender_id=ann.id)
+        sent = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 1, {}, NOW, sender_id=bob.id)
+        silent = await tx.outbox.add(bob.id, NotificationKind.MESSAGE, 2, {}, NOW, sender_id=ann.id)
         retried = await tx.outbox.add(ann.id, NotificationKind.EDIT, 1, {}, NOW)
         await tx.outbox.reschedule(retried, LATER, "429: retry after 5")
         await tx.outbox.set_status(retried, NotificationStatus.FAILED, LATER, "400: gone")
@@ -64,18 +85,27 @@ async def test_delivery_outcomes_are_recorded(store: Store) -> None:
         await tx.outbox.set_status(silent, NotificationStatus.SENT, LATER, silent=True)
         row = await tx.outbox.get(retried)
         assert row is not None
-        assert (row.status, row.attempts, row.due_at, row.sent_at, row.last_error) == \
-            (NotificationStatus.FAILED, 2, LATER, LATER, "400: gone")
+        assert (row.status, row.attempts, row.due_at, row.sent_at, row.last_error) == (
+            NotificationStatus.FAILED,
+            2,
+            LATER,
+            LATER,
+            "400: gone",
+        )
         row = await tx.outbox.get(sent)
-        assert row is not None and (row.status, row.attempts, row.silent) == \
-            (NotificationStatus.SENT, 1, False)
+        assert row is not None and (row.status, row.attempts, row.silent) == (
+            NotificationStatus.SENT,
+            1,
+            False,
+        )
         # What rang recently: only a sent, audible push from that sender.
         assert await tx.outbox.recent_push(ann.id, bob.id, NOW) is True
-        assert await tx.outbox.recent_push(ann.id, bob.id, LATER + timedelta(seconds=1)) \
-            is False
+        assert await tx.outbox.recent_push(ann.id, bob.id, LATER + timedelta(seconds=1)) is False
         assert await tx.outbox.recent_push(bob.id, ann.id, NOW) is False  # it was silent
-        assert [n.id for n in await tx.outbox.by_status(NotificationStatus.SENT, 10)] == \
-            [silent, sent]
+        assert [n.id for n in await tx.outbox.by_status(NotificationStatus.SENT, 10)] == [
+            silent,
+            sent,
+        ]
         assert await tx.outbox.counts() == {"sent": 2, "failed": 1}
 
 

@@ -23,7 +23,8 @@ async def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
 
 
 async def test_a_refused_change_is_a_constraint_violation_and_undoes_the_whole_transaction(
-        store: Store) -> None:
+    store: Store,
+) -> None:
     await add_members(store, "Ann")
     with pytest.raises(ConstraintViolation):
         async with store.transaction() as tx:
@@ -35,7 +36,7 @@ async def test_a_refused_change_is_a_constraint_violation_and_undoes_the_whole_t
 
 
 async def test_readers_see_what_was_committed(store: Store) -> None:
-    ann, = await add_members(store, "Ann")
+    (ann,) = await add_members(store, "Ann")
     async with store.transaction() as tx:
         ann.headline = "Engineer"
         await tx.members.save(ann)
@@ -63,8 +64,9 @@ async def test_concurrent_read_modify_write_transactions_lose_no_update(store: S
             member.credits += 1
             await tx.members.save(member)
 
-    await asyncio.gather(*(one_more_unread() for _ in range(20)),
-                         *(one_more_credit() for _ in range(20)))
+    await asyncio.gather(
+        *(one_more_unread() for _ in range(20)), *(one_more_credit() for _ in range(20))
+    )
     async with store.read() as tx:
         assert (await tx.conversations.state(chat.id, bob.id)).unread_count == 20
         member = await tx.members.get(ann.id)

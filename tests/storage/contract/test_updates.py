@@ -21,8 +21,9 @@ async def _members(store: Store) -> int:
 
 async def _add(store: Store, telegram_id: int) -> None:
     async with store.transaction() as tx:
-        await tx.members.add(NewMember(telegram_id=telegram_id, first_name="Ann"),
-                             f"ann{telegram_id}", NOW)
+        await tx.members.add(
+            NewMember(telegram_id=telegram_id, first_name="Ann"), f"ann{telegram_id}", NOW
+        )
 
 
 async def test_an_update_is_recorded_once_by_id_and_content(store: Store) -> None:
@@ -49,7 +50,9 @@ async def test_an_unreadable_update_is_kept_once_newest_first(store: Store) -> N
         assert await tx.updates.add_unreadable("k2", 2, '{"update_id": 2}', "worse", LATER)
         kept = await tx.updates.unreadable(10)
         assert [(u.update_id, u.payload, u.error, u.received_at) for u in kept] == [
-            (2, '{"update_id": 2}', "worse", LATER), (1, '{"update_id": 1}', "bad", NOW)]
+            (2, '{"update_id": 2}', "worse", LATER),
+            (1, '{"update_id": 1}', "bad", NOW),
+        ]
         assert len(await tx.updates.unreadable(1)) == 1
 
 
@@ -65,8 +68,7 @@ async def test_an_updates_effect_commits_with_its_record_and_never_twice(store: 
     assert await _members(store) == 2
 
 
-async def test_reads_and_idempotent_writes_do_not_take_an_updates_record(
-        store: Store) -> None:
+async def test_reads_and_idempotent_writes_do_not_take_an_updates_record(store: Store) -> None:
     with once.processing("bot:8:abc", 8, NOW) as scope:
         async with store.transaction() as tx:  # a transaction that changes nothing
             await tx.members.count()
