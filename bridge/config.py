@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     # Telegram's limits (30 messages/s, 1/s per chat) through PTB's AIORateLimiter. Off only
     # for benchmarks against a local server that has no limits.
     rate_limit: bool = True
+    # Updates of different members handled at once (one member's always in order).
+    intake_concurrency: int = Field(default=16, ge=1)
+    # Notifications in flight at once (one per member at most). The Bot API has no
+    # idempotency key: a crash can repeat up to this many sends.
+    delivery_window: int = Field(default=8, ge=1)
     # How often the bot tries to reach the Bot API at start (429, 5xx, network errors;
     # backoff 1, 2, 4 … 30 s) before it exits non-zero for its supervisor to restart it.
     startup_attempts: int = Field(default=8, ge=1)

@@ -112,7 +112,10 @@ class BridgeBot:
         await with_retries(app.initialize, "getMe", url, attempts)
         await with_retries(lambda: publish_commands(app, renderer), "setMyCommands", url, attempts)
         self.worker = DeliveryWorker(
-            self.core, Notifier(app.bot, self.core, renderer), locks=app.chat_locks
+            self.core,
+            Notifier(app.bot, self.core, renderer),
+            locks=app.chat_locks,
+            window=self.settings.delivery_window,
         )
         app.bot_data["worker"] = self.worker
         self.worker.start()
@@ -124,7 +127,9 @@ class BridgeBot:
                 settle_refunds, interval=timedelta(minutes=10), first=timedelta(seconds=30)
             )
         await app.start()
-        self.intake = UpdateIntake(app, self.core, self.poll_timeout)
+        self.intake = UpdateIntake(
+            app, self.core, self.poll_timeout, concurrency=self.settings.intake_concurrency
+        )
         self.intake.start()
         log.info("bot @%s is running", app.bot.username)
 

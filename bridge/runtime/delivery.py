@@ -1,8 +1,12 @@
-"""The delivery worker: drains the outbox into Telegram, one notification at a time.
+"""The delivery worker: drains the outbox into Telegram, a window of sends at a time.
 
-One at a time on purpose: the Bot API has no idempotency key, so a crash between Telegram
-accepting a send and our commit can repeat that one send. Sending strictly in sequence keeps
-that window to a single message per crash. Telegram's answers are handled as documented:
+Pipelined, ordered per member: up to `window` (K) sends are in flight at once, since each
+mostly waits on Telegram's round trip, but at most one per member, so each member's
+notifications arrive strictly in order (the outbox's `due` never offers a member's later
+notification while an earlier one is pending, and a member with a send in flight is not
+given another). The Bot API has no idempotency key, so a crash between Telegram accepting a
+send and our commit repeats that send: at most K duplicates per crash, since at most K sends
+are in flight. K stays small for that reason. Telegram's answers are handled as documented:
 429 waits `retry_after`, 5xx/network errors back off, 403 holds the member's notifications
 until they return, 400 is a permanent failure kept for the admins.
 """
@@ -34,9 +38,22 @@ CHAT_BUSY = timedelta(seconds=1)
 
 class DeliveryWorker:
     def __init__(
-        self, core: Core, notifier: Notifier, batch: int = 50, locks: ChatLocks | None = None
+        self,
+        core: Core,
+        notifier: Notifier,
+        batch: int = 50,
+        locks: ChatLocks | None = None,
+        window: int = 8,
     ) -> None:
-        self.core, self.notifier, self.batch = core, notifier, batch
+        self.window = max(1, window)
+        # Rows in flight come back from `due` until done: look far enough past them.
+        self.core, self.notifier, self.batch = core, notifier, max(batch, 2 * self.window)
+        self._slots = asyncio.Semaphore(self.window)
+        self._sending: dict[int, asyncio.Task[None]] = {}  # member id → their send in flight
+        self._trouble: StorageUnavailable | None = None  # met by a send: the worker waits
+        # Sends that finished while `due` was being read: that answer may still show them
+        # pending, so they are not sent again from it.
+        self._finished: set[int] = set()
         # Shared with the Application: a notification is planned and sent while no update
         # of its recipient is being handled (see application.py).
         self.locks = locks if locks is not None else ChatLocks()
@@ -57,24 +74,67 @@ class DeliveryWorker:
         self._task = asyncio.create_task(self._run(), name="delivery-worker")
 
     async def stop(self) -> None:
-        """Finish the send in progress, then stop (the rest stays in the outbox)."""
+        """Finish the sends in flight, then stop (the rest stays in the outbox)."""
         self._stopping = True
         self._wake.set()
         self._stop.set()
         if self._task is not None:
             await self._task
             self._task = None
+        await self._drain()
+
+    async def _drain(self) -> None:
+        """Until every send in flight is done (recorded, or left to go again)."""
+        while self._sending:
+            await asyncio.gather(*self._sending.values(), return_exceptions=True)
+
+    async def _dispatch(self, due: list[Notification]) -> int:
+        """Start a send for each due notification whose member has none in flight, within
+        the window; how many were started."""
+        started = 0
+        for notification in due:
+            if self._stopping or self._trouble is not None:
+                break
+            member = notification.member_id
+            if member in self._sending:  # this one (or an earlier one of theirs) is in flight
+                continue
+            if notification.id in self._finished:  # done since `due` looked: stale
+                continue
+            await self._slots.acquire()
+            if member in self._sending or notification.id in self._finished:
+                self._slots.release()  # changed while we waited for a slot
+                continue
+            self.idle.clear()
+            task = asyncio.create_task(self._send_task(notification), name=f"send-{member}")
+            self._sending[member] = task
+            started += 1
+        return started
+
+    async def _send_task(self, n: Notification) -> None:
+        try:
+            await self.send_one(n)
+        except StorageUnavailable as exc:  # not this notification's fault: the worker waits
+            self._trouble = exc
+        except Exception:  # never let the worker die: what is owed stays in the outbox
+            log.exception("delivery of notification %s failed", n.id)
+        finally:
+            self._finished.add(n.id)
+            self._sending.pop(n.member_id, None)
+            self._slots.release()
+            self._wake.set()  # a member is free again: their next one may be due
 
     async def _run(self) -> None:
         pause = 1.0  # grows while the database is unavailable
         while not self._stopping:
             try:
+                self._wake.clear()
+                self._finished.clear()
                 due = await self.core.outbox.due(self.batch)
-                for notification in due:
-                    if self._stopping:
-                        break
-                    self.idle.clear()
-                    await self.send_one(notification)
+                started = await self._dispatch(due)
+                if self._trouble is not None:
+                    trouble, self._trouble = self._trouble, None
+                    await self._drain()
+                    raise trouble
             except StorageUnavailable as exc:  # locked by another process, disk full
                 log.warning("delivery waits: %s; trying again in %.0fs", exc, pause)
                 await self._pause(pause)
@@ -86,9 +146,9 @@ class DeliveryWorker:
                 pause = min(pause * 2, MAX_STORAGE_PAUSE)
                 continue
             pause = 1.0
-            if not due:
-                self.idle.set()
-                self._wake.clear()
+            if not started:
+                if not self._sending:
+                    self.idle.set()
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=1.0)
                 except TimeoutError:

@@ -2,7 +2,14 @@
 Telegram before the handlers have run (a crash would lose whatever was in flight).
 
 Here an update is confirmed — by asking for the next offset — only after its handlers ran
-and their effects were committed. What an update changes and the record that it was handled
+and their effects were committed, and so had every update before it: the offset asked for
+is the lowest update still unfinished.
+
+Concurrent, ordered per member: a handler mostly waits on Telegram (its reply), so updates
+of different members are handled concurrently (at most `concurrency` at once), while one
+member's updates run strictly one after the other in the order Telegram gave them (an
+`/open` then a text never swap). Each update runs in its own task, so in its own
+`once.processing` scope. What an update changes and the record that it was handled
 commit in one transaction (`bridge.storage.once`), so an update redelivered after a crash
 (or twice by Telegram) is skipped and nothing is applied twice. Records are keyed by the
 update's id *and* content: ids repeat (a new token, a restarted local server), a redelivery
@@ -20,6 +27,7 @@ import json
 import logging
 import warnings
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
@@ -40,6 +48,9 @@ warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", categ
 
 MAX_STORAGE_PAUSE = 15.0  # seconds between tries while the database is unavailable
 PRUNE_EVERY = 1000  # processed updates between two prunings of old records
+# While updates are in hand, getUpdates (whose offset they hold down) answers at once with
+# them: so it is asked again when one finishes, or after this long (seconds) for new ones.
+NEW_UPDATES_LOOK = 0.05
 
 
 def update_key(bot_id: int, raw: dict[str, Any]) -> str:
@@ -51,13 +62,41 @@ def update_key(bot_id: int, raw: dict[str, Any]) -> str:
     return f"{bot_id}:{raw['update_id']}:{digest[:32]}"
 
 
+def member_of(raw: dict[str, Any]) -> int | None:
+    """Whose update this is (the user, else the chat): their updates keep their order."""
+    for value in raw.values():
+        if isinstance(value, dict):
+            for field_name in ("from", "user", "chat"):
+                who = value.get(field_name)
+                if isinstance(who, dict) and isinstance(who.get("id"), int):
+                    return int(who["id"])
+    return None
+
+
+@dataclass
+class _Pending:
+    """An update taken from getUpdates and not yet confirmed."""
+
+    update_id: int
+    raw: dict[str, Any] = field(repr=False)
+    done: bool = False  # processed (or skipped for good): may be confirmed
+    task: asyncio.Task[bool] | None = field(default=None, repr=False)
+
+
 class UpdateIntake:
-    def __init__(self, app: Application, core: Core, timeout: int = 10) -> None:
+    def __init__(
+        self, app: Application, core: Core, timeout: int = 10, concurrency: int = 16
+    ) -> None:
         self.app, self.core, self.timeout = app, core, timeout
+        self.concurrency = max(1, concurrency)
         self._task: asyncio.Task | None = None
         self._stopping = False
         self._wake = asyncio.Event()  # ends a pause at once when stopping
-        self._busy = asyncio.Lock()
+        self._slots = asyncio.Semaphore(self.concurrency)
+        self._pending: dict[str, _Pending] = {}  # by update key, in the order taken
+        self._by_id: dict[int, _Pending] = {}  # the same, by update id
+        self._last: dict[int, asyncio.Task[bool]] = {}  # each member's latest update
+        self._finished = asyncio.Event()  # an update finished: look for more
         self.offset: int | None = None
         self.processed = 0
         self.skipped = 0  # redelivered updates, already handled
@@ -69,17 +108,24 @@ class UpdateIntake:
         self._task = asyncio.create_task(self._run(), name="update-intake")
 
     async def stop(self) -> None:
-        """Finish the update in progress, confirm what was processed, stop."""
+        """Finish the updates in progress, confirm what was processed, stop."""
         self._stopping = True
         self._wake.set()
         if self._task is not None:
-            async with self._busy:  # never cancel in the middle of an update
-                self._task.cancel()
+            self._task.cancel()  # it only fetches and hands out: the updates run apart
             try:
                 await self._task
             except asyncio.CancelledError:
                 pass
             self._task = None
+        tasks = [p.task for p in self._pending.values() if p.task is not None]
+        if tasks:  # never cancel in the middle of an update
+            await asyncio.gather(*tasks, return_exceptions=True)
+        self._advance()
+        # What did not finish comes again: forget it here (a restart fetches it anew).
+        self._pending.clear()
+        self._by_id.clear()
+        self._last.clear()
         if self.offset is not None:
             try:  # confirm the processed updates; one more is fetched, not confirmed
                 await self.app.bot.get_updates(offset=self.offset, timeout=0, limit=1)
@@ -89,8 +135,9 @@ class UpdateIntake:
     async def _run(self) -> None:
         delay = 1.0
         while not self._stopping:
+            self._finished.clear()
             try:
-                batch = await self._fetch()
+                batch = await self._fetch(wait=not self._pending)
                 delay = 1.0
             except RetryAfter as exc:
                 await self._pause(_seconds(exc.retry_after))
@@ -105,15 +152,92 @@ class UpdateIntake:
                 await self._pause(delay)
                 delay = min(delay * 2, 30.0)
                 continue
+            taken = 0
             for raw in batch:
-                async with self._busy:
-                    if self._stopping or not await self._take(raw):
-                        return
-                    self.offset = raw["update_id"] + 1
+                known = self._by_id.get(raw["update_id"])
+                if known is not None and known.raw == raw:  # unconfirmed, so given again
+                    continue
+                key = update_key(self.app.bot.id, raw)
+                if key in self._pending:
+                    continue
+                await self._slots.acquire()
+                if self._stopping:
+                    self._slots.release()
+                    return
+                self._hand_out(key, raw)
+                taken += 1
+            if not taken and self._pending:
+                # Only updates already in hand came back (the unfinished ones hold the
+                # offset down): look again once one finishes, or shortly for new ones.
+                try:
+                    await asyncio.wait_for(self._finished.wait(), timeout=NEW_UPDATES_LOOK)
+                except TimeoutError:
+                    pass
 
-    async def _fetch(self) -> list[dict[str, Any]]:
-        """The pending updates as Telegram sent them (JSON objects, each parsed later)."""
-        params: dict[str, Any] = {"timeout": self.timeout, "allowed_updates": Update.ALL_TYPES}
+    def _hand_out(self, key: str, raw: dict[str, Any]) -> None:
+        """Start the update's task, after its member's previous update (a slot is held)."""
+        member = member_of(raw)
+        before = self._last.get(member) if member is not None else None
+        entry = _Pending(raw["update_id"], raw)
+        self._pending[key] = entry
+        self._by_id[entry.update_id] = entry
+        task = asyncio.create_task(
+            self._one(key, raw, before, entry), name=f"update-{raw['update_id']}"
+        )
+        entry.task = task
+        if member is not None:
+            self._last[member] = task
+            task.add_done_callback(lambda t: self._forget(member, t))
+
+    def _forget(self, member: int, task: asyncio.Task[bool]) -> None:
+        if self._last.get(member) is task:
+            del self._last[member]
+
+    async def _one(
+        self,
+        key: str,
+        raw: dict[str, Any],
+        before: asyncio.Task[bool] | None,
+        entry: _Pending,
+    ) -> bool:
+        try:
+            if before is not None:
+                try:
+                    finished = await asyncio.shield(before)
+                except BaseException:
+                    finished = False
+                if not finished:  # the member's previous update stays behind: so does this
+                    return False
+            done = await self._take(raw, key)
+            entry.done = done
+            return done
+        except Exception:  # _take logs its own failures; this is a bug in the intake
+            log.exception("update %s could not be processed; skipped", raw.get("update_id"))
+            entry.done = True  # never stuck: left behind, as any failed update
+            return True
+        finally:
+            self._slots.release()
+            self._advance()
+            self._finished.set()
+
+    def _advance(self) -> None:
+        """Confirm (at the next getUpdates) every update up to the first unfinished one."""
+        while self._pending:
+            key, first = next(iter(self._pending.items()))
+            if not first.done:
+                return
+            del self._pending[key]
+            if self._by_id.get(first.update_id) is first:
+                del self._by_id[first.update_id]
+            self.offset = first.update_id + 1
+
+    async def _fetch(self, wait: bool = True) -> list[dict[str, Any]]:
+        """The pending updates as Telegram sent them (JSON objects, each parsed later);
+        without `wait`, what is there now (updates are in hand, their successors wanted)."""
+        params: dict[str, Any] = {
+            "timeout": self.timeout if wait else 0,
+            "allowed_updates": Update.ALL_TYPES,
+        }
         if self.offset is not None:
             params["offset"] = self.offset
         result = await self.app.bot.do_api_request("getUpdates", api_kwargs=params)
@@ -123,10 +247,9 @@ class UpdateIntake:
             raise TypeError(f"getUpdates answered {type(result).__name__}, not updates")
         return result
 
-    async def _take(self, raw: dict[str, Any]) -> bool:
+    async def _take(self, raw: dict[str, Any], key: str) -> bool:
         """Handle one update until it is done; False if the intake stops first (the update
         stays unconfirmed and comes again)."""
-        key = update_key(self.app.bot.id, raw)
         try:
             update = Update.de_json(raw, self.app.bot)
         except Exception as exc:  # one unreadable update must not hold the others back

@@ -214,6 +214,9 @@ async def test_a_redelivered_update_is_skipped(tmp_path: Path) -> None:
             if u.get("message", {}).get("text") == "only once"
         )
         await bot.stop()
+        # Before the restart the intake may have been given it more than once (while it was
+        # in hand, unconfirmed); what counts is that it comes again after.
+        before = len(server.default_bot.updates.delivered_ids)
         await server.default_bot.updates.redeliver(sent["update_id"])
         bot = BridgeBot(settings, poll_timeout=1)
         await bot.start()
@@ -221,7 +224,7 @@ async def test_a_redelivered_update_is_skipped(tmp_path: Path) -> None:
         await alice.send_text("and then this")
         await bob.wait_for_text("and then this", since_mark=False)
         assert len(_texts_from_bot(bob, "only once")) == 1
-        assert server.default_bot.updates.delivered_ids.count(sent["update_id"]) == 2
+        assert server.default_bot.updates.delivered_ids[before:].count(sent["update_id"]) >= 1
     finally:
         await bot.stop()
         await server.stop()
