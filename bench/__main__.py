@@ -3,10 +3,12 @@
 Degree queries at each size (ours vs networkx vs igraph), the memory of what the bot holds
 for the largest network, the bot's start-up at each size (graph rebuilt vs loaded from its
 snapshot), inbox pages (ours vs the SQL lower bound), digests of 10,000 members (ours vs
-one aggregate query) and relay throughput (the bot over the local Bot API
-server vs a PTB echo bot). Results go to `bench/results/`: results.md (tables), results.json
-(raw numbers and the machine), *.png. Databases are generated once and cached under
-data/bench/.
+one aggregate query) and relay throughput (the bot over the local Bot API server at 0 and
+50 ms round trip vs a PTB echo bot with concurrent updates). Results go to
+`bench/results/`: results.md (tables), results.json (raw numbers and the machine), *.png.
+Databases are generated once and cached under data/bench/. `--sizes ""` skips every sized
+benchmark; a section skipped keeps, in results.json, the numbers of the run that last
+measured it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bench.data import network_db
 from bench.timing import machine
 
 RESULTS = Path(__file__).resolve().parent / "results"
+RESULTS_JSON = RESULTS / "results.json"
 
 
 async def main_async(args: argparse.Namespace) -> dict:
@@ -35,6 +38,21 @@ async def main_async(args: argparse.Namespace) -> dict:
         "degrees": [],
     }
     started = time.perf_counter()
+    # A section skipped this time keeps the numbers of the last run that measured it.
+    previous = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
+    skipped = {
+        "degrees": not sizes,
+        "memory": args.skip_memory or not sizes,
+        "startup": args.skip_startup or not sizes,
+        "inbox": args.skip_inbox,
+        "digests": args.skip_digests,
+        "relay": args.skip_relay,
+        "relay_run": args.skip_relay,
+    }
+    carried = {k: previous[k] for k, skip in skipped.items() if skip and k in previous}
+    if carried:  # the header (machine, date, options) stays the one of the carried numbers
+        results.update({k: previous[k] for k in ("machine", "started", "options") if k in previous})
+        results.update(carried)
     for n in sizes:
         print(f"degrees: {n:,} members…", flush=True)
         results["degrees"].append(await degrees.run(n, args.links, args.seed, per_class))
@@ -77,7 +95,14 @@ async def main_async(args: argparse.Namespace) -> dict:
         from bench import relay_throughput
 
         print("relay throughput…", flush=True)
-        results["relay"] = await relay_throughput.main_async(10, 10 if args.quick else 40, 4)
+        latencies = [float(x) for x in args.relay_latencies.split(",") if x]
+        results["relay"] = await relay_throughput.main_async(
+            latencies,
+            senders=10 if args.quick else 20,
+            messages=5 if args.quick else 10,
+            limits=not args.quick,
+        )
+        results["relay_run"] = {"started": datetime.now(UTC).isoformat(timespec="seconds")}
     _save(results, started)
     return results
 
@@ -86,7 +111,7 @@ def _save(results: dict, started: float) -> None:
     """Write what we have so far: a long run interrupted still leaves its numbers."""
     results["seconds"] = time.perf_counter() - started
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    RESULTS_JSON.write_text(json.dumps(results, indent=1, default=str))
 
 
 def main() -> None:
@@ -110,13 +135,18 @@ def main() -> None:
     parser.add_argument("--skip-digests", action="store_true")
     parser.add_argument("--skip-relay", action="store_true")
     parser.add_argument(
+        "--relay-latencies",
+        default="0,50",
+        help="round trips (ms) the local Bot API server simulates for the relay benchmark",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="re-render results.md and the charts from results.json",
     )
     args = parser.parse_args()
     if args.report_only:
-        results = json.loads((RESULTS / "results.json").read_text())
+        results = json.loads(RESULTS_JSON.read_text())
     else:
         results = asyncio.run(main_async(args))
     table = report.markdown(results)

@@ -1,5 +1,7 @@
-"""`python -m botapi_sandbox [--port 8081] [--token T] [--user Alice ...]`: run the local Bot
-API server on its own (127.0.0.1 only) and print the command that runs the bot against it."""
+"""`python -m botapi_sandbox [--port 8081] [--token T] [--user Alice ...] [--latency-ms 50]
+[--jitter-ms 5]`: run the local Bot API server on its own (127.0.0.1 only) and print the
+command that runs the bot against it. The latency is the round trip every Bot API call pays
+(default: ``SANDBOX_LATENCY_MS``, else 0), as a hosted bot talking to Telegram would."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import os
 import shlex
 import sys
 
+from botapi_sandbox.network import checked_ms
 from botapi_sandbox.server import SandboxServer
 
 DATABASE_URL = "sqlite:///data/sandbox.db"  # never the real bot's data
@@ -31,8 +34,15 @@ def run_command(url: str, token: str) -> str:
     return " ".join([*words, shlex.quote(python_command()), "-m", "bridge"])
 
 
-async def serve(port: int, token: str, username: str, users: list[str]) -> None:
-    server = SandboxServer(port=port)
+async def serve(
+    port: int,
+    token: str,
+    username: str,
+    users: list[str],
+    latency_ms: float = 0.0,
+    jitter_ms: float = 0.0,
+) -> None:
+    server = SandboxServer(port=port, latency_ms=latency_ms, jitter_ms=jitter_ms)
     server.add_bot(token=token, username=username)
     created = [server.add_user(name, username=name.lower()) for name in users]
     await server.start()
@@ -43,7 +53,9 @@ async def serve(port: int, token: str, username: str, users: list[str]) -> None:
         f"Run the bot against it, in another terminal, from the project's folder:\n"
         f"  {run_command(server.url, token)}\n"
         f"Simulated users: {people}; act as them through the control API at"
-        f" {server.url}/sandbox/ (botapi_sandbox/control.py). Ctrl+C stops.",
+        f" {server.url}/sandbox/ (botapi_sandbox/control.py). Round trip of every Bot API"
+        f" call: {latency_ms:g} ms ± {jitter_ms:g} (POST /sandbox/network changes it)."
+        f" Ctrl+C stops.",
         flush=True,
     )
     try:
@@ -67,11 +79,27 @@ def main() -> None:
         default=[],
         help="create a simulated user with this first name (repeatable)",
     )
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=float(os.environ.get("SANDBOX_LATENCY_MS") or 0),
+        help="round trip of every Bot API call, ms (default: $SANDBOX_LATENCY_MS or 0)",
+    )
+    parser.add_argument(
+        "--jitter-ms", type=float, default=0.0, help="each round trip drawn in latency ± jitter"
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
+    for name in ("latency_ms", "jitter_ms"):
+        try:
+            checked_ms(getattr(args, name), name)
+        except ValueError as exc:
+            parser.error(str(exc))
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
     try:
-        asyncio.run(serve(args.port, args.token, args.username, args.user))
+        asyncio.run(
+            serve(args.port, args.token, args.username, args.user, args.latency_ms, args.jitter_ms)
+        )
     except KeyboardInterrupt:
         pass
 

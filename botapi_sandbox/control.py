@@ -38,6 +38,11 @@ Acting as a user (each creates the Update Telegram would send the bot)
 
 Files
 - ``GET  /sandbox/files/{file_id}`` → the bytes, with the file's content type
+
+The network (`network.py`): the round trip every Bot API call pays
+- ``GET  /sandbox/network`` → ``{latency_ms, jitter_ms}``
+- ``POST /sandbox/network`` ``{latency_ms?, jitter_ms?}`` (numbers, 0–60,000; an omitted
+  one is kept) → the new ``{latency_ms, jitter_ms}``; takes effect on the next call
 """
 
 from __future__ import annotations
@@ -262,4 +267,18 @@ def add_routes(app: web.Application, server: Server) -> None:
     app.router.add_post("/sandbox/users/{id}/press", press)
     app.router.add_post("/sandbox/users/{id}/react", react)
     app.router.add_post("/sandbox/users/{id}/block", block)
+
+    async def network(request: web.Request) -> web.Response:
+        return web.json_response(server.network.as_json())
+
+    async def set_network(request: web.Request) -> web.Response:
+        body = await _body(request)
+        try:
+            server.network.set(body.get("latency_ms"), body.get("jitter_ms"))
+        except ValueError as exc:
+            raise _fail(400, str(exc)) from None
+        return web.json_response(server.network.as_json())
+
     app.router.add_get("/sandbox/files/{file_id}", file)
+    app.router.add_get("/sandbox/network", network)
+    app.router.add_post("/sandbox/network", set_network)

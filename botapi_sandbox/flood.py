@@ -39,6 +39,7 @@ class FloodLimits:
     overall_burst: float = 30.0
     chats: dict[object, Bucket] = field(default_factory=dict)
     total: Bucket | None = None
+    refused: int = 0  # 429s answered, for the benchmarks (Telegram frowns on many)
 
     def check(self, method: str, chat_id: object) -> None:
         """Take a token for this message or refuse it with 429 and ``retry_after``."""
@@ -53,6 +54,7 @@ class FloodLimits:
         wait = max(chat.wait_needed(), self.total.wait_needed())
         if wait > 0:
             retry = max(1, math.ceil(wait))
+            self.refused += 1
             raise ApiError(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
         chat.tokens -= 1
         self.total.tokens -= 1

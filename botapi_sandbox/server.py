@@ -9,6 +9,7 @@ requests (400, 404) are also kept in `server.rejected`, so that tests can assert
 never made one. Tokens are never logged: log lines name the bot by its username.
 
     server = SandboxServer()            # port 0: any free port; see server.url
+    # SandboxServer(latency_ms=50, jitter_ms=5): a hosted bot's round trip (`network.py`)
     await server.start()
     server.add_bot("123456:TEST-token", username="bridge_bot")
     alice = server.add_user("Alice")
@@ -33,6 +34,7 @@ from botapi_sandbox.faults import Fault, Faults
 from botapi_sandbox.flood import FloodLimits
 from botapi_sandbox.guard import loopback_guard
 from botapi_sandbox.methods import METHODS
+from botapi_sandbox.network import Network
 from botapi_sandbox.state import DEFAULT_MIME, MEDIA_KINDS, ChatMessage, StoredFile
 from botapi_sandbox.users import SimUser
 from botapi_sandbox.webhook import Webhooks
@@ -49,10 +51,18 @@ MAX_EVENTS = 20_000
 
 
 class SandboxServer:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        latency_ms: float = 0.0,
+        jitter_ms: float = 0.0,
+    ) -> None:
         if host not in LOOPBACK:
             raise ValueError("the sandbox binds to the loopback interface only")
         self.host, self.port = host, port
+        self.network = Network()  # the round trip every Bot API call pays (`network.py`)
+        self.network.set(latency_ms, jitter_ms)
         self.bots: dict[str, SandboxBot] = {}
         self.users: dict[int, SimUser] = {}
         self.files: dict[str, StoredFile] = {}
@@ -247,6 +257,15 @@ class SandboxServer:
         return params
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        """One Bot API call over the simulated network: half its round trip before it is
+        performed, half before its answer leaves (a long poll's wait costs nothing more)."""
+        trip = self.network.round_trip()
+        await self.network.travel(trip / 2)
+        response = await self._answer_api(request)
+        await self.network.travel(trip - trip / 2)
+        return response
+
+    async def _answer_api(self, request: web.Request) -> web.StreamResponse:
         bot = self.bots.get(request.match_info["token"])
         if bot is None or bot.logged_out:
             return web.json_response(

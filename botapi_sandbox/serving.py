@@ -9,6 +9,7 @@ import asyncio
 from typing import Any, Protocol
 
 from botapi_sandbox.bots import SandboxBot
+from botapi_sandbox.network import Network
 from botapi_sandbox.state import ChatMessage, StoredFile
 from botapi_sandbox.users import SimUser
 
@@ -25,6 +26,7 @@ class Server(Protocol):
     callback_queries: dict[str, SimUser]
     events: list[dict[str, Any]]
     events_changed: asyncio.Condition
+    network: Network
 
     @property
     def webhooks(self) -> WebhookSettings: ...
