@@ -1,5 +1,5 @@
 """The graph index snapshot on SQLite: raw CSR bytes in BLOB parts, beside the connections'
-change log (migration 0007) that says whether the snapshot is still current.
+change log (migration 0009) that says whether the snapshot is still current.
 
 Why in the database and not a file beside it: the snapshot, its log position and the
 connections then commit together and travel together (backups, copies), so a snapshot can't
