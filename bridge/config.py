@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # free port when taken) and its own database, never the production one.
     playground_port: int = Field(default=8080, ge=0, le=65535)
     playground_database_url: str = "sqlite:///data/playground.db"
+    # A hosted bot's round trip to Telegram, simulated by the playground's Bot API server.
+    playground_latency_ms: float = Field(default=0, ge=0, le=60_000)
 
     invitation_note_max: int = 300
     reinvite_cooldown_days: int = 21

@@ -130,7 +130,9 @@ class Playground:
             raise
 
     async def _start(self) -> None:
-        sandbox = self.sandbox = SandboxServer(host=HOST, port=0)
+        sandbox = self.sandbox = SandboxServer(
+            host=HOST, port=0, latency_ms=self.settings.playground_latency_ms
+        )
         await sandbox.start()
         sandbox.add_bot(token=TOKEN, username=BOT_USERNAME, first_name="Bridge")
         saved = self._load_roster()

@@ -366,3 +366,24 @@ def test_database_and_port_defaults(monkeypatch) -> None:
         "data/playground.users.json"
     )
     assert playground_server.roster_path_for("sqlite:///:memory:") is None
+
+
+async def test_the_playground_simulates_the_round_trip_it_is_given(tmp_path: Path) -> None:
+    """PLAYGROUND_LATENCY_MS: the page's Bot API server answers as a hosted bot's would, and
+    the page can change it while it runs (POST /sandbox/network)."""
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path}/unused.db",
+        playground_latency_ms=40,
+    )
+    playground = Playground(
+        settings, database_url=f"sqlite:///{tmp_path}/pg.db", poll_timeout=1, port=0, users=USERS
+    )
+    await playground.start()
+    try:
+        assert playground.sandbox is not None
+        assert playground.sandbox.network.latency_ms == 40
+        status, _ = await post(playground.url + "sandbox/network", {"latency_ms": 0})
+        assert status == 200 and playground.sandbox.network.latency_ms == 0
+    finally:
+        await playground.stop()
