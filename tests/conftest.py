@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from itertools import count
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from bridge.core.app import Core
 from bridge.core.clock import FakeClock
@@ -14,6 +15,12 @@ from bridge.core.models import Member, NewMember
 from bridge.core.rules import Rules
 from bridge.storage.port import Store
 from tests.storage.backends import BACKENDS
+
+# Tests never assert on wall-clock time, Hypothesis's per-example deadline and its "input
+# generation is slow" check included: on a loaded two-core machine they fail for the load,
+# not for the code.
+settings.register_profile("bridge", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("bridge")
 
 ADMIN_TELEGRAM_ID = 999_000
 # The reason of a skip for want of a browser (tests/playground/test_page.py) starts with
