@@ -170,12 +170,6 @@ class MessageTooLong(BridgeError):
         super().__init__(limit=limit, length=length)
 
 
-class AlreadyAccepted(BridgeError):
-    """This Telegram message was already accepted (a redelivered update): nothing to do."""
-
-    code = "already_accepted"
-
-
 class MessageNotFound(BridgeError):
     code = "message_not_found"
 

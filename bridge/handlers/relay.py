@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bridge.core.errors import AlreadyAccepted, BridgeError
+from bridge.core.errors import BridgeError
 from bridge.core.models import Attachment, Delivery, Member
 from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons
 from bridge.handlers.buttons import MessageFromProfile, SendHeld
@@ -36,17 +36,14 @@ async def _deliver(
     original: TgMessage | None = None,
     confirm: bool = True,
     typed: bool = True,
-) -> Delivery | None:
+) -> Delivery:
     """Send through the core (committed, and owed to the recipient in the outbox), remember
     the user's own message as the original, confirm briefly (naming the recipient by the
     handle only if the user typed it: `typed`)."""
     origin = (original.chat_id, original.message_id) if original is not None else None
-    try:
-        delivery = await context.core.messaging.send(
-            context.member.id, target_id, text, attachment, reply_to_id, origin=origin
-        )
-    except AlreadyAccepted:
-        return None
+    delivery = await context.core.messaging.send(
+        context.member.id, target_id, text, attachment, reply_to_id, origin=origin
+    )
     if confirm or not delivery.recipient.reachable:
         other = (
             context.addressed(delivery.recipient)
