@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bridge.core.app import Core
 from bridge.core.models import Member, MemberView
 from bridge.runtime.render import Renderer, split_html
+from bridge.runtime.waiting import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +26,6 @@ REPLY_ATTEMPTS = 4
 REPLY_MAX_WAIT = 10.0  # seconds: a longer retry_after gives up (the error is logged)
 
 
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if total else float(value)  # type: ignore[arg-type]
-
-
 async def send_retrying(bot: ExtBot, chat_id: int, text: str, **kwargs: Any) -> Message:
     """`send_message`, retried on 429 (after `retry_after`) and on 5xx / connection errors
     (short back-off). Not on a time-out: Telegram may have sent it, and a repeat is worse
@@ -38,7 +34,7 @@ async def send_retrying(bot: ExtBot, chat_id: int, text: str, **kwargs: Any) -> 
         try:
             return await bot.send_message(chat_id, text, **kwargs)
         except RetryAfter as exc:
-            wait = _seconds(exc.retry_after)
+            wait = retry_after_seconds(exc)
             if attempt == REPLY_ATTEMPTS or wait > REPLY_MAX_WAIT:
                 raise
         except (BadRequest, TimedOut):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -25,12 +24,12 @@ from bridge.core.models import Notification
 from bridge.core.notify import PlanAction
 from bridge.runtime.application import ChatBusy, ChatLocks
 from bridge.runtime.notifications import Notifier, Skip
+from bridge.runtime.waiting import MAX_STORAGE_PAUSE, retry_after_seconds, until_recorded
 from bridge.storage.port import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=10)
-MAX_STORAGE_PAUSE = 15.0  # seconds between tries while the database is unavailable
 # How long to wait for a chat whose member's update is being handled (usually a few ms; a
 # reply retrying a 429 can take seconds): then that one notification waits, the rest go on.
 CHAT_BUSY = timedelta(seconds=1)
@@ -161,21 +160,6 @@ class DeliveryWorker:
         except TimeoutError:
             pass
 
-    async def _until_stored(self, record: Callable[[], Awaitable[None]]) -> None:
-        """Record a send Telegram accepted, however long the database takes: sending it again
-        would show it twice. Given up only when stopping (then it goes again at start)."""
-        pause = 1.0
-        while True:
-            try:
-                await record()
-                return
-            except StorageUnavailable as exc:
-                if self._stopping:
-                    raise
-                log.warning("a sent notification waits to be recorded: %s", exc)
-                await self._pause(pause)
-                pause = min(pause * 2, MAX_STORAGE_PAUSE)
-
     async def _chat_of(self, member_id: int) -> int | None:
         chat = self._chats.get(member_id)
         if chat is None:
@@ -218,9 +202,9 @@ class DeliveryWorker:
         except Skip as skip:
             await outbox.skip(n.id, str(skip))
         except RetryAfter as exc:
-            delay = exc.retry_after
-            seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-            await outbox.retry_later(n.id, timedelta(seconds=seconds), "429 retry_after")
+            await outbox.retry_later(
+                n.id, timedelta(seconds=retry_after_seconds(exc)), "429 retry_after"
+            )
         except Forbidden as exc:
             log.info("member %s blocked the bot: holding their notifications", n.member_id)
             await outbox.member_unreachable(n.member_id)
@@ -237,6 +221,12 @@ class DeliveryWorker:
             log.exception("notification %s could not be rendered", n.id)
             await outbox.fail(n.id, f"error {type(exc).__name__}: {exc}")
         else:
-            await self._until_stored(
-                lambda: outbox.complete(n.id, sent.copies, silent=plan.silent, removed=sent.removed)
+            await until_recorded(
+                lambda: outbox.complete(
+                    n.id, sent.copies, silent=plan.silent, removed=sent.removed
+                ),
+                stopping=lambda: self._stopping,
+                pause=self._pause,
+                log=log,
+                waiting=f"sent notification {n.id}",
             )

@@ -37,6 +37,7 @@ from telegram.warnings import PTBUserWarning
 
 from bridge.core.app import Core
 from bridge.runtime.render import Renderer
+from bridge.runtime.waiting import MAX_STORAGE_PAUSE, retry_after_seconds, until_recorded
 from bridge.storage import once
 from bridge.storage.port import StorageUnavailable
 
@@ -46,7 +47,6 @@ log = logging.getLogger(__name__)
 # called get_updates, which fails the whole batch on one update it can't read.
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 
-MAX_STORAGE_PAUSE = 15.0  # seconds between tries while the database is unavailable
 PRUNE_EVERY = 1000  # processed updates between two prunings of old records
 # While updates are in hand, getUpdates (whose offset they hold down) answers at once with
 # them: so it is asked again when one finishes, or after this long (seconds) for new ones.
@@ -140,7 +140,7 @@ class UpdateIntake:
                 batch = await self._fetch(wait=not self._pending)
                 delay = 1.0
             except RetryAfter as exc:
-                await self._pause(_seconds(exc.retry_after))
+                await self._pause(retry_after_seconds(exc))
                 continue
             except (TimedOut, NetworkError) as exc:
                 log.warning("getUpdates failed (%s); retrying in %.0fs", exc, delay)
@@ -288,28 +288,20 @@ class UpdateIntake:
         if scope.failure is not None:  # a handler met the database unavailable: again
             raise scope.failure
         if not scope.recorded:  # it changed nothing, or nothing that was not idempotent
-            await self._until_done(key, update.update_id)
+            # Its answers are sent already: wait for the database rather than redo it.
+            await until_recorded(
+                lambda: self.core.updates.done(key, update.update_id),
+                stopping=lambda: self._stopping,
+                pause=self._pause,
+                log=log,
+                waiting=f"update {update.update_id}",
+            )
         self.processed += 1
         if self.processed % PRUNE_EVERY == 0:
             try:
                 await self.core.updates.prune()
             except StorageUnavailable as exc:
                 log.warning("old update records not pruned this time: %s", exc)
-
-    async def _until_done(self, key: str, update_id: int) -> None:
-        """Record a handled update, waiting for the database rather than handling it again
-        (its answers are sent already)."""
-        pause = 1.0
-        while True:
-            try:
-                await self.core.updates.done(key, update_id)
-                return
-            except StorageUnavailable as exc:
-                if self._stopping:
-                    raise
-                log.warning("update %s waits to be recorded: %s", update_id, exc)
-                await self._pause(pause)
-                pause = min(pause * 2, MAX_STORAGE_PAUSE)
 
     async def _skip_unreadable(self, raw: dict[str, Any], key: str, exc: Exception) -> None:
         update_id = raw["update_id"]
@@ -341,8 +333,3 @@ class UpdateIntake:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
         except TimeoutError:
             pass
-
-
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if total else float(value)  # type: ignore[arg-type]

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter
+
+from bridge.runtime.waiting import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +57,6 @@ def rejected_token(url: str, error: InvalidToken) -> StartupFailed:
     )
 
 
-def _seconds(value: float | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 async def with_retries(step: Callable[[], Awaitable[T]], what: str, url: str, attempts: int) -> T:
     """Run `step` (one start-up call, safe to repeat) until it succeeds: 429 waits what
     Telegram asks, 5xx and network errors back off 1, 2, 4 … 30 s; `attempts` in all."""
@@ -70,7 +67,7 @@ async def with_retries(step: Callable[[], Awaitable[T]], what: str, url: str, at
         except InvalidToken as exc:
             raise rejected_token(url, exc) from None
         except RetryAfter as exc:
-            wait, level, reason = _seconds(exc.retry_after), logging.INFO, "429 Too Many Requests"
+            wait, level, reason = retry_after_seconds(exc), logging.INFO, "429 Too Many Requests"
         except BadRequest:
             raise  # a request we got wrong: a bug, not the network
         except NetworkError as exc:  # 5xx, timeouts, connection refused, DNS

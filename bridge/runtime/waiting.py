@@ -1,0 +1,45 @@
+"""Waiting out what is not our fault: Telegram's 429 (`retry_after`) and a database another
+process holds or a full disk (`StorageUnavailable`). Shared by the intake, the delivery
+worker, start-up and direct replies, so each waits the same way."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from telegram.error import RetryAfter
+
+from bridge.storage.port import StorageUnavailable
+
+MAX_STORAGE_PAUSE = 15.0  # seconds between tries while the database is unavailable
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked us to wait (PTB gives seconds or a timedelta by version)."""
+    value: float | timedelta = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+async def until_recorded(
+    record: Callable[[], Awaitable[None]],
+    *,
+    stopping: Callable[[], bool],
+    pause: Callable[[float], Awaitable[None]],
+    log: logging.Logger,
+    waiting: str,
+) -> None:
+    """Record something that already happened (a send Telegram accepted, an update whose
+    answers went out), however long the database takes: doing it again would show it twice.
+    Given up only when `stopping` (then it comes again at the next start)."""
+    seconds = 1.0
+    while True:
+        try:
+            await record()
+            return
+        except StorageUnavailable as exc:
+            if stopping():
+                raise
+            log.warning("%s waits to be recorded: %s", waiting, exc)
+            await pause(seconds)
+            seconds = min(seconds * 2, MAX_STORAGE_PAUSE)
