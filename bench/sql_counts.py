@@ -1,0 +1,210 @@
+"""What one relayed message costs the database: SQL statements, aiosqlite round trips
+(each a hop to its thread and back), transactions and fsync'd commits, for the intake
+(the update handled: the member identified, the message stored and owed) and the delivery
+(the notification planned, sent, completed) apart, plus the bot's CPU per message.
+
+The real bot runs in this process against the local Bot API server (no latency: the counts
+don't depend on it); each sender has an open conversation and sends plain texts, as in the
+relay benchmark. A statement is counted by SQLite's trace callback, a round trip by
+wrapping `aiosqlite.Connection._execute`; which side it belongs to is the asyncio task that
+asked (`update-…`: intake, `send-…`/`delivery-worker`: delivery). A commit is fsync'd when
+its transaction changed something (WAL, `synchronous = FULL`).
+
+    python -m bench.sql_counts [--senders 10] [--messages 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import asyncio
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import aiosqlite
+
+from botapi_sandbox.server import SandboxServer
+from bridge.config import Settings
+from bridge.runtime.bot import BridgeBot
+from tests.e2e.test_durability import _seed
+
+TOKEN = "777:count-token"
+SIDES = ("intake", "delivery")
+
+
+def _shape(sql: str) -> str:
+    """The statement with its values taken out (the trace shows them bound)."""
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"\b\d+(?:\.\d+)?\b", "?", sql)
+    return " ".join(sql.split())[:200]
+
+
+def _side() -> str:
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:
+        return "other"
+    name = task.get_name() if task is not None else ""
+    if name.startswith("update-"):
+        return "intake"
+    if name.startswith(("send-", "delivery-worker")):
+        return "delivery"
+    return "other"
+
+
+class Counts:
+    """Counters per side, filled from the event loop (round trips) and from aiosqlite's
+    thread (statements: the side travels with the call)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, Counter[str]] = {s: Counter() for s in (*SIDES, "other")}
+        self.texts: dict[str, Counter[str]] = {s: Counter() for s in (*SIDES, "other")}
+        self._local = threading.local()
+        self._dirty: dict[str, bool] = {}
+        self._conn: Any = None
+        self.on = False
+
+    def trace(self, sql: str) -> None:
+        """SQLite's trace callback (aiosqlite's thread): one call per statement run."""
+        if not self.on:
+            return
+        side = getattr(self._local, "side", "other")
+        count = self.counts[side]
+        count["statements"] += 1
+        self.texts[side][_shape(sql)] += 1
+        word = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        if word == "BEGIN":
+            count["transactions"] += 1
+            self._local.changes = self._conn.total_changes
+        elif word == "COMMIT" and self._conn.total_changes != getattr(self._local, "changes", 0):
+            count["fsync_commits"] += 1
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        original = aiosqlite.Connection._execute
+        counts = self
+
+        async def counted(conn: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+            side = _side()
+            if counts.on:
+                counts.counts[side]["round_trips"] += 1
+
+            def run() -> Any:
+                counts._local.side = side
+                return fn(*args, **kwargs)
+
+            return await original(conn, run)
+
+        aiosqlite.Connection._execute = counted  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            aiosqlite.Connection._execute = original  # type: ignore[method-assign]
+
+    async def attach(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn._conn  # the sqlite3 connection, used in its own thread only
+        await conn._execute(conn._conn.set_trace_callback, self.trace)
+
+
+async def run(senders: int = 10, messages: int = 10) -> dict[str, Any]:
+    """Counts per relayed message for each side, and the process's CPU per message."""
+    counts = Counts()
+    server = SandboxServer()
+    await server.start()
+    server.add_bot(TOKEN, username="count_bot")
+    users = [
+        (server.add_user(f"S{i}", username=f"s{i}"), server.add_user(f"R{i}", username=f"r{i}"))
+        for i in range(senders)
+    ]
+    with tempfile.TemporaryDirectory() as tmp, counts.installed():
+        url = f"sqlite:///{tmp}/count.db"
+        await _seed(url, users)
+        settings = Settings(
+            _env_file=None,
+            bot_token=TOKEN,
+            bot_api_url=server.url,
+            database_url=url,
+            rate_limit=False,
+        )
+        bot = BridgeBot(settings, poll_timeout=1)
+        await bot.start()
+        try:
+            store: Any = bot.store
+            await counts.attach(store._conn)
+            for sender, recipient in users:  # warm-up: every member known, caches filled
+                await sender.send_text("warm-up")
+                await recipient.wait_for_text("warm-up", timeout=30, since_mark=False)
+            await asyncio.sleep(0.3)
+            counts.on = True
+            cpu = time.process_time()
+            for n in range(messages):
+                await asyncio.gather(*(s.send_text(f"m:{i}:{n}") for i, (s, _) in enumerate(users)))
+            for i, (_, recipient) in enumerate(users):
+                await recipient.wait_for_text(f"m:{i}:{messages - 1}", timeout=60, since_mark=False)
+            worker = bot.worker
+            assert worker is not None
+            await asyncio.sleep(0.3)  # the last completions commit
+            await asyncio.wait_for(worker.idle.wait(), 30)
+            cpu = time.process_time() - cpu
+            counts.on = False
+        finally:
+            await bot.stop()
+            await server.stop()
+    total = senders * messages
+    per = {
+        side: {k: v / total for k, v in sorted(counts.counts[side].items())} for side in SIDES
+    }
+    per["total"] = {
+        k: sum(per[s].get(k, 0.0) for s in SIDES)
+        for k in ("statements", "round_trips", "transactions", "fsync_commits")
+    }
+    return {
+        "statements": {s: counts.texts[s].most_common() for s in SIDES},
+        "messages": total,
+        "per_message": per,
+        # Bot and local server share the process here: an upper bound of the bot's own.
+        "cpu_ms_per_message": 1000 * cpu / total,
+    }
+
+
+def lines(result: dict[str, Any]) -> list[str]:
+    out = [
+        "| per relayed message | statements | round trips | transactions | fsync'd commits |",
+        "|---|---|---|---|---|",
+    ]
+    for side in (*SIDES, "total"):
+        c = result["per_message"][side]
+        out.append(
+            f"| {side} | {c.get('statements', 0):.1f} | {c.get('round_trips', 0):.1f}"
+            f" | {c.get('transactions', 0):.1f} | {c.get('fsync_commits', 0):.1f} |"
+        )
+    out.append(f"\nCPU per relayed message (bot and server in one process): "
+               f"{result['cpu_ms_per_message']:.1f} ms")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--senders", type=int, default=10)
+    parser.add_argument("--messages", type=int, default=10)
+    parser.add_argument("--show", action="store_true", help="list the statements run")
+    args = parser.parse_args()
+    result = asyncio.run(run(args.senders, args.messages))
+    if args.show:
+        total = result["messages"]
+        for side in SIDES:
+            print(f"-- {side}")
+            for sql, n in result["statements"][side]:
+                print(f"{n / total:5.1f}  {sql}")
+    print("\n".join(lines(result)))
+
+
+if __name__ == "__main__":
+    main()
