@@ -16,8 +16,8 @@ its transaction changed something (WAL, `synchronous = FULL`).
 from __future__ import annotations
 
 import argparse
-import re
 import asyncio
+import re
 import tempfile
 import threading
 import time
@@ -156,9 +156,7 @@ async def run(senders: int = 10, messages: int = 10) -> dict[str, Any]:
             await bot.stop()
             await server.stop()
     total = senders * messages
-    per = {
-        side: {k: v / total for k, v in sorted(counts.counts[side].items())} for side in SIDES
-    }
+    per = {side: {k: v / total for k, v in sorted(counts.counts[side].items())} for side in SIDES}
     per["total"] = {
         k: sum(per[s].get(k, 0.0) for s in SIDES)
         for k in ("statements", "round_trips", "transactions", "fsync_commits")
@@ -183,8 +181,10 @@ def lines(result: dict[str, Any]) -> list[str]:
             f"| {side} | {c.get('statements', 0):.1f} | {c.get('round_trips', 0):.1f}"
             f" | {c.get('transactions', 0):.1f} | {c.get('fsync_commits', 0):.1f} |"
         )
-    out.append(f"\nCPU per relayed message (bot and server in one process): "
-               f"{result['cpu_ms_per_message']:.1f} ms")
+    out.append(
+        f"\nCPU per relayed message (bot and server in one process): "
+        f"{result['cpu_ms_per_message']:.1f} ms"
+    )
     return out
 
 
