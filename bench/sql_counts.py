@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import aiosqlite
+from pydantic import SecretStr
 
 from botapi_sandbox.server import SandboxServer
 from bridge.config import Settings
@@ -100,7 +101,7 @@ class Counts:
 
             return await original(conn, run)
 
-        aiosqlite.Connection._execute = counted  # type: ignore[method-assign]
+        aiosqlite.Connection._execute = counted  # type: ignore[method-assign,assignment]
         try:
             yield
         finally:
@@ -126,7 +127,7 @@ async def run(senders: int = 10, messages: int = 10) -> dict[str, Any]:
         await _seed(url, users)
         settings = Settings(
             _env_file=None,
-            bot_token=TOKEN,
+            bot_token=SecretStr(TOKEN),
             bot_api_url=server.url,
             database_url=url,
             rate_limit=False,

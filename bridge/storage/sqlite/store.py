@@ -14,6 +14,7 @@ import aiosqlite
 from bridge.storage import once
 from bridge.storage.migrations import DatabaseTooNew, Migration, load_migrations
 from bridge.storage.port import AlreadyApplied, ConstraintViolation, StorageUnavailable
+from bridge.storage.sqlite import onehop
 from bridge.storage.sqlite.bulk import SqliteBulk
 from bridge.storage.sqlite.conversations import (
     SqliteConversations,
@@ -66,7 +67,7 @@ class SqliteStore:
     async def open(cls, path: str) -> SqliteStore:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn = await onehop.connect(path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute(f"PRAGMA busy_timeout = {int(cls.busy_timeout_ms)}")
