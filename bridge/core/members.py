@@ -98,20 +98,20 @@ class Members:
             return member, True
 
     async def get(self, member_id: int) -> Member:
-        async with self._d.store.transaction() as tx:
+        async with self._d.store.read() as tx:
             member = await tx.members.get(member_id)
         if member is None:
             raise errors.MemberNotFound(handle=str(member_id))
         return member
 
     async def by_telegram_id(self, telegram_id: int) -> Member | None:
-        async with self._d.store.transaction() as tx:
+        async with self._d.store.read() as tx:
             return await tx.members.by_telegram_id(telegram_id)
 
     async def resolve(self, handle_text: str) -> Member:
         """The member a typed ``@handle`` names."""
         handle = parse_handle(handle_text)
-        async with self._d.store.transaction() as tx:
+        async with self._d.store.read() as tx:
             member = await tx.members.by_handle(handle)
         if member is None:
             raise errors.MemberNotFound(handle=handle)

@@ -206,7 +206,7 @@ class Messaging:
 
     async def conversation_of(self, actor_id: int, message_id: int) -> Conversation:
         """The conversation of a message the actor can see."""
-        async with self._d.store.transaction() as tx:
+        async with self._d.store.read() as tx:
             message = await participant_message(tx, actor_id, message_id)
             conversation = await tx.conversations.get(message.conversation_id)
         assert conversation is not None
@@ -349,7 +349,7 @@ class Messaging:
     async def for_delivery(self, message_id: int, recipient_id: int) -> Delivery | None:
         """What the recipient's chat must show for a stored message; None when it no longer
         concerns them (not a participant, or a message they deleted)."""
-        async with self._d.store.transaction() as tx:
+        async with self._d.store.read() as tx:
             message = await tx.messages.get(message_id)
             if message is None:
                 return None
@@ -399,7 +399,7 @@ class Messaging:
         self, actor_id: int, chat_id: int, telegram_message_id: int
     ) -> Message | None:
         """The stored message behind a message in the actor's own chat, if any."""
-        async with self._d.store.transaction() as tx:
+        async with self._d.store.read() as tx:
             copy = await tx.copies.by_telegram(chat_id, telegram_message_id)
             if copy is None or copy.member_id != actor_id:
                 return None

@@ -8,6 +8,7 @@ Telegram). Nothing here knows Telegram beyond the `ChatCopy` map the worker reco
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bridge.core.deps import CoreDeps
@@ -32,12 +33,23 @@ __all__ = ["QUIET_HOURS", "SILENT_KINDS", "Outbox", "notify", "replan_member"]
 SILENT_KINDS = frozenset({NotificationKind.EDIT, NotificationKind.REACTION})
 
 
+@dataclass(frozen=True)
+class Completion:
+    """A send Telegram accepted, to be recorded: the row, where its copies landed (and
+    which ones are gone), whether it was sent silently."""
+
+    notification_id: int
+    copies: Sequence[ChatCopy]
+    silent: bool = False
+    removed: Sequence[ChatCopy] = ()
+
+
 class Outbox:
     def __init__(self, deps: CoreDeps) -> None:
         self._d = deps
 
     async def due(self, limit: int = 50) -> list[Notification]:
-        async with self._d.store.transaction() as tx:
+        async with self._d.store.read() as tx:
             return await tx.outbox.due(self._d.clock.now(), limit)
 
     async def complete(
@@ -49,14 +61,24 @@ class Outbox:
     ) -> None:
         """Mark sent and remember where the copies landed (and which ones are gone: the
         surplus parts of a message edited shorter), in one transaction."""
+        await self.complete_many([Completion(notification_id, copies, silent, removed)])
+
+    async def complete_many(self, done: Sequence[Completion]) -> None:
+        """`complete` for several sends at once: one transaction (one commit to disk) and
+        one statement marking the rows, however many sends finished together."""
+        if not done:
+            return
         async with self._d.store.transaction() as tx:
-            for copy in removed:
-                await tx.copies.remove(copy.chat_id, copy.telegram_message_id)
-            for copy in copies:
-                await tx.copies.add(copy)
-            await tx.outbox.set_status(
-                notification_id, NotificationStatus.SENT, self._d.clock.now(), silent=silent
-            )
+            for completion in done:
+                for copy in completion.removed:
+                    await tx.copies.remove(copy.chat_id, copy.telegram_message_id)
+                for copy in completion.copies:
+                    await tx.copies.add(copy)
+            now = self._d.clock.now()
+            for silent in (False, True):
+                ids = [c.notification_id for c in done if c.silent == silent]
+                if ids:
+                    await tx.outbox.mark_sent(ids, now, silent)
 
     async def plan(self, n: Notification) -> Plan:
         """How to deliver a notification now, by what is true now and the recipient's
@@ -67,7 +89,7 @@ class Outbox:
 
         Every reason not to deliver is decided here: the renderer only renders and sends."""
         now = self._d.clock.now()
-        async with self._d.store.transaction() as tx:
+        async with self._d.store.read() as tx:  # reads only: no transaction to commit
             member = await existing_member(tx, n.member_id)
             if await tx.outbox.earlier_waiting(n.member_id, n.id, now):
                 return Plan(action=PlanAction.WAIT)

@@ -123,7 +123,7 @@ async def on_message(update: Update, context: BridgeContext) -> None:
                 typed=False,
             )
             return
-    member: Member = await context.core.members.get(context.member.id)
+    member: Member = context.member  # read by `identify` for this update, under its chat lock
     if member.current_peer_id is None:
         await _not_addressed(update, context, text, attachment, message)
         return

@@ -22,7 +22,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bridge.core.app import Core
 from bridge.core.models import Notification
 from bridge.core.notify import PlanAction
+from bridge.core.outbox import Completion
 from bridge.runtime.application import ChatBusy, ChatLocks
+from bridge.runtime.completions import Completions
 from bridge.runtime.notifications import Notifier, Skip
 from bridge.runtime.waiting import MAX_STORAGE_PAUSE, retry_after_seconds, until_recorded
 from bridge.storage.port import StorageUnavailable
@@ -56,6 +58,8 @@ class DeliveryWorker:
         # Shared with the Application: a notification is planned and sent while no update
         # of its recipient is being handled (see application.py).
         self.locks = locks if locks is not None else ChatLocks()
+        # Sends finishing together are recorded by one commit (group commit).
+        self.completions = Completions(core.outbox.complete_many)
         self._chats: dict[int, int] = {}  # member id → Telegram chat id (never changes)
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
@@ -221,10 +225,9 @@ class DeliveryWorker:
             log.exception("notification %s could not be rendered", n.id)
             await outbox.fail(n.id, f"error {type(exc).__name__}: {exc}")
         else:
+            done = Completion(n.id, sent.copies, silent=plan.silent, removed=sent.removed)
             await until_recorded(
-                lambda: outbox.complete(
-                    n.id, sent.copies, silent=plan.silent, removed=sent.removed
-                ),
+                lambda: self.completions.record(done),
                 stopping=lambda: self._stopping,
                 pause=self._pause,
                 log=log,

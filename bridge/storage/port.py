@@ -359,6 +359,11 @@ class OutboxRepo(Protocol):
         error: str | None = None,
         silent: bool = False,
     ) -> None: ...
+    async def mark_sent(self, notification_ids: Sequence[int], now: datetime, silent: bool) -> None:
+        """Sent, the rows `set_status(SENT)` would mark one by one, in one statement (the
+        delivery worker records a batch of completed sends at once)."""
+        ...
+
     async def recent_push(self, member_id: int, sender_id: int, since: datetime) -> bool:
         """Whether a non-silent push from `sender_id` reached the member since `since`."""
         ...

@@ -215,7 +215,7 @@ class SqliteMessages:
         cursor = await self._conn.execute(
             f"INSERT INTO messages (conversation_id, sender_id, kind, text, subject,"
             f" reply_to_id, forwarded_from_id, created_at, {att_columns})"
-            f" VALUES ({marks}) RETURNING id",
+            f" VALUES ({marks}) RETURNING {', '.join(MESSAGE_COLUMNS)}",
             (
                 conversation_id,
                 sender_id,
@@ -230,9 +230,7 @@ class SqliteMessages:
         )
         row = await cursor.fetchone()
         assert row is not None
-        message = await self.get(row[0])
-        assert message is not None
-        return message
+        return message_from_row(row)  # as stored, without reading it back
 
     async def get(self, message_id: int) -> Message | None:
         cursor = await self._conn.execute(f"{_MESSAGE} WHERE id = ?", (message_id,))

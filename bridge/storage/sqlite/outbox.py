@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -101,6 +102,16 @@ class SqliteOutbox:
             " last_error = COALESCE(?, last_error), silent = ? WHERE id = ?",
             (status.value, ts(now), error, int(silent), notification_id),
         )
+
+    async def mark_sent(self, notification_ids: Sequence[int], now: datetime, silent: bool) -> None:
+        for start in range(0, len(notification_ids), 500):  # within SQLite's bound variables
+            chunk = list(notification_ids[start : start + 500])
+            marks = ", ".join("?" * len(chunk))
+            await self._conn.execute(
+                "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?,"
+                f" silent = ? WHERE id IN ({marks})",
+                (ts(now), int(silent), *chunk),
+            )
 
     async def recent_push(self, member_id: int, sender_id: int, since: datetime) -> bool:
         cursor = await self._conn.execute(

@@ -109,6 +109,29 @@ async def test_delivery_outcomes_are_recorded(store: Store) -> None:
         assert await tx.outbox.counts() == {"sent": 2, "failed": 1}
 
 
+async def test_sent_rows_are_marked_in_one_go(store: Store) -> None:
+    ann, bob = await add_members(store, "Ann", "Bob")
+    async with store.transaction() as tx:
+        rows = [
+            await tx.outbox.add(ann.id, NotificationKind.MESSAGE, i, {}, NOW, sender_id=bob.id)
+            for i in range(3)
+        ]
+        untouched = await tx.outbox.add(bob.id, NotificationKind.MESSAGE, 9, {}, NOW)
+        await tx.outbox.reschedule(rows[0], NOW, "429: retry after 1")
+        await tx.outbox.mark_sent(rows[:2], LATER, silent=True)
+        await tx.outbox.mark_sent(rows[2:], LATER, silent=False)
+        marked = [await tx.outbox.get(i) for i in rows]
+        assert [(r.status, r.attempts, r.sent_at, r.silent) for r in marked if r] == [
+            (NotificationStatus.SENT, 2, LATER, True),
+            (NotificationStatus.SENT, 1, LATER, True),
+            (NotificationStatus.SENT, 1, LATER, False),
+        ]
+        assert marked[0] is not None and marked[0].last_error == "429: retry after 1"
+        other = await tx.outbox.get(untouched)
+        assert other is not None and other.status == NotificationStatus.PENDING
+        await tx.outbox.mark_sent([], LATER, silent=False)  # nothing to mark: nothing done
+
+
 async def test_a_members_held_and_quiet_rows_are_replanned_together(store: Store) -> None:
     ann, bob = await add_members(store, "Ann", "Bob")
     tomorrow = NOW + timedelta(days=1)
