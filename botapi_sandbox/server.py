@@ -206,7 +206,8 @@ class SandboxServer:
                 if raw.get(legacy) not in (None, ""):
                     params[legacy] = check(raw[legacy], types, legacy, from_form=True)
             if self.enforce_flood_limits and "chat_id" in params:
-                self.flood.check(canonical, params["chat_id"])
+                paid = bool(params.get("allow_paid_broadcast"))
+                self.flood.check(canonical, params["chat_id"], paid=paid)
             handler = METHODS.get(canonical)
             if handler is None:
                 raise bad("method not supported by the sandbox")

@@ -21,6 +21,12 @@ class Settings(BaseSettings):
     # Telegram's limits (30 messages/s, 1/s per chat) through PTB's AIORateLimiter. Off only
     # for benchmarks against a local server that has no limits.
     rate_limit: bool = True
+    # Send every message with `allow_paid_broadcast` (Telegram then allows up to 1,000
+    # messages/s, each beyond the free 30/s paid in Stars from the bot's balance).
+    paid_broadcast: bool = False
+    # With rate_limit: messages per second the bot sends to one private chat after a short
+    # burst (Telegram: about one); 0 leaves only the overall limit.
+    chat_rate: float = Field(default=1.0, ge=0)
     # Updates of different members handled at once (one member's always in order).
     intake_concurrency: int = Field(default=16, ge=1)
     # Notifications in flight at once (one per member at most). The Bot API has no

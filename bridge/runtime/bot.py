@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bridge.config import Settings
 from bridge.core.app import Core
@@ -22,6 +22,7 @@ from bridge.runtime.application import BridgeApplication
 from bridge.runtime.delivery import DeliveryWorker
 from bridge.runtime.intake import UpdateIntake
 from bridge.runtime.notifications import Notifier
+from bridge.runtime.rate_limits import TelegramLimits
 from bridge.runtime.render import Renderer
 from bridge.runtime.startup import StartupFailed, api_url_problem, with_retries
 from bridge.storage import open_store
@@ -49,6 +50,12 @@ class BridgeBot:
         self.app: Application | None = None
         self.worker: DeliveryWorker | None = None
         self.intake: UpdateIntake | None = None
+        # Telegram's limits, overall and per chat (shared with the delivery worker's pacing).
+        self.limits = (
+            TelegramLimits(settings.chat_rate, paid_broadcast=settings.paid_broadcast)
+            if settings.rate_limit
+            else None
+        )
         database = database_file(settings.database_url)
         self.instance = InstanceLock(database) if database is not None else None
 
@@ -59,11 +66,11 @@ class BridgeBot:
         root = self.settings.bot_api_url.rstrip("/")
         # Any bot type: with a rate limiter the builder's bot becomes an ExtBot[int].
         builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = ApplicationBuilder()
-        if self.settings.rate_limit:
+        if self.limits is not None:
             # Retrying is the outbox's job, not the limiter's (max_retries=0); so its
             # give-up on a 429 is routine, not an error (see bridge.logs).
             quiet_rate_limiter()
-            builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+            builder = builder.rate_limiter(self.limits)
         app = (
             builder.application_class(BridgeApplication)
             .token(token)
@@ -116,6 +123,7 @@ class BridgeBot:
             Notifier(app.bot, self.core, renderer),
             locks=app.chat_locks,
             window=self.settings.delivery_window,
+            pacing=self.limits,
         )
         app.bot_data["worker"] = self.worker
         self.worker.start()

@@ -26,6 +26,7 @@ from bridge.core.outbox import Completion
 from bridge.runtime.application import ChatBusy, ChatLocks
 from bridge.runtime.completions import Completions
 from bridge.runtime.notifications import Notifier, Skip
+from bridge.runtime.rate_limits import TelegramLimits
 from bridge.runtime.waiting import MAX_STORAGE_PAUSE, retry_after_seconds, until_recorded
 from bridge.storage.port import StorageUnavailable
 
@@ -45,6 +46,7 @@ class DeliveryWorker:
         batch: int = 50,
         locks: ChatLocks | None = None,
         window: int = 8,
+        pacing: TelegramLimits | None = None,
     ) -> None:
         self.window = max(1, window)
         # Rows in flight come back from `due` until done: look far enough past them.
@@ -61,6 +63,10 @@ class DeliveryWorker:
         # Sends finishing together are recorded by one commit (group commit).
         self.completions = Completions(core.outbox.complete_many)
         self._chats: dict[int, int] = {}  # member id → Telegram chat id (never changes)
+        # Telegram's ~1 message/s per chat: a member whose chat is not ready yet waits in
+        # the outbox, not in a slot of the window (`rate_limits.py`).
+        self.pacing = pacing
+        self._next_ready: float | None = None  # seconds until a skipped chat is ready
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._stopping = False
@@ -103,6 +109,9 @@ class DeliveryWorker:
                 continue
             if notification.id in self._finished:  # done since `due` looked: stale
                 continue
+            if (wait := self._not_ready_for(member)) > 0:
+                self._next_ready = min(wait, self._next_ready or wait)
+                continue
             await self._slots.acquire()
             if member in self._sending or notification.id in self._finished:
                 self._slots.release()  # changed while we waited for a slot
@@ -112,6 +121,13 @@ class DeliveryWorker:
             self._sending[member] = task
             started += 1
         return started
+
+    def _not_ready_for(self, member: int) -> float:
+        """Seconds before the member's chat may be sent to (0 when no pacing or unknown)."""
+        chat = self._chats.get(member)
+        if self.pacing is None or chat is None:
+            return 0.0
+        return self.pacing.ready_in(chat)
 
     async def _send_task(self, n: Notification) -> None:
         try:
@@ -132,6 +148,7 @@ class DeliveryWorker:
             try:
                 self._wake.clear()
                 self._finished.clear()
+                self._next_ready = None
                 due = await self.core.outbox.due(self.batch)
                 started = await self._dispatch(due)
                 if self._trouble is not None:
@@ -150,10 +167,11 @@ class DeliveryWorker:
                 continue
             pause = 1.0
             if not started:
-                if not self._sending:
+                if not self._sending and self._next_ready is None:
                     self.idle.set()
+                look = 1.0 if self._next_ready is None else min(1.0, self._next_ready)
                 try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                    await asyncio.wait_for(self._wake.wait(), timeout=look)
                 except TimeoutError:
                     pass
 

@@ -6,7 +6,9 @@ import pytest
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
+from botapi_sandbox.contract import ApiError
 from botapi_sandbox.faults import Faults
+from botapi_sandbox.flood import FloodLimits
 
 from .conftest import Raw, Sandbox
 
@@ -80,6 +82,39 @@ async def test_flood_limits(sandbox: Sandbox, bot: Bot) -> None:
         await bot.send_message(bob.id, "one too many")
     assert raised.value.retry_after.total_seconds() >= 1
     await bot.send_message(alice.id, "another chat is not limited")
+
+
+def test_paid_broadcasts_have_their_own_overall_budget() -> None:
+    """Telegram: 30 messages/s overall, up to 1,000/s with allow_paid_broadcast; one chat's
+    own limit holds either way."""
+    flood = FloodLimits()
+    for chat in range(30):
+        flood.check("sendMessage", chat)
+    with pytest.raises(ApiError) as refused:
+        flood.check("sendMessage", 1000)
+    assert refused.value.code == 429
+    for chat in range(100, 400):  # over the free budget, paid: accepted
+        flood.check("sendMessage", chat, paid=True)
+    assert flood.paid_sent == 300
+    for _ in range(3):
+        flood.check("sendMessage", 9999, paid=True)
+    with pytest.raises(ApiError):
+        flood.check("sendMessage", 9999, paid=True)  # the chat's own limit
+    assert flood.refused == 2
+
+
+async def test_the_server_accepts_allow_paid_broadcast(sandbox: Sandbox, raw: Raw) -> None:
+    server, alice, bob = sandbox.server, sandbox.alice, sandbox.bob
+    server.enforce_flood_limits = True
+    server.flood = FloodLimits(overall=1, overall_burst=1)  # a free budget of one message
+    status, _ = await raw("sendMessage", chat_id=alice.id, text="free")
+    assert status == 200
+    status, body = await raw("sendMessage", chat_id=bob.id, text="over the free budget")
+    assert (status, body["error_code"]) == (429, 429)
+    status, _ = await raw("sendMessage", chat_id=bob.id, text="paid", allow_paid_broadcast=True)
+    assert status == 200
+    assert [m.text for m in bob.chat] == ["paid"] and server.flood.paid_sent == 1
+    assert server.rejected == []
 
 
 def test_a_fault_can_target_one_chat() -> None:

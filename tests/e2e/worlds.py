@@ -38,7 +38,7 @@ async def clocked_world(
         bot_api_url=server.url,
         database_url=f"sqlite:///{tmp_path}/bridge.db",
         admin_ids=[admin.id],
-        **settings,
+        **{"chat_rate": 0, **settings},  # no per-chat pacing unless asked (see conftest)
     )
     bot = BridgeBot(config, clock=clock, poll_timeout=1)
     await bot.start()
