@@ -413,6 +413,16 @@ class SimUser:
 
         return await self.wait_for(find, timeout)
 
+    async def wait_for_reaction(
+        self, message: ChatMessage, emoji: str, timeout: float = 10
+    ) -> ChatMessage:
+        """Until the bot has set `emoji` on `message` (one of the user's own)."""
+
+        def find(chat: list[ChatMessage]) -> ChatMessage | None:
+            return message if emoji in message.reactions.get("bot", []) else None
+
+        return await self.wait_for(find, timeout)
+
     async def wait_for_kind(self, kind: str, timeout: float = 10) -> ChatMessage:
         start = self._mark
 

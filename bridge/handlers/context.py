@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bridge.core.app import Core
@@ -24,15 +25,22 @@ log = logging.getLogger(__name__)
 # member being told that an action which succeeded failed.
 REPLY_ATTEMPTS = 4
 REPLY_MAX_WAIT = 10.0  # seconds: a longer retry_after gives up (the error is logged)
+RECEIPT = "👌"  # the reaction that says "sent" (one of Telegram's reaction emojis)
+T = TypeVar("T")
 
 
 async def send_retrying(bot: ExtBot, chat_id: int, text: str, **kwargs: Any) -> Message:
     """`send_message`, retried on 429 (after `retry_after`) and on 5xx / connection errors
     (short back-off). Not on a time-out: Telegram may have sent it, and a repeat is worse
     than a confirmation lost. Not on 400/403: those are answers, not accidents."""
+    return await retrying(lambda: bot.send_message(chat_id, text, **kwargs), chat_id)
+
+
+async def retrying(call: Callable[[], Awaitable[T]], chat_id: int) -> T:
+    """A call answering the member (see `send_retrying`), retried as it says."""
     for attempt in range(1, REPLY_ATTEMPTS + 1):
         try:
-            return await bot.send_message(chat_id, text, **kwargs)
+            return await call()
         except RetryAfter as exc:
             wait = retry_after_seconds(exc)
             if attempt == REPLY_ATTEMPTS or wait > REPLY_MAX_WAIT:
@@ -100,6 +108,23 @@ class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
     @property
     def lang(self) -> str:
         return self.renderer.lang(self._member.language if self._member else None)
+
+    async def acknowledge(self, message: Message) -> bool:
+        """A receipt that costs no message of Telegram's budget (30/s, 1/s per chat): the
+        bot's 👌 reaction on the member's own message. False when Telegram refused it (a
+        text must say it then); a transient failure past the retries only loses the
+        receipt, never reports the action as failed."""
+        try:
+            await retrying(
+                lambda: self.bot.set_message_reaction(message.chat_id, message.message_id, RECEIPT),
+                message.chat_id,
+            )
+        except BadRequest as exc:
+            log.info("receipt reaction refused (%s): answered with a text", exc.message)
+            return False
+        except TelegramError as exc:
+            log.warning("receipt reaction not set: %s", exc)
+        return True
 
     def addressed(self, target: Member) -> MemberView:
         """How the member sees someone they addressed by @handle: masked by degree (the

@@ -38,13 +38,17 @@ async def _deliver(
     typed: bool = True,
 ) -> Delivery:
     """Send through the core (committed, and owed to the recipient in the outbox), remember
-    the user's own message as the original, confirm briefly (naming the recipient by the
-    handle only if the user typed it: `typed`)."""
+    the user's own message as the original, confirm briefly: a 👌 on their message, which
+    costs none of Telegram's message budget; a text only when the recipient can't be
+    reached now (naming them by the handle only if the user typed it: `typed`)."""
     origin = (original.chat_id, original.message_id) if original is not None else None
     delivery = await context.core.messaging.send(
         context.member.id, target_id, text, attachment, reply_to_id, origin=origin
     )
-    if confirm or not delivery.recipient.reachable:
+    reachable = delivery.recipient.reachable
+    if confirm and reachable and original is not None and await context.acknowledge(original):
+        return delivery
+    if confirm or not reachable:
         other = (
             context.addressed(delivery.recipient)
             if typed

@@ -41,7 +41,7 @@ async def test_an_edit_of_a_msg_command_is_mirrored(world: World) -> None:
     await connect(alice, bob, "bob")
     sent = await alice.send_text("/msg @bob Meet at 10 in Lyon")
     relayed = await bob.wait_for_text("Meet at 10 in Lyon")
-    await alice.wait_for_text("Sent to")
+    await alice.wait_for_reaction(sent, "👌")
     await alice.edit_text(sent.message_id, "/msg @bob Meet at 11 in Lyon")
     await bob.wait_for(lambda chat: "Meet at 11 in Lyon" in relayed.content)
     assert "edited" in relayed.content and "/msg" not in relayed.content

@@ -11,8 +11,8 @@ async def test_inbox_counts_people_and_actions_edit_the_page_in_place(world: Wor
     await connect(alice, bob, "bob")
     await connect(carol, bob, "bob")
     for i in range(4):
-        await alice.send_text(f"/msg @bob ping {i}")
-        await alice.wait_for_text("Sent to")
+        ping = await alice.send_text(f"/msg @bob ping {i}")
+        await alice.wait_for_reaction(ping, "👌")
     await carol.send_text("/msg @bob hello from Carol")
     await bob.wait_for_text("hello from Carol")
     await bob.send_text("/inbox")

@@ -19,8 +19,8 @@ async def test_a_declined_invitation_looks_pending_to_its_sender(world: World) -
     assert "Let's talk about the role" not in inbox.content  # the declined note is gone
     assert "Alice" not in inbox.content
 
-    await alice.send_text("/msg @bob Did you see my note?")
-    await alice.wait_for_text("Sent to")
+    note = await alice.send_text("/msg @bob Did you see my note?")
+    await alice.wait_for_reaction(note, "👌")
     await alice.send_text("/invitations")
     pending = await alice.wait_for_text("Sent to")
     assert [b["text"] for b in pending.buttons()] == ["↩️ Withdraw"]
@@ -187,8 +187,8 @@ async def test_reporting_an_invitation_as_spam_ends_it_silently(world: World) ->
     # Alice is not told: to her the invitation is still waiting.
     await alice.send_text("/invitations")
     await alice.wait_for_text("Sent to")
-    await alice.send_text("/msg @bob Did you get it?")
-    await alice.wait_for_text("Sent to")
+    asked = await alice.send_text("/msg @bob Did you get it?")
+    await alice.wait_for_reaction(asked, "👌")
     await bob.wait_idle()
     assert not any("Did you get it?" in t for t in bob.texts())
 

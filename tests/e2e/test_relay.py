@@ -89,3 +89,30 @@ async def test_relayed_header_shows_a_handle_to_type(world: World) -> None:
     page = await bob.wait_for_text("Inbox · Archived")
     assert "Alice Martin" in page.content
     assert world.server.rejected == []
+
+
+async def test_msg_is_acknowledged_by_a_reaction_not_a_message(world: World) -> None:
+    """The receipt of a /msg costs none of Telegram's message budget: the bot's 👌 on the
+    sender's own message. A recipient who can't be reached now, and a refusal, still answer
+    with a text."""
+    alice, bob, carol = world.alice, world.bob, world.carol
+    await start_all(alice, bob, carol)
+    await connect(alice, bob, "bob")
+    await alice.wait_idle(0.3)
+    before = len(alice.bot_messages(since_mark=False))
+    sent = await alice.send_text("/msg @bob Coffee at 4?")
+    await bob.wait_for_text("Coffee at 4?")
+    await alice.wait_for_reaction(sent, "👌")
+    await alice.wait_idle(0.3)
+    assert len(alice.bot_messages(since_mark=False)) == before  # no message in her chat
+    assert world.server.calls.get("setMessageReaction") == 1
+
+    refused = await alice.send_text("/msg @carol Hello stranger")
+    await alice.wait_for_text("1st-degree connections")
+    assert not refused.reactions.get("bot")
+
+    await bob.block_bot()
+    away = await alice.send_text("/msg @bob While you are away")
+    await alice.wait_for_text("they'll get it when they come back")
+    assert not away.reactions.get("bot")
+    assert world.server.rejected == []

@@ -38,10 +38,10 @@ async def test_a_committed_action_is_never_reported_as_failed(world: World) -> N
     await admin.send_text("/grant @alice 2")
     await admin.wait_for_text("+2 InMail credits")
     # The confirmation into Alice's own chat hits a 429, then a 502: the action committed.
-    faults.add("sendMessage", "429", count=1, retry_after=1, chat_id=alice.id)
-    await alice.send_text("/msg @bob Lunch on Friday?")
+    faults.add("setMessageReaction", "429", count=1, retry_after=1, chat_id=alice.id)
+    lunch = await alice.send_text("/msg @bob Lunch on Friday?")
     await bob.wait_for_text("Lunch on Friday?")
-    await alice.wait_for_text("Sent to Bob Durand")
+    await alice.wait_for_reaction(lunch, "👌")
     faults.add("sendMessage", "502", count=1, chat_id=alice.id)
     await alice.send_text("/invite @carol")
     await carol.wait_for_text("Invitation from Alice")
