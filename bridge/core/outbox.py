@@ -52,6 +52,12 @@ class Outbox:
         async with self._d.store.read() as tx:
             return await tx.outbox.due(self._d.clock.now(), limit)
 
+    async def next_per_member(self, limit: int = 50) -> list[Notification]:
+        """What the delivery worker may send now: each member's next notification, if due
+        (one per member: `limit` rows reach `limit` chats)."""
+        async with self._d.store.read() as tx:
+            return await tx.outbox.due_heads(self._d.clock.now(), limit)
+
     async def complete(
         self,
         notification_id: int,

@@ -149,7 +149,7 @@ class DeliveryWorker:
                 self._wake.clear()
                 self._finished.clear()
                 self._next_ready = None
-                due = await self.core.outbox.due(self.batch)
+                due = await self.core.outbox.next_per_member(self.batch)
                 started = await self._dispatch(due)
                 if self._trouble is not None:
                     trouble, self._trouble = self._trouble, None

@@ -52,7 +52,7 @@ class TelegramLimits(AIORateLimiter):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         # Retrying is the outbox's job, not the limiter's (max_retries=0).
-        super().__init__(max_retries=0)
+        super().__init__(overall_max_rate=OVERALL, max_retries=0)
         self.paid_broadcast, self._clock = paid_broadcast, clock
         self.interval = 1.0 / chat_rate if chat_rate > 0 else 0.0  # 0: no per-chat limit
         self._tolerance = (max(1, burst) - 1) * self.interval

@@ -347,6 +347,12 @@ class OutboxRepo(Protocol):
         of the same member (per-chat order)."""
         ...
 
+    async def due_heads(self, now: datetime, limit: int) -> list[Notification]:
+        """Each member's first pending row, when it is due by `now`, oldest first: one row
+        per member (what the delivery worker can send now; a member's later rows wait for
+        their turn anyway), so `limit` rows reach `limit` members."""
+        ...
+
     async def earlier_waiting(self, member_id: int, notification_id: int, now: datetime) -> bool:
         """Whether an earlier pending row of the member is not due yet (this one waits)."""
         ...

@@ -81,6 +81,16 @@ class SqliteOutbox:
         )
         return [_notification(row) for row in await cursor.fetchall()]
 
+    async def due_heads(self, now: datetime, limit: int) -> list[Notification]:
+        cursor = await self._conn.execute(
+            f"{_SELECT} AS o WHERE status = 'pending' AND due_at <= ? AND NOT EXISTS ("
+            " SELECT 1 FROM outbox AS p WHERE p.member_id = o.member_id"
+            " AND p.status = 'pending' AND p.id < o.id)"
+            " ORDER BY id LIMIT ?",
+            (ts(now), limit),
+        )
+        return [_notification(row) for row in await cursor.fetchall()]
+
     async def earlier_waiting(self, member_id: int, notification_id: int, now: datetime) -> bool:
         cursor = await self._conn.execute(
             "SELECT 1 FROM outbox WHERE member_id = ? AND status = 'pending' AND id < ?"
