@@ -28,6 +28,9 @@ CHAT_RATE = 1.0  # messages per second to one private chat, Telegram's advice
 # few; one less than that leaves room for the network's jitter.
 CHAT_BURST = 2
 POSTING = ("send", "copy", "forward")  # the methods that post a message (as Telegram counts)
+# Messages per second overall: one under Telegram's 30, since Telegram counts them when
+# they arrive, a network's jitter apart from when they left.
+OVERALL = 29
 FORGET_AFTER = 10_000  # chats remembered before the past ones are dropped
 
 
