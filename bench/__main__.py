@@ -95,13 +95,7 @@ async def main_async(args: argparse.Namespace) -> dict:
         from bench import relay_throughput
 
         print("relay throughput…", flush=True)
-        latencies = [float(x) for x in args.relay_latencies.split(",") if x]
-        results["relay"] = await relay_throughput.main_async(
-            latencies,
-            senders=10 if args.quick else 20,
-            messages=5 if args.quick else 10,
-            limits=not args.quick,
-        )
+        results["relay"] = await relay_throughput.main_async(quick=args.quick)
         results["relay_run"] = {"started": datetime.now(UTC).isoformat(timespec="seconds")}
     _save(results, started)
     return results
@@ -134,11 +128,6 @@ def main() -> None:
     parser.add_argument("--skip-inbox", action="store_true")
     parser.add_argument("--skip-digests", action="store_true")
     parser.add_argument("--skip-relay", action="store_true")
-    parser.add_argument(
-        "--relay-latencies",
-        default="0,50",
-        help="round trips (ms) the local Bot API server simulates for the relay benchmark",
-    )
     parser.add_argument(
         "--report-only",
         action="store_true",

@@ -318,6 +318,10 @@ def charts(r: dict, folder: Path) -> list[str]:
         ax.legend(fontsize=7)
         fig.tight_layout()
         written.append(_save(fig, folder / "inbox.png"))
+    if r.get("relay"):
+        chart = relay_chart(r["relay"], folder)
+        if chart is not None:
+            written.append(chart)
     return written
 
 
@@ -340,28 +344,122 @@ def _save(fig, path: Path) -> str:
 
 
 def relay(results: dict, started: str | None = None) -> list[str]:
-    """The relay table: each round trip and load, ours against the echo bot."""
+    """The relay tables: bursts, steady load, Telegram's limits, the sweep, SQL per message."""
     when = f", run of {started[:10]}" if started else ""
     out = [
-        "### Relay throughput (bot process over HTTP vs a PTB echo bot with concurrent"
-        f" updates, same server{when})",
+        "### Relay (bot process over HTTP vs a PTB echo bot with concurrent updates, same"
+        f" server{when})",
         "",
         "| run | round trip | messages | ours msg/s | echo msg/s | ratio (goal) |"
         " ours latency median / p99 (ms) | echo latency median / p99 (ms) |"
-        " sends, 429s: ours / echo |",
-        "|---|---|---|---|---|---|---|---|---|",
+        " ours CPU per message (ms) | sends, 429s: ours / echo |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, x in results.items():
-        o, e = x["ours"], x["echo"]
-        goal = x.get("goal")
-        verdict = "" if goal is None else f" ({goal} {'met' if x['ratio'] >= goal else 'missed'})"
-        lost = "" if o.get("delivered", o["messages"]) == o["messages"] else f" ({o['delivered']})"
+    for latency, x in results.get("burst", {}).items():
+        verdict = _verdict(x["ratio"] >= x["goal"], f"≥ {x['goal']}")
+        spread = ", ".join(f"{r:.2f}" for r in x.get("ratios", []))
         out.append(
-            f"| {name.split(', ', 1)[-1]} | {x.get('latency_ms', 0):g} ms | {o['messages']}{lost}"
-            f" | {o['per_second']:.1f} | {e['per_second']:.1f} | {x['ratio']:.2f}{verdict} |"
-            f" {_lat(o)} | {_lat(e)} | {_calls(o)} / {_calls(e)} |"
+            _relay_row(
+                f"burst {x['runs']}× (median; ratios {spread})",
+                latency,
+                x,
+                f"{x['ratio']:.2f} ({verdict})",
+            )
         )
+    for latency, x in results.get("steady", {}).items():
+        median_goal, p99_goal = x["goal"]
+        met = x["ratio"] <= median_goal and x["p99_ratio"] <= p99_goal
+        out.append(
+            _relay_row(
+                f"steady {x['offered_per_second']:g} msg/s offered",
+                latency,
+                x,
+                f"latency {x['ratio']:.2f} / {x['p99_ratio']:.2f}"
+                f" ({_verdict(met, f'≤ {median_goal:g} / {p99_goal:g}')})",
+            )
+        )
+    for latency, x in results.get("limited", {}).items():
+        o = x["ours"]
+        verdict = _verdict(o["per_second"] >= x["goal"], f"≥ {x['goal']:g} msg/s")
+        out.append(_relay_row("Telegram's limits", latency, x, f"{x['ratio']:.2f} ({verdict})"))
+    if results.get("sweep"):
+        out += [
+            "",
+            "| round trip | burst ours / echo msg/s | steady latency median / p99 (ms), ours vs echo |",
+            "|---|---|---|",
+        ]
+        for latency, x in results["sweep"].items():
+            b, st = x["burst"], x["steady"]
+            out.append(
+                f"| {latency} ms | {b['ours']['per_second']:.1f} / {b['echo']['per_second']:.1f}"
+                f" | {_lat(st['ours'])} vs {_lat(st['echo'])} |"
+            )
+    if results.get("sql"):
+        before, after = results["sql"]["before"], results["sql"]["after"]["per_message"]
+        out += [
+            "",
+            "| per relayed message, before → after | statements | aiosqlite round trips |"
+            " transactions | fsync'd commits |",
+            "|---|---|---|---|---|",
+        ]
+        for side in ("intake", "delivery", "total"):
+            cells = " | ".join(
+                f"{before[side].get(k, 0):.1f} → {after[side].get(k, 0):.1f}"
+                for k in ("statements", "round_trips", "transactions", "fsync_commits")
+            )
+            out.append(f"| {side} | {cells} |")
     return out
+
+
+def _verdict(met: bool, goal: str) -> str:
+    return f"{goal}: {'met' if met else 'missed'}"
+
+
+def _relay_row(name: str, latency: str, x: dict, ratio: str) -> str:
+    o, e = x["ours"], x["echo"]
+    lost = "" if o.get("delivered", o["messages"]) == o["messages"] else f" ({o['delivered']})"
+    cpu = o.get("cpu_ms_per_message")
+    return (
+        f"| {name} | {latency} ms | {o['messages']}{lost} | {o['per_second']:.1f}"
+        f" | {e['per_second']:.1f} | {ratio} | {_lat(o)} | {_lat(e)}"
+        f" | {'—' if cpu is None else f'{cpu:.1f}'} | {_calls(o)} / {_calls(e)} |"
+    )
+
+
+def relay_chart(results: dict, folder: Path) -> str | None:
+    """Throughput and latency against the round trip (the sweep), ours and the echo bot's."""
+    sweep = results.get("sweep")
+    if not sweep:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    trips = sorted(sweep, key=float)
+    x = [float(t) for t in trips]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2))
+    for who, style in (("ours", "o-"), ("echo", "s--")):
+        left.plot(x, [sweep[t]["burst"][who]["per_second"] for t in trips], style, label=who)
+        for key, mark in (("latency_median_ms", "median"), ("latency_p99_ms", "p99")):
+            right.plot(
+                x,
+                [sweep[t]["steady"][who][key] or 0 for t in trips],
+                style,
+                label=f"{who} {mark}",
+                alpha=1.0 if mark == "median" else 0.5,
+            )
+    left.set(xlabel="round trip (ms)", ylabel="messages/s", title="Burst, 20 senders × 10")
+    right.set(
+        xlabel="round trip (ms)",
+        ylabel="update-to-delivery latency (ms)",
+        title="Steady 20 messages/s offered",
+    )
+    for ax in (left, right):
+        ax.legend(fontsize=7)
+        ax.set_ylim(bottom=0)
+    fig.tight_layout()
+    return _save(fig, folder / "relay.png")
 
 
 def _lat(run: dict) -> str:
