@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from bridge.core.models import NewMember
 from bridge.storage import open_store
 from bridge.storage.migrations import DatabaseTooNew, load_migrations
+from bridge.storage.port import StorageUnavailable
 from bridge.storage.sqlite import SqliteStore
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
@@ -51,3 +53,35 @@ async def test_newer_database_is_refused(tmp_path: Path) -> None:
 async def test_unknown_database_scheme_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="DATABASE_URL"):
         await open_store("mysql://localhost/x")
+
+
+async def test_reads_of_a_file_database_go_on_while_a_write_is_open(tmp_path: Path) -> None:
+    """`read()` has its own connection: it does not wait for the writer's lock, sees only
+    what is committed, one state throughout, and cannot write."""
+    store = await open_store(f"sqlite:///{tmp_path}/bridge.db")
+    assert isinstance(store, SqliteStore)
+    async with store.transaction() as tx:
+        await tx.members.add(NewMember(telegram_id=1, first_name="Ann"), "ann", NOW)
+    writing = asyncio.Event()
+    release = asyncio.Event()
+
+    async def writer() -> None:
+        async with store.transaction() as tx:
+            await tx.members.add(NewMember(telegram_id=2, first_name="Bob"), "bob", NOW)
+            writing.set()
+            await release.wait()
+
+    task = asyncio.create_task(writer())
+    await writing.wait()
+    async with store.read() as tx:  # would wait for ever on the writer's lock before
+        assert await tx.members.by_handle("ann") is not None
+        assert await tx.members.by_handle("bob") is None  # not committed yet
+        release.set()
+        await task  # Bob committed meanwhile: this read keeps its snapshot
+        assert await tx.members.by_handle("bob") is None
+    async with store.read() as tx:
+        assert await tx.members.by_handle("bob") is not None
+    with pytest.raises(StorageUnavailable):
+        async with store.read() as tx:
+            await tx.members.add(NewMember(telegram_id=3, first_name="Cid"), "cid", NOW)
+    await store.close()

@@ -49,28 +49,32 @@ class SqliteUnitOfWork:
 
 
 class SqliteStore:
-    """One connection, one transaction at a time.
+    """One writing connection, one transaction at a time; reads on a second connection.
 
     SQLite has a single writer anyway; serializing in-process with a lock turns what would be
     SQLITE_BUSY retries into an orderly queue, and keeps each use case's reads consistent.
     What can still fail from outside — another process holding the file past the busy
     timeout, a full disk — is rolled back and raised as `StorageUnavailable`.
+
+    `read()` runs on its own connection (a file database in WAL mode: readers never wait
+    for the writer), in a read transaction, so it sees one committed state throughout; the
+    delivery worker's reads then never queue behind the intake's writes and their commits.
+    An in-memory database is one connection's own: there, reads share the writer's.
     """
 
     busy_timeout_ms = 5000  # how long to wait for another process's lock
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, reader: aiosqlite.Connection | None = None):
         self._conn = conn
         self._lock = asyncio.Lock()
+        self._reader = reader
+        self._read_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await onehop.connect(path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute(f"PRAGMA busy_timeout = {int(cls.busy_timeout_ms)}")
+        conn = await cls._connect(path)
         if path != ":memory:":
             await conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a commit is on disk before we tell anyone about it (power loss included).
@@ -78,10 +82,21 @@ class SqliteStore:
         store = cls(conn)
         try:
             await store.migrate()
+            if path != ":memory:":
+                store._reader = await cls._connect(path)
+                await store._reader.execute("PRAGMA query_only = ON")
         except BaseException:
-            await conn.close()
+            await store.close()
             raise
         return store
+
+    @classmethod
+    async def _connect(cls, path: str) -> aiosqlite.Connection:
+        conn = await onehop.connect(path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute(f"PRAGMA busy_timeout = {int(cls.busy_timeout_ms)}")
+        return conn
 
     async def migrate(self, migrations: Sequence[Migration] | None = None) -> int:
         """Apply pending migrations (every one the code has, unless given), each in its own
@@ -156,13 +171,30 @@ class SqliteStore:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqliteUnitOfWork]:
-        """Reads without BEGIN/COMMIT: every change goes through this connection under the
-        same lock, so nothing can change between the statements of a reader holding it."""
-        async with self._lock:
+        """Reads in one read transaction on the reading connection: one committed state
+        throughout, while the writer goes on. In memory, without BEGIN/COMMIT on the one
+        connection: every change goes through it under the same lock, so nothing can change
+        between the statements of a reader holding it."""
+        if self._reader is None:
+            async with self._lock:
+                try:
+                    yield SqliteUnitOfWork(self._conn)
+                except sqlite3.OperationalError as exc:
+                    raise _unavailable(exc) from exc
+            return
+        async with self._read_lock:
+            reader = self._reader
             try:
-                yield SqliteUnitOfWork(self._conn)
+                await reader.execute("BEGIN")
+                yield SqliteUnitOfWork(reader)
             except sqlite3.OperationalError as exc:
                 raise _unavailable(exc) from exc
+            finally:
+                if reader.in_transaction:
+                    try:
+                        await reader.execute("COMMIT")  # ends the snapshot; nothing written
+                    except sqlite3.OperationalError:
+                        pass
 
     def bulk(self) -> SqliteBulk:
         """The bulk path (seeding, benchmarks): never while the bot serves members."""
@@ -204,7 +236,12 @@ class SqliteStore:
             pass  # the connection rolls back by itself when it can't
 
     async def close(self) -> None:
-        await self._conn.close()
+        try:
+            if self._reader is not None:
+                await self._reader.close()
+                self._reader = None
+        finally:
+            await self._conn.close()
 
 
 def _unavailable(exc: BaseException) -> StorageUnavailable:
