@@ -30,8 +30,9 @@ class Settings(BaseSettings):
     # Updates of different members handled at once (one member's always in order).
     intake_concurrency: int = Field(default=16, ge=1)
     # Notifications in flight at once (one per member at most). The Bot API has no
-    # idempotency key: a crash can repeat up to this many sends.
-    delivery_window: int = Field(default=8, ge=1)
+    # idempotency key: a crash can repeat up to this many sends. 12: a send holds its slot
+    # for a round trip and its commit, and 12 keep up with the echo bot at 50 ms (README).
+    delivery_window: int = Field(default=12, ge=1)
     # How often the bot tries to reach the Bot API at start (429, 5xx, network errors;
     # backoff 1, 2, 4 … 30 s) before it exits non-zero for its supervisor to restart it.
     startup_attempts: int = Field(default=8, ge=1)

@@ -45,7 +45,7 @@ class DeliveryWorker:
         notifier: Notifier,
         batch: int = 50,
         locks: ChatLocks | None = None,
-        window: int = 8,
+        window: int = 12,
         pacing: TelegramLimits | None = None,
     ) -> None:
         self.window = max(1, window)
