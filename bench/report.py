@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench import sql_counts
+
 GOALS = {
     "degree_median": 0.5,
     "degree_p99": 1.0,
@@ -385,7 +387,8 @@ def relay(results: dict, started: str | None = None) -> list[str]:
     if results.get("sweep"):
         out += [
             "",
-            "| round trip | burst ours / echo msg/s | steady latency median / p99 (ms), ours vs echo |",
+            "| round trip | burst ours / echo msg/s |"
+            " steady latency median / p99 (ms), ours vs echo |",
             "|---|---|---|",
         ]
         for latency, x in results["sweep"].items():
@@ -398,14 +401,14 @@ def relay(results: dict, started: str | None = None) -> list[str]:
         before, after = results["sql"]["before"], results["sql"]["after"]["per_message"]
         out += [
             "",
-            "| per relayed message, before → after | statements | aiosqlite round trips |"
-            " transactions | fsync'd commits |",
-            "|---|---|---|---|---|",
+            "| per relayed message, before → after | statements | BEGIN/COMMIT |"
+            " aiosqlite round trips | write transactions | read snapshots | fsync'd commits |",
+            "|---|---|---|---|---|---|---|",
         ]
         for side in ("intake", "delivery", "total"):
             cells = " | ".join(
                 f"{before[side].get(k, 0):.1f} → {after[side].get(k, 0):.1f}"
-                for k in ("statements", "round_trips", "transactions", "fsync_commits")
+                for k in sql_counts.KINDS
             )
             out.append(f"| {side} | {cells} |")
     return out

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import sqlite3
 import tempfile
 import threading
 import time
@@ -36,6 +37,10 @@ from tests.e2e.test_durability import _seed
 
 TOKEN = "777:count-token"
 SIDES = ("intake", "delivery")
+# What is counted: statements that read or write (BEGIN/COMMIT/ROLLBACK apart, as
+# "control"), trips to aiosqlite's thread, write transactions, read snapshots (a read
+# transaction on the reading connection) and commits that wrote (an fsync each).
+KINDS = ("statements", "control", "round_trips", "transactions", "read_snapshots", "fsync_commits")
 
 
 def _shape(sql: str) -> str:
@@ -67,22 +72,22 @@ class Counts:
         self.texts: dict[str, Counter[str]] = {s: Counter() for s in (*SIDES, "other")}
         self._local = threading.local()
         self._dirty: dict[str, bool] = {}
-        self._conn: Any = None
         self.on = False
 
-    def trace(self, sql: str) -> None:
-        """SQLite's trace callback (aiosqlite's thread): one call per statement run."""
+    def trace(self, conn: sqlite3.Connection, sql: str) -> None:
+        """SQLite's trace callback, in `conn`'s own aiosqlite thread: one call per statement
+        run. A write transaction begins IMMEDIATE; a plain BEGIN is a read's snapshot."""
         if not self.on:
             return
         side = getattr(self._local, "side", "other")
         count = self.counts[side]
-        count["statements"] += 1
         self.texts[side][_shape(sql)] += 1
         word = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+        count["control" if word in ("BEGIN", "COMMIT", "ROLLBACK") else "statements"] += 1
         if word == "BEGIN":
-            count["transactions"] += 1
-            self._local.changes = self._conn.total_changes
-        elif word == "COMMIT" and self._conn.total_changes != getattr(self._local, "changes", 0):
+            count["transactions" if "IMMEDIATE" in sql.upper() else "read_snapshots"] += 1
+            self._local.changes = conn.total_changes
+        elif word == "COMMIT" and conn.total_changes != getattr(self._local, "changes", 0):
             count["fsync_commits"] += 1
 
     @contextmanager
@@ -108,8 +113,8 @@ class Counts:
             aiosqlite.Connection._execute = original  # type: ignore[method-assign]
 
     async def attach(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn._conn  # the sqlite3 connection, used in its own thread only
-        await conn._execute(conn._conn.set_trace_callback, self.trace)
+        raw = conn._conn  # the sqlite3 connection, used in its own thread only
+        await conn._execute(raw.set_trace_callback, lambda sql: self.trace(raw, sql))
 
 
 async def run(senders: int = 10, messages: int = 10) -> dict[str, Any]:
@@ -136,7 +141,9 @@ async def run(senders: int = 10, messages: int = 10) -> dict[str, Any]:
         await bot.start()
         try:
             store: Any = bot.store
-            await counts.attach(store._conn)
+            for conn in (store._conn, store._reader):  # the writer, the reads' own
+                if conn is not None:
+                    await counts.attach(conn)
             for sender, recipient in users:  # warm-up: every member known, caches filled
                 await sender.send_text("warm-up")
                 await recipient.wait_for_text("warm-up", timeout=30, since_mark=False)
@@ -158,10 +165,7 @@ async def run(senders: int = 10, messages: int = 10) -> dict[str, Any]:
             await server.stop()
     total = senders * messages
     per = {side: {k: v / total for k, v in sorted(counts.counts[side].items())} for side in SIDES}
-    per["total"] = {
-        k: sum(per[s].get(k, 0.0) for s in SIDES)
-        for k in ("statements", "round_trips", "transactions", "fsync_commits")
-    }
+    per["total"] = {k: sum(per[s].get(k, 0.0) for s in SIDES) for k in KINDS}
     return {
         "statements": {s: counts.texts[s].most_common() for s in SIDES},
         "messages": total,
@@ -173,15 +177,13 @@ async def run(senders: int = 10, messages: int = 10) -> dict[str, Any]:
 
 def lines(result: dict[str, Any]) -> list[str]:
     out = [
-        "| per relayed message | statements | round trips | transactions | fsync'd commits |",
-        "|---|---|---|---|---|",
+        "| per relayed message | statements | BEGIN/COMMIT | round trips | write transactions |"
+        " read snapshots | fsync'd commits |",
+        "|---|---|---|---|---|---|---|",
     ]
     for side in (*SIDES, "total"):
         c = result["per_message"][side]
-        out.append(
-            f"| {side} | {c.get('statements', 0):.1f} | {c.get('round_trips', 0):.1f}"
-            f" | {c.get('transactions', 0):.1f} | {c.get('fsync_commits', 0):.1f} |"
-        )
+        out.append(f"| {side} | " + " | ".join(f"{c.get(k, 0):.1f}" for k in KINDS) + " |")
     out.append(
         f"\nCPU per relayed message (bot and server in one process): "
         f"{result['cpu_ms_per_message']:.1f} ms"

@@ -18,7 +18,11 @@ import aiosqlite
 PREFETCH = 256  # rows fetched with the statement; a longer answer streams the rest
 
 
-def _run(conn: sqlite3.Connection, sql: str, parameters: Any) -> tuple[Any, list[Any]]:
+def _run(
+    conn: sqlite3.Connection, sql: str, parameters: Any, begin: bool = False
+) -> tuple[Any, list[Any]]:
+    if begin and not conn.in_transaction:
+        conn.execute("BEGIN")
     cursor = conn.execute(sql, parameters)
     rows = cursor.fetchmany(PREFETCH) if cursor.description is not None else []
     return cursor, rows
@@ -59,12 +63,17 @@ class PrefetchedCursor(aiosqlite.Cursor):
 
 
 class OneHopConnection(aiosqlite.Connection):
-    """aiosqlite's connection whose `execute` costs one trip to its thread."""
+    """aiosqlite's connection whose `execute` costs one trip to its thread.
+
+    With `snapshot` set, the first statement opens a (read) transaction in the same trip:
+    the statements after it see the state it saw."""
+
+    snapshot = False
 
     async def execute(  # type: ignore[override]  # awaited only, never `async with`
         self, sql: str, parameters: Iterable[Any] | None = None
     ) -> aiosqlite.Cursor:
-        found = self._execute(_run, self._conn, sql, parameters or ())  # type: ignore[no-untyped-call]
+        found = self._execute(_run, self._conn, sql, parameters or (), self.snapshot)  # type: ignore[no-untyped-call]
         cursor, rows = await found
         return PrefetchedCursor(self, cursor, rows)
 

@@ -184,12 +184,17 @@ class SqliteStore:
             return
         async with self._read_lock:
             reader = self._reader
-            try:
+            if isinstance(reader, onehop.OneHopConnection):
+                reader.snapshot = True  # BEGIN with the first read, in its trip
+            else:
                 await reader.execute("BEGIN")
+            try:
                 yield SqliteUnitOfWork(reader)
             except sqlite3.OperationalError as exc:
                 raise _unavailable(exc) from exc
             finally:
+                if isinstance(reader, onehop.OneHopConnection):
+                    reader.snapshot = False
                 if reader.in_transaction:
                     try:
                         await reader.execute("COMMIT")  # ends the snapshot; nothing written
