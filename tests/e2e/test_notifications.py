@@ -49,6 +49,9 @@ async def test_instant_burst_rings_once_and_blocked_member_gets_it_later(world: 
     assert [m.silent for m in burst] == [False, True, True, True, True]
 
     await bob.block_bot()
+    # Bob's update and Alice's are of different members, handled concurrently: Alice writes
+    # once the bot has taken in that Bob blocked it.
+    await world.server.wait_until_confirmed()
     await alice.send_text("while you were away")
     await alice.wait_for_text("Sent to")
     await bob.block_bot(False)  # Telegram: the user unblocks…

@@ -77,6 +77,7 @@ async def test_a_member_back_without_a_chat_member_update_gets_what_was_held(
         await start_all(alice, bob)
         await connect(alice, bob, "bob")
         await bob.block_bot()
+        await world.server.wait_until_confirmed()  # taken in before Alice writes
         await alice.send_text("/msg @bob While you had blocked me")
         await alice.wait_for_text("Sent to")
         await outbox_settled(world)

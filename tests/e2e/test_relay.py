@@ -112,6 +112,7 @@ async def test_msg_is_acknowledged_by_a_reaction_not_a_message(world: World) -> 
     assert not refused.reactions.get("bot")
 
     await bob.block_bot()
+    await world.server.wait_until_confirmed()  # taken in before Alice writes
     away = await alice.send_text("/msg @bob While you are away")
     await alice.wait_for_text("they'll get it when they come back")
     assert not away.reactions.get("bot")
