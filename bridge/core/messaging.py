@@ -19,6 +19,7 @@ from bridge.core.models import (
     Attachment,
     ChatCopy,
     Conversation,
+    ConversationState,
     ConversationView,
     Degree,
     Delivery,
@@ -359,34 +360,9 @@ class Messaging:
                 conversation.member_b,
             ):
                 return None
-            sender = await existing_member(tx, message.sender_id)
             recipient = await existing_member(tx, recipient_id)
             state = await tx.conversations.state(conversation.id, recipient_id)
-            inmail = None
-            if message.kind == MessageKind.INMAIL:
-                inmail = await tx.inmails.latest_in_conversation(conversation.id)
-            forwarded_from = None
-            if message.forwarded_from_id is not None:
-                forwarded_from = await tx.members.get(message.forwarded_from_id)
-        degree = Degree.from_distance(self._d.graph.distance(recipient_id, sender.id))
-        return Delivery(
-            message=message,
-            conversation=conversation,
-            sender=sender,
-            recipient=recipient,
-            sender_as_seen=member_view(sender, degree, contacted=True),
-            recipient_state=state,
-            inmail=inmail,
-            # The original author did not write to this recipient: masked by degree.
-            forwarded_from=(
-                member_view(
-                    forwarded_from,
-                    Degree.from_distance(self._d.graph.distance(recipient_id, forwarded_from.id)),
-                )
-                if forwarded_from
-                else None
-            ),
-        )
+            return await delivery_of(self._d, tx, message, conversation, recipient, state)
 
     async def record_copies(self, copies: list[ChatCopy]) -> None:
         """Remember where a message shows in Telegram, so replies, edits and reactions on
@@ -408,6 +384,44 @@ class Messaging:
     async def copies_of(self, message_id: int, member_id: int) -> list[ChatCopy]:
         async with self._d.store.transaction() as tx:
             return await tx.copies.of_message(message_id, member_id)
+
+
+async def delivery_of(
+    deps: CoreDeps,
+    tx: UnitOfWork,
+    message: Message,
+    conversation: Conversation,
+    recipient: Member,
+    state: ConversationState,
+) -> Delivery:
+    """What the recipient's chat must show for a stored message, from the rows already
+    read (the outbox's plan reads them to check the message is still shown)."""
+    sender = await existing_member(tx, message.sender_id)
+    inmail = None
+    if message.kind == MessageKind.INMAIL:
+        inmail = await tx.inmails.latest_in_conversation(conversation.id)
+    forwarded_from = None
+    if message.forwarded_from_id is not None:
+        forwarded_from = await tx.members.get(message.forwarded_from_id)
+    degree = Degree.from_distance(deps.graph.distance(recipient.id, sender.id))
+    return Delivery(
+        message=message,
+        conversation=conversation,
+        sender=sender,
+        recipient=recipient,
+        sender_as_seen=member_view(sender, degree, contacted=True),
+        recipient_state=state,
+        inmail=inmail,
+        # The original author did not write to this recipient: masked by degree.
+        forwarded_from=(
+            member_view(
+                forwarded_from,
+                Degree.from_distance(deps.graph.distance(recipient.id, forwarded_from.id)),
+            )
+            if forwarded_from
+            else None
+        ),
+    )
 
 
 async def open_route(

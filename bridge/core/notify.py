@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from bridge.core import errors
 from bridge.core.deps import CoreDeps
 from bridge.core.members import existing_member
-from bridge.core.models import Member, NotificationKind, nothing_to_digest
+from bridge.core.models import Delivery, Member, NotificationKind, nothing_to_digest
 from bridge.core.owed import notify, replan_member
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
@@ -50,6 +50,9 @@ class Plan(BaseModel):
     silent: bool = False
     until: datetime | None = None
     reason: str = ""
+    # A message to send: what the recipient's chat shows, read with the plan's checks (the
+    # front end need not read it again).
+    delivery: Delivery | None = None
 
 
 def parse_hhmm(text: str) -> str:

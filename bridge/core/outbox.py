@@ -13,8 +13,11 @@ from datetime import datetime, timedelta
 
 from bridge.core.deps import CoreDeps
 from bridge.core.members import existing_member, require_admin
+from bridge.core.messaging import delivery_of
 from bridge.core.models import (
     ChatCopy,
+    Conversation,
+    ConversationState,
     InvitationStatus,
     Member,
     Message,
@@ -99,7 +102,8 @@ class Outbox:
             member = await existing_member(tx, n.member_id)
             if await tx.outbox.earlier_waiting(n.member_id, n.id, now):
                 return Plan(action=PlanAction.WAIT)
-            stale = await _no_longer_true(tx, n)
+            shown: list[tuple[Message, Conversation, ConversationState]] = []
+            stale = await _no_longer_true(tx, n, shown)
             if stale:
                 return Plan(action=PlanAction.SKIP, reason=stale)
             if n.kind in PUSHED_BY_MODE and member.notify_mode != NotifyMode.INSTANT:
@@ -117,7 +121,11 @@ class Outbox:
                 )
             if n.kind in SILENT_KINDS:
                 silent = True
-        return Plan(action=PlanAction.SEND, silent=silent)
+            delivery = None
+            if n.kind == NotificationKind.MESSAGE and shown:  # its rows are read already
+                message, conversation, state = shown[0]
+                delivery = await delivery_of(self._d, tx, message, conversation, member, state)
+        return Plan(action=PlanAction.SEND, silent=silent, delivery=delivery)
 
     async def hold_for_quiet_hours(self, notification_id: int, until: datetime) -> None:
         async with self._d.store.transaction() as tx:
@@ -179,7 +187,11 @@ class Outbox:
             return await tx.outbox.counts()
 
 
-async def _no_longer_true(tx: UnitOfWork, n: Notification) -> str | None:
+async def _no_longer_true(
+    tx: UnitOfWork,
+    n: Notification,
+    shown: list[tuple[Message, Conversation, ConversationState]] | None = None,
+) -> str | None:
     """Why a notification would tell something that is no longer so, if it would: checked
     when it is delivered, not when it was owed (both members invited each other at once,
     the connection was removed meanwhile, the recipient reported the sender as spam or
@@ -194,7 +206,7 @@ async def _no_longer_true(tx: UnitOfWork, n: Notification) -> str | None:
         elif not await tx.connections.exists(invitation.sender_id, invitation.recipient_id):
             return "no longer connected"
     elif n.kind == NotificationKind.MESSAGE:
-        return await _message_not_shown(tx, n)
+        return await _message_not_shown(tx, n, shown=shown)
     elif n.kind == NotificationKind.EDIT:
         if await _message_of(tx, n) is None or not await _chat_copies(tx, n):
             return "nothing to edit"
@@ -210,30 +222,38 @@ async def _no_longer_true(tx: UnitOfWork, n: Notification) -> str | None:
     return None
 
 
-async def _message_of(tx: UnitOfWork, n: Notification) -> tuple[Message, int] | None:
-    """The notification's message and its conversation's id, if the message exists and
-    the recipient is in that conversation."""
+async def _message_of(tx: UnitOfWork, n: Notification) -> tuple[Message, Conversation] | None:
+    """The notification's message and its conversation, if the message exists and the
+    recipient is in that conversation."""
     message = await tx.messages.get(n.ref_id) if n.ref_id is not None else None
     if message is None:
         return None
     conversation = await tx.conversations.get(message.conversation_id)
     if conversation is None or n.member_id not in (conversation.member_a, conversation.member_b):
         return None
-    return message, conversation.id
+    return message, conversation
 
 
-async def _message_not_shown(tx: UnitOfWork, n: Notification, spam_too: bool = True) -> str | None:
+async def _message_not_shown(
+    tx: UnitOfWork,
+    n: Notification,
+    spam_too: bool = True,
+    shown: list[tuple[Message, Conversation, ConversationState]] | None = None,
+) -> str | None:
     """Why the recipient's chat must not show the message, if it must not: gone, from a
-    member they reported as spam (it waits in the inbox's spam), or in history they deleted."""
+    member they reported as spam (it waits in the inbox's spam), or in history they deleted.
+    When it is shown, its rows go to `shown` (the message's delivery is built from them)."""
     found = await _message_of(tx, n)
     if found is None:
         return "message gone"
-    message, conversation_id = found
-    state = await tx.conversations.state(conversation_id, n.member_id)
+    message, conversation = found
+    state = await tx.conversations.state(conversation.id, n.member_id)
     if spam_too and state.spam:
         return "spam"
     if message.id <= state.cleared_through:
         return "deleted"
+    if shown is not None:
+        shown.append((message, conversation, state))
     return None
 
 

@@ -220,7 +220,7 @@ class DeliveryWorker:
             if plan.action == PlanAction.LATER and plan.until is not None:
                 await outbox.hold_for_quiet_hours(n.id, plan.until)
                 return
-            sent = await self.notifier.deliver(n, silent=plan.silent)
+            sent = await self.notifier.deliver(n, silent=plan.silent, prepared=plan.delivery)
         except Skip as skip:
             await outbox.skip(n.id, str(skip))
         except RetryAfter as exc:

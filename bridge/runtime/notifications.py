@@ -66,11 +66,15 @@ class Notifier:
     def __init__(self, bot: Bot, core: Core, renderer: Renderer) -> None:
         self.bot, self.core, self.renderer = bot, core, renderer
 
-    async def deliver(self, n: Notification, silent: bool = False) -> Sent:
+    async def deliver(
+        self, n: Notification, silent: bool = False, prepared: Delivery | None = None
+    ) -> Sent:
+        """Send `n`; `prepared`: a message's delivery as the plan read it (else read here)."""
         if n.kind == NotificationKind.EDIT:
             return await self._edit(n)
+        if n.kind == NotificationKind.MESSAGE:
+            return Sent(copies=await self._message(n, silent, prepared))
         handler = {
-            NotificationKind.MESSAGE: self._message,
             NotificationKind.INVITATION: self._invitation,
             NotificationKind.ACCEPTED: self._accepted,
             NotificationKind.REACTION: self._reaction,
@@ -103,8 +107,10 @@ class Notifier:
         lang = self.renderer.lang(d.recipient.language)
         return self.renderer.text(lang, "relay", "delivered", d=d)
 
-    async def _message(self, n: Notification, silent: bool) -> list[ChatCopy]:
-        d = await self.core.messaging.for_delivery(_ref(n), n.member_id)
+    async def _message(
+        self, n: Notification, silent: bool, prepared: Delivery | None = None
+    ) -> list[ChatCopy]:
+        d = prepared or await self.core.messaging.for_delivery(_ref(n), n.member_id)
         if d is None:  # gone since the core planned it (`Outbox.plan` says what is shown)
             raise Skip("message gone")
         chat = d.recipient.telegram_id

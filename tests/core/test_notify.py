@@ -97,6 +97,26 @@ async def test_a_burst_from_one_sender_rings_once(
     assert [p.silent for p in await _message_plans(core, bob.id)] == [False]
 
 
+async def test_a_message_plan_carries_what_the_chat_shows(core: Core, member: MakeMember) -> None:
+    """The plan of a message to send reads its delivery with its checks: the same as
+    `for_delivery` would (the worker does not read it again); nothing when not sent."""
+    alice, bob = await member("Alice"), await member("Bob")
+    await connect(core, alice, bob)
+    sent = await core.messaging.send(alice.id, bob.id, "Lunch?")
+    (n,) = [
+        n
+        for n in await core.outbox.due(100)
+        if n.member_id == bob.id and n.kind == NotificationKind.MESSAGE
+    ]
+    plan = await core.outbox.plan(n)
+    assert plan.action == PlanAction.SEND and plan.delivery is not None
+    assert plan.delivery == await core.messaging.for_delivery(sent.message.id, bob.id)
+    assert plan.delivery.message.text == "Lunch?" and plan.delivery.recipient.id == bob.id
+    await core.preferences.set_mode(bob.id, "muted")
+    skipped = await core.outbox.plan(n)
+    assert skipped.action == PlanAction.SKIP and skipped.delivery is None
+
+
 async def test_modes_and_quiet_hours_decide_the_push(
     core: Core, member: MakeMember, clock: FakeClock
 ) -> None:
