@@ -21,7 +21,7 @@ from bridge.core.app import Core
 from bridge.core.inbox import decode_cursor
 from bridge.core.models import InboxFilter
 from bridge.storage.sqlite import SqliteStore
-from bridge.storage.sqlite.rows import ts
+from bridge.storage.sql.rows import ts
 
 VISIBLE = "s.deleted = 0 AND c.last_message_id > s.cleared_through"
 WHERE = {

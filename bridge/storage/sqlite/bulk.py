@@ -28,9 +28,9 @@ from bridge.storage.bulk import (
     StateRow,
     Table,
 )
-from bridge.storage.sqlite.credits import INMAIL_COLUMNS
-from bridge.storage.sqlite.members import search_words
-from bridge.storage.sqlite.rows import CONVERSATION_COLUMNS, STATE_COLUMNS, ts
+from bridge.storage.sql.credits import INMAIL_COLUMNS
+from bridge.storage.sql.members import search_words
+from bridge.storage.sql.rows import CONVERSATION_COLUMNS, STATE_COLUMNS, ts
 
 # The subsets of columns the bulk path fills (the others keep their defaults).
 MEMBER_COLUMNS = (
