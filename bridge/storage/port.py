@@ -382,6 +382,11 @@ class StorageUnavailable(Exception):
     timeout, the disk is full, an I/O error: nothing was changed, try again later."""
 
 
+class TransactionConflict(StorageUnavailable):
+    """Another transaction changed what this one read (PostgreSQL's serialization failure
+    or a deadlock): nothing of it remains; run it again at once, it will see the change."""
+
+
 class ConstraintViolation(Exception):
     """A change the schema refuses — a taken handle, a second pending invitation between the
     same two members, a row pointing at nothing, a balance below zero: the transaction was

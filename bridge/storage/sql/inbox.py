@@ -148,7 +148,7 @@ _UNREAD_PAGES_SQL = (
     f" SELECT {_PAGE_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY s.member_id"
     " ORDER BY s.last_activity_at DESC, s.conversation_id DESC) AS rank"
     " FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
-    " JOIN conversations c ON c.id = s.conversation_id WHERE {where})"
+    " JOIN conversations c ON c.id = s.conversation_id WHERE {where}) AS ranked"
     " WHERE rank <= :limit)"
     " SELECT who.id, 0, COALESCE(h.messages, 0), COALESCE(h.people, 0),"
     f" COALESCE(h.inmails, 0), COALESCE(inv.pending, 0), {', '.join(['NULL'] * _ROW_WIDTH)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -58,8 +59,11 @@ def search_text(member: Member) -> str:
 
 
 def search_words(*parts: str) -> str:
-    """`search_text` from its parts in that order (the bulk path has rows, not members)."""
-    return " ".join(p for p in parts if p).casefold()
+    """`search_text` from its parts in that order (the bulk path has rows, not members),
+    accents folded here as `bridge.core.search.fold` folds the terms: SQLite's index folds
+    them again, PostgreSQL's needs them folded (no `unaccent` extension to install)."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(p for p in parts if p))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def _member(row: Row) -> Member:

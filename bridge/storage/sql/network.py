@@ -43,7 +43,7 @@ class SqlConnections:
             " SELECT member_b AS other, created_at FROM connections WHERE member_a = ?"
             " UNION ALL"
             " SELECT member_a AS other, created_at FROM connections WHERE member_b = ?"
-            ") ORDER BY created_at DESC, other LIMIT ? OFFSET ?",
+            ") AS mine ORDER BY created_at DESC, other LIMIT ? OFFSET ?",
             (member_id, member_id, limit, offset),
         )
         return [row[0] for row in await cursor.fetchall()]
