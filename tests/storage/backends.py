@@ -28,9 +28,9 @@ async def sqlite_in_memory() -> AsyncIterator[Store]:
 
 
 @asynccontextmanager
-async def postgres_fresh() -> AsyncIterator[Store]:
-    """A new database on the test server (tests/storage/postgres_server.py), or a skip with
-    the reason — a failure with REQUIRE_POSTGRES=1."""
+async def postgres_database() -> AsyncIterator[str]:
+    """The URL of a new database on the test server (tests/storage/postgres_server.py),
+    or a skip with the reason — a failure with REQUIRE_POSTGRES=1."""
     try:
         database = fresh_database()
         url = await database.__aenter__()
@@ -39,13 +39,19 @@ async def postgres_fresh() -> AsyncIterator[Store]:
             pytest.fail(f"REQUIRE_POSTGRES=1 but {exc}")
         pytest.skip(f"{REASON_PREFIX} {exc}")
     try:
+        yield url
+    finally:
+        await database.__aexit__(None, None, None)
+
+
+@asynccontextmanager
+async def postgres_fresh() -> AsyncIterator[Store]:
+    async with postgres_database() as url:
         store = await open_store(url)
         try:
             yield store
         finally:
             await store.close()
-    finally:
-        await database.__aexit__(None, None, None)
 
 
 BACKENDS: dict[str, Callable[[], AbstractAsyncContextManager[Store]]] = {
