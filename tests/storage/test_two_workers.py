@@ -122,3 +122,42 @@ async def test_two_workers_never_overspend_the_weekly_invitations(
             )
             == 5
         )
+
+
+async def test_a_connection_made_by_one_worker_reaches_the_others_index_within_a_second(
+    tmp_path: Path,
+) -> None:
+    async with database("postgres", tmp_path) as url:
+        stores = [await open_store(url), await open_store(url)]
+        try:
+            one, two = [await Core.open(store, clock=FakeClock()) for store in stores]
+            ann, bob, cleo = [await register(one, n, name) for n, name in enumerate("ABC", 1)]
+            # Each worker follows (on notifications: polls only every 30 s here).
+            followers = [await core.follow_graph(poll_seconds=30) for core in (one, two)]
+            try:
+                outcome = await one.invitations.invite(ann.id, bob.id, None)
+                await one.invitations.accept(bob.id, outcome.invitation.id)
+                assert await within_a_second(lambda: two.deps.graph.has_edge(ann.id, bob.id))
+                outcome = await two.invitations.invite(bob.id, cleo.id, None)
+                await two.invitations.accept(cleo.id, outcome.invitation.id)
+                assert await within_a_second(lambda: one.deps.graph.has_edge(bob.id, cleo.id))
+                await one.network.remove_connection(ann.id, bob.id)
+                assert await within_a_second(lambda: not two.deps.graph.has_edge(ann.id, bob.id))
+                assert two.deps.graph.has_edge(bob.id, cleo.id)
+            finally:
+                for follower in followers:
+                    assert follower is not None
+                    await follower.stop()
+        finally:
+            for store in stores:
+                await store.close()
+
+
+async def within_a_second(condition: Callable[[], bool]) -> bool:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 1.0
+    while loop.time() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(0.01)
+    return condition()

@@ -34,6 +34,7 @@ from bridge.storage.port import (
     TransactionConflict,
 )
 from bridge.storage.postgres.db import PgDb
+from bridge.storage.postgres.follow import Apply, ConnectionFollower, Reload
 from bridge.storage.postgres.schema import postgres_migrations
 from bridge.storage.sql.unit import SqlUnitOfWork
 from bridge.storage.sql.updates import SqlUpdates
@@ -195,6 +196,17 @@ class PostgresStore:
         from bridge.storage.postgres.bulk import PgBulk
 
         return PgBulk(self)
+
+    async def follow_connections(
+        self, position: int, apply: Apply, reload: Reload, poll_seconds: float = 1.0
+    ) -> ConnectionFollower:
+        """Keep an in-memory graph index in step with every worker's changes: `apply` gets
+        each batch of committed changes after `position` (in log order) and the position
+        they reach; `reload` rebuilds the index when the log no longer holds what it missed,
+        and returns the position it includes. `stop()` the follower before closing."""
+        follower = ConnectionFollower(self.url, position, apply, reload, poll_seconds)
+        await follower.start()
+        return follower
 
     async def close(self) -> None:
         await self._pool.close()
