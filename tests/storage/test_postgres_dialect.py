@@ -3,9 +3,13 @@ SQLite-only join form, and the migrations' PostgreSQL text."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
+from bridge.storage import open_store
 from bridge.storage.migrations import Migration, load_migrations
+from bridge.storage.port import StorageUnavailable
 from bridge.storage.postgres.db import translate
 from bridge.storage.postgres.schema import postgres_migrations
 from bridge.storage.postgres.schema import translate as translate_migration
@@ -51,3 +55,11 @@ def test_plain_ddl_is_translated_and_sqlite_only_sql_asks_for_an_override() -> N
     trigger = Migration(99, "x", "CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; END;")
     with pytest.raises(RuntimeError, match="migrations/postgres/0099_"):
         translate_migration(trigger)
+
+
+async def test_an_unreachable_server_is_storage_unavailable() -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(StorageUnavailable, match="database unavailable"):
+        await open_store(f"postgresql://bridge@127.0.0.1:{port}/bridge")
