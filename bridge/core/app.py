@@ -18,6 +18,7 @@ from bridge.core.messaging import Messaging
 from bridge.core.network import Network
 from bridge.core.notify import Preferences
 from bridge.core.outbox import Outbox
+from bridge.core.payments import Payments
 from bridge.core.prompts import Prompts
 from bridge.core.rules import Rules
 from bridge.core.updates import Updates
@@ -36,6 +37,7 @@ class Core:
         self.inbox = Inbox(deps)
         self.credits = Credits(deps)
         self.outbox = Outbox(deps)
+        self.payments = Payments(deps)
         self.preferences = Preferences(deps)
         self.prompts = Prompts(deps)
         self.updates = Updates(deps)

@@ -267,3 +267,33 @@ class HeldMessageGone(BridgeError):
     """A "Send to …" button whose message was already sent, or is no longer kept."""
 
     code = "held_message_gone"
+
+
+# --- payments in Telegram Stars ---------------------------------------------------------
+class OfferUnavailable(BridgeError):
+    """An invoice for an offer /buy no longer has (or a forged one): refused at checkout."""
+
+    code = "offer_unavailable"
+
+
+class OfferChanged(BridgeError):
+    """The offer's price changed since its invoice was sent: refused at checkout."""
+
+    code = "offer_changed"
+
+    def __init__(self, stars: int) -> None:
+        super().__init__(stars=stars)
+
+
+class UnknownCharge(BridgeError):
+    code = "unknown_charge"
+
+    def __init__(self, charge_id: str) -> None:
+        super().__init__(charge_id=charge_id)
+
+
+class AlreadyRefunded(BridgeError):
+    code = "already_refunded"
+
+    def __init__(self, charge_id: str, at: datetime) -> None:
+        super().__init__(charge_id=charge_id, at=at)

@@ -335,6 +335,34 @@ class LedgerKind(StrEnum):
     SPEND = "spend"
     REFUND = "refund"
     PURCHASE = "purchase"
+    TAKEN_BACK = "taken_back"  # a refunded purchase's credits (what was left of them)
+
+
+class StarOffer(Model):
+    """Something /buy sells for Telegram Stars: a pack of InMail credits or a plan. Its id
+    says what it is (``c10``: 10 credits, ``p.premium_career``: that plan), so a payment
+    is honoured even if the offer is withdrawn between checkout and payment."""
+
+    id: str
+    stars: int
+    credits: int = 0  # a pack's credits
+    plan: str | None = None
+    allowance: int = 0  # a plan's monthly credits
+
+
+class StarPayment(Model):
+    """A payment in Telegram Stars, recorded once by its Telegram charge id: what it bought
+    (credits granted, a plan) and, once refunded, how many credits were taken back."""
+
+    charge_id: str
+    member_id: int
+    offer_id: str
+    stars: int
+    credits: int = 0
+    plan: str | None = None
+    paid_at: datetime
+    refunded_at: datetime | None = None
+    credits_taken_back: int | None = None
 
 
 class LedgerEntry(Model):
@@ -431,6 +459,8 @@ class NotificationKind(StrEnum):
     DIGEST = "digest"  # an unread digest
     INMAIL_ANSWERED = "inmail_answered"  # ref = InMail id, for its sender: (not) interested
     CREDIT_REFUNDED = "credit_refunded"  # ref = InMail id, for its sender: the credit is back
+    STARS_RECEIPT = "stars_receipt"  # payload: a Stars payment recorded, for its payer
+    STARS_REFUNDED = "stars_refunded"  # payload: a Stars payment refunded, for its payer
 
 
 class NotificationStatus(StrEnum):

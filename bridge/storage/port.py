@@ -33,6 +33,7 @@ from bridge.core.models import (
     NotificationStatus,
     Reaction,
     SpamReport,
+    StarPayment,
     UnreadSummary,
 )
 from bridge.storage.bulk import BulkWriter
@@ -86,6 +87,10 @@ class MemberRepo(Protocol):
     async def by_telegram_id(self, telegram_id: int) -> Member | None: ...
     async def by_handle(self, handle: str) -> Member | None: ...
     async def save(self, member: Member) -> None: ...
+    async def add_credits(self, member_id: int, delta: int) -> int:
+        """Change a balance in SQL (never below 0: the constraint refuses); the new one."""
+        ...
+
     async def search(self, terms: list[str], limit: int) -> list[Member]: ...
     async def save_search(self, member_id: int, query: str, now: datetime) -> int: ...
     async def saved_search(self, search_id: int, member_id: int) -> str | None: ...
@@ -315,6 +320,20 @@ class LedgerRepo(Protocol):
     async def balance_sum(self, member_id: int) -> int: ...
 
 
+class PaymentRepo(Protocol):
+    async def add(self, payment: StarPayment) -> bool:
+        """Record a payment; False (nothing written) when its charge id is already there."""
+        ...
+
+    async def get(self, charge_id: str) -> StarPayment | None: ...
+    async def set_granted(self, charge_id: str, credits: int) -> None: ...
+    async def mark_refunded(self, charge_id: str, now: datetime) -> int | None:
+        """Mark a payment refunded and fix how many of its credits are taken back: those
+        granted, at most the payer's balance now (what was spent stays spent). None when
+        unknown or already refunded."""
+        ...
+
+
 class SpamRepo(Protocol):
     async def add(
         self, reporter_id: int, reported_id: int, conversation_id: int, now: datetime
@@ -444,6 +463,9 @@ class UnitOfWork(Protocol):
 
     @property
     def ledger(self) -> LedgerRepo: ...
+
+    @property
+    def payments(self) -> PaymentRepo: ...
 
     @property
     def spam(self) -> SpamRepo: ...

@@ -130,6 +130,16 @@ class SqliteMembers:
             (*values, search_text(member), member.id),
         )
 
+    async def add_credits(self, member_id: int, delta: int) -> int:
+        cursor = await self._conn.execute(
+            "UPDATE members SET credits = credits + ? WHERE id = ? RETURNING credits",
+            (delta, member_id),
+        )
+        row = await cursor.fetchone()
+        if row is None:
+            raise LookupError(f"no member {member_id}")
+        return int(row[0])
+
     async def with_digest_time(self, after_id: int, limit: int) -> list[Member]:
         cursor = await self._conn.execute(
             f"{_SELECT} WHERE digest_at IS NOT NULL AND id > ? ORDER BY id LIMIT ?",

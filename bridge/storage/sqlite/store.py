@@ -25,6 +25,7 @@ from bridge.storage.sqlite.graph_snapshot import SqliteGraphSnapshots
 from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
 from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
 from bridge.storage.sqlite.outbox import SqliteOutbox
+from bridge.storage.sqlite.payments import SqlitePayments
 from bridge.storage.sqlite.updates import SqliteUpdates
 
 
@@ -40,6 +41,7 @@ class SqliteUnitOfWork:
         self.messages = SqliteMessages(conn)
         self.inmails = SqliteInMails(conn)
         self.ledger = SqliteLedger(conn)
+        self.payments = SqlitePayments(conn)
         self.spam = SqliteSpam(conn)
         self.copies = SqliteCopies(conn)
         self.outbox = SqliteOutbox(conn)
