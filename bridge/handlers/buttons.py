@@ -265,3 +265,10 @@ class SendHeld(Button, prefix="hs"):
 
 class ReviewReport(Button, prefix="rr"):
     report_id: Id
+
+
+# --- payments in Telegram Stars ---------------------------------------------------------
+class BuyOffer(Button, prefix="by"):
+    """An offer of /buy: sends its invoice (the core checks the offer is still on sale)."""
+
+    offer_id: Word

@@ -49,6 +49,8 @@ from bridge.core.models import (
     NotificationStatus,
     ProfileCard,
     SpamReport,
+    StarOffer,
+    StarPayment,
     UnreadSummary,
 )
 from bridge.core.rules import Rules
@@ -315,6 +317,22 @@ CONV_VIEW = ConversationView(
 )
 EMPTY_VIEW = CONV_VIEW.model_copy(update={"messages": [], "other": ANON})
 
+STAR_OFFERS = [
+    StarOffer(id="c1", stars=5, credits=1),
+    StarOffer(id="c10", stars=50, credits=10),
+    StarOffer(id="p.premium_career", stars=300, plan="premium_career", allowance=5),
+    StarOffer(id="p.odd", stars=1, plan="odd_plan", allowance=1),
+]
+STAR_REFUNDED = StarPayment(
+    charge_id="stx1",
+    member_id=1,
+    offer_id="c10",
+    stars=50,
+    credits=10,
+    paid_at=NOW,
+    refunded_at=NOW,
+    credits_taken_back=7,
+)
 ACCOUNT = CreditAccount(
     plan="premium_career",
     balance=4,
@@ -569,6 +587,32 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         for o in (CAROL_V, ANON)
         for s in ("interested", "not_interested")
     ],
+    ("payments", "offer_name"): [{"offer": o} for o in STAR_OFFERS],
+    ("payments", "offers"): [{"offers": STAR_OFFERS}, {"offers": []}],
+    ("payments", "offer_button"): [{"offer": o} for o in STAR_OFFERS],
+    ("payments", "invoice_title"): [{"offer": o} for o in STAR_OFFERS],
+    ("payments", "invoice_description"): [{"offer": o} for o in STAR_OFFERS],
+    ("payments", "stars_receipt"): [
+        {"charge_id": "stx1", "stars": 50, "credits": 10, "plan": None, "balance": 14},
+        {"charge_id": "stx2", "stars": 300, "credits": 1, "plan": "premium_career", "balance": 1},
+        {"charge_id": "stx3", "stars": 300, "credits": 0, "plan": "premium_career", "balance": 30},
+    ],
+    ("payments", "stars_refunded"): [
+        {"charge_id": "stx1", "stars": 50, "taken": 7, "spent": 3, "plan": None, "balance": 0},
+        {"charge_id": "stx2", "stars": 50, "taken": 1, "spent": 0, "plan": None, "balance": 4},
+        {
+            "charge_id": "stx3",
+            "stars": 300,
+            "taken": 0,
+            "spent": 5,
+            "plan": "premium_career",
+            "balance": 0,
+        },
+    ],
+    ("payments", "refund_done"): [
+        {"payment": STAR_REFUNDED, "payer": ME_M},
+        {"payment": STAR_REFUNDED.model_copy(update={"credits_taken_back": 10}), "payer": ME_M},
+    ],
     ("inmail", "refunded"): [
         {"other": o, "subject": "Role", "answered": a, "balance": b}
         for o, a, b in ((BOB_V, True, 1), (ANON, False, 4))
@@ -790,6 +834,9 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     ],
     "unknown_plan": [{"plan": "gold", "plans": ["free", "premium_career", "sales_navigator"]}],
     "invalid_amount": [{"min": 1, "max": 1000}],
+    "offer_changed": [{"stars": 60}],
+    "unknown_charge": [{"charge_id": "stx<b>"}],
+    "already_refunded": [{"charge_id": "stx1", "at": LATER}],
     "invalid_time": [{"value": "25:99"}],
     "invalid_timezone": [{"value": "Mars/Olympus"}],
     "query_too_long": [{"limit": 200, "length": 100_000}],
