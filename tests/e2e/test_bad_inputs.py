@@ -70,6 +70,7 @@ MEMBER_INPUTS: list[tuple[str, str]] = [
     ("/inmail @carol | body", "needs a subject"),
     ("/inmail @carol Hello | there", "no InMail credits"),
     ("/credits all", "Balance"),
+    ("/buy now", "Pay with Telegram Stars"),
     ("/digest now", "Nothing unread"),
     ("/notify", "Usage: /notify"),
     ("/notify loud", "is not a valid choice"),
@@ -92,6 +93,7 @@ MEMBER_INPUTS: list[tuple[str, str]] = [
     ("/plan @bob premium_career", "I don't know that command"),
     ("/grant @bob 3", "I don't know that command"),
     ("/reports", "I don't know that command"),
+    ("/refund stx1", "I don't know that command"),
 ]
 
 ADMIN_INPUTS: list[tuple[str, str]] = [
@@ -107,6 +109,11 @@ ADMIN_INPUTS: list[tuple[str, str]] = [
     ("/grant @bob 0", "The amount must be between"),
     ("/grant @bob 99999999999999999999999999", "The amount must be between"),
     ("/reports all", "report"),
+    ("/refund", "Usage: /refund"),
+    ("/refund stx 1", "Usage: /refund"),
+    (f"/refund {LONG}", "Usage: /refund"),
+    ("/refund stx<b>", "Usage: /refund"),
+    ("/refund stxnope", "No payment has the charge id"),
 ]
 
 
