@@ -14,6 +14,7 @@ from bridge.core.graph import GraphIndex
 from bridge.core.inbox import Inbox
 from bridge.core.invitations import Invitations
 from bridge.core.members import Members
+from bridge.core.message_templates import Templates
 from bridge.core.messaging import Messaging
 from bridge.core.network import Network
 from bridge.core.notify import Preferences
@@ -38,6 +39,7 @@ class Core:
         self.credits = Credits(deps)
         self.outbox = Outbox(deps)
         self.payments = Payments(deps)
+        self.templates = Templates(deps)
         self.preferences = Preferences(deps)
         self.prompts = Prompts(deps)
         self.updates = Updates(deps)

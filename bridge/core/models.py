@@ -338,6 +338,15 @@ class LedgerKind(StrEnum):
     TAKEN_BACK = "taken_back"  # a refunded purchase's credits (what was left of them)
 
 
+class MessageTemplate(Model):
+    """A member's saved text for invitation notes, messages and InMails (`/template`)."""
+
+    member_id: int
+    name: str
+    body: str
+    updated_at: datetime
+
+
 class StarOffer(Model):
     """Something /buy sells for Telegram Stars: a pack of InMail credits or a plan. Its id
     says what it is (``c10``: 10 credits, ``p.premium_career``: that plan), so a payment

@@ -272,3 +272,14 @@ class BuyOffer(Button, prefix="by"):
     """An offer of /buy: sends its invoice (the core checks the offer is still on sale)."""
 
     offer_id: Word
+
+
+# --- message templates ------------------------------------------------------------------
+class UseTemplate(Button, prefix="tu"):
+    """A template of /templates: how to send it."""
+
+    name: Word
+
+
+class DeleteTemplate(Button, prefix="tx"):
+    name: Word

@@ -13,6 +13,7 @@ from bridge.handlers import (
     inbox,
     inmail,
     invitations,
+    message_templates,
     payments,
     profile,
     relay,
@@ -21,7 +22,18 @@ from bridge.handlers import (
 from bridge.handlers.commands import Command
 from bridge.handlers.context import BridgeContext
 
-FEATURES = (profile, invitations, relay, inbox, inmail, payments, digests, settings, admin)
+FEATURES = (
+    profile,
+    invitations,
+    relay,
+    inbox,
+    inmail,
+    message_templates,
+    payments,
+    digests,
+    settings,
+    admin,
+)
 
 
 async def help_command(update: Update, context: BridgeContext) -> None:

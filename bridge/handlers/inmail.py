@@ -7,6 +7,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bridge.core.errors import NoCredits
+from bridge.core.message_templates import Use
 from bridge.core.prompts import Prompt
 from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons
 from bridge.handlers.buttons import (
@@ -17,6 +18,7 @@ from bridge.handlers.buttons import (
 )
 from bridge.handlers.commands import Command, Usage, handle_and_rest
 from bridge.handlers.context import BridgeContext
+from bridge.handlers.message_templates import expand
 
 
 def split_subject(text: str) -> tuple[str, str]:
@@ -49,6 +51,7 @@ async def _send(
 async def inmail(update: Update, context: BridgeContext) -> None:
     handle, text = handle_and_rest(update, "inmail", need_rest=True)
     target = await context.core.members.resolve(handle)
+    text = await expand(context, target, text, Use.INMAIL)
     await _send(update, context, target.id, text, typed_handle=True)
 
 

@@ -16,12 +16,14 @@ from telegram.ext import (
 )
 
 from bridge.core.errors import BridgeError
+from bridge.core.message_templates import Use
 from bridge.core.models import Attachment, Delivery, Member
 from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons
 from bridge.handlers.buttons import MessageFromProfile, SendHeld
 from bridge.handlers.commands import Command, Usage, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext, message_of
 from bridge.handlers.keyboards import keyboard
+from bridge.handlers.message_templates import expand
 from bridge.handlers.prompts import answer_prompt
 from bridge.runtime.media import attachment_of
 
@@ -61,6 +63,7 @@ async def msg(update: Update, context: BridgeContext) -> None:
     """/msg @handle <text>: send a message."""
     handle, text = handle_and_rest(update, "msg", need_rest=True)
     target = await context.core.members.resolve(handle)
+    text = await expand(context, target, text, Use.MESSAGE)
     await _deliver(update, context, target.id, text, original=update.effective_message)
 
 

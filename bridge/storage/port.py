@@ -27,6 +27,7 @@ from bridge.core.models import (
     Message,
     MessageEdit,
     MessageKind,
+    MessageTemplate,
     NewMember,
     Notification,
     NotificationKind,
@@ -334,6 +335,16 @@ class PaymentRepo(Protocol):
         ...
 
 
+class TemplateRepo(Protocol):
+    async def save(self, template: MessageTemplate) -> None:
+        """Add or replace the member's template of that name."""
+        ...
+
+    async def get(self, member_id: int, name: str) -> MessageTemplate | None: ...
+    async def list(self, member_id: int) -> list[MessageTemplate]: ...
+    async def delete(self, member_id: int, name: str) -> bool: ...
+
+
 class SpamRepo(Protocol):
     async def add(
         self, reporter_id: int, reported_id: int, conversation_id: int, now: datetime
@@ -466,6 +477,9 @@ class UnitOfWork(Protocol):
 
     @property
     def payments(self) -> PaymentRepo: ...
+
+    @property
+    def templates(self) -> TemplateRepo: ...
 
     @property
     def spam(self) -> SpamRepo: ...

@@ -44,6 +44,7 @@ from bridge.core.models import (
     MemberView,
     Message,
     MessageKind,
+    MessageTemplate,
     Notification,
     NotificationKind,
     NotificationStatus,
@@ -317,6 +318,10 @@ CONV_VIEW = ConversationView(
 )
 EMPTY_VIEW = CONV_VIEW.model_copy(update={"messages": [], "other": ANON})
 
+MY_TEMPLATES = [
+    MessageTemplate(member_id=1, name="intro", body="Hi {{ first_name }} <3", updated_at=NOW),
+    MessageTemplate(member_id=1, name="long", body="x " * 200, updated_at=NOW),
+]
 STAR_OFFERS = [
     StarOffer(id="c1", stars=5, credits=1),
     StarOffer(id="c10", stars=50, credits=10),
@@ -587,6 +592,14 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         for o in (CAROL_V, ANON)
         for s in ("interested", "not_interested")
     ],
+    ("message_templates", "fields"): [{}],
+    ("message_templates", "listing"): [{"templates": MY_TEMPLATES}, {"templates": []}],
+    ("message_templates", "use_button"): [{"name": "intro"}],
+    ("message_templates", "delete_button"): [{}],
+    ("message_templates", "saved"): [{"template": MY_TEMPLATES[0]}],
+    ("message_templates", "how_to_send"): [{"name": "intro"}],
+    ("message_templates", "how_to_use"): [{"template": t} for t in MY_TEMPLATES],
+    ("message_templates", "deleted"): [{"name": "intro"}],
     ("payments", "offer_name"): [{"offer": o} for o in STAR_OFFERS],
     ("payments", "offers"): [{"offers": STAR_OFFERS}, {"offers": []}],
     ("payments", "offer_button"): [{"offer": o} for o in STAR_OFFERS],
@@ -835,6 +848,15 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "unknown_plan": [{"plan": "gold", "plans": ["free", "premium_career", "sales_navigator"]}],
     "invalid_amount": [{"min": 1, "max": 1000}],
     "offer_changed": [{"stars": 60}],
+    "invalid_template_name": [{"name": "two <words>"}],
+    "template_not_found": [{"name": "intro"}],
+    "template_field_refused": [
+        {"field": "first_name.__class__", "fields": ["first_name", "my_company"]}
+    ],
+    "template_unreadable": [{"line": 2}],
+    "template_field_hidden": [{"field": "company"}],
+    "template_too_long": [{"name": "intro", "length": 312, "limit": 300}],
+    "too_many_templates": [{"limit": 50}],
     "unknown_charge": [{"charge_id": "stx<b>"}],
     "already_refunded": [{"charge_id": "stx1", "at": LATER}],
     "invalid_time": [{"value": "25:99"}],

@@ -26,6 +26,7 @@ from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
 from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
 from bridge.storage.sqlite.outbox import SqliteOutbox
 from bridge.storage.sqlite.payments import SqlitePayments
+from bridge.storage.sqlite.templates import SqliteTemplates
 from bridge.storage.sqlite.updates import SqliteUpdates
 
 
@@ -42,6 +43,7 @@ class SqliteUnitOfWork:
         self.inmails = SqliteInMails(conn)
         self.ledger = SqliteLedger(conn)
         self.payments = SqlitePayments(conn)
+        self.templates = SqliteTemplates(conn)
         self.spam = SqliteSpam(conn)
         self.copies = SqliteCopies(conn)
         self.outbox = SqliteOutbox(conn)
