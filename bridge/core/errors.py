@@ -353,3 +353,10 @@ class TooManyTemplates(BridgeError):
 
     def __init__(self, limit: int) -> None:
         super().__init__(limit=limit)
+
+
+# --- invitations without a note ---------------------------------------------------------
+class NoteRequired(BridgeError):
+    """The member accepts invitations with a note only: the inviter is told before sending."""
+
+    code = "note_required"

@@ -70,6 +70,9 @@ async def _free_handle(tx: UnitOfWork, base: str) -> str:
     return candidate
 
 
+AUTO_REPLY_MAX = 500  # the automatic answer to an invitation without a note
+
+
 class Members:
     def __init__(self, deps: CoreDeps) -> None:
         self._d = deps
@@ -160,6 +163,23 @@ class Members:
 
     async def set_inmail_opt_out(self, actor_id: int, opted_out: bool) -> Member:
         return await self._update(actor_id, inmail_opt_out=opted_out)
+
+    async def set_auto_reply(self, actor_id: int, on: bool, text: str | None = None) -> Member:
+        """Answer (or stop answering) invitations without a note automatically; `text`
+        replaces the answer (the front end gives the default, in the member's language,
+        when there is none yet)."""
+        changes: dict[str, object] = {"auto_reply_on": on}
+        if text is not None:
+            text = text.strip()
+            if not text:
+                raise errors.EmptyMessage()
+            if len(text) > AUTO_REPLY_MAX:
+                raise errors.MessageTooLong(limit=AUTO_REPLY_MAX, length=len(text))
+            changes["auto_reply"] = text
+        return await self._update(actor_id, **changes)
+
+    async def set_require_note(self, actor_id: int, required: bool) -> Member:
+        return await self._update(actor_id, require_note=required)
 
     async def set_reachable(self, member_id: int, reachable: bool) -> Member:
         return await self._update(member_id, reachable=reachable)

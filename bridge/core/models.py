@@ -76,6 +76,9 @@ class Member(Model):
     digest_at: str | None = None  # "08:30" local: the daily digest's time
     last_digest_on: str | None = None  # local date of the last scheduled digest
     awaiting: str | None = None  # what their next text message is for (see `prompts`)
+    auto_reply_on: bool = False  # answer invitations without a note with `auto_reply`
+    auto_reply: str | None = None  # that answer (set in their language when switched on)
+    require_note: bool = False  # invitations without a note are refused before sending
 
     @property
     def full_name(self) -> str:

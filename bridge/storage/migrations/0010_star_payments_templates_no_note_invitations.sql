@@ -1,4 +1,4 @@
--- Payments in Telegram Stars: one row per telegram_payment_charge_id (recorded once, however often Telegram delivers it), what it bought, and its refund; and members' message templates.
+-- Payments in Telegram Stars (one row per charge id, recorded once), members' message templates, and their answers to invitations without a note (an automatic reply, a note required).
 CREATE TABLE star_payments (
     charge_id TEXT PRIMARY KEY,
     member_id INTEGER NOT NULL REFERENCES members(id),
@@ -20,3 +20,8 @@ CREATE TABLE message_templates (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (member_id, name)
 );
+
+-- Invitations without a note: an automatic reply asking why (on/off, its text), and a note required to invite at all.
+ALTER TABLE members ADD COLUMN auto_reply_on INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE members ADD COLUMN auto_reply TEXT;
+ALTER TABLE members ADD COLUMN require_note INTEGER NOT NULL DEFAULT 0;
