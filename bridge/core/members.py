@@ -164,19 +164,26 @@ class Members:
     async def set_inmail_opt_out(self, actor_id: int, opted_out: bool) -> Member:
         return await self._update(actor_id, inmail_opt_out=opted_out)
 
-    async def set_auto_reply(self, actor_id: int, on: bool, text: str | None = None) -> Member:
+    async def set_auto_reply(
+        self, actor_id: int, on: bool, text: str | None = None, answering: Prompt | None = None
+    ) -> Member:
         """Answer (or stop answering) invitations without a note automatically; `text`
         replaces the answer (the front end gives the default, in the member's language,
-        when there is none yet)."""
-        changes: dict[str, object] = {"auto_reply_on": on}
+        when there is none yet). ``answering``: the question this text answers ends with it."""
         if text is not None:
             text = text.strip()
             if not text:
                 raise errors.EmptyMessage()
             if len(text) > AUTO_REPLY_MAX:
                 raise errors.MessageTooLong(limit=AUTO_REPLY_MAX, length=len(text))
-            changes["auto_reply"] = text
-        return await self._update(actor_id, **changes)
+        async with self._d.store.transaction() as tx:
+            member = await existing_member(tx, actor_id)
+            member.auto_reply_on = on
+            if text is not None:
+                member.auto_reply = text
+            await tx.members.save(member)
+            await answered(tx, actor_id, answering)
+            return member
 
     async def set_require_note(self, actor_id: int, required: bool) -> Member:
         return await self._update(actor_id, require_note=required)

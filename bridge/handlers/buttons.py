@@ -283,3 +283,16 @@ class UseTemplate(Button, prefix="tu"):
 
 class DeleteTemplate(Button, prefix="tx"):
     name: Word
+
+
+# --- invitations without a note (settings) ----------------------------------------------
+class SetAutoReply(Button, prefix="ao"):
+    on: bool
+
+
+class EditAutoReply(Button, prefix="ae"):
+    """ "Edit the automatic reply": the next text is it."""
+
+
+class SetRequireNote(Button, prefix="nq"):
+    required: bool

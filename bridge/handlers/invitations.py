@@ -230,6 +230,12 @@ async def on_invite_from_profile(
     """🤝 Invite on a profile card: "Add a note?", once the invitation is known to be
     possible, with [Send without a note] and [Write a note]."""
     target = await context.core.invitations.check(context.member.id, data.member_id)
+    if await context.core.invitations.note_required(data.member_id):
+        asked = await context.core.prompts.ask_note(context.member.id, data.member_id)
+        await context.reply(
+            update, "invitations", "write_required_note", target=asked.target, limit=asked.limit
+        )
+        return None
     t = context.t
     await context.reply(
         update,

@@ -318,6 +318,9 @@ CONV_VIEW = ConversationView(
 )
 EMPTY_VIEW = CONV_VIEW.model_copy(update={"messages": [], "other": ANON})
 
+AUTO_M = ME_M.model_copy(
+    update={"auto_reply_on": True, "auto_reply": "Why <connect>? " * 10, "require_note": True}
+)
 MY_TEMPLATES = [
     MessageTemplate(member_id=1, name="intro", body="Hi {{ first_name }} <3", updated_at=NOW),
     MessageTemplate(member_id=1, name="long", body="x " * 200, updated_at=NOW),
@@ -653,6 +656,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("invitations", "ask_note"): [{"target": CAROL_V}, {"target": ANON}],
     ("invitations", "note_button"): [{"action": a} for a in ("send", "write")],
     ("invitations", "write_note"): [{"target": BOB_V, "limit": 300}],
+    ("invitations", "write_required_note"): [{"target": t, "limit": 300} for t in (BOB_V, ANON)],
     ("invitations", "settled"): [
         *[
             {
@@ -714,7 +718,15 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("relay", "not_addressed"): [{}, {"other": BOB_V}],
     ("relay", "send_to_button"): [{"other": BOB_V}, {"other": ANON}],
     ("relay", "delivered"): [{"d": d} for d in DELIVERIES],
-    ("settings", "card"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M)],
+    ("settings", "card"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M, AUTO_M)],
+    ("settings", "auto_reply_status"): [{"member": m} for m in (ME_M, AUTO_M)],
+    ("settings", "auto_reply_default"): [{}],
+    ("settings", "auto_reply_button"): [{"on": True}, {"on": False}],
+    ("settings", "edit_auto_reply_button"): [{}],
+    ("settings", "require_note_button"): [{"required": True}, {"required": False}],
+    ("settings", "auto_reply_prompt"): [{"member": m} for m in (ME_M, AUTO_M)],
+    ("settings", "auto_reply_set"): [{"member": m} for m in (ME_M, AUTO_M)],
+    ("settings", "require_note_set"): [{"member": m} for m in (ME_M, AUTO_M)],
     ("settings", "lang_button"): [{"code": c, "current": c == "fr"} for c in LANGUAGES],
     ("settings", "policy_button"): [
         {"policy": p.value, "current": p == InvitePolicy.EVERYONE} for p in InvitePolicy
