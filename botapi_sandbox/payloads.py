@@ -124,7 +124,7 @@ def message(
     if msg.invoice is not None:
         payload["invoice"] = dict(msg.invoice)
     if msg.payment is not None:
-        payload["successful_payment"] = dict(msg.payment)
+        payload[msg.kind] = dict(msg.payment)  # successful_payment or refunded_payment
     if msg.reply_markup:
         payload["reply_markup"] = {"inline_keyboard": msg.reply_markup}
     if msg.edited:

@@ -3,7 +3,8 @@ no provider token, one price) puts an invoice in the user's chat; a simulated us
 it makes Telegram's ``pre_checkout_query``, which the bot must answer within 10 seconds
 (`answerPreCheckoutQuery`; no answer or ``ok=false``: the payment fails and the user is told
 why); then the Stars leave the user's balance and the bot gets the ``successful_payment``
-message with its ``telegram_payment_charge_id``, which `refundStarPayment` refunds once.
+message with its ``telegram_payment_charge_id``, which `refundStarPayment` refunds once (the
+Stars go back, and the bot gets the ``refunded_payment`` service message).
 
 Only Stars: the sandbox has no payment providers (any other currency is refused)."""
 
@@ -193,4 +194,12 @@ async def refund_star_payment(server: Server, bot: SandboxBot, params: Params) -
         raise bad("USER_ID_INVALID")
     charge.refunded = True
     user.stars += charge.amount
+    await user.refunded(
+        {
+            "currency": STARS,
+            "total_amount": charge.amount,
+            "invoice_payload": charge.payload,
+            "telegram_payment_charge_id": charge.charge_id,
+        }
+    )
     return True

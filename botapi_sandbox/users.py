@@ -328,15 +328,22 @@ class SimUser:
 
     async def paid(self, invoice: ChatMessage, payment: dict[str, Any]) -> None:
         """Telegram's service message for a payment: in the chat, and to the bot."""
+        await self._service("successful_payment", payment)
+
+    async def refunded(self, payment: dict[str, Any]) -> None:
+        """Telegram's service message for a refunded payment: in the chat, and to the bot."""
+        await self._service("refunded_payment", payment)
+
+    async def _service(self, kind: str, payment: dict[str, Any]) -> None:
         message = ChatMessage(
             message_id=self.next_message_id(),
             from_bot=False,
             date=int(time.time()),
-            kind="successful_payment",
+            kind=kind,
             payment=payment,
         )
         payload = self._base(message)
-        payload["successful_payment"] = payment
+        payload[kind] = payment
         await self.record(message)
         await self.server.push_update("message", payload)
 

@@ -126,6 +126,10 @@ async def test_refund_once_and_only_the_payers_charge(sandbox: Sandbox, bot: Bot
     before = alice.stars
     assert await bot.refund_star_payment(alice.id, charge.charge_id)
     assert alice.stars == before + 50
+    notice = await _next_update(bot, offset=-1)
+    refunded = notice.message.refunded_payment if notice.message else None
+    assert refunded is not None and refunded.telegram_payment_charge_id == charge.charge_id
+    assert alice.chat[-1].content == "⭐ 50 refunded"
     with pytest.raises(BadRequest, match="(?i)charge_already_refunded"):
         await bot.refund_star_payment(alice.id, charge.charge_id)
 

@@ -15,6 +15,7 @@ const KIND_LABELS = {
   voice: "🎤 Voice message", video_note: "⏺ Video message", photo: "🖼 Photo",
   animation: "GIF", video: "🎬 Video", audio: "🎵 Audio", document: "📄 File",
   sticker: "Sticker", text: "", invoice: "🧾 Invoice", successful_payment: "⭐ Payment",
+  refunded_payment: "⭐ Refund",
 };
 
 const state = {
@@ -600,10 +601,12 @@ function renderMedia(message, column) {
       return el("div", { className: "sticker", text: message.emoji || "🏷", title: "Sticker" });
     case "invoice":
       return renderInvoice(message, column);
-    case "successful_payment": {
+    case "successful_payment":
+    case "refunded_payment": {
       const paid = message.payment || {};
+      const what = kind === "refunded_payment" ? "refunded to your test Stars" : "paid with test Stars";
       return el("div", { className: "payment", title: `Charge ${paid.telegram_payment_charge_id || ""}`,
-        text: `⭐ ${paid.total_amount} paid with test Stars` });
+        text: `⭐ ${paid.total_amount} ${what}` });
     }
     default: {
       const name = message.file_name || "file";
