@@ -28,6 +28,7 @@ from bridge.core.models import (
 )
 from bridge.core.owed import notify
 from bridge.core.rules import Rules
+from bridge.storage.port import UnitOfWork
 
 STARS = "XTR"  # Telegram Stars' currency code
 FREE_PLAN = "free"
@@ -73,6 +74,15 @@ def _bought(offer_id: str) -> tuple[int, str | None]:
     if offer_id.startswith("p."):
         return 0, offer_id[2:]
     return int(offer_id[1:]), None
+
+
+async def _not_refunded(tx: UnitOfWork, charge_id: str) -> StarPayment:
+    payment = await tx.payments.get(charge_id)
+    if payment is None:
+        raise errors.UnknownCharge(charge_id=charge_id)
+    if payment.refunded_at is not None:
+        raise errors.AlreadyRefunded(charge_id=charge_id, at=payment.refunded_at)
+    return payment
 
 
 class Payments:
@@ -147,11 +157,7 @@ class Payments:
         (checked before Telegram is asked to give the Stars back)."""
         require_admin(self._d, admin)
         async with self._d.store.read() as tx:
-            payment = await tx.payments.get(charge_id)
-            if payment is None:
-                raise errors.UnknownCharge(charge_id=charge_id)
-            if payment.refunded_at is not None:
-                raise errors.AlreadyRefunded(charge_id=charge_id, at=payment.refunded_at)
+            payment = await _not_refunded(tx, charge_id)
             payer = await existing_member(tx, payment.member_id)
         return payment, payer
 
@@ -163,11 +169,7 @@ class Payments:
         require_admin(self._d, admin)
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
-            payment = await tx.payments.get(charge_id)
-            if payment is None:
-                raise errors.UnknownCharge(charge_id=charge_id)
-            if payment.refunded_at is not None:
-                raise errors.AlreadyRefunded(charge_id=charge_id, at=payment.refunded_at)
+            payment = await _not_refunded(tx, charge_id)
             member = await existing_member(tx, payment.member_id)
             await apply_renewals(tx, member, self._d.rules, now)
             taken = await tx.payments.mark_refunded(charge_id, now)

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from botapi_sandbox.faults import Fault
 from botapi_sandbox.server import SandboxServer
 from botapi_sandbox.state import UpdateQueue
-from tests.e2e.test_durability import TOKEN, _count, _start_bot, _until
+from tests.e2e.test_durability import TOKEN, _count, _start_bot, _stop, _until
 
 PAID = "SELECT COUNT(*) FROM star_payments"
 PURCHASES = "SELECT COUNT(*) FROM credit_ledger WHERE kind = 'purchase'"
@@ -81,12 +80,7 @@ async def test_sigkill_after_a_payment_committed_credits_it_once(tmp_path: Path)
         await alice.send_text("/credits")
         account = await alice.wait_for_text("Balance", timeout=20)
     finally:
-        bot.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.to_thread(bot.wait, 15)
-        except subprocess.TimeoutExpired:
-            bot.kill()
-        await server.stop()
+        await _stop(bot, server)
     assert "Balance: 10" in account.content, log.read_text()[-3000:]
     assert (_count(database, PAID), _count(database, PURCHASES)) == (1, 1)
     assert _count(database, CREDITS) == 10
