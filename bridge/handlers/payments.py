@@ -10,7 +10,7 @@ from telegram import LabeledPrice, Update
 from telegram.error import BadRequest
 from telegram.ext import MessageHandler, PreCheckoutQueryHandler, filters
 
-from bridge.core.errors import BridgeError
+from bridge.core.errors import BridgeError, NotAdmin
 from bridge.core.payments import STARS, payload_of
 from bridge.handlers.button_handler import ButtonHandler, Toast
 from bridge.handlers.buttons import BuyOffer
@@ -78,6 +78,8 @@ async def on_paid(update: Update, context: BridgeContext) -> None:
 async def refund(update: Update, context: BridgeContext) -> None:
     """/refund <charge id> (admins): Telegram gives the Stars back, then the credits they
     bought are taken back (what was already spent stays spent) and the member is told."""
+    if not context.core.members.is_admin(context.member):
+        raise NotAdmin()  # before its usage line: the command does not exist for them
     charge_id = argument_text(update)
     if not _CHARGE.match(charge_id):
         raise Usage("refund")

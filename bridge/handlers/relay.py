@@ -210,7 +210,14 @@ async def on_edit(update: Update, context: BridgeContext) -> None:
     if stored is None or stored.sender_id != context.member.id:
         return  # not a relayed message (an edited command, unrelated text): not ours
     try:
-        await context.core.messaging.edit(context.member.id, stored.id, edited_text(message))
+        text = edited_text(message)
+        if message.text is not None and text != message.text:  # "/msg @bob #intro": rendered
+            conversation = await context.core.messaging.conversation_by_id(
+                context.member.id, stored.conversation_id
+            )
+            other = await context.core.members.get(conversation.other(context.member.id))
+            text = await expand(context, other, text, Use.MESSAGE)
+        await context.core.messaging.edit(context.member.id, stored.id, text)
     except BridgeError as error:  # answered here: no later group may take the edit up
         await context.reply(update, "errors", "error", code=error.code, p=error.params)
     worker = context.bot_data.get("worker")

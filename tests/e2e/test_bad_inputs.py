@@ -111,6 +111,7 @@ MEMBER_INPUTS: list[tuple[str, str]] = [
     ("/grant @bob 3", "I don't know that command"),
     ("/reports", "I don't know that command"),
     ("/refund stx1", "I don't know that command"),
+    ("/refund", "I don't know that command"),
 ]
 
 ADMIN_INPUTS: list[tuple[str, str]] = [

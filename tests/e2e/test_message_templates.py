@@ -20,8 +20,14 @@ async def test_templates_for_invitations_and_messages(world: World) -> None:
 
     await connect(alice, carol, "carol")
     await connect(carol, dave, "dave")
-    await alice.send_text("/msg @carol #intro")
-    await carol.wait_for_text("Hi Carol, Alice from Acme here. Let's connect!")
+    sent = await alice.send_text("/msg @carol #intro")
+    copy = await carol.wait_for_text("Hi Carol, Alice from Acme here. Let's connect!")
+    await alice.send_text("/template save thanks Thank you, {{ first_name }}!")
+    await alice.wait_for_text("Template #thanks saved")
+    await alice.edit_text(sent.message_id, "/msg @carol #thanks")  # the edit is rendered too
+    await carol.wait_for(lambda _: (m := carol.message(copy.message_id)) and m.edited)
+    edited = carol.message(copy.message_id)
+    assert edited is not None and edited.content.endswith("Thank you, Carol!")
     await alice.send_text("/invite @dave #intro")  # 2nd degree: the first name is known
     await alice.wait_for_text("Invitation sent")
     invitation = await dave.wait_for_text("Invitation from")
