@@ -296,3 +296,7 @@ class EditAutoReply(Button, prefix="ae"):
 
 class SetRequireNote(Button, prefix="nq"):
     required: bool
+
+
+class ShowOffers(Button, prefix="bs"):
+    """⭐ Buy with Stars, under /credits: what /buy shows."""

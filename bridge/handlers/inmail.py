@@ -15,9 +15,11 @@ from bridge.handlers.buttons import (
     InMailInterested,
     InMailNotInterested,
     InMailReply,
+    ShowOffers,
 )
 from bridge.handlers.commands import Command, Usage, handle_and_rest
 from bridge.handlers.context import BridgeContext
+from bridge.handlers.keyboards import keyboard
 from bridge.handlers.message_templates import expand
 
 
@@ -64,7 +66,8 @@ async def send_drafted(update: Update, context: BridgeContext, prompt: Prompt, t
 async def credits(update: Update, context: BridgeContext) -> None:
     """/credits: plan, balance, next renewal, pending refunds, last ledger entries."""
     account = await context.core.credits.account(context.member.id, entries=5)
-    await context.reply(update, "inmail", "credits", account=account)
+    buy = keyboard([[(context.t("payments", "buy_button"), ShowOffers())]])
+    await context.reply(update, "inmail", "credits", account=account, keyboard=buy)
 
 
 async def on_compose(update: Update, context: BridgeContext, data: InMailFromProfile) -> Toast:

@@ -13,7 +13,7 @@ from telegram.ext import MessageHandler, PreCheckoutQueryHandler, filters
 from bridge.core.errors import BridgeError, NotAdmin
 from bridge.core.payments import STARS, payload_of
 from bridge.handlers.button_handler import ButtonHandler, Toast
-from bridge.handlers.buttons import BuyOffer
+from bridge.handlers.buttons import BuyOffer, ShowOffers
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext, chat_id_of, message_of
 from bridge.handlers.keyboards import keyboard
@@ -29,6 +29,12 @@ async def buy(update: Update, context: BridgeContext) -> None:
         [(context.t("payments", "offer_button", offer=o), BuyOffer(offer_id=o.id))] for o in offers
     ]
     await context.reply(update, "payments", "offers", offers=offers, keyboard=keyboard(rows))
+
+
+async def on_show_offers(update: Update, context: BridgeContext, data: ShowOffers) -> Toast:
+    """⭐ Buy with Stars (under /credits): the offers, as /buy shows them."""
+    await buy(update, context)
+    return None
 
 
 async def on_buy(update: Update, context: BridgeContext, data: BuyOffer) -> Toast:
@@ -104,6 +110,7 @@ COMMANDS = [
 def handlers() -> list:
     return [
         ButtonHandler(BuyOffer, on_buy),
+        ButtonHandler(ShowOffers, on_show_offers),
         PreCheckoutQueryHandler(on_checkout),
         MessageHandler(filters.SUCCESSFUL_PAYMENT & filters.ChatType.PRIVATE, on_paid),
     ]

@@ -69,6 +69,10 @@ async def test_buying_credits_with_stars_is_recorded_once(world: World) -> None:
 async def test_a_plan_bought_with_stars(world: World) -> None:
     alice = world.alice
     await start_all(alice)
+    await alice.send_text("/credits")
+    credits = await alice.wait_for_text("Balance: 0")
+    await alice.press_button(credits, "Buy with Telegram Stars")
+    await alice.wait_for_text("Pay with Telegram Stars")
     _, receipt = await _buy(alice, "Premium Career")
     assert "You paid ⭐ 300 for Premium Career" in receipt.content
     await alice.send_text("/credits")

@@ -606,6 +606,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("payments", "offer_name"): [{"offer": o} for o in STAR_OFFERS],
     ("payments", "offers"): [{"offers": STAR_OFFERS}, {"offers": []}],
     ("payments", "offer_button"): [{"offer": o} for o in STAR_OFFERS],
+    ("payments", "buy_button"): [{}],
     ("payments", "invoice_title"): [{"offer": o} for o in STAR_OFFERS],
     ("payments", "invoice_description"): [{"offer": o} for o in STAR_OFFERS],
     ("payments", "stars_receipt"): [
