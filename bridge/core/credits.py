@@ -32,7 +32,7 @@ from bridge.core.models import (
 from bridge.core.owed import notify
 from bridge.core.rules import RefundPolicy, Rules
 from bridge.core.views import member_view
-from bridge.storage.port import UnitOfWork
+from bridge.storage.port import ConstraintViolation, UnitOfWork
 
 MAX_GRANT = 1000
 
@@ -55,7 +55,7 @@ async def apply_renewals(tx: UnitOfWork, member: Member, rules: Rules, now: date
         target = min(member.credits + allowance, rules.credit_cap(member.plan))
         if target > member.credits:
             delta = target - member.credits
-            member.credits = target
+            member.credits = await _increment(tx, member, delta)
             await tx.ledger.add(
                 member.id, LedgerKind.GRANT, delta, member.credits, f"renewal:{member.plan}", due
             )
@@ -72,10 +72,10 @@ async def move_credits(
     now: datetime,
     inmail_id: int | None = None,
 ) -> None:
-    """Change a balance by `delta` with its ledger entry. The member's other changes (a
-    plan) are saved first; the balance itself changes in SQL, never written back from here."""
+    """Change a balance by `delta` with its ledger entry: the balance changes in SQL, never
+    written back from here; the member's other changes (a plan) are saved with it."""
+    member.credits = await _increment(tx, member, delta)
     await tx.members.save(member)
-    member.credits = await tx.members.add_credits(member.id, delta)
     await tx.ledger.add(member.id, kind, delta, member.credits, reason, now, inmail_id)
 
 
@@ -93,6 +93,16 @@ async def switch_plan(
     granted = target - member.credits
     await move_credits(tx, member, LedgerKind.GRANT, granted, reason, now)
     return granted
+
+
+async def _increment(tx: UnitOfWork, member: Member, delta: int) -> int:
+    """The balance changed in SQL (`credits = credits + delta`), not written back from what
+    this transaction read: a spend the balance no longer covers is refused as the schema's
+    `credits >= 0` would refuse it (the use cases check the balance first)."""
+    balance = await tx.members.add_credits(member.id, delta)
+    if balance is None:
+        raise ConstraintViolation(f"member {member.id}: credits would go below zero")
+    return balance
 
 
 async def record_response(

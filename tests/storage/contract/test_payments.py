@@ -1,12 +1,12 @@
-"""Payments in Telegram Stars through the port: one row per charge id, balances changed in
-SQL (never below zero), and a refund that takes back at most the balance, once."""
+"""Payments in Telegram Stars through the port: one row per charge id, and a refund that
+takes back at most the balance, once (balances themselves: test_members.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from bridge.core.models import StarPayment
-from bridge.storage.port import ConstraintViolation, Store
+from bridge.storage.port import Store
 from tests.storage.contract.population import LATER, NOW, add_members
 
 
@@ -30,19 +30,6 @@ async def test_a_charge_is_recorded_once(store: Store) -> None:
     async with store.read() as tx:
         assert await tx.payments.get("stx-1") == _payment(ann.id, credits=12)
         assert await tx.payments.get("stx-2") is None
-
-
-async def test_balances_change_in_sql_and_never_below_zero(store: Store) -> None:
-    (ann,) = await add_members(store, "Ann")
-    async with store.transaction() as tx:
-        assert await tx.members.add_credits(ann.id, 5) == 5
-        assert await tx.members.add_credits(ann.id, -2) == 3
-    with pytest.raises(ConstraintViolation):
-        async with store.transaction() as tx:
-            await tx.members.add_credits(ann.id, -4)
-    async with store.read() as tx:
-        member = await tx.members.get(ann.id)
-        assert member is not None and member.credits == 3
 
 
 @pytest.mark.parametrize(("balance", "taken"), [(25, 10), (4, 4), (0, 0)])

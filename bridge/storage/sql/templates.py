@@ -1,17 +1,16 @@
-"""Members' message templates on SQLite (portable SQL)."""
+"""Members' message templates (one SQL text for every backend)."""
 
 from __future__ import annotations
 
-import aiosqlite
-
 from bridge.core.models import MessageTemplate
-from bridge.storage.sqlite.rows import row_dict, ts
+from bridge.storage.sql.db import Db
+from bridge.storage.sql.rows import row_dict, ts
 
 _SELECT = "SELECT member_id, name, body, updated_at FROM message_templates"
 
 
-class SqliteTemplates:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlTemplates:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def save(self, template: MessageTemplate) -> None:

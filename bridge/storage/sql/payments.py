@@ -1,13 +1,12 @@
-"""Payments in Telegram Stars on SQLite (portable SQL: the PostgreSQL backend reads it too)."""
+"""Payments in Telegram Stars (one SQL text for every backend)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import StarPayment
-from bridge.storage.sqlite.rows import row_dict, ts
+from bridge.storage.sql.db import Db
+from bridge.storage.sql.rows import row_dict, ts
 
 _COLUMNS = (
     "charge_id",
@@ -22,8 +21,8 @@ _COLUMNS = (
 )
 
 
-class SqlitePayments:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlPayments:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(self, payment: StarPayment) -> bool:
