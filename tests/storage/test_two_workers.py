@@ -73,6 +73,16 @@ async def register(core: Core, telegram_id: int, name: str) -> Member:
     return member
 
 
+async def send_inmail(core: Core, sender: Member, target: Member) -> object:
+    """One InMail sent through `core` (run again when it lost a race), or its refusal."""
+    try:
+        return await again(
+            lambda: core.credits.send_inmail(sender.id, target.id, "Role", "Interested?")
+        )
+    except errors.NoCredits as refused:
+        return refused
+
+
 async def test_two_workers_never_overspend_credits(two_cores: tuple[Core, Core]) -> None:
     one, two = two_cores
     sender = await register(one, 1, "Sender")
@@ -81,15 +91,9 @@ async def test_two_workers_never_overspend_credits(two_cores: tuple[Core, Core])
     balance = (await one.credits.account(sender.id)).balance
     assert 0 < balance < len(targets)
 
-    async def send(core: Core, target: Member) -> object:
-        try:
-            return await again(
-                lambda: core.credits.send_inmail(sender.id, target.id, "Role", "Interested?")
-            )
-        except errors.NoCredits as refused:
-            return refused
-
-    results = await asyncio.gather(*(send(one if i % 2 else two, t) for i, t in enumerate(targets)))
+    results = await asyncio.gather(
+        *(send_inmail(one if i % 2 else two, sender, t) for i, t in enumerate(targets))
+    )
     sent = [r for r in results if not isinstance(r, errors.NoCredits)]
     assert len(sent) == balance
     for core in (one, two):
@@ -122,16 +126,8 @@ async def test_a_stars_refund_racing_spends_never_overdraws(
     targets = [await register(one, 10 + i, f"T{i}") for i in range(6)]
     await one.payments.record(buyer.id, "stx-1", "c10:50", "XTR", 50)
 
-    async def send(target: Member) -> object:
-        try:
-            return await again(
-                lambda: one.credits.send_inmail(buyer.id, target.id, "Role", "Interested?")
-            )
-        except errors.NoCredits as refused:
-            return refused
-
     refund = again(lambda: two.payments.record_refund(admin, "stx-1"))
-    *sent, refunded = await asyncio.gather(*(send(t) for t in targets), refund)
+    *sent, refunded = await asyncio.gather(*(send_inmail(one, buyer, t) for t in targets), refund)
     spent = len([r for r in sent if not isinstance(r, errors.NoCredits)])
     assert refunded.credits_taken_back == 10 - spent  # what was spent stays spent
     assert (await one.credits.account(buyer.id)).balance == 0
