@@ -35,6 +35,10 @@ Acting as a user (each creates the Update Telegram would send the bot)
   or null if it did not answer within 10 s
 - ``POST /sandbox/users/{id}/react`` ``{message_id, emoji | null}`` → ``{ok: true}``
 - ``POST /sandbox/users/{id}/block`` ``{blocked: bool}`` → ``{ok: true}``
+- ``POST /sandbox/users/{id}/pay`` ``{message_id}`` → ``{ok: true, charge_id, stars}`` or
+  ``{ok: false, error, stars}``: the user pays the bot's invoice in test Stars (the bot's
+  pre-checkout answer decides; ``error`` is what Telegram's client would show)
+- ``POST /sandbox/users/{id}/stars`` ``{stars}`` → the user object: set their Star balance
 
 Files
 - ``GET  /sandbox/files/{file_id}`` → the bytes, with the file's content type
@@ -56,6 +60,7 @@ from typing import Any
 from aiohttp import web
 
 from botapi_sandbox.guard import json_body
+from botapi_sandbox.payments import PaymentFailed
 from botapi_sandbox.serving import Server
 from botapi_sandbox.state import MEDIA_KINDS, ChatMessage
 from botapi_sandbox.users import SimUser
@@ -72,6 +77,7 @@ def user_json(user: SimUser) -> dict[str, Any]:
         "username": user.username,
         "language_code": user.language_code,
         "blocked": user.blocked,
+        "stars": user.stars,
     }
 
 
@@ -249,6 +255,26 @@ def add_routes(app: web.Application, server: Server) -> None:
         await user.block_bot(bool(body.get("blocked", True)))
         return web.json_response({"ok": True})
 
+    async def pay(request: web.Request) -> web.Response:
+        user = user_of(request)
+        body = await _body(request)
+        try:
+            charge = await user.pay(_int(body.get("message_id"), "message_id") or 0)
+        except ValueError as exc:
+            raise _fail(400, str(exc)) from None
+        except PaymentFailed as failed:
+            return web.json_response({"ok": False, "error": str(failed), "stars": user.stars})
+        return web.json_response({"ok": True, "charge_id": charge.charge_id, "stars": user.stars})
+
+    async def stars(request: web.Request) -> web.Response:
+        user = user_of(request)
+        body = await _body(request)
+        balance = _int(body.get("stars"), "stars")
+        if balance is None or not 0 <= balance <= 1_000_000:
+            raise _fail(400, "stars must be an integer from 0 to 1000000")
+        user.stars = balance
+        return web.json_response(user_json(user))
+
     async def file(request: web.Request) -> web.Response:
         stored = server.files.get(request.match_info["file_id"])
         if stored is None:
@@ -267,6 +293,8 @@ def add_routes(app: web.Application, server: Server) -> None:
     app.router.add_post("/sandbox/users/{id}/press", press)
     app.router.add_post("/sandbox/users/{id}/react", react)
     app.router.add_post("/sandbox/users/{id}/block", block)
+    app.router.add_post("/sandbox/users/{id}/pay", pay)
+    app.router.add_post("/sandbox/users/{id}/stars", stars)
 
     async def network(request: web.Request) -> web.Response:
         return web.json_response(server.network.as_json())

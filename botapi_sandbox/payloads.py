@@ -121,6 +121,10 @@ def message(
         payload["caption"] = msg.caption
         if msg.entities:
             payload["caption_entities"] = msg.entities
+    if msg.invoice is not None:
+        payload["invoice"] = dict(msg.invoice)
+    if msg.payment is not None:
+        payload[msg.kind] = dict(msg.payment)  # successful_payment or refunded_payment
     if msg.reply_markup:
         payload["reply_markup"] = {"inline_keyboard": msg.reply_markup}
     if msg.edited:

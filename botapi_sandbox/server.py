@@ -27,7 +27,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from botapi_sandbox import control, payloads
+from botapi_sandbox import control, payloads, payments
 from botapi_sandbox.bots import SandboxBot
 from botapi_sandbox.contract import ApiError, bad, check, method_names, validate
 from botapi_sandbox.faults import Fault, Faults
@@ -73,6 +73,7 @@ class SandboxServer:
         self.rejected: list[tuple[str, str]] = []  # (method, description) of bad requests
         self.calls: dict[str, int] = {}  # method → how many requests
         self.webhooks = Webhooks(self)
+        self.payments = payments.Payments()
         self.events: list[dict[str, Any]] = []
         self.events_changed = asyncio.Condition()
         self._user_ids = itertools.count(700_000_001)
@@ -181,6 +182,9 @@ class SandboxServer:
             asyncio.get_running_loop().create_task(notify())
         except RuntimeError:
             pass
+
+    async def pay(self, user: SimUser, message: ChatMessage) -> payments.Charge:
+        return await self.payments.pay(user, message)
 
     # -- payloads -----------------------------------------------------------------------
 

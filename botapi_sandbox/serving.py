@@ -6,12 +6,15 @@ them, so they name it by this structural type instead of importing it (no import
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from botapi_sandbox.bots import SandboxBot
 from botapi_sandbox.network import Network
 from botapi_sandbox.state import ChatMessage, StoredFile
 from botapi_sandbox.users import SimUser
+
+if TYPE_CHECKING:  # payments.py registers methods, which name the server by this type
+    from botapi_sandbox.payments import Payments
 
 
 class WebhookSettings(Protocol):
@@ -27,6 +30,7 @@ class Server(Protocol):
     events: list[dict[str, Any]]
     events_changed: asyncio.Condition
     network: Network
+    payments: Payments
 
     @property
     def webhooks(self) -> WebhookSettings: ...

@@ -71,11 +71,20 @@ class ChatMessage:
     silent: bool = False  # sent with disable_notification
     deleted: bool = False
     forwarded_from: str | None = None  # the original sender's name, for a forward
+    invoice: dict[str, Any] | None = None  # an invoice's Invoice object (`payments.py`)
+    invoice_payload: str | None = None  # the bot's payload of that invoice (not shown)
+    paid: bool = False  # the invoice was paid
+    payment: dict[str, Any] | None = None  # a successful/refunded_payment service message's
     seq: int = 0  # the control API's sequence number of the last change
     at: float = field(default_factory=time.monotonic)  # when the sandbox saw it
 
     @property
     def content(self) -> str:
+        if self.invoice is not None:
+            return f"{self.invoice['title']}\n{self.invoice['description']}"
+        if self.payment is not None:
+            done = "refunded" if self.kind == "refunded_payment" else "paid"
+            return f"⭐ {self.payment['total_amount']} {done}"
         return self.text if self.text is not None else (self.caption or "")
 
     @property

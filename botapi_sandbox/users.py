@@ -14,6 +14,7 @@ from botapi_sandbox.bots import SandboxBot
 from botapi_sandbox.state import DEFAULT_MIME, MEDIA_KINDS, ChatMessage, StoredFile
 
 _query_numbers = itertools.count(1)
+TEST_STARS = 2500  # what a simulated user has to spend at first
 
 
 class UserServer(Protocol):
@@ -33,6 +34,7 @@ class UserServer(Protocol):
     def store_file(
         self, kind: str, data: bytes, *, owner: str = "bot", **details: Any
     ) -> StoredFile: ...
+    async def pay(self, user: SimUser, message: ChatMessage) -> Any: ...
 
 
 class SimUser:
@@ -58,6 +60,7 @@ class SimUser:
         self.version = 0  # bumped on every change of the chat
         self._ids = itertools.count(1)
         self._mark = 0  # index in `chat` after the user's last action
+        self.stars = TEST_STARS  # the user's Telegram Stars balance (`payments.py`)
 
     # -- identity -----------------------------------------------------------------------
 
@@ -313,6 +316,36 @@ class SimUser:
             return await self.wait_for(lambda _chat: answer(), timeout)
         except TimeoutError:
             return None
+
+    async def pay(self, message_id: int) -> Any:
+        """Press Pay under the bot's invoice `message_id`: the bot's pre-checkout answer
+        decides; the charge, or `payments.PaymentFailed` with what the client shows."""
+        message = self.message(message_id)
+        if message is None:
+            raise ValueError(f"no message {message_id} in {self.first_name}'s chat")
+        self._mark = len(self.chat)
+        return await self.server.pay(self, message)
+
+    async def paid(self, invoice: ChatMessage, payment: dict[str, Any]) -> None:
+        """Telegram's service message for a payment: in the chat, and to the bot."""
+        await self._service("successful_payment", payment)
+
+    async def refunded(self, payment: dict[str, Any]) -> None:
+        """Telegram's service message for a refunded payment: in the chat, and to the bot."""
+        await self._service("refunded_payment", payment)
+
+    async def _service(self, kind: str, payment: dict[str, Any]) -> None:
+        message = ChatMessage(
+            message_id=self.next_message_id(),
+            from_bot=False,
+            date=int(time.time()),
+            kind=kind,
+            payment=payment,
+        )
+        payload = self._base(message)
+        payload[kind] = payment
+        await self.record(message)
+        await self.server.push_update("message", payload)
 
     async def react(self, message_id: int, emoji: str | None) -> ChatMessage:
         """Set (or with None, remove) the user's reaction: a message_reaction update."""

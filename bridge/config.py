@@ -8,7 +8,13 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bridge.core.rules import DEFAULT_PLANS, RefundPolicy, Rules
+from bridge.core.rules import (
+    DEFAULT_PLANS,
+    DEFAULT_STAR_PACKS,
+    DEFAULT_STAR_PLANS,
+    RefundPolicy,
+    Rules,
+)
 
 
 class Settings(BaseSettings):
@@ -53,6 +59,14 @@ class Settings(BaseSettings):
     inmail_plans: Annotated[dict[str, int], NoDecode] = Field(
         default_factory=lambda: dict(DEFAULT_PLANS)
     )
+    # Prices in Telegram Stars: credit packs ``10=50,25=110`` (credits=Stars) and plans
+    # ``premium_career=300`` (plan=Stars, for the plan's monthly renewals from then on).
+    star_packs: Annotated[dict[int, int], NoDecode] = Field(
+        default_factory=lambda: dict(DEFAULT_STAR_PACKS)
+    )
+    star_plans: Annotated[dict[str, int], NoDecode] = Field(
+        default_factory=lambda: dict(DEFAULT_STAR_PLANS)
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -69,7 +83,7 @@ class Settings(BaseSettings):
             return [int(part) for part in value.replace(",", " ").split()]
         return value
 
-    @field_validator("inmail_plans", mode="before")
+    @field_validator("inmail_plans", "star_packs", "star_plans", mode="before")
     @classmethod
     def _parse_plans(cls, value: object) -> object:
         """``free=0,premium_career=5`` → {"free": 0, "premium_career": 5}."""
@@ -85,4 +99,6 @@ class Settings(BaseSettings):
             invites_per_window=self.invitations_per_week,
             refund_policy=self.inmail_refund_policy,
             plans=self.inmail_plans,
+            star_packs=self.star_packs,
+            star_plans=self.star_plans,
         )

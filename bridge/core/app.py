@@ -15,10 +15,12 @@ from bridge.core.graph import GraphIndex
 from bridge.core.inbox import Inbox
 from bridge.core.invitations import Invitations
 from bridge.core.members import Members
+from bridge.core.message_templates import Templates
 from bridge.core.messaging import Messaging
 from bridge.core.network import Network
 from bridge.core.notify import Preferences
 from bridge.core.outbox import Outbox
+from bridge.core.payments import Payments
 from bridge.core.prompts import Prompts
 from bridge.core.rules import Rules
 from bridge.core.updates import Updates
@@ -44,6 +46,8 @@ class Core:
         self.inbox = Inbox(deps)
         self.credits = Credits(deps)
         self.outbox = Outbox(deps)
+        self.payments = Payments(deps)
+        self.templates = Templates(deps)
         self.preferences = Preferences(deps)
         self.prompts = Prompts(deps)
         self.updates = Updates(deps)

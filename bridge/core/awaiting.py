@@ -20,6 +20,7 @@ class PromptKind(StrEnum):
     NOTE = "note"  # arg: the member to invite
     FIELD = "field"  # arg: the profile field
     INMAIL = "inmail"  # arg: the member the InMail goes to (`Subject | Message`)
+    AUTO_REPLY = "auto_reply"  # arg: "text": the automatic reply to invitations without a note
 
 
 class Prompt(Model):

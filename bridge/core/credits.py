@@ -63,7 +63,7 @@ async def apply_renewals(tx: UnitOfWork, member: Member, rules: Rules, now: date
         await tx.members.save(member)
 
 
-async def _move(
+async def move_credits(
     tx: UnitOfWork,
     member: Member,
     kind: LedgerKind,
@@ -72,9 +72,27 @@ async def _move(
     now: datetime,
     inmail_id: int | None = None,
 ) -> None:
+    """Change a balance by `delta` with its ledger entry: the balance changes in SQL, never
+    written back from here; the member's other changes (a plan) are saved with it."""
     member.credits = await _increment(tx, member, delta)
     await tx.members.save(member)
     await tx.ledger.add(member.id, kind, delta, member.credits, reason, now, inmail_id)
+
+
+async def switch_plan(
+    tx: UnitOfWork, member: Member, plan: str, rules: Rules, reason: str, now: datetime
+) -> int:
+    """Put `member` on `plan` from `now` (its monthly renewals count from here) and credit
+    its allowance at once, capped; returns the credits granted. Credits above the new
+    plan's cap are kept (never taken back)."""
+    member.plan, member.plan_started_at, member.renewals_done = plan, now, 0
+    target = min(member.credits + rules.allowance(plan), rules.credit_cap(plan))
+    if target <= member.credits:
+        await tx.members.save(member)
+        return 0
+    granted = target - member.credits
+    await move_credits(tx, member, LedgerKind.GRANT, granted, reason, now)
+    return granted
 
 
 async def _increment(tx: UnitOfWork, member: Member, delta: int) -> int:
@@ -115,7 +133,7 @@ async def record_response(
 async def _refund(tx: UnitOfWork, inmail: InMail, reason: str, now: datetime) -> None:
     """The InMail's credit goes back to its sender, who is told (their balance changed)."""
     sender = await existing_member(tx, inmail.sender_id)
-    await _move(tx, sender, LedgerKind.REFUND, 1, reason, now, inmail.id)
+    await move_credits(tx, sender, LedgerKind.REFUND, 1, reason, now, inmail.id)
     inmail.refund_state = RefundState.REFUNDED
     await notify(
         tx, inmail.sender_id, NotificationKind.CREDIT_REFUNDED, inmail.id, now, {"reason": reason}
@@ -174,14 +192,7 @@ class Credits:
         async with self._d.store.transaction() as tx:
             member = await existing_member(tx, member_id)
             await apply_renewals(tx, member, rules, now)
-            member.plan, member.plan_started_at, member.renewals_done = plan, now, 0
-            target = min(member.credits + rules.allowance(plan), rules.credit_cap(plan))
-            if target > member.credits:
-                await _move(
-                    tx, member, LedgerKind.GRANT, target - member.credits, f"plan:{plan}", now
-                )
-            else:
-                await tx.members.save(member)
+            await switch_plan(tx, member, plan, rules, f"plan:{plan}", now)
             return member
 
     async def grant(self, admin: Member, member_id: int, amount: int) -> Member:
@@ -199,7 +210,7 @@ class Credits:
         async with self._d.store.transaction() as tx:
             member = await existing_member(tx, member_id)
             await apply_renewals(tx, member, self._d.rules, now)
-            await _move(tx, member, kind, amount, reason, now)
+            await move_credits(tx, member, kind, amount, reason, now)
             return member
 
     async def send_inmail(
@@ -250,7 +261,7 @@ class Credits:
             )
             conversation.inmail_id = inmail.id
             await tx.conversations.save(conversation)
-            await _move(tx, actor, LedgerKind.SPEND, -1, "inmail", now, inmail.id)
+            await move_credits(tx, actor, LedgerKind.SPEND, -1, "inmail", now, inmail.id)
             await answered(tx, actor_id, answering)
         degree = Degree.from_distance(self._d.graph.distance(target_id, actor_id))
         return Delivery(

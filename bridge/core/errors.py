@@ -267,3 +267,96 @@ class HeldMessageGone(BridgeError):
     """A "Send to …" button whose message was already sent, or is no longer kept."""
 
     code = "held_message_gone"
+
+
+# --- payments in Telegram Stars ---------------------------------------------------------
+class OfferUnavailable(BridgeError):
+    """An invoice for an offer /buy no longer has (or a forged one): refused at checkout."""
+
+    code = "offer_unavailable"
+
+
+class OfferChanged(BridgeError):
+    """The offer's price changed since its invoice was sent: refused at checkout."""
+
+    code = "offer_changed"
+
+    def __init__(self, stars: int) -> None:
+        super().__init__(stars=stars)
+
+
+class UnknownCharge(BridgeError):
+    code = "unknown_charge"
+
+    def __init__(self, charge_id: str) -> None:
+        super().__init__(charge_id=charge_id)
+
+
+class AlreadyRefunded(BridgeError):
+    code = "already_refunded"
+
+    def __init__(self, charge_id: str, at: datetime) -> None:
+        super().__init__(charge_id=charge_id, at=at)
+
+
+# --- message templates ------------------------------------------------------------------
+class InvalidTemplateName(BridgeError):
+    code = "invalid_template_name"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=name)
+
+
+class TemplateNotFound(BridgeError):
+    code = "template_not_found"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=name)
+
+
+class TemplateFieldRefused(BridgeError):
+    """A template touches something else than the fields it may use (an unknown name, an
+    attribute, a call, a filter, a statement)."""
+
+    code = "template_field_refused"
+
+    def __init__(self, field: str, fields: list[str]) -> None:
+        super().__init__(field=field, fields=fields)
+
+
+class TemplateUnreadable(BridgeError):
+    code = "template_unreadable"
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line=line)
+
+
+class TemplateFieldHidden(BridgeError):
+    """The recipient's field is not shown to the sender (their degree masks it): a template
+    must not reveal it through the sender's own text."""
+
+    code = "template_field_hidden"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field=field)
+
+
+class TemplateTooLong(BridgeError):
+    code = "template_too_long"
+
+    def __init__(self, name: str, length: int, limit: int) -> None:
+        super().__init__(name=name, length=length, limit=limit, over=length - limit)
+
+
+class TooManyTemplates(BridgeError):
+    code = "too_many_templates"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit=limit)
+
+
+# --- invitations without a note ---------------------------------------------------------
+class NoteRequired(BridgeError):
+    """The member accepts invitations with a note only: the inviter is told before sending."""
+
+    code = "note_required"

@@ -166,6 +166,8 @@ class Invitations:
         self, tx: UnitOfWork, actor: Member, target: Member, note: str | None, now: datetime
     ) -> Invitation:
         await check_can_invite(self._d, tx, actor, target, now)
+        if note is None and target.require_note:
+            raise errors.NoteRequired()
         conversation = await tx.conversations.between(actor.id, target.id)
         if conversation is None:
             conversation = await tx.conversations.create(actor.id, target.id, now)
@@ -185,6 +187,12 @@ class Invitations:
                 text=note,
                 read_by_recipient=True,
             )
+        elif target.auto_reply_on and target.auto_reply:
+            # "Why would you like to connect?", from the invitee, in the invitation's thread:
+            # the inviter can answer there while the invitation stays pending.
+            await post_message(
+                tx, conversation, target.id, now, kind=MessageKind.MESSAGE, text=target.auto_reply
+            )
         return invitation
 
     async def accept(self, actor_id: int, invitation_id: int) -> Invitation:
@@ -203,6 +211,12 @@ class Invitations:
         async with self._d.store.transaction() as tx:
             target = await check_invitable(self._d, tx, actor_id, target_id, now)
         return member_view(target, self._degree(actor_id, target_id))
+
+    async def note_required(self, target_id: int) -> bool:
+        """Whether `target_id` accepts invitations with a note only (the profile's Invite
+        then asks for the note straight away)."""
+        async with self._d.store.read() as tx:
+            return (await existing_member(tx, target_id)).require_note
 
     async def _accept(self, tx: UnitOfWork, invitation: Invitation, now: datetime) -> Invitation:
         await tx.invitations.set_status(invitation.id, InvitationStatus.ACCEPTED, now)

@@ -71,6 +71,9 @@ async def _free_handle(tx: UnitOfWork, base: str) -> str:
     return candidate
 
 
+AUTO_REPLY_MAX = 500  # the automatic answer to an invitation without a note
+
+
 class Members:
     def __init__(self, deps: CoreDeps) -> None:
         self._d = deps
@@ -161,6 +164,30 @@ class Members:
 
     async def set_inmail_opt_out(self, actor_id: int, opted_out: bool) -> Member:
         return await self._update(actor_id, inmail_opt_out=opted_out)
+
+    async def set_auto_reply(
+        self, actor_id: int, on: bool, text: str | None = None, answering: Prompt | None = None
+    ) -> Member:
+        """Answer (or stop answering) invitations without a note automatically; `text`
+        replaces the answer (the front end gives the default, in the member's language,
+        when there is none yet). ``answering``: the question this text answers ends with it."""
+        if text is not None:
+            text = text.strip()
+            if not text:
+                raise errors.EmptyMessage()
+            if len(text) > AUTO_REPLY_MAX:
+                raise errors.MessageTooLong(limit=AUTO_REPLY_MAX, length=len(text))
+        async with self._d.store.transaction() as tx:
+            member = await existing_member(tx, actor_id)
+            member.auto_reply_on = on
+            if text is not None:
+                member.auto_reply = text
+            await tx.members.save(member)
+            await answered(tx, actor_id, answering)
+            return member
+
+    async def set_require_note(self, actor_id: int, required: bool) -> Member:
+        return await self._update(actor_id, require_note=required)
 
     async def set_reachable(self, member_id: int, reachable: bool) -> Member:
         return await self._update(member_id, reachable=reachable)

@@ -76,6 +76,9 @@ class Member(Model):
     digest_at: str | None = None  # "08:30" local: the daily digest's time
     last_digest_on: str | None = None  # local date of the last scheduled digest
     awaiting: str | None = None  # what their next text message is for (see `prompts`)
+    auto_reply_on: bool = False  # answer invitations without a note with `auto_reply`
+    auto_reply: str | None = None  # that answer (set in their language when switched on)
+    require_note: bool = False  # invitations without a note are refused before sending
 
     @property
     def full_name(self) -> str:
@@ -335,6 +338,43 @@ class LedgerKind(StrEnum):
     SPEND = "spend"
     REFUND = "refund"
     PURCHASE = "purchase"
+    TAKEN_BACK = "taken_back"  # a refunded purchase's credits (what was left of them)
+
+
+class MessageTemplate(Model):
+    """A member's saved text for invitation notes, messages and InMails (`/template`)."""
+
+    member_id: int
+    name: str
+    body: str
+    updated_at: datetime
+
+
+class StarOffer(Model):
+    """Something /buy sells for Telegram Stars: a pack of InMail credits or a plan. Its id
+    says what it is (``c10``: 10 credits, ``p.premium_career``: that plan), so a payment
+    is honoured even if the offer is withdrawn between checkout and payment."""
+
+    id: str
+    stars: int
+    credits: int = 0  # a pack's credits
+    plan: str | None = None
+    allowance: int = 0  # a plan's monthly credits
+
+
+class StarPayment(Model):
+    """A payment in Telegram Stars, recorded once by its Telegram charge id: what it bought
+    (credits granted, a plan) and, once refunded, how many credits were taken back."""
+
+    charge_id: str
+    member_id: int
+    offer_id: str
+    stars: int
+    credits: int = 0
+    plan: str | None = None
+    paid_at: datetime
+    refunded_at: datetime | None = None
+    credits_taken_back: int | None = None
 
 
 class LedgerEntry(Model):
@@ -431,6 +471,8 @@ class NotificationKind(StrEnum):
     DIGEST = "digest"  # an unread digest
     INMAIL_ANSWERED = "inmail_answered"  # ref = InMail id, for its sender: (not) interested
     CREDIT_REFUNDED = "credit_refunded"  # ref = InMail id, for its sender: the credit is back
+    STARS_RECEIPT = "stars_receipt"  # payload: a Stars payment recorded, for its payer
+    STARS_REFUNDED = "stars_refunded"  # payload: a Stars payment refunded, for its payer
 
 
 class NotificationStatus(StrEnum):

@@ -24,6 +24,12 @@ DEFAULT_PLANS: dict[str, int] = {
 }
 
 
+# What members can buy with Telegram Stars: InMail credit packs (credits → Stars) and plans
+# (plan → Stars; the plan then renews monthly like any plan).
+DEFAULT_STAR_PACKS: dict[int, int] = {10: 50, 25: 110, 60: 240}
+DEFAULT_STAR_PLANS: dict[str, int] = {"premium_career": 300, "premium_business": 750}
+
+
 class Rules(BaseModel):
     note_max: int = 300
     reinvite_cooldown: timedelta = timedelta(days=21)
@@ -42,6 +48,8 @@ class Rules(BaseModel):
     no_response_window: timedelta = timedelta(days=7)
     response_window: timedelta = timedelta(days=90)
     burst_window: timedelta = timedelta(minutes=1)  # a sender's burst rings once
+    star_packs: dict[int, int] = Field(default_factory=lambda: dict(DEFAULT_STAR_PACKS))
+    star_plans: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_STAR_PLANS))
 
     def allowance(self, plan: str) -> int:
         return self.plans.get(plan, 0)

@@ -265,3 +265,38 @@ class SendHeld(Button, prefix="hs"):
 
 class ReviewReport(Button, prefix="rr"):
     report_id: Id
+
+
+# --- payments in Telegram Stars ---------------------------------------------------------
+class BuyOffer(Button, prefix="by"):
+    """An offer of /buy: sends its invoice (the core checks the offer is still on sale)."""
+
+    offer_id: Word
+
+
+# --- message templates ------------------------------------------------------------------
+class UseTemplate(Button, prefix="tu"):
+    """A template of /templates: how to send it."""
+
+    name: Word
+
+
+class DeleteTemplate(Button, prefix="tx"):
+    name: Word
+
+
+# --- invitations without a note (settings) ----------------------------------------------
+class SetAutoReply(Button, prefix="ao"):
+    on: bool
+
+
+class EditAutoReply(Button, prefix="ae"):
+    """ "Edit the automatic reply": the next text is it."""
+
+
+class SetRequireNote(Button, prefix="nq"):
+    required: bool
+
+
+class ShowOffers(Button, prefix="bs"):
+    """⭐ Buy with Stars, under /credits: what /buy shows."""

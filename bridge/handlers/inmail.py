@@ -7,6 +7,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bridge.core.errors import NoCredits
+from bridge.core.message_templates import Use
 from bridge.core.prompts import Prompt
 from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons
 from bridge.handlers.buttons import (
@@ -14,9 +15,12 @@ from bridge.handlers.buttons import (
     InMailInterested,
     InMailNotInterested,
     InMailReply,
+    ShowOffers,
 )
 from bridge.handlers.commands import Command, Usage, handle_and_rest
 from bridge.handlers.context import BridgeContext
+from bridge.handlers.keyboards import keyboard
+from bridge.handlers.message_templates import expand
 
 
 def split_subject(text: str) -> tuple[str, str]:
@@ -49,6 +53,7 @@ async def _send(
 async def inmail(update: Update, context: BridgeContext) -> None:
     handle, text = handle_and_rest(update, "inmail", need_rest=True)
     target = await context.core.members.resolve(handle)
+    text = await expand(context, target, text, Use.INMAIL)
     await _send(update, context, target.id, text, typed_handle=True)
 
 
@@ -61,7 +66,8 @@ async def send_drafted(update: Update, context: BridgeContext, prompt: Prompt, t
 async def credits(update: Update, context: BridgeContext) -> None:
     """/credits: plan, balance, next renewal, pending refunds, last ledger entries."""
     account = await context.core.credits.account(context.member.id, entries=5)
-    await context.reply(update, "inmail", "credits", account=account)
+    buy = keyboard([[(context.t("payments", "buy_button"), ShowOffers())]])
+    await context.reply(update, "inmail", "credits", account=account, keyboard=buy)
 
 
 async def on_compose(update: Update, context: BridgeContext, data: InMailFromProfile) -> Toast:

@@ -8,6 +8,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
+from bridge.core.message_templates import Use
 from bridge.core.models import Invitation, InvitationAnswer, InvitationStatus
 from bridge.core.prompts import Prompt
 from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons, edit_in_place
@@ -25,6 +26,7 @@ from bridge.handlers.buttons import (
 from bridge.handlers.commands import Command, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext, chat_id_of
 from bridge.handlers.keyboards import keyboard
+from bridge.handlers.message_templates import expand
 from bridge.runtime.notifications import received_keyboard_for
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ async def invite(update: Update, context: BridgeContext) -> None:
     """/invite @handle [note]: an invitation with an optional note (≤ 300 characters)."""
     handle, note = handle_and_rest(update, "invite")
     target = await context.core.members.resolve(handle)
+    note = await expand(context, target, note, Use.INVITE)
     outcome = await context.core.invitations.invite(context.member.id, target.id, note or None)
     if outcome.settled is not None:  # their invitation's message shows it was accepted
         await settle(context, outcome.settled)
@@ -227,6 +230,12 @@ async def on_invite_from_profile(
     """🤝 Invite on a profile card: "Add a note?", once the invitation is known to be
     possible, with [Send without a note] and [Write a note]."""
     target = await context.core.invitations.check(context.member.id, data.member_id)
+    if await context.core.invitations.note_required(data.member_id):
+        asked = await context.core.prompts.ask_note(context.member.id, data.member_id)
+        await context.reply(
+            update, "invitations", "write_required_note", target=asked.target, limit=asked.limit
+        )
+        return None
     t = context.t
     await context.reply(
         update,

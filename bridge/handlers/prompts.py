@@ -17,10 +17,16 @@ from bridge.handlers.commands import Usage
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.inmail import send_drafted
 from bridge.handlers.invitations import send_with_note
+from bridge.handlers.settings import set_auto_reply_text
 
 # Refusals of a note or a field itself: the question stands, a better answer can follow. An
 # InMail's draft ends with any refusal, as it always has (/inmail writes another).
-_RETRY = (errors.NoteTooLong, errors.ProfileFieldTooLong, errors.EmptyMessage)
+_RETRY = (
+    errors.NoteTooLong,
+    errors.ProfileFieldTooLong,
+    errors.EmptyMessage,
+    errors.MessageTooLong,  # an automatic reply's
+)
 
 
 async def answer_prompt(update: Update, context: BridgeContext, text: str) -> bool:
@@ -37,6 +43,8 @@ async def answer_prompt(update: Update, context: BridgeContext, text: str) -> bo
             await send_with_note(update, context, prompt, text)
         elif prompt.kind == PromptKind.INMAIL:
             await send_drafted(update, context, prompt, text)
+        elif prompt.kind == PromptKind.AUTO_REPLY:
+            await set_auto_reply_text(update, context, prompt, text)
         else:
             member = await core.members.edit_profile(me, prompt.arg, text, answering=prompt)
             await context.reply(update, "profile", "edited", field=prompt.arg, member=member)

@@ -16,12 +16,14 @@ from telegram.ext import (
 )
 
 from bridge.core.errors import BridgeError
+from bridge.core.message_templates import Use
 from bridge.core.models import Attachment, Delivery, Member
 from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons
 from bridge.handlers.buttons import MessageFromProfile, SendHeld
 from bridge.handlers.commands import Command, Usage, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext, message_of
 from bridge.handlers.keyboards import keyboard
+from bridge.handlers.message_templates import expand
 from bridge.handlers.prompts import answer_prompt
 from bridge.runtime.media import attachment_of
 
@@ -65,6 +67,7 @@ async def msg(update: Update, context: BridgeContext) -> None:
     """/msg @handle <text>: send a message."""
     handle, text = handle_and_rest(update, "msg", need_rest=True)
     target = await context.core.members.resolve(handle)
+    text = await expand(context, target, text, Use.MESSAGE)
     await _deliver(update, context, target.id, text, original=update.effective_message)
 
 
@@ -211,7 +214,14 @@ async def on_edit(update: Update, context: BridgeContext) -> None:
     if stored is None or stored.sender_id != context.member.id:
         return  # not a relayed message (an edited command, unrelated text): not ours
     try:
-        await context.core.messaging.edit(context.member.id, stored.id, edited_text(message))
+        text = edited_text(message)
+        if message.text is not None and text != message.text:  # "/msg @bob #intro": rendered
+            conversation = await context.core.messaging.conversation_by_id(
+                context.member.id, stored.conversation_id
+            )
+            other = await context.core.members.get(conversation.other(context.member.id))
+            text = await expand(context, other, text, Use.MESSAGE)
+        await context.core.messaging.edit(context.member.id, stored.id, text)
     except BridgeError as error:  # answered here: no later group may take the edit up
         await context.reply(update, "errors", "error", code=error.code, p=error.params)
     worker = context.bot_data.get("worker")

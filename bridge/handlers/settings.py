@@ -1,4 +1,5 @@
-"""/settings (inline buttons) and /lang: language, who may invite me, InMail opt-out."""
+"""/settings (inline buttons) and /lang: language, who may invite me, InMail opt-out,
+notifications, and invitations without a note (/autoreply, /requirenote)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,17 @@ from telegram import Update
 
 from bridge.core.models import InvitePolicy, Member
 from bridge.core.notify import NotifyMode
+from bridge.core.prompts import Prompt
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
-from bridge.handlers.buttons import SetInMailOptOut, SetInvitePolicy, SetLanguage, SetNotifyMode
+from bridge.handlers.buttons import (
+    EditAutoReply,
+    SetAutoReply,
+    SetInMailOptOut,
+    SetInvitePolicy,
+    SetLanguage,
+    SetNotifyMode,
+    SetRequireNote,
+)
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext, chat_id_of
 from bridge.handlers.keyboards import Row, keyboard
@@ -43,6 +53,19 @@ def _card(context: BridgeContext, member: Member):
                 SetNotifyMode(mode=mode.value),
             )
             for mode in NotifyMode
+        ],
+        [
+            (
+                t("settings", "auto_reply_button", on=not member.auto_reply_on),
+                SetAutoReply(on=not member.auto_reply_on),
+            ),
+            (t("settings", "edit_auto_reply_button"), EditAutoReply()),
+        ],
+        [
+            (
+                t("settings", "require_note_button", required=not member.require_note),
+                SetRequireNote(required=not member.require_note),
+            )
         ],
     ]
     return t("settings", "card", member=member), keyboard(rows)
@@ -102,7 +125,74 @@ async def on_notify_mode(update: Update, context: BridgeContext, data: SetNotify
     )
 
 
-COMMANDS = [Command("settings", settings), Command("lang", lang)]
+ON = ("on", "oui")
+OFF = ("off", "non")
+
+
+async def _auto_reply_on(context: BridgeContext, on: bool, text: str | None = None) -> Member:
+    """Switch the automatic reply; switched on with no text yet, it gets the default in
+    the member's language (theirs to edit)."""
+    if on and text is None and not context.member.auto_reply:
+        text = context.plain("settings", "auto_reply_default")
+    return await context.core.members.set_auto_reply(context.member.id, on, text)
+
+
+async def autoreply(update: Update, context: BridgeContext) -> None:
+    """/autoreply on|off|<text>: the automatic reply to invitations without a note."""
+    arg = argument_text(update)
+    if not arg:
+        raise Usage("autoreply")
+    if arg.lower() in ON + OFF:
+        member = await _auto_reply_on(context, arg.lower() in ON)
+    else:
+        member = await _auto_reply_on(context, True, arg)
+    await context.reply(update, "settings", "auto_reply_set", member=member)
+
+
+async def requirenote(update: Update, context: BridgeContext) -> None:
+    """/requirenote on|off: invitations without a note refused before they are sent."""
+    arg = argument_text(update).lower()
+    if arg not in ON + OFF:
+        raise Usage("requirenote")
+    member = await context.core.members.set_require_note(context.member.id, arg in ON)
+    await context.reply(update, "settings", "require_note_set", member=member)
+
+
+async def on_auto_reply(update: Update, context: BridgeContext, data: SetAutoReply) -> Toast:
+    return await _saved(update, context, await _auto_reply_on(context, data.on))
+
+
+async def on_edit_auto_reply(update: Update, context: BridgeContext, data: EditAutoReply) -> Toast:
+    """ "Edit the automatic reply": the current one is shown; the next text replaces it."""
+    member = await context.core.prompts.ask_auto_reply(context.member.id)
+    await context.reply(update, "settings", "auto_reply_prompt", member=member)
+    return None
+
+
+async def on_require_note(update: Update, context: BridgeContext, data: SetRequireNote) -> Toast:
+    return await _saved(
+        update,
+        context,
+        await context.core.members.set_require_note(context.member.id, data.required),
+    )
+
+
+async def set_auto_reply_text(
+    update: Update, context: BridgeContext, prompt: Prompt, text: str
+) -> None:
+    """The answer to "Write your automatic reply": saved and switched on."""
+    member = await context.core.members.set_auto_reply(
+        context.member.id, True, text, answering=prompt
+    )
+    await context.reply(update, "settings", "auto_reply_set", member=member)
+
+
+COMMANDS = [
+    Command("settings", settings),
+    Command("lang", lang),
+    Command("autoreply", autoreply),
+    Command("requirenote", requirenote),
+]
 
 
 def handlers() -> list:
@@ -111,4 +201,7 @@ def handlers() -> list:
         ButtonHandler(SetInvitePolicy, on_invite_policy),
         ButtonHandler(SetInMailOptOut, on_inmail_opt_out),
         ButtonHandler(SetNotifyMode, on_notify_mode),
+        ButtonHandler(SetAutoReply, on_auto_reply),
+        ButtonHandler(EditAutoReply, on_edit_auto_reply),
+        ButtonHandler(SetRequireNote, on_require_note),
     ]

@@ -81,6 +81,8 @@ class Notifier:
             NotificationKind.DIGEST: self._digest,
             NotificationKind.INMAIL_ANSWERED: self._inmail_news,
             NotificationKind.CREDIT_REFUNDED: self._inmail_news,
+            NotificationKind.STARS_RECEIPT: self._payment_news,
+            NotificationKind.STARS_REFUNDED: self._payment_news,
         }.get(n.kind)
         if handler is None:
             raise Skip(f"no renderer for {n.kind}")
@@ -358,6 +360,15 @@ class Notifier:
             ]
         )
         await self._send_html(sender.telegram_id, html, markup, silent=silent)
+        return []
+
+    async def _payment_news(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        """A Stars payment's receipt, or its refund: everything is in the row's payload,
+        written with the payment (the template of the same name as the kind)."""
+        member = await self.core.members.get(n.member_id)
+        lang = self.renderer.lang(member.language)
+        html = self.renderer.text(lang, "payments", n.kind.value, zone=member.timezone, **n.payload)
+        await self._send_html(member.telegram_id, html, silent=silent)
         return []
 
 

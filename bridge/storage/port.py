@@ -27,12 +27,14 @@ from bridge.core.models import (
     Message,
     MessageEdit,
     MessageKind,
+    MessageTemplate,
     NewMember,
     Notification,
     NotificationKind,
     NotificationStatus,
     Reaction,
     SpamReport,
+    StarPayment,
     UnreadSummary,
 )
 from bridge.storage.bulk import BulkWriter
@@ -330,6 +332,30 @@ class LedgerRepo(Protocol):
     async def balance_sum(self, member_id: int) -> int: ...
 
 
+class PaymentRepo(Protocol):
+    async def add(self, payment: StarPayment) -> bool:
+        """Record a payment; False (nothing written) when its charge id is already there."""
+        ...
+
+    async def get(self, charge_id: str) -> StarPayment | None: ...
+    async def set_granted(self, charge_id: str, credits: int) -> None: ...
+    async def mark_refunded(self, charge_id: str, now: datetime) -> int | None:
+        """Mark a payment refunded and fix how many of its credits are taken back: those
+        granted, at most the payer's balance now (what was spent stays spent). None when
+        unknown or already refunded."""
+        ...
+
+
+class TemplateRepo(Protocol):
+    async def save(self, template: MessageTemplate) -> None:
+        """Add or replace the member's template of that name."""
+        ...
+
+    async def get(self, member_id: int, name: str) -> MessageTemplate | None: ...
+    async def list(self, member_id: int) -> list[MessageTemplate]: ...
+    async def delete(self, member_id: int, name: str) -> bool: ...
+
+
 class SpamRepo(Protocol):
     async def add(
         self, reporter_id: int, reported_id: int, conversation_id: int, now: datetime
@@ -475,6 +501,12 @@ class UnitOfWork(Protocol):
 
     @property
     def ledger(self) -> LedgerRepo: ...
+
+    @property
+    def payments(self) -> PaymentRepo: ...
+
+    @property
+    def templates(self) -> TemplateRepo: ...
 
     @property
     def spam(self) -> SpamRepo: ...

@@ -76,6 +76,16 @@ def _start_bot(
     )
 
 
+async def _stop(bot: subprocess.Popen, server: SandboxServer) -> None:
+    """SIGTERM the bot process (killed if it is not gone in 15 s), then stop the server."""
+    bot.send_signal(signal.SIGTERM)
+    try:  # the sandbox runs on this loop: wait without blocking it
+        await asyncio.to_thread(bot.wait, 15)
+    except subprocess.TimeoutExpired:
+        bot.kill()
+    await server.stop()
+
+
 async def test_sigkill_under_load_loses_nothing(tmp_path: Path, database_url: str) -> None:
     server = SandboxServer()
     await server.start()
@@ -143,12 +153,7 @@ async def test_sigkill_under_load_loses_nothing(tmp_path: Path, database_url: st
             for _, receiver in pairs
         ]
     finally:
-        bot.send_signal(signal.SIGTERM)
-        try:  # the sandbox runs on this loop: wait without blocking it
-            await asyncio.to_thread(bot.wait, 15)
-        except subprocess.TimeoutExpired:
-            bot.kill()
-        await server.stop()
+        await _stop(bot, server)
     lost = len(expected - set(counts))
     duplicated = sum(c - 1 for c in counts.values() if c > 1)
     print(
@@ -300,12 +305,7 @@ async def test_sigkill_while_replying_applies_each_command_once(
             if m.from_bot and TOKEN_RE.search(m.content)
         ]
     finally:
-        bot.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.to_thread(bot.wait, 15)
-        except subprocess.TimeoutExpired:
-            bot.kill()
-        await server.stop()
+        await _stop(bot, server)
     assert counts == dict.fromkeys(EFFECTS, 1), (counts, log.read_text()[-3000:])
     assert credits == 2  # 3 granted once, 1 spent once
     assert len([t for t in dave.texts() if "Role in Lyon" in t]) == 1

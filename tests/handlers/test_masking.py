@@ -47,6 +47,7 @@ UNMASKED = {
     ("profile", "link"),
     ("settings", "card"),
     ("digest", "preferences"),
+    ("payments", "refund_done"),  # an admin's answer to /refund
 }
 
 

@@ -44,11 +44,14 @@ from bridge.core.models import (
     MemberView,
     Message,
     MessageKind,
+    MessageTemplate,
     Notification,
     NotificationKind,
     NotificationStatus,
     ProfileCard,
     SpamReport,
+    StarOffer,
+    StarPayment,
     UnreadSummary,
 )
 from bridge.core.rules import Rules
@@ -315,6 +318,29 @@ CONV_VIEW = ConversationView(
 )
 EMPTY_VIEW = CONV_VIEW.model_copy(update={"messages": [], "other": ANON})
 
+AUTO_M = ME_M.model_copy(
+    update={"auto_reply_on": True, "auto_reply": "Why <connect>? " * 10, "require_note": True}
+)
+MY_TEMPLATES = [
+    MessageTemplate(member_id=1, name="intro", body="Hi {{ first_name }} <3", updated_at=NOW),
+    MessageTemplate(member_id=1, name="long", body="x " * 200, updated_at=NOW),
+]
+STAR_OFFERS = [
+    StarOffer(id="c1", stars=5, credits=1),
+    StarOffer(id="c10", stars=50, credits=10),
+    StarOffer(id="p.premium_career", stars=300, plan="premium_career", allowance=5),
+    StarOffer(id="p.odd", stars=1, plan="odd_plan", allowance=1),
+]
+STAR_REFUNDED = StarPayment(
+    charge_id="stx1",
+    member_id=1,
+    offer_id="c10",
+    stars=50,
+    credits=10,
+    paid_at=NOW,
+    refunded_at=NOW,
+    credits_taken_back=7,
+)
 ACCOUNT = CreditAccount(
     plan="premium_career",
     balance=4,
@@ -569,6 +595,41 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         for o in (CAROL_V, ANON)
         for s in ("interested", "not_interested")
     ],
+    ("message_templates", "fields"): [{}],
+    ("message_templates", "listing"): [{"templates": MY_TEMPLATES}, {"templates": []}],
+    ("message_templates", "use_button"): [{"name": "intro"}],
+    ("message_templates", "delete_button"): [{}],
+    ("message_templates", "saved"): [{"template": MY_TEMPLATES[0]}],
+    ("message_templates", "how_to_send"): [{"name": "intro"}],
+    ("message_templates", "how_to_use"): [{"template": t} for t in MY_TEMPLATES],
+    ("message_templates", "deleted"): [{"name": "intro"}],
+    ("payments", "offer_name"): [{"offer": o} for o in STAR_OFFERS],
+    ("payments", "offers"): [{"offers": STAR_OFFERS}, {"offers": []}],
+    ("payments", "offer_button"): [{"offer": o} for o in STAR_OFFERS],
+    ("payments", "buy_button"): [{}],
+    ("payments", "invoice_title"): [{"offer": o} for o in STAR_OFFERS],
+    ("payments", "invoice_description"): [{"offer": o} for o in STAR_OFFERS],
+    ("payments", "stars_receipt"): [
+        {"charge_id": "stx1", "stars": 50, "credits": 10, "plan": None, "balance": 14},
+        {"charge_id": "stx2", "stars": 300, "credits": 1, "plan": "premium_career", "balance": 1},
+        {"charge_id": "stx3", "stars": 300, "credits": 0, "plan": "premium_career", "balance": 30},
+    ],
+    ("payments", "stars_refunded"): [
+        {"charge_id": "stx1", "stars": 50, "taken": 7, "spent": 3, "plan": None, "balance": 0},
+        {"charge_id": "stx2", "stars": 50, "taken": 1, "spent": 0, "plan": None, "balance": 4},
+        {
+            "charge_id": "stx3",
+            "stars": 300,
+            "taken": 0,
+            "spent": 5,
+            "plan": "premium_career",
+            "balance": 0,
+        },
+    ],
+    ("payments", "refund_done"): [
+        {"payment": STAR_REFUNDED, "payer": ME_M},
+        {"payment": STAR_REFUNDED.model_copy(update={"credits_taken_back": 10}), "payer": ME_M},
+    ],
     ("inmail", "refunded"): [
         {"other": o, "subject": "Role", "answered": a, "balance": b}
         for o, a, b in ((BOB_V, True, 1), (ANON, False, 4))
@@ -596,6 +657,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("invitations", "ask_note"): [{"target": CAROL_V}, {"target": ANON}],
     ("invitations", "note_button"): [{"action": a} for a in ("send", "write")],
     ("invitations", "write_note"): [{"target": BOB_V, "limit": 300}],
+    ("invitations", "write_required_note"): [{"target": t, "limit": 300} for t in (BOB_V, ANON)],
     ("invitations", "settled"): [
         *[
             {
@@ -657,7 +719,15 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("relay", "not_addressed"): [{}, {"other": BOB_V}],
     ("relay", "send_to_button"): [{"other": BOB_V}, {"other": ANON}],
     ("relay", "delivered"): [{"d": d} for d in DELIVERIES],
-    ("settings", "card"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M)],
+    ("settings", "card"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M, AUTO_M)],
+    ("settings", "auto_reply_status"): [{"member": m} for m in (ME_M, AUTO_M)],
+    ("settings", "auto_reply_default"): [{}],
+    ("settings", "auto_reply_button"): [{"on": True}, {"on": False}],
+    ("settings", "edit_auto_reply_button"): [{}],
+    ("settings", "require_note_button"): [{"required": True}, {"required": False}],
+    ("settings", "auto_reply_prompt"): [{"member": m} for m in (ME_M, AUTO_M)],
+    ("settings", "auto_reply_set"): [{"member": m} for m in (ME_M, AUTO_M)],
+    ("settings", "require_note_set"): [{"member": m} for m in (ME_M, AUTO_M)],
     ("settings", "lang_button"): [{"code": c, "current": c == "fr"} for c in LANGUAGES],
     ("settings", "policy_button"): [
         {"policy": p.value, "current": p == InvitePolicy.EVERYONE} for p in InvitePolicy
@@ -790,6 +860,18 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     ],
     "unknown_plan": [{"plan": "gold", "plans": ["free", "premium_career", "sales_navigator"]}],
     "invalid_amount": [{"min": 1, "max": 1000}],
+    "offer_changed": [{"stars": 60}],
+    "invalid_template_name": [{"name": "two <words>"}],
+    "template_not_found": [{"name": "intro"}],
+    "template_field_refused": [
+        {"field": "first_name.__class__", "fields": ["first_name", "my_company"]}
+    ],
+    "template_unreadable": [{"line": 2}],
+    "template_field_hidden": [{"field": "company"}],
+    "template_too_long": [{"name": "intro", "length": 312, "limit": 300}],
+    "too_many_templates": [{"limit": 50}],
+    "unknown_charge": [{"charge_id": "stx<b>"}],
+    "already_refunded": [{"charge_id": "stx1", "at": LATER}],
     "invalid_time": [{"value": "25:99"}],
     "invalid_timezone": [{"value": "Mars/Olympus"}],
     "query_too_long": [{"limit": 200, "length": 100_000}],

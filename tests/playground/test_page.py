@@ -324,3 +324,18 @@ async def test_a_hidden_user_leaves_the_page_until_shown_again(page: Page) -> No
     assert await page.page.locator(".column").evaluate_all(
         "columns => columns.map(c => c.dataset.username)"
     ) == ["alice", "bob"]
+
+
+async def test_a_user_pays_for_credits_with_test_stars(page: Page) -> None:
+    from playwright.async_api import expect
+
+    alice = page.alice
+    await page.say(alice, "/buy")
+    offers = page.bot_says(alice, "Pay with Telegram Stars")
+    await offers.locator(".kb-btn").filter(has_text="10 InMail credits").click()
+    invoice = alice.locator(".msg.kind-invoice")
+    await expect(invoice).to_contain_text("⭐ 50")
+    await invoice.locator(".kb-btn.pay").click()
+    await expect(invoice.locator(".invoice-paid")).to_be_visible()
+    await expect(page.bot_says(alice, "Payment received")).to_contain_text("Balance: 10")
+    await expect(alice.locator(".who .sub")).to_contain_text("⭐ 2450")

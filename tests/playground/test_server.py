@@ -387,3 +387,30 @@ async def test_the_playground_simulates_the_round_trip_it_is_given(tmp_path: Pat
         assert status == 200 and playground.sandbox.network.latency_ms == 0
     finally:
         await playground.stop()
+
+
+async def test_a_user_pays_an_invoice_with_test_stars_through_the_page_api(
+    running: Playground,
+) -> None:
+    """What the page's Pay button does: the user's test Stars pay the bot's invoice."""
+    alice = running.sandbox.users[next(iter(running.sandbox.users))]
+    url = running.url + f"sandbox/users/{alice.id}"
+    await post(url + "/send", {"text": "/buy"})
+    offers = await alice.wait_for_text("Telegram Stars")
+    button = next(b for b in offers.buttons() if "10 InMail credits" in b["text"])
+    await post(
+        url + "/press", {"message_id": offers.message_id, "callback_data": button["callback_data"]}
+    )
+    invoice = await alice.wait_for_kind("invoice")
+    status, users = await get(running.url + "sandbox/users")
+    stars = next(u["stars"] for u in users if u["id"] == alice.id)
+    status, paid = await post(url + "/pay", {"message_id": invoice.message_id})
+    assert status == 200 and paid["ok"] and paid["stars"] == stars - 50
+    await alice.wait_for_text("Payment received")
+    status, chat = await get(url + "/chat")
+    shown = next(m for m in chat["messages"] if m["message_id"] == invoice.message_id)
+    assert shown["kind"] == "invoice" and shown["paid"] and shown["invoice"]["total_amount"] == 50
+    assert any(m["kind"] == "successful_payment" for m in chat["messages"])
+    status, again = await post(url + "/pay", {"message_id": invoice.message_id})
+    assert status == 200 and not again["ok"] and "already paid" in again["error"]
+    assert running.sandbox.rejected == []

@@ -15,7 +15,7 @@ from typing import Any
 import aiosqlite
 import pytest
 
-from bridge.core.models import AttachmentKind, InvitationStatus, NewMember
+from bridge.core.models import AttachmentKind, InvitationStatus, NewMember, StarPayment
 from bridge.storage.migrations import Migration, load_migrations
 from bridge.storage.port import ConstraintViolation, UnitOfWork
 from bridge.storage.sqlite import SqliteStore
@@ -101,6 +101,12 @@ ROWS: dict[int, list[str]] = {
     ],
     9: [  # the connections' change log (its triggers log the connections written above)
         "INSERT INTO connection_changes (member_a, member_b, added) VALUES (1, 2, 1)",
+        "INSERT INTO graph_snapshot VALUES (1, 'csr-v1', 1, 4, 1, 1, x'00', 0, '" + T + "')",
+        "INSERT INTO graph_snapshot_parts VALUES (0, x'00', 0)",
+    ],
+    11: [
+        "INSERT INTO star_payments (charge_id, member_id, offer_id, stars, credits, paid_at)"
+        f" VALUES ('stx1', 1, 'c10', 50, 10, '{T}')",
     ],
 }
 
@@ -183,7 +189,7 @@ async def rows_read_back(tx: UnitOfWork) -> None:
 
 def test_every_earlier_version_is_tested_with_rows() -> None:
     assert set(ROWS) <= set(range(1, LATEST + 1))
-    assert LATEST == 9, "a new migration: add its rows to ROWS (and its checks below)"
+    assert LATEST == 11, "a new migration: add its rows to ROWS (and its checks below)"
 
 
 @pytest.mark.parametrize("version", range(1, LATEST))
@@ -230,6 +236,9 @@ async def test_a_database_with_rows_upgrades_to_the_latest_intact(
             assert notification is not None and notification.payload == {"n": 1}
         if version >= 6:
             assert await tx.conversations.recent_peer(1) == 2
+        if version >= 11:
+            payment = await tx.payments.get("stx1")
+            assert payment is not None and (payment.member_id, payment.credits) == (1, 10)
 
     async with opened(old) as store:  # and the latest schema's rules hold for it
         await latest_rules_hold(store)
@@ -237,6 +246,9 @@ async def test_a_database_with_rows_upgrades_to_the_latest_intact(
 
 async def latest_rules_hold(store: SqliteStore) -> None:
     async with store.transaction() as tx:
+        paid = StarPayment(charge_id="stx9", member_id=1, offer_id="c10", stars=50, paid_at=NOW)
+        assert await tx.payments.add(paid) is True
+        assert await tx.payments.add(paid) is False  # one row per Telegram charge
         assert await tx.updates.mark("bot:1:x", 1, NOW) is True
         assert await tx.updates.mark("bot:1:x", 1, NOW) is False
         dora = await tx.members.add(NewMember(telegram_id=999, first_name="Dora"), "dora", NOW)

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 import pytest
 
+from bridge.storage.migrations import Migration
 from bridge.storage.postgres import PostgresStore
 from bridge.storage.postgres.schema import postgres_migrations
 from tests.storage import postgres_server
@@ -105,3 +106,18 @@ async def test_workers_starting_together_migrate_once() -> None:
         finally:
             for store in stores:
                 await store.close()
+
+
+async def test_a_migration_of_only_comments_is_recorded() -> None:
+    """A placeholder kept for a number another branch holds (`-- placeholder`) is applied
+    like any migration: PostgreSQL is handed no empty statement."""
+    comment_only = Migration(2, "placeholder", "-- placeholder\n")
+    async with empty_database() as url:
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
+        try:
+            store = PostgresStore(pool, url)
+            assert await store.migrate([postgres_migrations()[0], comment_only]) == 2
+            async with pool.acquire() as conn:
+                assert await conn.fetchval("SELECT MAX(version) FROM schema_version") == 2
+        finally:
+            await pool.close()

@@ -1,8 +1,9 @@
 """Two workers on one database — two stores (two pools on PostgreSQL, two connections to
 one file on SQLite), each with its own core — race for the same member's credits and weekly
-invitation allowance: neither is ever overspent. A transaction that lost a race is refused
-whole (`StorageUnavailable`: on PostgreSQL `TransactionConflict`) and run again, as the
-intake runs an update again."""
+invitation allowance: neither is ever overspent; a Stars payment delivered to both is
+credited once, and its refund racing spends never takes back more than the balance. A
+transaction that lost a race is refused whole (`StorageUnavailable`: on PostgreSQL
+`TransactionConflict`) and run again, as the intake runs an update again."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from bridge.storage.port import StorageUnavailable
 from tests.storage.backends import postgres_database
 
 T = TypeVar("T")
+ADMIN_TELEGRAM_ID = 999
 
 
 @asynccontextmanager
@@ -43,10 +45,11 @@ async def two_cores(
     clock = FakeClock()
     async with database(request.param, tmp_path) as url:
         stores = [await open_store(url), await open_store(url)]
+        admins = frozenset({ADMIN_TELEGRAM_ID})
         try:
             yield (
-                await Core.open(stores[0], rules=rules, clock=clock),
-                await Core.open(stores[1], rules=rules, clock=clock),
+                await Core.open(stores[0], rules=rules, clock=clock, admin_telegram_ids=admins),
+                await Core.open(stores[1], rules=rules, clock=clock, admin_telegram_ids=admins),
             )
         finally:
             for store in stores:
@@ -70,6 +73,16 @@ async def register(core: Core, telegram_id: int, name: str) -> Member:
     return member
 
 
+async def send_inmail(core: Core, sender: Member, target: Member) -> object:
+    """One InMail sent through `core` (run again when it lost a race), or its refusal."""
+    try:
+        return await again(
+            lambda: core.credits.send_inmail(sender.id, target.id, "Role", "Interested?")
+        )
+    except errors.NoCredits as refused:
+        return refused
+
+
 async def test_two_workers_never_overspend_credits(two_cores: tuple[Core, Core]) -> None:
     one, two = two_cores
     sender = await register(one, 1, "Sender")
@@ -78,21 +91,48 @@ async def test_two_workers_never_overspend_credits(two_cores: tuple[Core, Core])
     balance = (await one.credits.account(sender.id)).balance
     assert 0 < balance < len(targets)
 
-    async def send(core: Core, target: Member) -> object:
-        try:
-            return await again(
-                lambda: core.credits.send_inmail(sender.id, target.id, "Role", "Interested?")
-            )
-        except errors.NoCredits as refused:
-            return refused
-
-    results = await asyncio.gather(*(send(one if i % 2 else two, t) for i, t in enumerate(targets)))
+    results = await asyncio.gather(
+        *(send_inmail(one if i % 2 else two, sender, t) for i, t in enumerate(targets))
+    )
     sent = [r for r in results if not isinstance(r, errors.NoCredits)]
     assert len(sent) == balance
     for core in (one, two):
         assert (await core.credits.account(sender.id)).balance == 0
     async with two.deps.store.read() as tx:
         assert await tx.ledger.balance_sum(sender.id) == 0
+
+
+async def test_two_workers_record_a_stars_payment_once(two_cores: tuple[Core, Core]) -> None:
+    one, two = two_cores
+    buyer = await register(one, 1, "Buyer")
+    results = await asyncio.gather(
+        *(
+            again(lambda core=core: core.payments.record(buyer.id, "stx-1", "c10:50", "XTR", 50))
+            for core in (one, two, one, two)
+        )
+    )
+    assert len([r for r in results if r is not None]) == 1
+    assert (await two.credits.account(buyer.id)).balance == 10
+    async with one.deps.store.read() as tx:
+        assert await tx.ledger.balance_sum(buyer.id) == 10
+
+
+async def test_a_stars_refund_racing_spends_never_overdraws(
+    two_cores: tuple[Core, Core],
+) -> None:
+    one, two = two_cores
+    admin = await register(one, ADMIN_TELEGRAM_ID, "Admin")
+    buyer = await register(one, 1, "Buyer")
+    targets = [await register(one, 10 + i, f"T{i}") for i in range(6)]
+    await one.payments.record(buyer.id, "stx-1", "c10:50", "XTR", 50)
+
+    refund = again(lambda: two.payments.record_refund(admin, "stx-1"))
+    *sent, refunded = await asyncio.gather(*(send_inmail(one, buyer, t) for t in targets), refund)
+    spent = len([r for r in sent if not isinstance(r, errors.NoCredits)])
+    assert refunded.credits_taken_back == 10 - spent  # what was spent stays spent
+    assert (await one.credits.account(buyer.id)).balance == 0
+    async with two.deps.store.read() as tx:
+        assert await tx.ledger.balance_sum(buyer.id) == 0
 
 
 async def test_two_workers_never_overspend_the_weekly_invitations(

@@ -14,7 +14,8 @@ const DROPPED_TAGS = new Set(["SCRIPT", "STYLE", "IFRAME", "OBJECT", "EMBED", "T
 const KIND_LABELS = {
   voice: "🎤 Voice message", video_note: "⏺ Video message", photo: "🖼 Photo",
   animation: "GIF", video: "🎬 Video", audio: "🎵 Audio", document: "📄 File",
-  sticker: "Sticker", text: "",
+  sticker: "Sticker", text: "", invoice: "🧾 Invoice", successful_payment: "⭐ Payment",
+  refunded_payment: "⭐ Refund",
 };
 
 const state = {
@@ -384,7 +385,8 @@ function updateHeader(column, user) {
   column.title.replaceChildren(
     el("div", { className: "name", text: fullName(user) }),
     el("div", { className: "sub", text: [user.username ? `@${user.username}` : "no username",
-      (user.language_code || "en").toUpperCase(), `id ${user.id}`].join(" · ") }));
+      (user.language_code || "en").toUpperCase(), `id ${user.id}`,
+      ...(user.stars !== undefined ? [`⭐ ${user.stars}`] : [])].join(" · ") }));
   column.node?.classList.toggle("blocked", Boolean(user.blocked));
   column.blockButton.textContent = user.blocked ? "Unblock bot" : "Block bot";
   column.blockButton.title = user.blocked
@@ -499,7 +501,7 @@ function renderMessage(column, message) {
     bubble.append(el("div", { className: "forwarded", text: `Forwarded from ${message.forwarded_from}` }));
   }
   if (message.reply_to) bubble.append(renderQuote(column, message.reply_to));
-  const media = renderMedia(message);
+  const media = renderMedia(message, column);
   if (media) bubble.append(media);
   if ((message.text ?? message.caption ?? "") !== "") {
     const text = el("div", { className: "text" });
@@ -558,7 +560,7 @@ function fileUrl(message) {
   return message.file_id ? `/sandbox/files/${encodeURIComponent(message.file_id)}` : null;
 }
 
-function renderMedia(message) {
+function renderMedia(message, column) {
   const kind = message.kind || "text";
   const url = fileUrl(message);
   switch (kind) {
@@ -597,6 +599,15 @@ function renderMedia(message) {
     }
     case "sticker":
       return el("div", { className: "sticker", text: message.emoji || "🏷", title: "Sticker" });
+    case "invoice":
+      return renderInvoice(message, column);
+    case "successful_payment":
+    case "refunded_payment": {
+      const paid = message.payment || {};
+      const what = kind === "refunded_payment" ? "refunded to your test Stars" : "paid with test Stars";
+      return el("div", { className: "payment", title: `Charge ${paid.telegram_payment_charge_id || ""}`,
+        text: `⭐ ${paid.total_amount} ${what}` });
+    }
     default: {
       const name = message.file_name || "file";
       return url
@@ -605,6 +616,24 @@ function renderMedia(message) {
         : el("div", { className: "document" }, el("span", { className: "doc-icon", text: "📄" }), name);
     }
   }
+}
+
+// An invoice as Telegram shows it: title, description, price in Stars, and its Pay button
+// (Telegram's own, not the bot's keyboard) until it is paid.
+function renderInvoice(message, column) {
+  const invoice = message.invoice || {};
+  const box = el("div", { className: "invoice" },
+    el("div", { className: "invoice-title", text: invoice.title || "" }),
+    el("div", { className: "invoice-description", text: invoice.description || "" }),
+    el("div", { className: "invoice-price", text: `⭐ ${invoice.total_amount}` }));
+  if (message.paid) {
+    box.append(el("div", { className: "invoice-paid", text: "✅ Paid" }));
+  } else {
+    box.append(el("button", { type: "button", className: "kb-btn pay",
+      text: `Pay ⭐ ${invoice.total_amount}`, title: "Pay with test Stars (nothing real is charged)",
+      onclick: (event) => pay(column, message, event.currentTarget) }));
+  }
+  return box;
 }
 
 function renderVoice(message, url) {
@@ -856,6 +885,28 @@ async function press(column, message, button, node) {
     }
   } catch (error) {
     toast(`Button failed: ${error.message}`, { kind: "error", who: column.user.first_name });
+  } finally {
+    node.disabled = false;
+    node.classList.remove("busy");
+  }
+}
+
+// Pay an invoice with the user's test Stars: the bot's pre-checkout answer decides.
+async function pay(column, message, node) {
+  node.disabled = true;
+  node.classList.add("busy");
+  try {
+    const result = await api(`/sandbox/users/${column.id}/pay`, { method: "POST",
+      body: { message_id: message.message_id } });
+    updateHeader(column, { ...column.user, stars: result.stars });
+    if (result.ok) {
+      toast(`Paid ⭐ ${message.invoice.total_amount} — ${result.stars} test Stars left`,
+        { who: column.user.first_name });
+    } else {
+      toast(`Payment failed: ${result.error}`, { kind: "alert", who: column.user.first_name, sticky: true });
+    }
+  } catch (error) {
+    toast(`Payment failed: ${error.message}`, { kind: "error", who: column.user.first_name });
   } finally {
     node.disabled = false;
     node.classList.remove("busy");

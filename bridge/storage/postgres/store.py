@@ -123,7 +123,8 @@ class PostgresStore:
                 )
                 for migration in pending(migrations, current):
                     async with conn.transaction():
-                        await conn.execute(migration.sql)
+                        if _has_statement(migration.sql):  # asyncpg fails on an empty query
+                            await conn.execute(migration.sql)
                         await conn.execute(
                             "INSERT INTO schema_version (version, description, applied_at)"
                             " VALUES ($1, $2, $3)",
@@ -195,3 +196,8 @@ class PostgresStore:
 
     async def close(self) -> None:
         await self._pool.close()
+
+
+def _has_statement(sql: str) -> bool:
+    """Whether a migration holds SQL beyond `--` comments (a renumbering placeholder has none)."""
+    return any(line.strip() and not line.strip().startswith("--") for line in sql.splitlines())

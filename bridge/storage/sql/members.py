@@ -39,6 +39,9 @@ MEMBER_COLUMNS = (
     "digest_at",
     "last_digest_on",
     "awaiting",
+    "auto_reply_on",
+    "auto_reply",
+    "require_note",
 )
 _SELECT = f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members"
 # `credits` changes only by increments (`add_credits`), never written back from a read.

@@ -9,6 +9,8 @@ from bridge.storage.sql.graph_snapshot import SqlGraphSnapshots
 from bridge.storage.sql.members import SqlBlocks, SqlMembers
 from bridge.storage.sql.network import SqlConnections, SqlInvitations
 from bridge.storage.sql.outbox import SqlOutbox
+from bridge.storage.sql.payments import SqlPayments
+from bridge.storage.sql.templates import SqlTemplates
 from bridge.storage.sql.updates import SqlUpdates
 
 
@@ -24,6 +26,8 @@ class SqlUnitOfWork:
         self.messages = SqlMessages(conn)
         self.inmails = SqlInMails(conn)
         self.ledger = SqlLedger(conn)
+        self.payments = SqlPayments(conn)
+        self.templates = SqlTemplates(conn)
         self.spam = SqlSpam(conn)
         self.copies = SqlCopies(conn)
         self.outbox = SqlOutbox(conn)
