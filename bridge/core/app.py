@@ -14,6 +14,7 @@ from bridge.core.graph import GraphIndex
 from bridge.core.inbox import Inbox
 from bridge.core.invitations import Invitations
 from bridge.core.members import Members
+from bridge.core.message_search import MessageSearch
 from bridge.core.messaging import Messaging
 from bridge.core.network import Network
 from bridge.core.notify import Preferences
@@ -33,6 +34,7 @@ class Core:
         self.network = Network(deps)
         self.invitations = Invitations(deps)
         self.messaging = Messaging(deps)
+        self.message_search = MessageSearch(deps)
         self.inbox = Inbox(deps)
         self.credits = Credits(deps)
         self.outbox = Outbox(deps)

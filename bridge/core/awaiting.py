@@ -20,6 +20,7 @@ class PromptKind(StrEnum):
     NOTE = "note"  # arg: the member to invite
     FIELD = "field"  # arg: the profile field
     INMAIL = "inmail"  # arg: the member the InMail goes to (`Subject | Message`)
+    HANDLE = "handle"  # arg: always "new" (the member's own handle)
 
 
 class Prompt(Model):

@@ -42,6 +42,26 @@ class InvalidHandle(BridgeError):
     code = "invalid_handle"
 
 
+class HandleLength(BridgeError):
+    """A chosen handle shorter or longer than handles may be."""
+
+    code = "handle_length"
+
+
+class HandleCharacters(BridgeError):
+    """A chosen handle with characters handles can't have."""
+
+    code = "handle_characters"
+
+
+class HandleReserved(BridgeError):
+    code = "handle_reserved"
+
+
+class HandleTaken(BridgeError):
+    code = "handle_taken"
+
+
 class CannotTargetSelf(BridgeError):
     code = "cannot_target_self"
 

@@ -169,6 +169,17 @@ class EditField(Button, prefix="pe"):
     field: Word  # a profile field: the core checks it
 
 
+class ChooseHandle(Button, prefix="hc"):
+    """🔖 Handle on one's own card: the next text message becomes the new handle."""
+
+
+class MessageSearchPage(Button, prefix="ms"):
+    """Older ▶️ under /search results: the saved query's messages below `before_id`."""
+
+    search_id: Id
+    before_id: Id
+
+
 class ConnectionsPage(Button, prefix="np"):
     offset: Id
 

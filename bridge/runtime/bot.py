@@ -102,6 +102,9 @@ class BridgeBot:
         self.core = await Core.open(
             self.store, self.settings.rules(), self.clock, frozenset(self.settings.admin_ids)
         )
+        settled = await self.core.members.settle_placeholder_handles()
+        if settled:
+            log.info("%d handles made from Telegram usernames replaced", settled)
         renderer = Renderer(default_language=self.settings.default_language)
         app = self.app = self._build()
         app.bot_data.update(core=self.core, renderer=renderer, settings=self.settings)

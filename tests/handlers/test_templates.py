@@ -17,6 +17,7 @@ import pytest
 from jinja2 import nodes
 
 from bridge.core import errors
+from bridge.core.message_search import MessageHit, MessageSearchPage
 from bridge.core.models import (
     PROFILE_FIELDS,
     Attachment,
@@ -462,6 +463,24 @@ PLANS = [
 
 HELP_NAMES = [c.name for c in COMMANDS]
 
+SEARCH_PAGE = MessageSearchPage(
+    search_id=3,
+    query="contrat <Lyon>",
+    hits=[
+        MessageHit(
+            message=message(41, 1, ALICE, "Le contrat pour <Lyon> est prêt", subject="Offre"),
+            other=ALICE_V,
+            mine=False,
+        ),
+        MessageHit(
+            message=message(40, 2, ME, "Mon contrat", attachment=ATTACHMENTS[6]),
+            other=ANON,
+            mine=True,
+        ),
+    ],
+    older=40,
+)
+
 SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("admin", "plan_set"): [
         {"member": ME_M, "account": ACCOUNT},
@@ -618,6 +637,18 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("profile", "field_word"): [{"field": f} for f in PROFILE_FIELDS],
     ("profile", "link"): [{"member": ME_M, "bot_username": "BridgeProBot"}],
     ("profile", "names"): [{"views": [ALICE_V]}, {"views": [ALICE_V, CAROL_V, ANON]}],
+    ("profile", "handle_button"): [{}],
+    ("profile", "handle_rules"): [{}],
+    ("profile", "handle_now"): [{"member": ME_M}],
+    ("profile", "handle_prompt"): [{"member": ME_M}],
+    ("profile", "handle_set"): [{"member": ALICE_M}],
+    ("search", "results"): [
+        {"page": SEARCH_PAGE, "now": NOW, "first": True},
+        {"page": SEARCH_PAGE.model_copy(update={"hits": []}), "now": NOW, "first": True},
+        {"page": SEARCH_PAGE.model_copy(update={"hits": []}), "now": NOW, "first": False},
+    ],
+    ("search", "open_button"): [{"hit": h} for h in SEARCH_PAGE.hits],
+    ("search", "older"): [{}],
     ("profile", "field_prompt"): [
         {"field": "headline", "limit": 220, "current": "Data engineer"},
         {"field": "about", "limit": 2600, "current": ""},
@@ -793,6 +824,10 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "invalid_time": [{"value": "25:99"}],
     "invalid_timezone": [{"value": "Mars/Olympus"}],
     "query_too_long": [{"limit": 200, "length": 100_000}],
+    "handle_length": [{"handle": "ab", "min": 3, "max": 32}],
+    "handle_characters": [{"handle": "a-b"}],
+    "handle_reserved": [{"handle": "admin"}],
+    "handle_taken": [{"handle": "alice"}],
 }
 # NotAdmin is answered as an unknown command (failures.py): admin commands stay invisible.
 ANSWERED_ELSEWHERE = {errors.NotAdmin}

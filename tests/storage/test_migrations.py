@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 import pytest
 
+from bridge.core.app import Core
 from bridge.core.models import AttachmentKind, InvitationStatus, NewMember
 from bridge.storage.migrations import Migration, load_migrations
 from bridge.storage.port import ConstraintViolation
@@ -101,6 +102,8 @@ ROWS: dict[int, list[str]] = {
     ],
     9: [  # the connections' change log (its triggers log the connections written above)
         "INSERT INTO connection_changes (member_a, member_b, added) VALUES (1, 2, 1)",
+        f"INSERT INTO graph_snapshot VALUES (1, 'csr-test', 1, 5, 1, 1, X'00', 0, '{T}')",
+        "INSERT INTO graph_snapshot_parts VALUES (0, X'01', 0)",
     ],
 }
 
@@ -146,7 +149,8 @@ def tables(path: Path) -> dict[str, list[dict[str, Any]]]:
         row[0]
         for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            " AND name NOT LIKE 'members_search%' AND name <> 'schema_version'"
+            " AND name NOT LIKE 'members_search%' AND name NOT LIKE 'messages_search%'"
+            " AND name <> 'schema_version'"
         )
     ]
     found = {
@@ -168,7 +172,7 @@ def schema(path: Path) -> list[tuple[str, str, str | None]]:
 
 def test_every_earlier_version_is_tested_with_rows() -> None:
     assert set(ROWS) <= set(range(1, LATEST + 1))
-    assert LATEST == 9, "a new migration: add its rows to ROWS (and its checks below)"
+    assert LATEST == 10, "a new migration: add its rows to ROWS (and its checks below)"
 
 
 @pytest.mark.parametrize("version", range(1, LATEST))
@@ -225,6 +229,11 @@ async def test_a_database_with_rows_upgrades_to_the_latest_intact(
             assert notification is not None and notification.payload == {"n": 1}
         if version >= 6:
             assert await tx.conversations.recent_peer(1) == 2
+        # 0010: messages written before it are in the /search index
+        assert [m.id for m in await tx.messages.search(1, ["hello", "ho"], None, 10)] == [1]
+        assert [m.id for m in await tx.messages.search(2, ["photo"], None, 10)] == [2]
+        assert [m.id for m in await tx.messages.search(3, ["role"], None, 10)] == [3]
+        assert await tx.messages.search(4, ["role"], None, 10) == []  # not Dan's
 
     async with opened(old) as store:  # and the latest schema's rules hold for it
         await latest_rules_hold(store)
@@ -246,6 +255,35 @@ async def latest_rules_hold(store: SqliteStore) -> None:
                 await broken(tx)
     async with store.read() as tx:
         assert [i.id for i in await tx.invitations.received(1, InvitationStatus.PENDING)] == [2]
+
+
+async def test_handles_made_from_telegram_usernames_become_name_handles(tmp_path: Path) -> None:
+    """0010: a handle that is (or starts with) the member's Telegram username is replaced
+    by a placeholder, which the next start turns into a handle made from the name; the
+    search text no longer finds them by the username."""
+    old = tmp_path / "old.db"
+    await at_version(old, 9)
+    conn = sqlite3.connect(old)
+    conn.executescript(
+        "UPDATE members SET username = 'Bob' WHERE id = 2;"  # handle 'bob' = its username
+        "UPDATE members SET username = 'ann_paris' WHERE id = 1;"  # 'ann': not from it
+        f"INSERT INTO members (id, telegram_id, handle, first_name, last_name, username,"
+        f" search_text, plan_started_at, created_at) VALUES (5, 105, 'bob_2', 'Robert', 'Roy',"
+        f" 'bob', 'robert roy bob_2', '{T}', '{T}');"
+    )
+    conn.close()
+    async with opened(old) as store:
+        async with store.read() as tx:
+            assert (await tx.members.get(2)).handle == "member__2"  # type: ignore[union-attr]
+            assert (await tx.members.get(5)).handle == "member__5"  # type: ignore[union-attr]
+            assert (await tx.members.get(1)).handle == "ann"  # type: ignore[union-attr]
+        core = await Core.open(store)
+        assert await core.members.settle_placeholder_handles() == 2
+        async with store.read() as tx:
+            handles = {m.id: m.handle for m in (await tx.members.get_many([1, 2, 5])).values()}
+            # Bob's name spells his username: not "bob" then, nor "bob_2"
+            assert handles == {1: "ann", 2: "member", 5: "robert"}
+            assert await tx.members.search(["bob", "2"], 10) == []
 
 
 TRICKY = Migration(

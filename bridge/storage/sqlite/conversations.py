@@ -291,6 +291,28 @@ class SqliteMessages:
         )
         return {row[0] for row in await cursor.fetchall()}
 
+    async def search(
+        self, member_id: int, terms: list[str], before_id: int | None, limit: int
+    ) -> list[Message]:
+        """The index (migration 0010) holds each message's two members as tokens: the
+        member's own messages are matched inside it, not filtered out of everyone's."""
+        if not terms:
+            return []
+        words = " AND ".join(
+            '{body subject file_name} : "' + t.replace('"', '""') + '"*' for t in terms
+        )
+        match = f'members : "m{int(member_id)}" AND {words}'
+        columns = ", ".join(f"m.{c}" for c in MESSAGE_COLUMNS)
+        cursor = await self._conn.execute(
+            f"SELECT {columns} FROM messages_search f JOIN messages m ON m.id = f.rowid"
+            " JOIN conversation_states s ON s.conversation_id = m.conversation_id"
+            " AND s.member_id = ?"
+            " WHERE messages_search MATCH ? AND m.id > s.cleared_through AND m.id < ?"
+            " ORDER BY m.id DESC LIMIT ?",
+            (member_id, match, before_id if before_id is not None else 2**62, limit),
+        )
+        return [message_from_row(row) for row in await cursor.fetchall()]
+
     async def previous_id(self, conversation_id: int, before_id: int) -> int:
         cursor = await self._conn.execute(
             "SELECT COALESCE(MAX(id), 0) FROM messages WHERE conversation_id = ? AND id < ?",

@@ -121,6 +121,12 @@ class SqliteMembers:
         row = await cursor.fetchone()
         return _member(row) if row else None
 
+    async def with_handle_prefix(self, prefix: str) -> list[Member]:
+        cursor = await self._conn.execute(
+            f"{_SELECT} WHERE substr(handle, 1, ?) = ? ORDER BY id", (len(prefix), prefix)
+        )
+        return [_member(row) for row in await cursor.fetchall()]
+
     async def save(self, member: Member) -> None:
         data = member.model_dump(mode="json")
         assignments = ", ".join(f"{c} = ?" for c in _MUTABLE)
