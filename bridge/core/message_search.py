@@ -39,7 +39,10 @@ class MessageSearch:
         """The newest `limit` messages in the actor's conversations matching every word of
         `query` (a typed error when it has none, or is too long). The query is saved for the
         older pages' button (callback data can't hold it), as /find's are."""
-        terms = search_terms(query)
+        try:
+            terms = search_terms(query)
+        except errors.EmptyQuery:
+            raise errors.EmptyQuery(command="search") from None  # its example is /search's
         shown = clean_query(query)
         async with self._d.store.transaction() as tx:
             await existing_member(tx, actor_id)

@@ -824,6 +824,7 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "invalid_time": [{"value": "25:99"}],
     "invalid_timezone": [{"value": "Mars/Olympus"}],
     "query_too_long": [{"limit": 200, "length": 100_000}],
+    "empty_query": [{}, {"command": "search"}],
     "handle_length": [{"handle": "ab", "min": 3, "max": 32}],
     "handle_characters": [{"handle": "a-b"}],
     "handle_reserved": [{"handle": "admin"}],
