@@ -7,6 +7,7 @@ import time
 from array import array
 from datetime import datetime
 
+from bridge.core.cleanup import Cleanup
 from bridge.core.clock import Clock, SystemClock
 from bridge.core.credits import Credits
 from bridge.core.deps import CoreDeps
@@ -36,6 +37,7 @@ class Core:
         self.messaging = Messaging(deps)
         self.message_search = MessageSearch(deps)
         self.inbox = Inbox(deps)
+        self.cleanup = Cleanup(deps, self.inbox)
         self.credits = Credits(deps)
         self.outbox = Outbox(deps)
         self.preferences = Preferences(deps)

@@ -94,6 +94,12 @@ class InvalidSetting(BridgeError):
     code = "invalid_setting"
 
 
+class InvalidDays(BridgeError):
+    """A number of days out of range (or not a number) for a bulk action."""
+
+    code = "invalid_days"
+
+
 # --- invitations ------------------------------------------------------------------------
 class AlreadyConnected(BridgeError):
     code = "already_connected"

@@ -86,8 +86,8 @@ def chosen_handle(text: str) -> str:
     handle = text.strip().removeprefix("@").lower()
     if not HANDLE_MIN <= len(handle) <= HANDLE_MAX:
         raise errors.HandleLength(handle=text.strip()[:40], min=HANDLE_MIN, max=HANDLE_MAX)
-    if not _CHOSEN.match(handle):
-        raise errors.HandleCharacters(handle=text.strip()[:40])
     if handle in RESERVED or handle.startswith(PLACEHOLDER_PREFIX):
         raise errors.HandleReserved(handle=handle)
+    if not _CHOSEN.match(handle):
+        raise errors.HandleCharacters(handle=text.strip()[:40])
     return handle

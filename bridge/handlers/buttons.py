@@ -19,6 +19,7 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bridge.core.cleanup import BulkAction
 from bridge.core.inbox import CardAction
 from bridge.core.models import InboxFilter, InvitePolicy
 
@@ -178,6 +179,24 @@ class MessageSearchPage(Button, prefix="ms"):
 
     search_id: Id
     before_id: Id
+
+
+class AskBulk(Button, prefix="bq"):
+    """A /cleanup button: the question ("Archive 12 conversations…?") for that action."""
+
+    action: BulkAction
+    days: Id
+
+
+class ConfirmBulk(Button, prefix="by"):
+    """Yes, under the question: do it (on what is due when pressed)."""
+
+    action: BulkAction
+    days: Id
+
+
+class CancelBulk(Button, prefix="bn"):
+    """Cancel, under the question: nothing changes."""
 
 
 class ConnectionsPage(Button, prefix="np"):

@@ -9,6 +9,7 @@ from telegram import Update
 
 from bridge.handlers import (
     admin,
+    cleanup,
     digests,
     inbox,
     inmail,
@@ -21,7 +22,18 @@ from bridge.handlers import (
 from bridge.handlers.commands import Command
 from bridge.handlers.context import BridgeContext
 
-FEATURES = (profile, invitations, relay, inbox, message_search, inmail, digests, settings, admin)
+FEATURES = (
+    profile,
+    invitations,
+    relay,
+    inbox,
+    message_search,
+    cleanup,
+    inmail,
+    digests,
+    settings,
+    admin,
+)
 
 
 async def help_command(update: Update, context: BridgeContext) -> None:

@@ -17,6 +17,7 @@ import pytest
 from jinja2 import nodes
 
 from bridge.core import errors
+from bridge.core.cleanup import BulkAction, BulkCount
 from bridge.core.message_search import MessageHit, MessageSearchPage
 from bridge.core.models import (
     PROFILE_FIELDS,
@@ -649,6 +650,23 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ],
     ("search", "open_button"): [{"hit": h} for h in SEARCH_PAGE.hits],
     ("search", "older"): [{}],
+    ("cleanup", "menu"): [{"days": 30}, {"days": 60}],
+    ("cleanup", "action_button"): [
+        {"action": a.value, "days": d} for a in BulkAction for d in (1, 30)
+    ],
+    ("cleanup", "question"): [
+        {"count": BulkCount(action=a, days=d, count=n, people=min(n, 2))}
+        for a in BulkAction
+        for d, n in ((30, 0), (1, 1), (60, 12))
+    ],
+    ("cleanup", "confirm_button"): [
+        {"count": BulkCount(action=a, days=30, count=3)} for a in BulkAction
+    ],
+    ("cleanup", "cancel_button"): [{}],
+    ("cleanup", "done"): [
+        {"count": BulkCount(action=a, days=30, count=n)} for a in BulkAction for n in (0, 1, 5)
+    ],
+    ("cleanup", "cancelled"): [{}],
     ("profile", "field_prompt"): [
         {"field": "headline", "limit": 220, "current": "Data engineer"},
         {"field": "about", "limit": 2600, "current": ""},
@@ -825,6 +843,7 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "invalid_timezone": [{"value": "Mars/Olympus"}],
     "query_too_long": [{"limit": 200, "length": 100_000}],
     "empty_query": [{}, {"command": "search"}],
+    "invalid_days": [{"value": 0, "min": 1, "max": 3650}, {"value": "soon", "min": 1, "max": 3650}],
     "handle_length": [{"handle": "ab", "min": 3, "max": 32}],
     "handle_characters": [{"handle": "a-b"}],
     "handle_reserved": [{"handle": "admin"}],

@@ -172,6 +172,21 @@ class SqliteConversations:
         assert row is not None
         return UnreadSummary(messages=row[0], people=row[1])
 
+    async def count_quiet(self, member_id: int, before: datetime) -> int:
+        cursor = await self._conn.execute(
+            f"SELECT COUNT(*) FROM ({_QUIET})", {"m": member_id, "before": ts(before)}
+        )
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def archive_quiet(self, member_id: int, before: datetime) -> int:
+        cursor = await self._conn.execute(
+            "UPDATE conversation_states SET archived = 1"
+            f" WHERE member_id = :m AND conversation_id IN ({_QUIET})",
+            {"m": member_id, "before": ts(before)},
+        )
+        return cursor.rowcount
+
     async def set_recent_peers(self, pairs: Sequence[tuple[int, int]], now: datetime) -> None:
         if not pairs:
             return
@@ -191,6 +206,15 @@ class SqliteConversations:
 
 
 _MESSAGE = f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages"
+
+
+# The member's inbox conversations (`FILTERS[ALL]`: visible, not archived, not spam) with no
+# activity since :before.
+_QUIET = (
+    "SELECT s.conversation_id FROM conversation_states s"
+    " JOIN conversations c ON c.id = s.conversation_id"
+    f" WHERE s.member_id = :m AND {FILTERS[InboxFilter.ALL]} AND s.last_activity_at < :before"
+)
 
 
 class SqliteMessages:
