@@ -186,6 +186,22 @@ class Invitations:
             )
         return invitation
 
+    async def expire_due(self, batch: int = 500) -> int:
+        """Pending invitations older than `Rules.invitation_expiry` expire (the JobQueue asks
+        every few minutes: what is due is in the database, so a restart misses nothing and
+        an invitation expires once). Returns how many did; their senders read it in their
+        digest (`Digest.expired`)."""
+        total = 0
+        while True:
+            now = self._d.clock.now()
+            async with self._d.store.transaction() as tx:
+                expired = await tx.invitations.expire(
+                    now - self._d.rules.invitation_expiry, now, batch
+                )
+            total += len(expired)
+            if len(expired) < batch:
+                return total
+
     async def accept(self, actor_id: int, invitation_id: int) -> Invitation:
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:

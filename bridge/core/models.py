@@ -119,6 +119,7 @@ class InvitationStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"  # pending for longer than `Rules.invitation_expiry`
 
 
 class Invitation(Model):
@@ -301,10 +302,15 @@ class Digest(Model):
     inmails: int
     entries: list[InboxEntry]
     next_cursor: str | None
+    # The member's invitations that expired unanswered in the last `EXPIRED_NEWS` (told once
+    # a week or so, never pushed on their own: not a reason for a digest by itself).
+    expired: int = 0
 
     @property
     def empty(self) -> bool:
-        return nothing_to_digest(self.summary, self.invitations)
+        """Nothing to tell, even asked for (/digest); a scheduled digest also needs more
+        than expired invitations to be sent (`nothing_to_digest`)."""
+        return nothing_to_digest(self.summary, self.invitations) and not self.expired
 
 
 def nothing_to_digest(summary: UnreadSummary, invitations: int) -> bool:

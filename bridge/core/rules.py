@@ -42,6 +42,8 @@ class Rules(BaseModel):
     no_response_window: timedelta = timedelta(days=7)
     response_window: timedelta = timedelta(days=90)
     burst_window: timedelta = timedelta(minutes=1)  # a sender's burst rings once
+    # Pending this long, an invitation expires (LinkedIn: six months).
+    invitation_expiry: timedelta = timedelta(days=183)
 
     def allowance(self, plan: str) -> int:
         return self.plans.get(plan, 0)

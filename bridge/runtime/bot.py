@@ -37,6 +37,12 @@ async def settle_refunds(context: BridgeContext) -> None:
     await context.core.credits.settle_expired()
 
 
+async def expire_invitations(context: BridgeContext) -> None:
+    """JobQueue tick: pending invitations past their expiry expire (what is due is in the
+    database; the job only looks it up, so a restart misses nothing)."""
+    await context.core.invitations.expire_due()
+
+
 class BridgeBot:
     def __init__(
         self, settings: Settings, clock: Clock | None = None, poll_timeout: int = 10
@@ -128,6 +134,9 @@ class BridgeBot:
             )
             app.job_queue.run_repeating(
                 settle_refunds, interval=timedelta(minutes=10), first=timedelta(seconds=30)
+            )
+            app.job_queue.run_repeating(
+                expire_invitations, interval=timedelta(minutes=10), first=timedelta(seconds=45)
             )
         await app.start()
         self.intake = UpdateIntake(

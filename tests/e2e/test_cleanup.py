@@ -78,3 +78,25 @@ async def test_cleanup_in_french(tmp_path) -> None:
             b["text"] for b in menu.buttons()
         ]
         assert world.server.rejected == []
+
+
+async def test_pending_invitations_expire_and_the_inviter_reads_it_in_the_digest(
+    tmp_path,
+) -> None:
+    clock = FakeClock(START)
+    async with clocked_world(tmp_path, clock) as world:
+        alice, dave = world.alice, world.dave
+        await start_all(alice, dave)
+        await alice.send_text("/invite @dave Shall we connect?")
+        invitation = await dave.wait_for_text("Shall we connect?")
+        clock.advance(timedelta(days=184))
+        core = world.bot.core
+        assert core is not None
+        # what the JobQueue's tick does (bot.expire_invitations), without waiting minutes
+        assert await core.invitations.expire_due() == 1
+        await dave.press_button(invitation, "Accept")
+        answer = await dave.wait_for(lambda _: dave.callback_answers)
+        assert "This invitation expired before it was answered." in answer[-1]["text"]
+        await alice.send_text("/digest")
+        await alice.wait_for_text("1 invitation you sent expired this week without an answer.")
+        assert world.server.rejected == []

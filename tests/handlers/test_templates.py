@@ -524,6 +524,12 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"d": digest(ENTRIES, 6, 3, 1, 1), "now": NOW, "first": True},
         {"d": digest(ENTRIES[:1], 1, 1, 0, 0), "now": NOW, "first": True},
         {"d": digest(ENTRIES[2:], 2, 2, 2, 2), "now": NOW, "first": False},
+        {
+            "d": digest(ENTRIES[:1], 1, 1, 0, 0).model_copy(update={"expired": 1}),
+            "now": NOW,
+            "first": True,
+        },
+        {"d": digest([], 0, 0, 0, 0).model_copy(update={"expired": 3}), "now": NOW, "first": True},
     ],
     ("digest", "open_button"): [{"entry": e} for e in ENTRIES],
     ("digest", "more_button"): [{}],

@@ -1,4 +1,4 @@
--- Handles no longer made from Telegram usernames (placeholders renamed at start); full-text search of messages.
+-- Handles no longer made from Telegram usernames (placeholders renamed at start); full-text search of messages; pending invitations by age, for their expiry.
 -- A handle that starts with the member's Telegram username (``bob``, or ``bob_2`` after a
 -- clash) gave that username away: it becomes ``member__<id>`` (no chosen or generated handle
 -- has a double underscore), which the next start replaces with a handle made from the
@@ -37,3 +37,7 @@ CREATE TRIGGER messages_search_update AFTER UPDATE OF text, subject, att_file_na
     INSERT INTO messages_search(rowid, body, subject, file_name, members)
     SELECT new.id, new.text, new.subject, new.att_file_name, 'm' || member_a || ' m' || member_b
     FROM conversations WHERE id = new.conversation_id; END;
+
+-- Invitations expire after `Rules.invitation_expiry`: the job finds the oldest pending ones
+-- through this index, and the digest counts a sender's expired ones by sender.
+CREATE INDEX invitations_pending_age ON invitations(created_at) WHERE status = 'pending';
