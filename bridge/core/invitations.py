@@ -25,6 +25,7 @@ from bridge.core.models import (
     NotificationKind,
 )
 from bridge.core.owed import notify
+from bridge.core.reputation import sender_reputation
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
 
@@ -371,13 +372,23 @@ class Invitations:
         )
         async with self._d.store.transaction() as tx:
             other = await existing_member(tx, other_id)
-        return self._view(actor_id, invitation, other)
+            reputation = None
+            if invitation.recipient_id == actor_id:
+                reputation = await sender_reputation(tx, other_id, self._d.clock.now())
+        return self._view(actor_id, invitation, other).model_copy(update={"reputation": reputation})
 
     async def received(self, actor_id: int) -> list[InvitationView]:
         async with self._d.store.transaction() as tx:
             invitations = await tx.invitations.received(actor_id, InvitationStatus.PENDING)
             others = await tx.members.get_many(i.sender_id for i in invitations)
-        return [self._view(actor_id, i, others[i.sender_id]) for i in invitations]
+            now = self._d.clock.now()
+            reputations = {s: await sender_reputation(tx, s, now) for s in others}
+        return [
+            self._view(actor_id, i, others[i.sender_id]).model_copy(
+                update={"reputation": reputations[i.sender_id]}
+            )
+            for i in invitations
+        ]
 
     async def sent(self, actor_id: int) -> list[InvitationView]:
         """The actor's invitations waiting for an answer, as far as they know: declined ones

@@ -33,6 +33,7 @@ from bridge.core.models import (
     Reaction,
 )
 from bridge.core.owed import notify
+from bridge.core.reputation import sender_reputation
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
 
@@ -362,9 +363,11 @@ class Messaging:
             sender = await existing_member(tx, message.sender_id)
             recipient = await existing_member(tx, recipient_id)
             state = await tx.conversations.state(conversation.id, recipient_id)
-            inmail = None
+            inmail, reputation = None, None
             if message.kind == MessageKind.INMAIL:
                 inmail = await tx.inmails.latest_in_conversation(conversation.id)
+                if inmail is not None and inmail.recipient_id == recipient_id:
+                    reputation = await sender_reputation(tx, sender.id, self._d.clock.now())
             forwarded_from = None
             if message.forwarded_from_id is not None:
                 forwarded_from = await tx.members.get(message.forwarded_from_id)
@@ -377,6 +380,7 @@ class Messaging:
             sender_as_seen=member_view(sender, degree, contacted=True),
             recipient_state=state,
             inmail=inmail,
+            sender_reputation=reputation,
             # The original author did not write to this recipient: masked by degree.
             forwarded_from=(
                 member_view(

@@ -374,9 +374,31 @@ class SpamReport(Model):
     reviewed: bool = False
 
 
+class Reputation(StrEnum):
+    """How a sender's invitations and InMails of the last 90 days were received, in a word
+    (`bridge.core.reputation`), shown to whoever receives a new one from them."""
+
+    REPORTED = "reported"  # someone reported them as spam
+    NEW = "new"  # too few sent to say
+    USUALLY_ANSWERED = "usually_answered"
+    SOMETIMES_ANSWERED = "sometimes_answered"
+    RARELY_ANSWERED = "rarely_answered"
+
+
+class SenderRecord(Model):
+    """A sender's last 90 days, counted by one SQL aggregate."""
+
+    invitations: int  # sent
+    accepted: int
+    inmails: int  # sent
+    answered_inmails: int  # any answer: interested, not interested, a reply
+    spam_reports: int  # against them
+
+
 class InvitationView(Model):
     invitation: Invitation
     other: MemberView
+    reputation: Reputation | None = None  # of its sender, for its recipient
 
 
 class InvitationAnswer(Model):
@@ -416,6 +438,7 @@ class Delivery(Model):
     inmail: InMail | None = None
     answered_inmail: InMail | None = None  # an InMail this message answered
     forwarded_from: MemberView | None = None  # the original author of a forwarded message
+    sender_reputation: Reputation | None = None  # an InMail's: how its sender is answered
 
 
 class ChatCopy(Model):

@@ -32,6 +32,7 @@ from bridge.core.models import (
     NotificationKind,
     NotificationStatus,
     Reaction,
+    SenderRecord,
     SpamReport,
     UnreadSummary,
 )
@@ -85,6 +86,11 @@ class MemberRepo(Protocol):
     async def get_many(self, ids: Iterable[int]) -> dict[int, Member]: ...
     async def by_telegram_id(self, telegram_id: int) -> Member | None: ...
     async def by_handle(self, handle: str) -> Member | None: ...
+    async def sender_record(self, sender_id: int, since: datetime) -> SenderRecord:
+        """Their invitations and InMails sent since `since`, how many were accepted or
+        answered, and the spam reports against them since then: one aggregate query."""
+        ...
+
     async def with_handle_prefix(self, prefix: str) -> list[Member]:
         """Members whose handle starts with `prefix` (the placeholders to settle)."""
         ...

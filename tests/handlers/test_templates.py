@@ -50,6 +50,7 @@ from bridge.core.models import (
     NotificationKind,
     NotificationStatus,
     ProfileCard,
+    Reputation,
     SpamReport,
     UnreadSummary,
 )
@@ -415,8 +416,11 @@ DELIVERIES = [
             subject="Opportunity at Initech",
         ),
         inmail=INMAIL,
-    ),
+    ).model_copy(update={"sender_reputation": Reputation.USUALLY_ANSWERED}),
     delivery(ANON, message(52, 14, DAN, None, kind=MessageKind.INMAIL, subject="Quick one")),
+    delivery(
+        ANON, message(54, 14, DAN, "Achetez", kind=MessageKind.INMAIL, subject="Offre")
+    ).model_copy(update={"sender_reputation": Reputation.REPORTED}),
     delivery(
         ALICE_V,
         message(53, 11, ALICE, "Regardez ça", forwarded_from_id=CAROL, edited_at=NOW),
@@ -516,6 +520,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ],
     ("common", "quote"): [{"text": "Un café jeudi ?"}, {"text": "<b>not markup</b>"}],
     ("common", "said"): [{"who": "Alice Martin", "what": "Bonjour !"}],
+    ("common", "reputation"): [{"r": r} for r in Reputation],
     ("common", "unknown_command"): [{}],
     ("common", "stale_button"): [{}],
     ("common", "edited_command"): [{}],
@@ -611,6 +616,10 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("invitations", "received"): [
         {"item": InvitationView(invitation=INVITATION, other=CAROL_V)},
         {"item": InvitationView(invitation=SENT_INVITATION, other=ANON)},
+        *[
+            {"item": InvitationView(invitation=INVITATION, other=CAROL_V, reputation=r)}
+            for r in Reputation
+        ],
     ],
     ("invitations", "pending"): [{"item": InvitationView(invitation=SENT_INVITATION, other=BOB_V)}],
     ("invitations", "accepted"): [{"other": CAROL_V}],

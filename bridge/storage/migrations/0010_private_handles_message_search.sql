@@ -1,4 +1,4 @@
--- Handles no longer made from Telegram usernames (placeholders renamed at start); full-text search of messages; pending invitations by age, for their expiry.
+-- Handles no longer made from Telegram usernames (placeholders renamed at start); full-text search of messages; pending invitations by age (expiry) and spam reports by member (reputation).
 -- A handle that starts with the member's Telegram username (``bob``, or ``bob_2`` after a
 -- clash) gave that username away: it becomes ``member__<id>`` (no chosen or generated handle
 -- has a double underscore), which the next start replaces with a handle made from the
@@ -41,3 +41,6 @@ CREATE TRIGGER messages_search_update AFTER UPDATE OF text, subject, att_file_na
 -- Invitations expire after `Rules.invitation_expiry`: the job finds the oldest pending ones
 -- through this index, and the digest counts a sender's expired ones by sender.
 CREATE INDEX invitations_pending_age ON invitations(created_at) WHERE status = 'pending';
+
+-- A sender's reputation counts the spam reports against them (`MemberRepo.sender_record`).
+CREATE INDEX spam_reports_reported ON spam_reports(reported_id, created_at);

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bridge.core.models import Member, NewMember
+from bridge.core.models import Member, NewMember, SenderRecord
 from bridge.storage.sqlite.rows import row_dict, ts
 
 MEMBER_COLUMNS = (
@@ -120,6 +120,28 @@ class SqliteMembers:
         cursor = await self._conn.execute(f"{_SELECT} WHERE handle = ?", (handle.lower(),))
         row = await cursor.fetchone()
         return _member(row) if row else None
+
+    async def sender_record(self, sender_id: int, since: datetime) -> SenderRecord:
+        cursor = await self._conn.execute(
+            "SELECT"
+            " (SELECT COUNT(*) FROM invitations WHERE sender_id = :s AND created_at >= :since),"
+            " (SELECT COUNT(*) FROM invitations WHERE sender_id = :s AND created_at >= :since"
+            "  AND status = 'accepted'),"
+            " (SELECT COUNT(*) FROM inmails WHERE sender_id = :s AND sent_at >= :since),"
+            " (SELECT COUNT(*) FROM inmails WHERE sender_id = :s AND sent_at >= :since"
+            "  AND status <> 'sent'),"
+            " (SELECT COUNT(*) FROM spam_reports WHERE reported_id = :s AND created_at >= :since)",
+            {"s": sender_id, "since": ts(since)},
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        return SenderRecord(
+            invitations=row[0],
+            accepted=row[1],
+            inmails=row[2],
+            answered_inmails=row[3],
+            spam_reports=row[4],
+        )
 
     async def with_handle_prefix(self, prefix: str) -> list[Member]:
         cursor = await self._conn.execute(
