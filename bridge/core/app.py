@@ -11,6 +11,7 @@ from bridge.core.cleanup import Cleanup
 from bridge.core.clock import Clock, SystemClock
 from bridge.core.credits import Credits
 from bridge.core.deps import CoreDeps
+from bridge.core.export import Export
 from bridge.core.graph import GraphIndex
 from bridge.core.inbox import Inbox
 from bridge.core.invitations import Invitations
@@ -43,6 +44,7 @@ class Core:
         self.preferences = Preferences(deps)
         self.prompts = Prompts(deps)
         self.updates = Updates(deps)
+        self.export = Export(deps)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

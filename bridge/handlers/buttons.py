@@ -199,6 +199,10 @@ class CancelBulk(Button, prefix="bn"):
     """Cancel, under the question: nothing changes."""
 
 
+class ExportData(Button, prefix="xd"):
+    """📦 Export my data, on /settings: the /export file."""
+
+
 class ConnectionsPage(Button, prefix="np"):
     offset: Id
 

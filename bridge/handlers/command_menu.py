@@ -18,6 +18,7 @@ from bridge.handlers import (
     profile,
     relay,
     settings,
+    your_data,
 )
 from bridge.handlers.commands import Command
 from bridge.handlers.context import BridgeContext
@@ -32,6 +33,7 @@ FEATURES = (
     inmail,
     digests,
     settings,
+    your_data,
     admin,
 )
 

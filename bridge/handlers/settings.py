@@ -7,7 +7,13 @@ from telegram import Update
 from bridge.core.models import InvitePolicy, Member
 from bridge.core.notify import NotifyMode
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
-from bridge.handlers.buttons import SetInMailOptOut, SetInvitePolicy, SetLanguage, SetNotifyMode
+from bridge.handlers.buttons import (
+    ExportData,
+    SetInMailOptOut,
+    SetInvitePolicy,
+    SetLanguage,
+    SetNotifyMode,
+)
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext, chat_id_of
 from bridge.handlers.keyboards import Row, keyboard
@@ -44,6 +50,7 @@ def _card(context: BridgeContext, member: Member):
             )
             for mode in NotifyMode
         ],
+        [(t("data", "export_button"), ExportData())],
     ]
     return t("settings", "card", member=member), keyboard(rows)
 

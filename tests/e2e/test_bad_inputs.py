@@ -50,6 +50,7 @@ MEMBER_INPUTS: list[tuple[str, str]] = [
     ("/archive_old 30", "No conversation"),
     ("/withdraw_old 3651", "between 1 and 3650 days"),
     ("/withdraw_old", "No invitation"),
+    ("/export everything please", "Your data on Bridge"),
     ("/connections please", "no connections yet"),
     ("/degree", "Usage: /degree"),
     ("/degree @nobody_here", "No member @nobody_here"),

@@ -18,6 +18,7 @@ from jinja2 import nodes
 
 from bridge.core import errors
 from bridge.core.cleanup import BulkAction, BulkCount
+from bridge.core.export import MemberExport
 from bridge.core.message_search import MessageHit, MessageSearchPage
 from bridge.core.models import (
     PROFILE_FIELDS,
@@ -682,6 +683,15 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"count": BulkCount(action=a, days=30, count=n)} for a in BulkAction for n in (0, 1, 5)
     ],
     ("cleanup", "cancelled"): [{}],
+    ("data", "export_caption"): [
+        {
+            "data": MemberExport(
+                exported_at=NOW, profile={}, connections=c, conversations=[], ledger=[]
+            )
+        }
+        for c in ([], [ALICE_V], [ALICE_V, CAROL_V])
+    ],
+    ("data", "export_button"): [{}],
     ("profile", "field_prompt"): [
         {"field": "headline", "limit": 220, "current": "Data engineer"},
         {"field": "about", "limit": 2600, "current": ""},

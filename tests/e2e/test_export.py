@@ -1,0 +1,66 @@
+"""/export through the local Bot API server: a zip (sendDocument, accepted by the server's
+contract) with the member's profile, connections, messages and ledger; also from /settings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+from tests.e2e.conftest import World, connect, start_all
+
+
+def _unzip(world: World, file_id: str | None) -> dict[str, str]:
+    assert file_id is not None
+    stored = world.server.files[file_id]
+    with zipfile.ZipFile(io.BytesIO(stored.data)) as archive:
+        return {name: archive.read(name).decode() for name in archive.namelist()}
+
+
+async def test_export_sends_a_zip_of_the_members_data(world: World) -> None:
+    alice, bob, carol = world.alice, world.bob, world.carol
+    await start_all(alice, bob, carol)
+    await connect(alice, bob, "bob")
+    await alice.send_text("/edit headline Head of Talent")
+    await alice.wait_for_text("saved")
+    await alice.send_text("/msg @bob Are you hiring in Lyon?")
+    await bob.wait_for_text("hiring in Lyon")
+    await bob.send_text("/msg @alice Yes, two roles")
+    await alice.wait_for_text("two roles")
+    await bob.send_text("/msg @carol Not for Alice")  # not connected: refused, not Alice's
+    await bob.wait_for_text("1st-degree connections")
+
+    await alice.send_text("/export")
+    sent = await alice.wait_for_kind("document")
+    assert sent.file_name is not None and sent.file_name.endswith(".zip")
+    assert "1 connection, 1 conversation" in sent.content
+    files = _unzip(world, sent.file_id)
+    assert set(files) == {
+        "export.json",
+        "profile.json",
+        "connections.csv",
+        "messages.csv",
+        "ledger.csv",
+    }
+    profile = json.loads(files["profile.json"])
+    assert (profile["handle"], profile["headline"]) == ("alice", "Head of Talent")
+    assert "telegram_id" not in profile and "username" not in profile
+    rows = list(csv.DictReader(io.StringIO(files["messages.csv"])))
+    assert [(r["with"], r["from"], r["text"]) for r in rows] == [
+        ("Bob Durand", "me", "Are you hiring in Lyon?"),
+        ("Bob Durand", "Bob Durand", "Yes, two roles"),
+    ]
+    assert "Bob Durand" in files["connections.csv"]
+    everything = json.loads(files["export.json"])
+    assert everything["conversations"][0]["with"]["name"] == "Bob Durand"
+    for text in files.values():
+        assert "alice_tg" not in text and "bob_tg" not in text  # no Telegram username
+
+    await alice.send_text("/settings")
+    card = await alice.wait_for_text("Settings")
+    await alice.press_button(card, "Export my data")
+    await alice.wait_for(
+        lambda chat: len([m for m in chat if m.from_bot and m.kind == "document"]) == 2
+    )
+    assert world.server.rejected == []
