@@ -15,6 +15,7 @@ from bridge.core.export import Export
 from bridge.core.graph import GraphIndex
 from bridge.core.inbox import Inbox
 from bridge.core.invitations import Invitations
+from bridge.core.leaving import Leaving
 from bridge.core.members import Members
 from bridge.core.message_search import MessageSearch
 from bridge.core.messaging import Messaging
@@ -45,6 +46,7 @@ class Core:
         self.prompts = Prompts(deps)
         self.updates = Updates(deps)
         self.export = Export(deps)
+        self.leaving = Leaving(deps)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

@@ -62,6 +62,12 @@ class HandleTaken(BridgeError):
     code = "handle_taken"
 
 
+class MemberLeft(BridgeError):
+    """They deleted their account: nothing reaches them any more."""
+
+    code = "member_left"
+
+
 class CannotTargetSelf(BridgeError):
     code = "cannot_target_self"
 

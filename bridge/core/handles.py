@@ -20,6 +20,7 @@ _CHOSEN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 # Generated placeholders (the 0014 migration's ``member__<id>``) use a double underscore,
 # which no chosen handle has, so a placeholder never clashes with a choice.
 PLACEHOLDER_PREFIX = "member__"
+FORMER_PREFIX = "former__"  # an erased member's (`MemberRepo.erase`)
 # Words a member could use to pass for the service or its staff.
 RESERVED = frozenset(
     {
@@ -86,7 +87,7 @@ def chosen_handle(text: str) -> str:
     handle = text.strip().removeprefix("@").lower()
     if not HANDLE_MIN <= len(handle) <= HANDLE_MAX:
         raise errors.HandleLength(handle=text.strip()[:40], min=HANDLE_MIN, max=HANDLE_MAX)
-    if handle in RESERVED or handle.startswith(PLACEHOLDER_PREFIX):
+    if handle in RESERVED or handle.startswith((PLACEHOLDER_PREFIX, FORMER_PREFIX)):
         raise errors.HandleReserved(handle=handle)
     if not _CHOSEN.match(handle):
         raise errors.HandleCharacters(handle=text.strip()[:40])

@@ -156,7 +156,8 @@ class Inbox:
 
     async def digest(self, actor_id: int, cursor: str | None = None, limit: int = 10) -> Digest:
         """The unread digest: totals, then one entry per person with unread messages (newest
-        first), paged by cursor so a long digest is never cut."""
+        first), paged by cursor so a long digest is never cut; and the member's invitations
+        that expired lately (`digests`, the one-statement batch, leaves those out)."""
         limit = max(1, min(limit, MAX_PAGE))
         async with self._d.store.read() as tx:
             found = await tx.conversations.inbox_page(
@@ -171,13 +172,10 @@ class Inbox:
         limit = max(1, min(limit, MAX_PAGE))
         async with self._d.store.read() as tx:
             found = await tx.conversations.unread_pages(member_ids, limit + 1)
-            expired = await self._expired(tx, member_ids)
         nothing = InboxSlice(
             rows=[], summary=UnreadSummary(messages=0, people=0), invitations=0, inmails=0
         )
-        return {
-            m: self._digest(m, found.get(m, nothing), limit, expired.get(m, 0)) for m in member_ids
-        }
+        return {m: self._digest(m, found.get(m, nothing), limit) for m in member_ids}
 
     async def _expired(self, tx: UnitOfWork, member_ids: Sequence[int]) -> dict[int, int]:
         """Each member's invitations that expired lately (what a digest tells them)."""

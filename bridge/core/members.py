@@ -100,7 +100,7 @@ class Members:
         handle = parse_handle(handle_text)
         async with self._d.store.transaction() as tx:
             member = await tx.members.by_handle(handle)
-        if member is None:
+        if member is None or member.left_at is not None:
             raise errors.MemberNotFound(handle=handle)
         return member
 
@@ -233,7 +233,10 @@ def require_admin(deps: CoreDeps, member: Member) -> None:
 
 
 async def check_not_blocked(tx: UnitOfWork, actor_id: int, target_id: int) -> None:
-    """The block rule every kind of contact shares."""
+    """The rules every kind of contact shares: blocks, and a member who left."""
+    target = await tx.members.get(target_id)
+    if target is not None and target.left_at is not None:
+        raise errors.MemberLeft()
     if await tx.blocks.exists(actor_id, target_id):
         raise errors.YouBlockedThem()
     if await tx.blocks.exists(target_id, actor_id):

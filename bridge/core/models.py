@@ -76,6 +76,7 @@ class Member(Model):
     digest_at: str | None = None  # "08:30" local: the daily digest's time
     last_digest_on: str | None = None  # local date of the last scheduled digest
     awaiting: str | None = None  # what their next text message is for (see `prompts`)
+    left_at: datetime | None = None  # /delete_account: erased, shown as a former member
 
     @property
     def full_name(self) -> str:
@@ -104,6 +105,7 @@ class MemberView(Model):
     industry: str
     degree: Degree
     named: bool = Field(description="False when the name is the anonymous label")
+    former: bool = False  # the member deleted their account: "Former member"
 
 
 class ProfileCard(Model):

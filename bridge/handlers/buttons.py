@@ -203,6 +203,14 @@ class ExportData(Button, prefix="xd"):
     """📦 Export my data, on /settings: the /export file."""
 
 
+class DeleteAccount(Button, prefix="xa"):
+    """Delete my account, under /delete_account's question: done, for the presser."""
+
+
+class KeepAccount(Button, prefix="xk"):
+    """Keep it, under /delete_account's question: nothing changes."""
+
+
 class ConnectionsPage(Button, prefix="np"):
     offset: Id
 

@@ -51,6 +51,7 @@ MEMBER_INPUTS: list[tuple[str, str]] = [
     ("/withdraw_old 3651", "between 1 and 3650 days"),
     ("/withdraw_old", "No invitation"),
     ("/export everything please", "Your data on Bridge"),
+    ("/delete_account now", "Delete your Bridge account?"),
     ("/connections please", "no connections yet"),
     ("/degree", "Usage: /degree"),
     ("/degree @nobody_here", "No member @nobody_here"),

@@ -64,3 +64,34 @@ async def test_export_sends_a_zip_of_the_members_data(world: World) -> None:
         lambda chat: len([m for m in chat if m.from_bot and m.kind == "document"]) == 2
     )
     assert world.server.rejected == []
+
+
+async def test_delete_account_asks_then_erases_and_nothing_reaches_them(world: World) -> None:
+    alice, bob = world.alice, world.bob
+    await start_all(alice, bob)
+    await connect(alice, bob, "bob")
+    await alice.send_text("/msg @bob See you Monday")
+    await bob.wait_for_text("See you Monday")
+
+    await alice.send_text("/delete_account")
+    ask = await alice.wait_for_text("Delete your Bridge account?")
+    await alice.press_button(ask, "Keep it")
+    await alice.wait_for(lambda _: "Your account stays as it is." in ask.content)
+    await alice.send_text("/delete_account")
+    ask = await alice.wait_for_text("Delete your Bridge account?")
+    await alice.press_button(ask, "Delete my account")
+    await alice.wait_for(lambda _: "Your account is deleted. 1 connection ended." in ask.content)
+
+    await bob.send_text("/inbox")
+    inbox = await bob.wait_for_text("Inbox")
+    assert "Former member" in inbox.content and "Alice" not in inbox.content
+    await bob.send_text("/msg @alice Still there?")
+    await bob.wait_for_text("No member @alice")
+    await bob.send_text("/connections")
+    await bob.wait_for_text("no connections yet")
+    before = len(alice.bot_messages(since_mark=False))
+    # Alice's Telegram account starts over as a new member
+    await alice.send_text("/start")
+    await alice.wait_for_text("Welcome to Bridge, Alice!")
+    assert len(alice.bot_messages(since_mark=False)) == before + 1
+    assert world.server.rejected == []

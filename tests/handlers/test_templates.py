@@ -155,7 +155,10 @@ BOB_V = view(BOB, "Bob D.", Degree.THIRD, handle="bob", headline="Recruiter")
 CAROL_V = view(CAROL, "Carol Smith", Degree.SECOND, handle="carol", company="Globex")
 ANON = view(DAN, "Member", Degree.OUT, named=False, handle=None, headline="Sales lead")
 ANON_ADDRESSED = view(DAN, "Member", Degree.OUT, named=False, handle="dan")
-VIEWS = [SELF, ALICE_V, BOB_V, CAROL_V, ANON, ANON_ADDRESSED]
+FORMER = view(DAN, "Member", Degree.OUT, named=False, handle=None).model_copy(
+    update={"former": True}
+)
+VIEWS = [SELF, ALICE_V, BOB_V, CAROL_V, ANON, ANON_ADDRESSED, FORMER]
 
 ME_M = member(
     ME, "Camille", "Durand", handle="camille", language="fr", plan="premium_career", credits=5
@@ -692,6 +695,11 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         for c in ([], [ALICE_V], [ALICE_V, CAROL_V])
     ],
     ("data", "export_button"): [{}],
+    ("data", "confirm_delete"): [{}],
+    ("data", "delete_button"): [{}],
+    ("data", "keep_button"): [{}],
+    ("data", "deleted"): [{"connections": n} for n in (0, 1, 12)],
+    ("data", "kept"): [{}],
     ("profile", "field_prompt"): [
         {"field": "headline", "limit": 220, "current": "Data engineer"},
         {"field": "about", "limit": 2600, "current": ""},

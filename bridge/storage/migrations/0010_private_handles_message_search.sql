@@ -1,4 +1,4 @@
--- Handles no longer made from Telegram usernames (placeholders renamed at start); full-text search of messages; pending invitations by age (expiry) and spam reports by member (reputation).
+-- Handles no longer made from Telegram usernames (placeholders renamed at start); full-text search of messages; pending invitations by age (expiry) and spam reports by member (reputation); members.left_at (/delete_account).
 -- A handle that starts with the member's Telegram username (``bob``, or ``bob_2`` after a
 -- clash) gave that username away: it becomes ``member__<id>`` (no chosen or generated handle
 -- has a double underscore), which the next start replaces with a handle made from the
@@ -44,3 +44,7 @@ CREATE INDEX invitations_pending_age ON invitations(created_at) WHERE status = '
 
 -- A sender's reputation counts the spam reports against them (`MemberRepo.sender_record`).
 CREATE INDEX spam_reports_reported ON spam_reports(reported_id, created_at);
+
+-- /delete_account: the member's row stays (other members' threads name its messages' sender)
+-- as an erased "former member": `left_at` says when; `MemberRepo.erase` blanks the rest.
+ALTER TABLE members ADD COLUMN left_at TEXT;

@@ -39,6 +39,7 @@ MEMBER_COLUMNS = (
     "digest_at",
     "last_digest_on",
     "awaiting",
+    "left_at",
 )
 _SELECT = f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members"
 _MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created_at")]
@@ -120,6 +121,18 @@ class SqliteMembers:
         cursor = await self._conn.execute(f"{_SELECT} WHERE handle = ?", (handle.lower(),))
         row = await cursor.fetchone()
         return _member(row) if row else None
+
+    async def erase(self, member_id: int, now: datetime) -> None:
+        # A negative Telegram id frees the real one (a later /start makes a new member)
+        # and stays unique; the handle cannot be typed back (`handles.chosen_handle`).
+        await self._conn.execute(
+            "UPDATE members SET telegram_id = -id, handle = 'former__' || id, first_name = '',"
+            " last_name = '', username = NULL, headline = '', company = '', location = '',"
+            " industry = '', about = '', search_text = '', awaiting = NULL,"
+            " current_peer_id = NULL, digest_at = NULL, quiet_start = NULL, quiet_end = NULL,"
+            " left_at = ? WHERE id = ?",
+            (ts(now), member_id),
+        )
 
     async def sender_record(self, sender_id: int, since: datetime) -> SenderRecord:
         cursor = await self._conn.execute(
