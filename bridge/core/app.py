@@ -24,6 +24,7 @@ from bridge.core.notify import Preferences
 from bridge.core.outbox import Outbox
 from bridge.core.prompts import Prompts
 from bridge.core.rules import Rules
+from bridge.core.undo_window import UndoWindow
 from bridge.core.updates import Updates
 from bridge.storage.port import GraphSnapshot, GraphSnapshotRepo, Store
 
@@ -47,6 +48,7 @@ class Core:
         self.updates = Updates(deps)
         self.export = Export(deps)
         self.leaving = Leaving(deps)
+        self.undo = UndoWindow(deps, self.messaging)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

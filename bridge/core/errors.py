@@ -68,6 +68,12 @@ class MemberLeft(BridgeError):
     code = "member_left"
 
 
+class UndoTooLate(BridgeError):
+    """Undo pressed after the message left (or on someone else's)."""
+
+    code = "undo_too_late"
+
+
 class CannotTargetSelf(BridgeError):
     code = "cannot_target_self"
 

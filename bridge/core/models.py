@@ -77,6 +77,7 @@ class Member(Model):
     last_digest_on: str | None = None  # local date of the last scheduled digest
     awaiting: str | None = None  # what their next text message is for (see `prompts`)
     left_at: datetime | None = None  # /delete_account: erased, shown as a former member
+    undo_seconds: int = 0  # the undo window of their messages (0: off; at most 30)
 
     @property
     def full_name(self) -> str:
@@ -441,6 +442,23 @@ class Delivery(Model):
     answered_inmail: InMail | None = None  # an InMail this message answered
     forwarded_from: MemberView | None = None  # the original author of a forwarded message
     sender_reputation: Reputation | None = None  # an InMail's: how its sender is answered
+
+
+class Outgoing(Model):
+    """A message in its undo window: accepted, not yet posted (nobody else sees it)."""
+
+    id: int
+    sender_id: int
+    target_id: int
+    text: str | None
+    attachment: Attachment | None = None
+    reply_to_id: int | None = None
+    origin_chat_id: int | None = None  # the sender's own Telegram message
+    origin_message_id: int | None = None
+    confirm_chat_id: int | None = None  # the bot's "Sending… Undo" message
+    confirm_message_id: int | None = None
+    due_at: datetime
+    created_at: datetime
 
 
 class ChatCopy(Model):

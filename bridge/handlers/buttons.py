@@ -211,6 +211,19 @@ class KeepAccount(Button, prefix="xk"):
     """Keep it, under /delete_account's question: nothing changes."""
 
 
+class UndoSend(Button, prefix="ud"):
+    """↩️ Undo under "Sending…": the held message never leaves (the core checks it is the
+    presser's and still held)."""
+
+    outgoing_id: Id
+
+
+class SetUndoWindow(Button, prefix="uw"):
+    """An undo-window choice on /settings: off, 5, 10 or 30 seconds."""
+
+    seconds: Id
+
+
 class ConnectionsPage(Button, prefix="np"):
     offset: Id
 

@@ -24,6 +24,7 @@ from bridge.runtime.intake import UpdateIntake
 from bridge.runtime.notifications import Notifier
 from bridge.runtime.render import Renderer
 from bridge.runtime.startup import StartupFailed, api_url_problem, with_retries
+from bridge.runtime.undo_release import release_held_messages
 from bridge.storage import open_store
 from bridge.storage.instance import InstanceLock, database_file
 from bridge.storage.port import Store
@@ -137,6 +138,10 @@ class BridgeBot:
             )
             app.job_queue.run_repeating(
                 expire_invitations, interval=timedelta(minutes=10), first=timedelta(seconds=45)
+            )
+            # Held messages whose undo window ended, those that ended while down first.
+            app.job_queue.run_repeating(
+                release_held_messages, interval=timedelta(seconds=1), first=timedelta(0)
             )
         await app.start()
         self.intake = UpdateIntake(

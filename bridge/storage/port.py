@@ -31,6 +31,7 @@ from bridge.core.models import (
     Notification,
     NotificationKind,
     NotificationStatus,
+    Outgoing,
     Reaction,
     SenderRecord,
     SpamReport,
@@ -296,6 +297,32 @@ class MessageRepo(Protocol):
         tsvector index on PostgreSQL (the terms come folded and cleaned from the core)."""
         ...
 
+    async def queue(
+        self,
+        sender_id: int,
+        target_id: int,
+        text: str | None,
+        attachment: Attachment | None,
+        reply_to_id: int | None,
+        origin: tuple[int, int] | None,
+        due_at: datetime,
+        now: datetime,
+    ) -> Outgoing:
+        """A message held in its sender's undo window (`Outgoing`)."""
+        ...
+
+    async def set_confirmation(self, outgoing_id: int, chat_id: int, message_id: int) -> None:
+        """Where the bot's "Sending… Undo" message for it is."""
+        ...
+
+    async def take_outgoing(
+        self, outgoing_id: int, sender_id: int | None = None
+    ) -> Outgoing | None:
+        """Delete and return it (only the sender's, when `sender_id` is given): whoever takes
+        it — the release or Undo — is the only one to."""
+        ...
+
+    async def due_outgoing(self, now: datetime, limit: int) -> list[Outgoing]: ...
     async def edit(self, message_id: int, text: str | None, now: datetime) -> None: ...
     async def edits(self, message_id: int) -> list[MessageEdit]: ...
     async def set_reaction(

@@ -176,7 +176,7 @@ QUIET_M = ME_M.model_copy(
         "language": "en",
     }
 )
-MUTED_M = ME_M.model_copy(update={"notify_mode": "muted", "credits": 1})
+MUTED_M = ME_M.model_copy(update={"notify_mode": "muted", "credits": 1, "undo_seconds": 10})
 
 ATTACHMENTS = [
     Attachment(kind=AttachmentKind.VOICE, file_id="v1", duration=83),
@@ -749,6 +749,13 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"mode": m, "current": m == "digest"} for m in ("instant", "digest", "muted")
     ],
     ("settings", "language_set"): [{}],
+    ("settings", "undo_button"): [{"seconds": s, "current": s == 10} for s in (0, 5, 10, 30)],
+    ("settings", "undo_set"): [{"seconds": s} for s in (0, 10)],
+    ("relay", "sending"): [{"other": v} for v in (ALICE_V, ANON)],
+    ("relay", "undo_button"): [{}],
+    ("relay", "undone"): [{}],
+    ("relay", "released"): [{"other": v} for v in (ALICE_V, ANON)],
+    ("relay", "not_released"): [{}],
     ("settings", "saved"): [{}],
 }
 

@@ -1,4 +1,4 @@
--- Handles no longer made from Telegram usernames (placeholders renamed at start); full-text search of messages; pending invitations by age (expiry) and spam reports by member (reputation); members.left_at (/delete_account).
+-- Handles no longer made from Telegram usernames (placeholders renamed at start); full-text search of messages; pending invitations by age (expiry) and spam reports by member (reputation); members.left_at (/delete_account); the undo window (members.undo_seconds, outgoing).
 -- A handle that starts with the member's Telegram username (``bob``, or ``bob_2`` after a
 -- clash) gave that username away: it becomes ``member__<id>`` (no chosen or generated handle
 -- has a double underscore), which the next start replaces with a handle made from the
@@ -48,3 +48,23 @@ CREATE INDEX spam_reports_reported ON spam_reports(reported_id, created_at);
 -- /delete_account: the member's row stays (other members' threads name its messages' sender)
 -- as an erased "former member": `left_at` says when; `MemberRepo.erase` blanks the rest.
 ALTER TABLE members ADD COLUMN left_at TEXT;
+
+-- The undo window (/settings, off by default): a member's message waits here until its
+-- window ends, unseen by anyone else; Undo deletes the row; the release posts it and deletes
+-- the row in one transaction (so once), at start too for windows that ended while down.
+ALTER TABLE members ADD COLUMN undo_seconds INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE outgoing (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sender_id INTEGER NOT NULL REFERENCES members(id),
+    target_id INTEGER NOT NULL REFERENCES members(id),
+    text TEXT,
+    attachment TEXT,
+    reply_to_id INTEGER,
+    origin_chat_id BIGINT,
+    origin_message_id BIGINT,
+    confirm_chat_id BIGINT,
+    confirm_message_id BIGINT,
+    due_at TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX outgoing_due ON outgoing(due_at, id);

@@ -21,6 +21,7 @@ from bridge.core.models import (
 )
 from bridge.storage.port import HeldMessage, InboxSlice
 from bridge.storage.sqlite.inbox import AFTER, FILTERS, UNREAD, inbox_page, unread_pages
+from bridge.storage.sqlite.outgoing import OutgoingRows
 from bridge.storage.sqlite.rows import (
     ATTACHMENT_COLUMNS,
     CONVERSATION_COLUMNS,
@@ -217,7 +218,7 @@ _QUIET = (
 )
 
 
-class SqliteMessages:
+class SqliteMessages(OutgoingRows):
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 

@@ -40,6 +40,7 @@ MEMBER_COLUMNS = (
     "last_digest_on",
     "awaiting",
     "left_at",
+    "undo_seconds",
 )
 _SELECT = f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members"
 _MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created_at")]
