@@ -90,7 +90,8 @@ class MemberRepo(Protocol):
     async def erase(self, member_id: int, now: datetime) -> None:
         """/delete_account: blank the member's profile and identity (names, handle, Telegram
         id and username, profile fields, search text, settings) and set `left_at`; the row
-        stays for the messages other members' threads keep."""
+        stays for the messages other members' threads keep. Messages held in an undo window
+        from or to them are dropped."""
         ...
 
     async def sender_record(self, sender_id: int, since: datetime) -> SenderRecord:

@@ -3,6 +3,8 @@ a "Former member"; nothing reaches the member afterwards; the Telegram account m
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bridge.core import errors
@@ -24,6 +26,8 @@ async def test_leaving_erases_the_member_and_keeps_others_threads(
     sent = await core.invitations.invite(alice.id, carol.id, None)
     received = await core.invitations.invite(dave.id, alice.id, None)
     await core.messaging.send(bob.id, alice.id, "Owed to Alice")  # still in her outbox
+    await core.undo.set_seconds(alice.id, 30)
+    await core.undo.send(alice.id, bob.id, "Held in my undo window")
 
     assert await core.leaving.leave(alice.id) == 1
 
@@ -58,6 +62,10 @@ async def test_leaving_erases_the_member_and_keeps_others_threads(
     assert NotificationKind.MESSAGE in {n.kind for n in owed}
     plan = await core.outbox.plan(owed[0])
     assert (plan.action, plan.reason) == (PlanAction.SKIP, "member left")
+
+    # what she held in her undo window never leaves
+    core.deps.clock.advance(timedelta(seconds=31))  # type: ignore[attr-defined]
+    assert await core.undo.release_due() == []
 
     # the same Telegram account may join again: a new member
     again, created = await core.members.register(

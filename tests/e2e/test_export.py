@@ -95,3 +95,21 @@ async def test_delete_account_asks_then_erases_and_nothing_reaches_them(world: W
     await alice.wait_for_text("Welcome to Bridge, Alice!")
     assert len(alice.bot_messages(since_mark=False)) == before + 1
     assert world.server.rejected == []
+
+
+async def test_your_data_and_the_undo_window_in_french(world: World) -> None:
+    chloe = world.server.add_user("Chloé", "Dubois", username="chloe_tg", language_code="fr")
+    await chloe.send_text("/start")
+    await chloe.wait_for_text("Bienvenue")
+    await chloe.send_text("/undo_window 10")
+    await chloe.wait_for_text("Délai d'annulation : 10 s.")
+    await chloe.send_text("/undo_window 45")
+    await chloe.wait_for_text("« 45 » n'est pas un choix valide")
+    await chloe.send_text("/export")
+    sent = await chloe.wait_for_kind("document")
+    assert "Vos données sur Bridge" in sent.content
+    await chloe.send_text("/delete_account")
+    ask = await chloe.wait_for_text("Supprimer votre compte Bridge ?")
+    await chloe.press_button(ask, "Le garder")
+    await chloe.wait_for(lambda _: "Votre compte reste tel quel." in ask.content)
+    assert world.server.rejected == []

@@ -134,6 +134,10 @@ class SqliteMembers:
             " left_at = ? WHERE id = ?",
             (ts(now), member_id),
         )
+        # Messages still in an undo window, from or to them: never posted now.
+        await self._conn.execute(
+            "DELETE FROM outgoing WHERE sender_id = ? OR target_id = ?", (member_id, member_id)
+        )
 
     async def sender_record(self, sender_id: int, since: datetime) -> SenderRecord:
         cursor = await self._conn.execute(
