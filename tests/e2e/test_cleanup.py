@@ -90,8 +90,10 @@ async def test_pending_invitations_expire_and_the_inviter_reads_it_in_the_digest
         await alice.send_text("/invite @dave Shall we connect?")
         invitation = await dave.wait_for_text("Shall we connect?")
         clock.advance(timedelta(days=184))
-        core = world.bot.core
-        assert core is not None
+        core, app = world.bot.core, world.bot.app
+        assert core is not None and app is not None and app.job_queue is not None
+        # the JobQueue asks every few minutes; here the test asks at once, the same way
+        assert "expire_invitations" in {job.name for job in app.job_queue.jobs()}
         # what the JobQueue's tick does (bot.expire_invitations), without waiting minutes
         assert await core.invitations.expire_due() == 1
         await dave.press_button(invitation, "Accept")

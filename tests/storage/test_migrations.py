@@ -105,6 +105,11 @@ ROWS: dict[int, list[str]] = {
         f"INSERT INTO graph_snapshot VALUES (1, 'csr-test', 1, 5, 1, 1, X'00', 0, '{T}')",
         "INSERT INTO graph_snapshot_parts VALUES (0, X'01', 0)",
     ],
+    10: [  # a message held in an undo window; the members' new columns
+        "INSERT INTO outgoing (sender_id, target_id, text, due_at, created_at)"
+        f" VALUES (1, 2, 'held', '{T}', '{T}')",
+        "UPDATE members SET undo_seconds = 10 WHERE id = 1",
+    ],
 }
 
 # Rows a later migration drops on purpose: 0008 re-keys update records by id *and* content,
