@@ -17,7 +17,7 @@ from bridge.storage.port import UnitOfWork
 HANDLE_MIN, HANDLE_MAX = 3, 32
 # A chosen handle: starts with a letter; letters, digits and single underscores.
 _CHOSEN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
-# Generated placeholders (the 0014 migration's ``member__<id>``) use a double underscore,
+# Generated placeholders (the 0012 migration's ``member__<id>``) use a double underscore,
 # which no chosen handle has, so a placeholder never clashes with a choice.
 PLACEHOLDER_PREFIX = "member__"
 FORMER_PREFIX = "former__"  # an erased member's (`MemberRepo.erase`)

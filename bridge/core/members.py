@@ -7,6 +7,7 @@ import re
 from bridge.core import errors
 from bridge.core.awaiting import Prompt, answered
 from bridge.core.deps import CoreDeps
+from bridge.core.graph_changes import connection_changed
 from bridge.core.handles import PLACEHOLDER_PREFIX, chosen_handle, generated_handle, name_stem
 from bridge.core.invitation_status import outstanding
 from bridge.core.models import (
@@ -121,7 +122,7 @@ class Members:
             return await existing_member(tx, actor_id)
 
     async def settle_placeholder_handles(self) -> int:
-        """Give every member whose handle is a placeholder (migration 0014 took away the
+        """Give every member whose handle is a placeholder (migration 0012 took away the
         handles made from Telegram usernames) one made from their name; returns how many.
         Run at start: saving the member also rewrites their search text, which held the
         username too. Nothing to do, nothing written, on every later start."""
@@ -201,7 +202,7 @@ class Members:
                 if pending is not None:
                     await tx.invitations.set_status(pending.id, InvitationStatus.WITHDRAWN, now)
         if removed:
-            self._d.graph.remove_edge(actor_id, target_id)
+            await connection_changed(self._d, actor_id, target_id, added=False)
 
     async def unblock(self, actor_id: int, target_id: int) -> None:
         async with self._d.store.transaction() as tx:

@@ -112,7 +112,7 @@ async def test_the_handle_button_asks_and_the_answer_sets_it_once(
 
 
 async def test_placeholder_handles_are_settled_from_the_name(core: Core) -> None:
-    """What migration 0010 leaves (``member__<id>`` instead of a username's handle)
+    """What migration 0012 leaves (``member__<id>`` instead of a username's handle)
     becomes a handle made from the name, and the search text loses the username."""
     ann, _ = await core.members.register(
         NewMember(telegram_id=5, first_name="Ann", username="ann_tg")

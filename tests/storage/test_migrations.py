@@ -18,7 +18,7 @@ import pytest
 from bridge.core.app import Core
 from bridge.core.models import AttachmentKind, InvitationStatus, NewMember
 from bridge.storage.migrations import Migration, load_migrations
-from bridge.storage.port import ConstraintViolation
+from bridge.storage.port import ConstraintViolation, UnitOfWork
 from bridge.storage.sqlite import SqliteStore
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
@@ -105,7 +105,7 @@ ROWS: dict[int, list[str]] = {
         f"INSERT INTO graph_snapshot VALUES (1, 'csr-test', 1, 5, 1, 1, X'00', 0, '{T}')",
         "INSERT INTO graph_snapshot_parts VALUES (0, X'01', 0)",
     ],
-    10: [  # a message held in an undo window; the members' new columns
+    12: [  # a message held in an undo window; the members' new columns
         "INSERT INTO outgoing (sender_id, target_id, text, due_at, created_at)"
         f" VALUES (1, 2, 'held', '{T}', '{T}')",
         "UPDATE members SET undo_seconds = 10 WHERE id = 1",
@@ -175,9 +175,24 @@ def schema(path: Path) -> list[tuple[str, str, str | None]]:
     return rows
 
 
+async def rows_read_back(tx: UnitOfWork) -> None:
+    """`ROWS`, upgraded, as the port reads them (on every backend)."""
+    ann = await tx.members.by_handle("ann")
+    assert ann is not None and (ann.credits, ann.headline) == (3, "Ingénieure")
+    assert await tx.connections.exists(2, 1) and await tx.blocks.exists(3, 4)
+    pending = await tx.invitations.pending(3, 1)
+    assert pending is not None and pending.id == 2
+    assert (await tx.conversations.state(1, 1)).unread_count == 1
+    assert (await tx.conversations.unread_summary(3)).messages == 1
+    history = await tx.messages.history(1, 0, None, 10)
+    assert [m.text for m in history] == ["Hello Bob; how are you?", "A photo"]
+    assert history[1].attachment is not None
+    assert history[1].attachment.kind == AttachmentKind.PHOTO
+
+
 def test_every_earlier_version_is_tested_with_rows() -> None:
     assert set(ROWS) <= set(range(1, LATEST + 1))
-    assert LATEST == 10, "a new migration: add its rows to ROWS (and its checks below)"
+    assert LATEST == 12, "a new migration: add its rows to ROWS (and its checks below)"
 
 
 @pytest.mark.parametrize("version", range(1, LATEST))
@@ -212,18 +227,8 @@ async def test_a_database_with_rows_upgrades_to_the_latest_intact(
     conn.close()
 
     async with opened(old) as store, store.read() as tx:  # the data reads back via the port
-        ann = await tx.members.by_handle("ann")
-        assert ann is not None and (ann.credits, ann.headline) == (3, "Ingénieure")
+        await rows_read_back(tx)
         assert [m.handle for m in await tx.members.search(["ingenieur"], 10)] == ["ann"]
-        assert await tx.connections.exists(2, 1) and await tx.blocks.exists(3, 4)
-        pending = await tx.invitations.pending(3, 1)
-        assert pending is not None and pending.id == 2
-        assert (await tx.conversations.state(1, 1)).unread_count == 1
-        assert (await tx.conversations.unread_summary(3)).messages == 1
-        history = await tx.messages.history(1, 0, None, 10)
-        assert [m.text for m in history] == ["Hello Bob; how are you?", "A photo"]
-        assert history[1].attachment is not None
-        assert history[1].attachment.kind == AttachmentKind.PHOTO
         inmail = await tx.inmails.get(1)
         assert inmail is not None and not inmail.sponsored
         assert await tx.ledger.balance_sum(1) == 3
@@ -234,7 +239,7 @@ async def test_a_database_with_rows_upgrades_to_the_latest_intact(
             assert notification is not None and notification.payload == {"n": 1}
         if version >= 6:
             assert await tx.conversations.recent_peer(1) == 2
-        # 0010: messages written before it are in the /search index
+        # 0012: messages written before it are in the /search index
         assert [m.id for m in await tx.messages.search(1, ["hello", "ho"], None, 10)] == [1]
         assert [m.id for m in await tx.messages.search(2, ["photo"], None, 10)] == [2]
         assert [m.id for m in await tx.messages.search(3, ["role"], None, 10)] == [3]
@@ -263,7 +268,7 @@ async def latest_rules_hold(store: SqliteStore) -> None:
 
 
 async def test_handles_made_from_telegram_usernames_become_name_handles(tmp_path: Path) -> None:
-    """0010: a handle that is (or starts with) the member's Telegram username is replaced
+    """0012: a handle that is (or starts with) the member's Telegram username is replaced
     by a placeholder, which the next start turns into a handle made from the name; the
     search text no longer finds them by the username."""
     old = tmp_path / "old.db"

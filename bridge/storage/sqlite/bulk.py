@@ -28,9 +28,9 @@ from bridge.storage.bulk import (
     StateRow,
     Table,
 )
-from bridge.storage.sqlite.credits import INMAIL_COLUMNS
-from bridge.storage.sqlite.members import search_words
-from bridge.storage.sqlite.rows import CONVERSATION_COLUMNS, STATE_COLUMNS, ts
+from bridge.storage.sql.credits import INMAIL_COLUMNS
+from bridge.storage.sql.members import search_words
+from bridge.storage.sql.rows import CONVERSATION_COLUMNS, STATE_COLUMNS, ts
 
 # The subsets of columns the bulk path fills (the others keep their defaults).
 MEMBER_COLUMNS = (
@@ -138,6 +138,17 @@ class SqliteBulk:
         async with self._store.raw() as conn:
             return await _write(conn, sql, rows, batch, progress)
 
+    async def _insert_rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[object]],
+        batch: int = 50_000,
+        progress: Progress | None = None,
+    ) -> int:
+        """Rows into `table`'s `columns`, in one transaction (PostgreSQL's bulk copies)."""
+        return await self._rows(_insert(table, columns), rows, batch, progress)
+
     async def add_members(self, rows: Iterable[MemberRow], progress: Progress | None = None) -> int:
         memo: dict[datetime, str] = {}
         values = (
@@ -168,7 +179,7 @@ class SqliteBulk:
             )
             for r in rows
         )
-        return await self._rows(_insert("members", MEMBER_COLUMNS), values, 20_000, progress)
+        return await self._insert_rows("members", MEMBER_COLUMNS, values, 20_000, progress)
 
     async def add_connections(
         self, rows: Iterable[ConnectionRow], progress: Progress | None = None
@@ -213,7 +224,7 @@ class SqliteBulk:
             )
             for r in rows
         )
-        return await self._rows(_insert("conversations", CONVERSATION_COLUMNS), values)
+        return await self._insert_rows("conversations", CONVERSATION_COLUMNS, values)
 
     async def add_states(self, rows: Iterable[StateRow]) -> int:
         memo: dict[datetime, str] = {}
@@ -232,29 +243,16 @@ class SqliteBulk:
             )
             for r in rows
         )
-        return await self._rows(_insert("conversation_states", STATE_COLUMNS), values)
+        return await self._insert_rows("conversation_states", STATE_COLUMNS, values)
 
     async def add_messages(
         self, rows: Iterable[MessageRow], progress: Progress | None = None
     ) -> int:
-        """The /search index (migration 0010) is filled once for the new rows, in one
+        """The /search index (migration 0012) is filled once for the new rows, in one
         INSERT … SELECT, with its per-row trigger off meanwhile: ~3x faster for a large seed
         (500,000 messages: ~13 s instead of ~41 s)."""
         ids: list[int] = []
-
-        def values() -> Iterator[tuple[object, ...]]:
-            for r in rows:
-                ids.append(r.id)
-                yield (
-                    r.id,
-                    r.conversation_id,
-                    r.sender_id,
-                    r.kind.value,
-                    r.text,
-                    r.subject,
-                    ts(r.created_at),
-                )
-
+        values = message_values(rows, ids)
         async with self._store.raw() as conn:
             cursor = await conn.execute(
                 "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
@@ -266,7 +264,7 @@ class SqliteBulk:
             if trigger is not None:
                 await conn.execute("DROP TRIGGER messages_search_insert")
             sql = _insert("messages", MESSAGE_COLUMNS)
-            count = await _write(conn, sql, values(), 50_000, progress)
+            count = await _write(conn, sql, values, 50_000, progress)
             if trigger is not None:
                 await conn.execute(trigger[0])
                 if ids and min(ids) > before:  # exactly the new rows
@@ -300,7 +298,7 @@ class SqliteBulk:
             )
             for r in rows
         )
-        return await self._rows(_insert("inmails", INMAIL_COLUMNS), values)
+        return await self._insert_rows("inmails", INMAIL_COLUMNS, values)
 
     async def add_ledger(self, rows: Iterable[LedgerRow]) -> int:
         values = (
@@ -315,11 +313,11 @@ class SqliteBulk:
             )
             for r in rows
         )
-        return await self._rows(_insert("credit_ledger", LEDGER_COLUMNS), values)
+        return await self._insert_rows("credit_ledger", LEDGER_COLUMNS, values)
 
     async def add_spam_reports(self, rows: Iterable[SpamReportRow]) -> int:
         values = ((r.reporter_id, r.reported_id, r.conversation_id, ts(r.created_at)) for r in rows)
-        return await self._rows(_insert("spam_reports", SPAM_COLUMNS), values)
+        return await self._insert_rows("spam_reports", SPAM_COLUMNS, values)
 
     async def set_credits(self, balances: Iterable[tuple[int, int]]) -> int:
         values = ((credits, member_id) for member_id, credits in balances)
@@ -345,6 +343,21 @@ class SqliteBulk:
             "SELECT id, language FROM members WHERE id IN ({})", member_ids
         )
         return {row[0]: row[1] for row in rows}
+
+
+def message_values(rows: Iterable[MessageRow], ids: list[int]) -> Iterator[tuple[object, ...]]:
+    """`MESSAGE_COLUMNS`' values of `rows`, noting each id in `ids` as it goes."""
+    for r in rows:
+        ids.append(r.id)
+        yield (
+            r.id,
+            r.conversation_id,
+            r.sender_id,
+            r.kind.value,
+            r.text,
+            r.subject,
+            ts(r.created_at),
+        )
 
 
 async def _write(

@@ -1,13 +1,12 @@
-"""Messages in their undo window on SQLite (migration 0010's `outgoing`)."""
+"""Messages in their undo window (migration 0012's `outgoing`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import Attachment, Outgoing
-from bridge.storage.sqlite.rows import row_dict, ts
+from bridge.storage.sql.db import Db, Row
+from bridge.storage.sql.rows import row_dict, ts
 
 _COLUMNS = (
     "id",
@@ -26,7 +25,7 @@ _COLUMNS = (
 _RETURNING = f"RETURNING {', '.join(_COLUMNS)}"
 
 
-def _outgoing(row: aiosqlite.Row) -> Outgoing:
+def _outgoing(row: Row) -> Outgoing:
     data = row_dict(row)
     raw = data.pop("attachment")
     return Outgoing.model_validate(
@@ -35,9 +34,9 @@ def _outgoing(row: aiosqlite.Row) -> Outgoing:
 
 
 class OutgoingRows:
-    """`MessageRepo`'s undo-window methods (mixed into `SqliteMessages`)."""
+    """`MessageRepo`'s undo-window methods (mixed into `SqlMessages`)."""
 
-    _conn: aiosqlite.Connection
+    _conn: Db
 
     async def queue(
         self,
@@ -80,8 +79,9 @@ class OutgoingRows:
         self, outgoing_id: int, sender_id: int | None = None
     ) -> Outgoing | None:
         cursor = await self._conn.execute(
-            f"DELETE FROM outgoing WHERE id = ? AND (? IS NULL OR sender_id = ?) {_RETURNING}",
-            (outgoing_id, sender_id, sender_id),
+            "DELETE FROM outgoing WHERE id = :id AND (:sender IS NULL OR sender_id = :sender)"
+            f" {_RETURNING}",
+            {"id": outgoing_id, "sender": sender_id},
         )
         row = await cursor.fetchone()
         return _outgoing(row) if row else None

@@ -1,11 +1,9 @@
-"""Conversations, per-member conversation state, messages, edits and reactions on SQLite."""
+"""Conversations, per-member conversation state, messages, edits and reactions."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-
-import aiosqlite
 
 from bridge.core.models import (
     Attachment,
@@ -20,9 +18,10 @@ from bridge.core.models import (
     UnreadSummary,
 )
 from bridge.storage.port import HeldMessage, InboxSlice
-from bridge.storage.sqlite.inbox import AFTER, FILTERS, UNREAD, inbox_page, unread_pages
-from bridge.storage.sqlite.outgoing import OutgoingRows
-from bridge.storage.sqlite.rows import (
+from bridge.storage.sql.db import Db
+from bridge.storage.sql.inbox import AFTER, FILTERS, UNREAD, inbox_page, unread_pages
+from bridge.storage.sql.outgoing import OutgoingRows
+from bridge.storage.sql.rows import (
     ATTACHMENT_COLUMNS,
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
@@ -45,8 +44,8 @@ def _state(data: dict[str, object]) -> ConversationState:
     return ConversationState.model_validate({k: data[k] for k in STATE_COLUMNS})
 
 
-class SqliteConversations:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlConversations:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def get(self, conversation_id: int) -> Conversation | None:
@@ -102,13 +101,15 @@ class SqliteConversations:
             raise LookupError(f"no state for member {member_id} in {conversation_id}")
         return _state(row_dict(row))
 
-    async def save_state(self, state: ConversationState) -> None:
-        await self._conn.execute(
-            "UPDATE conversation_states SET unread_count = ?, last_read_message_id = ?,"
+    async def save_state(self, state: ConversationState, unread_delta: int = 0) -> None:
+        unread = "unread_count + ?" if unread_delta else "?"
+        cursor = await self._conn.execute(
+            f"UPDATE conversation_states SET unread_count = {unread}, last_read_message_id = ?,"
             " archived = ?, deleted = ?, cleared_through = ?, spam = ?, inmail = ?,"
-            " last_activity_at = ? WHERE conversation_id = ? AND member_id = ?",
+            " last_activity_at = ? WHERE conversation_id = ? AND member_id = ?"
+            " RETURNING unread_count",
             (
-                state.unread_count,
+                unread_delta or state.unread_count,
                 state.last_read_message_id,
                 int(state.archived),
                 int(state.deleted),
@@ -120,6 +121,9 @@ class SqliteConversations:
                 state.member_id,
             ),
         )
+        row = await cursor.fetchone()
+        if row is not None:
+            state.unread_count = int(row[0])
 
     async def inbox(
         self,
@@ -175,7 +179,7 @@ class SqliteConversations:
 
     async def count_quiet(self, member_id: int, before: datetime) -> int:
         cursor = await self._conn.execute(
-            f"SELECT COUNT(*) FROM ({_QUIET})", {"m": member_id, "before": ts(before)}
+            f"SELECT COUNT(*) FROM ({_QUIET}) AS quiet", {"m": member_id, "before": ts(before)}
         )
         row = await cursor.fetchone()
         return int(row[0]) if row else 0
@@ -218,8 +222,8 @@ _QUIET = (
 )
 
 
-class SqliteMessages(OutgoingRows):
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlMessages(OutgoingRows):
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(
@@ -319,20 +323,18 @@ class SqliteMessages(OutgoingRows):
     async def search(
         self, member_id: int, terms: list[str], before_id: int | None, limit: int
     ) -> list[Message]:
-        """The index (migration 0010) holds each message's two members as tokens: the
-        member's own messages are matched inside it, not filtered out of everyone's."""
+        """The member's messages matching every term in the index of migration 0012
+        (`Dialect.message_match`), after what they cleared."""
         if not terms:
             return []
-        words = " AND ".join(
-            '{body subject file_name} : "' + t.replace('"', '""') + '"*' for t in terms
-        )
-        match = f'members : "m{int(member_id)}" AND {words}'
+        dialect = self._conn.dialect
+        match = dialect.message_match(member_id, terms)
         columns = ", ".join(f"m.{c}" for c in MESSAGE_COLUMNS)
         cursor = await self._conn.execute(
-            f"SELECT {columns} FROM messages_search f JOIN messages m ON m.id = f.rowid"
+            f"SELECT {columns} FROM {dialect.message_search_from}"
             " JOIN conversation_states s ON s.conversation_id = m.conversation_id"
             " AND s.member_id = ?"
-            " WHERE messages_search MATCH ? AND m.id > s.cleared_through AND m.id < ?"
+            f" WHERE {dialect.message_search_where} AND m.id > s.cleared_through AND m.id < ?"
             " ORDER BY m.id DESC LIMIT ?",
             (member_id, match, before_id if before_id is not None else 2**62, limit),
         )
@@ -438,8 +440,8 @@ class SqliteMessages(OutgoingRows):
         return [Reaction.model_validate(row_dict(row)) for row in await cursor.fetchall()]
 
 
-class SqliteCopies:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlCopies:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(self, copy: ChatCopy) -> None:
