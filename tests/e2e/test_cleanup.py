@@ -14,9 +14,9 @@ from tests.e2e.worlds import clocked_world
 START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
 
-async def test_cleanup_asks_then_archives_withdraws_and_reads(tmp_path) -> None:
+async def test_cleanup_asks_then_archives_withdraws_and_reads(database_url: str) -> None:
     clock = FakeClock(START)
-    async with clocked_world(tmp_path, clock) as world:
+    async with clocked_world(database_url, clock) as world:
         alice, bob, carol, dave = world.alice, world.bob, world.carol, world.dave
         await start_all(alice, bob, carol, dave)
         await connect(alice, bob, "bob")
@@ -62,8 +62,8 @@ async def test_cleanup_asks_then_archives_withdraws_and_reads(tmp_path) -> None:
         assert world.server.rejected == []
 
 
-async def test_cleanup_in_french(tmp_path) -> None:
-    async with clocked_world(tmp_path, FakeClock(START)) as world:
+async def test_cleanup_in_french(database_url: str) -> None:
+    async with clocked_world(database_url, FakeClock(START)) as world:
         alice = world.alice
         alice.language_code = "fr"
         await alice.send_text("/start")
@@ -81,10 +81,10 @@ async def test_cleanup_in_french(tmp_path) -> None:
 
 
 async def test_pending_invitations_expire_and_the_inviter_reads_it_in_the_digest(
-    tmp_path,
+    database_url: str,
 ) -> None:
     clock = FakeClock(START)
-    async with clocked_world(tmp_path, clock) as world:
+    async with clocked_world(database_url, clock) as world:
         alice, dave = world.alice, world.dave
         await start_all(alice, dave)
         await alice.send_text("/invite @dave Shall we connect?")

@@ -21,9 +21,9 @@ def _texts(user) -> list[str]:
     return [m.content for m in user.chat if m.from_bot and not m.deleted]
 
 
-async def test_undo_and_release_across_a_restart(tmp_path) -> None:
+async def test_undo_and_release_across_a_restart(database_url: str) -> None:
     clock = FakeClock(START)
-    async with clocked_world(tmp_path, clock) as world:
+    async with clocked_world(database_url, clock) as world:
         alice, bob = world.alice, world.bob
         await start_all(alice, bob)
         await connect(alice, bob, "bob")

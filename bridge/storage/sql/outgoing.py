@@ -79,8 +79,8 @@ class OutgoingRows:
         self, outgoing_id: int, sender_id: int | None = None
     ) -> Outgoing | None:
         cursor = await self._conn.execute(
-            "DELETE FROM outgoing WHERE id = :id AND (:sender IS NULL OR sender_id = :sender)"
-            f" {_RETURNING}",
+            "DELETE FROM outgoing WHERE id = :id"
+            f" AND (CAST(:sender AS BIGINT) IS NULL OR sender_id = :sender) {_RETURNING}",
             {"id": outgoing_id, "sender": sender_id},
         )
         row = await cursor.fetchone()
