@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bridge.core.models import InvitationStatus, MessageKind
+from bridge.storage.bulk import MessageRow
 from bridge.storage.port import Store
 from tests.storage.contract.population import LATER, NOW, add_members, conversation, write
 
@@ -58,6 +59,33 @@ async def test_quiet_conversations_are_counted_and_archived(store: Store) -> Non
         assert await tx.conversations.archive_quiet(ann.id, before) == 1
         assert await tx.conversations.count_quiet(ann.id, before) == 0
         assert await tx.conversations.count_quiet(bob.id, before) == 1  # his side: not archived
+
+
+async def test_bulk_loaded_messages_are_found_by_search_for_their_members(store: Store) -> None:
+    """The seeding path writes messages around the per-row index upkeep (SQLite: one index
+    fill afterwards; PostgreSQL: COPY, the words a generated column): searchable all the same,
+    punctuation a word break and accents folded on both."""
+    ann, bob, cy = await add_members(store, "Ann", "Bob", "Cy")
+    ab = await conversation(store, ann, bob)
+    async with store.transaction() as tx:
+        old = await write(tx, ab.id, ann, "Devis pour Lyon")
+    bulk = store.bulk()
+    first = await bulk.next_id("messages")
+    rows = [
+        MessageRow(first, ab.id, bob.id, MessageKind.MESSAGE, "Le rapport.pdf de Zoé", None, NOW),
+        MessageRow(first + 1, ab.id, ann.id, MessageKind.INMAIL, "Bonjour", "Élodie, Lyon", NOW),
+    ]
+    async with bulk.session():
+        assert await bulk.add_messages(rows) == 2
+    async with store.read() as tx:
+        found = await tx.messages.search(ann.id, ["lyon"], None, 10)
+        assert [m.id for m in found] == [first + 1, old]
+        assert [m.id for m in await tx.messages.search(bob.id, ["pdf"], None, 10)] == [first]
+        assert [m.id for m in await tx.messages.search(bob.id, ["zoe", "rapp"], None, 10)] == [
+            first
+        ]
+        assert [m.id for m in await tx.messages.search(bob.id, ["elodie"], None, 10)] == [first + 1]
+        assert await tx.messages.search(cy.id, ["lyon"], None, 10) == []
 
 
 async def test_invitations_expire_in_batches_and_are_counted_by_sender(store: Store) -> None:
