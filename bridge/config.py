@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     invitation_note_max: int = 300
     reinvite_cooldown_days: int = 21
     invitations_per_week: int = 100
+    # A pending invitation expires after this many days (LinkedIn: six months); its sender
+    # reads it in their digest.
+    invitation_expiry_days: int = Field(default=183, ge=1, le=3650)
     inmail_refund_policy: RefundPolicy = RefundPolicy.NO_RESPONSE
     inmail_plans: Annotated[dict[str, int], NoDecode] = Field(
         default_factory=lambda: dict(DEFAULT_PLANS)
@@ -97,6 +100,7 @@ class Settings(BaseSettings):
             note_max=self.invitation_note_max,
             reinvite_cooldown=timedelta(days=self.reinvite_cooldown_days),
             invites_per_window=self.invitations_per_week,
+            invitation_expiry=timedelta(days=self.invitation_expiry_days),
             refund_policy=self.inmail_refund_policy,
             plans=self.inmail_plans,
             star_packs=self.star_packs,

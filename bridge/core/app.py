@@ -8,13 +8,17 @@ from array import array
 from collections.abc import Sequence
 from datetime import datetime
 
+from bridge.core.cleanup import Cleanup
 from bridge.core.clock import Clock, SystemClock
 from bridge.core.credits import Credits
 from bridge.core.deps import CoreDeps
+from bridge.core.export import Export
 from bridge.core.graph import GraphIndex
 from bridge.core.inbox import Inbox
 from bridge.core.invitations import Invitations
+from bridge.core.leaving import Leaving
 from bridge.core.members import Members
+from bridge.core.message_search import MessageSearch
 from bridge.core.message_templates import Templates
 from bridge.core.messaging import Messaging
 from bridge.core.network import Network
@@ -23,6 +27,7 @@ from bridge.core.outbox import Outbox
 from bridge.core.payments import Payments
 from bridge.core.prompts import Prompts
 from bridge.core.rules import Rules
+from bridge.core.undo_window import UndoWindow
 from bridge.core.updates import Updates
 from bridge.storage.port import (
     ConnectionChange,
@@ -43,7 +48,9 @@ class Core:
         self.network = Network(deps)
         self.invitations = Invitations(deps)
         self.messaging = Messaging(deps)
+        self.message_search = MessageSearch(deps)
         self.inbox = Inbox(deps)
+        self.cleanup = Cleanup(deps, self.inbox)
         self.credits = Credits(deps)
         self.outbox = Outbox(deps)
         self.payments = Payments(deps)
@@ -51,6 +58,9 @@ class Core:
         self.preferences = Preferences(deps)
         self.prompts = Prompts(deps)
         self.updates = Updates(deps)
+        self.export = Export(deps)
+        self.leaving = Leaving(deps)
+        self.undo = UndoWindow(deps, self.messaging)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

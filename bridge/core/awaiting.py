@@ -21,6 +21,7 @@ class PromptKind(StrEnum):
     FIELD = "field"  # arg: the profile field
     INMAIL = "inmail"  # arg: the member the InMail goes to (`Subject | Message`)
     AUTO_REPLY = "auto_reply"  # arg: "text": the automatic reply to invitations without a note
+    HANDLE = "handle"  # arg: always "new" (the member's own handle)
 
 
 class Prompt(Model):

@@ -42,6 +42,38 @@ class InvalidHandle(BridgeError):
     code = "invalid_handle"
 
 
+class HandleLength(BridgeError):
+    """A chosen handle shorter or longer than handles may be."""
+
+    code = "handle_length"
+
+
+class HandleCharacters(BridgeError):
+    """A chosen handle with characters handles can't have."""
+
+    code = "handle_characters"
+
+
+class HandleReserved(BridgeError):
+    code = "handle_reserved"
+
+
+class HandleTaken(BridgeError):
+    code = "handle_taken"
+
+
+class MemberLeft(BridgeError):
+    """They deleted their account: nothing reaches them any more."""
+
+    code = "member_left"
+
+
+class UndoTooLate(BridgeError):
+    """Undo pressed after the message left (or on someone else's)."""
+
+    code = "undo_too_late"
+
+
 class CannotTargetSelf(BridgeError):
     code = "cannot_target_self"
 
@@ -72,6 +104,12 @@ class InvalidTimezone(BridgeError):
 
 class InvalidSetting(BridgeError):
     code = "invalid_setting"
+
+
+class InvalidDays(BridgeError):
+    """A number of days out of range (or not a number) for a bulk action."""
+
+    code = "invalid_days"
 
 
 # --- invitations ------------------------------------------------------------------------

@@ -74,6 +74,9 @@ def _contact_shows(row: InboxRow) -> bool:
 
 _MICRO = timedelta(microseconds=1)
 MAX_PAGE = 50
+# How far back a digest tells the member about their invitations that expired: a week, so a
+# member who reads a digest once a week hears of each one.
+EXPIRED_NEWS = timedelta(days=7)
 
 
 def encode_cursor(moment: datetime, conversation_id: int) -> str:
@@ -153,13 +156,15 @@ class Inbox:
 
     async def digest(self, actor_id: int, cursor: str | None = None, limit: int = 10) -> Digest:
         """The unread digest: totals, then one entry per person with unread messages (newest
-        first), paged by cursor so a long digest is never cut."""
+        first), paged by cursor so a long digest is never cut; and the member's invitations
+        that expired lately (`digests`, the one-statement batch, leaves those out)."""
         limit = max(1, min(limit, MAX_PAGE))
         async with self._d.store.read() as tx:
             found = await tx.conversations.inbox_page(
                 actor_id, InboxFilter.UNREAD, decode_cursor(cursor), limit + 1
             )
-        return self._digest(actor_id, found, limit)
+            expired = await self._expired(tx, [actor_id])
+        return self._digest(actor_id, found, limit, expired.get(actor_id, 0))
 
     async def digests(self, member_ids: Sequence[int], limit: int = 10) -> dict[int, Digest]:
         """The first page of many members' digests at once (the scheduled job's batch); a
@@ -172,7 +177,12 @@ class Inbox:
         )
         return {m: self._digest(m, found.get(m, nothing), limit) for m in member_ids}
 
-    def _digest(self, actor_id: int, found: InboxSlice, limit: int) -> Digest:
+    async def _expired(self, tx: UnitOfWork, member_ids: Sequence[int]) -> dict[int, int]:
+        """Each member's invitations that expired lately (what a digest tells them)."""
+        since = self._d.clock.now() - EXPIRED_NEWS
+        return await tx.invitations.expired_since(member_ids, since)
+
+    def _digest(self, actor_id: int, found: InboxSlice, limit: int, expired: int = 0) -> Digest:
         rows = found.rows[:limit]
         more = len(found.rows) > limit
         return Digest(
@@ -181,6 +191,7 @@ class Inbox:
             inmails=found.inmails,
             entries=self._entries(actor_id, rows),
             next_cursor=_cursor_of(rows[-1]) if more and rows else None,
+            expired=expired,
         )
 
     async def _written_to(self, tx: UnitOfWork, actor_id: int, rows: list[InboxRow]) -> set[int]:

@@ -26,6 +26,7 @@ from bridge.core.models import (
     NotificationKind,
 )
 from bridge.core.owed import notify
+from bridge.core.reputation import sender_reputation
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
 
@@ -194,6 +195,22 @@ class Invitations:
                 tx, conversation, target.id, now, kind=MessageKind.MESSAGE, text=target.auto_reply
             )
         return invitation
+
+    async def expire_due(self, batch: int = 500) -> int:
+        """Pending invitations older than `Rules.invitation_expiry` expire (the JobQueue asks
+        every few minutes: what is due is in the database, so a restart misses nothing and
+        an invitation expires once). Returns how many did; their senders read it in their
+        digest (`Digest.expired`)."""
+        total = 0
+        while True:
+            now = self._d.clock.now()
+            async with self._d.store.transaction() as tx:
+                expired = await tx.invitations.expire(
+                    now - self._d.rules.invitation_expiry, now, batch
+                )
+            total += len(expired)
+            if len(expired) < batch:
+                return total
 
     async def accept(self, actor_id: int, invitation_id: int) -> Invitation:
         now = self._d.clock.now()
@@ -370,13 +387,23 @@ class Invitations:
         )
         async with self._d.store.transaction() as tx:
             other = await existing_member(tx, other_id)
-        return self._view(actor_id, invitation, other)
+            reputation = None
+            if invitation.recipient_id == actor_id:
+                reputation = await sender_reputation(tx, other_id, self._d.clock.now())
+        return self._view(actor_id, invitation, other).model_copy(update={"reputation": reputation})
 
     async def received(self, actor_id: int) -> list[InvitationView]:
         async with self._d.store.transaction() as tx:
             invitations = await tx.invitations.received(actor_id, InvitationStatus.PENDING)
             others = await tx.members.get_many(i.sender_id for i in invitations)
-        return [self._view(actor_id, i, others[i.sender_id]) for i in invitations]
+            now = self._d.clock.now()
+            reputations = {s: await sender_reputation(tx, s, now) for s in others}
+        return [
+            self._view(actor_id, i, others[i.sender_id]).model_copy(
+                update={"reputation": reputations[i.sender_id]}
+            )
+            for i in invitations
+        ]
 
     async def sent(self, actor_id: int) -> list[InvitationView]:
         """The actor's invitations waiting for an answer, as far as they know: declined ones

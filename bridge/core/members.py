@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from bridge.core import errors
 from bridge.core.awaiting import Prompt, answered
 from bridge.core.deps import CoreDeps
 from bridge.core.graph_changes import connection_changed
+from bridge.core.handles import PLACEHOLDER_PREFIX, chosen_handle, generated_handle, name_stem
 from bridge.core.invitation_status import outstanding
 from bridge.core.models import (
     PROFILE_FIELD_ALIASES,
@@ -40,9 +40,8 @@ def parse_handle(text: str) -> str:
 
 
 def handle_stem(first: str, last: str, length: int = 24) -> str:
-    """The ASCII start of a generated handle: ``Élise Guérin`` → ``eliseguerin``."""
-    folded = unicodedata.normalize("NFKD", f"{first}{last}").encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]", "", folded.lower())[:length]
+    """The ASCII start of a full-name handle: ``Élise Guérin`` → ``eliseguerin``."""
+    slug = name_stem(f"{first}{last}", length)
     return slug if len(slug) >= 2 else "member"
 
 
@@ -63,14 +62,6 @@ def field_limit(rules: Rules, field: str) -> int:
     )
 
 
-async def _free_handle(tx: UnitOfWork, base: str) -> str:
-    candidate, n = base, 1
-    while await tx.members.by_handle(candidate) is not None:
-        n += 1
-        candidate = f"{base[:28]}_{n}"
-    return candidate
-
-
 AUTO_REPLY_MAX = 500  # the automatic answer to an invitation without a note
 
 
@@ -82,7 +73,7 @@ class Members:
         """Create the member for a Telegram user, or refresh the one we know; True if created.
 
         Coming back (``/start``) also marks a member reachable again after they had blocked
-        the bot.
+        the bot. The handle never comes from the Telegram username (`bridge.core.handles`).
         """
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
@@ -93,11 +84,7 @@ class Members:
                 known.reachable = True
                 await tx.members.save(known)
                 return known, False
-            username = (new.username or "").lower()
-            if _HANDLE.match(username):
-                handle = await _free_handle(tx, username)
-            else:
-                handle = await _free_handle(tx, handle_stem(new.first_name, new.last_name))
+            handle = await generated_handle(tx, new.first_name, new.last_name, new.username)
             member = await tx.members.add(new, handle, now)
             return member, True
 
@@ -117,9 +104,40 @@ class Members:
         handle = parse_handle(handle_text)
         async with self._d.store.read() as tx:
             member = await tx.members.by_handle(handle)
-        if member is None:
+        if member is None or member.left_at is not None:
             raise errors.MemberNotFound(handle=handle)
         return member
+
+    async def choose_handle(
+        self, actor_id: int, text: str, answering: Prompt | None = None
+    ) -> Member:
+        """/handle name: the member's handle from now on, if it is valid and free (their
+        current one is free for them). The old one stops resolving at once."""
+        handle = chosen_handle(text)
+        async with self._d.store.transaction() as tx:
+            member = await existing_member(tx, actor_id)
+            holder = await tx.members.by_handle(handle)
+            if holder is not None and holder.id != actor_id:
+                raise errors.HandleTaken(handle=handle)
+            member.handle = handle
+            await tx.members.save(member)
+            await answered(tx, actor_id, answering)
+            return await existing_member(tx, actor_id)
+
+    async def settle_placeholder_handles(self) -> int:
+        """Give every member whose handle is a placeholder (migration 0012 took away the
+        handles made from Telegram usernames) one made from their name; returns how many.
+        Run at start: saving the member also rewrites their search text, which held the
+        username too. Nothing to do, nothing written, on every later start."""
+        settled = 0
+        async with self._d.store.transaction() as tx:
+            for member in await tx.members.with_handle_prefix(PLACEHOLDER_PREFIX):
+                member.handle = await generated_handle(
+                    tx, member.first_name, member.last_name, member.username
+                )
+                await tx.members.save(member)
+                settled += 1
+        return settled
 
     def is_admin(self, member: Member) -> bool:
         return member.telegram_id in self._d.admin_telegram_ids
@@ -243,7 +261,10 @@ def require_admin(deps: CoreDeps, member: Member) -> None:
 
 
 async def check_not_blocked(tx: UnitOfWork, actor_id: int, target_id: int) -> None:
-    """The block rule every kind of contact shares."""
+    """The rules every kind of contact shares: blocks, and a member who left."""
+    target = await tx.members.get(target_id)
+    if target is not None and target.left_at is not None:
+        raise errors.MemberLeft()
     if await tx.blocks.exists(actor_id, target_id):
         raise errors.YouBlockedThem()
     if await tx.blocks.exists(target_id, actor_id):

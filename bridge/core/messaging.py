@@ -34,6 +34,7 @@ from bridge.core.models import (
     Reaction,
 )
 from bridge.core.owed import notify
+from bridge.core.reputation import sender_reputation
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
 
@@ -44,7 +45,7 @@ class Messaging:
     def __init__(self, deps: CoreDeps) -> None:
         self._d = deps
 
-    def _check_content(self, text: str | None, attachment: Attachment | None) -> None:
+    def check_content(self, text: str | None, attachment: Attachment | None) -> None:
         if (text is None or not text.strip()) and attachment is None:
             raise errors.EmptyMessage()
         if text is not None and len(text) > self._d.rules.message_max:
@@ -67,31 +68,48 @@ class Messaging:
         message. It is not a de-duplication key: Telegram reuses message ids when a chat
         starts over (a new token, a restarted local server). A redelivered update is skipped
         by the intake, its effect and its record being one transaction (`storage.once`)."""
-        self._check_content(text, attachment)
+        self.check_content(text, attachment)
         if actor_id == target_id:
             raise errors.CannotTargetSelf()
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
-            delivery = await self._send(
-                tx,
-                actor_id,
-                target_id,
-                now,
-                text=text,
-                attachment=attachment,
-                reply_to_id=reply_to_id,
+            return await self.post_in(
+                tx, actor_id, target_id, now, text, attachment, reply_to_id, origin
             )
-            if origin is not None:
-                await tx.copies.add(
-                    ChatCopy(
-                        message_id=delivery.message.id,
-                        member_id=actor_id,
-                        chat_id=origin[0],
-                        telegram_message_id=origin[1],
-                        is_original=True,
-                    )
+
+    async def post_in(
+        self,
+        tx: UnitOfWork,
+        actor_id: int,
+        target_id: int,
+        now: datetime,
+        text: str | None,
+        attachment: Attachment | None = None,
+        reply_to_id: int | None = None,
+        origin: tuple[int, int] | None = None,
+    ) -> Delivery:
+        """`send`'s effect inside the caller's transaction (the undo window's release posts
+        a held message this way, deleting its row in the same transaction)."""
+        delivery = await self._send(
+            tx,
+            actor_id,
+            target_id,
+            now,
+            text=text,
+            attachment=attachment,
+            reply_to_id=reply_to_id,
+        )
+        if origin is not None:
+            await tx.copies.add(
+                ChatCopy(
+                    message_id=delivery.message.id,
+                    member_id=actor_id,
+                    chat_id=origin[0],
+                    telegram_message_id=origin[1],
+                    is_original=True,
                 )
-            return delivery
+            )
+        return delivery
 
     async def _send(
         self,
@@ -150,7 +168,7 @@ class Messaging:
             message = await participant_message(tx, actor_id, message_id)
             if message.sender_id != actor_id:
                 raise errors.NotMessageAuthor()
-            self._check_content(text, message.attachment)
+            self.check_content(text, message.attachment)
             await tx.messages.edit(message_id, text, now)
             conversation = await tx.conversations.get(message.conversation_id)
             assert conversation is not None
@@ -288,7 +306,7 @@ class Messaging:
         obvious one (the last the member read, answered or acted in) and they may write
         there, keep the message — in the database, it outlives a restart — and return its id
         and whom it would go to, for a one-tap "Send to …". None: no obvious conversation."""
-        self._check_content(text, attachment)
+        self.check_content(text, attachment)
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
             peer_id = await tx.conversations.recent_peer(actor_id)
@@ -397,9 +415,11 @@ async def delivery_of(
     """What the recipient's chat must show for a stored message, from the rows already
     read (the outbox's plan reads them to check the message is still shown)."""
     sender = await existing_member(tx, message.sender_id)
-    inmail = None
+    inmail, reputation = None, None
     if message.kind == MessageKind.INMAIL:
         inmail = await tx.inmails.latest_in_conversation(conversation.id)
+        if inmail is not None and inmail.recipient_id == recipient.id:
+            reputation = await sender_reputation(tx, sender.id, deps.clock.now())
     forwarded_from = None
     if message.forwarded_from_id is not None:
         forwarded_from = await tx.members.get(message.forwarded_from_id)
@@ -412,6 +432,7 @@ async def delivery_of(
         sender_as_seen=member_view(sender, degree, contacted=True),
         recipient_state=state,
         inmail=inmail,
+        sender_reputation=reputation,
         # The original author did not write to this recipient: masked by degree.
         forwarded_from=(
             member_view(

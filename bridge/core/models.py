@@ -79,6 +79,8 @@ class Member(Model):
     auto_reply_on: bool = False  # answer invitations without a note with `auto_reply`
     auto_reply: str | None = None  # that answer (set in their language when switched on)
     require_note: bool = False  # invitations without a note are refused before sending
+    left_at: datetime | None = None  # /delete_account: erased, shown as a former member
+    undo_seconds: int = 0  # the undo window of their messages (0: off; at most 30)
 
     @property
     def full_name(self) -> str:
@@ -107,6 +109,7 @@ class MemberView(Model):
     industry: str
     degree: Degree
     named: bool = Field(description="False when the name is the anonymous label")
+    former: bool = False  # the member deleted their account: "Former member"
 
 
 class ProfileCard(Model):
@@ -122,6 +125,7 @@ class InvitationStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"  # pending for longer than `Rules.invitation_expiry`
 
 
 class Invitation(Model):
@@ -304,10 +308,15 @@ class Digest(Model):
     inmails: int
     entries: list[InboxEntry]
     next_cursor: str | None
+    # The member's invitations that expired unanswered in the last `EXPIRED_NEWS` (told once
+    # a week or so, never pushed on their own: not a reason for a digest by itself).
+    expired: int = 0
 
     @property
     def empty(self) -> bool:
-        return nothing_to_digest(self.summary, self.invitations)
+        """Nothing to tell, even asked for (/digest); a scheduled digest also needs more
+        than expired invitations to be sent (`nothing_to_digest`)."""
+        return nothing_to_digest(self.summary, self.invitations) and not self.expired
 
 
 def nothing_to_digest(summary: UnreadSummary, invitations: int) -> bool:
@@ -408,9 +417,31 @@ class SpamReport(Model):
     reviewed: bool = False
 
 
+class Reputation(StrEnum):
+    """How a sender's invitations and InMails of the last 90 days were received, in a word
+    (`bridge.core.reputation`), shown to whoever receives a new one from them."""
+
+    REPORTED = "reported"  # someone reported them as spam
+    NEW = "new"  # too few sent to say
+    USUALLY_ANSWERED = "usually_answered"
+    SOMETIMES_ANSWERED = "sometimes_answered"
+    RARELY_ANSWERED = "rarely_answered"
+
+
+class SenderRecord(Model):
+    """A sender's last 90 days, counted by one SQL aggregate."""
+
+    invitations: int  # sent
+    accepted: int
+    inmails: int  # sent
+    answered_inmails: int  # any answer: interested, not interested, a reply
+    spam_reports: int  # against them
+
+
 class InvitationView(Model):
     invitation: Invitation
     other: MemberView
+    reputation: Reputation | None = None  # of its sender, for its recipient
 
 
 class InvitationAnswer(Model):
@@ -450,6 +481,24 @@ class Delivery(Model):
     inmail: InMail | None = None
     answered_inmail: InMail | None = None  # an InMail this message answered
     forwarded_from: MemberView | None = None  # the original author of a forwarded message
+    sender_reputation: Reputation | None = None  # an InMail's: how its sender is answered
+
+
+class Outgoing(Model):
+    """A message in its undo window: accepted, not yet posted (nobody else sees it)."""
+
+    id: int
+    sender_id: int
+    target_id: int
+    text: str | None
+    attachment: Attachment | None = None
+    reply_to_id: int | None = None
+    origin_chat_id: int | None = None  # the sender's own Telegram message
+    origin_message_id: int | None = None
+    confirm_chat_id: int | None = None  # the bot's "Sending… Undo" message
+    confirm_message_id: int | None = None
+    due_at: datetime
+    created_at: datetime
 
 
 class ChatCopy(Model):

@@ -102,6 +102,8 @@ class Outbox:
             member = await existing_member(tx, n.member_id)
             if await tx.outbox.earlier_waiting(n.member_id, n.id, now):
                 return Plan(action=PlanAction.WAIT)
+            if member.left_at is not None:  # /delete_account: nothing reaches them now
+                return Plan(action=PlanAction.SKIP, reason="member left")
             shown: list[tuple[Message, Conversation, ConversationState]] = []
             stale = await _no_longer_true(tx, n, shown)
             if stale:

@@ -68,6 +68,11 @@ class Prompts:
         async with self._d.store.transaction() as tx:
             return await self._put(tx, actor_id, Prompt(kind=PromptKind.AUTO_REPLY, arg="text"))
 
+    async def ask_handle(self, actor_id: int) -> Member:
+        """The actor's next text is their new handle; returns them (their current one)."""
+        async with self._d.store.transaction() as tx:
+            return await self._put(tx, actor_id, Prompt(kind=PromptKind.HANDLE, arg="new"))
+
     async def ask_inmail(self, actor_id: int, target_id: int) -> MemberView:
         """The actor's next text is an InMail to `target_id` (`Subject | Message`), if one
         could go now: no member should write a whole InMail to hear then that it can't be

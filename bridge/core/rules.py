@@ -50,6 +50,8 @@ class Rules(BaseModel):
     burst_window: timedelta = timedelta(minutes=1)  # a sender's burst rings once
     star_packs: dict[int, int] = Field(default_factory=lambda: dict(DEFAULT_STAR_PACKS))
     star_plans: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_STAR_PLANS))
+    # Pending this long, an invitation expires (LinkedIn: six months).
+    invitation_expiry: timedelta = timedelta(days=183)
 
     def allowance(self, plan: str) -> int:
         return self.plans.get(plan, 0)

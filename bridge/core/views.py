@@ -39,6 +39,19 @@ def member_view(
 
     ``contacted``: the member contacted the viewer (see the module docstring).
     ``typed_handle``: the viewer addressed them by their @handle."""
+    if member.left_at is not None:  # erased: nothing of them is left to show
+        return MemberView(
+            id=member.id,
+            handle=None,
+            name=ANONYMOUS_NAME,
+            headline="",
+            company="",
+            location="",
+            industry="",
+            degree=Degree.OUT,
+            named=False,
+            former=True,
+        )
     name, named = masked_name(member, degree, contacted)
     full = degree <= Degree.SECOND or contacted
     return MemberView(

@@ -19,6 +19,7 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bridge.core.cleanup import BulkAction
 from bridge.core.inbox import CardAction
 from bridge.core.models import InboxFilter, InvitePolicy
 
@@ -167,6 +168,60 @@ class InMailFromProfile(Button, prefix="pn"):
 
 class EditField(Button, prefix="pe"):
     field: Word  # a profile field: the core checks it
+
+
+class ChooseHandle(Button, prefix="hc"):
+    """🔖 Handle on one's own card: the next text message becomes the new handle."""
+
+
+class MessageSearchPage(Button, prefix="ms"):
+    """Older ▶️ under /search results: the saved query's messages below `before_id`."""
+
+    search_id: Id
+    before_id: Id
+
+
+class AskBulk(Button, prefix="bq"):
+    """A /cleanup button: the question ("Archive 12 conversations…?") for that action."""
+
+    action: BulkAction
+    days: Id
+
+
+class ConfirmBulk(Button, prefix="by"):
+    """Yes, under the question: do it (on what is due when pressed)."""
+
+    action: BulkAction
+    days: Id
+
+
+class CancelBulk(Button, prefix="bn"):
+    """Cancel, under the question: nothing changes."""
+
+
+class ExportData(Button, prefix="xd"):
+    """📦 Export my data, on /settings: the /export file."""
+
+
+class DeleteAccount(Button, prefix="xa"):
+    """Delete my account, under /delete_account's question: done, for the presser."""
+
+
+class KeepAccount(Button, prefix="xk"):
+    """Keep it, under /delete_account's question: nothing changes."""
+
+
+class UndoSend(Button, prefix="ud"):
+    """↩️ Undo under "Sending…": the held message never leaves (the core checks it is the
+    presser's and still held)."""
+
+    outgoing_id: Id
+
+
+class SetUndoWindow(Button, prefix="uw"):
+    """An undo-window choice on /settings: off, 5, 10 or 30 seconds."""
+
+    seconds: Id
 
 
 class ConnectionsPage(Button, prefix="np"):

@@ -9,15 +9,18 @@ from telegram import Update
 
 from bridge.handlers import (
     admin,
+    cleanup,
     digests,
     inbox,
     inmail,
     invitations,
+    message_search,
     message_templates,
     payments,
     profile,
     relay,
     settings,
+    your_data,
 )
 from bridge.handlers.commands import Command
 from bridge.handlers.context import BridgeContext
@@ -32,6 +35,9 @@ FEATURES = (
     payments,
     digests,
     settings,
+    message_search,
+    cleanup,
+    your_data,
     admin,
 )
 

@@ -14,6 +14,7 @@ from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import (
     AcceptFromProfile,
     Button,
+    ChooseHandle,
     ConnectionsPage,
     EditField,
     FindPage,
@@ -52,10 +53,12 @@ async def start(update: Update, context: BridgeContext) -> None:
 
 
 def _edit_keyboard(context: BridgeContext):
-    """One button per profile field: the next text message becomes its value."""
-    buttons = [
+    """One button per profile field and one for the handle: the next text message becomes
+    its value."""
+    buttons: list[tuple[str, Button]] = [
         (context.t("profile", "edit_button", field=f), EditField(field=f)) for f in PROFILE_FIELDS
     ]
+    buttons.append((context.t("profile", "handle_button"), ChooseHandle()))
     return keyboard([buttons[:3], buttons[3:]])
 
 
@@ -102,6 +105,16 @@ async def edit(update: Update, context: BridgeContext) -> None:
         context.member.id, field.lower(), value.strip()
     )
     await context.reply(update, "profile", "edited", field=profile_field(field), member=member)
+
+
+async def handle(update: Update, context: BridgeContext) -> None:
+    """/handle name: choose your handle; /handle alone shows it and how to change it."""
+    text = argument_text(update)
+    if not text:
+        await context.reply(update, "profile", "handle_now", member=context.member)
+        return
+    member = await context.core.members.choose_handle(context.member.id, text.split()[0])
+    await context.reply(update, "profile", "handle_set", member=member)
 
 
 async def find(update: Update, context: BridgeContext) -> None:
@@ -250,6 +263,13 @@ async def on_edit_field(update: Update, context: BridgeContext, data: EditField)
     return None
 
 
+async def on_choose_handle(update: Update, context: BridgeContext, data: ChooseHandle) -> Toast:
+    """🔖 Handle: "Send the handle you want", with the rules and the current one."""
+    member = await context.core.prompts.ask_handle(context.member.id)
+    await context.reply(update, "profile", "handle_prompt", member=member)
+    return None
+
+
 async def on_remove(update: Update, context: BridgeContext, data: RemoveConnection) -> Toast:
     """🗑 Remove, after /remove: "… is no longer a connection"."""
     seen = await context.core.network.remove_connection(context.member.id, data.member_id)
@@ -268,6 +288,7 @@ COMMANDS = [
     Command("start", start, menu=False),
     Command("profile", profile),
     Command("edit", edit),
+    Command("handle", handle),
     Command("find", find),
     Command("connections", connections),
     Command("degree", degree),
@@ -283,6 +304,7 @@ def handlers() -> list:
         ButtonHandler(ConnectionsPage, on_connections_page),
         ButtonHandler(FindPage, on_find_page),
         ButtonHandler(EditField, on_edit_field),
+        ButtonHandler(ChooseHandle, on_choose_handle),
         ButtonHandler(RemoveConnection, on_remove),
         ButtonHandler(KeepConnection, on_keep),
     ]

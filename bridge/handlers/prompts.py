@@ -26,6 +26,10 @@ _RETRY = (
     errors.ProfileFieldTooLong,
     errors.EmptyMessage,
     errors.MessageTooLong,  # an automatic reply's
+    errors.HandleLength,
+    errors.HandleCharacters,
+    errors.HandleReserved,
+    errors.HandleTaken,
 )
 
 
@@ -45,6 +49,9 @@ async def answer_prompt(update: Update, context: BridgeContext, text: str) -> bo
             await send_drafted(update, context, prompt, text)
         elif prompt.kind == PromptKind.AUTO_REPLY:
             await set_auto_reply_text(update, context, prompt, text)
+        elif prompt.kind == PromptKind.HANDLE:
+            member = await core.members.choose_handle(me, text, answering=prompt)
+            await context.reply(update, "profile", "handle_set", member=member)
         else:
             member = await core.members.edit_profile(me, prompt.arg, text, answering=prompt)
             await context.reply(update, "profile", "edited", field=prompt.arg, member=member)

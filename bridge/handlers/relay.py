@@ -18,8 +18,9 @@ from telegram.ext import (
 from bridge.core.errors import BridgeError
 from bridge.core.message_templates import Use
 from bridge.core.models import Attachment, Delivery, Member
-from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons
-from bridge.handlers.buttons import MessageFromProfile, SendHeld
+from bridge.core.undo_window import Queued
+from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons, edit_in_place
+from bridge.handlers.buttons import MessageFromProfile, SendHeld, UndoSend
 from bridge.handlers.commands import Command, Usage, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext, message_of
 from bridge.handlers.keyboards import keyboard
@@ -38,15 +39,31 @@ async def _deliver(
     original: TgMessage | None = None,
     confirm: bool = True,
     typed: bool = True,
-) -> Delivery:
+) -> Delivery | None:
     """Send through the core (committed, and owed to the recipient in the outbox), remember
     the user's own message as the original, confirm briefly: a 👌 on their message, which
     costs none of Telegram's message budget; a text only when the recipient can't be
-    reached now (naming them by the handle only if the user typed it: `typed`)."""
+    reached now (naming them by the handle only if the user typed it: `typed`). With an
+    undo window the message is held instead (None): "Sending… ↩️ Undo" until the window
+    ends (`runtime.undo_release`)."""
     origin = (original.chat_id, original.message_id) if original is not None else None
-    delivery = await context.core.messaging.send(
+    result = await context.core.undo.send(
         context.member.id, target_id, text, attachment, reply_to_id, origin=origin
     )
+    if isinstance(result, Queued):  # the member's undo window: "Sending… ↩️ Undo"
+        undo = UndoSend(outgoing_id=result.outgoing.id)
+        shown = await context.reply(
+            update,
+            "relay",
+            "sending",
+            other=result.recipient,
+            keyboard=keyboard([[(context.t("relay", "undo_button"), undo)]]),
+        )
+        await context.core.undo.confirmation_shown(
+            result.outgoing.id, shown[-1].chat_id, shown[-1].message_id
+        )
+        return None
+    delivery = result
     reachable = delivery.recipient.reachable
     if confirm and reachable and original is not None and await context.acknowledge(original):
         return delivery
@@ -170,6 +187,13 @@ async def _not_addressed(
     await context.reply(update, "relay", "not_addressed", keyboard=button, other=other)
 
 
+async def on_undo(update: Update, context: BridgeContext, data: UndoSend) -> Toast:
+    """↩️ Undo under "Sending…": it never leaves; the line says so, in place."""
+    await context.core.undo.undo(context.member.id, data.outgoing_id)
+    await edit_in_place(update, context.t("relay", "undone"))
+    return None
+
+
 async def on_send_held(update: Update, context: BridgeContext, data: SendHeld) -> Toast:
     """ "Send to …" under a message that had no conversation: sent there, once."""
     delivery = await context.core.messaging.send_held(context.member.id, data.held_id)
@@ -283,4 +307,5 @@ def handlers() -> list:
         MessageReactionHandler(on_reaction),
         ButtonHandler(MessageFromProfile, on_profile_message),
         ButtonHandler(SendHeld, on_send_held),
+        ButtonHandler(UndoSend, on_undo),
     ]

@@ -8,15 +8,18 @@ from telegram import Update
 from bridge.core.models import InvitePolicy, Member
 from bridge.core.notify import NotifyMode
 from bridge.core.prompts import Prompt
+from bridge.core.undo_window import UNDO_CHOICES
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import (
     EditAutoReply,
+    ExportData,
     SetAutoReply,
     SetInMailOptOut,
     SetInvitePolicy,
     SetLanguage,
     SetNotifyMode,
     SetRequireNote,
+    SetUndoWindow,
 )
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext, chat_id_of
@@ -67,6 +70,14 @@ def _card(context: BridgeContext, member: Member):
                 SetRequireNote(required=not member.require_note),
             )
         ],
+        [
+            (
+                t("settings", "undo_button", seconds=s, current=member.undo_seconds == s),
+                SetUndoWindow(seconds=s),
+            )
+            for s in UNDO_CHOICES
+        ],
+        [(t("data", "export_button"), ExportData())],
     ]
     return t("settings", "card", member=member), keyboard(rows)
 
@@ -83,6 +94,27 @@ async def lang(update: Update, context: BridgeContext) -> None:
         raise Usage("lang")
     context.member = await context.core.members.set_language(context.member.id, code)
     await context.reply(update, "settings", "language_set")
+
+
+async def undo_window(update: Update, context: BridgeContext) -> None:
+    """/undo_window <seconds>|off: how long a sent message can be taken back (0–30 s)."""
+    word = argument_text(update).lower()
+    if not word:
+        raise Usage("undo_window")
+    seconds = 0 if word in ("off", "0", "non") else None
+    if seconds is None:
+        digits = word.removesuffix("s")
+        if not digits.isdigit() or len(digits) > 3:
+            raise Usage("undo_window")
+        seconds = int(digits)
+    await context.core.undo.set_seconds(context.member.id, seconds)
+    await context.reply(update, "settings", "undo_set", seconds=seconds)
+
+
+async def on_undo_window(update: Update, context: BridgeContext, data: SetUndoWindow) -> Toast:
+    """Off / 5 s / 10 s / 30 s: the undo window of the member's messages."""
+    await context.core.undo.set_seconds(context.member.id, data.seconds)
+    return await _saved(update, context, await context.core.members.get(context.member.id))
 
 
 async def _saved(update: Update, context: BridgeContext, member: Member) -> Toast:
@@ -192,6 +224,7 @@ COMMANDS = [
     Command("lang", lang),
     Command("autoreply", autoreply),
     Command("requirenote", requirenote),
+    Command("undo_window", undo_window),
 ]
 
 
@@ -204,4 +237,5 @@ def handlers() -> list:
         ButtonHandler(SetAutoReply, on_auto_reply),
         ButtonHandler(EditAutoReply, on_edit_auto_reply),
         ButtonHandler(SetRequireNote, on_require_note),
+        ButtonHandler(SetUndoWindow, on_undo_window),
     ]

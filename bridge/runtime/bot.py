@@ -25,6 +25,7 @@ from bridge.runtime.notifications import Notifier
 from bridge.runtime.rate_limits import TelegramLimits
 from bridge.runtime.render import Renderer
 from bridge.runtime.startup import StartupFailed, api_url_problem, with_retries
+from bridge.runtime.undo_release import release_held_messages
 from bridge.storage import open_store
 from bridge.storage.instance import InstanceLock, database_file
 from bridge.storage.port import Store
@@ -36,6 +37,12 @@ async def settle_refunds(context: BridgeContext) -> None:
     """JobQueue tick: InMail credits whose refund deadline passed come back (the due rows
     live in the database; the job only looks them up)."""
     await context.core.credits.settle_expired()
+
+
+async def expire_invitations(context: BridgeContext) -> None:
+    """JobQueue tick: pending invitations past their expiry expire (what is due is in the
+    database; the job only looks it up, so a restart misses nothing)."""
+    await context.core.invitations.expire_due()
 
 
 class BridgeBot:
@@ -109,6 +116,9 @@ class BridgeBot:
         self.core = await Core.open(
             self.store, self.settings.rules(), self.clock, frozenset(self.settings.admin_ids)
         )
+        settled = await self.core.members.settle_placeholder_handles()
+        if settled:
+            log.info("%d handles made from Telegram usernames replaced", settled)
         renderer = Renderer(default_language=self.settings.default_language)
         app = self.app = self._build()
         app.bot_data.update(core=self.core, renderer=renderer, settings=self.settings)
@@ -133,6 +143,13 @@ class BridgeBot:
             )
             app.job_queue.run_repeating(
                 settle_refunds, interval=timedelta(minutes=10), first=timedelta(seconds=30)
+            )
+            app.job_queue.run_repeating(
+                expire_invitations, interval=timedelta(minutes=10), first=timedelta(seconds=45)
+            )
+            # Held messages whose undo window ended, those that ended while down first.
+            app.job_queue.run_repeating(
+                release_held_messages, interval=timedelta(seconds=1), first=timedelta(0)
             )
         await app.start()
         self.intake = UpdateIntake(

@@ -32,7 +32,9 @@ from bridge.core.models import (
     Notification,
     NotificationKind,
     NotificationStatus,
+    Outgoing,
     Reaction,
+    SenderRecord,
     SpamReport,
     StarPayment,
     UnreadSummary,
@@ -87,6 +89,22 @@ class MemberRepo(Protocol):
     async def get_many(self, ids: Iterable[int]) -> dict[int, Member]: ...
     async def by_telegram_id(self, telegram_id: int) -> Member | None: ...
     async def by_handle(self, handle: str) -> Member | None: ...
+    async def erase(self, member_id: int, now: datetime) -> None:
+        """/delete_account: blank the member's profile and identity (names, handle, Telegram
+        id and username, profile fields, search text, settings) and set `left_at`; the row
+        stays for the messages other members' threads keep. Messages held in an undo window
+        from or to them are dropped."""
+        ...
+
+    async def sender_record(self, sender_id: int, since: datetime) -> SenderRecord:
+        """Their invitations and InMails sent since `since`, how many were accepted or
+        answered, and the spam reports against them since then: one aggregate query."""
+        ...
+
+    async def with_handle_prefix(self, prefix: str) -> list[Member]:
+        """Members whose handle starts with `prefix` (the placeholders to settle)."""
+        ...
+
     async def save(self, member: Member) -> None:
         """Every field but `credits`, which only `add_credits` changes."""
         ...
@@ -177,6 +195,15 @@ class InvitationRepo(Protocol):
         self, invitation_id: int, status: InvitationStatus, now: datetime
     ) -> None: ...
     async def received(self, member_id: int, status: InvitationStatus) -> list[Invitation]: ...
+    async def expire(self, before: datetime, now: datetime, limit: int) -> list[Invitation]:
+        """Up to `limit` pending invitations sent before `before` become expired (at
+        `now`), in one statement; returns them as they now are."""
+        ...
+
+    async def expired_since(self, member_ids: Sequence[int], since: datetime) -> dict[int, int]:
+        """How many of each sender's invitations expired after `since` (those with any)."""
+        ...
+
     async def sent(self, member_id: int, status: InvitationStatus) -> list[Invitation]: ...
     async def sent_since(self, member_id: int, since: datetime) -> list[datetime]: ...
     async def last_closed(self, sender_id: int, recipient_id: int) -> Invitation | None: ...
@@ -229,6 +256,15 @@ class ConversationRepo(Protocol):
         ...
 
     async def unread_summary(self, member_id: int) -> UnreadSummary: ...
+    async def count_quiet(self, member_id: int, before: datetime) -> int:
+        """The member's inbox conversations (not archived, spam or deleted, a message
+        showing) with nothing new since `before`."""
+        ...
+
+    async def archive_quiet(self, member_id: int, before: datetime) -> int:
+        """Archive those (`count_quiet`'s), in one statement; returns how many."""
+        ...
+
     async def set_recent_peers(self, pairs: Sequence[tuple[int, int]], now: datetime) -> None:
         """(member, peer): the conversation each member last read, answered or acted in."""
         ...
@@ -270,6 +306,41 @@ class MessageRepo(Protocol):
         """Those of these conversations in which someone else wrote to `member_id`."""
         ...
 
+    async def search(
+        self, member_id: int, terms: list[str], before_id: int | None, limit: int
+    ) -> list[Message]:
+        """/search: messages of `member_id`'s conversations they still have (past their
+        `cleared_through`) whose text, InMail subject or file name has a word starting with
+        each term, newest first, ids below `before_id`. Full-text: FTS5 on SQLite, a
+        tsvector index on PostgreSQL (the terms come folded and cleaned from the core)."""
+        ...
+
+    async def queue(
+        self,
+        sender_id: int,
+        target_id: int,
+        text: str | None,
+        attachment: Attachment | None,
+        reply_to_id: int | None,
+        origin: tuple[int, int] | None,
+        due_at: datetime,
+        now: datetime,
+    ) -> Outgoing:
+        """A message held in its sender's undo window (`Outgoing`)."""
+        ...
+
+    async def set_confirmation(self, outgoing_id: int, chat_id: int, message_id: int) -> None:
+        """Where the bot's "Sending… Undo" message for it is."""
+        ...
+
+    async def take_outgoing(
+        self, outgoing_id: int, sender_id: int | None = None
+    ) -> Outgoing | None:
+        """Delete and return it (only the sender's, when `sender_id` is given): whoever takes
+        it — the release or Undo — is the only one to."""
+        ...
+
+    async def due_outgoing(self, now: datetime, limit: int) -> list[Outgoing]: ...
     async def edit(self, message_id: int, text: str | None, now: datetime) -> None: ...
     async def edits(self, message_id: int) -> list[MessageEdit]: ...
     async def set_reaction(

@@ -40,7 +40,7 @@ async def test_asking_for_a_field_says_its_limit_and_current_value(
 async def test_removing_returns_the_connection_as_it_was_seen(
     core: Core, member: MakeMember
 ) -> None:
-    alice, bob = await member("Alice"), await member("Bob", "Durand", username="bob")
+    alice, bob = await member("Alice"), await member("Bob", "Durand")
     await connect(core, alice, bob)
     seen = await core.network.remove_connection(alice.id, bob.id)
     assert (seen.name, seen.degree, seen.handle) == ("Bob Durand", Degree.FIRST, "bob")

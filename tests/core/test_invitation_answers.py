@@ -57,7 +57,7 @@ async def test_an_answer_is_authorized_against_the_actor(core: Core, member: Mak
 async def test_answering_by_member_finds_the_invitation_each_way(
     core: Core, member: MakeMember
 ) -> None:
-    alice, bob = await member("Alice"), await member("Bob", username="bob")
+    alice, bob = await member("Alice"), await member("Bob")
     sent = (await core.invitations.invite(alice.id, bob.id, None)).invitation
     with pytest.raises(errors.OwnInvitation):  # Alice's own: Bob has to answer it
         await core.invitations.answer(alice.id, ACCEPTED, other_id=bob.id)
@@ -106,7 +106,7 @@ async def test_inviting_back_accepts_theirs_and_says_what_to_settle(
 async def test_checking_an_invitation_returns_the_target_as_seen(
     core: Core, member: MakeMember
 ) -> None:
-    alice, bob = await member("Alice"), await member("Bob", "Durand", username="bob")
+    alice, bob = await member("Alice"), await member("Bob", "Durand")
     target = await core.invitations.check(alice.id, bob.id)
     assert target.id == bob.id and not target.named  # out of network: masked
     await core.invitations.invite(alice.id, bob.id, None)

@@ -258,7 +258,7 @@ async def test_second_degree_only_policy(core: Core, member: MakeMember) -> None
 
 
 async def test_accept_by_handle_finds_the_pending_one(core: Core, member: MakeMember) -> None:
-    alice, bob = await member("Alice"), await member("Bob", username="bob")
+    alice, bob = await member("Alice"), await member("Bob")
     with pytest.raises(errors.InvitationNotFound):
         await core.invitations.to_answer(bob.id, alice.id)
     outcome = await core.invitations.invite(alice.id, bob.id, None)

@@ -10,18 +10,6 @@ from bridge.core.prompts import PromptKind
 from tests.conftest import MakeMember, connect
 
 
-async def test_handle_is_lowercased_username(member: MakeMember) -> None:
-    alice = await member("Alice", "Martin", username="Alice_M")
-    assert alice.handle == "alice_m"
-
-
-async def test_handle_is_generated_from_name_without_username(member: MakeMember) -> None:
-    first = await member("Élodie", "Durand")
-    second = await member("Elodie", "Durand")
-    assert first.handle == "elodiedurand"
-    assert second.handle == "elodiedurand_2"
-
-
 async def test_registering_again_welcomes_back_same_member(core: Core) -> None:
     new = NewMember(telegram_id=42, first_name="Bob", username="bob")
     first, created = await core.members.register(new)

@@ -43,11 +43,11 @@ async def world(database_url: str) -> AsyncIterator[World]:
     server = SandboxServer(host="127.0.0.1", port=0)
     await server.start()
     server.add_bot(token=TOKEN, username="bridge_test_bot", first_name="Bridge")
-    alice = server.add_user("Alice", "Martin", username="alice", language_code="en")
-    bob = server.add_user("Bob", "Durand", username="bob", language_code="en")
-    carol = server.add_user("Carol", "Nguyen", username="carol", language_code="en")
-    dave = server.add_user("Dave", "Smith", username="dave", language_code="en")
-    admin = server.add_user("Ada", "Admin", username="ada", language_code="en")
+    alice = server.add_user("Alice", "Martin", username="alice_tg", language_code="en")
+    bob = server.add_user("Bob", "Durand", username="bob_tg", language_code="en")
+    carol = server.add_user("Carol", "Nguyen", username="carol_tg", language_code="en")
+    dave = server.add_user("Dave", "Smith", username="dave_tg", language_code="en")
+    admin = server.add_user("Ada", "Admin", username="ada_tg", language_code="en")
     settings = Settings(
         _env_file=None,
         bot_token=TOKEN,
@@ -62,9 +62,26 @@ async def world(database_url: str) -> AsyncIterator[World]:
     await bot.start()
     try:
         yield World(server, bot, alice, bob, carol, dave, admin)
+        assert_no_telegram_username(server)
     finally:
         await bot.stop()
         await server.stop()
+
+
+def assert_no_telegram_username(server: SandboxServer) -> None:
+    """No chat shows any member's Telegram username — not a message, an earlier version of
+    an edited one, a caption or a button: it would let anyone reach the member on Telegram
+    around the network's rules. (The fixtures' usernames differ from every name and handle.)"""
+    usernames = {u.username.lower() for u in server.users.values() if u.username}
+    for user in server.users.values():
+        for message in user.chat:
+            if not message.from_bot:
+                continue
+            shown = [message.content, *message.edits]
+            shown += [button.get("text", "") for row in message.reply_markup for button in row]
+            for text in shown:
+                leaked = [name for name in usernames if name in (text or "").lower()]
+                assert not leaked, f"{user.first_name}'s chat shows {leaked}: {text!r}"
 
 
 async def start_all(*users: SimUser) -> None:

@@ -93,8 +93,8 @@ async def test_sigkill_under_load_loses_nothing(tmp_path: Path, database_url: st
     rng = random.Random(2026)
     pairs = [
         (
-            server.add_user(f"Sender{i}", username=f"sender{i}"),
-            server.add_user(f"Receiver{i}", username=f"receiver{i}"),
+            server.add_user(f"Sender{i}", username=f"sender{i}_tg"),
+            server.add_user(f"Receiver{i}", username=f"receiver{i}_tg"),
         )
         for i in range(PAIRS)
     ]
@@ -226,13 +226,18 @@ async def test_sigkill_while_replying_applies_each_command_once(
     await server.start()
     server.add_bot(TOKEN, username="bridge_durability_bot")
     rng = random.Random(7)
-    admin = server.add_user("Ada", username="ada")
-    alice, bob, carol = (server.add_user(n, username=n.lower()) for n in ("Alice", "Bob", "Carol"))
-    dave, erin = server.add_user("Dave", username="dave"), server.add_user("Erin", username="erin")
+    admin = server.add_user("Ada", username="ada_tg")
+    alice, bob, carol = (
+        server.add_user(n, username=f"{n.lower()}_tg") for n in ("Alice", "Bob", "Carol")
+    )
+    dave, erin = (
+        server.add_user("Dave", username="dave_tg"),
+        server.add_user("Erin", username="erin_tg"),
+    )
     load = [
         (
-            server.add_user(f"Sender{i}", username=f"sender{i}"),
-            server.add_user(f"Receiver{i}", username=f"receiver{i}"),
+            server.add_user(f"Sender{i}", username=f"sender{i}_tg"),
+            server.add_user(f"Receiver{i}", username=f"receiver{i}_tg"),
         )
         for i in range(2)
     ]

@@ -51,7 +51,7 @@ async def test_an_edited_inmail_or_grant_spends_and_grants_once(world: World) ->
 
 
 async def test_an_edited_command_is_answered_in_french(world: World) -> None:
-    chloe = world.server.add_user("Chloé", "Dubois", username="chloe", language_code="fr")
+    chloe = world.server.add_user("Chloé", "Dubois", username="chloe_tg", language_code="fr")
     await chloe.send_text("/start")
     await chloe.wait_for_text("Bienvenue")
     sent = await chloe.send_text("/find Lyon")

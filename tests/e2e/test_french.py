@@ -7,7 +7,7 @@ from tests.e2e.conftest import TOKEN, World, start_all
 
 async def test_a_french_user_gets_french_everywhere(world: World) -> None:
     server = world.server
-    chloe = server.add_user("Chloé", "Dubois", username="chloe", language_code="fr-CA")
+    chloe = server.add_user("Chloé", "Dubois", username="chloe_tg", language_code="fr-CA")
     alice = world.alice
     await chloe.send_text("/start")
     await chloe.wait_for_text("Bienvenue sur Bridge, Chloé")
@@ -35,7 +35,7 @@ async def test_a_french_user_gets_french_everywhere(world: World) -> None:
 
 
 async def test_french_field_names_notify_words_and_elision(world: World) -> None:
-    chloe = world.server.add_user("Chloé", "Dubois", username="chloe", language_code="fr")
+    chloe = world.server.add_user("Chloé", "Dubois", username="chloe_tg", language_code="fr")
     alice, bob = world.alice, world.bob
     await chloe.send_text("/start")
     welcome = await chloe.wait_for_text("Bienvenue sur Bridge")

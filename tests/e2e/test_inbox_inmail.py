@@ -148,7 +148,7 @@ async def test_inbox_pages_go_back_with_previous(world: World) -> None:
     bob = world.bob
     await start_all(bob)
     senders = [
-        world.server.add_user(f"Sender{i}", "Test", username=f"sender{i}") for i in range(10)
+        world.server.add_user(f"Sender{i}", "Test", username=f"sender{i}_tg") for i in range(10)
     ]
     for i, sender in enumerate(senders):  # ten invitation threads, oldest first
         await start_all(sender)

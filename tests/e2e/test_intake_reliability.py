@@ -155,8 +155,8 @@ async def test_a_second_bot_on_the_same_database_is_refused_at_start(world: Worl
 
 def _server_users(server: SandboxServer) -> tuple[SimUser, SimUser]:
     return (
-        server.add_user("Alice", "Martin", username="alice"),
-        server.add_user("Bob", "Durand", username="bob"),
+        server.add_user("Alice", "Martin", username="alice_tg"),
+        server.add_user("Bob", "Durand", username="bob_tg"),
     )
 
 

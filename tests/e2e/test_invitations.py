@@ -102,7 +102,7 @@ async def test_bad_invitation_input_gets_clear_errors(world: World) -> None:
     assert world.server.rejected == []
 
 
-# Alice typed @anaisroussel herself: echoing it back tells her nothing new.
+# Alice typed @anais herself: echoing it back tells her nothing new.
 LEAKS_OUT = ("Anaïs", "Roussel", "Initech", "Lyon")
 LEAKS_THIRD = ("Smith", "@dave", "Globex", "Berlin")
 
@@ -128,12 +128,12 @@ async def test_names_stay_masked_by_degree_everywhere(world: World) -> None:
     seen_before = len(alice.chat)
 
     # Out of network, invited by the handle Alice was given: never her name or company.
-    await alice.send_text("/invite @anaisroussel Hello, shall we connect?")
+    await alice.send_text("/invite @anais Hello, shall we connect?")
     await alice.wait_for_text("Invitation sent")
     await anais.wait_for_text("Invitation from Alice Martin")
     await alice.send_text("/invitations")
     await alice.wait_for_text("Sent to")
-    await alice.send_text("/open @anaisroussel")
+    await alice.send_text("/open @anais")
     await alice.wait_for_text("Everything you send now goes to")
     await alice.send_text("/close")
     await alice.wait_for_text("Conversation closed")

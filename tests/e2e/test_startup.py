@@ -135,7 +135,7 @@ async def test_429_and_502_at_boot_are_retried_and_the_bot_then_serves(tmp_path:
     server.faults.add("getMe", "502", count=1)
     server.faults.add("setMyCommands", "429", count=1, retry_after=1)
     server.faults.add("setMyCommands", "502", count=1)
-    alice = server.add_user("Alice", username="alice")
+    alice = server.add_user("Alice", username="alice_tg")
     bot = start_bot(tmp_path, server.url)
     try:
         await alice.send_text("/start")
@@ -162,7 +162,7 @@ async def test_an_api_not_answering_yet_is_retried_until_it_does(tmp_path: Path)
         await wait_in_output(tmp_path, "retrying")
         assert bot.poll() is None
         server = await sandbox(port)
-        alice = server.add_user("Alice", username="alice")
+        alice = server.add_user("Alice", username="alice_tg")
         await alice.send_text("/start")
         await alice.wait_for_text("Welcome", timeout=40)
     finally:
@@ -188,7 +188,7 @@ async def test_an_api_that_never_answers_ends_the_process_after_bounded_retries(
 
 async def test_a_debug_run_never_prints_the_token(tmp_path: Path) -> None:
     server = await sandbox()
-    alice = server.add_user("Alice", username="alice")
+    alice = server.add_user("Alice", username="alice_tg")
     bot = start_bot(tmp_path, server.url, LOG_LEVEL="DEBUG")
     try:
         await alice.send_text("/start")

@@ -76,7 +76,7 @@ async def test_a_double_tap_on_a_paging_button_is_harmless_and_silent(world: Wor
     me = await core.members.by_telegram_id(alice.id)
     for i in range(12):  # twelve connections: two pages
         other, _ = await core.members.register(
-            NewMember(telegram_id=5_000 + i, first_name=f"Member{i}", username=f"member{i}")
+            NewMember(telegram_id=5_000 + i, first_name=f"Member{i}", username=f"member{i}_tg")
         )
         outcome = await core.invitations.invite(other.id, me.id, None)
         await core.invitations.accept(me.id, outcome.invitation.id)

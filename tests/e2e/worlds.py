@@ -11,7 +11,7 @@ from botapi_sandbox.server import SandboxServer
 from bridge.config import Settings
 from bridge.core.clock import FakeClock
 from bridge.runtime.bot import BridgeBot
-from tests.e2e.conftest import TOKEN, World
+from tests.e2e.conftest import TOKEN, World, assert_no_telegram_username
 
 
 @asynccontextmanager
@@ -22,7 +22,7 @@ async def clocked_world(
     await server.start()
     server.add_bot(token=TOKEN, username="bridge_test_bot", first_name="Bridge")
     users = [
-        server.add_user(first, last, username=first.lower(), language_code="en")
+        server.add_user(first, last, username=f"{first.lower()}_tg", language_code="en")
         for first, last in (
             ("Alice", "Martin"),
             ("Bob", "Durand"),
@@ -30,7 +30,7 @@ async def clocked_world(
             ("Dave", "Smith"),
         )
     ]
-    admin = server.add_user("Ada", "Admin", username="ada", language_code="en")
+    admin = server.add_user("Ada", "Admin", username="ada_tg", language_code="en")
     config = Settings(
         _env_file=None,
         bot_token=TOKEN,
@@ -43,6 +43,7 @@ async def clocked_world(
     await bot.start()
     try:
         yield World(server, bot, *users, admin)
+        assert_no_telegram_username(server)
     finally:
         await bot.stop()
         await server.stop()

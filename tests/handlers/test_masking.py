@@ -48,23 +48,28 @@ UNMASKED = {
     ("settings", "card"),
     ("digest", "preferences"),
     ("payments", "refund_done"),  # an admin's answer to /refund
+    ("profile", "handle_now"),
+    ("profile", "handle_prompt"),
+    ("profile", "handle_set"),
 }
 
 
-def _as_seen(value: Any, view: MemberView) -> Any:
-    """`value` with every member in it replaced by Anaïs as the viewer sees her."""
+def _as_seen(value: Any, view: MemberView, who: Member = ANAIS) -> Any:
+    """`value` with every member in it replaced by `who` (Anaïs) as the viewer sees her."""
     if isinstance(value, MemberView):
         return view.model_copy(update={"id": value.id})
     if isinstance(value, Member):
-        return ANAIS.model_copy(update={"id": value.id, "telegram_id": value.telegram_id})
+        return who.model_copy(update={"id": value.id, "telegram_id": value.telegram_id})
     if isinstance(value, BaseModel):
         return value.model_copy(
-            update={name: _as_seen(getattr(value, name), view) for name in type(value).model_fields}
+            update={
+                name: _as_seen(getattr(value, name), view, who) for name in type(value).model_fields
+            }
         )
     if isinstance(value, list):
-        return [_as_seen(v, view) for v in value]
+        return [_as_seen(v, view, who) for v in value]
     if isinstance(value, dict):
-        return {k: _as_seen(v, view) for k, v in value.items()}
+        return {k: _as_seen(v, view, who) for k, v in value.items()}
     return value
 
 
@@ -88,6 +93,28 @@ def test_no_template_shows_what_the_degree_hides(
         for secret in HIDDEN[degree]:
             assert secret not in text, (lang, secret, text)
         assert "R.." not in text, text  # "Anaïs R." ends no sentence with a second dot
+
+
+TELEGRAM_USERNAME = "anais_on_telegram"
+EVERY_CASE = [
+    pytest.param(feature, macro, params, id=f"{feature}.{macro}[{i}]")
+    for (feature, macro), variants in SAMPLES.items()
+    for i, params in enumerate(variants)
+]
+
+
+@pytest.mark.parametrize(("feature", "macro", "params"), EVERY_CASE)
+def test_no_template_shows_a_telegram_username(
+    feature: str, macro: str, params: dict[str, Any]
+) -> None:
+    """Not to a stranger, not to a connection, not to an admin, not to the member themself:
+    a Telegram username would let anyone reach the member around the network's rules."""
+    anais = ANAIS.model_copy(update={"username": TELEGRAM_USERNAME})
+    full = member_view(anais, Degree.FIRST)
+    seen = {name: _as_seen(value, full, anais) for name, value in params.items()}
+    for lang in LANGUAGES:
+        text = renderer.text(lang, feature, macro, **seen)
+        assert TELEGRAM_USERNAME not in text, (lang, text)
 
 
 def test_the_rule_itself() -> None:

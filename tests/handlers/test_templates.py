@@ -17,6 +17,9 @@ import pytest
 from jinja2 import nodes
 
 from bridge.core import errors
+from bridge.core.cleanup import BulkAction, BulkCount
+from bridge.core.export import MemberExport
+from bridge.core.message_search import MessageHit, MessageSearchPage
 from bridge.core.models import (
     PROFILE_FIELDS,
     Attachment,
@@ -49,6 +52,7 @@ from bridge.core.models import (
     NotificationKind,
     NotificationStatus,
     ProfileCard,
+    Reputation,
     SpamReport,
     StarOffer,
     StarPayment,
@@ -154,7 +158,10 @@ BOB_V = view(BOB, "Bob D.", Degree.THIRD, handle="bob", headline="Recruiter")
 CAROL_V = view(CAROL, "Carol Smith", Degree.SECOND, handle="carol", company="Globex")
 ANON = view(DAN, "Member", Degree.OUT, named=False, handle=None, headline="Sales lead")
 ANON_ADDRESSED = view(DAN, "Member", Degree.OUT, named=False, handle="dan")
-VIEWS = [SELF, ALICE_V, BOB_V, CAROL_V, ANON, ANON_ADDRESSED]
+FORMER = view(DAN, "Member", Degree.OUT, named=False, handle=None).model_copy(
+    update={"former": True}
+)
+VIEWS = [SELF, ALICE_V, BOB_V, CAROL_V, ANON, ANON_ADDRESSED, FORMER]
 
 ME_M = member(
     ME, "Camille", "Durand", handle="camille", language="fr", plan="premium_career", credits=5
@@ -172,7 +179,7 @@ QUIET_M = ME_M.model_copy(
         "language": "en",
     }
 )
-MUTED_M = ME_M.model_copy(update={"notify_mode": "muted", "credits": 1})
+MUTED_M = ME_M.model_copy(update={"notify_mode": "muted", "credits": 1, "undo_seconds": 10})
 
 ATTACHMENTS = [
     Attachment(kind=AttachmentKind.VOICE, file_id="v1", duration=83),
@@ -439,8 +446,11 @@ DELIVERIES = [
             subject="Opportunity at Initech",
         ),
         inmail=INMAIL,
-    ),
+    ).model_copy(update={"sender_reputation": Reputation.USUALLY_ANSWERED}),
     delivery(ANON, message(52, 14, DAN, None, kind=MessageKind.INMAIL, subject="Quick one")),
+    delivery(
+        ANON, message(54, 14, DAN, "Achetez", kind=MessageKind.INMAIL, subject="Offre")
+    ).model_copy(update={"sender_reputation": Reputation.REPORTED}),
     delivery(
         ALICE_V,
         message(53, 11, ALICE, "Regardez ça", forwarded_from_id=CAROL, edited_at=NOW),
@@ -488,6 +498,24 @@ PLANS = [
 
 HELP_NAMES = [c.name for c in COMMANDS]
 
+SEARCH_PAGE = MessageSearchPage(
+    search_id=3,
+    query="contrat <Lyon>",
+    hits=[
+        MessageHit(
+            message=message(41, 1, ALICE, "Le contrat pour <Lyon> est prêt", subject="Offre"),
+            other=ALICE_V,
+            mine=False,
+        ),
+        MessageHit(
+            message=message(40, 2, ME, "Mon contrat", attachment=ATTACHMENTS[6]),
+            other=ANON,
+            mine=True,
+        ),
+    ],
+    older=40,
+)
+
 SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("admin", "plan_set"): [
         {"member": ME_M, "account": ACCOUNT},
@@ -522,6 +550,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ],
     ("common", "quote"): [{"text": "Un café jeudi ?"}, {"text": "<b>not markup</b>"}],
     ("common", "said"): [{"who": "Alice Martin", "what": "Bonjour !"}],
+    ("common", "reputation"): [{"r": r} for r in Reputation],
     ("common", "unknown_command"): [{}],
     ("common", "stale_button"): [{}],
     ("common", "edited_command"): [{}],
@@ -530,6 +559,12 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"d": digest(ENTRIES, 6, 3, 1, 1), "now": NOW, "first": True},
         {"d": digest(ENTRIES[:1], 1, 1, 0, 0), "now": NOW, "first": True},
         {"d": digest(ENTRIES[2:], 2, 2, 2, 2), "now": NOW, "first": False},
+        {
+            "d": digest(ENTRIES[:1], 1, 1, 0, 0).model_copy(update={"expired": 1}),
+            "now": NOW,
+            "first": True,
+        },
+        {"d": digest([], 0, 0, 0, 0).model_copy(update={"expired": 3}), "now": NOW, "first": True},
     ],
     ("digest", "open_button"): [{"entry": e} for e in ENTRIES],
     ("digest", "more_button"): [{}],
@@ -646,6 +681,10 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("invitations", "received"): [
         {"item": InvitationView(invitation=INVITATION, other=CAROL_V)},
         {"item": InvitationView(invitation=SENT_INVITATION, other=ANON)},
+        *[
+            {"item": InvitationView(invitation=INVITATION, other=CAROL_V, reputation=r)}
+            for r in Reputation
+        ],
     ],
     ("invitations", "pending"): [{"item": InvitationView(invitation=SENT_INVITATION, other=BOB_V)}],
     ("invitations", "accepted"): [{"other": CAROL_V}],
@@ -680,6 +719,49 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("profile", "field_word"): [{"field": f} for f in PROFILE_FIELDS],
     ("profile", "link"): [{"member": ME_M, "bot_username": "BridgeProBot"}],
     ("profile", "names"): [{"views": [ALICE_V]}, {"views": [ALICE_V, CAROL_V, ANON]}],
+    ("profile", "handle_button"): [{}],
+    ("profile", "handle_rules"): [{}],
+    ("profile", "handle_now"): [{"member": ME_M}],
+    ("profile", "handle_prompt"): [{"member": ME_M}],
+    ("profile", "handle_set"): [{"member": ALICE_M}],
+    ("search", "results"): [
+        {"page": SEARCH_PAGE, "now": NOW, "first": True},
+        {"page": SEARCH_PAGE.model_copy(update={"hits": []}), "now": NOW, "first": True},
+        {"page": SEARCH_PAGE.model_copy(update={"hits": []}), "now": NOW, "first": False},
+    ],
+    ("search", "open_button"): [{"hit": h} for h in SEARCH_PAGE.hits],
+    ("search", "older"): [{}],
+    ("cleanup", "menu"): [{"days": 30}, {"days": 60}],
+    ("cleanup", "action_button"): [
+        {"action": a.value, "days": d} for a in BulkAction for d in (1, 30)
+    ],
+    ("cleanup", "question"): [
+        {"count": BulkCount(action=a, days=d, count=n, people=min(n, 2))}
+        for a in BulkAction
+        for d, n in ((30, 0), (1, 1), (60, 12))
+    ],
+    ("cleanup", "confirm_button"): [
+        {"count": BulkCount(action=a, days=30, count=3)} for a in BulkAction
+    ],
+    ("cleanup", "cancel_button"): [{}],
+    ("cleanup", "done"): [
+        {"count": BulkCount(action=a, days=30, count=n)} for a in BulkAction for n in (0, 1, 5)
+    ],
+    ("cleanup", "cancelled"): [{}],
+    ("data", "export_caption"): [
+        {
+            "data": MemberExport(
+                exported_at=NOW, profile={}, connections=c, conversations=[], ledger=[]
+            )
+        }
+        for c in ([], [ALICE_V], [ALICE_V, CAROL_V])
+    ],
+    ("data", "export_button"): [{}],
+    ("data", "confirm_delete"): [{}],
+    ("data", "delete_button"): [{}],
+    ("data", "keep_button"): [{}],
+    ("data", "deleted"): [{"connections": n} for n in (0, 1, 12)],
+    ("data", "kept"): [{}],
     ("profile", "field_prompt"): [
         {"field": "headline", "limit": 220, "current": "Data engineer"},
         {"field": "about", "limit": 2600, "current": ""},
@@ -737,6 +819,13 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"mode": m, "current": m == "digest"} for m in ("instant", "digest", "muted")
     ],
     ("settings", "language_set"): [{}],
+    ("settings", "undo_button"): [{"seconds": s, "current": s == 10} for s in (0, 5, 10, 30)],
+    ("settings", "undo_set"): [{"seconds": s} for s in (0, 10)],
+    ("relay", "sending"): [{"other": v} for v in (ALICE_V, ANON)],
+    ("relay", "undo_button"): [{}],
+    ("relay", "undone"): [{}],
+    ("relay", "released"): [{"other": v} for v in (ALICE_V, ANON)],
+    ("relay", "not_released"): [{}],
     ("settings", "saved"): [{}],
 }
 
@@ -875,6 +964,12 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "invalid_time": [{"value": "25:99"}],
     "invalid_timezone": [{"value": "Mars/Olympus"}],
     "query_too_long": [{"limit": 200, "length": 100_000}],
+    "empty_query": [{}, {"command": "search"}],
+    "invalid_days": [{"value": 0, "min": 1, "max": 3650}, {"value": "soon", "min": 1, "max": 3650}],
+    "handle_length": [{"handle": "ab", "min": 3, "max": 32}],
+    "handle_characters": [{"handle": "a-b"}],
+    "handle_reserved": [{"handle": "admin"}],
+    "handle_taken": [{"handle": "alice"}],
 }
 # NotAdmin is answered as an unknown command (failures.py): admin commands stay invisible.
 ANSWERED_ELSEWHERE = {errors.NotAdmin}

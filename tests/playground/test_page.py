@@ -105,14 +105,14 @@ async def test_two_users_invite_accept_message_and_voice_reply(
             await expect(bot_says(bob, "Welcome").first).to_be_visible()
             await expect(alice.locator(".msg.from-me").first).to_contain_text("/start")
 
-            await say(alice, "/invite @bob Hello from the playground")
+            await say(alice, "/invite @bobdurand Hello from the playground")
             invitation = bob.locator(".msg.from-bot").filter(has_text="Hello from the playground")
             accept = invitation.locator(".kb-btn").filter(has_text=re.compile("Accept"))
             await expect(accept).to_be_visible()
             await accept.click()
             await expect(bot_says(bob, "connected").first).to_be_visible()
 
-            await say(alice, "/msg @bob Are you hiring in Lyon?")
+            await say(alice, "/msg @bobdurand Are you hiring in Lyon?")
             relayed = bob.locator(".msg.from-bot").filter(has_text="Are you hiring in Lyon?")
             await expect(relayed).to_be_visible()
 
@@ -199,11 +199,11 @@ class Page:
         """Alice invites Bob, Bob accepts, Alice opens the conversation with Bob."""
         from playwright.async_api import expect
 
-        await self.say(self.alice, "/invite @bob Hello")
+        await self.say(self.alice, "/invite @bobdurand Hello")
         invitation = self.bot_says(self.bob, "Hello")
         await invitation.locator(".kb-btn").filter(has_text=re.compile("Accept")).click()
         await expect(self.bot_says(self.bob, "connected")).to_be_visible()
-        await self.say(self.alice, "/open @bob")
+        await self.say(self.alice, "/open @bobdurand")
         await expect(self.bot_says(self.alice, "goes to Bob")).to_be_visible()
 
 

@@ -128,6 +128,27 @@ async def test_a_seeded_database_answers_through_the_core_as_seeded(store: Sqlit
         digest = await core.inbox.digest(member)
         assert digest.summary.messages >= 1 and digest.entries
 
+    # /search: the bulk path indexed every seeded message, once, for its members only.
+    async with store.raw() as conn:
+        cursor = await conn.execute(
+            "SELECT m.id, m.text FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+            " WHERE ? IN (c.member_a, c.member_b) AND m.text IS NOT NULL ORDER BY m.id DESC"
+            " LIMIT 1",
+            (cast.owner,),
+        )
+        newest_id, newest_text = await cursor.fetchone()
+        cursor = await conn.execute(
+            "SELECT (SELECT COUNT(*) FROM messages_search WHERE messages_search MATCH"
+            " 'members : m' || ?), (SELECT COUNT(*) FROM messages m JOIN conversations c"
+            " ON c.id = m.conversation_id WHERE ? IN (c.member_a, c.member_b))",
+            (cast.owner, cast.owner),
+        )
+        indexed, owned = await cursor.fetchone()
+    assert indexed == owned == 2000
+    word = max(newest_text.split(), key=len)
+    found = await core.message_search.search(cast.owner, word)
+    assert newest_id in [h.message.id for h in found.hits]
+
 
 async def test_profiles_are_bilingual_unique_and_never_real_telegram_users(
     store: SqliteStore,

@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 import pytest
 
+from bridge.core.app import Core
 from bridge.core.models import AttachmentKind, InvitationStatus, NewMember, StarPayment
 from bridge.storage.migrations import Migration, load_migrations
 from bridge.storage.port import ConstraintViolation, UnitOfWork
@@ -108,6 +109,11 @@ ROWS: dict[int, list[str]] = {
         "INSERT INTO star_payments (charge_id, member_id, offer_id, stars, credits, paid_at)"
         f" VALUES ('stx1', 1, 'c10', 50, 10, '{T}')",
     ],
+    12: [  # a message held in an undo window; the members' new columns
+        "INSERT INTO outgoing (sender_id, target_id, text, due_at, created_at)"
+        f" VALUES (1, 2, 'held', '{T}', '{T}')",
+        "UPDATE members SET undo_seconds = 10 WHERE id = 1",
+    ],
 }
 
 # Rows a later migration drops on purpose: 0008 re-keys update records by id *and* content,
@@ -152,7 +158,8 @@ def tables(path: Path) -> dict[str, list[dict[str, Any]]]:
         row[0]
         for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            " AND name NOT LIKE 'members_search%' AND name <> 'schema_version'"
+            " AND name NOT LIKE 'members_search%' AND name NOT LIKE 'messages_search%'"
+            " AND name <> 'schema_version'"
         )
     ]
     found = {
@@ -185,11 +192,16 @@ async def rows_read_back(tx: UnitOfWork) -> None:
     assert [m.text for m in history] == ["Hello Bob; how are you?", "A photo"]
     assert history[1].attachment is not None
     assert history[1].attachment.kind == AttachmentKind.PHOTO
+    # 0012: messages written before it are in the /search index
+    assert [m.id for m in await tx.messages.search(1, ["hello", "ho"], None, 10)] == [1]
+    assert [m.id for m in await tx.messages.search(2, ["photo"], None, 10)] == [2]
+    assert [m.id for m in await tx.messages.search(3, ["role"], None, 10)] == [3]
+    assert await tx.messages.search(4, ["role"], None, 10) == []  # not Dan's
 
 
 def test_every_earlier_version_is_tested_with_rows() -> None:
     assert set(ROWS) <= set(range(1, LATEST + 1))
-    assert LATEST == 11, "a new migration: add its rows to ROWS (and its checks below)"
+    assert LATEST == 12, "a new migration: add its rows to ROWS (and its checks below)"
 
 
 @pytest.mark.parametrize("version", range(1, LATEST))
@@ -263,6 +275,35 @@ async def latest_rules_hold(store: SqliteStore) -> None:
                 await broken(tx)
     async with store.read() as tx:
         assert [i.id for i in await tx.invitations.received(1, InvitationStatus.PENDING)] == [2]
+
+
+async def test_handles_made_from_telegram_usernames_become_name_handles(tmp_path: Path) -> None:
+    """0012: a handle that is (or starts with) the member's Telegram username is replaced
+    by a placeholder, which the next start turns into a handle made from the name; the
+    search text no longer finds them by the username."""
+    old = tmp_path / "old.db"
+    await at_version(old, 9)
+    conn = sqlite3.connect(old)
+    conn.executescript(
+        "UPDATE members SET username = 'Bob' WHERE id = 2;"  # handle 'bob' = its username
+        "UPDATE members SET username = 'ann_paris' WHERE id = 1;"  # 'ann': not from it
+        f"INSERT INTO members (id, telegram_id, handle, first_name, last_name, username,"
+        f" search_text, plan_started_at, created_at) VALUES (5, 105, 'bob_2', 'Robert', 'Roy',"
+        f" 'bob', 'robert roy bob_2', '{T}', '{T}');"
+    )
+    conn.close()
+    async with opened(old) as store:
+        async with store.read() as tx:
+            assert (await tx.members.get(2)).handle == "member__2"  # type: ignore[union-attr]
+            assert (await tx.members.get(5)).handle == "member__5"  # type: ignore[union-attr]
+            assert (await tx.members.get(1)).handle == "ann"  # type: ignore[union-attr]
+        core = await Core.open(store)
+        assert await core.members.settle_placeholder_handles() == 2
+        async with store.read() as tx:
+            handles = {m.id: m.handle for m in (await tx.members.get_many([1, 2, 5])).values()}
+            # Bob's name spells his username: not "bob" then, nor "bob_2"
+            assert handles == {1: "ann", 2: "member", 5: "robert"}
+            assert await tx.members.search(["bob", "2"], 10) == []
 
 
 TRICKY = Migration(

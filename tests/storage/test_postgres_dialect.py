@@ -11,7 +11,7 @@ from bridge.storage import open_store
 from bridge.storage.migrations import Migration, load_migrations
 from bridge.storage.port import StorageUnavailable
 from bridge.storage.postgres.db import translate
-from bridge.storage.postgres.schema import postgres_migrations
+from bridge.storage.postgres.schema import has_statements, postgres_migrations
 from bridge.storage.postgres.schema import translate as translate_migration
 
 
@@ -55,6 +55,13 @@ def test_plain_ddl_is_translated_and_sqlite_only_sql_asks_for_an_override() -> N
     trigger = Migration(99, "x", "CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; END;")
     with pytest.raises(RuntimeError, match="migrations/postgres/0099_"):
         translate_migration(trigger)
+
+
+def test_a_placeholder_migration_has_no_statement_to_run() -> None:
+    """asyncpg fails on a query that is only a comment: the runner skips such a file."""
+    assert not has_statements("-- placeholder\n")
+    assert not has_statements("-- a\n  \n-- b")
+    assert has_statements("-- a\nCREATE INDEX i ON t(c); -- why")
 
 
 async def test_an_unreachable_server_is_storage_unavailable() -> None:

@@ -10,8 +10,8 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, Protocol
 
-from bridge.storage.bulk import ConnectionRow, Progress, Table
-from bridge.storage.sqlite.bulk import SqliteBulk, _ts
+from bridge.storage.bulk import ConnectionRow, MessageRow, Progress, Table
+from bridge.storage.sqlite.bulk import MESSAGE_COLUMNS, SqliteBulk, _ts, message_values
 
 _TABLES = frozenset({"members", "conversations", "messages", "inmails", "invitations"})
 
@@ -64,6 +64,13 @@ class PgBulk(SqliteBulk):
                     f" GREATEST((SELECT MAX(id) FROM {table}), 1))"
                 )
         return count
+
+    async def add_messages(
+        self, rows: Iterable[MessageRow], progress: Progress | None = None
+    ) -> int:
+        """COPY; the /search words are a generated column (migration 0012), filled with them."""
+        values = message_values(rows, [])
+        return await self._insert_rows("messages", MESSAGE_COLUMNS, values, 50_000, progress)
 
     async def add_connections(
         self, rows: Iterable[ConnectionRow], progress: Progress | None = None

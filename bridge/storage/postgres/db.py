@@ -30,6 +30,9 @@ POSTGRES = Dialect(
         "SELECT DISTINCT CAST(value AS INTEGER) AS id"
         " FROM json_array_elements_text(CAST(:ids AS json))"
     ),
+    # migrations/postgres/0012: a stored tsvector of each message's folded words, GIN-indexed.
+    message_search_from="messages m",
+    message_search_where="m.search_words @@ to_tsquery('simple', ?)",
 )
 
 # String literals and quoted names pass through; placeholders are rewritten.

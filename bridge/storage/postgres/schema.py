@@ -19,6 +19,7 @@ _REWRITES = (
     # INTEGER is 64-bit too). SUM over them is `numeric`, read back as int (`db.py`).
     (re.compile(r"\bINTEGER\b", re.IGNORECASE), "BIGINT"),
 )
+_COMMENT = re.compile(r"--[^\n]*")
 _SQLITE_ONLY = re.compile(r"\bCREATE\s+(TRIGGER|VIRTUAL\s+TABLE)\b|\bPRAGMA\b", re.IGNORECASE)
 
 
@@ -30,6 +31,12 @@ def translate(migration: Migration) -> str:
             f" bridge/storage/migrations/postgres/{migration.version:04d}_*.sql"
         )
     return types(migration.sql)
+
+
+def has_statements(sql: str) -> bool:
+    """Whether `sql` is more than comments: asyncpg fails on an empty query (a placeholder
+    migration, `-- placeholder`, numbered for another branch until the merge)."""
+    return bool(_COMMENT.sub("", sql).strip())
 
 
 def types(sql: str) -> str:

@@ -36,7 +36,7 @@ from bridge.storage.port import (
 from bridge.storage.postgres.bulk import PgBulk
 from bridge.storage.postgres.db import PgDb
 from bridge.storage.postgres.follow import Apply, ConnectionFollower, Reload
-from bridge.storage.postgres.schema import postgres_migrations
+from bridge.storage.postgres.schema import has_statements, postgres_migrations
 from bridge.storage.sql.unit import SqlUnitOfWork
 from bridge.storage.sql.updates import SqlUpdates
 
@@ -123,7 +123,7 @@ class PostgresStore:
                 )
                 for migration in pending(migrations, current):
                     async with conn.transaction():
-                        if _has_statement(migration.sql):  # asyncpg fails on an empty query
+                        if has_statements(migration.sql):
                             await conn.execute(migration.sql)
                         await conn.execute(
                             "INSERT INTO schema_version (version, description, applied_at)"
@@ -196,8 +196,3 @@ class PostgresStore:
 
     async def close(self) -> None:
         await self._pool.close()
-
-
-def _has_statement(sql: str) -> bool:
-    """Whether a migration holds SQL beyond `--` comments (a renumbering placeholder has none)."""
-    return any(line.strip() and not line.strip().startswith("--") for line in sql.splitlines())

@@ -1,4 +1,4 @@
-"""Conversations, per-member conversation state, messages, edits and reactions on SQLite."""
+"""Conversations, per-member conversation state, messages, edits and reactions."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bridge.core.models import (
 from bridge.storage.port import HeldMessage, InboxSlice
 from bridge.storage.sql.db import Db
 from bridge.storage.sql.inbox import AFTER, FILTERS, UNREAD, inbox_page, unread_pages
+from bridge.storage.sql.outgoing import OutgoingRows
 from bridge.storage.sql.rows import (
     ATTACHMENT_COLUMNS,
     CONVERSATION_COLUMNS,
@@ -176,6 +177,21 @@ class SqlConversations:
         assert row is not None
         return UnreadSummary(messages=row[0], people=row[1])
 
+    async def count_quiet(self, member_id: int, before: datetime) -> int:
+        cursor = await self._conn.execute(
+            f"SELECT COUNT(*) FROM ({_QUIET}) AS quiet", {"m": member_id, "before": ts(before)}
+        )
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def archive_quiet(self, member_id: int, before: datetime) -> int:
+        cursor = await self._conn.execute(
+            "UPDATE conversation_states SET archived = 1"
+            f" WHERE member_id = :m AND conversation_id IN ({_QUIET})",
+            {"m": member_id, "before": ts(before)},
+        )
+        return cursor.rowcount
+
     async def set_recent_peers(self, pairs: Sequence[tuple[int, int]], now: datetime) -> None:
         if not pairs:
             return
@@ -197,7 +213,16 @@ class SqlConversations:
 _MESSAGE = f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages"
 
 
-class SqlMessages:
+# The member's inbox conversations (`FILTERS[ALL]`: visible, not archived, not spam) with no
+# activity since :before.
+_QUIET = (
+    "SELECT s.conversation_id FROM conversation_states s"
+    " JOIN conversations c ON c.id = s.conversation_id"
+    f" WHERE s.member_id = :m AND {FILTERS[InboxFilter.ALL]} AND s.last_activity_at < :before"
+)
+
+
+class SqlMessages(OutgoingRows):
     def __init__(self, conn: Db) -> None:
         self._conn = conn
 
@@ -292,6 +317,26 @@ class SqlMessages:
             (*wanted, member_id),
         )
         return {row[0] for row in await cursor.fetchall()}
+
+    async def search(
+        self, member_id: int, terms: list[str], before_id: int | None, limit: int
+    ) -> list[Message]:
+        """The member's messages matching every term in the index of migration 0012
+        (`Dialect.message_match`), after what they cleared."""
+        if not terms:
+            return []
+        dialect = self._conn.dialect
+        match = dialect.message_match(member_id, terms)
+        columns = ", ".join(f"m.{c}" for c in MESSAGE_COLUMNS)
+        cursor = await self._conn.execute(
+            f"SELECT {columns} FROM {dialect.message_search_from}"
+            " JOIN conversation_states s ON s.conversation_id = m.conversation_id"
+            " AND s.member_id = ?"
+            f" WHERE {dialect.message_search_where} AND m.id > s.cleared_through AND m.id < ?"
+            " ORDER BY m.id DESC LIMIT ?",
+            (member_id, match, before_id if before_id is not None else 2**62, limit),
+        )
+        return [message_from_row(row) for row in await cursor.fetchall()]
 
     async def previous_id(self, conversation_id: int, before_id: int) -> int:
         cursor = await self._conn.execute(

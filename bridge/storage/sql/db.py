@@ -44,12 +44,28 @@ class Dialect:
     log_position: str
     # A table of ids `id` from one JSON array parameter (`:ids`).
     id_table: str
+    # /search: (FROM clause joining `m` (messages) to the index, WHERE condition with one
+    # placeholder for `message_match`'s text); see `SqlMessages.search`.
+    message_search_from: str
+    message_search_where: str
 
     def match(self, terms: Sequence[str]) -> str:
         """The search index query for words starting with every term."""
         if self.name == "postgresql":
             return " & ".join("'" + t.replace("\\", "").replace("'", "''") + "':*" for t in terms)
         return " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+
+    def message_match(self, member_id: int, terms: Sequence[str]) -> str:
+        """The message index query for words starting with every term. SQLite's index holds
+        each message's two members as tokens (migration 0012): the member's own messages are
+        matched inside it; PostgreSQL's holds the words only, and the query's join on the
+        member's conversation states narrows them."""
+        if self.name == "postgresql":
+            return self.match(terms)
+        words = " AND ".join(
+            '{body subject file_name} : "' + t.replace('"', '""') + '"*' for t in terms
+        )
+        return f'members : "m{int(member_id)}" AND {words}'
 
 
 class Db(Protocol):

@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
-from bridge.core.models import Member, NewMember
+from bridge.core.models import Member, NewMember, SenderRecord
 from bridge.storage.sql.db import Db, Row
 from bridge.storage.sql.rows import row_dict, ts
 
@@ -42,6 +42,8 @@ MEMBER_COLUMNS = (
     "auto_reply_on",
     "auto_reply",
     "require_note",
+    "left_at",
+    "undo_seconds",
 )
 _SELECT = f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members"
 # `credits` changes only by increments (`add_credits`), never written back from a read.
@@ -127,6 +129,50 @@ class SqlMembers:
         cursor = await self._conn.execute(f"{_SELECT} WHERE handle = ?", (handle.lower(),))
         row = await cursor.fetchone()
         return _member(row) if row else None
+
+    async def erase(self, member_id: int, now: datetime) -> None:
+        # A negative Telegram id frees the real one (a later /start makes a new member)
+        # and stays unique; the handle cannot be typed back (`handles.chosen_handle`).
+        await self._conn.execute(
+            "UPDATE members SET telegram_id = -id, handle = 'former__' || id, first_name = '',"
+            " last_name = '', username = NULL, headline = '', company = '', location = '',"
+            " industry = '', about = '', search_text = '', awaiting = NULL,"
+            " current_peer_id = NULL, digest_at = NULL, quiet_start = NULL, quiet_end = NULL,"
+            " left_at = ? WHERE id = ?",
+            (ts(now), member_id),
+        )
+        # Messages still in an undo window, from or to them: never posted now.
+        await self._conn.execute(
+            "DELETE FROM outgoing WHERE sender_id = ? OR target_id = ?", (member_id, member_id)
+        )
+
+    async def sender_record(self, sender_id: int, since: datetime) -> SenderRecord:
+        cursor = await self._conn.execute(
+            "SELECT"
+            " (SELECT COUNT(*) FROM invitations WHERE sender_id = :s AND created_at >= :since),"
+            " (SELECT COUNT(*) FROM invitations WHERE sender_id = :s AND created_at >= :since"
+            "  AND status = 'accepted'),"
+            " (SELECT COUNT(*) FROM inmails WHERE sender_id = :s AND sent_at >= :since),"
+            " (SELECT COUNT(*) FROM inmails WHERE sender_id = :s AND sent_at >= :since"
+            "  AND status <> 'sent'),"
+            " (SELECT COUNT(*) FROM spam_reports WHERE reported_id = :s AND created_at >= :since)",
+            {"s": sender_id, "since": ts(since)},
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        return SenderRecord(
+            invitations=row[0],
+            accepted=row[1],
+            inmails=row[2],
+            answered_inmails=row[3],
+            spam_reports=row[4],
+        )
+
+    async def with_handle_prefix(self, prefix: str) -> list[Member]:
+        cursor = await self._conn.execute(
+            f"{_SELECT} WHERE substr(handle, 1, ?) = ? ORDER BY id", (len(prefix), prefix)
+        )
+        return [_member(row) for row in await cursor.fetchall()]
 
     async def save(self, member: Member) -> None:
         data = member.model_dump(mode="json")

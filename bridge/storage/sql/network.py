@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 
 from bridge.core.models import Invitation, InvitationStatus
@@ -122,6 +122,28 @@ class SqlInvitations:
             "UPDATE invitations SET status = ?, responded_at = ? WHERE id = ?",
             (status.value, ts(now), invitation_id),
         )
+
+    async def expire(self, before: datetime, now: datetime, limit: int) -> list[Invitation]:
+        cursor = await self._conn.execute(
+            "UPDATE invitations SET status = 'expired', responded_at = ? WHERE id IN"
+            " (SELECT id FROM invitations WHERE status = 'pending' AND created_at < ?"
+            " ORDER BY id LIMIT ?)"
+            f" RETURNING {', '.join(INVITATION_COLUMNS)}",
+            (ts(now), ts(before), limit),
+        )
+        return [_invitation(row) for row in await cursor.fetchall()]
+
+    async def expired_since(self, member_ids: Sequence[int], since: datetime) -> dict[int, int]:
+        wanted = sorted(set(member_ids))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        cursor = await self._conn.execute(
+            f"SELECT sender_id, COUNT(*) FROM invitations WHERE sender_id IN ({marks})"
+            " AND status = 'expired' AND responded_at > ? GROUP BY sender_id",
+            (*wanted, ts(since)),
+        )
+        return {int(row[0]): int(row[1]) for row in await cursor.fetchall()}
 
     async def received(self, member_id: int, status: InvitationStatus) -> list[Invitation]:
         cursor = await self._conn.execute(

@@ -1,4 +1,4 @@
-"""The shared SQL on SQLite: aiosqlite takes it as written; FTS5 for search, the log's
+"""The shared SQL on SQLite: aiosqlite takes it as written; FTS5 for both searches, the log's
 position from `sqlite_sequence` (its triggers checked in `sqlite_master`)."""
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ SQLITE = Dialect(
         " END"
     ),
     id_table="SELECT DISTINCT CAST(value AS INTEGER) AS id FROM json_each(:ids)",
+    message_search_from="messages_search f JOIN messages m ON m.id = f.rowid",
+    message_search_where="messages_search MATCH ?",
 )
 
 
