@@ -8,6 +8,7 @@ from array import array
 from datetime import datetime
 
 from bridge.core.clock import Clock, SystemClock
+from bridge.core.contacts import Contacts
 from bridge.core.credits import Credits
 from bridge.core.deps import CoreDeps
 from bridge.core.graph import GraphIndex
@@ -39,6 +40,7 @@ class Core:
         self.preferences = Preferences(deps)
         self.prompts = Prompts(deps)
         self.updates = Updates(deps)
+        self.contacts = Contacts(deps)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

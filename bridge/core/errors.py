@@ -267,3 +267,33 @@ class HeldMessageGone(BridgeError):
     """A "Send to …" button whose message was already sent, or is no longer kept."""
 
     code = "held_message_gone"
+
+
+# --- tags and notes on contacts ----------------------------------------------------------
+class InvalidTag(BridgeError):
+    """A tag name is one word (letters, digits, - and _), at most `TAG_LIMIT` characters."""
+
+    code = "invalid_tag"
+
+    def __init__(self, tag: str, limit: int) -> None:
+        super().__init__(tag=tag, limit=limit)
+
+
+class TagNotOnContact(BridgeError):
+    code = "tag_not_on_contact"
+
+    def __init__(self, tag: str) -> None:
+        super().__init__(tag=tag)
+
+
+class TagNotFound(BridgeError):
+    """A tag button whose tag is not (or no longer) the member's."""
+
+    code = "tag_not_found"
+
+
+class ContactNoteTooLong(BridgeError):
+    code = "contact_note_too_long"
+
+    def __init__(self, limit: int, length: int) -> None:
+        super().__init__(limit=limit, length=length)

@@ -457,3 +457,39 @@ class Notification(Model):
     last_error: str | None = None
     sender_id: int | None = None  # for messages: who wrote (burst coalescing)
     silent: bool = False
+
+
+class Tag(Model):
+    """One of a member's own tags on their contacts: a name and the emoji that colours it."""
+
+    id: int
+    name: str
+    colour: str
+
+
+class TagCount(Model):
+    tag: Tag
+    contacts: int  # how many of the member's contacts carry it
+
+
+class ContactTags(Model):
+    """A contact's tags as the member toggles them from a conversation card: every tag of
+    the member, and which ones the contact carries."""
+
+    contact: MemberView
+    tags: list[Tag]
+    on: list[int]  # the ids of the tags the contact carries
+
+
+class ContactNote(Model):
+    contact: MemberView
+    text: str | None  # None: no note yet
+
+
+class ContactPreview(Model):
+    """What the member keeps and knows about a contact, shown beside every message from them
+    (and on `/open`): mutual connections, their tags on them, the first line of their note."""
+
+    mutual: int
+    tags: list[Tag] = Field(default_factory=list)
+    note_line: str = ""

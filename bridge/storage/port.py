@@ -33,6 +33,8 @@ from bridge.core.models import (
     NotificationStatus,
     Reaction,
     SpamReport,
+    Tag,
+    TagCount,
     UnreadSummary,
 )
 from bridge.storage.bulk import BulkWriter
@@ -416,6 +418,38 @@ class UpdateRepo(Protocol):
     async def unreadable(self, limit: int) -> list[UnreadableUpdate]: ...
 
 
+class TagRepo(Protocol):
+    """A member's own tags on their contacts."""
+
+    async def ensure(self, member_id: int, name: str, colour: str, now: datetime) -> Tag:
+        """The member's tag of that name, created with `colour` if it is new."""
+        ...
+
+    async def by_name(self, member_id: int, name: str) -> Tag | None: ...
+    async def owned(self, member_id: int, tag_id: int) -> Tag | None:
+        """The tag if it is `member_id`'s, else None."""
+        ...
+
+    async def attach(self, tag_id: int, contact_id: int, now: datetime) -> bool:
+        """True if the contact did not carry the tag yet."""
+        ...
+
+    async def detach(self, tag_id: int, contact_id: int) -> bool: ...
+    async def counts(self, member_id: int) -> list[TagCount]:
+        """Every tag of the member, by name, with how many contacts carry it."""
+        ...
+
+    async def on_contact(self, member_id: int, contact_id: int) -> list[Tag]: ...
+
+
+class NoteRepo(Protocol):
+    """A member's private note on each contact."""
+
+    async def set(self, member_id: int, contact_id: int, text: str, now: datetime) -> None: ...
+    async def remove(self, member_id: int, contact_id: int) -> bool: ...
+    async def get(self, member_id: int, contact_id: int) -> str | None: ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction. Read-only members: a use case reads them and
     never swaps one, so an adapter may hold its own repository classes (a protocol's plain
@@ -459,6 +493,12 @@ class UnitOfWork(Protocol):
 
     @property
     def graph_snapshots(self) -> GraphSnapshotRepo: ...
+
+    @property
+    def tags(self) -> TagRepo: ...
+
+    @property
+    def notes(self) -> NoteRepo: ...
 
 
 class Store(Protocol):

@@ -15,6 +15,7 @@ from bridge.storage import once
 from bridge.storage.migrations import DatabaseTooNew, Migration, load_migrations
 from bridge.storage.port import AlreadyApplied, ConstraintViolation, StorageUnavailable
 from bridge.storage.sqlite.bulk import SqliteBulk
+from bridge.storage.sqlite.contacts import SqliteNotes, SqliteTags
 from bridge.storage.sqlite.conversations import (
     SqliteConversations,
     SqliteCopies,
@@ -45,6 +46,8 @@ class SqliteUnitOfWork:
         self.outbox = SqliteOutbox(conn)
         self.updates = SqliteUpdates(conn)
         self.graph_snapshots = SqliteGraphSnapshots(conn)
+        self.tags = SqliteTags(conn)
+        self.notes = SqliteNotes(conn)
 
 
 class SqliteStore:

@@ -1,0 +1,1 @@
+-- Placeholder for another branch's migration 0011 (wt-inbox numbers its own 0013 as its brief says; the lead renumbers at merge and drops this file)
