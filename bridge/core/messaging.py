@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bridge.core import errors
+from bridge.core.contacts import contact_preview
 from bridge.core.conversations import (
     contacted_in,
     participant_conversation,
@@ -368,6 +369,7 @@ class Messaging:
             forwarded_from = None
             if message.forwarded_from_id is not None:
                 forwarded_from = await tx.members.get(message.forwarded_from_id)
+            preview = await contact_preview(self._d, tx, recipient_id, sender.id)
         degree = Degree.from_distance(self._d.graph.distance(recipient_id, sender.id))
         return Delivery(
             message=message,
@@ -386,6 +388,7 @@ class Messaging:
                 if forwarded_from
                 else None
             ),
+            preview=preview,
         )
 
     async def record_copies(self, copies: list[ChatCopy]) -> None:
@@ -511,4 +514,5 @@ async def conversation_view(
         other=member_view(other, degree, contacted=contacted),
         messages=messages,
         can_send=can_send,
+        preview=await contact_preview(deps, tx, actor_id, other_id),
     )

@@ -106,12 +106,31 @@ class MemberView(Model):
     named: bool = Field(description="False when the name is the anonymous label")
 
 
+class Tag(Model):
+    """One of a member's own tags on their contacts: a name and the emoji that colours it."""
+
+    id: int
+    name: str
+    colour: str
+
+
+class ContactPreview(Model):
+    """What the member keeps and knows about a contact, shown beside every message from them
+    (and on `/open`): mutual connections, their tags on them, the first line of their note."""
+
+    mutual: int
+    tags: list[Tag] = Field(default_factory=list)
+    note_line: str = ""
+
+
 class ProfileCard(Model):
     view: MemberView
     about: str
     connections: int
     mutual: list[MemberView]
     actions: list[str]  # invite, accept, withdraw, message, inmail, unblock
+    note: str | None = None  # the viewer's private note on them
+    tags: list[Tag] = Field(default_factory=list)  # the viewer's tags on them
 
 
 class InvitationStatus(StrEnum):
@@ -328,6 +347,7 @@ class ConversationView(Model):
     other: MemberView
     messages: list[Message]
     can_send: bool
+    preview: ContactPreview | None = None  # what the actor keeps and knows about them
 
 
 class LedgerKind(StrEnum):
@@ -410,6 +430,7 @@ class Delivery(Model):
     inmail: InMail | None = None
     answered_inmail: InMail | None = None  # an InMail this message answered
     forwarded_from: MemberView | None = None  # the original author of a forwarded message
+    preview: ContactPreview | None = None  # beside the message: the recipient's view of the sender
 
 
 class ChatCopy(Model):
@@ -459,14 +480,6 @@ class Notification(Model):
     silent: bool = False
 
 
-class Tag(Model):
-    """One of a member's own tags on their contacts: a name and the emoji that colours it."""
-
-    id: int
-    name: str
-    colour: str
-
-
 class TagCount(Model):
     tag: Tag
     contacts: int  # how many of the member's contacts carry it
@@ -484,12 +497,3 @@ class ContactTags(Model):
 class ContactNote(Model):
     contact: MemberView
     text: str | None  # None: no note yet
-
-
-class ContactPreview(Model):
-    """What the member keeps and knows about a contact, shown beside every message from them
-    (and on `/open`): mutual connections, their tags on them, the first line of their note."""
-
-    mutual: int
-    tags: list[Tag] = Field(default_factory=list)
-    note_line: str = ""

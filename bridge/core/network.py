@@ -73,6 +73,9 @@ class Network:
                 else None
             )
             contacted = conversation is not None and await contacted_in(tx, conversation, viewer_id)
+            # What the viewer keeps on them, for them alone (`bridge.core.contacts`).
+            note = await tx.notes.get(viewer_id, target_id)
+            tags = await tx.tags.on_contact(viewer_id, target_id)
         mutual = self._d.graph.mutual(viewer_id, target_id) if viewer_id != target_id else []
         return ProfileCard(
             view=member_view(target, degree, contacted=contacted),
@@ -80,6 +83,8 @@ class Network:
             connections=connections,
             mutual=await self.views(viewer_id, mutual[:5]),
             actions=actions,
+            note=note,
+            tags=tags,
         )
 
     async def _actions(self, tx: UnitOfWork, viewer: Member, target: Member) -> list[str]:

@@ -231,6 +231,19 @@ class ReadAll(Button, prefix="ra"):
     filter: InboxFilter
 
 
+class ContactTagsOnCard(Button, prefix="tc"):
+    """A conversation card's 🏷 Tags: the other member's tags, each a toggle."""
+
+    conversation_id: Id
+    filter: InboxFilter  # where the card goes back to
+
+
+class ToggleTag(Button, prefix="tt"):
+    conversation_id: Id
+    tag_id: Id
+    filter: InboxFilter
+
+
 class DigestPage(Button, prefix="dp"):
     cursor: Word
 

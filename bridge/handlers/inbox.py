@@ -12,6 +12,7 @@ from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import (
     AcceptInvitation,
     ActOnConversation,
+    ContactTagsOnCard,
     DeclineInvitation,
     DeleteConversation,
     InboxPage,
@@ -117,7 +118,10 @@ def _card(
                 DeleteConversation(conversation_id=c, filter=chosen),
             ),
         ],
-        [(t("inbox", "action", a="back"), InboxPage(filter=chosen))],
+        [
+            (t("contacts", "tags_button"), ContactTagsOnCard(conversation_id=c, filter=chosen)),
+            (t("inbox", "action", a="back"), InboxPage(filter=chosen)),
+        ],
     ]
     return t("inbox", "conversation", view=card.view, me=me, state=state), keyboard(rows)
 

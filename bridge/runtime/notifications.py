@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from telegram import Bot, ReactionTypeEmoji
+from telegram import Bot, InlineKeyboardMarkup, ReactionTypeEmoji
 from telegram.error import BadRequest, TelegramError
 
 from bridge.core.app import Core
@@ -28,9 +28,10 @@ from bridge.handlers.buttons import (
     OpenConversation,
     ReplyToInvitation,
     ShowConversation,
+    ViewProfile,
 )
 from bridge.handlers.digest_message import PAGE, render_digest
-from bridge.handlers.keyboards import keyboard
+from bridge.handlers.keyboards import Row, keyboard
 from bridge.runtime.media import CAPTIONED, send_attachment
 from bridge.runtime.render import TELEGRAM_CAPTION_MAX, Renderer, split_html
 
@@ -103,37 +104,43 @@ class Notifier:
         lang = self.renderer.lang(d.recipient.language)
         return self.renderer.text(lang, "relay", "delivered", d=d)
 
+    def _message_keyboard(self, d: Delivery) -> InlineKeyboardMarkup | None:
+        """Under a relayed message: 👤 Profile (the sender's card), and an InMail's answers.
+        Media go as themselves, without buttons (the text header, when sent apart, has them
+        only when it is the whole message)."""
+        lang = self.renderer.lang(d.recipient.language)
+        t = self.renderer.text
+        rows: list[Row] = []
+        if d.message.kind == MessageKind.INMAIL and d.inmail is not None:
+            rows.append(
+                [
+                    (
+                        t(lang, "inmail", "button", action="yes"),
+                        InMailInterested(inmail_id=d.inmail.id),
+                    ),
+                    (
+                        t(lang, "inmail", "button", action="no"),
+                        InMailNotInterested(inmail_id=d.inmail.id),
+                    ),
+                    (
+                        t(lang, "inmail", "button", action="reply"),
+                        InMailReply(inmail_id=d.inmail.id),
+                    ),
+                ]
+            )
+        rows.append([(t(lang, "contacts", "profile_button"), ViewProfile(member_id=d.sender.id))])
+        return keyboard(rows)
+
     async def _message(self, n: Notification, silent: bool) -> list[ChatCopy]:
         d = await self.core.messaging.for_delivery(_ref(n), n.member_id)
         if d is None:  # gone since the core planned it (`Outbox.plan` says what is shown)
             raise Skip("message gone")
         chat = d.recipient.telegram_id
-        lang = self.renderer.lang(d.recipient.language)
         reply_to = None
         if d.message.reply_to_id is not None:
             copies = await self.core.messaging.copies_of(d.message.reply_to_id, n.member_id)
             reply_to = copies[-1].telegram_message_id if copies else None
-        markup = None
-        if d.message.kind == MessageKind.INMAIL and d.inmail is not None:
-            t = self.renderer.text
-            markup = keyboard(
-                [
-                    [
-                        (
-                            t(lang, "inmail", "button", action="yes"),
-                            InMailInterested(inmail_id=d.inmail.id),
-                        ),
-                        (
-                            t(lang, "inmail", "button", action="no"),
-                            InMailNotInterested(inmail_id=d.inmail.id),
-                        ),
-                        (
-                            t(lang, "inmail", "button", action="reply"),
-                            InMailReply(inmail_id=d.inmail.id),
-                        ),
-                    ]
-                ]
-            )
+        markup = self._message_keyboard(d)
         html = self._render_message(d)
         ids: list[int] = []
         attachment = d.message.attachment
@@ -226,8 +233,12 @@ class Notifier:
             await self._delete(chat, texts)
             return Sent(removed=texts)
         parts = split_html(html)
-        for copy, part in zip(texts, parts, strict=False):
-            await self._edit_text(copy, part)
+        # The last text part of a message without media carries its buttons: an edit
+        # without them would take them away.
+        markup = self._message_keyboard(d) if media is None else None
+        for k, (copy, part) in enumerate(zip(texts, parts, strict=False)):
+            last = k == len(parts) - 1 and k == len(texts) - 1
+            await self._edit_text(copy, part, markup if last else None)
         surplus = texts[len(parts) :]
         await self._delete(chat, surplus)
         sent = Sent(removed=list(surplus))
@@ -259,10 +270,16 @@ class Notifier:
             ]
         return sent
 
-    async def _edit_text(self, copy: ChatCopy, html: str) -> None:
+    async def _edit_text(
+        self, copy: ChatCopy, html: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
         try:
             await self.bot.edit_message_text(
-                html, copy.chat_id, copy.telegram_message_id, disable_web_page_preview=True
+                html,
+                copy.chat_id,
+                copy.telegram_message_id,
+                disable_web_page_preview=True,
+                reply_markup=markup,
             )
         except BadRequest as exc:
             if not _not_modified(exc):

@@ -1,0 +1,104 @@
+"""Issue 15, organizing the inbox: tags (commands and the conversation card's toggles),
+private notes, and the profile preview beside each relayed message — what each user's chat
+shows, and that the Bot API server refused no request."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import World, connect, start_all
+
+
+async def test_tags_from_commands_and_the_card_stay_private(world: World) -> None:
+    alice, bob, carol = world.alice, world.bob, world.carol
+    await start_all(alice, bob, carol)
+    await connect(alice, bob, "bob")
+    await alice.send_text("/tag @bob 🟢 candidate lyon")
+    tagged = await alice.wait_for_text("🏷")
+    assert "Bob Durand" in tagged.content and "🟢 candidate" in tagged.content
+    assert "lyon" in tagged.content
+    await alice.send_text("/tag @carol #Candidate")
+    await alice.wait_for_text("@carol")
+    await alice.send_text("/tags")
+    listing = await alice.wait_for_text("Your tags")
+    assert "🟢 candidate — 2 contacts" in listing.content and "lyon — 1 contact" in listing.content
+    await bob.send_text("/tags")  # private: Bob has none of Alice's
+    await bob.wait_for_text("No tags yet")
+    await alice.send_text("/tag @bob not!a-tag")
+    await alice.wait_for_text("“not!a-tag” is not a tag")
+    await alice.send_text("/untag @carol vip")
+    await alice.wait_for_text("has no tag “vip”. Nothing changed.")
+    await alice.send_text("/tag @bob")
+    await alice.wait_for_text("Usage: /tag @handle")
+
+    # The card's 🏷 Tags: every tag a toggle on Bob, the page edited in place.
+    await bob.send_text("/msg @alice Hello Alice")
+    await alice.wait_for_text("Hello Alice")
+    await alice.send_text("/inbox")
+    page = await alice.wait_for_text("Inbox")
+    await alice.press_button(page, "Bob Durand")
+    await alice.wait_for(lambda chat: any("Tags" in b["text"] for b in page.buttons()))
+    await alice.press_button(page, "🏷 Tags")
+    await alice.wait_for(lambda chat: "Tags on Bob Durand" in page.content)
+    labels = [b["text"] for b in page.buttons()]
+    assert "✅ 🟢 candidate" in labels and any(label.endswith(" lyon") for label in labels)
+    answer = await alice.press_button(page, "candidate")
+    assert answer is not None and answer.get("text") == "Untagged candidate"
+    await alice.wait_for(lambda chat: "🟢 candidate" in [b["text"] for b in page.buttons()])
+    await alice.press_button(page, "⬅️ Conversation")
+    await alice.wait_for(lambda chat: "Hello Alice" in page.content)
+    await alice.send_text("/tags")
+    listing = await alice.wait_for_text("Your tags")
+    assert "🟢 candidate — 1 contact" in listing.content
+    assert world.server.rejected == []
+
+
+async def test_a_note_shows_beside_their_messages_and_on_their_profile(world: World) -> None:
+    alice, bob = world.alice, world.bob
+    await start_all(alice, bob)
+    await connect(alice, bob, "bob")
+    await alice.send_text("/note @bob")
+    await alice.wait_for_text("No note on Bob Durand yet")
+    await bob.send_text("/edit location Nantes")
+    await bob.wait_for_text("saved")
+    await alice.send_text("/note @bob Met at VivaTech <3\nWants a lead role, 60k")
+    await alice.wait_for_text("Note on Bob Durand saved")
+    await alice.send_text("/note @bob")
+    shown = await alice.wait_for_text("Your note on Bob Durand")
+    assert "Met at VivaTech <3\nWants a lead role, 60k" in shown.content
+    await alice.send_text("/tag @bob candidate")
+    await alice.wait_for_text("🏷")
+    await bob.send_text("/msg @alice Are you hiring?")
+    relayed = await alice.wait_for_text("Are you hiring?")
+    # The preview: location, tags and the note's first line (only), never shown to Bob.
+    assert "📍 Nantes" in relayed.content and "candidate" in relayed.content
+    assert "Met at VivaTech <3" in relayed.content and "60k" not in relayed.content
+    assert not [m for m in bob.chat if m.from_bot and "VivaTech" in m.content]
+    await alice.press_button(relayed, "👤 Profile")
+    card = await alice.wait_for_text("👤 Bob Durand")
+    assert "Met at VivaTech" in card.content and "candidate" in card.content
+    await alice.send_text("/note @bob " + "x" * 1001)
+    await alice.wait_for_text("Your note is 1001 characters; a note holds at most 1000")
+    await alice.send_text("/note @bob -")
+    await alice.wait_for_text("Note on Bob Durand cleared")
+    assert world.server.rejected == []
+
+
+async def test_the_preview_counts_mutual_connections_and_open_shows_it(world: World) -> None:
+    alice, bob, carol = world.alice, world.bob, world.carol
+    await start_all(alice, bob, carol)
+    await connect(alice, bob, "bob")
+    await connect(bob, carol, "carol")
+    await connect(alice, carol, "carol")
+    await alice.send_text("/note @carol Prefers mornings")
+    await alice.wait_for_text("saved")
+    await carol.send_text("/msg @alice Coffee?")
+    relayed = await alice.wait_for_text("Coffee?")
+    assert "👥 1 mutual connection" in relayed.content and "Prefers mornings" in relayed.content
+    await alice.send_text("/open @carol")
+    opened = await alice.wait_for_text("Everything you send now goes to")
+    assert "👥 1 mutual connection" in opened.content and "Prefers mornings" in opened.content
+    # An edit keeps the message's 👤 Profile button.
+    sent = next(m for m in carol.chat if not m.from_bot and m.content == "/msg @alice Coffee?")
+    await carol.edit_text(sent.message_id, "/msg @alice Coffee at 10?")
+    await alice.wait_for(lambda chat: "Coffee at 10?" in relayed.content)
+    assert any("Profile" in b["text"] for b in relayed.buttons())
+    assert world.server.rejected == []
