@@ -56,7 +56,7 @@ async def test_a_note_shows_beside_their_messages_and_on_their_profile(world: Wo
     await start_all(alice, bob)
     await connect(alice, bob, "bob")
     await alice.send_text("/note @bob")
-    await alice.wait_for_text("No note on Bob Durand yet")
+    await alice.wait_for_text("Bob Durand: no note yet.")
     await bob.send_text("/edit location Nantes")
     await bob.wait_for_text("saved")
     await alice.send_text("/note @bob Met at VivaTech <3\nWants a lead role, 60k")
@@ -78,7 +78,7 @@ async def test_a_note_shows_beside_their_messages_and_on_their_profile(world: Wo
     await alice.send_text("/note @bob " + "x" * 1001)
     await alice.wait_for_text("Your note is 1001 characters; a note holds at most 1000")
     await alice.send_text("/note @bob -")
-    await alice.wait_for_text("Note on Bob Durand cleared")
+    await alice.wait_for_text("Cleared your note on Bob Durand.")
     assert world.server.rejected == []
 
 

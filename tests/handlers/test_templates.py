@@ -21,6 +21,9 @@ from bridge.core.models import (
     PROFILE_FIELDS,
     Attachment,
     AttachmentKind,
+    ContactNote,
+    ContactPreview,
+    ContactTags,
     Conversation,
     ConversationState,
     ConversationView,
@@ -49,6 +52,8 @@ from bridge.core.models import (
     NotificationStatus,
     ProfileCard,
     SpamReport,
+    Tag,
+    TagCount,
     UnreadSummary,
 )
 from bridge.core.rules import Rules
@@ -314,6 +319,14 @@ CONV_VIEW = ConversationView(
     ],
 )
 EMPTY_VIEW = CONV_VIEW.model_copy(update={"messages": [], "other": ANON})
+TAGS = [Tag(id=1, name="candidate", colour="🟢"), Tag(id=2, name="lyon-2026", colour="🔵")]
+PREVIEW = ContactPreview(mutual=3, tags=TAGS, note_line="Met at <VivaTech> & liked it")
+PREVIEWED_VIEW = CONV_VIEW.model_copy(update={"preview": PREVIEW})
+CONTACT_TAGS = [
+    ContactTags(contact=ALICE_V, tags=TAGS, on=[1]),
+    ContactTags(contact=ANON, tags=TAGS, on=[]),
+    ContactTags(contact=BOB_V, tags=[], on=[]),
+]
 
 ACCOUNT = CreditAccount(
     plan="premium_career",
@@ -385,6 +398,7 @@ ANON_CARD = ProfileCard(
     view=ANON, about="Hidden from strangers", connections=1, mutual=[], actions=["inmail"]
 )
 SELF_CARD = ProfileCard(view=SELF, about="", connections=0, mutual=[], actions=[])
+NOTED_CARD = CARD.model_copy(update={"note": "Ex-Initech <b>\nCall in March", "tags": TAGS})
 
 
 def delivery(sender_as_seen: MemberView, msg: Message, **fields: Any) -> Delivery:
@@ -402,6 +416,8 @@ def delivery(sender_as_seen: MemberView, msg: Message, **fields: Any) -> Deliver
 
 DELIVERIES = [
     delivery(ALICE_V, message(50, 11, ALICE, "On se voit à 10 h ?")),
+    delivery(ALICE_V, message(54, 11, ALICE, "Un café ?"), preview=PREVIEW),
+    delivery(ALICE_V, message(55, 11, ALICE, "Seul"), preview=ContactPreview(mutual=1)),
     delivery(
         BOB_V,
         message(
@@ -625,7 +641,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("profile", "confirm_remove"): [{"target": ALICE_V}],
     ("profile", "remove_button"): [{"confirm": True}, {"confirm": False}],
     ("profile", "kept"): [{"target": ALICE_V}],
-    ("profile", "card"): [{"card": c} for c in (CARD, ANON_CARD, SELF_CARD)],
+    ("profile", "card"): [{"card": c} for c in (CARD, ANON_CARD, SELF_CARD, NOTED_CARD)],
     ("profile", "button"): [
         {"action": a} for a in ("invite", "message", "inmail", "accept", "withdraw")
     ],
@@ -650,7 +666,41 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"other": ALICE_V, "reachable": True},
         {"other": ANON_ADDRESSED, "reachable": False},
     ],
-    ("relay", "opened"): [{"view": CONV_VIEW, "me": ME}, {"view": EMPTY_VIEW, "me": ME}],
+    ("relay", "opened"): [
+        {"view": CONV_VIEW, "me": ME},
+        {"view": EMPTY_VIEW, "me": ME},
+        {"view": PREVIEWED_VIEW, "me": ME},
+    ],
+    ("contacts", "tag"): [{"t": t} for t in TAGS],
+    ("contacts", "tag_line"): [{"tags": TAGS}, {"tags": TAGS[:1]}],
+    ("contacts", "tagged"): [{"shown": c} for c in CONTACT_TAGS],
+    ("contacts", "tag_list"): [
+        {"counts": [TagCount(tag=TAGS[0], contacts=1), TagCount(tag=TAGS[1], contacts=12)]},
+        {"counts": []},
+    ],
+    ("contacts", "tags_page"): [{"shown": c} for c in CONTACT_TAGS],
+    ("contacts", "toggle_button"): [{"tag": TAGS[0], "on": True}, {"tag": TAGS[1], "on": False}],
+    ("contacts", "profile_button"): [{}],
+    ("contacts", "tags_button"): [{}],
+    ("contacts", "back_to_card"): [{}],
+    ("contacts", "toggled"): [{"tag": TAGS[0], "on": True}, {"tag": TAGS[0], "on": False}],
+    ("contacts", "note"): [
+        {"n": ContactNote(contact=ALICE_V, text="Ex-Initech <b>\nCall in March")},
+        {"n": ContactNote(contact=ANON_ADDRESSED, text=None)},
+    ],
+    ("contacts", "note_saved"): [
+        {"n": ContactNote(contact=ALICE_V, text="x")},
+        {"n": ContactNote(contact=ALICE_V, text=None)},
+    ],
+    ("contacts", "facts"): [
+        {"v": ALICE_V, "p": PREVIEW},
+        {"v": ALICE_V, "p": None},
+        {"v": ANON, "p": ContactPreview(mutual=1)},
+    ],
+    ("contacts", "preview"): [
+        {"p": PREVIEW},
+        {"p": ContactPreview(mutual=2, note_line="Call back <soon>")},
+    ],
     ("relay", "closed"): [{"had": True}, {"had": False}],
     ("relay", "not_relayed"): [{}],
     ("relay", "forwarded"): [{"other": CAROL_V}],
@@ -793,6 +843,9 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "invalid_time": [{"value": "25:99"}],
     "invalid_timezone": [{"value": "Mars/Olympus"}],
     "query_too_long": [{"limit": 200, "length": 100_000}],
+    "invalid_tag": [{"tag": "not!a-tag", "limit": 32}],
+    "tag_not_on_contact": [{"tag": "vip"}],
+    "contact_note_too_long": [{"limit": 1000, "length": 1001}],
 }
 # NotAdmin is answered as an unknown command (failures.py): admin commands stay invisible.
 ANSWERED_ELSEWHERE = {errors.NotAdmin}
