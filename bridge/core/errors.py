@@ -297,3 +297,22 @@ class ContactNoteTooLong(BridgeError):
 
     def __init__(self, limit: int, length: int) -> None:
         super().__init__(limit=limit, length=length)
+
+
+# --- smart inbox filters ------------------------------------------------------------------
+class InvalidInboxFilter(BridgeError):
+    """A word `/inbox` does not know, or two that contradict each other."""
+
+    code = "invalid_inbox_filter"
+
+    def __init__(self, word: str) -> None:
+        super().__init__(word=word)
+
+
+class UnknownTag(BridgeError):
+    """`/inbox #tag` with a tag the member never used."""
+
+    code = "unknown_tag"
+
+    def __init__(self, tag: str) -> None:
+        super().__init__(tag=tag)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from bridge.core import counters, errors
 from bridge.core.conversations import participant_conversation
 from bridge.core.deps import CoreDeps
+from bridge.core.inbox_filters import Refinement, decode_smart, parse_query, refinement
 from bridge.core.invitations import end_declined
 from bridge.core.members import require_admin
 from bridge.core.messaging import conversation_view, open_with
@@ -25,6 +26,7 @@ from bridge.core.models import (
     Invitation,
     InvitationStatus,
     Member,
+    SmartFilter,
     SpamReport,
     UnreadSummary,
 )
@@ -111,20 +113,69 @@ class Inbox:
         filter: InboxFilter = InboxFilter.ALL,
         cursor: str | None = None,
         limit: int = 10,
+        smart: str = "",
     ) -> InboxPage:
         """A page after `cursor` (the first page without one), or, for a cursor marked
-        "before" (``-`` first, as `prev_cursor` gives), the page just above it."""
+        "before" (``-`` first, as `prev_cursor` gives), the page just above it. `smart`: a
+        smart filter as a page's buttons carry it (`inbox_filters.encode_smart`); only a
+        claim, checked here (malformed: none; a tag that is not the actor's: an error)."""
         async with self._d.store.read() as tx:
-            return await self._page(tx, actor_id, filter, cursor, limit)
+            try:
+                fields, tag_id = decode_smart(smart)
+            except ValueError:
+                fields, tag_id = {}, None
+            if tag_id is not None:
+                tag = await tx.tags.owned(actor_id, tag_id)
+                if tag is None:
+                    raise errors.TagNotFound()
+                fields["tag"] = tag
+            chosen = SmartFilter.model_validate(fields)
+            return await self._page(tx, actor_id, filter, cursor, limit, chosen)
+
+    async def query(self, actor_id: int, words: list[str], limit: int = 10) -> InboxPage:
+        """`/inbox awaiting #candidate`: the first page of a filter and smart conditions,
+        combined (`inbox_filters.parse_query`)."""
+        filter, smart, tag_name = parse_query(words)
+        async with self._d.store.read() as tx:
+            if tag_name is not None:
+                tag = await tx.tags.by_name(actor_id, tag_name)
+                if tag is None:
+                    raise errors.UnknownTag(tag=tag_name)
+                smart = smart.model_copy(update={"tag": tag})
+            return await self._page(tx, actor_id, filter, None, limit, smart)
+
+    def _refinement(self, actor_id: int, smart: SmartFilter) -> Refinement | None:
+        """The smart filter as the storage applies it; degrees from the graph index (the
+        2nd-degree set only for the 3rd-degree filter: it is the costly one)."""
+        if not smart.active:
+            return None
+        first: tuple[int, ...] = ()
+        second: tuple[int, ...] = ()
+        if smart.degree is not None:
+            graph = self._d.graph
+            first = tuple(graph.neighbours(actor_id))
+            if smart.degree == Degree.THIRD:
+                near = set(first) | {actor_id}
+                second = tuple({n for f in first for n in graph.neighbours(f) if n not in near})
+        return refinement(smart, self._d.clock.now(), first, second)
 
     async def _page(
-        self, tx: UnitOfWork, actor_id: int, filter: InboxFilter, cursor: str | None, limit: int
+        self,
+        tx: UnitOfWork,
+        actor_id: int,
+        filter: InboxFilter,
+        cursor: str | None,
+        limit: int,
+        smart: SmartFilter | None = None,
     ) -> InboxPage:
+        smart = smart or SmartFilter()
         limit = max(1, min(limit, MAX_PAGE))
         backward = cursor is not None and cursor.startswith(BEFORE)
         position = decode_cursor(cursor.removeprefix(BEFORE) if cursor else None)
         backward = backward and position is not None
-        found = await tx.conversations.inbox_page(actor_id, filter, position, limit + 1, backward)
+        found = await tx.conversations.inbox_page(
+            actor_id, filter, position, limit + 1, backward, self._refinement(actor_id, smart)
+        )
         written = await self._written_to(tx, actor_id, found.rows)
         rows = found.rows
         more = len(rows) > limit
@@ -149,6 +200,8 @@ class Inbox:
             prev_cursor=prev_cursor,
             summary=found.summary,
             invitations=found.invitations,
+            smart=smart,
+            matching=found.matching,
         )
 
     async def digest(self, actor_id: int, cursor: str | None = None, limit: int = 10) -> Digest:

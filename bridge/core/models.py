@@ -332,6 +332,22 @@ def nothing_to_digest(summary: UnreadSummary, invitations: int) -> bool:
     return summary.messages == 0 and invitations == 0
 
 
+class SmartFilter(Model):
+    """Conditions a member adds to an inbox filter (`/inbox awaiting #candidate`), all of
+    which a conversation must meet (see `bridge.core.inbox_filters`)."""
+
+    awaiting: bool = False  # their message is the last one: the member owes an answer
+    waiting_days: int | None = None  # the member's is the last one, older than this
+    degree: Degree | None = None  # the other member's degree now (1st, 2nd or 3rd)
+    tag: Tag | None = None  # the member's tag on the other member
+    files: bool = False  # with attachments
+    since_days: int | None = None  # active in the last days
+
+    @property
+    def active(self) -> bool:
+        return self != SmartFilter()
+
+
 class InboxPage(Model):
     filter: InboxFilter
     entries: list[InboxEntry]
@@ -339,6 +355,8 @@ class InboxPage(Model):
     summary: UnreadSummary  # unread among the conversations this filter shows
     prev_cursor: str | None = None
     invitations: int = 0  # pending invitations received
+    smart: SmartFilter = Field(default_factory=SmartFilter)
+    matching: int | None = None  # how many conversations a smart filter matches
 
 
 class ConversationView(Model):

@@ -12,6 +12,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
+from bridge.core.inbox_filters import Refinement
 from bridge.core.models import (
     Attachment,
     ChatCopy,
@@ -79,6 +80,7 @@ class InboxSlice(NamedTuple):
     summary: UnreadSummary  # unread messages and distinct people
     invitations: int  # pending invitations received
     inmails: int  # conversations opened by an InMail with unread messages
+    matching: int | None = None  # with a smart filter: how many conversations it matches
 
 
 class MemberRepo(Protocol):
@@ -203,9 +205,12 @@ class ConversationRepo(Protocol):
         cursor: tuple[datetime, int] | None,
         limit: int,
         backward: bool = False,
+        refine: Refinement | None = None,
     ) -> InboxSlice:
         """A whole inbox page and its header at once (one statement on SQL stores); with
-        `backward`, the rows just before the cursor (a previous page), newest first too."""
+        `backward`, the rows just before the cursor (a previous page), newest first too.
+        With `refine` (a smart filter), only the conversations it matches, and the header
+        counts them (`InboxSlice.matching`) and the unread among them."""
         ...
 
     async def unread_pages(self, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bridge.core.inbox_filters import Refinement
 from bridge.core.models import (
     Attachment,
     ChatCopy,
@@ -156,8 +157,9 @@ class SqliteConversations:
         cursor: tuple[datetime, int] | None,
         limit: int,
         backward: bool = False,
+        refine: Refinement | None = None,
     ) -> InboxSlice:
-        return await inbox_page(self._conn, member_id, filter, cursor, limit, backward)
+        return await inbox_page(self._conn, member_id, filter, cursor, limit, backward, refine)
 
     async def unread_pages(self, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
         return await unread_pages(self._conn, member_ids, limit)

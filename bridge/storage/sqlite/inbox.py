@@ -17,10 +17,11 @@ from typing import Any
 
 import aiosqlite
 
-from bridge.core.inbox_filters import RULES, FilterRule, header_rule
+from bridge.core.inbox_filters import RULES, FilterRule, Refinement, header_rule
 from bridge.core.models import (
     Conversation,
     ConversationState,
+    Degree,
     InboxFilter,
     InMail,
     Invitation,
@@ -122,13 +123,82 @@ _PAGE_SQL = (
     " ORDER BY {order} LIMIT :limit)"
     " SELECT h.messages, h.people, h.inmails,"
     " (SELECT COUNT(*) FROM invitations WHERE recipient_id = :me AND status = 'pending'),"
-    f" {_ROW_COLUMNS}"
-    " FROM (SELECT COALESCE(SUM(s.unread_count), 0) AS messages, COUNT(*) AS people,"
-    " COALESCE(SUM(s.inmail), 0) AS inmails FROM conversation_states s{header_join}"
-    " WHERE s.member_id = :me AND {header}) h"
+    f" h.matching, {_ROW_COLUMNS}"
+    " FROM ({header_select}) h"
     f" LEFT JOIN p ON 1{_JOINS}"
     f" ORDER BY {_ORDER}"
 )
+
+# The header of a filter's page: its unread conversations only (the partial unread index).
+_HEADER = (
+    "SELECT COALESCE(SUM(s.unread_count), 0) AS messages, COUNT(*) AS people,"
+    " COALESCE(SUM(s.inmail), 0) AS inmails, NULL AS matching"
+    " FROM conversation_states s{header_join} WHERE s.member_id = :me AND {header}"
+)
+# With a smart filter the header also counts every conversation it matches: all the
+# filter's conversations are read (each test is an indexed lookup per conversation).
+_SMART_HEADER = (
+    "SELECT COALESCE(SUM(s.unread_count), 0) AS messages,"
+    " COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN 1 ELSE 0 END), 0) AS people,"
+    " COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN s.inmail ELSE 0 END), 0) AS inmails,"
+    " COUNT(*) AS matching FROM conversation_states s"
+    " JOIN conversations c ON c.id = s.conversation_id WHERE s.member_id = :me AND {where}"
+)
+
+# The other member of a conversation `c`, as `s.member_id` sees it.
+_OTHER = "(CASE WHEN c.member_a = s.member_id THEN c.member_b ELSE c.member_a END)"
+# The conversation's last message, when the member still sees it (not cleared for them).
+_LAST = "SELECT 1 FROM messages lm WHERE lm.id = c.last_message_id AND lm.id > s.cleared_through"
+
+
+def _linked(ids: str) -> str:
+    """The other member is connected to one of the members in the JSON list `:ids`."""
+    inside = f"(SELECT value FROM json_each(:{ids}))"
+    return (
+        f"EXISTS (SELECT 1 FROM connections k WHERE (k.member_a = {_OTHER} AND k.member_b IN"
+        f" {inside}) OR (k.member_b = {_OTHER} AND k.member_a IN {inside}))"
+    )
+
+
+def refined(r: Refinement) -> tuple[str, dict[str, object]]:
+    """A smart filter's conditions on `s` and `c` (` AND …`, empty for none), and their
+    parameters. Each is the definition in `bridge.core.inbox_filters.SmartFilter`."""
+    parts: list[str] = []
+    params: dict[str, object] = {}
+    if r.awaiting:
+        parts.append(f"EXISTS ({_LAST} AND lm.sender_id <> s.member_id)")
+    if r.waiting_before is not None:
+        parts.append(f"EXISTS ({_LAST} AND lm.sender_id = s.member_id AND lm.created_at < :wb)")
+        params["wb"] = ts(r.waiting_before)
+    if r.since is not None:
+        parts.append("s.last_activity_at >= :since")
+        params["since"] = ts(r.since)
+    if r.tag_id is not None:
+        parts.append(
+            "EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.tag_id = :tag"
+            f" AND ct.contact_id = {_OTHER})"
+        )
+        params["tag"] = r.tag_id
+    if r.files:
+        parts.append(
+            "EXISTS (SELECT 1 FROM messages fm WHERE fm.conversation_id = c.id"
+            " AND fm.id > s.cleared_through AND fm.att_kind IS NOT NULL)"
+        )
+    if r.degree is not None:
+        first = f"{_OTHER} IN (SELECT value FROM json_each(:first))"
+        params["first"] = json.dumps(list(r.first))
+        if r.degree == Degree.FIRST:
+            parts.append(first)
+        elif r.degree == Degree.SECOND:
+            parts.append(f"NOT {first} AND {_linked('first')}")
+        else:
+            parts.append(
+                f"NOT {first} AND {_OTHER} NOT IN (SELECT value FROM json_each(:second))"
+                f" AND {_linked('second')}"
+            )
+            params["second"] = json.dumps(list(r.second))
+    return "".join(f" AND {part}" for part in parts), params
+
 
 _ROW_WIDTH = sum(len(columns) for _, columns in _TABLES)
 # A compound statement: one header row per member (kind 0), then their lines (kind 1), in
@@ -200,6 +270,7 @@ async def inbox_page(
     cursor: tuple[datetime, int] | None,
     limit: int,
     backward: bool = False,
+    refine: Refinement | None = None,
 ) -> InboxSlice:
     """Up to `limit` rows after the cursor (with `backward`, the `limit` rows just before
     it), newest first either way, and the header of what the filter shows."""
@@ -208,23 +279,31 @@ async def inbox_page(
     if cursor is not None:
         after, order = (BEFORE, _UP) if backward else (AFTER, _DOWN)
         params |= {"at": ts(cursor[0]), "cid": cursor[1]}
-    header = HEADERS[filter]
-    header_join = " JOIN conversations c ON c.id = s.conversation_id" if "c." in header else ""
+    where = FILTERS[filter]
+    if refine is None:
+        header = HEADERS[filter]
+        header_join = " JOIN conversations c ON c.id = s.conversation_id" if "c." in header else ""
+        header_select = _HEADER.replace("{header_join}", header_join).replace("{header}", header)
+    else:
+        conditions, more = refined(refine)
+        where += conditions
+        params |= more
+        header_select = _SMART_HEADER.replace("{where}", where)
     sql = (
-        _PAGE_SQL.replace("{where}", FILTERS[filter])
+        _PAGE_SQL.replace("{header_select}", header_select)
+        .replace("{where}", where)
         .replace("{after}", after)
         .replace("{order}", order)
-        .replace("{header_join}", header_join)
-        .replace("{header}", header)
     )
     rows = list(await conn.execute_fetchall(sql, params))
     head = rows[0]
-    decoded = [_decode(row, 4) for row in rows]
+    decoded = [_decode(row, 5) for row in rows]
     return InboxSlice(
         rows=[row for row in decoded if row is not None],
         summary=UnreadSummary(messages=head[0], people=head[1]),
         inmails=head[2],
         invitations=head[3],
+        matching=head[4],
     )
 
 
