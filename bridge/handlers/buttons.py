@@ -205,6 +205,28 @@ class InboxPage(Button, prefix="ip"):
     cursor: Word = ""  # empty: the first page
 
 
+class SmartInboxPage(Button, prefix="iq"):
+    """A page of a filter with smart conditions: the conditions
+    (`inbox_filters.encode_smart`, no ``_`` in them) and the cursor share one word, so the
+    button fits in 64 bytes with the longest filter's name."""
+
+    filter: InboxFilter
+    # "<conditions>_<cursor>": 48 characters, 63 bytes with "iq:invitations:"
+    view: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{0,48}$")]
+
+    @classmethod
+    def of(cls, filter: InboxFilter, smart: str, cursor: str = "") -> SmartInboxPage:
+        return cls(filter=filter, view=f"{smart}_{cursor}")
+
+    @property
+    def smart(self) -> str:
+        return self.view.partition("_")[0]
+
+    @property
+    def cursor(self) -> str:
+        return self.view.partition("_")[2]
+
+
 class ShowConversation(Button, prefix="cs"):
     conversation_id: Id
     filter: InboxFilter  # where "⬅️ Inbox" goes back to

@@ -6,12 +6,14 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bridge.core.inbox import CardAction
-from bridge.core.models import ConversationCard, InboxFilter
+from bridge.core.inbox_filters import WAITING_DAYS, encode_smart
+from bridge.core.models import ConversationCard, InboxFilter, SmartFilter
 from bridge.core.models import InboxPage as Page
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import (
     AcceptInvitation,
     ActOnConversation,
+    Button,
     ContactTagsOnCard,
     DeclineInvitation,
     DeleteConversation,
@@ -19,6 +21,7 @@ from bridge.handlers.buttons import (
     OpenConversation,
     ReadAll,
     ShowConversation,
+    SmartInboxPage,
 )
 from bridge.handlers.commands import Command, Usage, argument_text, only_handle
 from bridge.handlers.context import BridgeContext, chat_id_of, message_of
@@ -28,27 +31,49 @@ PAGE = 8
 
 
 async def inbox(update: Update, context: BridgeContext) -> None:
-    """/inbox [all|unread|archived|inmail|spam|invitations]"""
-    word = argument_text(update).lower() or "all"
-    try:
-        chosen = InboxFilter(word)
-    except ValueError:
-        raise Usage("inbox") from None
-    page = await context.core.inbox.page(context.member.id, chosen, None, PAGE)
+    """/inbox [filter] [awaiting|waiting [Nd]] [1st|2nd|3rd] [#tag] [files] [since:Nd]"""
+    words = argument_text(update).split()
+    page = await context.core.inbox.query(context.member.id, words, PAGE)
     text, markup = _page(context, page, first=True)
     await context.send_html(chat_id_of(update), text, markup)
+
+
+def _with(smart: SmartFilter, condition: str) -> SmartFilter:
+    """The page's smart filter with one quick condition toggled (the header's buttons):
+    awaiting and waiting exclude each other."""
+    if condition == "awaiting":
+        on = not smart.awaiting
+        return smart.model_copy(update={"awaiting": on, "waiting_days": None})
+    on = smart.waiting_days is None
+    return smart.model_copy(
+        update={"waiting_days": WAITING_DAYS if on else None, "awaiting": False}
+    )
+
+
+def _to(chosen: InboxFilter, smart: SmartFilter, cursor: str = "") -> Button:
+    """The button of a page: a plain filter's, or one carrying its smart conditions."""
+    if not smart.active:
+        return InboxPage(filter=chosen, cursor=cursor)
+    return SmartInboxPage.of(chosen, encode_smart(smart), cursor)
 
 
 def _page(
     context: BridgeContext, page: Page, first: bool
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    chosen = page.filter
+    chosen, smart = page.filter, page.smart
     text = context.t("inbox", "page", page=page, now=context.core.now(), first=first)
     filters_row: Row = [
         (context.t("inbox", "filter_button", f=f, current=f == chosen), InboxPage(filter=f))
         for f in InboxFilter
     ]
-    rows: list[Row] = [filters_row[:3], filters_row[3:]]
+    quick: Row = [
+        (
+            context.t("inbox", "smart_button", condition=c, on=_is_on(smart, c)),
+            _to(chosen, _with(smart, c)),
+        )
+        for c in ("awaiting", "waiting")
+    ]
+    rows: list[Row] = [filters_row[:3], filters_row[3:], quick]
     for entry in page.entries:
         rows.append(
             [
@@ -60,21 +85,21 @@ def _page(
         )
     nav: Row = []
     if page.prev_cursor:
-        nav.append(
-            (context.t("inbox", "previous_page"), InboxPage(filter=chosen, cursor=page.prev_cursor))
-        )
+        nav.append((context.t("inbox", "previous_page"), _to(chosen, smart, page.prev_cursor)))
     if page.next_cursor:
-        nav.append(
-            (context.t("inbox", "next_page"), InboxPage(filter=chosen, cursor=page.next_cursor))
-        )
+        nav.append((context.t("inbox", "next_page"), _to(chosen, smart, page.next_cursor)))
     rows.append(nav)
     more: Row = []
     if page.prev_cursor:
-        more.append((context.t("inbox", "first_page"), InboxPage(filter=chosen)))
-    if page.summary.messages and chosen != InboxFilter.SPAM:
+        more.append((context.t("inbox", "first_page"), _to(chosen, smart)))
+    if page.summary.messages and chosen != InboxFilter.SPAM and not smart.active:
         more.append((context.t("inbox", "read_all"), ReadAll(filter=chosen)))
     rows.append(more)
     return text, keyboard(rows)
+
+
+def _is_on(smart: SmartFilter, condition: str) -> bool:
+    return smart.awaiting if condition == "awaiting" else smart.waiting_days is not None
 
 
 def _card(
@@ -129,6 +154,15 @@ def _card(
 async def on_page(update: Update, context: BridgeContext, data: InboxPage) -> Toast:
     """A filter, ◀️ Previous, Next ▶️, ⏮ First page, ⬅️ Inbox: that page, in place."""
     page = await context.core.inbox.page(context.member.id, data.filter, data.cursor or None, PAGE)
+    await edit_in_place(update, *_page(context, page, first=not data.cursor))
+    return None
+
+
+async def on_smart_page(update: Update, context: BridgeContext, data: SmartInboxPage) -> Toast:
+    """A smart filter's page (its ◀️ ▶️, or a quick condition toggled), in place."""
+    page = await context.core.inbox.page(
+        context.member.id, data.filter, data.cursor or None, PAGE, smart=data.smart
+    )
     await edit_in_place(update, *_page(context, page, first=not data.cursor))
     return None
 
@@ -216,6 +250,7 @@ COMMANDS = [Command("inbox", inbox)] + [
 def handlers() -> list:
     return [
         ButtonHandler(InboxPage, on_page),
+        ButtonHandler(SmartInboxPage, on_smart_page),
         ButtonHandler(ReadAll, on_read_all),
         ButtonHandler(ShowConversation, on_show),
         ButtonHandler(ActOnConversation, on_act),

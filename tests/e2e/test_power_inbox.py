@@ -102,3 +102,39 @@ async def test_the_preview_counts_mutual_connections_and_open_shows_it(world: Wo
     await alice.wait_for(lambda chat: "Coffee at 10?" in relayed.content)
     assert any("Profile" in b["text"] for b in relayed.buttons())
     assert world.server.rejected == []
+
+
+async def test_smart_filters_from_the_command_and_the_page_buttons(world: World) -> None:
+    alice, bob, carol = world.alice, world.bob, world.carol
+    await start_all(alice, bob, carol)
+    await connect(alice, bob, "bob")
+    await connect(alice, carol, "carol")
+    await bob.send_text("/msg @alice Any update on the role?")
+    await alice.wait_for_text("Any update on the role?")
+    await alice.send_text("/msg @carol Shall we talk on Monday?")
+    await alice.wait_for_text("Sent to")
+    await alice.send_text("/tag @bob candidate")
+    await alice.wait_for_text("🏷")
+    await alice.send_text("/inbox awaiting #candidate")
+    page = await alice.wait_for_text("Inbox")
+    assert "awaiting your answer · " in page.content and "#candidate" in page.content
+    assert "1 conversation matches" in page.content
+    assert "1 unread message from 1 person" in page.content
+    assert "Bob Durand" in page.content and "Carol Nguyen" not in page.content
+    # The quick buttons: waiting for theirs (3 days by default): Carol's is too recent.
+    await alice.press_button(page, "Waiting for theirs")
+    await alice.wait_for(lambda chat: "0 conversations match" in page.content)
+    assert "waiting for theirs (3+ days)" in page.content and "Bob Durand" not in page.content
+    await alice.press_button(page, "Awaiting my answer")
+    await alice.wait_for(lambda chat: "awaiting your answer" in page.content)
+    assert "Bob Durand" in page.content and "1 conversation matches" in page.content
+    await alice.press_button(page, "All")  # a plain filter: the conditions go
+    await alice.wait_for(lambda chat: "conversation matches" not in page.content)
+    assert "Carol Nguyen" in page.content
+    await alice.send_text("/inbox waiting 0d")
+    await alice.wait_for_text("“0d” is not an inbox filter")
+    await alice.send_text("/inbox #nobody")
+    await alice.wait_for_text("You have no tag “nobody”")
+    await alice.send_text("/inbox 2nd")
+    await alice.wait_for_text("0 conversations match")
+    assert world.server.rejected == []

@@ -51,6 +51,7 @@ from bridge.core.models import (
     NotificationKind,
     NotificationStatus,
     ProfileCard,
+    SmartFilter,
     SpamReport,
     Tag,
     TagCount,
@@ -322,6 +323,7 @@ EMPTY_VIEW = CONV_VIEW.model_copy(update={"messages": [], "other": ANON})
 TAGS = [Tag(id=1, name="candidate", colour="🟢"), Tag(id=2, name="lyon-2026", colour="🔵")]
 PREVIEW = ContactPreview(mutual=3, tags=TAGS, note_line="Met at <VivaTech> & liked it")
 PREVIEWED_VIEW = CONV_VIEW.model_copy(update={"preview": PREVIEW})
+SMART = SmartFilter(awaiting=True, degree=Degree.SECOND, tag=TAGS[0], files=True, since_days=7)
 CONTACT_TAGS = [
     ContactTags(contact=ALICE_V, tags=TAGS, on=[1]),
     ContactTags(contact=ANON, tags=TAGS, on=[]),
@@ -553,6 +555,27 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
             "now": NOW,
             "first": True,
         },
+        {
+            "page": page(InboxFilter.ALL, ENTRIES[:2], 3, 2).model_copy(
+                update={"smart": SMART, "matching": 7}
+            ),
+            "now": NOW,
+            "first": True,
+        },
+        {
+            "page": page(InboxFilter.INMAIL, [], 0, 0).model_copy(
+                update={"smart": SmartFilter(waiting_days=1), "matching": 0}
+            ),
+            "now": NOW,
+            "first": True,
+        },
+    ],
+    ("inbox", "condition"): [
+        {"smart": SMART},
+        {"smart": SmartFilter(waiting_days=5, degree=Degree.THIRD, since_days=1)},
+    ],
+    ("inbox", "smart_button"): [
+        {"condition": c, "on": on} for c in ("awaiting", "waiting") for on in (True, False)
     ],
     ("inbox", "entry_button"): [{"entry": e} for e in ENTRIES],
     ("inbox", "first_page"): [{}],
@@ -844,6 +867,8 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "invalid_timezone": [{"value": "Mars/Olympus"}],
     "query_too_long": [{"limit": 200, "length": 100_000}],
     "invalid_tag": [{"tag": "not!a-tag", "limit": 32}],
+    "invalid_inbox_filter": [{"word": "everything"}],
+    "unknown_tag": [{"tag": "nobody"}],
     "tag_not_on_contact": [{"tag": "vip"}],
     "contact_note_too_long": [{"limit": 1000, "length": 1001}],
 }
