@@ -20,6 +20,7 @@ from bridge.core.network import Network
 from bridge.core.notify import Preferences
 from bridge.core.outbox import Outbox
 from bridge.core.prompts import Prompts
+from bridge.core.reminders import Reminders
 from bridge.core.rules import Rules
 from bridge.core.updates import Updates
 from bridge.storage.port import GraphSnapshot, GraphSnapshotRepo, Store
@@ -41,6 +42,7 @@ class Core:
         self.prompts = Prompts(deps)
         self.updates = Updates(deps)
         self.contacts = Contacts(deps)
+        self.reminders = Reminders(deps)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

@@ -57,6 +57,8 @@ async def post_message(
     conversation.last_message_id = message.id
     conversation.last_activity_at = now
     await tx.conversations.save(conversation)
+    # Someone wrote: a follow-up reminder on this conversation is moot (`core.reminders`).
+    await tx.reminders.cancel_conversation(conversation.id, now)
 
     mine = await tx.conversations.state(conversation.id, sender_id)
     counters.wrote(mine, message.id, now)

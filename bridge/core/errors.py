@@ -316,3 +316,26 @@ class UnknownTag(BridgeError):
 
     def __init__(self, tag: str) -> None:
         super().__init__(tag=tag)
+
+
+# --- follow-up reminders -------------------------------------------------------------------
+class InvalidDelay(BridgeError):
+    """`/remind @handle 3d`: a delay in hours, days or weeks, within the limits."""
+
+    code = "invalid_delay"
+
+    def __init__(self, value: str, max_days: int) -> None:
+        super().__init__(value=value, max_days=max_days)
+
+
+class ReminderTextTooLong(BridgeError):
+    code = "reminder_text_too_long"
+
+    def __init__(self, limit: int, length: int) -> None:
+        super().__init__(limit=limit, length=length)
+
+
+class ReminderNotFound(BridgeError):
+    """A Cancel button on a reminder already fired, cancelled, or not the member's."""
+
+    code = "reminder_not_found"

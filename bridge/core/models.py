@@ -470,6 +470,7 @@ class NotificationKind(StrEnum):
     DIGEST = "digest"  # an unread digest
     INMAIL_ANSWERED = "inmail_answered"  # ref = InMail id, for its sender: (not) interested
     CREDIT_REFUNDED = "credit_refunded"  # ref = InMail id, for its sender: the credit is back
+    REMINDER = "reminder"  # ref = reminder id, for its member: follow up now
 
 
 class NotificationStatus(StrEnum):
@@ -515,3 +516,26 @@ class ContactTags(Model):
 class ContactNote(Model):
     contact: MemberView
     text: str | None  # None: no note yet
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"
+    FIRED = "fired"
+    CANCELLED = "cancelled"
+
+
+class Reminder(Model):
+    """A member's follow-up reminder on a conversation (`/remind @handle 3d [text]`)."""
+
+    id: int
+    member_id: int
+    conversation_id: int
+    text: str
+    due_at: datetime
+    status: ReminderStatus
+    created_at: datetime
+
+
+class ReminderView(Model):
+    reminder: Reminder
+    contact: MemberView  # the conversation's other member, as the member may see them

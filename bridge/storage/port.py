@@ -33,6 +33,7 @@ from bridge.core.models import (
     NotificationKind,
     NotificationStatus,
     Reaction,
+    Reminder,
     SpamReport,
     Tag,
     TagCount,
@@ -455,6 +456,34 @@ class NoteRepo(Protocol):
     async def get(self, member_id: int, contact_id: int) -> str | None: ...
 
 
+class ReminderRepo(Protocol):
+    """Follow-up reminders; at most one pending per member and conversation."""
+
+    async def set(
+        self, member_id: int, conversation_id: int, text: str, due_at: datetime, now: datetime
+    ) -> Reminder:
+        """A pending reminder, replacing the member's pending one on that conversation."""
+        ...
+
+    async def get(self, reminder_id: int) -> Reminder | None: ...
+    async def pending(self, member_id: int) -> list[Reminder]:
+        """The member's pending reminders, the soonest first."""
+        ...
+
+    async def cancel(self, reminder_id: int, member_id: int, now: datetime) -> bool:
+        """Cancel the member's own pending reminder; False if there is none such."""
+        ...
+
+    async def cancel_conversation(self, conversation_id: int, now: datetime) -> int:
+        """Someone wrote in the conversation: its pending reminders are moot."""
+        ...
+
+    async def take_due(self, now: datetime, limit: int) -> list[Reminder]:
+        """Mark up to `limit` due reminders fired and return them (in the caller's
+        transaction: fired with their effect, or not at all)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction. Read-only members: a use case reads them and
     never swaps one, so an adapter may hold its own repository classes (a protocol's plain
@@ -504,6 +533,9 @@ class UnitOfWork(Protocol):
 
     @property
     def notes(self) -> NoteRepo: ...
+
+    @property
+    def reminders(self) -> ReminderRepo: ...
 
 
 class Store(Protocol):

@@ -109,6 +109,8 @@ ROWS: dict[int, list[str]] = {
         f"INSERT INTO tags VALUES (1, 1, 'candidate', '🟢', '{T}')",
         f"INSERT INTO contact_tags VALUES (1, 2, '{T}')",
         f"INSERT INTO contact_notes VALUES (1, 2, 'Met at VivaTech; call back', '{T}')",
+        "INSERT INTO reminders (member_id, conversation_id, text, due_at, created_at)"
+        f" VALUES (1, 1, 'Ask about Lyon', '{T}', '{T}')",
     ],
 }
 

@@ -26,6 +26,7 @@ from bridge.storage.sqlite.graph_snapshot import SqliteGraphSnapshots
 from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
 from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
 from bridge.storage.sqlite.outbox import SqliteOutbox
+from bridge.storage.sqlite.reminders import SqliteReminders
 from bridge.storage.sqlite.updates import SqliteUpdates
 
 
@@ -48,6 +49,7 @@ class SqliteUnitOfWork:
         self.graph_snapshots = SqliteGraphSnapshots(conn)
         self.tags = SqliteTags(conn)
         self.notes = SqliteNotes(conn)
+        self.reminders = SqliteReminders(conn)
 
 
 class SqliteStore:
