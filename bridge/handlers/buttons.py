@@ -266,6 +266,10 @@ class ToggleTag(Button, prefix="tt"):
     filter: InboxFilter
 
 
+class CancelReminder(Button, prefix="rx"):
+    reminder_id: Id
+
+
 class DigestPage(Button, prefix="dp"):
     cursor: Word
 

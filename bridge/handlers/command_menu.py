@@ -16,12 +16,24 @@ from bridge.handlers import (
     invitations,
     profile,
     relay,
+    reminders,
     settings,
 )
 from bridge.handlers.commands import Command
 from bridge.handlers.context import BridgeContext
 
-FEATURES = (profile, invitations, relay, inbox, contacts, inmail, digests, settings, admin)
+FEATURES = (
+    profile,
+    invitations,
+    relay,
+    inbox,
+    contacts,
+    reminders,
+    inmail,
+    digests,
+    settings,
+    admin,
+)
 
 
 async def help_command(update: Update, context: BridgeContext) -> None:

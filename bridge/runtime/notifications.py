@@ -78,6 +78,7 @@ class Notifier:
             NotificationKind.DIGEST: self._digest,
             NotificationKind.INMAIL_ANSWERED: self._inmail_news,
             NotificationKind.CREDIT_REFUNDED: self._inmail_news,
+            NotificationKind.REMINDER: self._reminder,
         }.get(n.kind)
         if handler is None:
             raise Skip(f"no renderer for {n.kind}")
@@ -327,6 +328,28 @@ class Notifier:
             [ReactionTypeEmoji(theirs[0])] if theirs else [],
         )
         return []
+
+    async def _reminder(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        """⏰ Time to follow up with …, with 💬 Open to that conversation."""
+        view = await self.core.reminders.for_delivery(_ref(n), n.member_id)
+        member = await self.core.members.get(n.member_id)
+        if view is None or member is None:
+            raise Skip("reminder gone")
+        lang, t = self.renderer.lang(member.language), self.renderer.text
+        markup = keyboard(
+            [
+                [
+                    (
+                        t(lang, "inbox", "action", a="open"),
+                        OpenConversation(conversation_id=view.reminder.conversation_id),
+                    )
+                ]
+            ]
+        )
+        await self._send_html(
+            member.telegram_id, t(lang, "reminders", "due", view=view), markup, None, silent
+        )
+        return []  # no stored message shows there: nothing to map
 
     async def _inmail_news(self, n: Notification, silent: bool) -> list[ChatCopy]:
         """Tell an InMail's sender what became of it: the recipient's answer, or the credit

@@ -51,6 +51,9 @@ from bridge.core.models import (
     NotificationKind,
     NotificationStatus,
     ProfileCard,
+    Reminder,
+    ReminderStatus,
+    ReminderView,
     SmartFilter,
     SpamReport,
     Tag,
@@ -324,6 +327,21 @@ TAGS = [Tag(id=1, name="candidate", colour="🟢"), Tag(id=2, name="lyon-2026", 
 PREVIEW = ContactPreview(mutual=3, tags=TAGS, note_line="Met at <VivaTech> & liked it")
 PREVIEWED_VIEW = CONV_VIEW.model_copy(update={"preview": PREVIEW})
 SMART = SmartFilter(awaiting=True, degree=Degree.SECOND, tag=TAGS[0], files=True, since_days=7)
+REMINDERS = [
+    ReminderView(
+        reminder=Reminder(
+            id=i,
+            member_id=ME,
+            conversation_id=11,
+            text=text,
+            due_at=NOW + timedelta(days=3),
+            status=ReminderStatus.PENDING,
+            created_at=NOW,
+        ),
+        contact=contact,
+    )
+    for i, (text, contact) in enumerate([("Envoyer l’<offre>", ALICE_V), ("", ANON)])
+]
 CONTACT_TAGS = [
     ContactTags(contact=ALICE_V, tags=TAGS, on=[1]),
     ContactTags(contact=ANON, tags=TAGS, on=[]),
@@ -694,6 +712,12 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"view": EMPTY_VIEW, "me": ME},
         {"view": PREVIEWED_VIEW, "me": ME},
     ],
+    ("reminders", "when"): [{"moment": NOW}],
+    ("reminders", "set"): [{"view": v} for v in REMINDERS],
+    ("reminders", "listing"): [{"views": REMINDERS}, {"views": []}],
+    ("reminders", "cancel_button"): [{"view": v} for v in REMINDERS],
+    ("reminders", "cancelled"): [{}],
+    ("reminders", "due"): [{"view": v} for v in REMINDERS],
     ("contacts", "tag"): [{"t": t} for t in TAGS],
     ("contacts", "tag_line"): [{"tags": TAGS}, {"tags": TAGS[:1]}],
     ("contacts", "tagged"): [{"shown": c} for c in CONTACT_TAGS],
@@ -869,6 +893,8 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "invalid_tag": [{"tag": "not!a-tag", "limit": 32}],
     "invalid_inbox_filter": [{"word": "everything"}],
     "unknown_tag": [{"tag": "nobody"}],
+    "invalid_delay": [{"value": "soon", "max_days": 365}],
+    "reminder_text_too_long": [{"limit": 200, "length": 250}],
     "tag_not_on_contact": [{"tag": "vip"}],
     "contact_note_too_long": [{"limit": 1000, "length": 1001}],
 }
