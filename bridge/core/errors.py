@@ -339,3 +339,10 @@ class ReminderNotFound(BridgeError):
     """A Cancel button on a reminder already fired, cancelled, or not the member's."""
 
     code = "reminder_not_found"
+
+
+# --- the sales mailbox ---------------------------------------------------------------------
+class NoSalesMailbox(BridgeError):
+    """Only the Sales Navigator and Recruiter plans have a sales mailbox."""
+
+    code = "no_sales_mailbox"

@@ -25,6 +25,7 @@ from bridge.core.models import (
     InboxPage,
     Invitation,
     InvitationStatus,
+    Mailbox,
     Member,
     SmartFilter,
     SpamReport,
@@ -47,6 +48,8 @@ class CardAction(StrEnum):
     UNARCHIVE = "unarchive"
     SPAM = "spam"
     NOT_SPAM = "not_spam"
+    TO_SALES = "to_sales"  # into the member's sales mailbox (Sales Navigator, Recruiter)
+    TO_MAIN = "to_main"  # back to the main inbox
 
 
 async def _waiting(tx: UnitOfWork, actor_id: int, conversation: Conversation) -> Invitation | None:
@@ -137,6 +140,10 @@ class Inbox:
         combined (`inbox_filters.parse_query`)."""
         filter, smart, tag_name = parse_query(words)
         async with self._d.store.read() as tx:
+            if filter == InboxFilter.SALES:
+                actor = await tx.members.get(actor_id)
+                if actor is None or not self._d.rules.has_sales_mailbox(actor.plan):
+                    raise errors.NoSalesMailbox()
             if tag_name is not None:
                 tag = await tx.tags.by_name(actor_id, tag_name)
                 if tag is None:
@@ -212,6 +219,9 @@ class Inbox:
             found = await tx.conversations.inbox_page(
                 actor_id, InboxFilter.UNREAD, decode_cursor(cursor), limit + 1
             )
+            if cursor is None:  # the first page tells the sales mailbox's unread apart
+                sales = await tx.conversations.unread_summary(actor_id, InboxFilter.SALES)
+                found = found._replace(sales=sales)
         return self._digest(actor_id, found, limit)
 
     async def digests(self, member_ids: Sequence[int], limit: int = 10) -> dict[int, Digest]:
@@ -220,9 +230,8 @@ class Inbox:
         limit = max(1, min(limit, MAX_PAGE))
         async with self._d.store.read() as tx:
             found = await tx.conversations.unread_pages(member_ids, limit + 1)
-        nothing = InboxSlice(
-            rows=[], summary=UnreadSummary(messages=0, people=0), invitations=0, inmails=0
-        )
+        none = UnreadSummary(messages=0, people=0)
+        nothing = InboxSlice(rows=[], summary=none, invitations=0, inmails=0, sales=none)
         return {m: self._digest(m, found.get(m, nothing), limit) for m in member_ids}
 
     def _digest(self, actor_id: int, found: InboxSlice, limit: int) -> Digest:
@@ -234,6 +243,7 @@ class Inbox:
             inmails=found.inmails,
             entries=self._entries(actor_id, rows),
             next_cursor=_cursor_of(rows[-1]) if more and rows else None,
+            sales=found.sales,
         )
 
     async def _written_to(self, tx: UnitOfWork, actor_id: int, rows: list[InboxRow]) -> set[int]:
@@ -311,15 +321,20 @@ class Inbox:
                 await self._archive(tx, actor_id, conversation_id, action == CardAction.ARCHIVE)
             elif action == CardAction.SPAM:
                 await self._report_spam(tx, actor_id, conversation_id)
+            elif action in (CardAction.TO_SALES, CardAction.TO_MAIN):
+                to = Mailbox.SALES if action == CardAction.TO_SALES else Mailbox.MAIN
+                await self._move(tx, actor_id, conversation_id, to)
             else:
                 await self._not_spam(tx, actor_id, conversation_id)
             conversation = await participant_conversation(tx, actor_id, conversation_id)
             other_id = conversation.other(actor_id)
             if action in (CardAction.UNREAD, CardAction.ARCHIVE, CardAction.UNARCHIVE):
                 await tx.conversations.set_recent_peers([(actor_id, other_id)], self._d.clock.now())
+            actor = await tx.members.get(actor_id)
             return ConversationCard(
                 view=await conversation_view(self._d, tx, actor_id, other_id, limit=CARD),
                 waiting=await _waiting(tx, actor_id, conversation),
+                sales=actor is not None and self._d.rules.has_sales_mailbox(actor.plan),
             )
 
     async def delete_from_card(
@@ -424,6 +439,31 @@ class Inbox:
         counters.archived(state, archived)
         await tx.conversations.save_state(state)
         return state
+
+    async def move(
+        self, actor_id: int, conversation_id: int, mailbox: Mailbox
+    ) -> ConversationState:
+        """`/move @handle sales|main`: the conversation into the actor's sales mailbox or
+        back to their main inbox; only the other side's view is unchanged."""
+        async with self._d.store.transaction() as tx:
+            return await self._move(tx, actor_id, conversation_id, mailbox)
+
+    async def _move(
+        self, tx: UnitOfWork, actor_id: int, conversation_id: int, mailbox: Mailbox
+    ) -> ConversationState:
+        state, _ = await self._change(tx, actor_id, conversation_id)  # theirs, first
+        actor = await tx.members.get(actor_id)
+        if mailbox == Mailbox.SALES and (
+            actor is None or not self._d.rules.has_sales_mailbox(actor.plan)
+        ):
+            raise errors.NoSalesMailbox()
+        state.mailbox = mailbox
+        await tx.conversations.save_state(state)
+        return state
+
+    def has_sales_mailbox(self, member: Member) -> bool:
+        """Whether the member's plan has a sales mailbox (what their inbox offers)."""
+        return self._d.rules.has_sales_mailbox(member.plan)
 
     async def delete(self, actor_id: int, conversation_id: int) -> ConversationState:
         """Delete for me: the history up to now disappears for the actor only."""

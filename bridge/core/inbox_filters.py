@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bridge.core import errors
-from bridge.core.models import ConversationState, Degree, InboxFilter, SmartFilter
+from bridge.core.models import ConversationState, Degree, InboxFilter, Mailbox, SmartFilter
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class FilterRule:
     unread: bool | None = None  # something from the other side not read yet
     inmail: bool | None = None  # the member received an InMail in it
     invitation_to_me: bool | None = None  # a pending invitation the member received
+    mailbox: Mailbox | None = Mailbox.MAIN  # the sales mailbox has a filter of its own
     # A message the member can see (deleting "for me" hides what came before). An
     # invitation sent without a note has none, and still waits for an answer.
     needs_message: bool = True
@@ -37,6 +38,7 @@ RULES: dict[InboxFilter, FilterRule] = {
     InboxFilter.INMAIL: FilterRule(inmail=True),
     InboxFilter.SPAM: FilterRule(spam=True),
     InboxFilter.INVITATIONS: FilterRule(invitation_to_me=True, needs_message=False),
+    InboxFilter.SALES: FilterRule(archived=False, mailbox=Mailbox.SALES),
 }
 
 
@@ -50,6 +52,7 @@ def header_rule(filter: InboxFilter) -> FilterRule:
         inmail=rule.inmail,
         invitation_to_me=rule.invitation_to_me,
         needs_message=rule.needs_message,
+        mailbox=rule.mailbox,
     )
 
 
@@ -68,6 +71,7 @@ def shows(
         "unread": state.unread_count > 0,
         "inmail": state.inmail,
         "invitation_to_me": invitation_to_me,
+        "mailbox": state.mailbox,
     }
     if rule.needs_message and not has_visible_message:
         return False

@@ -19,6 +19,7 @@ from bridge.core.models import (
     InvitationView,
     InviteOutcome,
     InvitePolicy,
+    Mailbox,
     Member,
     MemberView,
     MessageKind,
@@ -168,6 +169,10 @@ class Invitations:
         conversation = await tx.conversations.between(actor.id, target.id)
         if conversation is None:
             conversation = await tx.conversations.create(actor.id, target.id, now)
+        if self._d.rules.has_sales_mailbox(actor.plan):  # prospecting: their sales mailbox
+            mine = await tx.conversations.state(conversation.id, actor.id)
+            mine.mailbox = Mailbox.SALES
+            await tx.conversations.save_state(mine)
         invitation = await tx.invitations.add(actor.id, target.id, note, conversation.id, now)
         await notify(tx, target.id, NotificationKind.INVITATION, invitation.id, now)
         conversation.invitation_id = invitation.id

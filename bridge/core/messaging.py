@@ -124,6 +124,7 @@ class Messaging:
             reply_to_id=reply_to_id,
             forwarded_from_id=forwarded_from_id,
             unseen_by_recipient=unseen,
+            sales=self._d.rules.has_sales_mailbox(actor.plan),
         )
         if answered is not None:
             answered = await record_response(tx, answered, InMailStatus.REPLIED, self._d.rules, now)

@@ -233,6 +233,14 @@ class Conversation(Model):
         return self.member_b if member_id == self.member_a else self.member_a
 
 
+class Mailbox(StrEnum):
+    """Where a conversation lives for one member: the main inbox, or the sales mailbox of
+    the Sales Navigator and Recruiter plans (`Rules.sales_plans`)."""
+
+    MAIN = "main"
+    SALES = "sales"
+
+
 class ConversationState(Model):
     """One member's side of a conversation: what they read, archived, deleted, flagged."""
 
@@ -246,6 +254,7 @@ class ConversationState(Model):
     spam: bool = False
     inmail: bool = False  # this member received an InMail in it
     last_activity_at: datetime
+    mailbox: Mailbox = Field(default_factory=lambda: Mailbox.MAIN)
 
 
 class InboxFilter(StrEnum):
@@ -255,6 +264,7 @@ class InboxFilter(StrEnum):
     INMAIL = "inmail"
     SPAM = "spam"
     INVITATIONS = "invitations"
+    SALES = "sales"  # the sales mailbox (Sales Navigator and Recruiter plans)
 
 
 class UnreadSummary(Model):
@@ -320,16 +330,21 @@ class Digest(Model):
     inmails: int
     entries: list[InboxEntry]
     next_cursor: str | None
+    # The sales mailbox's unread (Sales Navigator, Recruiter), told apart from the main
+    # inbox's `summary`; its conversations are not among the entries.
+    sales: UnreadSummary | None = None
 
     @property
     def empty(self) -> bool:
-        return nothing_to_digest(self.summary, self.invitations)
+        return nothing_to_digest(self.summary, self.invitations, self.sales)
 
 
-def nothing_to_digest(summary: UnreadSummary, invitations: int) -> bool:
-    """A digest tells unread messages and invitations waiting: with neither, there is none
-    (no scheduled digest is owed, a digest owed meanwhile read is not sent)."""
-    return summary.messages == 0 and invitations == 0
+def nothing_to_digest(
+    summary: UnreadSummary, invitations: int, sales: UnreadSummary | None = None
+) -> bool:
+    """A digest tells unread messages (main and sales) and invitations waiting: with none,
+    there is none (no scheduled digest is owed, a digest owed meanwhile read is not sent)."""
+    return summary.messages == 0 and invitations == 0 and (sales is None or sales.messages == 0)
 
 
 class SmartFilter(Model):
@@ -427,6 +442,7 @@ class ConversationCard(Model):
 
     view: ConversationView
     waiting: Invitation | None = None
+    sales: bool = False  # the actor has a sales mailbox: the card can move it there and back
 
 
 class DegreeInfo(Model):

@@ -181,7 +181,7 @@ async def _no_longer_true(tx: UnitOfWork, n: Notification) -> str | None:
             return "reminder gone"
     elif n.kind == NotificationKind.DIGEST:
         found = (await tx.conversations.unread_pages([n.member_id], 1)).get(n.member_id)
-        if found is None or nothing_to_digest(found.summary, found.invitations):
+        if found is None or nothing_to_digest(found.summary, found.invitations, found.sales):
             return "nothing unread"
     return None
 

@@ -42,6 +42,12 @@ class Rules(BaseModel):
     no_response_window: timedelta = timedelta(days=7)
     response_window: timedelta = timedelta(days=90)
     burst_window: timedelta = timedelta(minutes=1)  # a sender's burst rings once
+    # Plans with a sales mailbox apart from the main inbox (LinkedIn's Sales Navigator and
+    # Recruiter): what these members start, and their InMails, live there.
+    sales_plans: frozenset[str] = frozenset({"sales_navigator", "recruiter_lite"})
+
+    def has_sales_mailbox(self, plan: str) -> bool:
+        return plan in self.sales_plans
 
     def allowance(self, plan: str) -> int:
         return self.plans.get(plan, 0)

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bridge.core.inbox import CardAction
 from bridge.core.inbox_filters import WAITING_DAYS, encode_smart
-from bridge.core.models import ConversationCard, InboxFilter, SmartFilter
+from bridge.core.models import ConversationCard, InboxFilter, Mailbox, SmartFilter
 from bridge.core.models import InboxPage as Page
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import (
@@ -23,7 +23,7 @@ from bridge.handlers.buttons import (
     ShowConversation,
     SmartInboxPage,
 )
-from bridge.handlers.commands import Command, Usage, argument_text, only_handle
+from bridge.handlers.commands import Command, Usage, argument_text, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext, chat_id_of, message_of
 from bridge.handlers.keyboards import Row, keyboard
 
@@ -62,9 +62,11 @@ def _page(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     chosen, smart = page.filter, page.smart
     text = context.t("inbox", "page", page=page, now=context.core.now(), first=first)
+    sales = context.core.inbox.has_sales_mailbox(context.member)
     filters_row: Row = [
         (context.t("inbox", "filter_button", f=f, current=f == chosen), InboxPage(filter=f))
         for f in InboxFilter
+        if f != InboxFilter.SALES or sales
     ]
     quick: Row = [
         (
@@ -135,6 +137,9 @@ def _card(
             (t("inbox", "action", a="open"), OpenConversation(conversation_id=c)),
             act(CardAction.UNREAD if state.unread_count == 0 else CardAction.READ),
         ],
+        [act(CardAction.TO_MAIN if state.mailbox == Mailbox.SALES else CardAction.TO_SALES)]
+        if card.sales or state.mailbox == Mailbox.SALES
+        else [],
         [
             act(CardAction.UNARCHIVE if state.archived else CardAction.ARCHIVE),
             act(CardAction.NOT_SPAM if state.spam else CardAction.SPAM),
@@ -241,7 +246,22 @@ def _conversation_command(action: str):
     return command
 
 
-COMMANDS = [Command("inbox", inbox)] + [
+async def move(update: Update, context: BridgeContext) -> None:
+    """/move @handle sales|main — the conversation into the sales mailbox, or back."""
+    core, me = context.core, context.member.id
+    handle, rest = handle_and_rest(update, "move", need_rest=True)
+    try:
+        mailbox = Mailbox(rest.lower())
+    except ValueError:
+        raise Usage("move") from None
+    target = await core.members.resolve(handle)
+    conversation_id = await core.inbox.conversation_with(me, target.id)
+    await core.inbox.move(me, conversation_id, mailbox)
+    action = "to_sales" if mailbox == Mailbox.SALES else "to_main"
+    await context.reply(update, "inbox", "done_with", a=action, other=context.addressed(target))
+
+
+COMMANDS = [Command("inbox", inbox), Command("move", move)] + [
     Command(name, _conversation_command(name))
     for name in ("read", "unread", "archive", "unarchive", "delete", "spam")
 ]

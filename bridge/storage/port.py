@@ -82,6 +82,7 @@ class InboxSlice(NamedTuple):
     invitations: int  # pending invitations received
     inmails: int  # conversations opened by an InMail with unread messages
     matching: int | None = None  # with a smart filter: how many conversations it matches
+    sales: UnreadSummary | None = None  # digests: the sales mailbox's unread, apart
 
 
 class MemberRepo(Protocol):
@@ -219,7 +220,12 @@ class ConversationRepo(Protocol):
         members with nothing unread and no pending invitation may be left out."""
         ...
 
-    async def unread_summary(self, member_id: int) -> UnreadSummary: ...
+    async def unread_summary(
+        self, member_id: int, filter: InboxFilter = InboxFilter.UNREAD
+    ) -> UnreadSummary:
+        """Unread messages and people among what `filter` shows (its page's header)."""
+        ...
+
     async def set_recent_peers(self, pairs: Sequence[tuple[int, int]], now: datetime) -> None:
         """(member, peer): the conversation each member last read, answered or acted in."""
         ...

@@ -43,6 +43,7 @@ from bridge.core.models import (
     InvitePolicy,
     LedgerEntry,
     LedgerKind,
+    Mailbox,
     Member,
     MemberView,
     Message,
@@ -483,8 +484,21 @@ INBOX_ACTIONS = [
     "not_spam",
     "delete",
     "back",
+    "to_sales",
+    "to_main",
 ]
-DONE = ["read", "unread", "archive", "unarchive", "delete", "spam", "not_spam", "read_all"]
+DONE = [
+    "read",
+    "unread",
+    "archive",
+    "unarchive",
+    "delete",
+    "spam",
+    "not_spam",
+    "read_all",
+    "to_sales",
+    "to_main",
+]
 ANSWERS = [s for s in InMailStatus if s != InMailStatus.SENT]  # what answering returns
 PLANS = [
     "free",
@@ -540,6 +554,13 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"d": digest(ENTRIES, 6, 3, 1, 1), "now": NOW, "first": True},
         {"d": digest(ENTRIES[:1], 1, 1, 0, 0), "now": NOW, "first": True},
         {"d": digest(ENTRIES[2:], 2, 2, 2, 2), "now": NOW, "first": False},
+        {
+            "d": digest(ENTRIES[:1], 1, 1, 0, 0).model_copy(
+                update={"sales": UnreadSummary(messages=4, people=2)}
+            ),
+            "now": NOW,
+            "first": True,
+        },
     ],
     ("digest", "open_button"): [{"entry": e} for e in ENTRIES],
     ("digest", "more_button"): [{}],
@@ -605,6 +626,11 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"view": CONV_VIEW, "me": ME, "state": CONV_VIEW.state},
         {"view": EMPTY_VIEW, "me": ME, "state": state(14, 0, archived=True, spam=True)},
         {"view": CONV_VIEW, "me": ME, "state": state(11, 1)},
+        {
+            "view": CONV_VIEW,
+            "me": ME,
+            "state": state(11, 1).model_copy(update={"mailbox": Mailbox.SALES}),
+        },
     ],
     ("inbox", "done"): [{"a": a, "n": 1} for a in DONE] + [{"a": "read_all", "n": 12}],
     ("inbox", "done_with"): [{"a": a, "other": ALICE_V} for a in DONE if a != "read_all"],

@@ -21,7 +21,7 @@ from bridge.core.models import (
     UnreadSummary,
 )
 from bridge.storage.port import HeldMessage, InboxSlice
-from bridge.storage.sqlite.inbox import AFTER, FILTERS, UNREAD, inbox_page, unread_pages
+from bridge.storage.sqlite.inbox import AFTER, FILTERS, HEADERS, inbox_page, unread_pages
 from bridge.storage.sqlite.rows import (
     ATTACHMENT_COLUMNS,
     CONVERSATION_COLUMNS,
@@ -106,7 +106,7 @@ class SqliteConversations:
         await self._conn.execute(
             "UPDATE conversation_states SET unread_count = ?, last_read_message_id = ?,"
             " archived = ?, deleted = ?, cleared_through = ?, spam = ?, inmail = ?,"
-            " last_activity_at = ? WHERE conversation_id = ? AND member_id = ?",
+            " last_activity_at = ?, mailbox = ? WHERE conversation_id = ? AND member_id = ?",
             (
                 state.unread_count,
                 state.last_read_message_id,
@@ -116,6 +116,7 @@ class SqliteConversations:
                 int(state.spam),
                 int(state.inmail),
                 ts(state.last_activity_at),
+                state.mailbox.value,
                 state.conversation_id,
                 state.member_id,
             ),
@@ -164,10 +165,14 @@ class SqliteConversations:
     async def unread_pages(self, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
         return await unread_pages(self._conn, member_ids, limit)
 
-    async def unread_summary(self, member_id: int) -> UnreadSummary:
+    async def unread_summary(
+        self, member_id: int, filter: InboxFilter = InboxFilter.UNREAD
+    ) -> UnreadSummary:
+        header = HEADERS[filter]
+        join = " JOIN conversations c ON c.id = s.conversation_id" if "c." in header else ""
         cursor = await self._conn.execute(
-            "SELECT COALESCE(SUM(unread_count), 0), COUNT(*) FROM conversation_states s"
-            f" WHERE s.member_id = ? AND {UNREAD}",
+            f"SELECT COALESCE(SUM(unread_count), 0), COUNT(*) FROM conversation_states s{join}"
+            f" WHERE s.member_id = ? AND {header}",
             (member_id,),
         )
         row = await cursor.fetchone()

@@ -74,6 +74,8 @@ def where(rule: FilterRule, header: bool = False) -> str:
         parts.append("s.unread_count > 0" if rule.unread else "s.unread_count = 0")
     if rule.invitation_to_me is not None:
         parts.append(_INVITATION_TO_ME if rule.invitation_to_me else f"NOT {_INVITATION_TO_ME}")
+    if rule.mailbox is not None:
+        parts.append(f"s.mailbox = '{rule.mailbox.value}'")
     return " AND ".join(parts) or "1"
 
 
@@ -108,6 +110,7 @@ _ORDER = "p.s_last_activity_at DESC, p.s_conversation_id DESC"
 # the rows after a page's cursor, or before it (a previous page, read upwards from the
 # cursor and put back in page order by the outer ORDER BY).
 UNREAD = HEADERS[InboxFilter.UNREAD]
+SALES_UNREAD = HEADERS[InboxFilter.SALES]
 AFTER = " AND (s.last_activity_at < :at OR (s.last_activity_at = :at AND s.conversation_id < :cid))"
 BEFORE = (
     " AND (s.last_activity_at > :at OR (s.last_activity_at = :at AND s.conversation_id > :cid))"
@@ -213,6 +216,10 @@ _UNREAD_PAGES_SQL = (
     " h AS (SELECT member_id, SUM(unread_count) AS messages, COUNT(*) AS people,"
     " SUM(inmail) AS inmails FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
     f" WHERE {UNREAD} GROUP BY s.member_id),"
+    # The sales mailbox's unread, apart (`InboxSlice.sales`): the digest shows the two.
+    " hs AS (SELECT member_id, SUM(unread_count) AS messages, COUNT(*) AS people"
+    " FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
+    f" WHERE {SALES_UNREAD} GROUP BY s.member_id),"
     " inv AS (SELECT recipient_id, COUNT(*) AS pending"
     " FROM who CROSS JOIN invitations ON recipient_id = who.id"
     " WHERE status = 'pending' GROUP BY recipient_id),"
@@ -223,15 +230,17 @@ _UNREAD_PAGES_SQL = (
     " JOIN conversations c ON c.id = s.conversation_id WHERE {where})"
     " WHERE rank <= :limit)"
     " SELECT who.id, 0, COALESCE(h.messages, 0), COALESCE(h.people, 0),"
-    f" COALESCE(h.inmails, 0), COALESCE(inv.pending, 0), {', '.join(['NULL'] * _ROW_WIDTH)}"
+    f" COALESCE(h.inmails, 0), COALESCE(inv.pending, 0), COALESCE(hs.messages, 0),"
+    f" COALESCE(hs.people, 0), {', '.join(['NULL'] * _ROW_WIDTH)}"
     " FROM who LEFT JOIN h ON h.member_id = who.id"
-    " LEFT JOIN inv ON inv.recipient_id = who.id"
-    " WHERE h.member_id IS NOT NULL OR inv.recipient_id IS NOT NULL"
+    " LEFT JOIN inv ON inv.recipient_id = who.id LEFT JOIN hs ON hs.member_id = who.id"
+    " WHERE h.member_id IS NOT NULL OR inv.recipient_id IS NOT NULL OR hs.member_id IS NOT NULL"
     " UNION ALL"
-    f" SELECT p.s_member_id, 1, NULL, NULL, NULL, NULL, {_ROW_COLUMNS} FROM p{_JOINS}"
+    f" SELECT p.s_member_id, 1, NULL, NULL, NULL, NULL, NULL, NULL, {_ROW_COLUMNS}"
+    f" FROM p{_JOINS}"
     # member, header first, then newest activity first (positions in the result)
-    f" ORDER BY 1, 2, {7 + STATE_COLUMNS.index('last_activity_at')} DESC,"
-    f" {7 + STATE_COLUMNS.index('conversation_id')} DESC"
+    f" ORDER BY 1, 2, {9 + STATE_COLUMNS.index('last_activity_at')} DESC,"
+    f" {9 + STATE_COLUMNS.index('conversation_id')} DESC"
 )
 
 
@@ -320,9 +329,10 @@ async def unread_pages(
                 summary=UnreadSummary(messages=row[2], people=row[3]),
                 inmails=row[4],
                 invitations=row[5],
+                sales=UnreadSummary(messages=row[6], people=row[7]),
             )
         else:
-            line = _decode(row, 6)
+            line = _decode(row, 8)
             assert line is not None
             slices[row[0]].rows.append(line)
     return slices

@@ -1,4 +1,4 @@
--- Tags (free-form names with a colour) and private notes a member keeps on their contacts; follow-up reminders
+-- Tags and private notes on contacts, follow-up reminders, the sales mailbox
 -- A member's own tags: the name is unique per member, its colour an emoji chosen when the
 -- tag was first used.
 CREATE TABLE tags (
@@ -44,3 +44,10 @@ CREATE TABLE reminders (
 CREATE UNIQUE INDEX reminders_one_pending ON reminders(member_id, conversation_id) WHERE status = 'pending';
 CREATE INDEX reminders_due ON reminders(due_at) WHERE status = 'pending';
 CREATE INDEX reminders_conversation ON reminders(conversation_id) WHERE status = 'pending';
+
+-- The sales mailbox (Sales Navigator and Recruiter plans): each member's side of a
+-- conversation is in their main inbox or their sales one; the unread index covers it, as
+-- every header and digest counts one mailbox.
+ALTER TABLE conversation_states ADD COLUMN mailbox TEXT NOT NULL DEFAULT 'main';
+DROP INDEX conversation_states_unread;
+CREATE INDEX conversation_states_unread ON conversation_states(member_id, last_activity_at, conversation_id, unread_count, spam, deleted, inmail, archived, mailbox) WHERE unread_count > 0;
