@@ -138,3 +138,50 @@ async def test_smart_filters_from_the_command_and_the_page_buttons(world: World)
     await alice.send_text("/inbox 2nd")
     await alice.wait_for_text("0 conversations match")
     assert world.server.rejected == []
+
+
+async def test_the_sales_mailbox_keeps_prospecting_apart(world: World) -> None:
+    alice, bob, carol, admin = world.alice, world.bob, world.carol, world.admin
+    await start_all(alice, bob, carol, admin)
+    await admin.send_text("/plan @alice sales_navigator")
+    await admin.wait_for_text("@alice")
+    await connect(bob, carol, "carol")  # Bob is Alice's 2nd degree: named in her inbox
+    await connect(carol, alice, "alice")  # Carol started it: Alice's main inbox
+    await carol.send_text("/msg @alice Lunch on Friday?")
+    await alice.wait_for_text("Lunch on Friday?")
+    await alice.send_text("/invite @bob Hello Bob, a quick demo of our tool?")
+    await bob.wait_for_text("a quick demo of our tool?")
+    await bob.send_text("/inbox")  # the other side: an ordinary conversation
+    theirs = await bob.wait_for_text("Inbox")
+    assert "Alice Martin" in theirs.content
+
+    await alice.send_text("/inbox")
+    main = await alice.wait_for_text("Inbox")
+    assert "Carol Nguyen" in main.content and "Bob Durand" not in main.content
+    assert any("Sales" in b["text"] for b in main.buttons())
+    await alice.press_button(main, "💼 Sales")
+    await alice.wait_for(lambda chat: "Bob Durand" in main.content)
+    assert "Carol Nguyen" not in main.content
+    await alice.press_button(main, "Bob Durand")
+    await alice.wait_for(lambda chat: "sales mailbox" in main.content)
+    await alice.press_button(main, "Move to main inbox")
+    await alice.wait_for(lambda chat: "sales mailbox" not in main.content)
+    await alice.send_text("/move @bob sales")
+    await alice.wait_for_text("Moved to your sales mailbox: Bob Durand")
+
+    await bob.send_text("/accept @alice")
+    await bob.wait_for_text("connected")
+    await bob.send_text("/msg @alice Sure, Tuesday?")
+    await alice.wait_for_text("Sure, Tuesday?")
+    await alice.send_text("/digest")
+    digest = await alice.wait_for_text("📬")
+    assert "Sales mailbox: 1 unread message from 1 person" in digest.content
+    assert "Lunch on Friday?" in digest.content and "Sure, Tuesday?" not in digest.content
+
+    await carol.send_text("/move @alice sales")
+    await carol.wait_for_text("comes with the Sales Navigator and Recruiter plans")
+    await carol.send_text("/inbox sales")
+    await carol.wait_for_text("comes with the Sales Navigator and Recruiter plans")
+    await alice.send_text("/move @carol elsewhere")
+    await alice.wait_for_text("Usage: /move @handle sales|main")
+    assert world.server.rejected == []
