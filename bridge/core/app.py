@@ -14,6 +14,7 @@ from bridge.core.deps import CoreDeps
 from bridge.core.graph import GraphIndex
 from bridge.core.inbox import Inbox
 from bridge.core.invitations import Invitations
+from bridge.core.leads import Leads
 from bridge.core.members import Members
 from bridge.core.messaging import Messaging
 from bridge.core.network import Network
@@ -43,6 +44,7 @@ class Core:
         self.updates = Updates(deps)
         self.contacts = Contacts(deps)
         self.reminders = Reminders(deps)
+        self.leads = Leads(deps)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

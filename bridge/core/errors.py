@@ -346,3 +346,17 @@ class NoSalesMailbox(BridgeError):
     """Only the Sales Navigator and Recruiter plans have a sales mailbox."""
 
     code = "no_sales_mailbox"
+
+
+# --- saved leads ---------------------------------------------------------------------------
+class InvalidLeadList(BridgeError):
+    """A list's name is one word (letters, digits, - and _), at most `limit` characters."""
+
+    code = "invalid_lead_list"
+
+    def __init__(self, name: str, limit: int) -> None:
+        super().__init__(name=name, limit=limit)
+
+
+class LeadNotSaved(BridgeError):
+    code = "lead_not_saved"

@@ -555,3 +555,14 @@ class Reminder(Model):
 class ReminderView(Model):
     reminder: Reminder
     contact: MemberView  # the conversation's other member, as the member may see them
+
+
+class Lead(Model):
+    """A saved lead as its member sees it (`leads.list`): the contact masked by degree, and
+    how the conversation with them stands."""
+
+    contact: MemberView  # with their degree now
+    list_name: str
+    saved_at: datetime
+    last_contact_at: datetime | None  # the conversation's last activity; None: never talked
+    answered: bool  # they wrote to the member at least once

@@ -490,6 +490,32 @@ class ReminderRepo(Protocol):
         ...
 
 
+class LeadRow(NamedTuple):
+    contact: Member
+    list_name: str
+    saved_at: datetime
+    last_contact_at: datetime | None
+    answered: bool
+    contacted: bool  # they wrote to or invited the member (their name shows in full)
+
+
+class LeadRepo(Protocol):
+    """Saved leads, in named lists per member."""
+
+    async def save(self, member_id: int, contact_id: int, list_name: str, now: datetime) -> bool:
+        """True if newly saved in that list."""
+        ...
+
+    async def remove(self, member_id: int, contact_id: int, list_name: str | None) -> int:
+        """Take the contact off one list (or every list with None); how many rows went."""
+        ...
+
+    async def list(self, member_id: int, list_name: str | None, limit: int) -> list[LeadRow]:
+        """The member's leads (of one list, or all), the latest saved first, each with the
+        conversation's last activity and whether the lead ever wrote back."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction. Read-only members: a use case reads them and
     never swaps one, so an adapter may hold its own repository classes (a protocol's plain
@@ -542,6 +568,9 @@ class UnitOfWork(Protocol):
 
     @property
     def reminders(self) -> ReminderRepo: ...
+
+    @property
+    def leads(self) -> LeadRepo: ...
 
 
 class Store(Protocol):

@@ -111,6 +111,7 @@ ROWS: dict[int, list[str]] = {
         f"INSERT INTO contact_notes VALUES (1, 2, 'Met at VivaTech; call back', '{T}')",
         "INSERT INTO reminders (member_id, conversation_id, text, due_at, created_at)"
         f" VALUES (1, 1, 'Ask about Lyon', '{T}', '{T}')",
+        f"INSERT INTO leads VALUES (1, 3, 'q1-designers', '{T}')",
     ],
 }
 

@@ -23,6 +23,7 @@ from bridge.storage.sqlite.conversations import (
 )
 from bridge.storage.sqlite.credits import SqliteInMails, SqliteLedger, SqliteSpam
 from bridge.storage.sqlite.graph_snapshot import SqliteGraphSnapshots
+from bridge.storage.sqlite.leads import SqliteLeads
 from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
 from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
 from bridge.storage.sqlite.outbox import SqliteOutbox
@@ -50,6 +51,7 @@ class SqliteUnitOfWork:
         self.tags = SqliteTags(conn)
         self.notes = SqliteNotes(conn)
         self.reminders = SqliteReminders(conn)
+        self.leads = SqliteLeads(conn)
 
 
 class SqliteStore:

@@ -1,4 +1,4 @@
--- Tags and private notes on contacts, follow-up reminders, the sales mailbox
+-- Tags and private notes on contacts, follow-up reminders, the sales mailbox, saved leads
 -- A member's own tags: the name is unique per member, its colour an emoji chosen when the
 -- tag was first used.
 CREATE TABLE tags (
@@ -51,3 +51,12 @@ CREATE INDEX reminders_conversation ON reminders(conversation_id) WHERE status =
 ALTER TABLE conversation_states ADD COLUMN mailbox TEXT NOT NULL DEFAULT 'main';
 DROP INDEX conversation_states_unread;
 CREATE INDEX conversation_states_unread ON conversation_states(member_id, last_activity_at, conversation_id, unread_count, spam, deleted, inmail, archived, mailbox) WHERE unread_count > 0;
+
+-- Saved leads: members a member keeps in named lists (`/save @handle [list]`).
+CREATE TABLE leads (
+    member_id INTEGER NOT NULL REFERENCES members(id),
+    contact_id INTEGER NOT NULL REFERENCES members(id),
+    list_name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (member_id, list_name, contact_id)
+);
