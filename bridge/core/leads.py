@@ -6,6 +6,7 @@ each lead's degree now, when they last talked and whether the lead ever wrote ba
 
 from __future__ import annotations
 
+import builtins
 import re
 
 from bridge.core import errors
@@ -55,13 +56,6 @@ class Leads:
             raise errors.LeadNotSaved()
         return removed
 
-    async def list(self, member_id: int, list_name_: str | None = None) -> list[Lead]:
-        """The member's leads (one list's, or all), the latest saved first."""
-        name = list_name(list_name_)
-        async with self._d.store.read() as tx:
-            rows = await tx.leads.list(member_id, name, MAX_LEADS)
-        return self._leads(member_id, rows)
-
     def _leads(self, member_id: int, rows: list[LeadRow]) -> list[Lead]:
         degrees = self._d.graph.distances_from(member_id, [r.contact.id for r in rows])
         return [
@@ -79,3 +73,11 @@ class Leads:
             )
             for r in rows
         ]
+
+    # Last in the class: inside it, its name would shadow the builtin `list`.
+    async def list(self, member_id: int, list_name_: str | None = None) -> builtins.list[Lead]:
+        """The member's leads (one list's, or all), the latest saved first."""
+        name = list_name(list_name_)
+        async with self._d.store.read() as tx:
+            rows = await tx.leads.list(member_id, name, MAX_LEADS)
+        return self._leads(member_id, rows)
