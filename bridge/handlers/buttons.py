@@ -270,6 +270,18 @@ class CancelReminder(Button, prefix="rx"):
     reminder_id: Id
 
 
+class SaveLead(Button, prefix="ls"):
+    """A profile card's ⭐ Save lead (to the default list)."""
+
+    member_id: Id
+
+
+class UnsaveLead(Button, prefix="lu"):
+    """✖️ under /leads: off every list."""
+
+    member_id: Id
+
+
 class DigestPage(Button, prefix="dp"):
     cursor: Word
 

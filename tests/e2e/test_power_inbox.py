@@ -185,3 +185,33 @@ async def test_the_sales_mailbox_keeps_prospecting_apart(world: World) -> None:
     await alice.send_text("/move @carol elsewhere")
     await alice.wait_for_text("Usage: /move @handle sales|main")
     assert world.server.rejected == []
+
+
+async def test_saved_leads_from_commands_the_profile_card_and_the_list(world: World) -> None:
+    alice, bob, carol = world.alice, world.bob, world.carol
+    await start_all(alice, bob, carol)
+    await connect(alice, bob, "bob")
+    await alice.send_text("/msg @bob Would a demo help?")
+    await bob.wait_for_text("Would a demo help?")
+    await bob.send_text("/msg @alice Yes please")
+    await alice.wait_for_text("Yes please")
+    await alice.send_text("/save @bob Q1-designers")
+    await alice.wait_for_text("Bob Durand is saved in your leads (q1-designers).")
+    await alice.send_text("/profile @carol")
+    card = await alice.wait_for_text("👤")
+    answer = await alice.press_button(card, "Save lead")
+    assert answer is not None and answer.get("text") == "⭐ Saved in your leads (leads)"
+    await alice.send_text("/leads")
+    listing = await alice.wait_for_text("Your leads")
+    assert "Bob Durand · 1st · q1-designers\n   last contact just now" in listing.content
+    assert "✅ answered" in listing.content and "never contacted · ⏳ no answer yet" in listing.content
+    await alice.send_text("/leads q1-designers")
+    mine = await alice.wait_for_text("Your leads · q1-designers")
+    assert "Bob Durand" in mine.content and "@carol" not in mine.content
+    await alice.press_button(listing, "✖️ Bob Durand")
+    await alice.wait_for(lambda chat: "Bob Durand" not in listing.content)
+    await alice.send_text("/unsave @bob")
+    await alice.wait_for_text("This member is not in your leads. Nothing changed.")
+    await alice.send_text("/save @bob two words!")
+    await alice.wait_for_text("is not a list name")
+    assert world.server.rejected == []

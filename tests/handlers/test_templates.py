@@ -41,6 +41,7 @@ from bridge.core.models import (
     InvitationStatus,
     InvitationView,
     InvitePolicy,
+    Lead,
     LedgerEntry,
     LedgerKind,
     Mailbox,
@@ -342,6 +343,22 @@ REMINDERS = [
         contact=contact,
     )
     for i, (text, contact) in enumerate([("Envoyer l’<offre>", ALICE_V), ("", ANON)])
+]
+LEADS = [
+    Lead(
+        contact=ALICE_V,
+        list_name="q1-designers",
+        saved_at=NOW,
+        last_contact_at=NOW - 3 * 24 * HOUR,
+        answered=True,
+    ),
+    Lead(
+        contact=ANON_ADDRESSED,
+        list_name="leads",
+        saved_at=NOW,
+        last_contact_at=None,
+        answered=False,
+    ),
 ]
 CONTACT_TAGS = [
     ContactTags(contact=ALICE_V, tags=TAGS, on=[1]),
@@ -744,6 +761,17 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("reminders", "cancel_button"): [{"view": v} for v in REMINDERS],
     ("reminders", "cancelled"): [{}],
     ("reminders", "due"): [{"view": v} for v in REMINDERS],
+    ("leads", "saved"): [{"lead": lead} for lead in LEADS],
+    ("leads", "saved_toast"): [{"lead": LEADS[0]}],
+    ("leads", "unsaved"): [{"other": ALICE_V}, {"other": ANON_ADDRESSED}],
+    ("leads", "unsaved_toast"): [{}],
+    ("leads", "unsave_button"): [{"lead": lead} for lead in LEADS],
+    ("leads", "save_button"): [{}],
+    ("leads", "listing"): [
+        {"leads": LEADS, "chosen": None, "now": NOW},
+        {"leads": LEADS[:1], "chosen": "q1-designers", "now": NOW},
+        {"leads": [], "chosen": None, "now": NOW},
+    ],
     ("contacts", "tag"): [{"t": t} for t in TAGS],
     ("contacts", "tag_line"): [{"tags": TAGS}, {"tags": TAGS[:1]}],
     ("contacts", "tagged"): [{"shown": c} for c in CONTACT_TAGS],
@@ -921,6 +949,7 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "unknown_tag": [{"tag": "nobody"}],
     "invalid_delay": [{"value": "soon", "max_days": 365}],
     "reminder_text_too_long": [{"limit": 200, "length": 250}],
+    "invalid_lead_list": [{"name": "two words!", "limit": 32}],
     "tag_not_on_contact": [{"tag": "vip"}],
     "contact_note_too_long": [{"limit": 1000, "length": 1001}],
 }
