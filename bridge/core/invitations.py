@@ -17,6 +17,7 @@ from bridge.core.models import (
     InvitationAnswer,
     InvitationStatus,
     InvitationView,
+    InviteAllowance,
     InviteOutcome,
     InvitePolicy,
     Mailbox,
@@ -66,11 +67,9 @@ async def check_can_invite(
     if await outstanding(tx, actor.id, target.id):  # declined looks pending to its sender
         raise errors.InvitationAlreadyPending()
     rules = deps.rules
-    closed = await tx.invitations.last_closed(actor.id, target.id)
-    if closed is not None and closed.responded_at is not None:
-        until = closed.responded_at + rules.reinvite_cooldown
-        if now < until:
-            raise errors.ReinviteTooSoon(until=until)
+    until = await reinvite_after(deps, tx, actor.id, target.id, now)
+    if until is not None:
+        raise errors.ReinviteTooSoon(until=until)
     if target.invite_policy == InvitePolicy.SECOND_DEGREE:
         if Degree.from_distance(deps.graph.distance(actor.id, target.id)) != Degree.SECOND:
             raise errors.InvitationsRestricted()
@@ -79,6 +78,33 @@ async def check_can_invite(
         raise errors.InvitationLimitReached(
             limit=rules.invites_per_window, next_at=recent[0] + rules.invite_window
         )
+
+
+async def invite_allowance(
+    deps: CoreDeps, tx: UnitOfWork, member_id: int, now: datetime
+) -> InviteAllowance:
+    """The invitations the member may still send in the current window (the limit that
+    `check_can_invite` enforces), and when the next frees up if none is left."""
+    rules = deps.rules
+    recent = await tx.invitations.sent_since(member_id, now - rules.invite_window)
+    left = max(0, rules.invites_per_window - len(recent))
+    return InviteAllowance(
+        limit=rules.invites_per_window,
+        left=left,
+        next_at=recent[0] + rules.invite_window if left == 0 and recent else None,
+    )
+
+
+async def reinvite_after(
+    deps: CoreDeps, tx: UnitOfWork, actor_id: int, target_id: int, now: datetime
+) -> datetime | None:
+    """When the actor may invite the target again after their last invitation closed
+    (declined or withdrawn), if that is still to come (`Rules.reinvite_cooldown`)."""
+    closed = await tx.invitations.last_closed(actor_id, target_id)
+    if closed is None or closed.responded_at is None:
+        return None
+    until = closed.responded_at + deps.rules.reinvite_cooldown
+    return until if now < until else None
 
 
 def counterpart(
@@ -142,9 +168,12 @@ class Invitations:
             else:
                 invitation = await self._create(tx, actor, target, note, now)
             await answered(tx, actor_id, answering)
+            allowance = await invite_allowance(self._d, tx, actor_id, now)
         if theirs is None:
             return InviteOutcome(
-                invitation=invitation, target=member_view(target, self._degree(actor_id, target_id))
+                invitation=invitation,
+                target=member_view(target, self._degree(actor_id, target_id)),
+                allowance=allowance,
             )
         self._d.graph.add_edge(actor_id, target_id)
         settled = InvitationAnswer(
@@ -158,6 +187,11 @@ class Invitations:
             settled=settled,
             target=member_view(target, self._degree(actor_id, target_id)),
         )
+
+    async def allowance(self, actor_id: int) -> InviteAllowance:
+        """Invitations left this week (`/settings`, the member's own profile card)."""
+        async with self._d.store.read() as tx:
+            return await invite_allowance(self._d, tx, actor_id, self._d.clock.now())
 
     def _degree(self, actor_id: int, other_id: int) -> Degree:
         return Degree.from_distance(self._d.graph.distance(actor_id, other_id))

@@ -123,6 +123,14 @@ class ContactPreview(Model):
     note_line: str = ""
 
 
+class InviteAllowance(Model):
+    """What is left of the weekly invitation allowance: shown before it bites."""
+
+    limit: int
+    left: int
+    next_at: datetime | None = None  # with none left: when the next one frees up
+
+
 class ProfileCard(Model):
     view: MemberView
     about: str
@@ -130,6 +138,8 @@ class ProfileCard(Model):
     mutual: list[MemberView]
     actions: list[str]  # invite, accept, withdraw, message, inmail, unblock
     note: str | None = None  # the viewer's private note on them
+    allowance: InviteAllowance | None = None  # their own card: invitations left this week
+    reinvite_after: datetime | None = None  # another's card: they can be invited again then
     tags: list[Tag] = Field(default_factory=list)  # the viewer's tags on them
 
 
@@ -152,6 +162,7 @@ class Invitation(Model):
 
 
 class InviteOutcome(Model):
+    allowance: InviteAllowance | None = None  # what is left after this invitation
     invitation: Invitation
     accepted_theirs: bool = False  # the target had invited us: our invite accepted theirs
     target: MemberView  # whom the actor invited, as they may see them now

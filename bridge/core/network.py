@@ -6,6 +6,7 @@ from bridge.core import errors
 from bridge.core.conversations import contacted_in
 from bridge.core.deps import CoreDeps
 from bridge.core.invitation_status import outstanding
+from bridge.core.invitations import invite_allowance, reinvite_after
 from bridge.core.members import existing_member
 from bridge.core.models import (
     Degree,
@@ -76,6 +77,10 @@ class Network:
             # What the viewer keeps on them, for them alone (`bridge.core.contacts`).
             note = await tx.notes.get(viewer_id, target_id)
             tags = await tx.tags.on_contact(viewer_id, target_id)
+            now = self._d.clock.now()
+            own = viewer_id == target_id
+            allowance = await invite_allowance(self._d, tx, viewer_id, now) if own else None
+            after = None if own else await reinvite_after(self._d, tx, viewer_id, target_id, now)
         mutual = self._d.graph.mutual(viewer_id, target_id) if viewer_id != target_id else []
         return ProfileCard(
             view=member_view(target, degree, contacted=contacted),
@@ -85,6 +90,8 @@ class Network:
             actions=actions,
             note=note,
             tags=tags,
+            allowance=allowance,
+            reinvite_after=after,
         )
 
     async def _actions(self, tx: UnitOfWork, viewer: Member, target: Member) -> list[str]:

@@ -48,6 +48,7 @@ async def invite(update: Update, context: BridgeContext) -> None:
         target=context.addressed(target),
         accepted_theirs=outcome.accepted_theirs,
         note=note,
+        allowance=outcome.allowance,
     )
 
 
@@ -66,6 +67,7 @@ async def send_with_note(update: Update, context: BridgeContext, prompt: Prompt,
         target=outcome.target,
         accepted_theirs=outcome.accepted_theirs,
         note=note,
+        allowance=outcome.allowance,
     )
 
 
@@ -264,6 +266,7 @@ async def on_send_invitation(update: Update, context: BridgeContext, data: SendI
             target=outcome.target,
             accepted_theirs=outcome.accepted_theirs,
             note="",
+            allowance=outcome.allowance,
         ),
     )
     return None

@@ -14,8 +14,9 @@ from bridge.handlers.keyboards import Row, keyboard
 from bridge.locale import LANGUAGES
 
 
-def _card(context: BridgeContext, member: Member):
+async def _card(context: BridgeContext, member: Member):
     t = context.t
+    allowance = await context.core.invitations.allowance(member.id)
     rows: list[Row] = [
         [
             (
@@ -45,11 +46,11 @@ def _card(context: BridgeContext, member: Member):
             for mode in NotifyMode
         ],
     ]
-    return t("settings", "card", member=member), keyboard(rows)
+    return t("settings", "card", member=member, allowance=allowance), keyboard(rows)
 
 
 async def settings(update: Update, context: BridgeContext) -> None:
-    text, markup = _card(context, context.member)
+    text, markup = await _card(context, context.member)
     await context.send_html(chat_id_of(update), text, markup)
 
 
@@ -66,7 +67,7 @@ async def _saved(update: Update, context: BridgeContext, member: Member) -> Toas
     """The settings card shows the new choice, in place (in the new language, if that
     changed); the toast says "Saved"."""
     context.member = member
-    await edit_in_place(update, *_card(context, member))
+    await edit_in_place(update, *(await _card(context, member)))
     return context.plain("settings", "saved")
 
 

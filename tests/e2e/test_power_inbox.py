@@ -216,3 +216,23 @@ async def test_saved_leads_from_commands_the_profile_card_and_the_list(world: Wo
     await alice.send_text("/save @bob two words!")
     await alice.wait_for_text("is not a list name")
     assert world.server.rejected == []
+
+
+async def test_the_invitation_allowance_shows_before_it_bites(world: World) -> None:
+    alice, bob = world.alice, world.bob
+    await start_all(alice, bob)
+    await alice.send_text("/invite @bob")
+    sent = await alice.wait_for_text("Invitation sent")
+    assert "99 invitations left this week (of 100)." in sent.content
+    await alice.send_text("/settings")
+    settings = await alice.wait_for_text("Settings")
+    assert "99 invitations left this week" in settings.content
+    await alice.send_text("/profile")
+    own = await alice.wait_for_text("👤")
+    assert "99 invitations left this week" in own.content
+    await alice.send_text("/withdraw @bob")
+    await alice.wait_for_text("withdrawn")
+    await alice.send_text("/profile @bob")
+    card = await alice.wait_for_text("👤")
+    assert "You can invite them again after" in card.content
+    assert world.server.rejected == []

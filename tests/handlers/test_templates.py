@@ -40,6 +40,7 @@ from bridge.core.models import (
     Invitation,
     InvitationStatus,
     InvitationView,
+    InviteAllowance,
     InvitePolicy,
     Lead,
     LedgerEntry,
@@ -436,6 +437,13 @@ ANON_CARD = ProfileCard(
     view=ANON, about="Hidden from strangers", connections=1, mutual=[], actions=["inmail"]
 )
 SELF_CARD = ProfileCard(view=SELF, about="", connections=0, mutual=[], actions=[])
+ALLOWANCES = [
+    InviteAllowance(limit=100, left=37),
+    InviteAllowance(limit=100, left=1),
+    InviteAllowance(limit=100, left=0, next_at=NOW + 24 * HOUR),
+]
+OWN_CARD = SELF_CARD.model_copy(update={"allowance": ALLOWANCES[0]})
+COOLING_CARD = ANON_CARD.model_copy(update={"reinvite_after": NOW + 5 * 24 * HOUR})
 NOTED_CARD = CARD.model_copy(update={"note": "Ex-Initech <b>\nCall in March", "tags": TAGS})
 
 
@@ -679,7 +687,10 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"target": CAROL_V, "accepted_theirs": False, "note": "Let's connect"},
         {"target": ANON_ADDRESSED, "accepted_theirs": False, "note": ""},
         {"target": ALICE_V, "accepted_theirs": True, "note": None},
+        {"target": CAROL_V, "accepted_theirs": False, "note": "", "allowance": ALLOWANCES[0]},
+        {"target": CAROL_V, "accepted_theirs": False, "note": "", "allowance": ALLOWANCES[2]},
     ],
+    ("invitations", "left"): [{"allowance": a} for a in ALLOWANCES],
     ("invitations", "nothing"): [{}],
     ("invitations", "summary"): [{"received": r, "sent": s} for r, s in ((0, 1), (1, 0), (3, 2))],
     ("invitations", "received"): [
@@ -725,7 +736,9 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("profile", "confirm_remove"): [{"target": ALICE_V}],
     ("profile", "remove_button"): [{"confirm": True}, {"confirm": False}],
     ("profile", "kept"): [{"target": ALICE_V}],
-    ("profile", "card"): [{"card": c} for c in (CARD, ANON_CARD, SELF_CARD, NOTED_CARD)],
+    ("profile", "card"): [
+        {"card": c} for c in (CARD, ANON_CARD, SELF_CARD, NOTED_CARD, OWN_CARD, COOLING_CARD)
+    ],
     ("profile", "button"): [
         {"action": a} for a in ("invite", "message", "inmail", "accept", "withdraw")
     ],
@@ -808,7 +821,8 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("relay", "not_addressed"): [{}, {"other": BOB_V}],
     ("relay", "send_to_button"): [{"other": BOB_V}, {"other": ANON}],
     ("relay", "delivered"): [{"d": d} for d in DELIVERIES],
-    ("settings", "card"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M)],
+    ("settings", "card"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M)]
+    + [{"member": ME_M, "allowance": a} for a in ALLOWANCES],
     ("settings", "lang_button"): [{"code": c, "current": c == "fr"} for c in LANGUAGES],
     ("settings", "policy_button"): [
         {"policy": p.value, "current": p == InvitePolicy.EVERYONE} for p in InvitePolicy
