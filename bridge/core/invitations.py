@@ -275,6 +275,7 @@ class Invitations:
         invitation_id: int | None = None,
         *,
         other_id: int | None = None,
+        reply: str | None = None,
     ) -> InvitationAnswer:
         """Accept, decline or withdraw (`result`) an invitation named by its id (its own
         buttons) or by its other member (the profile card, ``/accept @x``), in one
@@ -284,7 +285,11 @@ class Invitations:
         them; only its recipient answers it, only its sender withdraws it, and only while it
         is pending (as far as they know: a declined one still looks pending to its sender).
         Accepting is acting in its conversation: the actor's next unaddressed message is
-        offered there (`Messaging.hold_unaddressed`)."""
+        offered there (`Messaging.hold_unaddressed`). ``reply`` (accepting only): the first
+        message, sent in the same transaction (a quick-reply chip: accepted and answered in
+        one tap, and never twice: a second tap finds the invitation answered)."""
+        if reply is not None and result != InvitationStatus.ACCEPTED:
+            raise ValueError("only an acceptance comes with a reply")
         if result not in ANSWERS:
             raise ValueError(f"an invitation is not answered with {result}")
         if (invitation_id is None) == (other_id is None):
@@ -310,6 +315,12 @@ class Invitations:
                 if result == InvitationStatus.ACCEPTED:
                     changed = await self._accept(tx, invitation, now)
                     await tx.conversations.set_recent_peers([(actor_id, invitation.sender_id)], now)
+                    if reply is not None:
+                        conversation = await tx.conversations.get(invitation.conversation_id)
+                        assert conversation is not None  # every invitation has its thread
+                        await post_message(
+                            tx, conversation, actor_id, now, kind=MessageKind.MESSAGE, text=reply
+                        )
                 else:
                     changed = await end_declined(tx, invitation, now)
             other = await existing_member(

@@ -437,6 +437,15 @@ class InvitationView(Model):
     other: MemberView
 
 
+class ReplyChip(StrEnum):
+    """The quick replies under a received invitation: accept, and say this (the words are
+    the front end's, in the member's language)."""
+
+    NICE = "nice"  # "Nice to meet you"
+    TALK = "talk"  # "Let's talk"
+    HAPPY = "happy"  # "Happy to connect"
+
+
 class InvitationAnswer(Model):
     """An invitation accepted, declined or withdrawn, as the actor's chat shows it."""
 

@@ -20,7 +20,7 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bridge.core.inbox import CardAction
-from bridge.core.models import InboxFilter, InvitePolicy
+from bridge.core.models import InboxFilter, InvitePolicy, ReplyChip
 
 MAX_BYTES = 64
 SEPARATOR = ":"
@@ -116,6 +116,13 @@ class AcceptInvitation(Button, prefix="ia"):
 
 class DeclineInvitation(Button, prefix="id"):
     invitation_id: Id
+
+
+class AcceptWithReply(Button, prefix="ic"):
+    """A quick-reply chip under a received invitation: accept, and send the chip's words."""
+
+    invitation_id: Id
+    chip: ReplyChip
 
 
 class ReplyToInvitation(Button, prefix="ir"):

@@ -14,6 +14,7 @@ from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons, e
 from bridge.handlers.buttons import (
     AcceptFromProfile,
     AcceptInvitation,
+    AcceptWithReply,
     DeclineInvitation,
     InviteFromProfile,
     ReplyToInvitation,
@@ -179,6 +180,18 @@ async def on_accept(update: Update, context: BridgeContext, data: AcceptInvitati
     return await _answered(update, context, answer, in_pressed_message=True)
 
 
+async def on_accept_with_reply(
+    update: Update, context: BridgeContext, data: AcceptWithReply
+) -> Toast:
+    """A quick-reply chip: accepted, and the chip's words (in the member's language) sent
+    as the first message, in one transaction; a second tap is told it was answered."""
+    words = context.plain("invitations", "chip_words", chip=data.chip.value)
+    answer = await context.core.invitations.answer(
+        context.member.id, InvitationStatus.ACCEPTED, data.invitation_id, reply=words
+    )
+    return await _answered(update, context, answer, in_pressed_message=True)
+
+
 async def on_decline(update: Update, context: BridgeContext, data: DeclineInvitation) -> Toast:
     """✖️ Decline: declined, silently; its messages now say so."""
     answer = await context.core.invitations.answer(
@@ -292,6 +305,7 @@ COMMANDS = [
 def handlers() -> list:
     return [
         ButtonHandler(AcceptInvitation, on_accept),
+        ButtonHandler(AcceptWithReply, on_accept_with_reply),
         ButtonHandler(DeclineInvitation, on_decline),
         ButtonHandler(WithdrawInvitation, on_withdraw),
         ButtonHandler(ReplyToInvitation, on_reply),

@@ -18,9 +18,11 @@ from bridge.core.models import (
     MessageKind,
     Notification,
     NotificationKind,
+    ReplyChip,
 )
 from bridge.handlers.buttons import (
     AcceptInvitation,
+    AcceptWithReply,
     DeclineInvitation,
     InMailInterested,
     InMailNotInterested,
@@ -412,6 +414,13 @@ def received_keyboard_for(renderer: Renderer, lang: str, invitation):
                     t(lang, "invitations", "button", action="reply"),
                     ReplyToInvitation(invitation_id=invitation.id),
                 ),
-            ]
+            ],
+            [
+                (
+                    t(lang, "invitations", "chip_button", chip=chip.value),
+                    AcceptWithReply(invitation_id=invitation.id, chip=chip),
+                )
+                for chip in ReplyChip
+            ],
         ]
     )

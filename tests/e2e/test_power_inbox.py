@@ -236,3 +236,23 @@ async def test_the_invitation_allowance_shows_before_it_bites(world: World) -> N
     card = await alice.wait_for_text("👤")
     assert "You can invite them again after" in card.content
     assert world.server.rejected == []
+
+
+async def test_a_chip_accepts_and_answers_in_one_tap_once(world: World) -> None:
+    alice, bob = world.alice, world.bob
+    await start_all(alice, bob)
+    await alice.send_text("/invite @bob Hello Bob, shall we connect?")
+    invitation = await bob.wait_for_text("Invitation from Alice Martin")
+    chip = next(b["callback_data"] for b in invitation.buttons() if "Let's talk." in b["text"])
+    first = await bob.press_nowait(invitation.message_id, chip)
+    second = await bob.press_nowait(invitation.message_id, chip, force=True)  # a double tap
+    answers = [await bob.wait_answer(q, timeout=10) for q in (first, second)]
+    assert answers[0] is not None and not answers[0].get("show_alert")
+    assert answers[1] is not None and "already answered" in answers[1]["text"]
+    await alice.wait_for_text("accepted your invitation")
+    said = await alice.wait_for_text("Let's talk.")
+    assert "Bob Durand" in said.content
+    await bob.wait_idle(0.5)
+    await alice.wait_idle(0.5)
+    assert len([m for m in alice.chat if m.from_bot and "Let's talk." in m.content]) == 1
+    assert world.server.rejected == []

@@ -57,6 +57,7 @@ from bridge.core.models import (
     Reminder,
     ReminderStatus,
     ReminderView,
+    ReplyChip,
     SmartFilter,
     SpamReport,
     Tag,
@@ -691,6 +692,8 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"target": CAROL_V, "accepted_theirs": False, "note": "", "allowance": ALLOWANCES[2]},
     ],
     ("invitations", "left"): [{"allowance": a} for a in ALLOWANCES],
+    ("invitations", "chip_words"): [{"chip": c.value} for c in ReplyChip],
+    ("invitations", "chip_button"): [{"chip": c.value} for c in ReplyChip],
     ("invitations", "nothing"): [{}],
     ("invitations", "summary"): [{"received": r, "sent": s} for r, s in ((0, 1), (1, 0), (3, 2))],
     ("invitations", "received"): [
