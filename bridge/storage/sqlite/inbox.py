@@ -165,14 +165,11 @@ def _linked(ids: str) -> str:
 
 def refined(r: Refinement) -> tuple[str, dict[str, object]]:
     """A smart filter's conditions on `s` and `c` (` AND …`, empty for none), and their
-    parameters. Each is the definition in `bridge.core.inbox_filters.SmartFilter`."""
+    parameters. Each is the definition in `bridge.core.inbox_filters.SmartFilter`; the
+    cheapest come first (a column, then a primary-key lookup, then the last message, then a
+    scan of the conversation's messages), so most conversations are ruled out early."""
     parts: list[str] = []
     params: dict[str, object] = {}
-    if r.awaiting:
-        parts.append(f"EXISTS ({_LAST} AND lm.sender_id <> s.member_id)")
-    if r.waiting_before is not None:
-        parts.append(f"EXISTS ({_LAST} AND lm.sender_id = s.member_id AND lm.created_at < :wb)")
-        params["wb"] = ts(r.waiting_before)
     if r.since is not None:
         parts.append("s.last_activity_at >= :since")
         params["since"] = ts(r.since)
@@ -182,11 +179,6 @@ def refined(r: Refinement) -> tuple[str, dict[str, object]]:
             f" AND ct.contact_id = {_OTHER})"
         )
         params["tag"] = r.tag_id
-    if r.files:
-        parts.append(
-            "EXISTS (SELECT 1 FROM messages fm WHERE fm.conversation_id = c.id"
-            " AND fm.id > s.cleared_through AND fm.att_kind IS NOT NULL)"
-        )
     if r.degree is not None:
         first = f"{_OTHER} IN (SELECT value FROM json_each(:first))"
         params["first"] = json.dumps(list(r.first))
@@ -200,6 +192,16 @@ def refined(r: Refinement) -> tuple[str, dict[str, object]]:
                 f" AND {_linked('second')}"
             )
             params["second"] = json.dumps(list(r.second))
+    if r.awaiting:
+        parts.append(f"EXISTS ({_LAST} AND lm.sender_id <> s.member_id)")
+    if r.waiting_before is not None:
+        parts.append(f"EXISTS ({_LAST} AND lm.sender_id = s.member_id AND lm.created_at < :wb)")
+        params["wb"] = ts(r.waiting_before)
+    if r.files:
+        parts.append(
+            "EXISTS (SELECT 1 FROM messages fm WHERE fm.conversation_id = c.id"
+            " AND fm.id > s.cleared_through AND fm.att_kind IS NOT NULL)"
+        )
     return "".join(f" AND {part}" for part in parts), params
 
 
