@@ -64,17 +64,39 @@ class Reminders:
     ) -> ReminderView:
         """Remind the actor of their conversation with the contact after the delay (a new
         reminder on the same conversation replaces the pending one)."""
+        if contact_id == actor_id:
+            raise errors.CannotTargetSelf()
+        return await self._remind(actor_id, delay_text, text, contact_id=contact_id)
+
+    async def remind_in(
+        self, actor_id: int, conversation_id: int, delay_text: str, text: str = ""
+    ) -> ReminderView:
+        """The same from a conversation card's ⏰ button (its id only a claim: checked)."""
+        return await self._remind(actor_id, delay_text, text, conversation_id=conversation_id)
+
+    async def _remind(
+        self,
+        actor_id: int,
+        delay_text: str,
+        text: str,
+        *,
+        contact_id: int | None = None,
+        conversation_id: int | None = None,
+    ) -> ReminderView:
         delay = parse_delay(delay_text)
         text = text.strip()
         if len(text) > TEXT_LIMIT:
             raise errors.ReminderTextTooLong(limit=TEXT_LIMIT, length=len(text))
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
-            if contact_id == actor_id:
-                raise errors.CannotTargetSelf()
-            conversation = await tx.conversations.between(actor_id, contact_id)
-            if conversation is None:
-                raise errors.ConversationNotFound()
+            if conversation_id is not None:
+                conversation = await participant_conversation(tx, actor_id, conversation_id)
+            else:
+                assert contact_id is not None
+                found = await tx.conversations.between(actor_id, contact_id)
+                if found is None:
+                    raise errors.ConversationNotFound()
+                conversation = found
             reminder = await tx.reminders.set(actor_id, conversation.id, text, now + delay, now)
             return await self._view(tx, reminder)
 

@@ -273,6 +273,13 @@ class ToggleTag(Button, prefix="tt"):
     filter: InboxFilter
 
 
+class RemindFromCard(Button, prefix="rf"):
+    """A conversation card's ⏰: remind me in a few days if nobody writes."""
+
+    conversation_id: Id
+    filter: InboxFilter  # the card stays, under the filter it was opened from
+
+
 class CancelReminder(Button, prefix="rx"):
     reminder_id: Id
 

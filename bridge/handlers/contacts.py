@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bridge.core.models import ContactTags
+from bridge.core.inbox_filters import encode_smart
+from bridge.core.models import ContactTags, InboxFilter, SmartFilter
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
-from bridge.handlers.buttons import ContactTagsOnCard, ShowConversation, ToggleTag
+from bridge.handlers.buttons import (
+    ContactTagsOnCard,
+    ShowConversation,
+    SmartInboxPage,
+    ToggleTag,
+)
 from bridge.handlers.commands import Command, handle_and_rest
-from bridge.handlers.context import BridgeContext
+from bridge.handlers.context import BridgeContext, chat_id_of
 from bridge.handlers.keyboards import Row, keyboard
 
 TAGS_PER_ROW = 3
@@ -33,9 +39,19 @@ async def untag(update: Update, context: BridgeContext) -> None:
 
 
 async def tags(update: Update, context: BridgeContext) -> None:
-    """/tags — every tag, with how many contacts carry it."""
+    """/tags — every tag, with how many contacts carry it; each a button to the inbox
+    filtered by it."""
     counts = await context.core.contacts.tags(context.member.id)
-    await context.reply(update, "contacts", "tag_list", counts=counts)
+    buttons: Row = [
+        (
+            context.t("contacts", "tag", t=n.tag),
+            SmartInboxPage.of(InboxFilter.ALL, encode_smart(SmartFilter(tag=n.tag))),
+        )
+        for n in counts
+    ]
+    rows = [buttons[i : i + TAGS_PER_ROW] for i in range(0, len(buttons), TAGS_PER_ROW)]
+    text = context.t("contacts", "tag_list", counts=counts)
+    await context.send_html(chat_id_of(update), text, keyboard(rows))
 
 
 async def note(update: Update, context: BridgeContext) -> None:

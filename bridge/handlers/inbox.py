@@ -20,6 +20,7 @@ from bridge.handlers.buttons import (
     InboxPage,
     OpenConversation,
     ReadAll,
+    RemindFromCard,
     ShowConversation,
     SmartInboxPage,
 )
@@ -150,6 +151,7 @@ def _card(
         ],
         [
             (t("contacts", "tags_button"), ContactTagsOnCard(conversation_id=c, filter=chosen)),
+            (t("reminders", "card_button"), RemindFromCard(conversation_id=c, filter=chosen)),
             (t("inbox", "action", a="back"), InboxPage(filter=chosen)),
         ],
     ]

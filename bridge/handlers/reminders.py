@@ -7,7 +7,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bridge.core.models import ReminderView
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
-from bridge.handlers.buttons import CancelReminder
+from bridge.handlers.buttons import CancelReminder, RemindFromCard
 from bridge.handlers.commands import Command, Usage, handle_and_rest
 from bridge.handlers.context import BridgeContext, chat_id_of
 from bridge.handlers.keyboards import keyboard
@@ -55,6 +55,17 @@ async def on_cancel(update: Update, context: BridgeContext, data: CancelReminder
     return context.plain("reminders", "cancelled")
 
 
+CARD_DELAY = "3d"  # the card's ⏰ button
+
+
+async def on_card_remind(update: Update, context: BridgeContext, data: RemindFromCard) -> Toast:
+    """⏰ on a conversation card: a reminder in three days; the toast says when."""
+    shown = await context.core.reminders.remind_in(
+        context.member.id, data.conversation_id, CARD_DELAY
+    )
+    return context.plain("reminders", "set_toast", view=shown)
+
+
 async def fire_reminders(context: BridgeContext) -> None:
     """JobQueue tick: due reminders fire (with their notifications), then the worker sends."""
     if await context.core.reminders.fire_due():
@@ -67,4 +78,4 @@ COMMANDS = [Command("remind", remind), Command("reminders", reminders)]
 
 
 def handlers() -> list:
-    return [ButtonHandler(CancelReminder, on_cancel)]
+    return [ButtonHandler(CancelReminder, on_cancel), ButtonHandler(RemindFromCard, on_card_remind)]

@@ -48,6 +48,11 @@ async def test_tags_from_commands_and_the_card_stay_private(world: World) -> Non
     await alice.send_text("/tags")
     listing = await alice.wait_for_text("Your tags")
     assert "🟢 candidate — 1 contact" in listing.content
+    await alice.press_button(listing, "🟢 candidate")  # the inbox, filtered by the tag, in place
+    await alice.wait_for(lambda chat: "🔎" in listing.content)
+    filtered = listing
+    # Only Carol carries it now, and Alice has no conversation with her.
+    assert "#candidate" in filtered.content and "0 conversations match" in filtered.content
     assert world.server.rejected == []
 
 

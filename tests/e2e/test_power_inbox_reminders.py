@@ -64,4 +64,17 @@ async def test_a_reminder_brings_the_conversation_back_once(tmp_path) -> None:
         assert not [m for m in alice.chat if "follow up with Carol" in m.content]
         await alice.send_text("/reminders")
         await alice.wait_for_text("No reminders")
+        # The card's ⏰: a reminder in three days, from a button.
+        await alice.send_text("/inbox")
+        page = await alice.wait_for_text("Inbox")
+        await alice.press_button(page, "Carol Nguyen")
+        await alice.wait_for(lambda chat: any("Remind me" in b["text"] for b in page.buttons()))
+        answer = await alice.press_button(page, "Remind me in 3 days")
+        assert answer is not None and answer.get("text", "").startswith("⏰ Reminder set for")
+        await alice.send_text("/reminders")
+        listed = await alice.wait_for_text("Your reminders")
+        assert "Carol Nguyen" in listed.content
+        await alice.press_button(listed, "Cancel: Carol Nguyen")
+        await alice.wait_for(lambda chat: "No reminders" in listed.content)
+
         assert world.server.rejected == []

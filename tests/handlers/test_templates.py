@@ -776,6 +776,8 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("reminders", "listing"): [{"views": REMINDERS}, {"views": []}],
     ("reminders", "cancel_button"): [{"view": v} for v in REMINDERS],
     ("reminders", "cancelled"): [{}],
+    ("reminders", "set_toast"): [{"view": v} for v in REMINDERS],
+    ("reminders", "card_button"): [{}],
     ("reminders", "due"): [{"view": v} for v in REMINDERS],
     ("leads", "saved"): [{"lead": lead} for lead in LEADS],
     ("leads", "saved_toast"): [{"lead": LEADS[0]}],
