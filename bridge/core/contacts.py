@@ -9,6 +9,7 @@ import re
 import zlib
 
 from bridge.core import errors
+from bridge.core.awaiting import Prompt, PromptKind, answered
 from bridge.core.conversations import contacted_in, participant_conversation
 from bridge.core.deps import CoreDeps
 from bridge.core.members import existing_member
@@ -147,8 +148,11 @@ class Contacts:
                 await tx.tags.detach(tag.id, contact.id)
             return await self._tags_of(tx, actor_id, contact)
 
-    async def set_note(self, actor_id: int, contact_id: int, text: str) -> ContactNote:
-        """Write the note on a contact, replacing the one before (`/note @handle text`)."""
+    async def set_note(
+        self, actor_id: int, contact_id: int, text: str, answering: Prompt | None = None
+    ) -> ContactNote:
+        """Write the note on a contact, replacing the one before (`/note @handle text`, or
+        the text answering the card's 📝 question, which ends with it)."""
         text = text.strip()
         if len(text) > NOTE_LIMIT:
             raise errors.ContactNoteTooLong(limit=NOTE_LIMIT, length=len(text))
@@ -158,7 +162,22 @@ class Contacts:
                 await tx.notes.set(actor_id, contact.id, text, self._d.clock.now())
             else:
                 await tx.notes.remove(actor_id, contact.id)
+            await answered(tx, actor_id, answering)
             return ContactNote(contact=await self._view(tx, actor_id, contact), text=text or None)
+
+    async def ask_note(self, actor_id: int, conversation_id: int) -> ContactNote:
+        """A conversation card's 📝 Note: the actor's next text is their note on the other
+        member (the conversation checked as theirs); returns the note as it is now."""
+        async with self._d.store.transaction() as tx:
+            conversation = await participant_conversation(tx, actor_id, conversation_id)
+            contact = await existing_member(tx, conversation.other(actor_id))
+            actor = await existing_member(tx, actor_id)
+            actor.awaiting = Prompt(kind=PromptKind.CONTACT_NOTE, arg=str(contact.id)).encode()
+            await tx.members.save(actor)
+            return ContactNote(
+                contact=await self._view(tx, actor_id, contact),
+                text=await tx.notes.get(actor_id, contact.id),
+            )
 
     async def note(self, actor_id: int, contact_id: int) -> ContactNote:
         """The note on a contact (`/note @handle`), None when there is none."""

@@ -267,6 +267,12 @@ class ContactTagsOnCard(Button, prefix="tc"):
     filter: InboxFilter  # where the card goes back to
 
 
+class NoteOnCard(Button, prefix="tn"):
+    """A conversation card's 📝 Note: the next text is the note on the other member."""
+
+    conversation_id: Id
+
+
 class ToggleTag(Button, prefix="tt"):
     conversation_id: Id
     tag_id: Id

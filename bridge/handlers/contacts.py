@@ -10,6 +10,7 @@ from bridge.core.models import ContactTags, InboxFilter, SmartFilter
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import (
     ContactTagsOnCard,
+    NoteOnCard,
     ShowConversation,
     SmartInboxPage,
     ToggleTag,
@@ -108,5 +109,17 @@ COMMANDS = [
 ]
 
 
+async def on_note(update: Update, context: BridgeContext, data: NoteOnCard) -> Toast:
+    """📝 Note on a conversation card: "Send your note on …" (the current one shown); the
+    member's next text is the note."""
+    current = await context.core.contacts.ask_note(context.member.id, data.conversation_id)
+    await context.reply(update, "contacts", "note_prompt", n=current)
+    return None
+
+
 def handlers() -> list:
-    return [ButtonHandler(ContactTagsOnCard, on_tags), ButtonHandler(ToggleTag, on_toggle)]
+    return [
+        ButtonHandler(ContactTagsOnCard, on_tags),
+        ButtonHandler(ToggleTag, on_toggle),
+        ButtonHandler(NoteOnCard, on_note),
+    ]

@@ -18,6 +18,7 @@ from bridge.handlers.buttons import (
     DeclineInvitation,
     DeleteConversation,
     InboxPage,
+    NoteOnCard,
     OpenConversation,
     ReadAll,
     RemindFromCard,
@@ -151,9 +152,10 @@ def _card(
         ],
         [
             (t("contacts", "tags_button"), ContactTagsOnCard(conversation_id=c, filter=chosen)),
+            (t("contacts", "note_button"), NoteOnCard(conversation_id=c)),
             (t("reminders", "card_button"), RemindFromCard(conversation_id=c, filter=chosen)),
-            (t("inbox", "action", a="back"), InboxPage(filter=chosen)),
         ],
+        [(t("inbox", "action", a="back"), InboxPage(filter=chosen))],
     ]
     return t("inbox", "conversation", view=card.view, me=me, state=state), keyboard(rows)
 

@@ -20,7 +20,12 @@ from bridge.handlers.invitations import send_with_note
 
 # Refusals of a note or a field itself: the question stands, a better answer can follow. An
 # InMail's draft ends with any refusal, as it always has (/inmail writes another).
-_RETRY = (errors.NoteTooLong, errors.ProfileFieldTooLong, errors.EmptyMessage)
+_RETRY = (
+    errors.NoteTooLong,
+    errors.ProfileFieldTooLong,
+    errors.EmptyMessage,
+    errors.ContactNoteTooLong,
+)
 
 
 async def answer_prompt(update: Update, context: BridgeContext, text: str) -> bool:
@@ -37,6 +42,9 @@ async def answer_prompt(update: Update, context: BridgeContext, text: str) -> bo
             await send_with_note(update, context, prompt, text)
         elif prompt.kind == PromptKind.INMAIL:
             await send_drafted(update, context, prompt, text)
+        elif prompt.kind == PromptKind.CONTACT_NOTE:
+            saved = await core.contacts.set_note(me, prompt.target_id, text, answering=prompt)
+            await context.reply(update, "contacts", "note_saved", n=saved)
         else:
             member = await core.members.edit_profile(me, prompt.arg, text, answering=prompt)
             await context.reply(update, "profile", "edited", field=prompt.arg, member=member)

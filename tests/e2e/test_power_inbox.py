@@ -84,6 +84,20 @@ async def test_a_note_shows_beside_their_messages_and_on_their_profile(world: Wo
     await alice.wait_for_text("Your note is 1001 characters; a note holds at most 1000")
     await alice.send_text("/note @bob -")
     await alice.wait_for_text("Cleared your note on Bob Durand.")
+    # From a conversation card: 📝 Note asks, the next text is the note (once).
+    await alice.send_text("/inbox")
+    page = await alice.wait_for_text("Inbox")
+    await alice.press_button(page, "Bob Durand")
+    await alice.wait_for(lambda chat: any("Note" in b["text"] for b in page.buttons()))
+    assert "📍 Nantes" in page.content and "candidate" in page.content
+    await alice.press_button(page, "📝 Note")
+    await alice.wait_for_text("Send your private note on Bob Durand")
+    await alice.send_text("Call him back in March")
+    await alice.wait_for_text("Note on Bob Durand saved")
+    await alice.send_text("/note @bob")
+    await alice.wait_for_text("Call him back in March")
+    await alice.send_text("just text, no question pending")
+    await alice.wait_for_text("Who is this for?")  # the question was used once
     assert world.server.rejected == []
 
 

@@ -657,6 +657,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
             "me": ME,
             "state": state(11, 1).model_copy(update={"mailbox": Mailbox.SALES}),
         },
+        {"view": PREVIEWED_VIEW, "me": ME, "state": CONV_VIEW.state},
     ],
     ("inbox", "done"): [{"a": a, "n": 1} for a in DONE] + [{"a": "read_all", "n": 12}],
     ("inbox", "done_with"): [{"a": a, "other": ALICE_V} for a in DONE if a != "read_all"],
@@ -801,6 +802,11 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("contacts", "toggle_button"): [{"tag": TAGS[0], "on": True}, {"tag": TAGS[1], "on": False}],
     ("contacts", "profile_button"): [{}],
     ("contacts", "tags_button"): [{}],
+    ("contacts", "note_button"): [{}],
+    ("contacts", "note_prompt"): [
+        {"n": ContactNote(contact=ALICE_V, text="Ex-Initech <b>\nCall in March")},
+        {"n": ContactNote(contact=ANON_ADDRESSED, text=None)},
+    ],
     ("contacts", "back_to_card"): [{}],
     ("contacts", "toggled"): [{"tag": TAGS[0], "on": True}, {"tag": TAGS[0], "on": False}],
     ("contacts", "note"): [
