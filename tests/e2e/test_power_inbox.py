@@ -4,7 +4,19 @@ shows, and that the Bot API server refused no request."""
 
 from __future__ import annotations
 
+from botapi_sandbox.state import ChatMessage
+from botapi_sandbox.users import SimUser
 from tests.e2e.conftest import World, connect, start_all
+
+
+async def open_card(user: SimUser, entry: str, button: str) -> ChatMessage:
+    """/inbox, then the entry naming `entry`: the page becomes that conversation's card
+    (edited in place); returned once it shows a button labelled with `button`."""
+    await user.send_text("/inbox")
+    page = await user.wait_for_text("Inbox")
+    await user.press_button(page, entry)
+    await user.wait_for(lambda chat: any(button in b["text"] for b in page.buttons()))
+    return page
 
 
 async def test_tags_from_commands_and_the_card_stay_private(world: World) -> None:
@@ -32,10 +44,7 @@ async def test_tags_from_commands_and_the_card_stay_private(world: World) -> Non
     # The card's 🏷 Tags: every tag a toggle on Bob, the page edited in place.
     await bob.send_text("/msg @alice Hello Alice")
     await alice.wait_for_text("Hello Alice")
-    await alice.send_text("/inbox")
-    page = await alice.wait_for_text("Inbox")
-    await alice.press_button(page, "Bob Durand")
-    await alice.wait_for(lambda chat: any("Tags" in b["text"] for b in page.buttons()))
+    page = await open_card(alice, "Bob Durand", "Tags")
     await alice.press_button(page, "🏷 Tags")
     await alice.wait_for(lambda chat: "Tags on Bob Durand" in page.content)
     labels = [b["text"] for b in page.buttons()]
@@ -85,10 +94,7 @@ async def test_a_note_shows_beside_their_messages_and_on_their_profile(world: Wo
     await alice.send_text("/note @bob -")
     await alice.wait_for_text("Cleared your note on Bob Durand.")
     # From a conversation card: 📝 Note asks, the next text is the note (once).
-    await alice.send_text("/inbox")
-    page = await alice.wait_for_text("Inbox")
-    await alice.press_button(page, "Bob Durand")
-    await alice.wait_for(lambda chat: any("Note" in b["text"] for b in page.buttons()))
+    page = await open_card(alice, "Bob Durand", "Note")
     assert "📍 Nantes" in page.content and "candidate" in page.content
     await alice.press_button(page, "📝 Note")
     await alice.wait_for_text("Send your private note on Bob Durand")

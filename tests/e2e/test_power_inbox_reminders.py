@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from bridge.core.clock import FakeClock
 from tests.e2e.conftest import connect, start_all
+from tests.e2e.test_power_inbox import open_card
 from tests.e2e.worlds import clocked_world, outbox_settled
 
 
@@ -65,10 +66,7 @@ async def test_a_reminder_brings_the_conversation_back_once(tmp_path) -> None:
         await alice.send_text("/reminders")
         await alice.wait_for_text("No reminders")
         # The card's ⏰: a reminder in three days, from a button.
-        await alice.send_text("/inbox")
-        page = await alice.wait_for_text("Inbox")
-        await alice.press_button(page, "Carol Nguyen")
-        await alice.wait_for(lambda chat: any("Remind me" in b["text"] for b in page.buttons()))
+        page = await open_card(alice, "Carol Nguyen", "Remind me")
         answer = await alice.press_button(page, "Remind me in 3 days")
         assert answer is not None and answer.get("text", "").startswith("⏰ Reminder set for")
         await alice.send_text("/reminders")
