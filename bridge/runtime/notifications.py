@@ -108,9 +108,8 @@ class Notifier:
         return self.renderer.text(lang, "relay", "delivered", d=d)
 
     def _message_keyboard(self, d: Delivery) -> InlineKeyboardMarkup | None:
-        """Under a relayed message: 👤 Profile (the sender's card), and an InMail's answers.
-        Media go as themselves, without buttons (the text header, when sent apart, has them
-        only when it is the whole message)."""
+        """Under a relayed message (its last copy: the media, when it has one): 👤 Profile,
+        the sender's card, and an InMail's answers."""
         lang = self.renderer.lang(d.recipient.language)
         t = self.renderer.text
         rows: list[Row] = []
@@ -150,11 +149,11 @@ class Notifier:
         if attachment is None:
             ids = await self._send_html(chat, html, markup, reply_to, silent)
         elif attachment.kind in CAPTIONED and len(html) <= TELEGRAM_CAPTION_MAX:
-            sent = await send_attachment(self.bot, chat, attachment, html, reply_to, silent)
+            sent = await send_attachment(self.bot, chat, attachment, html, reply_to, silent, markup)
             ids = [sent.message_id]
-        else:  # header (and long caption) first, then the media as itself
+        else:  # header (and long caption) first, then the media as itself (with the buttons)
             ids = await self._send_html(chat, html, None, reply_to, silent)
-            sent = await send_attachment(self.bot, chat, attachment, None, None, True)
+            sent = await send_attachment(self.bot, chat, attachment, None, None, True, markup)
             ids.append(sent.message_id)
         return [
             ChatCopy(
@@ -226,22 +225,23 @@ class Notifier:
         media = copies[-1] if attachment is not None else None
         texts = copies[:-1] if media is not None else copies
         chat = copies[0].chat_id
+        # The buttons are on the last copy (the media, or the last text part): an edit
+        # without them would take them away.
+        markup = self._message_keyboard(d)
         if (
             media is not None
             and attachment is not None
             and attachment.kind in CAPTIONED
             and len(html) <= TELEGRAM_CAPTION_MAX
         ):
-            await self._edit_caption(media, html)
+            await self._edit_caption(media, html, markup)
             await self._delete(chat, texts)
             return Sent(removed=texts)
         parts = split_html(html)
-        # The last text part of a message without media carries its buttons: an edit
-        # without them would take them away.
-        markup = self._message_keyboard(d) if media is None else None
+        text_markup = markup if media is None else None
         for k, (copy, part) in enumerate(zip(texts, parts, strict=False)):
             last = k == len(parts) - 1 and k == len(texts) - 1
-            await self._edit_text(copy, part, markup if last else None)
+            await self._edit_text(copy, part, text_markup if last else None)
         surplus = texts[len(parts) :]
         await self._delete(chat, surplus)
         sent = Sent(removed=list(surplus))
@@ -254,7 +254,9 @@ class Notifier:
                     )
                     ids.append(message.message_id)
                 if media is not None and attachment is not None:
-                    again = await send_attachment(self.bot, chat, attachment, None, None, True)
+                    again = await send_attachment(
+                        self.bot, chat, attachment, None, None, True, markup
+                    )
                     ids.append(again.message_id)
                     await self._delete(chat, [media])
                     sent.removed.append(media)
@@ -288,10 +290,12 @@ class Notifier:
             if not _not_modified(exc):
                 raise
 
-    async def _edit_caption(self, copy: ChatCopy, html: str) -> None:
+    async def _edit_caption(
+        self, copy: ChatCopy, html: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
         try:
             await self.bot.edit_message_caption(
-                copy.chat_id, copy.telegram_message_id, caption=html
+                copy.chat_id, copy.telegram_message_id, caption=html, reply_markup=markup
             )
         except BadRequest as exc:
             if not _not_modified(exc):

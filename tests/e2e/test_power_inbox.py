@@ -281,3 +281,23 @@ async def test_a_chip_accepts_and_answers_in_one_tap_once(world: World) -> None:
     await alice.wait_idle(0.5)
     assert len([m for m in alice.chat if m.from_bot and "Let's talk." in m.content]) == 1
     assert world.server.rejected == []
+
+
+async def test_media_carry_the_profile_button_too_edits_included(world: World) -> None:
+    alice, bob = world.alice, world.bob
+    await start_all(alice, bob)
+    await connect(alice, bob, "bob")
+    await alice.send_text("/open @bob")
+    await alice.wait_for_text("Everything you send now goes to Bob Durand")
+    sent = await alice.send_photo(caption="Our booth")
+    photo = await bob.wait_for_kind("photo")
+    assert [b["text"] for b in photo.buttons()] == ["👤 Profile"]
+    await alice.edit_text(sent.message_id, "Our booth, hall 2")  # its caption
+    await bob.wait_for(lambda chat: "hall 2" in (photo.caption or ""))
+    assert [b["text"] for b in photo.buttons()] == ["👤 Profile"]
+    await alice.send_video_note(duration=7, length=240)
+    note = await bob.wait_for_kind("video_note")
+    assert [b["text"] for b in note.buttons()] == ["👤 Profile"]
+    await bob.press_button(note, "Profile")
+    await bob.wait_for_text("👤 Alice Martin")
+    assert world.server.rejected == []
