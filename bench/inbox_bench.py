@@ -73,8 +73,8 @@ TAG_EVERY = 5
 OTHER = "(CASE WHEN c.member_a = s.member_id THEN c.member_b ELSE c.member_a END)"
 SMART_WHERE = (  # the cheaper test first, as ours does: the bound is the best plan we know
     f"{WHERE[InboxFilter.ALL]}"
-    " AND EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.tag_id = :tag"
-    f" AND ct.contact_id = {OTHER})"
+    " AND EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+    f" WHERE ct.tag_id = :tag AND t.member_id = s.member_id AND ct.contact_id = {OTHER})"
     " AND EXISTS (SELECT 1 FROM messages lm WHERE lm.id = c.last_message_id"
     " AND lm.id > s.cleared_through AND lm.sender_id <> s.member_id)"
 )
@@ -83,10 +83,15 @@ SMART_PAGE_SQL = PAGE_SQL.replace(
     FROM conversation_states
     WHERE member_id = :me AND unread_count > 0 AND spam = 0 AND deleted = 0""",
     "    SELECT COALESCE(SUM(s.unread_count), 0) AS messages,"
-    " SUM(CASE WHEN s.unread_count > 0 THEN 1 ELSE 0 END) AS people, COUNT(*) AS matching"
+    " SUM(CASE WHEN s.unread_count > 0 THEN 1 ELSE 0 END) AS people, COUNT(*) AS matching,"
+    " (SELECT name FROM tags WHERE id = :tag AND member_id = :me) AS tag_name,"
+    " (SELECT colour FROM tags WHERE id = :tag AND member_id = :me) AS tag_colour"
     " FROM conversation_states s JOIN conversations c ON c.id = s.conversation_id"
     " WHERE s.member_id = :me AND {where}",
-).replace("header.messages, header.people", "header.messages, header.people, header.matching")
+).replace(
+    "header.messages, header.people",
+    "header.messages, header.people, header.matching, header.tag_name, header.tag_colour",
+)
 
 
 async def lower_bound(

@@ -29,6 +29,7 @@ from bridge.core.models import (
     Member,
     SmartFilter,
     SpamReport,
+    Tag,
     UnreadSummary,
 )
 from bridge.core.views import member_view
@@ -122,17 +123,14 @@ class Inbox:
         "before" (``-`` first, as `prev_cursor` gives), the page just above it. `smart`: a
         smart filter as a page's buttons carry it (`inbox_filters.encode_smart`); only a
         claim, checked here (malformed: none; a tag that is not the actor's: an error)."""
+        try:
+            fields, tag_id = decode_smart(smart)
+        except ValueError:
+            fields, tag_id = {}, None
+        if tag_id is not None:  # checked and named by the page's own statement
+            fields["tag"] = Tag(id=tag_id, name="", colour="")
+        chosen = SmartFilter.model_validate(fields)
         async with self._d.store.read() as tx:
-            try:
-                fields, tag_id = decode_smart(smart)
-            except ValueError:
-                fields, tag_id = {}, None
-            if tag_id is not None:
-                tag = await tx.tags.owned(actor_id, tag_id)
-                if tag is None:
-                    raise errors.TagNotFound()
-                fields["tag"] = tag
-            chosen = SmartFilter.model_validate(fields)
             return await self._page(tx, actor_id, filter, cursor, limit, chosen)
 
     async def query(self, actor_id: int, words: list[str], limit: int = 10) -> InboxPage:
@@ -183,6 +181,10 @@ class Inbox:
         found = await tx.conversations.inbox_page(
             actor_id, filter, position, limit + 1, backward, self._refinement(actor_id, smart)
         )
+        if smart.tag is not None:
+            if found.tag is None:  # not (or no longer) the actor's tag: a forged button
+                raise errors.TagNotFound()
+            smart = smart.model_copy(update={"tag": found.tag})
         written = await self._written_to(tx, actor_id, found.rows)
         rows = found.rows
         more = len(rows) > limit

@@ -83,6 +83,7 @@ class InboxSlice(NamedTuple):
     inmails: int  # conversations opened by an InMail with unread messages
     matching: int | None = None  # with a smart filter: how many conversations it matches
     sales: UnreadSummary | None = None  # digests: the sales mailbox's unread, apart
+    tag: Tag | None = None  # a smart filter's tag, when it is the member's own
 
 
 class MemberRepo(Protocol):

@@ -26,6 +26,7 @@ from bridge.core.models import (
     InMail,
     Invitation,
     Member,
+    Tag,
     UnreadSummary,
 )
 from bridge.storage.port import InboxRow, InboxSlice
@@ -126,7 +127,7 @@ _PAGE_SQL = (
     " ORDER BY {order} LIMIT :limit)"
     " SELECT h.messages, h.people, h.inmails,"
     " (SELECT COUNT(*) FROM invitations WHERE recipient_id = :me AND status = 'pending'),"
-    f" h.matching, {_ROW_COLUMNS}"
+    f" h.matching, h.tag_name, h.tag_colour, {_ROW_COLUMNS}"
     " FROM ({header_select}) h"
     f" LEFT JOIN p ON 1{_JOINS}"
     f" ORDER BY {_ORDER}"
@@ -135,7 +136,8 @@ _PAGE_SQL = (
 # The header of a filter's page: its unread conversations only (the partial unread index).
 _HEADER = (
     "SELECT COALESCE(SUM(s.unread_count), 0) AS messages, COUNT(*) AS people,"
-    " COALESCE(SUM(s.inmail), 0) AS inmails, NULL AS matching"
+    " COALESCE(SUM(s.inmail), 0) AS inmails, NULL AS matching,"
+    " NULL AS tag_name, NULL AS tag_colour"
     " FROM conversation_states s{header_join} WHERE s.member_id = :me AND {header}"
 )
 # With a smart filter the header also counts every conversation it matches: all the
@@ -144,9 +146,16 @@ _SMART_HEADER = (
     "SELECT COALESCE(SUM(s.unread_count), 0) AS messages,"
     " COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN 1 ELSE 0 END), 0) AS people,"
     " COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN s.inmail ELSE 0 END), 0) AS inmails,"
-    " COUNT(*) AS matching FROM conversation_states s"
+    " COUNT(*) AS matching, {tag_columns} FROM conversation_states s"
     " JOIN conversations c ON c.id = s.conversation_id WHERE s.member_id = :me AND {where}"
 )
+
+# The smart filter's tag as the header shows it (the member's own, or NULL: not theirs).
+_TAG_COLUMNS = (
+    "(SELECT name FROM tags WHERE id = :tag AND member_id = :me) AS tag_name,"
+    " (SELECT colour FROM tags WHERE id = :tag AND member_id = :me) AS tag_colour"
+)
+_NO_TAG = "NULL AS tag_name, NULL AS tag_colour"
 
 # The other member of a conversation `c`, as `s.member_id` sees it.
 _OTHER = "(CASE WHEN c.member_a = s.member_id THEN c.member_b ELSE c.member_a END)"
@@ -173,10 +182,10 @@ def refined(r: Refinement) -> tuple[str, dict[str, object]]:
     if r.since is not None:
         parts.append("s.last_activity_at >= :since")
         params["since"] = ts(r.since)
-    if r.tag_id is not None:
+    if r.tag_id is not None:  # the member's own tag only: another's matches nothing
         parts.append(
-            "EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.tag_id = :tag"
-            f" AND ct.contact_id = {_OTHER})"
+            "EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+            f" WHERE ct.tag_id = :tag AND t.member_id = s.member_id AND ct.contact_id = {_OTHER})"
         )
         params["tag"] = r.tag_id
     if r.degree is not None:
@@ -299,7 +308,9 @@ async def inbox_page(
         conditions, more = refined(refine)
         where += conditions
         params |= more
-        header_select = _SMART_HEADER.replace("{where}", where)
+        header_select = _SMART_HEADER.replace("{where}", where).replace(
+            "{tag_columns}", _TAG_COLUMNS if refine.tag_id is not None else _NO_TAG
+        )
     sql = (
         _PAGE_SQL.replace("{header_select}", header_select)
         .replace("{where}", where)
@@ -308,13 +319,16 @@ async def inbox_page(
     )
     rows = list(await conn.execute_fetchall(sql, params))
     head = rows[0]
-    decoded = [_decode(row, 5) for row in rows]
+    decoded = [_decode(row, 7) for row in rows]
     return InboxSlice(
         rows=[row for row in decoded if row is not None],
         summary=UnreadSummary(messages=head[0], people=head[1]),
         inmails=head[2],
         invitations=head[3],
         matching=head[4],
+        tag=Tag(id=refine.tag_id, name=head[5], colour=head[6])
+        if refine is not None and refine.tag_id is not None and head[5] is not None
+        else None,
     )
 
 
