@@ -58,8 +58,12 @@ class SqliteLeads:
             LeadRow(
                 contact=Member.model_validate(dict(zip(MEMBER_COLUMNS, row[:width], strict=True))),
                 list_name=row["list_name"],
-                saved_at=row["saved_at"],
-                last_contact_at=row["last_activity_at"],
+                saved_at=datetime.fromisoformat(row["saved_at"]),
+                last_contact_at=(
+                    datetime.fromisoformat(row["last_activity_at"])
+                    if row["last_activity_at"] is not None
+                    else None
+                ),
                 answered=bool(row["answered"]),
                 contacted=bool(row["answered"]) or bool(row["invited"]),
             )
