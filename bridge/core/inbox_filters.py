@@ -34,10 +34,12 @@ class FilterRule:
 RULES: dict[InboxFilter, FilterRule] = {
     InboxFilter.ALL: FilterRule(archived=False),  # archived and spam are not in "all"
     InboxFilter.UNREAD: FilterRule(unread=True),  # archived or not
-    InboxFilter.ARCHIVED: FilterRule(archived=True),
+    # Archive, spam and invitations waiting are one place whichever mailbox a conversation
+    # was in: archiving or reporting one from the sales mailbox must not lose it.
+    InboxFilter.ARCHIVED: FilterRule(archived=True, mailbox=None),
     InboxFilter.INMAIL: FilterRule(inmail=True),
-    InboxFilter.SPAM: FilterRule(spam=True),
-    InboxFilter.INVITATIONS: FilterRule(invitation_to_me=True, needs_message=False),
+    InboxFilter.SPAM: FilterRule(spam=True, mailbox=None),
+    InboxFilter.INVITATIONS: FilterRule(invitation_to_me=True, needs_message=False, mailbox=None),
     InboxFilter.SALES: FilterRule(archived=False, mailbox=Mailbox.SALES),
 }
 

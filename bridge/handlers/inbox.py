@@ -96,7 +96,9 @@ def _page(
     more: Row = []
     if page.prev_cursor:
         more.append((context.t("inbox", "first_page"), _to(chosen, smart)))
-    if page.summary.messages and chosen != InboxFilter.SPAM and not smart.active:
+    # Mark all read reads the main inbox (spam aside): not offered where it would not act.
+    main = chosen not in (InboxFilter.SPAM, InboxFilter.SALES)
+    if page.summary.messages and main and not smart.active:
         more.append((context.t("inbox", "read_all"), ReadAll(filter=chosen)))
     rows.append(more)
     return text, keyboard(rows)

@@ -72,3 +72,16 @@ async def test_moving_there_and_back_from_the_card_and_the_command(
     assert (await core.inbox.move(plain.id, theirs, Mailbox.MAIN)).mailbox == Mailbox.MAIN
     card = await core.inbox.act(plain.id, theirs, CardAction.SHOW)
     assert not card.sales
+
+
+async def test_archive_and_spam_hold_sales_conversations_too(
+    core: Core, member: MakeMember
+) -> None:
+    sam = await _seller(core, member)
+    lead = await member("Lead")
+    await core.invitations.invite(sam.id, lead.id, "Hello")
+    conversation = await core.inbox.conversation_with(sam.id, lead.id)
+    await core.inbox.archive(sam.id, conversation)
+    archived = await core.inbox.page(sam.id, InboxFilter.ARCHIVED)
+    assert [e.other.id for e in archived.entries] == [lead.id]  # not lost between mailboxes
+    assert not (await core.inbox.page(sam.id, InboxFilter.SALES)).entries
