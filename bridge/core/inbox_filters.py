@@ -164,10 +164,11 @@ def decode_smart(word: str) -> tuple[dict[str, object], int | None]:
             found["awaiting"] = True
         elif kind == "f" and not value:
             found["files"] = True
-        elif kind == "w" and value:
-            found["waiting_days"] = int(value, 16)
-        elif kind == "s" and value:
-            found["since_days"] = int(value, 16)
+        elif kind in ("w", "s") and value:
+            days = int(value, 16)
+            if not 1 <= days <= MAX_DAYS:  # a forged button: not a condition we would write
+                raise ValueError(f"days out of range: {word!r}")
+            found["waiting_days" if kind == "w" else "since_days"] = days
         elif kind == "d" and value in ("1", "2", "3"):
             found["degree"] = Degree(int(value))
         elif kind == "t" and value:
