@@ -173,6 +173,8 @@ def decode_smart(word: str) -> tuple[dict[str, object], int | None]:
             found["degree"] = Degree(int(value))
         elif kind == "t" and value:
             tag_id = int(value, 16)
+            if tag_id >= 2**53:  # no row id is that large (and the database's ints end)
+                raise ValueError(f"not a tag id: {word!r}")
         else:
             raise ValueError(f"not a smart filter: {word!r}")
     return found, tag_id
