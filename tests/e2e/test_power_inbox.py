@@ -301,3 +301,37 @@ async def test_media_carry_the_profile_button_too_edits_included(world: World) -
     await bob.press_button(note, "Profile")
     await bob.wait_for_text("👤 Alice Martin")
     assert world.server.rejected == []
+
+
+async def test_the_power_inbox_speaks_french(world: World) -> None:
+    chloe = world.server.add_user("Chloé", "Dubois", username="chloe", language_code="fr")
+    alice = world.alice
+    await chloe.send_text("/start")
+    await chloe.wait_for_text("Bienvenue sur Bridge, Chloé")
+    await alice.send_text("/start")
+    await alice.wait_for_text("Welcome")
+    await alice.send_text("/invite @chloe Bonjour Chloé !")
+    invitation = await chloe.wait_for_text("Invitation d'Alice Martin")
+    await chloe.press_button(invitation, "Parlons-en.")  # accepts, and says it
+    await alice.wait_for_text("Parlons-en.")
+    await chloe.send_text("/tag @alice candidate")
+    await chloe.wait_for_text("🏷 Alice Martin (@alice)")
+    await chloe.send_text("/tags")
+    tags = await chloe.wait_for_text("Vos étiquettes")
+    assert "candidate — 1 contact" in tags.content
+    await chloe.send_text("/note @alice Rencontrée au salon")
+    await chloe.wait_for_text("Note sur Alice Martin enregistrée")
+    await alice.send_text("/msg @chloe Un café demain ?")
+    relayed = await chloe.wait_for_text("Un café demain ?")
+    assert "Rencontrée au salon" in relayed.content
+    assert any(b["text"] == "👤 Profil" for b in relayed.buttons())
+    await chloe.send_text("/inbox awaiting")
+    page = await chloe.wait_for_text("Messagerie")
+    assert "à vous de répondre" in page.content and "1 conversation correspond" in page.content
+    await chloe.send_text("/remind @alice 2d")
+    await chloe.wait_for_text("Je ferai revenir votre conversation avec Alice Martin")
+    await chloe.send_text("/save @alice")
+    await chloe.wait_for_text("Alice Martin est enregistré·e dans vos prospects (leads).")
+    await chloe.send_text("/inbox n'importe")
+    await chloe.wait_for_text("n'est pas un filtre de la messagerie")
+    assert world.server.rejected == []
