@@ -119,5 +119,6 @@ async def test_a_forged_tag_in_a_button_is_refused(core: Core, member: MakeMembe
         await core.inbox.page(me.id, smart=f"t{theirs.id:x}")
     page = await core.inbox.page(me.id, smart="garbage!")  # malformed: no conditions
     assert not page.smart.active
-    for forged in ("wfffffffffffff", "s0", "w0", "d9", "t" + "f" * 30):  # out of range: no conditions either
+    # Out of range: no conditions either.
+    for forged in ("wfffffffffffff", "s0", "w0", "d9", "t" + "f" * 30):
         assert not (await core.inbox.page(me.id, smart=forged)).smart.active
