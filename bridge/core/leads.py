@@ -22,7 +22,7 @@ MAX_LEADS = 200  # what one listing shows
 _NAME = re.compile(r"^[\w-]+$")
 
 
-def list_name(text: str | None) -> str | None:
+def parse_list_name(text: str | None) -> str | None:
     """A list's name, case-folded (``#`` allowed); None for none given."""
     if text is None or not text.strip():
         return None
@@ -38,7 +38,7 @@ class Leads:
 
     async def save(self, actor_id: int, contact_id: int, list_text: str | None = None) -> Lead:
         """Save a contact as a lead (in the default list without a name); twice is once."""
-        name = list_name(list_text) or DEFAULT_LIST
+        name = parse_list_name(list_text) or DEFAULT_LIST
         if contact_id == actor_id:
             raise errors.CannotTargetSelf()
         async with self._d.store.transaction() as tx:
@@ -49,7 +49,7 @@ class Leads:
 
     async def unsave(self, actor_id: int, contact_id: int, list_text: str | None = None) -> int:
         """Take a lead off one list, or off all of them; an error if it was on none."""
-        name = list_name(list_text)
+        name = parse_list_name(list_text)
         async with self._d.store.transaction() as tx:
             removed = await tx.leads.remove(actor_id, contact_id, name)
         if not removed:
@@ -75,9 +75,9 @@ class Leads:
         ]
 
     # Last in the class: inside it, its name would shadow the builtin `list`.
-    async def list(self, member_id: int, list_name_: str | None = None) -> builtins.list[Lead]:
+    async def list(self, member_id: int, list_name: str | None = None) -> builtins.list[Lead]:
         """The member's leads (one list's, or all), the latest saved first."""
-        name = list_name(list_name_)
+        name = parse_list_name(list_name)
         async with self._d.store.read() as tx:
             rows = await tx.leads.list(member_id, name, MAX_LEADS)
         return self._leads(member_id, rows)
