@@ -210,3 +210,23 @@ def refinement(
         first=first,
         second=second,
     )
+
+
+# The conditions an inbox page toggles in one tap. Who owes the next message is one or the
+# other: turning one on turns the other off.
+QUICK = ("awaiting", "waiting")
+
+
+def quick_on(smart: SmartFilter, condition: str) -> bool:
+    return smart.awaiting if condition == "awaiting" else smart.waiting_days is not None
+
+
+def toggle_quick(smart: SmartFilter, condition: str) -> SmartFilter:
+    """`smart` with a quick condition turned on (off if it was on); `waiting` by default
+    days."""
+    on = not quick_on(smart, condition)
+    if condition == "awaiting":
+        return smart.model_copy(update={"awaiting": on, "waiting_days": None})
+    return smart.model_copy(
+        update={"waiting_days": WAITING_DAYS if on else None, "awaiting": False}
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bridge.core.inbox import CardAction
-from bridge.core.inbox_filters import WAITING_DAYS, encode_smart
+from bridge.core.inbox_filters import QUICK, encode_smart, quick_on, toggle_quick
 from bridge.core.models import ConversationCard, InboxFilter, Mailbox, SmartFilter
 from bridge.core.models import InboxPage as Page
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
@@ -40,18 +40,6 @@ async def inbox(update: Update, context: BridgeContext) -> None:
     await context.send_html(chat_id_of(update), text, markup)
 
 
-def _with(smart: SmartFilter, condition: str) -> SmartFilter:
-    """The page's smart filter with one quick condition toggled (the header's buttons):
-    awaiting and waiting exclude each other."""
-    if condition == "awaiting":
-        on = not smart.awaiting
-        return smart.model_copy(update={"awaiting": on, "waiting_days": None})
-    on = smart.waiting_days is None
-    return smart.model_copy(
-        update={"waiting_days": WAITING_DAYS if on else None, "awaiting": False}
-    )
-
-
 def _to(chosen: InboxFilter, smart: SmartFilter, cursor: str = "") -> Button:
     """The button of a page: a plain filter's, or one carrying its smart conditions."""
     if not smart.active:
@@ -72,10 +60,10 @@ def _page(
     ]
     quick: Row = [
         (
-            context.t("inbox", "smart_button", condition=c, on=_is_on(smart, c)),
-            _to(chosen, _with(smart, c)),
+            context.t("inbox", "smart_button", condition=c, on=quick_on(smart, c)),
+            _to(chosen, toggle_quick(smart, c)),
         )
-        for c in ("awaiting", "waiting")
+        for c in QUICK
     ]
     rows: list[Row] = [filters_row[:3], filters_row[3:], quick]
     for entry in page.entries:
@@ -102,10 +90,6 @@ def _page(
         more.append((context.t("inbox", "read_all"), ReadAll(filter=chosen)))
     rows.append(more)
     return text, keyboard(rows)
-
-
-def _is_on(smart: SmartFilter, condition: str) -> bool:
-    return smart.awaiting if condition == "awaiting" else smart.waiting_days is not None
 
 
 def _card(

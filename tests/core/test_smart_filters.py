@@ -122,3 +122,13 @@ async def test_a_forged_tag_in_a_button_is_refused(core: Core, member: MakeMembe
     # Out of range: no conditions either.
     for forged in ("wfffffffffffff", "s0", "w0", "d9", "t" + "f" * 30):
         assert not (await core.inbox.page(me.id, smart=forged)).smart.active
+
+
+def test_the_quick_buttons_toggle_who_owes_the_next_message() -> None:
+    from bridge.core.inbox_filters import toggle_quick
+
+    awaiting = toggle_quick(SmartFilter(degree=Degree.FIRST), "awaiting")
+    assert awaiting == SmartFilter(awaiting=True, degree=Degree.FIRST)
+    waiting = toggle_quick(awaiting, "waiting")  # one or the other
+    assert waiting == SmartFilter(waiting_days=3, degree=Degree.FIRST)
+    assert toggle_quick(waiting, "waiting") == SmartFilter(degree=Degree.FIRST)
