@@ -21,8 +21,8 @@ from bridge.core.app import Core
 from bridge.core.inbox import decode_cursor
 from bridge.core.inbox_filters import encode_smart
 from bridge.core.models import InboxFilter, SmartFilter, Tag
+from bridge.storage.sql.rows import ts
 from bridge.storage.sqlite import SqliteStore
-from bridge.storage.sqlite.rows import ts
 
 VISIBLE = "s.deleted = 0 AND c.last_message_id > s.cleared_through"
 WHERE = {

@@ -1,23 +1,22 @@
-"""Follow-up reminders on SQLite (portable SQL: a partial-index upsert, UPDATE … RETURNING)."""
+"""Follow-up reminders (portable SQL: a partial-index upsert, UPDATE … RETURNING)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import Reminder, ReminderStatus
-from bridge.storage.sqlite.rows import row_dict, ts
+from bridge.storage.sql.db import Db, Row
+from bridge.storage.sql.rows import row_dict, ts
 
 _COLUMNS = "id, member_id, conversation_id, text, due_at, status, created_at"
 
 
-def _reminder(row: aiosqlite.Row) -> Reminder:
+def _reminder(row: Row) -> Reminder:
     return Reminder.model_validate(row_dict(row))
 
 
-class SqliteReminders:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlReminders:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def set(

@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bridge.core.inbox_filters import RULES, FilterRule, Refinement, header_rule
 from bridge.core.models import (
     Conversation,
@@ -30,10 +28,11 @@ from bridge.core.models import (
     UnreadSummary,
 )
 from bridge.storage.port import InboxRow, InboxSlice
-from bridge.storage.sqlite.credits import INMAIL_COLUMNS
-from bridge.storage.sqlite.members import MEMBER_COLUMNS
-from bridge.storage.sqlite.network import INVITATION_COLUMNS
-from bridge.storage.sqlite.rows import (
+from bridge.storage.sql.credits import INMAIL_COLUMNS
+from bridge.storage.sql.db import Db, Dialect
+from bridge.storage.sql.members import MEMBER_COLUMNS
+from bridge.storage.sql.network import INVITATION_COLUMNS
+from bridge.storage.sql.rows import (
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
     STATE_COLUMNS,
@@ -77,7 +76,7 @@ def where(rule: FilterRule, header: bool = False) -> str:
         parts.append(_INVITATION_TO_ME if rule.invitation_to_me else f"NOT {_INVITATION_TO_ME}")
     if rule.mailbox is not None:
         parts.append(f"s.mailbox = '{rule.mailbox.value}'")
-    return " AND ".join(parts) or "1"
+    return " AND ".join(parts) or "TRUE"
 
 
 FILTERS: dict[InboxFilter, str] = {f: where(rule) for f, rule in RULES.items()}
@@ -129,7 +128,7 @@ _PAGE_SQL = (
     " (SELECT COUNT(*) FROM invitations WHERE recipient_id = :me AND status = 'pending'),"
     f" h.matching, h.tag_name, h.tag_colour, {_ROW_COLUMNS}"
     " FROM ({header_select}) h"
-    f" LEFT JOIN p ON 1{_JOINS}"
+    f" LEFT JOIN p ON TRUE{_JOINS}"
     f" ORDER BY {_ORDER}"
 )
 
@@ -163,16 +162,21 @@ _OTHER = "(CASE WHEN c.member_a = s.member_id THEN c.member_b ELSE c.member_a EN
 _LAST = "SELECT 1 FROM messages lm WHERE lm.id = c.last_message_id AND lm.id > s.cleared_through"
 
 
-def _linked(ids: str) -> str:
+def _ids(dialect: Dialect, ids: str) -> str:
+    """The members in the JSON list parameter `:ids`, as a subquery in the dialect's form."""
+    return "(" + dialect.id_table.replace(":ids", f":{ids}") + ")"
+
+
+def _linked(dialect: Dialect, ids: str) -> str:
     """The other member is connected to one of the members in the JSON list `:ids`."""
-    inside = f"(SELECT value FROM json_each(:{ids}))"
+    inside = _ids(dialect, ids)
     return (
         f"EXISTS (SELECT 1 FROM connections k WHERE (k.member_a = {_OTHER} AND k.member_b IN"
         f" {inside}) OR (k.member_b = {_OTHER} AND k.member_a IN {inside}))"
     )
 
 
-def refined(r: Refinement) -> tuple[str, dict[str, object]]:
+def refined(dialect: Dialect, r: Refinement) -> tuple[str, dict[str, object]]:
     """A smart filter's conditions on `s` and `c` (` AND …`, empty for none), and their
     parameters. Each is the definition in `bridge.core.inbox_filters.SmartFilter`; the
     cheapest come first (a column, then a primary-key lookup, then the last message, then a
@@ -189,16 +193,16 @@ def refined(r: Refinement) -> tuple[str, dict[str, object]]:
         )
         params["tag"] = r.tag_id
     if r.degree is not None:
-        first = f"{_OTHER} IN (SELECT value FROM json_each(:first))"
+        first = f"{_OTHER} IN {_ids(dialect, 'first')}"
         params["first"] = json.dumps(list(r.first))
         if r.degree == Degree.FIRST:
             parts.append(first)
         elif r.degree == Degree.SECOND:
-            parts.append(f"NOT {first} AND {_linked('first')}")
+            parts.append(f"NOT {first} AND {_linked(dialect, 'first')}")
         else:
             parts.append(
-                f"NOT {first} AND {_OTHER} NOT IN (SELECT value FROM json_each(:second))"
-                f" AND {_linked('second')}"
+                f"NOT {first} AND {_OTHER} NOT IN {_ids(dialect, 'second')}"
+                f" AND {_linked(dialect, 'second')}"
             )
             params["second"] = json.dumps(list(r.second))
     if r.awaiting:
@@ -220,8 +224,7 @@ _ROW_WIDTH = sum(len(columns) for _, columns in _TABLES)
 # outer join) keeps it linear: SQLite cannot index a materialized page for that join, and a
 # scan per member made 10,000 digests take 24 s instead of well under one.
 _UNREAD_PAGES_SQL = (
-    "WITH who AS MATERIALIZED (SELECT DISTINCT CAST(value AS INTEGER) AS id"
-    " FROM json_each(:ids)),"
+    "WITH who AS MATERIALIZED ({id_table}),"
     # CROSS JOIN: SQLite keeps this order, so each member's rows are found through the
     # indexes instead of every unread row in the database being tested against the list.
     " h AS (SELECT member_id, SUM(unread_count) AS messages, COUNT(*) AS people,"
@@ -238,7 +241,7 @@ _UNREAD_PAGES_SQL = (
     f" SELECT {_PAGE_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY s.member_id"
     " ORDER BY s.last_activity_at DESC, s.conversation_id DESC) AS rank"
     " FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
-    " JOIN conversations c ON c.id = s.conversation_id WHERE {where})"
+    " JOIN conversations c ON c.id = s.conversation_id WHERE {where}) AS ranked"
     " WHERE rank <= :limit)"
     " SELECT who.id, 0, COALESCE(h.messages, 0), COALESCE(h.people, 0),"
     f" COALESCE(h.inmails, 0), COALESCE(inv.pending, 0), COALESCE(hs.messages, 0),"
@@ -284,7 +287,7 @@ def _decode(row: Sequence[Any], start: int) -> InboxRow | None:
 
 
 async def inbox_page(
-    conn: aiosqlite.Connection,
+    conn: Db,
     member_id: int,
     filter: InboxFilter,
     cursor: tuple[datetime, int] | None,
@@ -305,7 +308,7 @@ async def inbox_page(
         header_join = " JOIN conversations c ON c.id = s.conversation_id" if "c." in header else ""
         header_select = _HEADER.replace("{header_join}", header_join).replace("{header}", header)
     else:
-        conditions, more = refined(refine)
+        conditions, more = refined(conn.dialect, refine)
         where += conditions
         params |= more
         header_select = _SMART_HEADER.replace("{where}", where).replace(
@@ -332,10 +335,10 @@ async def inbox_page(
     )
 
 
-async def unread_pages(
-    conn: aiosqlite.Connection, member_ids: Sequence[int], limit: int
-) -> dict[int, InboxSlice]:
-    sql = _UNREAD_PAGES_SQL.replace("{where}", FILTERS[InboxFilter.UNREAD])
+async def unread_pages(conn: Db, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
+    sql = _UNREAD_PAGES_SQL.replace("{where}", FILTERS[InboxFilter.UNREAD]).replace(
+        "{id_table}", conn.dialect.id_table
+    )
     params = {"ids": json.dumps([int(i) for i in member_ids]), "limit": limit}
     slices: dict[int, InboxSlice] = {}
     for row in await conn.execute_fetchall(sql, params):

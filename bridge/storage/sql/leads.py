@@ -1,16 +1,15 @@
-"""Saved leads on SQLite: one statement lists a member's leads with how each conversation
+"""Saved leads: one statement lists a member's leads with how each conversation
 stands (its last activity, whether the lead wrote back)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import Member
 from bridge.storage.port import LeadRow
-from bridge.storage.sqlite.members import MEMBER_COLUMNS
-from bridge.storage.sqlite.rows import ts
+from bridge.storage.sql.db import Db
+from bridge.storage.sql.members import MEMBER_COLUMNS
+from bridge.storage.sql.rows import ts
 
 _MEMBER = ", ".join(f"m.{c}" for c in MEMBER_COLUMNS)
 # The conversation between the member and the lead (stored with member_a < member_b).
@@ -26,13 +25,14 @@ _LIST = (
     " AND i.sender_id = l.contact_id) AS invited"
     " FROM leads l JOIN members m ON m.id = l.contact_id"
     f" LEFT JOIN conversations c ON {_CONVERSATION}"
-    " WHERE l.member_id = ? AND (? IS NULL OR l.list_name = ?)"
-    " ORDER BY l.created_at DESC, l.contact_id DESC LIMIT ?"
+    # A bare parameter in `IS NULL` has no type on PostgreSQL: the CAST gives it one.
+    " WHERE l.member_id = :me AND (CAST(:list AS TEXT) IS NULL OR l.list_name = :list)"
+    " ORDER BY l.created_at DESC, l.contact_id DESC LIMIT :limit"
 )
 
 
-class SqliteLeads:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlLeads:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def save(self, member_id: int, contact_id: int, list_name: str, now: datetime) -> bool:
@@ -45,14 +45,16 @@ class SqliteLeads:
 
     async def remove(self, member_id: int, contact_id: int, list_name: str | None) -> int:
         cursor = await self._conn.execute(
-            "DELETE FROM leads WHERE member_id = ? AND contact_id = ?"
-            " AND (? IS NULL OR list_name = ?)",
-            (member_id, contact_id, list_name, list_name),
+            "DELETE FROM leads WHERE member_id = :me AND contact_id = :contact"
+            " AND (CAST(:list AS TEXT) IS NULL OR list_name = :list)",
+            {"me": member_id, "contact": contact_id, "list": list_name},
         )
         return cursor.rowcount
 
     async def list(self, member_id: int, list_name: str | None, limit: int) -> list[LeadRow]:
-        rows = await self._conn.execute_fetchall(_LIST, (member_id, list_name, list_name, limit))
+        rows = await self._conn.execute_fetchall(
+            _LIST, {"me": member_id, "list": list_name, "limit": limit}
+        )
         width = len(MEMBER_COLUMNS)
         return [
             LeadRow(

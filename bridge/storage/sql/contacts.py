@@ -1,21 +1,20 @@
-"""A member's tags and notes on their contacts, on SQLite (portable SQL: upserts, RETURNING)."""
+"""A member's tags and notes on their contacts (portable SQL: upserts, RETURNING)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import Tag, TagCount
-from bridge.storage.sqlite.rows import ts
+from bridge.storage.sql.db import Db, Row
+from bridge.storage.sql.rows import ts
 
 
-def _tag(row: aiosqlite.Row) -> Tag:
+def _tag(row: Row) -> Tag:
     return Tag(id=row["id"], name=row["name"], colour=row["colour"])
 
 
-class SqliteTags:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlTags:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def ensure(self, member_id: int, name: str, colour: str, now: datetime) -> Tag:
@@ -78,8 +77,8 @@ class SqliteTags:
         return [_tag(row) for row in rows]
 
 
-class SqliteNotes:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlNotes:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def set(self, member_id: int, contact_id: int, text: str, now: datetime) -> None:
