@@ -12,9 +12,9 @@ from tests.e2e.test_power_inbox import open_card
 from tests.e2e.worlds import clocked_world, outbox_settled
 
 
-async def test_a_reminder_brings_the_conversation_back_once(tmp_path) -> None:
+async def test_a_reminder_brings_the_conversation_back_once(database_url: str) -> None:
     clock = FakeClock(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
-    async with clocked_world(tmp_path, clock) as world:
+    async with clocked_world(database_url, clock) as world:
         alice, bob, carol = world.alice, world.bob, world.carol
         core = world.bot.core
         assert core is not None
