@@ -19,7 +19,8 @@ from bench.data import get_meta, inbox_db
 from bench.timing import atimed_us, summary
 from bridge.core.app import Core
 from bridge.core.inbox import decode_cursor
-from bridge.core.models import InboxFilter
+from bridge.core.inbox_filters import encode_smart
+from bridge.core.models import InboxFilter, SmartFilter, Tag
 from bridge.storage.sql.rows import ts
 from bridge.storage.sqlite import SqliteStore
 
@@ -65,6 +66,32 @@ PAGES = (
     ("inmail", InboxFilter.INMAIL),
     ("all", InboxFilter.ALL),
 )
+# A smart filter in use (issue 15): `/inbox awaiting #candidate` — their message is the last
+# one, on a contact carrying the member's tag (one contact in TAG_EVERY is tagged). Its
+# header counts every matching conversation and the unread in them, so the bound does too.
+TAG_EVERY = 5
+OTHER = "(CASE WHEN c.member_a = s.member_id THEN c.member_b ELSE c.member_a END)"
+SMART_WHERE = (  # the cheaper test first, as ours does: the bound is the best plan we know
+    f"{WHERE[InboxFilter.ALL]}"
+    " AND EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+    f" WHERE ct.tag_id = :tag AND t.member_id = s.member_id AND ct.contact_id = {OTHER})"
+    " AND EXISTS (SELECT 1 FROM messages lm WHERE lm.id = c.last_message_id"
+    " AND lm.id > s.cleared_through AND lm.sender_id <> s.member_id)"
+)
+SMART_PAGE_SQL = PAGE_SQL.replace(
+    """    SELECT COALESCE(SUM(unread_count), 0) AS messages, COUNT(*) AS people
+    FROM conversation_states
+    WHERE member_id = :me AND unread_count > 0 AND spam = 0 AND deleted = 0""",
+    "    SELECT COALESCE(SUM(s.unread_count), 0) AS messages,"
+    " SUM(CASE WHEN s.unread_count > 0 THEN 1 ELSE 0 END) AS people, COUNT(*) AS matching,"
+    " (SELECT name FROM tags WHERE id = :tag AND member_id = :me) AS tag_name,"
+    " (SELECT colour FROM tags WHERE id = :tag AND member_id = :me) AS tag_colour"
+    " FROM conversation_states s JOIN conversations c ON c.id = s.conversation_id"
+    " WHERE s.member_id = :me AND {where}",
+).replace(
+    "header.messages, header.people",
+    "header.messages, header.people, header.matching, header.tag_name, header.tag_colour",
+)
 
 
 async def lower_bound(
@@ -78,6 +105,44 @@ async def lower_bound(
         params |= {"at": ts(decoded[0]), "cid": decoded[1]}
     sql = PAGE_SQL.format(where=WHERE[filter], after=after)
     return list(await conn.execute_fetchall(sql, params))  # one call, as the core makes
+
+
+async def smart_lower_bound(
+    conn: aiosqlite.Connection, me: int, tag: int, cursor: str | None, limit: int = 10
+) -> list:
+    """The bound of a smart page: the same one statement, with its conditions."""
+    params: dict[str, object] = {"me": me, "limit": limit + 1, "tag": tag}
+    after = ""
+    decoded = decode_cursor(cursor)
+    if decoded is not None:
+        after = AFTER
+        params |= {"at": ts(decoded[0]), "cid": decoded[1]}
+    sql = SMART_PAGE_SQL.format(where=SMART_WHERE, after=after)
+    return list(await conn.execute_fetchall(sql, params))
+
+
+async def tag_contacts(store: SqliteStore, me: int) -> int:
+    """Tag one in `TAG_EVERY` of the member's contacts "candidate" (idempotent: the bench
+    database is cached), through SQL as the seeder writes; the tag's id."""
+    async with store.raw() as c:
+        await c.execute(
+            "INSERT INTO tags (member_id, name, colour, created_at) VALUES (?, 'candidate', ?, ?)"
+            " ON CONFLICT (member_id, name) DO NOTHING",
+            (me, "🟢", "2026-01-01T00:00:00.000000+00:00"),
+        )
+        row = await (
+            await c.execute("SELECT id FROM tags WHERE member_id = ? AND name = 'candidate'", (me,))
+        ).fetchone()
+        assert row is not None
+        await c.execute(
+            "INSERT INTO contact_tags (tag_id, contact_id, created_at)"
+            f" SELECT ?, {OTHER}, '2026-01-01T00:00:00.000000+00:00'"
+            " FROM conversation_states s JOIN conversations c ON c.id = s.conversation_id"
+            f" WHERE s.member_id = ? AND s.conversation_id % {TAG_EVERY} = 0"
+            " ON CONFLICT (tag_id, contact_id) DO NOTHING",
+            (row[0], me),
+        )
+        return int(row[0])
 
 
 async def explain(conn: aiosqlite.Connection, me: int, filter: InboxFilter) -> list[str]:
@@ -134,20 +199,28 @@ async def run(path: Path | None = None, repeat: int = 15, follow: int = 3) -> di
         return await (await conn.execute("SELECT 1")).fetchone()
 
     result["round_trip"] = summary([await atimed_us(select_one, 1) for _ in range(200)])
-    for name, chosen in PAGES:
+    tag = await tag_contacts(store, me)
+    smart = encode_smart(SmartFilter(awaiting=True, tag=Tag(id=tag, name="candidate", colour="🟢")))
+    statements.clear()
+    await conn.set_trace_callback(statements.append)
+    await core.inbox.page(me, InboxFilter.ALL, smart=smart)
+    await conn.set_trace_callback(None)  # type: ignore[arg-type]
+    result["statements_per_page"]["awaiting #candidate"] = len(statements)
+    measured: list[tuple[str, InboxFilter | None]] = [*PAGES, ("awaiting #candidate", None)]
+    for name, kind in measured:
         cursor: str | None = None
         for depth in range(follow + 1):
-            page = await core.inbox.page(me, chosen, cursor)
-            rows = await lower_bound(conn, me, chosen, cursor)
+            if kind is None:  # the smart page
+                ours_call = partial(core.inbox.page, me, InboxFilter.ALL, cursor, smart=smart)
+                bound_call = partial(smart_lower_bound, conn, me, tag, cursor)
+            else:
+                ours_call = partial(core.inbox.page, me, kind, cursor)
+                bound_call = partial(lower_bound, conn, me, kind, cursor)
+            page = await ours_call()
+            rows = await bound_call()
             same = [e.conversation.id for e in page.entries] == [r[0] for r in rows][:10]
 
-            ours, lower = await interleaved(
-                [
-                    partial(core.inbox.page, me, chosen, cursor),
-                    partial(lower_bound, conn, me, chosen, cursor),
-                ],
-                repeat,
-            )
+            ours, lower = await interleaved([ours_call, bound_call], repeat)
             label = name if depth == 0 else f"{name}, page {depth + 1}"
             o, s = summary(ours), summary(lower)
             result["pages"][label] = {

@@ -10,12 +10,14 @@ from datetime import datetime
 
 from bridge.core.cleanup import Cleanup
 from bridge.core.clock import Clock, SystemClock
+from bridge.core.contacts import Contacts
 from bridge.core.credits import Credits
 from bridge.core.deps import CoreDeps
 from bridge.core.export import Export
 from bridge.core.graph import GraphIndex
 from bridge.core.inbox import Inbox
 from bridge.core.invitations import Invitations
+from bridge.core.leads import Leads
 from bridge.core.leaving import Leaving
 from bridge.core.members import Members
 from bridge.core.message_search import MessageSearch
@@ -26,6 +28,7 @@ from bridge.core.notify import Preferences
 from bridge.core.outbox import Outbox
 from bridge.core.payments import Payments
 from bridge.core.prompts import Prompts
+from bridge.core.reminders import Reminders
 from bridge.core.rules import Rules
 from bridge.core.undo_window import UndoWindow
 from bridge.core.updates import Updates
@@ -61,6 +64,9 @@ class Core:
         self.export = Export(deps)
         self.leaving = Leaving(deps)
         self.undo = UndoWindow(deps, self.messaging)
+        self.contacts = Contacts(deps)
+        self.reminders = Reminders(deps)
+        self.leads = Leads(deps)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

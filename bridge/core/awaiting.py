@@ -22,6 +22,7 @@ class PromptKind(StrEnum):
     INMAIL = "inmail"  # arg: the member the InMail goes to (`Subject | Message`)
     AUTO_REPLY = "auto_reply"  # arg: "text": the automatic reply to invitations without a note
     HANDLE = "handle"  # arg: always "new" (the member's own handle)
+    CONTACT_NOTE = "contact_note"  # arg: the contact the private note is on
 
 
 class Prompt(Model):
@@ -37,7 +38,8 @@ class Prompt(Model):
         kind, sep, arg = (text or "").partition(":")
         if not sep or kind not in {k.value for k in PromptKind} or not arg:
             return None
-        if kind in (PromptKind.NOTE, PromptKind.INMAIL) and not arg.isdigit():
+        numeric = (PromptKind.NOTE, PromptKind.INMAIL, PromptKind.CONTACT_NOTE)
+        if kind in numeric and not arg.isdigit():
             return None
         return cls(kind=PromptKind(kind), arg=arg)
 

@@ -14,6 +14,7 @@ from bridge.core.models import (
     Conversation,
     ConversationState,
     InMailStatus,
+    Mailbox,
     Message,
     MessageKind,
     NotificationKind,
@@ -36,13 +37,18 @@ async def post_message(
     forwarded_from_id: int | None = None,
     read_by_recipient: bool = False,
     unseen_by_recipient: bool = False,
+    sales: bool = False,
 ) -> tuple[Message, ConversationState]:
     """Store a message and update the conversation and both sides' state; returns the
     message and the recipient's new state.
 
     ``unseen_by_recipient``: a message in the thread of an invitation its recipient declined
     (`messaging.open_route`): its writer sees it sent, the decliner never sees it —
-    read at once, and cleared with the thread if they no longer have it."""
+    read at once, and cleared with the thread if they no longer have it.
+
+    ``sales``: the sender has a sales mailbox (`Rules.has_sales_mailbox`): a conversation
+    they start, and their InMail, go there for them (the other side sees it as any other)."""
+    starts = conversation.last_message_id is None
     message = await tx.messages.add(
         conversation.id,
         sender_id,
@@ -57,9 +63,13 @@ async def post_message(
     conversation.last_message_id = message.id
     conversation.last_activity_at = now
     await tx.conversations.save(conversation)
+    # Someone wrote: a follow-up reminder on this conversation is moot (`core.reminders`).
+    await tx.reminders.cancel_conversation(conversation.id, now)
 
     mine = await tx.conversations.state(conversation.id, sender_id)
     counters.wrote(mine, message.id, now)
+    if sales and (starts or kind == MessageKind.INMAIL):
+        mine.mailbox = Mailbox.SALES
     await tx.conversations.save_state(mine)
 
     theirs = await tx.conversations.state(conversation.id, conversation.other(sender_id))

@@ -250,6 +250,7 @@ class Credits:
                 kind=MessageKind.INMAIL,
                 text=body,
                 subject=subject,
+                sales=rules.has_sales_mailbox(actor.plan),
             )
             window = (
                 rules.no_response_window

@@ -398,3 +398,96 @@ class NoteRequired(BridgeError):
     """The member accepts invitations with a note only: the inviter is told before sending."""
 
     code = "note_required"
+
+
+# --- tags and notes on contacts ----------------------------------------------------------
+class InvalidTag(BridgeError):
+    """A tag name is one word (letters, digits, - and _), at most `TAG_LIMIT` characters."""
+
+    code = "invalid_tag"
+
+    def __init__(self, tag: str, limit: int) -> None:
+        super().__init__(tag=tag, limit=limit)
+
+
+class TagNotOnContact(BridgeError):
+    code = "tag_not_on_contact"
+
+    def __init__(self, tag: str) -> None:
+        super().__init__(tag=tag)
+
+
+class TagNotFound(BridgeError):
+    """A tag button whose tag is not (or no longer) the member's."""
+
+    code = "tag_not_found"
+
+
+class ContactNoteTooLong(BridgeError):
+    code = "contact_note_too_long"
+
+    def __init__(self, limit: int, length: int) -> None:
+        super().__init__(limit=limit, length=length)
+
+
+# --- smart inbox filters ------------------------------------------------------------------
+class InvalidInboxFilter(BridgeError):
+    """A word `/inbox` does not know, or two that contradict each other."""
+
+    code = "invalid_inbox_filter"
+
+    def __init__(self, word: str) -> None:
+        super().__init__(word=word)
+
+
+class UnknownTag(BridgeError):
+    """`/inbox #tag` with a tag the member never used."""
+
+    code = "unknown_tag"
+
+    def __init__(self, tag: str) -> None:
+        super().__init__(tag=tag)
+
+
+# --- follow-up reminders -------------------------------------------------------------------
+class InvalidDelay(BridgeError):
+    """`/remind @handle 3d`: a delay in hours, days or weeks, within the limits."""
+
+    code = "invalid_delay"
+
+    def __init__(self, value: str, max_days: int) -> None:
+        super().__init__(value=value, max_days=max_days)
+
+
+class ReminderTextTooLong(BridgeError):
+    code = "reminder_text_too_long"
+
+    def __init__(self, limit: int, length: int) -> None:
+        super().__init__(limit=limit, length=length)
+
+
+class ReminderNotFound(BridgeError):
+    """A Cancel button on a reminder already fired, cancelled, or not the member's."""
+
+    code = "reminder_not_found"
+
+
+# --- the sales mailbox ---------------------------------------------------------------------
+class NoSalesMailbox(BridgeError):
+    """Only the Sales Navigator and Recruiter plans have a sales mailbox."""
+
+    code = "no_sales_mailbox"
+
+
+# --- saved leads ---------------------------------------------------------------------------
+class InvalidLeadList(BridgeError):
+    """A list's name is one word (letters, digits, - and _), at most `limit` characters."""
+
+    code = "invalid_lead_list"
+
+    def __init__(self, name: str, limit: int) -> None:
+        super().__init__(name=name, limit=limit)
+
+
+class LeadNotSaved(BridgeError):
+    code = "lead_not_saved"

@@ -9,6 +9,7 @@ from enum import StrEnum
 from bridge.core import counters, errors
 from bridge.core.conversations import participant_conversation
 from bridge.core.deps import CoreDeps
+from bridge.core.inbox_filters import Refinement, decode_smart, parse_query, refinement
 from bridge.core.invitations import end_declined
 from bridge.core.members import require_admin
 from bridge.core.messaging import conversation_view, open_with
@@ -24,8 +25,11 @@ from bridge.core.models import (
     InboxPage,
     Invitation,
     InvitationStatus,
+    Mailbox,
     Member,
+    SmartFilter,
     SpamReport,
+    Tag,
     UnreadSummary,
 )
 from bridge.core.views import member_view
@@ -45,6 +49,8 @@ class CardAction(StrEnum):
     UNARCHIVE = "unarchive"
     SPAM = "spam"
     NOT_SPAM = "not_spam"
+    TO_SALES = "to_sales"  # into the member's sales mailbox (Sales Navigator, Recruiter)
+    TO_MAIN = "to_main"  # back to the main inbox
 
 
 async def _waiting(tx: UnitOfWork, actor_id: int, conversation: Conversation) -> Invitation | None:
@@ -114,20 +120,74 @@ class Inbox:
         filter: InboxFilter = InboxFilter.ALL,
         cursor: str | None = None,
         limit: int = 10,
+        smart: str = "",
     ) -> InboxPage:
         """A page after `cursor` (the first page without one), or, for a cursor marked
-        "before" (``-`` first, as `prev_cursor` gives), the page just above it."""
+        "before" (``-`` first, as `prev_cursor` gives), the page just above it. `smart`: a
+        smart filter as a page's buttons carry it (`inbox_filters.encode_smart`); only a
+        claim, checked here (malformed: none; a tag that is not the actor's: an error)."""
+        try:
+            fields, tag_id = decode_smart(smart)
+        except ValueError:
+            fields, tag_id = {}, None
+        if tag_id is not None:  # checked and named by the page's own statement
+            fields["tag"] = Tag(id=tag_id, name="", colour="")
+        chosen = SmartFilter.model_validate(fields)
         async with self._d.store.read() as tx:
-            return await self._page(tx, actor_id, filter, cursor, limit)
+            return await self._page(tx, actor_id, filter, cursor, limit, chosen)
+
+    async def query(self, actor_id: int, words: list[str], limit: int = 10) -> InboxPage:
+        """`/inbox awaiting #candidate`: the first page of a filter and smart conditions,
+        combined (`inbox_filters.parse_query`)."""
+        filter, smart, tag_name = parse_query(words)
+        async with self._d.store.read() as tx:
+            if filter == InboxFilter.SALES:
+                actor = await tx.members.get(actor_id)
+                if actor is None or not self._d.rules.has_sales_mailbox(actor.plan):
+                    raise errors.NoSalesMailbox()
+            if tag_name is not None:
+                tag = await tx.tags.by_name(actor_id, tag_name)
+                if tag is None:
+                    raise errors.UnknownTag(tag=tag_name)
+                smart = smart.model_copy(update={"tag": tag})
+            return await self._page(tx, actor_id, filter, None, limit, smart)
+
+    def _refinement(self, actor_id: int, smart: SmartFilter) -> Refinement | None:
+        """The smart filter as the storage applies it; degrees from the graph index (the
+        2nd-degree set only for the 3rd-degree filter: it is the costly one)."""
+        if not smart.active:
+            return None
+        first: tuple[int, ...] = ()
+        second: tuple[int, ...] = ()
+        if smart.degree is not None:
+            graph = self._d.graph
+            first = tuple(graph.neighbours(actor_id))
+            if smart.degree == Degree.THIRD:
+                near = set(first) | {actor_id}
+                second = tuple({n for f in first for n in graph.neighbours(f) if n not in near})
+        return refinement(smart, self._d.clock.now(), first, second)
 
     async def _page(
-        self, tx: UnitOfWork, actor_id: int, filter: InboxFilter, cursor: str | None, limit: int
+        self,
+        tx: UnitOfWork,
+        actor_id: int,
+        filter: InboxFilter,
+        cursor: str | None,
+        limit: int,
+        smart: SmartFilter | None = None,
     ) -> InboxPage:
+        smart = smart or SmartFilter()
         limit = max(1, min(limit, MAX_PAGE))
         backward = cursor is not None and cursor.startswith(BEFORE)
         position = decode_cursor(cursor.removeprefix(BEFORE) if cursor else None)
         backward = backward and position is not None
-        found = await tx.conversations.inbox_page(actor_id, filter, position, limit + 1, backward)
+        found = await tx.conversations.inbox_page(
+            actor_id, filter, position, limit + 1, backward, self._refinement(actor_id, smart)
+        )
+        if smart.tag is not None:
+            if found.tag is None:  # not (or no longer) the actor's tag: a forged button
+                raise errors.TagNotFound()
+            smart = smart.model_copy(update={"tag": found.tag})
         written = await self._written_to(tx, actor_id, found.rows)
         rows = found.rows
         more = len(rows) > limit
@@ -152,6 +212,8 @@ class Inbox:
             prev_cursor=prev_cursor,
             summary=found.summary,
             invitations=found.invitations,
+            smart=smart,
+            matching=found.matching,
         )
 
     async def digest(self, actor_id: int, cursor: str | None = None, limit: int = 10) -> Digest:
@@ -164,6 +226,9 @@ class Inbox:
                 actor_id, InboxFilter.UNREAD, decode_cursor(cursor), limit + 1
             )
             expired = await self._expired(tx, [actor_id])
+            if cursor is None:  # the first page tells the sales mailbox's unread apart
+                sales = await tx.conversations.unread_summary(actor_id, InboxFilter.SALES)
+                found = found._replace(sales=sales)
         return self._digest(actor_id, found, limit, expired.get(actor_id, 0))
 
     async def digests(self, member_ids: Sequence[int], limit: int = 10) -> dict[int, Digest]:
@@ -172,9 +237,8 @@ class Inbox:
         limit = max(1, min(limit, MAX_PAGE))
         async with self._d.store.read() as tx:
             found = await tx.conversations.unread_pages(member_ids, limit + 1)
-        nothing = InboxSlice(
-            rows=[], summary=UnreadSummary(messages=0, people=0), invitations=0, inmails=0
-        )
+        none = UnreadSummary(messages=0, people=0)
+        nothing = InboxSlice(rows=[], summary=none, invitations=0, inmails=0, sales=none)
         return {m: self._digest(m, found.get(m, nothing), limit) for m in member_ids}
 
     async def _expired(self, tx: UnitOfWork, member_ids: Sequence[int]) -> dict[int, int]:
@@ -192,6 +256,7 @@ class Inbox:
             entries=self._entries(actor_id, rows),
             next_cursor=_cursor_of(rows[-1]) if more and rows else None,
             expired=expired,
+            sales=found.sales,
         )
 
     async def _written_to(self, tx: UnitOfWork, actor_id: int, rows: list[InboxRow]) -> set[int]:
@@ -269,15 +334,20 @@ class Inbox:
                 await self._archive(tx, actor_id, conversation_id, action == CardAction.ARCHIVE)
             elif action == CardAction.SPAM:
                 await self._report_spam(tx, actor_id, conversation_id)
+            elif action in (CardAction.TO_SALES, CardAction.TO_MAIN):
+                to = Mailbox.SALES if action == CardAction.TO_SALES else Mailbox.MAIN
+                await self._move(tx, actor_id, conversation_id, to)
             else:
                 await self._not_spam(tx, actor_id, conversation_id)
             conversation = await participant_conversation(tx, actor_id, conversation_id)
             other_id = conversation.other(actor_id)
             if action in (CardAction.UNREAD, CardAction.ARCHIVE, CardAction.UNARCHIVE):
                 await tx.conversations.set_recent_peers([(actor_id, other_id)], self._d.clock.now())
+            actor = await tx.members.get(actor_id)
             return ConversationCard(
                 view=await conversation_view(self._d, tx, actor_id, other_id, limit=CARD),
                 waiting=await _waiting(tx, actor_id, conversation),
+                sales=actor is not None and self._d.rules.has_sales_mailbox(actor.plan),
             )
 
     async def delete_from_card(
@@ -382,6 +452,31 @@ class Inbox:
         counters.archived(state, archived)
         await tx.conversations.save_state(state)
         return state
+
+    async def move(
+        self, actor_id: int, conversation_id: int, mailbox: Mailbox
+    ) -> ConversationState:
+        """`/move @handle sales|main`: the conversation into the actor's sales mailbox or
+        back to their main inbox; only the other side's view is unchanged."""
+        async with self._d.store.transaction() as tx:
+            return await self._move(tx, actor_id, conversation_id, mailbox)
+
+    async def _move(
+        self, tx: UnitOfWork, actor_id: int, conversation_id: int, mailbox: Mailbox
+    ) -> ConversationState:
+        state, _ = await self._change(tx, actor_id, conversation_id)  # theirs, first
+        actor = await tx.members.get(actor_id)
+        if mailbox == Mailbox.SALES and (
+            actor is None or not self._d.rules.has_sales_mailbox(actor.plan)
+        ):
+            raise errors.NoSalesMailbox()
+        state.mailbox = mailbox
+        await tx.conversations.save_state(state)
+        return state
+
+    def has_sales_mailbox(self, member: Member) -> bool:
+        """Whether the member's plan has a sales mailbox (what their inbox offers)."""
+        return self._d.rules.has_sales_mailbox(member.plan)
 
     async def delete(self, actor_id: int, conversation_id: int) -> ConversationState:
         """Delete for me: the history up to now disappears for the actor only."""

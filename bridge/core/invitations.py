@@ -18,8 +18,10 @@ from bridge.core.models import (
     InvitationAnswer,
     InvitationStatus,
     InvitationView,
+    InviteAllowance,
     InviteOutcome,
     InvitePolicy,
+    Mailbox,
     Member,
     MemberView,
     MessageKind,
@@ -67,11 +69,9 @@ async def check_can_invite(
     if await outstanding(tx, actor.id, target.id):  # declined looks pending to its sender
         raise errors.InvitationAlreadyPending()
     rules = deps.rules
-    closed = await tx.invitations.last_closed(actor.id, target.id)
-    if closed is not None and closed.responded_at is not None:
-        until = closed.responded_at + rules.reinvite_cooldown
-        if now < until:
-            raise errors.ReinviteTooSoon(until=until)
+    until = await reinvite_after(deps, tx, actor.id, target.id, now)
+    if until is not None:
+        raise errors.ReinviteTooSoon(until=until)
     if target.invite_policy == InvitePolicy.SECOND_DEGREE:
         if Degree.from_distance(deps.graph.distance(actor.id, target.id)) != Degree.SECOND:
             raise errors.InvitationsRestricted()
@@ -80,6 +80,33 @@ async def check_can_invite(
         raise errors.InvitationLimitReached(
             limit=rules.invites_per_window, next_at=recent[0] + rules.invite_window
         )
+
+
+async def invite_allowance(
+    deps: CoreDeps, tx: UnitOfWork, member_id: int, now: datetime
+) -> InviteAllowance:
+    """The invitations the member may still send in the current window (the limit that
+    `check_can_invite` enforces), and when the next frees up if none is left."""
+    rules = deps.rules
+    recent = await tx.invitations.sent_since(member_id, now - rules.invite_window)
+    left = max(0, rules.invites_per_window - len(recent))
+    return InviteAllowance(
+        limit=rules.invites_per_window,
+        left=left,
+        next_at=recent[0] + rules.invite_window if left == 0 and recent else None,
+    )
+
+
+async def reinvite_after(
+    deps: CoreDeps, tx: UnitOfWork, actor_id: int, target_id: int, now: datetime
+) -> datetime | None:
+    """When the actor may invite the target again after their last invitation closed
+    (declined or withdrawn), if that is still to come (`Rules.reinvite_cooldown`)."""
+    closed = await tx.invitations.last_closed(actor_id, target_id)
+    if closed is None or closed.responded_at is None:
+        return None
+    until = closed.responded_at + deps.rules.reinvite_cooldown
+    return until if now < until else None
 
 
 def counterpart(
@@ -143,9 +170,12 @@ class Invitations:
             else:
                 invitation = await self._create(tx, actor, target, note, now)
             await answered(tx, actor_id, answering)
+            allowance = await invite_allowance(self._d, tx, actor_id, now)
         if theirs is None:
             return InviteOutcome(
-                invitation=invitation, target=member_view(target, self._degree(actor_id, target_id))
+                invitation=invitation,
+                target=member_view(target, self._degree(actor_id, target_id)),
+                allowance=allowance,
             )
         await connection_changed(self._d, actor_id, target_id, added=True)
         settled = InvitationAnswer(
@@ -160,6 +190,11 @@ class Invitations:
             target=member_view(target, self._degree(actor_id, target_id)),
         )
 
+    async def allowance(self, actor_id: int) -> InviteAllowance:
+        """Invitations left this week (`/settings`, the member's own profile card)."""
+        async with self._d.store.read() as tx:
+            return await invite_allowance(self._d, tx, actor_id, self._d.clock.now())
+
     def _degree(self, actor_id: int, other_id: int) -> Degree:
         return Degree.from_distance(self._d.graph.distance(actor_id, other_id))
 
@@ -172,6 +207,10 @@ class Invitations:
         conversation = await tx.conversations.between(actor.id, target.id)
         if conversation is None:
             conversation = await tx.conversations.create(actor.id, target.id, now)
+        if self._d.rules.has_sales_mailbox(actor.plan):  # prospecting: their sales mailbox
+            mine = await tx.conversations.state(conversation.id, actor.id)
+            mine.mailbox = Mailbox.SALES
+            await tx.conversations.save_state(mine)
         invitation = await tx.invitations.add(actor.id, target.id, note, conversation.id, now)
         await notify(tx, target.id, NotificationKind.INVITATION, invitation.id, now)
         conversation.invitation_id = invitation.id
@@ -268,6 +307,7 @@ class Invitations:
         invitation_id: int | None = None,
         *,
         other_id: int | None = None,
+        reply: str | None = None,
     ) -> InvitationAnswer:
         """Accept, decline or withdraw (`result`) an invitation named by its id (its own
         buttons) or by its other member (the profile card, ``/accept @x``), in one
@@ -277,7 +317,11 @@ class Invitations:
         them; only its recipient answers it, only its sender withdraws it, and only while it
         is pending (as far as they know: a declined one still looks pending to its sender).
         Accepting is acting in its conversation: the actor's next unaddressed message is
-        offered there (`Messaging.hold_unaddressed`)."""
+        offered there (`Messaging.hold_unaddressed`). ``reply`` (accepting only): the first
+        message, sent in the same transaction (a quick-reply chip: accepted and answered in
+        one tap, and never twice: a second tap finds the invitation answered)."""
+        if reply is not None and result != InvitationStatus.ACCEPTED:
+            raise ValueError("only an acceptance comes with a reply")
         if result not in ANSWERS:
             raise ValueError(f"an invitation is not answered with {result}")
         if (invitation_id is None) == (other_id is None):
@@ -303,6 +347,12 @@ class Invitations:
                 if result == InvitationStatus.ACCEPTED:
                     changed = await self._accept(tx, invitation, now)
                     await tx.conversations.set_recent_peers([(actor_id, invitation.sender_id)], now)
+                    if reply is not None:
+                        conversation = await tx.conversations.get(invitation.conversation_id)
+                        assert conversation is not None  # every invitation has its thread
+                        await post_message(
+                            tx, conversation, actor_id, now, kind=MessageKind.MESSAGE, text=reply
+                        )
                 else:
                     changed = await end_declined(tx, invitation, now)
             other = await existing_member(

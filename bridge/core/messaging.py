@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bridge.core import errors
+from bridge.core.contacts import contact_preview
 from bridge.core.conversations import (
     contacted_in,
     participant_conversation,
@@ -142,6 +143,7 @@ class Messaging:
             reply_to_id=reply_to_id,
             forwarded_from_id=forwarded_from_id,
             unseen_by_recipient=unseen,
+            sales=self._d.rules.has_sales_mailbox(actor.plan),
         )
         if answered is not None:
             answered = await record_response(tx, answered, InMailStatus.REPLIED, self._d.rules, now)
@@ -433,6 +435,7 @@ async def delivery_of(
         recipient_state=state,
         inmail=inmail,
         sender_reputation=reputation,
+        preview=await contact_preview(deps, tx, recipient.id, sender.id),
         # The original author did not write to this recipient: masked by degree.
         forwarded_from=(
             member_view(
@@ -546,4 +549,5 @@ async def conversation_view(
         other=member_view(other, degree, contacted=contacted),
         messages=messages,
         can_send=can_send,
+        preview=await contact_preview(deps, tx, actor_id, other_id),
     )

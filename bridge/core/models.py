@@ -112,12 +112,41 @@ class MemberView(Model):
     former: bool = False  # the member deleted their account: "Former member"
 
 
+class Tag(Model):
+    """One of a member's own tags on their contacts: a name and the emoji that colours it."""
+
+    id: int
+    name: str
+    colour: str
+
+
+class ContactPreview(Model):
+    """What the member keeps and knows about a contact, shown beside every message from them
+    (and on `/open`): mutual connections, their tags on them, the first line of their note."""
+
+    mutual: int
+    tags: list[Tag] = Field(default_factory=list)
+    note_line: str = ""
+
+
+class InviteAllowance(Model):
+    """What is left of the weekly invitation allowance: shown before it bites."""
+
+    limit: int
+    left: int
+    next_at: datetime | None = None  # with none left: when the next one frees up
+
+
 class ProfileCard(Model):
     view: MemberView
     about: str
     connections: int
     mutual: list[MemberView]
     actions: list[str]  # invite, accept, withdraw, message, inmail, unblock
+    note: str | None = None  # the viewer's private note on them
+    allowance: InviteAllowance | None = None  # their own card: invitations left this week
+    reinvite_after: datetime | None = None  # another's card: they can be invited again then
+    tags: list[Tag] = Field(default_factory=list)  # the viewer's tags on them
 
 
 class InvitationStatus(StrEnum):
@@ -140,6 +169,7 @@ class Invitation(Model):
 
 
 class InviteOutcome(Model):
+    allowance: InviteAllowance | None = None  # what is left after this invitation
     invitation: Invitation
     accepted_theirs: bool = False  # the target had invited us: our invite accepted theirs
     target: MemberView  # whom the actor invited, as they may see them now
@@ -221,6 +251,14 @@ class Conversation(Model):
         return self.member_b if member_id == self.member_a else self.member_a
 
 
+class Mailbox(StrEnum):
+    """Where a conversation lives for one member: the main inbox, or the sales mailbox of
+    the Sales Navigator and Recruiter plans (`Rules.sales_plans`)."""
+
+    MAIN = "main"
+    SALES = "sales"
+
+
 class ConversationState(Model):
     """One member's side of a conversation: what they read, archived, deleted, flagged."""
 
@@ -234,6 +272,7 @@ class ConversationState(Model):
     spam: bool = False
     inmail: bool = False  # this member received an InMail in it
     last_activity_at: datetime
+    mailbox: Mailbox = Field(default_factory=lambda: Mailbox.MAIN)
 
 
 class InboxFilter(StrEnum):
@@ -243,6 +282,7 @@ class InboxFilter(StrEnum):
     INMAIL = "inmail"
     SPAM = "spam"
     INVITATIONS = "invitations"
+    SALES = "sales"  # the sales mailbox (Sales Navigator and Recruiter plans)
 
 
 class UnreadSummary(Model):
@@ -311,18 +351,39 @@ class Digest(Model):
     # The member's invitations that expired unanswered in the last `EXPIRED_NEWS` (told once
     # a week or so, never pushed on their own: not a reason for a digest by itself).
     expired: int = 0
+    # The sales mailbox's unread (Sales Navigator, Recruiter), told apart from the main
+    # inbox's `summary`; its conversations are not among the entries.
+    sales: UnreadSummary | None = None
 
     @property
     def empty(self) -> bool:
         """Nothing to tell, even asked for (/digest); a scheduled digest also needs more
         than expired invitations to be sent (`nothing_to_digest`)."""
-        return nothing_to_digest(self.summary, self.invitations) and not self.expired
+        return nothing_to_digest(self.summary, self.invitations, self.sales) and not self.expired
 
 
-def nothing_to_digest(summary: UnreadSummary, invitations: int) -> bool:
-    """A digest tells unread messages and invitations waiting: with neither, there is none
-    (no scheduled digest is owed, a digest owed meanwhile read is not sent)."""
-    return summary.messages == 0 and invitations == 0
+def nothing_to_digest(
+    summary: UnreadSummary, invitations: int, sales: UnreadSummary | None = None
+) -> bool:
+    """A digest tells unread messages (main and sales) and invitations waiting: with none,
+    there is none (no scheduled digest is owed, a digest owed meanwhile read is not sent)."""
+    return summary.messages == 0 and invitations == 0 and (sales is None or sales.messages == 0)
+
+
+class SmartFilter(Model):
+    """Conditions a member adds to an inbox filter (`/inbox awaiting #candidate`), all of
+    which a conversation must meet (see `bridge.core.inbox_filters`)."""
+
+    awaiting: bool = False  # their message is the last one: the member owes an answer
+    waiting_days: int | None = None  # the member's is the last one, older than this
+    degree: Degree | None = None  # the other member's degree now (1st, 2nd or 3rd)
+    tag: Tag | None = None  # the member's tag on the other member
+    files: bool = False  # with attachments
+    since_days: int | None = None  # active in the last days
+
+    @property
+    def active(self) -> bool:
+        return self != SmartFilter()
 
 
 class InboxPage(Model):
@@ -332,6 +393,8 @@ class InboxPage(Model):
     summary: UnreadSummary  # unread among the conversations this filter shows
     prev_cursor: str | None = None
     invitations: int = 0  # pending invitations received
+    smart: SmartFilter = Field(default_factory=SmartFilter)
+    matching: int | None = None  # how many conversations a smart filter matches
 
 
 class ConversationView(Model):
@@ -340,6 +403,7 @@ class ConversationView(Model):
     other: MemberView
     messages: list[Message]
     can_send: bool
+    preview: ContactPreview | None = None  # what the actor keeps and knows about them
 
 
 class LedgerKind(StrEnum):
@@ -444,6 +508,15 @@ class InvitationView(Model):
     reputation: Reputation | None = None  # of its sender, for its recipient
 
 
+class ReplyChip(StrEnum):
+    """The quick replies under a received invitation: accept, and say this (the words are
+    the front end's, in the member's language)."""
+
+    NICE = "nice"  # "Nice to meet you"
+    TALK = "talk"  # "Let's talk"
+    HAPPY = "happy"  # "Happy to connect"
+
+
 class InvitationAnswer(Model):
     """An invitation accepted, declined or withdrawn, as the actor's chat shows it."""
 
@@ -460,6 +533,7 @@ class ConversationCard(Model):
 
     view: ConversationView
     waiting: Invitation | None = None
+    sales: bool = False  # the actor has a sales mailbox: the card can move it there and back
 
 
 class DegreeInfo(Model):
@@ -481,6 +555,7 @@ class Delivery(Model):
     inmail: InMail | None = None
     answered_inmail: InMail | None = None  # an InMail this message answered
     forwarded_from: MemberView | None = None  # the original author of a forwarded message
+    preview: ContactPreview | None = None  # beside the message: the recipient's view of the sender
     sender_reputation: Reputation | None = None  # an InMail's: how its sender is answered
 
 
@@ -522,6 +597,7 @@ class NotificationKind(StrEnum):
     CREDIT_REFUNDED = "credit_refunded"  # ref = InMail id, for its sender: the credit is back
     STARS_RECEIPT = "stars_receipt"  # payload: a Stars payment recorded, for its payer
     STARS_REFUNDED = "stars_refunded"  # payload: a Stars payment refunded, for its payer
+    REMINDER = "reminder"  # ref = reminder id, for its member: follow up now
 
 
 class NotificationStatus(StrEnum):
@@ -548,3 +624,56 @@ class Notification(Model):
     last_error: str | None = None
     sender_id: int | None = None  # for messages: who wrote (burst coalescing)
     silent: bool = False
+
+
+class TagCount(Model):
+    tag: Tag
+    contacts: int  # how many of the member's contacts carry it
+
+
+class ContactTags(Model):
+    """A contact's tags as the member toggles them from a conversation card: every tag of
+    the member, and which ones the contact carries."""
+
+    contact: MemberView
+    tags: list[Tag]
+    on: list[int]  # the ids of the tags the contact carries
+
+
+class ContactNote(Model):
+    contact: MemberView
+    text: str | None  # None: no note yet
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"
+    FIRED = "fired"
+    CANCELLED = "cancelled"
+
+
+class Reminder(Model):
+    """A member's follow-up reminder on a conversation (`/remind @handle 3d [text]`)."""
+
+    id: int
+    member_id: int
+    conversation_id: int
+    text: str
+    due_at: datetime
+    status: ReminderStatus
+    created_at: datetime
+
+
+class ReminderView(Model):
+    reminder: Reminder
+    contact: MemberView  # the conversation's other member, as the member may see them
+
+
+class Lead(Model):
+    """A saved lead as its member sees it (`leads.list`): the contact masked by degree, and
+    how the conversation with them stands."""
+
+    contact: MemberView  # with their degree now
+    list_name: str
+    saved_at: datetime
+    last_contact_at: datetime | None  # the conversation's last activity; None: never talked
+    answered: bool  # they wrote to the member at least once

@@ -7,6 +7,7 @@ from bridge.core.conversations import contacted_in
 from bridge.core.deps import CoreDeps
 from bridge.core.graph_changes import connection_changed
 from bridge.core.invitation_status import outstanding
+from bridge.core.invitations import invite_allowance, reinvite_after
 from bridge.core.members import existing_member
 from bridge.core.models import (
     Degree,
@@ -74,6 +75,13 @@ class Network:
                 else None
             )
             contacted = conversation is not None and await contacted_in(tx, conversation, viewer_id)
+            # What the viewer keeps on them, for them alone (`bridge.core.contacts`).
+            note = await tx.notes.get(viewer_id, target_id)
+            tags = await tx.tags.on_contact(viewer_id, target_id)
+            now = self._d.clock.now()
+            own = viewer_id == target_id
+            allowance = await invite_allowance(self._d, tx, viewer_id, now) if own else None
+            after = None if own else await reinvite_after(self._d, tx, viewer_id, target_id, now)
         mutual = self._d.graph.mutual(viewer_id, target_id) if viewer_id != target_id else []
         return ProfileCard(
             view=member_view(target, degree, contacted=contacted),
@@ -81,6 +89,10 @@ class Network:
             connections=connections,
             mutual=await self.views(viewer_id, mutual[:5]),
             actions=actions,
+            note=note,
+            tags=tags,
+            allowance=allowance,
+            reinvite_after=after,
         )
 
     async def _actions(self, tx: UnitOfWork, viewer: Member, target: Member) -> list[str]:

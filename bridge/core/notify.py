@@ -199,7 +199,7 @@ class Preferences:
                     await tx.members.save(member)
                     found = worth.get(member.id)
                     if found is not None and not nothing_to_digest(
-                        found.summary, found.invitations
+                        found.summary, found.invitations, found.sales
                     ):
                         await notify(
                             tx,

@@ -217,9 +217,13 @@ async def _no_longer_true(
             return "message gone"
         if not await _chat_copies(tx, n, originals=True):
             return "no copy to react on"
+    elif n.kind == NotificationKind.REMINDER:
+        reminder = await tx.reminders.get(n.ref_id) if n.ref_id is not None else None
+        if reminder is None or reminder.member_id != n.member_id:
+            return "reminder gone"
     elif n.kind == NotificationKind.DIGEST:
         found = (await tx.conversations.unread_pages([n.member_id], 1)).get(n.member_id)
-        if found is None or nothing_to_digest(found.summary, found.invitations):
+        if found is None or nothing_to_digest(found.summary, found.invitations, found.sales):
             return "nothing unread"
     return None
 

@@ -52,6 +52,12 @@ class Rules(BaseModel):
     star_plans: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_STAR_PLANS))
     # Pending this long, an invitation expires (LinkedIn: six months).
     invitation_expiry: timedelta = timedelta(days=183)
+    # Plans with a sales mailbox apart from the main inbox (LinkedIn's Sales Navigator and
+    # Recruiter): what these members start, and their InMails, live there.
+    sales_plans: frozenset[str] = frozenset({"sales_navigator", "recruiter_lite"})
+
+    def has_sales_mailbox(self, plan: str) -> bool:
+        return plan in self.sales_plans
 
     def allowance(self, plan: str) -> int:
         return self.plans.get(plan, 0)

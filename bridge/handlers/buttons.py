@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bridge.core.cleanup import BulkAction
 from bridge.core.inbox import CardAction
-from bridge.core.models import InboxFilter, InvitePolicy
+from bridge.core.models import InboxFilter, InvitePolicy, ReplyChip
 
 MAX_BYTES = 64
 SEPARATOR = ":"
@@ -117,6 +117,13 @@ class AcceptInvitation(Button, prefix="ia"):
 
 class DeclineInvitation(Button, prefix="id"):
     invitation_id: Id
+
+
+class AcceptWithReply(Button, prefix="ic"):
+    """A quick-reply chip under a received invitation: accept, and send the chip's words."""
+
+    invitation_id: Id
+    chip: ReplyChip
 
 
 class ReplyToInvitation(Button, prefix="ir"):
@@ -260,6 +267,28 @@ class InboxPage(Button, prefix="ip"):
     cursor: Word = ""  # empty: the first page
 
 
+class SmartInboxPage(Button, prefix="iq"):
+    """A page of a filter with smart conditions: the conditions
+    (`inbox_filters.encode_smart`, no ``_`` in them) and the cursor share one word, so the
+    button fits in 64 bytes with the longest filter's name."""
+
+    filter: InboxFilter
+    # "<conditions>_<cursor>": 48 characters, 63 bytes with "iq:invitations:"
+    view: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{0,48}$")]
+
+    @classmethod
+    def of(cls, filter: InboxFilter, smart: str, cursor: str = "") -> SmartInboxPage:
+        return cls(filter=filter, view=f"{smart}_{cursor}")
+
+    @property
+    def smart(self) -> str:
+        return self.view.partition("_")[0]
+
+    @property
+    def cursor(self) -> str:
+        return self.view.partition("_")[2]
+
+
 class ShowConversation(Button, prefix="cs"):
     conversation_id: Id
     filter: InboxFilter  # where "⬅️ Inbox" goes back to
@@ -284,6 +313,48 @@ class OpenConversation(Button, prefix="co"):
 
 class ReadAll(Button, prefix="ra"):
     filter: InboxFilter
+
+
+class ContactTagsOnCard(Button, prefix="tc"):
+    """A conversation card's 🏷 Tags: the other member's tags, each a toggle."""
+
+    conversation_id: Id
+    filter: InboxFilter  # where the card goes back to
+
+
+class NoteOnCard(Button, prefix="tn"):
+    """A conversation card's 📝 Note: the next text is the note on the other member."""
+
+    conversation_id: Id
+
+
+class ToggleTag(Button, prefix="tt"):
+    conversation_id: Id
+    tag_id: Id
+    filter: InboxFilter
+
+
+class RemindFromCard(Button, prefix="rf"):
+    """A conversation card's ⏰: remind me in a few days if nobody writes."""
+
+    conversation_id: Id
+    filter: InboxFilter  # the card stays, under the filter it was opened from
+
+
+class CancelReminder(Button, prefix="rx"):
+    reminder_id: Id
+
+
+class SaveLead(Button, prefix="ls"):
+    """A profile card's ⭐ Save lead (to the default list)."""
+
+    member_id: Id
+
+
+class UnsaveLead(Button, prefix="lu"):
+    """✖️ under /leads: off every list."""
+
+    member_id: Id
 
 
 class DigestPage(Button, prefix="dp"):

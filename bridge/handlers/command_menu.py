@@ -10,15 +10,18 @@ from telegram import Update
 from bridge.handlers import (
     admin,
     cleanup,
+    contacts,
     digests,
     inbox,
     inmail,
     invitations,
+    leads,
     message_search,
     message_templates,
     payments,
     profile,
     relay,
+    reminders,
     settings,
     your_data,
 )
@@ -38,6 +41,9 @@ FEATURES = (
     message_search,
     cleanup,
     your_data,
+    contacts,
+    reminders,
+    leads,
     admin,
 )
 

@@ -6,20 +6,26 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bridge.core.inbox import CardAction
-from bridge.core.models import ConversationCard, InboxFilter
+from bridge.core.inbox_filters import QUICK, encode_smart, quick_on, toggle_quick
+from bridge.core.models import ConversationCard, InboxFilter, Mailbox, SmartFilter
 from bridge.core.models import InboxPage as Page
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import (
     AcceptInvitation,
     ActOnConversation,
+    Button,
+    ContactTagsOnCard,
     DeclineInvitation,
     DeleteConversation,
     InboxPage,
+    NoteOnCard,
     OpenConversation,
     ReadAll,
+    RemindFromCard,
     ShowConversation,
+    SmartInboxPage,
 )
-from bridge.handlers.commands import Command, Usage, argument_text, only_handle
+from bridge.handlers.commands import Command, Usage, argument_text, handle_and_rest, only_handle
 from bridge.handlers.context import BridgeContext, chat_id_of, message_of
 from bridge.handlers.keyboards import Row, keyboard
 
@@ -27,27 +33,39 @@ PAGE = 8
 
 
 async def inbox(update: Update, context: BridgeContext) -> None:
-    """/inbox [all|unread|archived|inmail|spam|invitations]"""
-    word = argument_text(update).lower() or "all"
-    try:
-        chosen = InboxFilter(word)
-    except ValueError:
-        raise Usage("inbox") from None
-    page = await context.core.inbox.page(context.member.id, chosen, None, PAGE)
+    """/inbox [filter] [awaiting|waiting [Nd]] [1st|2nd|3rd] [#tag] [files] [since:Nd]"""
+    words = argument_text(update).split()
+    page = await context.core.inbox.query(context.member.id, words, PAGE)
     text, markup = _page(context, page, first=True)
     await context.send_html(chat_id_of(update), text, markup)
+
+
+def _to(chosen: InboxFilter, smart: SmartFilter, cursor: str = "") -> Button:
+    """The button of a page: a plain filter's, or one carrying its smart conditions."""
+    if not smart.active:
+        return InboxPage(filter=chosen, cursor=cursor)
+    return SmartInboxPage.of(chosen, encode_smart(smart), cursor)
 
 
 def _page(
     context: BridgeContext, page: Page, first: bool
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    chosen = page.filter
+    chosen, smart = page.filter, page.smart
     text = context.t("inbox", "page", page=page, now=context.core.now(), first=first)
+    sales = context.core.inbox.has_sales_mailbox(context.member)
     filters_row: Row = [
         (context.t("inbox", "filter_button", f=f, current=f == chosen), InboxPage(filter=f))
         for f in InboxFilter
+        if f != InboxFilter.SALES or sales
     ]
-    rows: list[Row] = [filters_row[:3], filters_row[3:]]
+    quick: Row = [
+        (
+            context.t("inbox", "smart_button", condition=c, on=quick_on(smart, c)),
+            _to(chosen, toggle_quick(smart, c)),
+        )
+        for c in QUICK
+    ]
+    rows: list[Row] = [filters_row[:3], filters_row[3:], quick]
     for entry in page.entries:
         rows.append(
             [
@@ -59,18 +77,16 @@ def _page(
         )
     nav: Row = []
     if page.prev_cursor:
-        nav.append(
-            (context.t("inbox", "previous_page"), InboxPage(filter=chosen, cursor=page.prev_cursor))
-        )
+        nav.append((context.t("inbox", "previous_page"), _to(chosen, smart, page.prev_cursor)))
     if page.next_cursor:
-        nav.append(
-            (context.t("inbox", "next_page"), InboxPage(filter=chosen, cursor=page.next_cursor))
-        )
+        nav.append((context.t("inbox", "next_page"), _to(chosen, smart, page.next_cursor)))
     rows.append(nav)
     more: Row = []
     if page.prev_cursor:
-        more.append((context.t("inbox", "first_page"), InboxPage(filter=chosen)))
-    if page.summary.messages and chosen != InboxFilter.SPAM:
+        more.append((context.t("inbox", "first_page"), _to(chosen, smart)))
+    # Mark all read reads the main inbox (spam aside): not offered where it would not act.
+    main = chosen not in (InboxFilter.SPAM, InboxFilter.SALES)
+    if page.summary.messages and main and not smart.active:
         more.append((context.t("inbox", "read_all"), ReadAll(filter=chosen)))
     rows.append(more)
     return text, keyboard(rows)
@@ -109,6 +125,9 @@ def _card(
             (t("inbox", "action", a="open"), OpenConversation(conversation_id=c)),
             act(CardAction.UNREAD if state.unread_count == 0 else CardAction.READ),
         ],
+        [act(CardAction.TO_MAIN if state.mailbox == Mailbox.SALES else CardAction.TO_SALES)]
+        if card.sales or state.mailbox == Mailbox.SALES
+        else [],
         [
             act(CardAction.UNARCHIVE if state.archived else CardAction.ARCHIVE),
             act(CardAction.NOT_SPAM if state.spam else CardAction.SPAM),
@@ -116,6 +135,11 @@ def _card(
                 t("inbox", "action", a="delete"),
                 DeleteConversation(conversation_id=c, filter=chosen),
             ),
+        ],
+        [
+            (t("contacts", "tags_button"), ContactTagsOnCard(conversation_id=c, filter=chosen)),
+            (t("contacts", "note_button"), NoteOnCard(conversation_id=c)),
+            (t("reminders", "card_button"), RemindFromCard(conversation_id=c, filter=chosen)),
         ],
         [(t("inbox", "action", a="back"), InboxPage(filter=chosen))],
     ]
@@ -125,6 +149,15 @@ def _card(
 async def on_page(update: Update, context: BridgeContext, data: InboxPage) -> Toast:
     """A filter, ◀️ Previous, Next ▶️, ⏮ First page, ⬅️ Inbox: that page, in place."""
     page = await context.core.inbox.page(context.member.id, data.filter, data.cursor or None, PAGE)
+    await edit_in_place(update, *_page(context, page, first=not data.cursor))
+    return None
+
+
+async def on_smart_page(update: Update, context: BridgeContext, data: SmartInboxPage) -> Toast:
+    """A smart filter's page (its ◀️ ▶️, or a quick condition toggled), in place."""
+    page = await context.core.inbox.page(
+        context.member.id, data.filter, data.cursor or None, PAGE, smart=data.smart
+    )
     await edit_in_place(update, *_page(context, page, first=not data.cursor))
     return None
 
@@ -203,7 +236,22 @@ def _conversation_command(action: str):
     return command
 
 
-COMMANDS = [Command("inbox", inbox)] + [
+async def move(update: Update, context: BridgeContext) -> None:
+    """/move @handle sales|main — the conversation into the sales mailbox, or back."""
+    core, me = context.core, context.member.id
+    handle, rest = handle_and_rest(update, "move", need_rest=True)
+    try:
+        mailbox = Mailbox(rest.lower())
+    except ValueError:
+        raise Usage("move") from None
+    target = await core.members.resolve(handle)
+    conversation_id = await core.inbox.conversation_with(me, target.id)
+    await core.inbox.move(me, conversation_id, mailbox)
+    action = "to_sales" if mailbox == Mailbox.SALES else "to_main"
+    await context.reply(update, "inbox", "done_with", a=action, other=context.addressed(target))
+
+
+COMMANDS = [Command("inbox", inbox), Command("move", move)] + [
     Command(name, _conversation_command(name))
     for name in ("read", "unread", "archive", "unarchive", "delete", "spam")
 ]
@@ -212,6 +260,7 @@ COMMANDS = [Command("inbox", inbox)] + [
 def handlers() -> list:
     return [
         ButtonHandler(InboxPage, on_page),
+        ButtonHandler(SmartInboxPage, on_smart_page),
         ButtonHandler(ReadAll, on_read_all),
         ButtonHandler(ShowConversation, on_show),
         ButtonHandler(ActOnConversation, on_act),

@@ -15,6 +15,7 @@ from bridge.handlers.button_handler import ButtonHandler, Toast, drop_buttons, e
 from bridge.handlers.buttons import (
     AcceptFromProfile,
     AcceptInvitation,
+    AcceptWithReply,
     DeclineInvitation,
     InviteFromProfile,
     ReplyToInvitation,
@@ -51,6 +52,7 @@ async def invite(update: Update, context: BridgeContext) -> None:
         target=context.addressed(target),
         accepted_theirs=outcome.accepted_theirs,
         note=note,
+        allowance=outcome.allowance,
     )
 
 
@@ -69,6 +71,7 @@ async def send_with_note(update: Update, context: BridgeContext, prompt: Prompt,
         target=outcome.target,
         accepted_theirs=outcome.accepted_theirs,
         note=note,
+        allowance=outcome.allowance,
     )
 
 
@@ -180,6 +183,18 @@ async def on_accept(update: Update, context: BridgeContext, data: AcceptInvitati
     return await _answered(update, context, answer, in_pressed_message=True)
 
 
+async def on_accept_with_reply(
+    update: Update, context: BridgeContext, data: AcceptWithReply
+) -> Toast:
+    """A quick-reply chip: accepted, and the chip's words (in the member's language) sent
+    as the first message, in one transaction; a second tap is told it was answered."""
+    words = context.plain("invitations", "chip_words", chip=data.chip.value)
+    answer = await context.core.invitations.answer(
+        context.member.id, InvitationStatus.ACCEPTED, data.invitation_id, reply=words
+    )
+    return await _answered(update, context, answer, in_pressed_message=True)
+
+
 async def on_decline(update: Update, context: BridgeContext, data: DeclineInvitation) -> Toast:
     """✖️ Decline: declined, silently; its messages now say so."""
     answer = await context.core.invitations.answer(
@@ -273,6 +288,7 @@ async def on_send_invitation(update: Update, context: BridgeContext, data: SendI
             target=outcome.target,
             accepted_theirs=outcome.accepted_theirs,
             note="",
+            allowance=outcome.allowance,
         ),
     )
     return None
@@ -298,6 +314,7 @@ COMMANDS = [
 def handlers() -> list:
     return [
         ButtonHandler(AcceptInvitation, on_accept),
+        ButtonHandler(AcceptWithReply, on_accept_with_reply),
         ButtonHandler(DeclineInvitation, on_decline),
         ButtonHandler(WithdrawInvitation, on_withdraw),
         ButtonHandler(ReplyToInvitation, on_reply),

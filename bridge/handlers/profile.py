@@ -23,6 +23,7 @@ from bridge.handlers.buttons import (
     KeepConnection,
     MessageFromProfile,
     RemoveConnection,
+    SaveLead,
     ViewProfile,
     WithdrawFromProfile,
 )
@@ -84,7 +85,10 @@ def _profile_keyboard(context: BridgeContext, card: ProfileCard):
         for a in card.actions
         if a in _ACTIONS
     ]
-    return keyboard([row])
+    save: list[tuple[str, Button]] = [
+        (context.t("leads", "save_button"), SaveLead(member_id=card.view.id))
+    ]
+    return keyboard([row, save])
 
 
 async def profile(update: Update, context: BridgeContext) -> None:

@@ -30,6 +30,7 @@ _RETRY = (
     errors.HandleCharacters,
     errors.HandleReserved,
     errors.HandleTaken,
+    errors.ContactNoteTooLong,
 )
 
 
@@ -52,6 +53,9 @@ async def answer_prompt(update: Update, context: BridgeContext, text: str) -> bo
         elif prompt.kind == PromptKind.HANDLE:
             member = await core.members.choose_handle(me, text, answering=prompt)
             await context.reply(update, "profile", "handle_set", member=member)
+        elif prompt.kind == PromptKind.CONTACT_NOTE:
+            saved = await core.contacts.set_note(me, prompt.target_id, text, answering=prompt)
+            await context.reply(update, "contacts", "note_saved", n=saved)
         else:
             member = await core.members.edit_profile(me, prompt.arg, text, answering=prompt)
             await context.reply(update, "profile", "edited", field=prompt.arg, member=member)

@@ -27,8 +27,9 @@ from bridge.handlers.keyboards import Row, keyboard
 from bridge.locale import LANGUAGES
 
 
-def _card(context: BridgeContext, member: Member):
+async def _card(context: BridgeContext, member: Member):
     t = context.t
+    allowance = await context.core.invitations.allowance(member.id)
     rows: list[Row] = [
         [
             (
@@ -79,11 +80,11 @@ def _card(context: BridgeContext, member: Member):
         ],
         [(t("data", "export_button"), ExportData())],
     ]
-    return t("settings", "card", member=member), keyboard(rows)
+    return t("settings", "card", member=member, allowance=allowance), keyboard(rows)
 
 
 async def settings(update: Update, context: BridgeContext) -> None:
-    text, markup = _card(context, context.member)
+    text, markup = await _card(context, context.member)
     await context.send_html(chat_id_of(update), text, markup)
 
 
@@ -121,7 +122,7 @@ async def _saved(update: Update, context: BridgeContext, member: Member) -> Toas
     """The settings card shows the new choice, in place (in the new language, if that
     changed); the toast says "Saved"."""
     context.member = member
-    await edit_in_place(update, *_card(context, member))
+    await edit_in_place(update, *(await _card(context, member)))
     return context.plain("settings", "saved")
 
 

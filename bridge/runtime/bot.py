@@ -17,6 +17,7 @@ from bridge.handlers.context import BridgeContext
 from bridge.handlers.digests import schedule_digests
 from bridge.handlers.failures import on_error
 from bridge.handlers.registry import publish_commands, register
+from bridge.handlers.reminders import fire_reminders
 from bridge.logs import quiet_rate_limiter
 from bridge.runtime.application import BridgeApplication
 from bridge.runtime.delivery import DeliveryWorker
@@ -150,6 +151,9 @@ class BridgeBot:
             # Held messages whose undo window ended, those that ended while down first.
             app.job_queue.run_repeating(
                 release_held_messages, interval=timedelta(seconds=1), first=timedelta(0)
+            )
+            app.job_queue.run_repeating(
+                fire_reminders, interval=timedelta(minutes=1), first=timedelta(seconds=10)
             )
         await app.start()
         self.intake = UpdateIntake(

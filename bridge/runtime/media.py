@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TypedDict
 
-from telegram import Bot, Message
+from telegram import Bot, InlineKeyboardMarkup, Message
 
 from bridge.core.models import Attachment, AttachmentKind
 
@@ -33,6 +33,7 @@ class _Common(TypedDict):
 
     reply_to_message_id: int | None
     disable_notification: bool
+    reply_markup: InlineKeyboardMarkup | None
 
 
 def attachment_of(message: Message) -> Attachment | None:
@@ -136,8 +137,13 @@ async def send_attachment(
     caption: str | None,
     reply_to: int | None,
     silent: bool,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> Message:
-    common: _Common = {"reply_to_message_id": reply_to, "disable_notification": silent}
+    common: _Common = {
+        "reply_to_message_id": reply_to,
+        "disable_notification": silent,
+        "reply_markup": markup,
+    }
     text = caption or None  # only for CAPTIONED kinds; HTML: the bot's default parse mode
     kind, file_id = attachment.kind, attachment.file_id
     if kind == AttachmentKind.VOICE:

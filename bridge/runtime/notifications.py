@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from telegram import Bot, ReactionTypeEmoji
+from telegram import Bot, InlineKeyboardMarkup, ReactionTypeEmoji
 from telegram.error import BadRequest, TelegramError
 
 from bridge.core.app import Core
@@ -18,9 +18,11 @@ from bridge.core.models import (
     MessageKind,
     Notification,
     NotificationKind,
+    ReplyChip,
 )
 from bridge.handlers.buttons import (
     AcceptInvitation,
+    AcceptWithReply,
     DeclineInvitation,
     InMailInterested,
     InMailNotInterested,
@@ -28,9 +30,10 @@ from bridge.handlers.buttons import (
     OpenConversation,
     ReplyToInvitation,
     ShowConversation,
+    ViewProfile,
 )
 from bridge.handlers.digest_message import PAGE, render_digest
-from bridge.handlers.keyboards import keyboard
+from bridge.handlers.keyboards import Row, keyboard
 from bridge.runtime.media import CAPTIONED, send_attachment
 from bridge.runtime.render import TELEGRAM_CAPTION_MAX, Renderer, split_html
 
@@ -83,6 +86,7 @@ class Notifier:
             NotificationKind.CREDIT_REFUNDED: self._inmail_news,
             NotificationKind.STARS_RECEIPT: self._payment_news,
             NotificationKind.STARS_REFUNDED: self._payment_news,
+            NotificationKind.REMINDER: self._reminder,
         }.get(n.kind)
         if handler is None:
             raise Skip(f"no renderer for {n.kind}")
@@ -109,6 +113,32 @@ class Notifier:
         lang = self.renderer.lang(d.recipient.language)
         return self.renderer.text(lang, "relay", "delivered", d=d)
 
+    def _message_keyboard(self, d: Delivery) -> InlineKeyboardMarkup | None:
+        """Under a relayed message (its last copy: the media, when it has one): 👤 Profile,
+        the sender's card, and an InMail's answers."""
+        lang = self.renderer.lang(d.recipient.language)
+        t = self.renderer.text
+        rows: list[Row] = []
+        if d.message.kind == MessageKind.INMAIL and d.inmail is not None:
+            rows.append(
+                [
+                    (
+                        t(lang, "inmail", "button", action="yes"),
+                        InMailInterested(inmail_id=d.inmail.id),
+                    ),
+                    (
+                        t(lang, "inmail", "button", action="no"),
+                        InMailNotInterested(inmail_id=d.inmail.id),
+                    ),
+                    (
+                        t(lang, "inmail", "button", action="reply"),
+                        InMailReply(inmail_id=d.inmail.id),
+                    ),
+                ]
+            )
+        rows.append([(t(lang, "contacts", "profile_button"), ViewProfile(member_id=d.sender.id))])
+        return keyboard(rows)
+
     async def _message(
         self, n: Notification, silent: bool, prepared: Delivery | None = None
     ) -> list[ChatCopy]:
@@ -116,43 +146,22 @@ class Notifier:
         if d is None:  # gone since the core planned it (`Outbox.plan` says what is shown)
             raise Skip("message gone")
         chat = d.recipient.telegram_id
-        lang = self.renderer.lang(d.recipient.language)
         reply_to = None
         if d.message.reply_to_id is not None:
             copies = await self.core.messaging.copies_of(d.message.reply_to_id, n.member_id)
             reply_to = copies[-1].telegram_message_id if copies else None
-        markup = None
-        if d.message.kind == MessageKind.INMAIL and d.inmail is not None:
-            t = self.renderer.text
-            markup = keyboard(
-                [
-                    [
-                        (
-                            t(lang, "inmail", "button", action="yes"),
-                            InMailInterested(inmail_id=d.inmail.id),
-                        ),
-                        (
-                            t(lang, "inmail", "button", action="no"),
-                            InMailNotInterested(inmail_id=d.inmail.id),
-                        ),
-                        (
-                            t(lang, "inmail", "button", action="reply"),
-                            InMailReply(inmail_id=d.inmail.id),
-                        ),
-                    ]
-                ]
-            )
+        markup = self._message_keyboard(d)
         html = self._render_message(d)
         ids: list[int] = []
         attachment = d.message.attachment
         if attachment is None:
             ids = await self._send_html(chat, html, markup, reply_to, silent)
         elif attachment.kind in CAPTIONED and len(html) <= TELEGRAM_CAPTION_MAX:
-            sent = await send_attachment(self.bot, chat, attachment, html, reply_to, silent)
+            sent = await send_attachment(self.bot, chat, attachment, html, reply_to, silent, markup)
             ids = [sent.message_id]
-        else:  # header (and long caption) first, then the media as itself
+        else:  # header (and long caption) first, then the media as itself (with the buttons)
             ids = await self._send_html(chat, html, None, reply_to, silent)
-            sent = await send_attachment(self.bot, chat, attachment, None, None, True)
+            sent = await send_attachment(self.bot, chat, attachment, None, None, True, markup)
             ids.append(sent.message_id)
         return [
             ChatCopy(
@@ -224,18 +233,23 @@ class Notifier:
         media = copies[-1] if attachment is not None else None
         texts = copies[:-1] if media is not None else copies
         chat = copies[0].chat_id
+        # The buttons are on the last copy (the media, or the last text part): an edit
+        # without them would take them away.
+        markup = self._message_keyboard(d)
         if (
             media is not None
             and attachment is not None
             and attachment.kind in CAPTIONED
             and len(html) <= TELEGRAM_CAPTION_MAX
         ):
-            await self._edit_caption(media, html)
+            await self._edit_caption(media, html, markup)
             await self._delete(chat, texts)
             return Sent(removed=texts)
         parts = split_html(html)
-        for copy, part in zip(texts, parts, strict=False):
-            await self._edit_text(copy, part)
+        text_markup = markup if media is None else None
+        for k, (copy, part) in enumerate(zip(texts, parts, strict=False)):
+            last = k == len(parts) - 1 and k == len(texts) - 1
+            await self._edit_text(copy, part, text_markup if last else None)
         surplus = texts[len(parts) :]
         await self._delete(chat, surplus)
         sent = Sent(removed=list(surplus))
@@ -248,7 +262,9 @@ class Notifier:
                     )
                     ids.append(message.message_id)
                 if media is not None and attachment is not None:
-                    again = await send_attachment(self.bot, chat, attachment, None, None, True)
+                    again = await send_attachment(
+                        self.bot, chat, attachment, None, None, True, markup
+                    )
                     ids.append(again.message_id)
                     await self._delete(chat, [media])
                     sent.removed.append(media)
@@ -267,19 +283,27 @@ class Notifier:
             ]
         return sent
 
-    async def _edit_text(self, copy: ChatCopy, html: str) -> None:
+    async def _edit_text(
+        self, copy: ChatCopy, html: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
         try:
             await self.bot.edit_message_text(
-                html, copy.chat_id, copy.telegram_message_id, disable_web_page_preview=True
+                html,
+                copy.chat_id,
+                copy.telegram_message_id,
+                disable_web_page_preview=True,
+                reply_markup=markup,
             )
         except BadRequest as exc:
             if not _not_modified(exc):
                 raise
 
-    async def _edit_caption(self, copy: ChatCopy, html: str) -> None:
+    async def _edit_caption(
+        self, copy: ChatCopy, html: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
         try:
             await self.bot.edit_message_caption(
-                copy.chat_id, copy.telegram_message_id, caption=html
+                copy.chat_id, copy.telegram_message_id, caption=html, reply_markup=markup
             )
         except BadRequest as exc:
             if not _not_modified(exc):
@@ -318,6 +342,28 @@ class Notifier:
             [ReactionTypeEmoji(theirs[0])] if theirs else [],
         )
         return []
+
+    async def _reminder(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        """⏰ Time to follow up with …, with 💬 Open to that conversation."""
+        view = await self.core.reminders.for_delivery(_ref(n), n.member_id)
+        member = await self.core.members.get(n.member_id)
+        if view is None or member is None:
+            raise Skip("reminder gone")
+        lang, t = self.renderer.lang(member.language), self.renderer.text
+        markup = keyboard(
+            [
+                [
+                    (
+                        t(lang, "inbox", "action", a="open"),
+                        OpenConversation(conversation_id=view.reminder.conversation_id),
+                    )
+                ]
+            ]
+        )
+        await self._send_html(
+            member.telegram_id, t(lang, "reminders", "due", view=view), markup, None, silent
+        )
+        return []  # no stored message shows there: nothing to map
 
     async def _inmail_news(self, n: Notification, silent: bool) -> list[ChatCopy]:
         """Tell an InMail's sender what became of it: the recipient's answer, or the credit
@@ -389,6 +435,13 @@ def received_keyboard_for(renderer: Renderer, lang: str, invitation):
                     t(lang, "invitations", "button", action="reply"),
                     ReplyToInvitation(invitation_id=invitation.id),
                 ),
-            ]
+            ],
+            [
+                (
+                    t(lang, "invitations", "chip_button", chip=chip.value),
+                    AcceptWithReply(invitation_id=invitation.id, chip=chip),
+                )
+                for chip in ReplyChip
+            ],
         ]
     )

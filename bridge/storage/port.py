@@ -12,6 +12,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
+from bridge.core.inbox_filters import Refinement
 from bridge.core.models import (
     Attachment,
     ChatCopy,
@@ -34,9 +35,12 @@ from bridge.core.models import (
     NotificationStatus,
     Outgoing,
     Reaction,
+    Reminder,
     SenderRecord,
     SpamReport,
     StarPayment,
+    Tag,
+    TagCount,
     UnreadSummary,
 )
 from bridge.storage.bulk import BulkWriter
@@ -81,6 +85,9 @@ class InboxSlice(NamedTuple):
     summary: UnreadSummary  # unread messages and distinct people
     invitations: int  # pending invitations received
     inmails: int  # conversations opened by an InMail with unread messages
+    matching: int | None = None  # with a smart filter: how many conversations it matches
+    sales: UnreadSummary | None = None  # digests: the sales mailbox's unread, apart
+    tag: Tag | None = None  # a smart filter's tag, when it is the member's own
 
 
 class MemberRepo(Protocol):
@@ -245,9 +252,12 @@ class ConversationRepo(Protocol):
         cursor: tuple[datetime, int] | None,
         limit: int,
         backward: bool = False,
+        refine: Refinement | None = None,
     ) -> InboxSlice:
         """A whole inbox page and its header at once (one statement on SQL stores); with
-        `backward`, the rows just before the cursor (a previous page), newest first too."""
+        `backward`, the rows just before the cursor (a previous page), newest first too.
+        With `refine` (a smart filter), only the conversations it matches, and the header
+        counts them (`InboxSlice.matching`) and the unread among them."""
         ...
 
     async def unread_pages(self, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
@@ -255,7 +265,12 @@ class ConversationRepo(Protocol):
         members with nothing unread and no pending invitation may be left out."""
         ...
 
-    async def unread_summary(self, member_id: int) -> UnreadSummary: ...
+    async def unread_summary(
+        self, member_id: int, filter: InboxFilter = InboxFilter.UNREAD
+    ) -> UnreadSummary:
+        """Unread messages and people among what `filter` shows (its page's header)."""
+        ...
+
     async def count_quiet(self, member_id: int, before: datetime) -> int:
         """The member's inbox conversations (not archived, spam or deleted, a message
         showing) with nothing new since `before`."""
@@ -544,6 +559,92 @@ class UpdateRepo(Protocol):
     async def unreadable(self, limit: int) -> list[UnreadableUpdate]: ...
 
 
+class TagRepo(Protocol):
+    """A member's own tags on their contacts."""
+
+    async def ensure(self, member_id: int, name: str, colour: str, now: datetime) -> Tag:
+        """The member's tag of that name, created with `colour` if it is new."""
+        ...
+
+    async def by_name(self, member_id: int, name: str) -> Tag | None: ...
+    async def owned(self, member_id: int, tag_id: int) -> Tag | None:
+        """The tag if it is `member_id`'s, else None."""
+        ...
+
+    async def attach(self, tag_id: int, contact_id: int, now: datetime) -> bool:
+        """True if the contact did not carry the tag yet."""
+        ...
+
+    async def detach(self, tag_id: int, contact_id: int) -> bool: ...
+    async def counts(self, member_id: int) -> list[TagCount]:
+        """Every tag of the member, by name, with how many contacts carry it."""
+        ...
+
+    async def on_contact(self, member_id: int, contact_id: int) -> list[Tag]: ...
+
+
+class NoteRepo(Protocol):
+    """A member's private note on each contact."""
+
+    async def set(self, member_id: int, contact_id: int, text: str, now: datetime) -> None: ...
+    async def remove(self, member_id: int, contact_id: int) -> bool: ...
+    async def get(self, member_id: int, contact_id: int) -> str | None: ...
+
+
+class ReminderRepo(Protocol):
+    """Follow-up reminders; at most one pending per member and conversation."""
+
+    async def set(
+        self, member_id: int, conversation_id: int, text: str, due_at: datetime, now: datetime
+    ) -> Reminder:
+        """A pending reminder, replacing the member's pending one on that conversation."""
+        ...
+
+    async def get(self, reminder_id: int) -> Reminder | None: ...
+    async def pending(self, member_id: int) -> list[Reminder]:
+        """The member's pending reminders, the soonest first."""
+        ...
+
+    async def cancel(self, reminder_id: int, member_id: int, now: datetime) -> bool:
+        """Cancel the member's own pending reminder; False if there is none such."""
+        ...
+
+    async def cancel_conversation(self, conversation_id: int, now: datetime) -> int:
+        """Someone wrote in the conversation: its pending reminders are moot."""
+        ...
+
+    async def take_due(self, now: datetime, limit: int) -> list[Reminder]:
+        """Mark up to `limit` due reminders fired and return them (in the caller's
+        transaction: fired with their effect, or not at all)."""
+        ...
+
+
+class LeadRow(NamedTuple):
+    contact: Member
+    list_name: str
+    saved_at: datetime
+    last_contact_at: datetime | None
+    answered: bool
+    contacted: bool  # they wrote to or invited the member (their name shows in full)
+
+
+class LeadRepo(Protocol):
+    """Saved leads, in named lists per member."""
+
+    async def save(self, member_id: int, contact_id: int, list_name: str, now: datetime) -> bool:
+        """True if newly saved in that list."""
+        ...
+
+    async def remove(self, member_id: int, contact_id: int, list_name: str | None) -> int:
+        """Take the contact off one list (or every list with None); how many rows went."""
+        ...
+
+    async def list(self, member_id: int, list_name: str | None, limit: int) -> list[LeadRow]:
+        """The member's leads (of one list, or all), the latest saved first, each with the
+        conversation's last activity and whether the lead ever wrote back."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction. Read-only members: a use case reads them and
     never swaps one, so an adapter may hold its own repository classes (a protocol's plain
@@ -593,6 +694,18 @@ class UnitOfWork(Protocol):
 
     @property
     def graph_snapshots(self) -> GraphSnapshotRepo: ...
+
+    @property
+    def tags(self) -> TagRepo: ...
+
+    @property
+    def notes(self) -> NoteRepo: ...
+
+    @property
+    def reminders(self) -> ReminderRepo: ...
+
+    @property
+    def leads(self) -> LeadRepo: ...
 
 
 class Store(Protocol):

@@ -16,7 +16,14 @@ async def test_a_french_user_gets_french_everywhere(world: World) -> None:
     await alice.send_text("/invite @chloe Bonjour Chloé !")
     invitation = await chloe.wait_for_text("Invitation d'Alice Martin")
     assert "Hors réseau" in invitation.content
-    assert [b["text"] for b in invitation.buttons()] == ["✅ Accepter", "✖️ Refuser", "💬 Répondre"]
+    assert [b["text"] for b in invitation.buttons()] == [
+        "✅ Accepter",
+        "✖️ Refuser",
+        "💬 Répondre",
+        "✅ Ravi de faire votre connaissance !",
+        "✅ Parlons-en.",
+        "✅ Ravi d'être en relation !",
+    ]
     await chloe.press_button(invitation, "Accepter")
     await chloe.wait_for_text("Vous êtes maintenant en relation avec Alice Martin")
     await alice.send_text("/msg @chloe Ravie de vous connaître")

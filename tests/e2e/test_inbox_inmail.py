@@ -36,7 +36,7 @@ async def test_inbox_counts_people_and_actions_edit_the_page_in_place(world: Wor
     spam = await bob.wait_for_text("Spam")
     assert "Carol Nguyen" in spam.content
     await bob.send_text("/inbox everything")
-    await bob.wait_for_text("Usage: /inbox [all|unread|archived|inmail|spam|invitations]")
+    await bob.wait_for_text("Usage: /inbox [all|unread|archived|inmail|spam|invitations|sales]")
     await bob.send_text("/read @nobody")
     await bob.wait_for_text("No member @nobody")
 

@@ -26,7 +26,12 @@ async def test_a_declined_invitation_looks_pending_to_its_sender(world: World) -
     assert [b["text"] for b in pending.buttons()] == ["↩️ Withdraw"]
     await alice.send_text("/profile @bob")
     card = await alice.wait_for_text("connection")
-    assert [b["text"] for b in card.buttons()] == ["↩️ Withdraw", "💬 Message", "✉️ InMail"]
+    assert [b["text"] for b in card.buttons()] == [
+        "↩️ Withdraw",
+        "💬 Message",
+        "✉️ InMail",
+        "⭐ Save lead",
+    ]
     await alice.send_text("/invite @bob again")
     await alice.wait_for_text("already waiting for an answer")
     await alice.send_text("/degree @bob")

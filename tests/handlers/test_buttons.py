@@ -162,3 +162,15 @@ def test_a_prefix_names_one_kind_only() -> None:
 
         class Unnamed(Button):
             pass
+
+
+def test_a_smart_inbox_page_carries_conditions_and_cursor_in_one_word() -> None:
+    from bridge.core.models import InboxFilter
+    from bridge.handlers.buttons import SmartInboxPage
+
+    cursor = "-" + "f" * 13 + "." + "f" * 9  # a cursor to conversation 68 billion
+    button = SmartInboxPage.of(InboxFilter.INVITATIONS, "a.d3.tfffffff.f.se42", cursor)
+    parsed = Button.parse(button.pack())
+    assert isinstance(parsed, SmartInboxPage)
+    assert (parsed.smart, parsed.cursor) == ("a.d3.tfffffff.f.se42", cursor)
+    assert SmartInboxPage.of(InboxFilter.ALL, "a").cursor == ""

@@ -24,6 +24,9 @@ from bridge.core.models import (
     PROFILE_FIELDS,
     Attachment,
     AttachmentKind,
+    ContactNote,
+    ContactPreview,
+    ContactTags,
     Conversation,
     ConversationState,
     ConversationView,
@@ -40,9 +43,12 @@ from bridge.core.models import (
     Invitation,
     InvitationStatus,
     InvitationView,
+    InviteAllowance,
     InvitePolicy,
+    Lead,
     LedgerEntry,
     LedgerKind,
+    Mailbox,
     Member,
     MemberView,
     Message,
@@ -52,10 +58,17 @@ from bridge.core.models import (
     NotificationKind,
     NotificationStatus,
     ProfileCard,
+    Reminder,
+    ReminderStatus,
+    ReminderView,
+    ReplyChip,
     Reputation,
+    SmartFilter,
     SpamReport,
     StarOffer,
     StarPayment,
+    Tag,
+    TagCount,
     UnreadSummary,
 )
 from bridge.core.rules import Rules
@@ -324,6 +337,46 @@ CONV_VIEW = ConversationView(
     ],
 )
 EMPTY_VIEW = CONV_VIEW.model_copy(update={"messages": [], "other": ANON})
+TAGS = [Tag(id=1, name="candidate", colour="🟢"), Tag(id=2, name="lyon-2026", colour="🔵")]
+PREVIEW = ContactPreview(mutual=3, tags=TAGS, note_line="Met at <VivaTech> & liked it")
+PREVIEWED_VIEW = CONV_VIEW.model_copy(update={"preview": PREVIEW})
+SMART = SmartFilter(awaiting=True, degree=Degree.SECOND, tag=TAGS[0], files=True, since_days=7)
+REMINDERS = [
+    ReminderView(
+        reminder=Reminder(
+            id=i,
+            member_id=ME,
+            conversation_id=11,
+            text=text,
+            due_at=NOW + timedelta(days=3),
+            status=ReminderStatus.PENDING,
+            created_at=NOW,
+        ),
+        contact=contact,
+    )
+    for i, (text, contact) in enumerate([("Envoyer l’<offre>", ALICE_V), ("", ANON)])
+]
+LEADS = [
+    Lead(
+        contact=ALICE_V,
+        list_name="q1-designers",
+        saved_at=NOW,
+        last_contact_at=NOW - 3 * 24 * HOUR,
+        answered=True,
+    ),
+    Lead(
+        contact=ANON_ADDRESSED,
+        list_name="leads",
+        saved_at=NOW,
+        last_contact_at=None,
+        answered=False,
+    ),
+]
+CONTACT_TAGS = [
+    ContactTags(contact=ALICE_V, tags=TAGS, on=[1]),
+    ContactTags(contact=ANON, tags=TAGS, on=[]),
+    ContactTags(contact=BOB_V, tags=[], on=[]),
+]
 
 AUTO_M = ME_M.model_copy(
     update={"auto_reply_on": True, "auto_reply": "Why <connect>? " * 10, "require_note": True}
@@ -418,6 +471,14 @@ ANON_CARD = ProfileCard(
     view=ANON, about="Hidden from strangers", connections=1, mutual=[], actions=["inmail"]
 )
 SELF_CARD = ProfileCard(view=SELF, about="", connections=0, mutual=[], actions=[])
+ALLOWANCES = [
+    InviteAllowance(limit=100, left=37),
+    InviteAllowance(limit=100, left=1),
+    InviteAllowance(limit=100, left=0, next_at=NOW + 24 * HOUR),
+]
+OWN_CARD = SELF_CARD.model_copy(update={"allowance": ALLOWANCES[0]})
+COOLING_CARD = ANON_CARD.model_copy(update={"reinvite_after": NOW + 5 * 24 * HOUR})
+NOTED_CARD = CARD.model_copy(update={"note": "Ex-Initech <b>\nCall in March", "tags": TAGS})
 
 
 def delivery(sender_as_seen: MemberView, msg: Message, **fields: Any) -> Delivery:
@@ -435,6 +496,8 @@ def delivery(sender_as_seen: MemberView, msg: Message, **fields: Any) -> Deliver
 
 DELIVERIES = [
     delivery(ALICE_V, message(50, 11, ALICE, "On se voit à 10 h ?")),
+    delivery(ALICE_V, message(54, 11, ALICE, "Un café ?"), preview=PREVIEW),
+    delivery(ALICE_V, message(55, 11, ALICE, "Seul"), preview=ContactPreview(mutual=1)),
     delivery(
         BOB_V,
         message(
@@ -483,8 +546,21 @@ INBOX_ACTIONS = [
     "not_spam",
     "delete",
     "back",
+    "to_sales",
+    "to_main",
 ]
-DONE = ["read", "unread", "archive", "unarchive", "delete", "spam", "not_spam", "read_all"]
+DONE = [
+    "read",
+    "unread",
+    "archive",
+    "unarchive",
+    "delete",
+    "spam",
+    "not_spam",
+    "read_all",
+    "to_sales",
+    "to_main",
+]
 ANSWERS = [s for s in InMailStatus if s != InMailStatus.SENT]  # what answering returns
 PLANS = [
     "free",
@@ -565,6 +641,13 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
             "first": True,
         },
         {"d": digest([], 0, 0, 0, 0).model_copy(update={"expired": 3}), "now": NOW, "first": True},
+        {
+            "d": digest(ENTRIES[:1], 1, 1, 0, 0).model_copy(
+                update={"sales": UnreadSummary(messages=4, people=2)}
+            ),
+            "now": NOW,
+            "first": True,
+        },
     ],
     ("digest", "open_button"): [{"entry": e} for e in ENTRIES],
     ("digest", "more_button"): [{}],
@@ -598,6 +681,27 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
             "now": NOW,
             "first": True,
         },
+        {
+            "page": page(InboxFilter.ALL, ENTRIES[:2], 3, 2).model_copy(
+                update={"smart": SMART, "matching": 7}
+            ),
+            "now": NOW,
+            "first": True,
+        },
+        {
+            "page": page(InboxFilter.INMAIL, [], 0, 0).model_copy(
+                update={"smart": SmartFilter(waiting_days=1), "matching": 0}
+            ),
+            "now": NOW,
+            "first": True,
+        },
+    ],
+    ("inbox", "condition"): [
+        {"smart": SMART},
+        {"smart": SmartFilter(waiting_days=5, degree=Degree.THIRD, since_days=1)},
+    ],
+    ("inbox", "smart_button"): [
+        {"condition": c, "on": on} for c in ("awaiting", "waiting") for on in (True, False)
     ],
     ("inbox", "entry_button"): [{"entry": e} for e in ENTRIES],
     ("inbox", "first_page"): [{}],
@@ -609,6 +713,12 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"view": CONV_VIEW, "me": ME, "state": CONV_VIEW.state},
         {"view": EMPTY_VIEW, "me": ME, "state": state(14, 0, archived=True, spam=True)},
         {"view": CONV_VIEW, "me": ME, "state": state(11, 1)},
+        {
+            "view": CONV_VIEW,
+            "me": ME,
+            "state": state(11, 1).model_copy(update={"mailbox": Mailbox.SALES}),
+        },
+        {"view": PREVIEWED_VIEW, "me": ME, "state": CONV_VIEW.state},
     ],
     ("inbox", "done"): [{"a": a, "n": 1} for a in DONE] + [{"a": "read_all", "n": 12}],
     ("inbox", "done_with"): [{"a": a, "other": ALICE_V} for a in DONE if a != "read_all"],
@@ -675,7 +785,12 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"target": CAROL_V, "accepted_theirs": False, "note": "Let's connect"},
         {"target": ANON_ADDRESSED, "accepted_theirs": False, "note": ""},
         {"target": ALICE_V, "accepted_theirs": True, "note": None},
+        {"target": CAROL_V, "accepted_theirs": False, "note": "", "allowance": ALLOWANCES[0]},
+        {"target": CAROL_V, "accepted_theirs": False, "note": "", "allowance": ALLOWANCES[2]},
     ],
+    ("invitations", "left"): [{"allowance": a} for a in ALLOWANCES],
+    ("invitations", "chip_words"): [{"chip": c.value} for c in ReplyChip],
+    ("invitations", "chip_button"): [{"chip": c.value} for c in ReplyChip],
     ("invitations", "nothing"): [{}],
     ("invitations", "summary"): [{"received": r, "sent": s} for r, s in ((0, 1), (1, 0), (3, 2))],
     ("invitations", "received"): [
@@ -769,7 +884,9 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("profile", "confirm_remove"): [{"target": ALICE_V}],
     ("profile", "remove_button"): [{"confirm": True}, {"confirm": False}],
     ("profile", "kept"): [{"target": ALICE_V}],
-    ("profile", "card"): [{"card": c} for c in (CARD, ANON_CARD, SELF_CARD)],
+    ("profile", "card"): [
+        {"card": c} for c in (CARD, ANON_CARD, SELF_CARD, NOTED_CARD, OWN_CARD, COOLING_CARD)
+    ],
     ("profile", "button"): [
         {"action": a} for a in ("invite", "message", "inmail", "accept", "withdraw")
     ],
@@ -794,14 +911,73 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"other": ALICE_V, "reachable": True},
         {"other": ANON_ADDRESSED, "reachable": False},
     ],
-    ("relay", "opened"): [{"view": CONV_VIEW, "me": ME}, {"view": EMPTY_VIEW, "me": ME}],
+    ("relay", "opened"): [
+        {"view": CONV_VIEW, "me": ME},
+        {"view": EMPTY_VIEW, "me": ME},
+        {"view": PREVIEWED_VIEW, "me": ME},
+    ],
+    ("reminders", "when"): [{"moment": NOW}],
+    ("reminders", "set"): [{"view": v} for v in REMINDERS],
+    ("reminders", "listing"): [{"views": REMINDERS}, {"views": []}],
+    ("reminders", "cancel_button"): [{"view": v} for v in REMINDERS],
+    ("reminders", "cancelled"): [{}],
+    ("reminders", "set_toast"): [{"view": v} for v in REMINDERS],
+    ("reminders", "card_button"): [{}],
+    ("reminders", "due"): [{"view": v} for v in REMINDERS],
+    ("leads", "saved"): [{"lead": lead} for lead in LEADS],
+    ("leads", "saved_toast"): [{"lead": LEADS[0]}],
+    ("leads", "unsaved"): [{"other": ALICE_V}, {"other": ANON_ADDRESSED}],
+    ("leads", "unsaved_toast"): [{}],
+    ("leads", "unsave_button"): [{"lead": lead} for lead in LEADS],
+    ("leads", "save_button"): [{}],
+    ("leads", "listing"): [
+        {"leads": LEADS, "chosen": None, "now": NOW},
+        {"leads": LEADS[:1], "chosen": "q1-designers", "now": NOW},
+        {"leads": [], "chosen": None, "now": NOW},
+    ],
+    ("contacts", "tag"): [{"t": t} for t in TAGS],
+    ("contacts", "tag_line"): [{"tags": TAGS}, {"tags": TAGS[:1]}],
+    ("contacts", "tagged"): [{"shown": c} for c in CONTACT_TAGS],
+    ("contacts", "tag_list"): [
+        {"counts": [TagCount(tag=TAGS[0], contacts=1), TagCount(tag=TAGS[1], contacts=12)]},
+        {"counts": []},
+    ],
+    ("contacts", "tags_page"): [{"shown": c} for c in CONTACT_TAGS],
+    ("contacts", "toggle_button"): [{"tag": TAGS[0], "on": True}, {"tag": TAGS[1], "on": False}],
+    ("contacts", "profile_button"): [{}],
+    ("contacts", "tags_button"): [{}],
+    ("contacts", "note_button"): [{}],
+    ("contacts", "note_prompt"): [
+        {"n": ContactNote(contact=ALICE_V, text="Ex-Initech <b>\nCall in March")},
+        {"n": ContactNote(contact=ANON_ADDRESSED, text=None)},
+    ],
+    ("contacts", "back_to_card"): [{}],
+    ("contacts", "toggled"): [{"tag": TAGS[0], "on": True}, {"tag": TAGS[0], "on": False}],
+    ("contacts", "note"): [
+        {"n": ContactNote(contact=ALICE_V, text="Ex-Initech <b>\nCall in March")},
+        {"n": ContactNote(contact=ANON_ADDRESSED, text=None)},
+    ],
+    ("contacts", "note_saved"): [
+        {"n": ContactNote(contact=ALICE_V, text="x")},
+        {"n": ContactNote(contact=ALICE_V, text=None)},
+    ],
+    ("contacts", "facts"): [
+        {"v": ALICE_V, "p": PREVIEW},
+        {"v": ALICE_V, "p": None},
+        {"v": ANON, "p": ContactPreview(mutual=1)},
+    ],
+    ("contacts", "preview"): [
+        {"p": PREVIEW},
+        {"p": ContactPreview(mutual=2, note_line="Call back <soon>")},
+    ],
     ("relay", "closed"): [{"had": True}, {"had": False}],
     ("relay", "not_relayed"): [{}],
     ("relay", "forwarded"): [{"other": CAROL_V}],
     ("relay", "not_addressed"): [{}, {"other": BOB_V}],
     ("relay", "send_to_button"): [{"other": BOB_V}, {"other": ANON}],
     ("relay", "delivered"): [{"d": d} for d in DELIVERIES],
-    ("settings", "card"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M, AUTO_M)],
+    ("settings", "card"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M, AUTO_M)]
+    + [{"member": ME_M, "allowance": a} for a in ALLOWANCES],
     ("settings", "auto_reply_status"): [{"member": m} for m in (ME_M, AUTO_M)],
     ("settings", "auto_reply_default"): [{}],
     ("settings", "auto_reply_button"): [{"on": True}, {"on": False}],
@@ -970,6 +1146,14 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "handle_characters": [{"handle": "a-b"}],
     "handle_reserved": [{"handle": "admin"}],
     "handle_taken": [{"handle": "alice"}],
+    "invalid_tag": [{"tag": "not!a-tag", "limit": 32}],
+    "invalid_inbox_filter": [{"word": "everything"}],
+    "unknown_tag": [{"tag": "nobody"}],
+    "invalid_delay": [{"value": "soon", "max_days": 365}],
+    "reminder_text_too_long": [{"limit": 200, "length": 250}],
+    "invalid_lead_list": [{"name": "two words!", "limit": 32}],
+    "tag_not_on_contact": [{"tag": "vip"}],
+    "contact_note_too_long": [{"limit": 1000, "length": 1001}],
 }
 # NotAdmin is answered as an unknown command (failures.py): admin commands stay invisible.
 ANSWERED_ELSEWHERE = {errors.NotAdmin}

@@ -114,6 +114,14 @@ ROWS: dict[int, list[str]] = {
         f" VALUES (1, 2, 'held', '{T}', '{T}')",
         "UPDATE members SET undo_seconds = 10 WHERE id = 1",
     ],
+    13: [  # tags and notes on contacts, reminders, leads
+        f"INSERT INTO tags VALUES (1, 1, 'candidate', '🟢', '{T}')",
+        f"INSERT INTO contact_tags VALUES (1, 2, '{T}')",
+        f"INSERT INTO contact_notes VALUES (1, 2, 'Met at VivaTech; call back', '{T}')",
+        "INSERT INTO reminders (member_id, conversation_id, text, due_at, created_at)"
+        f" VALUES (1, 1, 'Ask about Lyon', '{T}', '{T}')",
+        f"INSERT INTO leads VALUES (1, 3, 'q1-designers', '{T}')",
+    ],
 }
 
 # Rows a later migration drops on purpose: 0008 re-keys update records by id *and* content,
@@ -201,7 +209,7 @@ async def rows_read_back(tx: UnitOfWork) -> None:
 
 def test_every_earlier_version_is_tested_with_rows() -> None:
     assert set(ROWS) <= set(range(1, LATEST + 1))
-    assert LATEST == 12, "a new migration: add its rows to ROWS (and its checks below)"
+    assert LATEST == 13, "a new migration: add its rows to ROWS (and its checks below)"
 
 
 @pytest.mark.parametrize("version", range(1, LATEST))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,10 +19,11 @@ import pytest
 from bridge.core import errors
 from bridge.core.app import Core
 from bridge.core.clock import FakeClock
-from bridge.core.models import Member, NewMember
+from bridge.core.models import Member, NewMember, NotificationKind
 from bridge.core.rules import Rules
 from bridge.storage import open_store
 from bridge.storage.port import StorageUnavailable
+from tests.conftest import connect
 from tests.storage.backends import postgres_database
 
 T = TypeVar("T")
@@ -162,6 +164,24 @@ async def test_two_workers_never_overspend_the_weekly_invitations(
             )
             == 5
         )
+
+
+async def test_two_workers_ticks_fire_a_due_reminder_once(two_cores: tuple[Core, Core]) -> None:
+    """Every worker's JobQueue asks for the due reminders: whichever asks first fires each
+    once, with one notification; the others find nothing (or lose the race and ask again)."""
+    one, two = two_cores
+    me, bob = await register(one, 1, "Me"), await register(one, 2, "Bob")
+    await connect(one, me, bob)
+    await one.messaging.send(bob.id, me.id, "Can you send the offer?")
+    await one.reminders.remind(me.id, bob.id, "1d")
+    clock = one.deps.clock
+    assert isinstance(clock, FakeClock)
+    clock.advance(timedelta(days=1, minutes=1))
+    fired = await asyncio.gather(*(again(core.reminders.fire_due) for core in (one, two) * 3))
+    assert sum(fired) == 1
+    async with two.deps.store.read() as tx:
+        due = await tx.outbox.due(clock.now() + timedelta(days=1), 100)
+    assert [n.member_id for n in due if n.kind == NotificationKind.REMINDER] == [me.id]
 
 
 async def test_a_connection_made_by_one_worker_reaches_the_others_index_within_a_second(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from bridge.core.inbox_filters import Refinement
 from bridge.core.models import (
     Attachment,
     ChatCopy,
@@ -19,7 +20,7 @@ from bridge.core.models import (
 )
 from bridge.storage.port import HeldMessage, InboxSlice
 from bridge.storage.sql.db import Db
-from bridge.storage.sql.inbox import AFTER, FILTERS, UNREAD, inbox_page, unread_pages
+from bridge.storage.sql.inbox import AFTER, FILTERS, HEADERS, inbox_page, unread_pages
 from bridge.storage.sql.outgoing import OutgoingRows
 from bridge.storage.sql.rows import (
     ATTACHMENT_COLUMNS,
@@ -106,7 +107,7 @@ class SqlConversations:
         cursor = await self._conn.execute(
             f"UPDATE conversation_states SET unread_count = {unread}, last_read_message_id = ?,"
             " archived = ?, deleted = ?, cleared_through = ?, spam = ?, inmail = ?,"
-            " last_activity_at = ? WHERE conversation_id = ? AND member_id = ?"
+            " last_activity_at = ?, mailbox = ? WHERE conversation_id = ? AND member_id = ?"
             " RETURNING unread_count",
             (
                 unread_delta or state.unread_count,
@@ -117,6 +118,7 @@ class SqlConversations:
                 int(state.spam),
                 int(state.inmail),
                 ts(state.last_activity_at),
+                state.mailbox.value,
                 state.conversation_id,
                 state.member_id,
             ),
@@ -161,16 +163,21 @@ class SqlConversations:
         cursor: tuple[datetime, int] | None,
         limit: int,
         backward: bool = False,
+        refine: Refinement | None = None,
     ) -> InboxSlice:
-        return await inbox_page(self._conn, member_id, filter, cursor, limit, backward)
+        return await inbox_page(self._conn, member_id, filter, cursor, limit, backward, refine)
 
     async def unread_pages(self, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
         return await unread_pages(self._conn, member_ids, limit)
 
-    async def unread_summary(self, member_id: int) -> UnreadSummary:
+    async def unread_summary(
+        self, member_id: int, filter: InboxFilter = InboxFilter.UNREAD
+    ) -> UnreadSummary:
+        header = HEADERS[filter]
+        join = " JOIN conversations c ON c.id = s.conversation_id" if "c." in header else ""
         cursor = await self._conn.execute(
-            "SELECT COALESCE(SUM(unread_count), 0), COUNT(*) FROM conversation_states s"
-            f" WHERE s.member_id = ? AND {UNREAD}",
+            f"SELECT COALESCE(SUM(unread_count), 0), COUNT(*) FROM conversation_states s{join}"
+            f" WHERE s.member_id = ? AND {header}",
             (member_id,),
         )
         row = await cursor.fetchone()

@@ -15,19 +15,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bridge.core.inbox_filters import RULES, FilterRule, header_rule
+from bridge.core.inbox_filters import RULES, FilterRule, Refinement, header_rule
 from bridge.core.models import (
     Conversation,
     ConversationState,
+    Degree,
     InboxFilter,
     InMail,
     Invitation,
     Member,
+    Tag,
     UnreadSummary,
 )
 from bridge.storage.port import InboxRow, InboxSlice
 from bridge.storage.sql.credits import INMAIL_COLUMNS
-from bridge.storage.sql.db import Db
+from bridge.storage.sql.db import Db, Dialect
 from bridge.storage.sql.members import MEMBER_COLUMNS
 from bridge.storage.sql.network import INVITATION_COLUMNS
 from bridge.storage.sql.rows import (
@@ -72,7 +74,9 @@ def where(rule: FilterRule, header: bool = False) -> str:
         parts.append("s.unread_count > 0" if rule.unread else "s.unread_count = 0")
     if rule.invitation_to_me is not None:
         parts.append(_INVITATION_TO_ME if rule.invitation_to_me else f"NOT {_INVITATION_TO_ME}")
-    return " AND ".join(parts) or "1"
+    if rule.mailbox is not None:
+        parts.append(f"s.mailbox = '{rule.mailbox.value}'")
+    return " AND ".join(parts) or "TRUE"
 
 
 FILTERS: dict[InboxFilter, str] = {f: where(rule) for f, rule in RULES.items()}
@@ -106,6 +110,7 @@ _ORDER = "p.s_last_activity_at DESC, p.s_conversation_id DESC"
 # the rows after a page's cursor, or before it (a previous page, read upwards from the
 # cursor and put back in page order by the outer ORDER BY).
 UNREAD = HEADERS[InboxFilter.UNREAD]
+SALES_UNREAD = HEADERS[InboxFilter.SALES]
 AFTER = " AND (s.last_activity_at < :at OR (s.last_activity_at = :at AND s.conversation_id < :cid))"
 BEFORE = (
     " AND (s.last_activity_at > :at OR (s.last_activity_at = :at AND s.conversation_id > :cid))"
@@ -121,13 +126,97 @@ _PAGE_SQL = (
     " ORDER BY {order} LIMIT :limit)"
     " SELECT h.messages, h.people, h.inmails,"
     " (SELECT COUNT(*) FROM invitations WHERE recipient_id = :me AND status = 'pending'),"
-    f" {_ROW_COLUMNS}"
-    " FROM (SELECT COALESCE(SUM(s.unread_count), 0) AS messages, COUNT(*) AS people,"
-    " COALESCE(SUM(s.inmail), 0) AS inmails FROM conversation_states s{header_join}"
-    " WHERE s.member_id = :me AND {header}) h"
+    f" h.matching, h.tag_name, h.tag_colour, {_ROW_COLUMNS}"
+    " FROM ({header_select}) h"
     f" LEFT JOIN p ON TRUE{_JOINS}"
     f" ORDER BY {_ORDER}"
 )
+
+# The header of a filter's page: its unread conversations only (the partial unread index).
+_HEADER = (
+    "SELECT COALESCE(SUM(s.unread_count), 0) AS messages, COUNT(*) AS people,"
+    " COALESCE(SUM(s.inmail), 0) AS inmails, NULL AS matching,"
+    " NULL AS tag_name, NULL AS tag_colour"
+    " FROM conversation_states s{header_join} WHERE s.member_id = :me AND {header}"
+)
+# With a smart filter the header also counts every conversation it matches: all the
+# filter's conversations are read (each test is an indexed lookup per conversation).
+_SMART_HEADER = (
+    "SELECT COALESCE(SUM(s.unread_count), 0) AS messages,"
+    " COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN 1 ELSE 0 END), 0) AS people,"
+    " COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN s.inmail ELSE 0 END), 0) AS inmails,"
+    " COUNT(*) AS matching, {tag_columns} FROM conversation_states s"
+    " JOIN conversations c ON c.id = s.conversation_id WHERE s.member_id = :me AND {where}"
+)
+
+# The smart filter's tag as the header shows it (the member's own, or NULL: not theirs).
+_TAG_COLUMNS = (
+    "(SELECT name FROM tags WHERE id = :tag AND member_id = :me) AS tag_name,"
+    " (SELECT colour FROM tags WHERE id = :tag AND member_id = :me) AS tag_colour"
+)
+_NO_TAG = "NULL AS tag_name, NULL AS tag_colour"
+
+# The other member of a conversation `c`, as `s.member_id` sees it.
+_OTHER = "(CASE WHEN c.member_a = s.member_id THEN c.member_b ELSE c.member_a END)"
+# The conversation's last message, when the member still sees it (not cleared for them).
+_LAST = "SELECT 1 FROM messages lm WHERE lm.id = c.last_message_id AND lm.id > s.cleared_through"
+
+
+def _ids(dialect: Dialect, ids: str) -> str:
+    """The members in the JSON list parameter `:ids`, as a subquery in the dialect's form."""
+    return "(" + dialect.id_table.replace(":ids", f":{ids}") + ")"
+
+
+def _linked(dialect: Dialect, ids: str) -> str:
+    """The other member is connected to one of the members in the JSON list `:ids`."""
+    inside = _ids(dialect, ids)
+    return (
+        f"EXISTS (SELECT 1 FROM connections k WHERE (k.member_a = {_OTHER} AND k.member_b IN"
+        f" {inside}) OR (k.member_b = {_OTHER} AND k.member_a IN {inside}))"
+    )
+
+
+def refined(dialect: Dialect, r: Refinement) -> tuple[str, dict[str, object]]:
+    """A smart filter's conditions on `s` and `c` (` AND …`, empty for none), and their
+    parameters. Each is the definition in `bridge.core.inbox_filters.SmartFilter`; the
+    cheapest come first (a column, then a primary-key lookup, then the last message, then a
+    scan of the conversation's messages), so most conversations are ruled out early."""
+    parts: list[str] = []
+    params: dict[str, object] = {}
+    if r.since is not None:
+        parts.append("s.last_activity_at >= :since")
+        params["since"] = ts(r.since)
+    if r.tag_id is not None:  # the member's own tag only: another's matches nothing
+        parts.append(
+            "EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+            f" WHERE ct.tag_id = :tag AND t.member_id = s.member_id AND ct.contact_id = {_OTHER})"
+        )
+        params["tag"] = r.tag_id
+    if r.degree is not None:
+        first = f"{_OTHER} IN {_ids(dialect, 'first')}"
+        params["first"] = json.dumps(list(r.first))
+        if r.degree == Degree.FIRST:
+            parts.append(first)
+        elif r.degree == Degree.SECOND:
+            parts.append(f"NOT {first} AND {_linked(dialect, 'first')}")
+        else:
+            parts.append(
+                f"NOT {first} AND {_OTHER} NOT IN {_ids(dialect, 'second')}"
+                f" AND {_linked(dialect, 'second')}"
+            )
+            params["second"] = json.dumps(list(r.second))
+    if r.awaiting:
+        parts.append(f"EXISTS ({_LAST} AND lm.sender_id <> s.member_id)")
+    if r.waiting_before is not None:
+        parts.append(f"EXISTS ({_LAST} AND lm.sender_id = s.member_id AND lm.created_at < :wb)")
+        params["wb"] = ts(r.waiting_before)
+    if r.files:
+        parts.append(
+            "EXISTS (SELECT 1 FROM messages fm WHERE fm.conversation_id = c.id"
+            " AND fm.id > s.cleared_through AND fm.att_kind IS NOT NULL)"
+        )
+    return "".join(f" AND {part}" for part in parts), params
+
 
 _ROW_WIDTH = sum(len(columns) for _, columns in _TABLES)
 # A compound statement: one header row per member (kind 0), then their lines (kind 1), in
@@ -141,6 +230,10 @@ _UNREAD_PAGES_SQL = (
     " h AS (SELECT member_id, SUM(unread_count) AS messages, COUNT(*) AS people,"
     " SUM(inmail) AS inmails FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
     f" WHERE {UNREAD} GROUP BY s.member_id),"
+    # The sales mailbox's unread, apart (`InboxSlice.sales`): the digest shows the two.
+    " hs AS (SELECT member_id, SUM(unread_count) AS messages, COUNT(*) AS people"
+    " FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
+    f" WHERE {SALES_UNREAD} GROUP BY s.member_id),"
     " inv AS (SELECT recipient_id, COUNT(*) AS pending"
     " FROM who CROSS JOIN invitations ON recipient_id = who.id"
     " WHERE status = 'pending' GROUP BY recipient_id),"
@@ -151,15 +244,17 @@ _UNREAD_PAGES_SQL = (
     " JOIN conversations c ON c.id = s.conversation_id WHERE {where}) AS ranked"
     " WHERE rank <= :limit)"
     " SELECT who.id, 0, COALESCE(h.messages, 0), COALESCE(h.people, 0),"
-    f" COALESCE(h.inmails, 0), COALESCE(inv.pending, 0), {', '.join(['NULL'] * _ROW_WIDTH)}"
+    f" COALESCE(h.inmails, 0), COALESCE(inv.pending, 0), COALESCE(hs.messages, 0),"
+    f" COALESCE(hs.people, 0), {', '.join(['NULL'] * _ROW_WIDTH)}"
     " FROM who LEFT JOIN h ON h.member_id = who.id"
-    " LEFT JOIN inv ON inv.recipient_id = who.id"
-    " WHERE h.member_id IS NOT NULL OR inv.recipient_id IS NOT NULL"
+    " LEFT JOIN inv ON inv.recipient_id = who.id LEFT JOIN hs ON hs.member_id = who.id"
+    " WHERE h.member_id IS NOT NULL OR inv.recipient_id IS NOT NULL OR hs.member_id IS NOT NULL"
     " UNION ALL"
-    f" SELECT p.s_member_id, 1, NULL, NULL, NULL, NULL, {_ROW_COLUMNS} FROM p{_JOINS}"
+    f" SELECT p.s_member_id, 1, NULL, NULL, NULL, NULL, NULL, NULL, {_ROW_COLUMNS}"
+    f" FROM p{_JOINS}"
     # member, header first, then newest activity first (positions in the result)
-    f" ORDER BY 1, 2, {7 + STATE_COLUMNS.index('last_activity_at')} DESC,"
-    f" {7 + STATE_COLUMNS.index('conversation_id')} DESC"
+    f" ORDER BY 1, 2, {9 + STATE_COLUMNS.index('last_activity_at')} DESC,"
+    f" {9 + STATE_COLUMNS.index('conversation_id')} DESC"
 )
 
 
@@ -198,6 +293,7 @@ async def inbox_page(
     cursor: tuple[datetime, int] | None,
     limit: int,
     backward: bool = False,
+    refine: Refinement | None = None,
 ) -> InboxSlice:
     """Up to `limit` rows after the cursor (with `backward`, the `limit` rows just before
     it), newest first either way, and the header of what the filter shows."""
@@ -206,23 +302,36 @@ async def inbox_page(
     if cursor is not None:
         after, order = (BEFORE, _UP) if backward else (AFTER, _DOWN)
         params |= {"at": ts(cursor[0]), "cid": cursor[1]}
-    header = HEADERS[filter]
-    header_join = " JOIN conversations c ON c.id = s.conversation_id" if "c." in header else ""
+    where = FILTERS[filter]
+    if refine is None:
+        header = HEADERS[filter]
+        header_join = " JOIN conversations c ON c.id = s.conversation_id" if "c." in header else ""
+        header_select = _HEADER.replace("{header_join}", header_join).replace("{header}", header)
+    else:
+        conditions, more = refined(conn.dialect, refine)
+        where += conditions
+        params |= more
+        header_select = _SMART_HEADER.replace("{where}", where).replace(
+            "{tag_columns}", _TAG_COLUMNS if refine.tag_id is not None else _NO_TAG
+        )
     sql = (
-        _PAGE_SQL.replace("{where}", FILTERS[filter])
+        _PAGE_SQL.replace("{header_select}", header_select)
+        .replace("{where}", where)
         .replace("{after}", after)
         .replace("{order}", order)
-        .replace("{header_join}", header_join)
-        .replace("{header}", header)
     )
     rows = list(await conn.execute_fetchall(sql, params))
     head = rows[0]
-    decoded = [_decode(row, 4) for row in rows]
+    decoded = [_decode(row, 7) for row in rows]
     return InboxSlice(
         rows=[row for row in decoded if row is not None],
         summary=UnreadSummary(messages=head[0], people=head[1]),
         inmails=head[2],
         invitations=head[3],
+        matching=head[4],
+        tag=Tag(id=refine.tag_id, name=head[5], colour=head[6])
+        if refine is not None and refine.tag_id is not None and head[5] is not None
+        else None,
     )
 
 
@@ -239,9 +348,10 @@ async def unread_pages(conn: Db, member_ids: Sequence[int], limit: int) -> dict[
                 summary=UnreadSummary(messages=row[2], people=row[3]),
                 inmails=row[4],
                 invitations=row[5],
+                sales=UnreadSummary(messages=row[6], people=row[7]),
             )
         else:
-            line = _decode(row, 6)
+            line = _decode(row, 8)
             assert line is not None
             slices[row[0]].rows.append(line)
     return slices

@@ -55,6 +55,7 @@ STATE_COLUMNS = (
     "spam",
     "inmail",
     "last_activity_at",
+    "mailbox",
 )
 MESSAGE_COLUMNS = (
     "id",

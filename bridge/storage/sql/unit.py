@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from bridge.storage.sql.contacts import SqlNotes, SqlTags
 from bridge.storage.sql.conversations import SqlConversations, SqlCopies, SqlMessages
 from bridge.storage.sql.credits import SqlInMails, SqlLedger, SqlSpam
 from bridge.storage.sql.db import Db
 from bridge.storage.sql.graph_snapshot import SqlGraphSnapshots
+from bridge.storage.sql.leads import SqlLeads
 from bridge.storage.sql.members import SqlBlocks, SqlMembers
 from bridge.storage.sql.network import SqlConnections, SqlInvitations
 from bridge.storage.sql.outbox import SqlOutbox
 from bridge.storage.sql.payments import SqlPayments
+from bridge.storage.sql.reminders import SqlReminders
 from bridge.storage.sql.templates import SqlTemplates
 from bridge.storage.sql.updates import SqlUpdates
 
@@ -33,3 +36,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(conn)
         self.updates = SqlUpdates(conn)
         self.graph_snapshots = SqlGraphSnapshots(conn)
+        self.tags = SqlTags(conn)
+        self.notes = SqlNotes(conn)
+        self.reminders = SqlReminders(conn)
+        self.leads = SqlLeads(conn)

@@ -240,6 +240,7 @@ class SqliteBulk:
                 int(r.spam),
                 int(r.inmail),
                 _ts(memo, r.last_activity_at),
+                "main",  # seeded conversations are in the main inbox
             )
             for r in rows
         )
