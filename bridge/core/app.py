@@ -18,6 +18,7 @@ from bridge.core.messaging import Messaging
 from bridge.core.network import Network
 from bridge.core.notify import Preferences
 from bridge.core.outbox import Outbox
+from bridge.core.profile_views import ProfileViews
 from bridge.core.prompts import Prompts
 from bridge.core.rules import Rules
 from bridge.core.updates import Updates
@@ -39,6 +40,7 @@ class Core:
         self.preferences = Preferences(deps)
         self.prompts = Prompts(deps)
         self.updates = Updates(deps)
+        self.profile_views = ProfileViews(deps)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

@@ -76,6 +76,7 @@ class Member(Model):
     digest_at: str | None = None  # "08:30" local: the daily digest's time
     last_digest_on: str | None = None  # local date of the last scheduled digest
     awaiting: str | None = None  # what their next text message is for (see `prompts`)
+    private_browsing: bool = False  # views they make are not recorded; they see no viewers
 
     @property
     def full_name(self) -> str:
@@ -457,3 +458,19 @@ class Notification(Model):
     last_error: str | None = None
     sender_id: int | None = None  # for messages: who wrote (burst coalescing)
     silent: bool = False
+
+
+class ProfileViewer(Model):
+    """One member who viewed a profile, as the viewed member may see them."""
+
+    view: MemberView
+    at: datetime  # their latest view
+
+
+class WhoViewed(Model):
+    """/views: the last days' viewers, or why there are none to show."""
+
+    private: bool  # the member browses privately: they see no viewers either
+    days: int
+    total: int  # distinct viewers in the window (more than `viewers` shows, maybe)
+    viewers: list[ProfileViewer]

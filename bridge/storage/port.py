@@ -416,6 +416,24 @@ class UpdateRepo(Protocol):
     async def unreadable(self, limit: int) -> list[UnreadableUpdate]: ...
 
 
+class ProfileViewRepo(Protocol):
+    """Who viewed whose profile: at most one row per viewer, viewed member and day."""
+
+    async def record(self, viewer_id: int, viewed_id: int, day: str, now: datetime) -> bool:
+        """A view on `day` (the UTC date); False when that viewer was already counted then."""
+        ...
+
+    async def viewers(
+        self, viewed_id: int, since: datetime, limit: int
+    ) -> list[tuple[int, datetime]]:
+        """(viewer, latest view) since `since`, most recent first."""
+        ...
+
+    async def count_since(self, viewed_id: int, since: datetime) -> int:
+        """Distinct viewers since `since`."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction. Read-only members: a use case reads them and
     never swaps one, so an adapter may hold its own repository classes (a protocol's plain
@@ -459,6 +477,9 @@ class UnitOfWork(Protocol):
 
     @property
     def graph_snapshots(self) -> GraphSnapshotRepo: ...
+
+    @property
+    def profile_views(self) -> ProfileViewRepo: ...
 
 
 class Store(Protocol):

@@ -39,6 +39,7 @@ MEMBER_COLUMNS = (
     "digest_at",
     "last_digest_on",
     "awaiting",
+    "private_browsing",
 )
 _SELECT = f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members"
 _MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created_at")]

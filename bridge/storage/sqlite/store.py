@@ -25,6 +25,7 @@ from bridge.storage.sqlite.graph_snapshot import SqliteGraphSnapshots
 from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
 from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
 from bridge.storage.sqlite.outbox import SqliteOutbox
+from bridge.storage.sqlite.profile_views import SqliteProfileViews
 from bridge.storage.sqlite.updates import SqliteUpdates
 
 
@@ -45,6 +46,7 @@ class SqliteUnitOfWork:
         self.outbox = SqliteOutbox(conn)
         self.updates = SqliteUpdates(conn)
         self.graph_snapshots = SqliteGraphSnapshots(conn)
+        self.profile_views = SqliteProfileViews(conn)
 
 
 class SqliteStore:
