@@ -256,6 +256,10 @@ class SetNotifyMode(Button, prefix="sn"):
     mode: Word
 
 
+class SetPrivateBrowsing(Button, prefix="sv"):
+    private: bool
+
+
 # --- relaying and admin -----------------------------------------------------------------
 class SendHeld(Button, prefix="hs"):
     """ "Send to …" under a message that had no conversation."""

@@ -7,11 +7,21 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bridge.handlers import admin, digests, inbox, inmail, invitations, profile, relay, settings
+from bridge.handlers import (
+    admin,
+    digests,
+    inbox,
+    inmail,
+    invitations,
+    profile,
+    profile_views,
+    relay,
+    settings,
+)
 from bridge.handlers.commands import Command
 from bridge.handlers.context import BridgeContext
 
-FEATURES = (profile, invitations, relay, inbox, inmail, digests, settings, admin)
+FEATURES = (profile, profile_views, invitations, relay, inbox, inmail, digests, settings, admin)
 
 
 async def help_command(update: Update, context: BridgeContext) -> None:

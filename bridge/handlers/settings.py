@@ -1,4 +1,5 @@
-"""/settings (inline buttons) and /lang: language, who may invite me, InMail opt-out."""
+"""/settings (inline buttons) and /lang: language, who may invite me, InMail opt-out,
+notifications, private browsing."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from telegram import Update
 from bridge.core.models import InvitePolicy, Member
 from bridge.core.notify import NotifyMode
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
-from bridge.handlers.buttons import SetInMailOptOut, SetInvitePolicy, SetLanguage, SetNotifyMode
+from bridge.handlers.buttons import (
+    SetInMailOptOut,
+    SetInvitePolicy,
+    SetLanguage,
+    SetNotifyMode,
+    SetPrivateBrowsing,
+)
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext, chat_id_of
 from bridge.handlers.keyboards import Row, keyboard
@@ -43,6 +50,12 @@ def _card(context: BridgeContext, member: Member):
                 SetNotifyMode(mode=mode.value),
             )
             for mode in NotifyMode
+        ],
+        [
+            (
+                t("settings", "private_button", private=not member.private_browsing),
+                SetPrivateBrowsing(private=not member.private_browsing),
+            )
         ],
     ]
     return t("settings", "card", member=member), keyboard(rows)
@@ -102,6 +115,17 @@ async def on_notify_mode(update: Update, context: BridgeContext, data: SetNotify
     )
 
 
+async def on_private_browsing(
+    update: Update, context: BridgeContext, data: SetPrivateBrowsing
+) -> Toast:
+    """Browse privately (no trace, no viewers) / show who I am when I view profiles."""
+    return await _saved(
+        update,
+        context,
+        await context.core.profile_views.set_private_browsing(context.member.id, data.private),
+    )
+
+
 COMMANDS = [Command("settings", settings), Command("lang", lang)]
 
 
@@ -111,4 +135,5 @@ def handlers() -> list:
         ButtonHandler(SetInvitePolicy, on_invite_policy),
         ButtonHandler(SetInMailOptOut, on_inmail_opt_out),
         ButtonHandler(SetNotifyMode, on_notify_mode),
+        ButtonHandler(SetPrivateBrowsing, on_private_browsing),
     ]

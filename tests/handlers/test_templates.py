@@ -48,8 +48,10 @@ from bridge.core.models import (
     NotificationKind,
     NotificationStatus,
     ProfileCard,
+    ProfileViewer,
     SpamReport,
     UnreadSummary,
+    WhoViewed,
 )
 from bridge.core.rules import Rules
 from bridge.handlers.registry import COMMANDS
@@ -657,7 +659,11 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("relay", "not_addressed"): [{}, {"other": BOB_V}],
     ("relay", "send_to_button"): [{"other": BOB_V}, {"other": ANON}],
     ("relay", "delivered"): [{"d": d} for d in DELIVERIES],
-    ("settings", "card"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M)],
+    ("settings", "card"): [
+        {"member": m}
+        for m in (ME_M, QUIET_M, MUTED_M, ME_M.model_copy(update={"private_browsing": True}))
+    ],
+    ("settings", "private_button"): [{"private": True}, {"private": False}],
     ("settings", "lang_button"): [{"code": c, "current": c == "fr"} for c in LANGUAGES],
     ("settings", "policy_button"): [
         {"policy": p.value, "current": p == InvitePolicy.EVERYONE} for p in InvitePolicy
@@ -667,6 +673,18 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"mode": m, "current": m == "digest"} for m in ("instant", "digest", "muted")
     ],
     ("settings", "language_set"): [{}],
+    ("profile_views", "viewers"): [
+        {"seen": WhoViewed(private=True, days=90, total=0, viewers=[])},
+        {"seen": WhoViewed(private=False, days=90, total=0, viewers=[])},
+        {
+            "seen": WhoViewed(
+                private=False,
+                days=90,
+                total=7,
+                viewers=[ProfileViewer(view=v, at=NOW - HOUR) for v in (ALICE_V, BOB_V, ANON)],
+            )
+        },
+    ],
     ("settings", "saved"): [{}],
 }
 

@@ -101,6 +101,12 @@ ROWS: dict[int, list[str]] = {
     ],
     9: [  # the connections' change log (its triggers log the connections written above)
         "INSERT INTO connection_changes (member_a, member_b, added) VALUES (1, 2, 1)",
+        "INSERT INTO graph_snapshot VALUES (1, 'csr1', 1, 5, 2, 1, X'00', 0, '2026-05-01')",
+        "INSERT INTO graph_snapshot_parts VALUES (0, X'00', 0)",
+    ],
+    16: [
+        "UPDATE members SET private_browsing = 1 WHERE id = 3",
+        f"INSERT INTO profile_views VALUES (1, 2, '2026-05-01', '{T}')",
     ],
 }
 
