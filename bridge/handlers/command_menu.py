@@ -9,6 +9,7 @@ from telegram import Update
 
 from bridge.handlers import (
     admin,
+    cards,
     digests,
     inbox,
     inmail,
@@ -21,7 +22,18 @@ from bridge.handlers import (
 from bridge.handlers.commands import Command
 from bridge.handlers.context import BridgeContext
 
-FEATURES = (profile, profile_views, invitations, relay, inbox, inmail, digests, settings, admin)
+FEATURES = (
+    profile,
+    profile_views,
+    cards,
+    invitations,
+    relay,
+    inbox,
+    inmail,
+    digests,
+    settings,
+    admin,
+)
 
 
 async def help_command(update: Update, context: BridgeContext) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -27,12 +28,17 @@ REPLY_MAX_WAIT = 10.0  # seconds: a longer retry_after gives up (the error is lo
 
 
 async def send_retrying(bot: ExtBot, chat_id: int, text: str, **kwargs: Any) -> Message:
-    """`send_message`, retried on 429 (after `retry_after`) and on 5xx / connection errors
+    """`send_message`, retried as `retrying` says."""
+    return await retrying(lambda: bot.send_message(chat_id, text, **kwargs), chat_id)
+
+
+async def retrying(send: Callable[[], Awaitable[Message]], chat_id: int) -> Message:
+    """A send retried on 429 (after `retry_after`) and on 5xx / connection errors
     (short back-off). Not on a time-out: Telegram may have sent it, and a repeat is worse
     than a confirmation lost. Not on 400/403: those are answers, not accidents."""
     for attempt in range(1, REPLY_ATTEMPTS + 1):
         try:
-            return await bot.send_message(chat_id, text, **kwargs)
+            return await send()
         except RetryAfter as exc:
             wait = retry_after_seconds(exc)
             if attempt == REPLY_ATTEMPTS or wait > REPLY_MAX_WAIT:
@@ -151,3 +157,14 @@ class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
                 )
             )
         return sent
+
+    async def send_photo(
+        self, chat_id: int, png: bytes, caption_html: str, filename: str = "picture.png"
+    ) -> Message:
+        """A picture the bot drew (PNG bytes, uploaded) with an HTML caption (≤ 1,024)."""
+        return await retrying(
+            lambda: self.bot.send_photo(
+                chat_id, InputFile(png, filename=filename), caption=caption_html
+            ),
+            chat_id,
+        )

@@ -673,6 +673,9 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"mode": m, "current": m == "digest"} for m in ("instant", "digest", "muted")
     ],
     ("settings", "language_set"): [{}],
+    ("cards", "caption"): [{"link": "https://t.me/bridge_bot?start=p_camille"}],
+    ("cards", "scan"): [{}],
+    ("cards", "handle_line"): [{"handle": "camille"}],
     ("profile_views", "viewers"): [
         {"seen": WhoViewed(private=True, days=90, total=0, viewers=[])},
         {"seen": WhoViewed(private=False, days=90, total=0, viewers=[])},
