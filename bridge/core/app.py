@@ -21,6 +21,7 @@ from bridge.core.outbox import Outbox
 from bridge.core.profile_views import ProfileViews
 from bridge.core.prompts import Prompts
 from bridge.core.rules import Rules
+from bridge.core.stats import Stats
 from bridge.core.updates import Updates
 from bridge.storage.port import GraphSnapshot, GraphSnapshotRepo, Store
 
@@ -41,6 +42,7 @@ class Core:
         self.prompts = Prompts(deps)
         self.updates = Updates(deps)
         self.profile_views = ProfileViews(deps)
+        self.stats = Stats(deps)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

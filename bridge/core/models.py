@@ -474,3 +474,41 @@ class WhoViewed(Model):
     days: int
     total: int  # distinct viewers in the window (more than `viewers` shows, maybe)
     viewers: list[ProfileViewer]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+class MemberStats(Model):
+    """/stats: one member's last days, the figures both the picture and its text show."""
+
+    days: int
+    invitations_sent: int
+    invitations_accepted: int
+    messages_received: int
+    messages_answered: int
+    median_reply_seconds: float | None  # None: nothing answered
+    inmails_sent: int
+    inmails_answered: int  # any answer: interested, not interested, a reply
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        return _rate(self.invitations_accepted, self.invitations_sent)
+
+    @property
+    def reply_rate(self) -> float | None:
+        return _rate(self.messages_answered, self.messages_received)
+
+    @property
+    def inmail_answer_rate(self) -> float | None:
+        return _rate(self.inmails_answered, self.inmails_sent)
+
+
+class NetworkStats(Model):
+    """/stats network (admins): the size of the network, its traffic, what waits to go out."""
+
+    members: int
+    connections: int
+    messages_per_day: list[tuple[str, int]]  # (UTC date, messages), oldest first, every day
+    backlog: int  # notifications waiting to be delivered (pending or held)

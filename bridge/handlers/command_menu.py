@@ -18,6 +18,7 @@ from bridge.handlers import (
     profile_views,
     relay,
     settings,
+    stats,
 )
 from bridge.handlers.commands import Command
 from bridge.handlers.context import BridgeContext
@@ -31,6 +32,7 @@ FEATURES = (
     inbox,
     inmail,
     digests,
+    stats,
     settings,
     admin,
 )

@@ -434,6 +434,30 @@ class ProfileViewRepo(Protocol):
         ...
 
 
+class StatsRepo(Protocol):
+    """Counts for /stats, computed where the rows are."""
+
+    async def invitations_sent(self, member_id: int, since: datetime) -> tuple[int, int]:
+        """(sent, accepted since) of the member's invitations sent since `since`."""
+        ...
+
+    async def replies(
+        self, member_id: int, since: datetime
+    ) -> list[tuple[datetime, datetime | None]]:
+        """Each message the member received since `since` (not invitation notes nor
+        InMails) and when they first wrote back after it in that conversation (None: not)."""
+        ...
+
+    async def inmails_sent(self, member_id: int, since: datetime) -> tuple[int, int]:
+        """(sent, answered) of the member's InMails sent since `since`."""
+        ...
+
+    async def connections(self) -> int: ...
+    async def messages_per_day(self, since: datetime) -> dict[str, int]:
+        """Messages sent on each UTC date (ISO) since `since`; days without any left out."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction. Read-only members: a use case reads them and
     never swaps one, so an adapter may hold its own repository classes (a protocol's plain
@@ -480,6 +504,9 @@ class UnitOfWork(Protocol):
 
     @property
     def profile_views(self) -> ProfileViewRepo: ...
+
+    @property
+    def stats(self) -> StatsRepo: ...
 
 
 class Store(Protocol):

@@ -41,9 +41,11 @@ from bridge.core.models import (
     LedgerEntry,
     LedgerKind,
     Member,
+    MemberStats,
     MemberView,
     Message,
     MessageKind,
+    NetworkStats,
     Notification,
     NotificationKind,
     NotificationStatus,
@@ -464,6 +466,30 @@ PLANS = [
 
 HELP_NAMES = [c.name for c in COMMANDS]
 
+MEMBER_STATS = MemberStats(
+    days=90,
+    invitations_sent=4,
+    invitations_accepted=2,
+    messages_received=4,
+    messages_answered=3,
+    median_reply_seconds=600.0,
+    inmails_sent=2,
+    inmails_answered=1,
+)
+NO_STATS = MemberStats(
+    days=90,
+    invitations_sent=0,
+    invitations_accepted=0,
+    messages_received=0,
+    messages_answered=0,
+    median_reply_seconds=None,
+    inmails_sent=0,
+    inmails_answered=0,
+)
+NETWORK_STATS = NetworkStats(
+    members=120, connections=300, messages_per_day=[("2026-11-22", 4), ("2026-11-23", 7)], backlog=2
+)
+
 SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("admin", "plan_set"): [
         {"member": ME_M, "account": ACCOUNT},
@@ -676,6 +702,27 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("cards", "caption"): [{"link": "https://t.me/bridge_bot?start=p_camille"}],
     ("cards", "scan"): [{}],
     ("cards", "handle_line"): [{"handle": "camille"}],
+    ("stats", "title"): [{"days": 90}],
+    ("stats", "bar"): [
+        {"name": n}
+        for n in (
+            "invitations_sent",
+            "invitations_accepted",
+            "messages_received",
+            "messages_answered",
+            "inmails_sent",
+            "inmails_answered",
+        )
+    ],
+    ("stats", "rate"): [{"value": None}, {"value": 0.5}, {"value": 1 / 3}],
+    ("stats", "wait"): [{"seconds": s} for s in (12.0, 600.0, 7200.0, 200000.0)],
+    ("stats", "summary"): [{"stats": MEMBER_STATS}, {"stats": NO_STATS}],
+    ("stats", "network_title"): [{"days": 30}],
+    ("stats", "network_subtitle"): [{"stats": NETWORK_STATS}],
+    ("stats", "network_summary"): [
+        {"stats": NETWORK_STATS},
+        {"stats": NETWORK_STATS.model_copy(update={"messages_per_day": []})},
+    ],
     ("profile_views", "viewers"): [
         {"seen": WhoViewed(private=True, days=90, total=0, viewers=[])},
         {"seen": WhoViewed(private=False, days=90, total=0, viewers=[])},

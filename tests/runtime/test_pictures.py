@@ -11,6 +11,7 @@ import zxingcpp
 from PIL import Image
 
 from bridge.runtime.pictures.card import QUIET_ZONE, draw_card, profile_link, qr_modules
+from bridge.runtime.pictures.stats_chart import Pair, draw_member_stats, draw_network_stats
 
 
 def test_the_qr_matrix_is_the_librarys_encoding_of_the_link() -> None:
@@ -30,3 +31,14 @@ def test_card_decodes_back_even_with_markup_like_names() -> None:
     image = Image.open(io.BytesIO(data))
     assert image.format == "PNG"
     assert [code.text for code in zxingcpp.read_barcodes(image)] == [link]
+
+
+def test_stats_charts_are_pngs_of_any_figures() -> None:
+    pairs = [Pair("Sent $x$", 0, "Accepted", 0, "–"), Pair("Received", 1200, "Answered", 3, "0 %")]
+    for data in (
+        draw_member_stats("Vos 90 derniers jours", pairs),
+        draw_network_stats("Messages", "Membres : 3", [("2026-11-23", 0)] * 30),
+    ):
+        image = Image.open(io.BytesIO(data))
+        assert image.format == "PNG" and image.width > image.height
+        assert len(set(image.convert("L").getdata())) > 2  # something was drawn

@@ -26,6 +26,7 @@ from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
 from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
 from bridge.storage.sqlite.outbox import SqliteOutbox
 from bridge.storage.sqlite.profile_views import SqliteProfileViews
+from bridge.storage.sqlite.stats import SqliteStats
 from bridge.storage.sqlite.updates import SqliteUpdates
 
 
@@ -47,6 +48,7 @@ class SqliteUnitOfWork:
         self.updates = SqliteUpdates(conn)
         self.graph_snapshots = SqliteGraphSnapshots(conn)
         self.profile_views = SqliteProfileViews(conn)
+        self.stats = SqliteStats(conn)
 
 
 class SqliteStore:
