@@ -12,6 +12,7 @@ from bridge.core.credits import Credits
 from bridge.core.deps import CoreDeps
 from bridge.core.graph import GraphIndex
 from bridge.core.inbox import Inbox
+from bridge.core.introductions import Introductions
 from bridge.core.invitations import Invitations
 from bridge.core.members import Members
 from bridge.core.messaging import Messaging
@@ -43,6 +44,7 @@ class Core:
         self.updates = Updates(deps)
         self.profile_views = ProfileViews(deps)
         self.stats = Stats(deps)
+        self.introductions = Introductions(deps)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

@@ -20,6 +20,7 @@ class PromptKind(StrEnum):
     NOTE = "note"  # arg: the member to invite
     FIELD = "field"  # arg: the profile field
     INMAIL = "inmail"  # arg: the member the InMail goes to (`Subject | Message`)
+    INTRODUCTION = "intro"  # arg: "<target>.<intermediary>": the note asking for it
 
 
 class Prompt(Model):
@@ -37,11 +38,19 @@ class Prompt(Model):
             return None
         if kind in (PromptKind.NOTE, PromptKind.INMAIL) and not arg.isdigit():
             return None
+        target, dot, via = arg.partition(".")
+        if kind == PromptKind.INTRODUCTION and not (dot and target.isdigit() and via.isdigit()):
+            return None
         return cls(kind=PromptKind(kind), arg=arg)
 
     @property
     def target_id(self) -> int:
-        return int(self.arg)
+        return int(self.arg.partition(".")[0])
+
+    @property
+    def intermediary_id(self) -> int:
+        """An introduction's: whom the note asks."""
+        return int(self.arg.partition(".")[2])
 
 
 async def answered(tx: UnitOfWork, actor_id: int, prompt: Prompt | None) -> None:

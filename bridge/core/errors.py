@@ -267,3 +267,39 @@ class HeldMessageGone(BridgeError):
     """A "Send to …" button whose message was already sent, or is no longer kept."""
 
     code = "held_message_gone"
+
+
+# --- introductions ----------------------------------------------------------------------
+class IntroductionNotNeeded(BridgeError):
+    """The member is already a connection: write to them."""
+
+    code = "introduction_not_needed"
+
+
+class NoIntroductionPath(BridgeError):
+    """None of the actor's connections knows the member (out of network)."""
+
+    code = "introduction_no_path"
+
+
+class IntroductionAlreadyAsked(BridgeError):
+    code = "introduction_already_asked"
+
+
+class IntermediaryUnavailable(BridgeError):
+    """The connection chosen to introduce is not (or no longer) one who knows the member."""
+
+    code = "intermediary_unavailable"
+
+
+class IntroductionNotAvailable(BridgeError):
+    """Answered already, or asked of someone else: only the asked connection answers, once."""
+
+    code = "introduction_not_available"
+
+
+class IntroductionNoteTooLong(BridgeError):
+    code = "introduction_note_too_long"
+
+    def __init__(self, limit: int, length: int) -> None:
+        super().__init__(limit=limit, length=length)

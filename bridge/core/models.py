@@ -112,7 +112,7 @@ class ProfileCard(Model):
     about: str
     connections: int
     mutual: list[MemberView]
-    actions: list[str]  # invite, accept, withdraw, message, inmail, unblock
+    actions: list[str]  # invite, accept, withdraw, message, intro, inmail, unblock
 
 
 class InvitationStatus(StrEnum):
@@ -432,6 +432,8 @@ class NotificationKind(StrEnum):
     DIGEST = "digest"  # an unread digest
     INMAIL_ANSWERED = "inmail_answered"  # ref = InMail id, for its sender: (not) interested
     CREDIT_REFUNDED = "credit_refunded"  # ref = InMail id, for its sender: the credit is back
+    INTRODUCTION_ASKED = "introduction_asked"  # ref = introduction id, for the intermediary
+    INTRODUCED = "introduced"  # ref = introduction id, for the requester and the target
 
 
 class NotificationStatus(StrEnum):
@@ -512,3 +514,41 @@ class NetworkStats(Model):
     connections: int
     messages_per_day: list[tuple[str, int]]  # (UTC date, messages), oldest first, every day
     backlog: int  # notifications waiting to be delivered (pending or held)
+
+
+class IntroductionStatus(StrEnum):
+    ASKED = "asked"
+    FORWARDED = "forwarded"
+    DECLINED = "declined"  # the requester is never told
+
+
+class Introduction(Model):
+    id: int
+    requester_id: int
+    target_id: int
+    intermediary_id: int  # a connection of the requester, who knows the target
+    note: str
+    status: IntroductionStatus = IntroductionStatus.ASKED
+    created_at: datetime
+    answered_at: datetime | None = None
+
+
+class IntroductionView(Model):
+    """An introduction as one of its three members sees it (names masked as always, except
+    between the two introduced: a common connection vouched for each)."""
+
+    id: int
+    requester: MemberView
+    target: MemberView
+    intermediary: MemberView
+    note: str
+    status: IntroductionStatus
+    conversation_id: int | None = None  # once forwarded: the two introduced members' thread
+
+
+class IntroductionChoice(Model):
+    """Whom the actor may ask to introduce them to `target`."""
+
+    target: MemberView
+    via: list[MemberView]  # connections of the actor who know the target, closest first
+    note_limit: int  # how long the note asking one of them may be

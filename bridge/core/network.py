@@ -99,6 +99,8 @@ class Network:
             actions += ["withdraw", "message"]
         elif target.invite_policy == InvitePolicy.EVERYONE or degree == Degree.SECOND:
             actions.append("invite")
+        if degree in (Degree.SECOND, Degree.THIRD) and "message" not in actions:
+            actions.append("intro")  # ask a common connection (`introductions`)
         if not target.inmail_opt_out:
             actions.append("inmail")
         return actions

@@ -14,6 +14,7 @@ from bridge.core.deps import CoreDeps
 from bridge.core.members import existing_member, require_admin
 from bridge.core.models import (
     ChatCopy,
+    IntroductionStatus,
     InvitationStatus,
     Member,
     Message,
@@ -175,6 +176,10 @@ async def _no_longer_true(tx: UnitOfWork, n: Notification) -> str | None:
             return "message gone"
         if not await _chat_copies(tx, n, originals=True):
             return "no copy to react on"
+    elif n.kind == NotificationKind.INTRODUCTION_ASKED:
+        intro = await tx.introductions.get(n.ref_id) if n.ref_id is not None else None
+        if intro is None or intro.status != IntroductionStatus.ASKED:
+            return "introduction answered"
     elif n.kind == NotificationKind.DIGEST:
         found = (await tx.conversations.unread_pages([n.member_id], 1)).get(n.member_id)
         if found is None or nothing_to_digest(found.summary, found.invitations):

@@ -239,6 +239,28 @@ class DigestInvitations(Button, prefix="il"):
     """The digest's invitations button: the received invitations, each with its answers."""
 
 
+# --- introductions ----------------------------------------------------------------------
+class AskIntroduction(Button, prefix="ai"):
+    """🙋 Ask for an introduction, on a 2nd/3rd-degree profile card."""
+
+    member_id: Id
+
+
+class IntroductionVia(Button, prefix="av"):
+    """One of the connections who could introduce the actor to `member_id`."""
+
+    member_id: Id
+    via_id: Id
+
+
+class ForwardIntroduction(Button, prefix="af"):
+    introduction_id: Id
+
+
+class DeclineIntroduction(Button, prefix="ad"):
+    introduction_id: Id
+
+
 # --- settings ---------------------------------------------------------------------------
 class SetLanguage(Button, prefix="sl"):
     code: Word

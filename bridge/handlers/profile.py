@@ -13,6 +13,7 @@ from bridge.core.search import SearchPage
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import (
     AcceptFromProfile,
+    AskIntroduction,
     Button,
     ConnectionsPage,
     EditField,
@@ -81,7 +82,15 @@ def _profile_keyboard(context: BridgeContext, card: ProfileCard):
         for a in card.actions
         if a in _ACTIONS
     ]
-    return keyboard([row])
+    intro: Row = []  # a longer label: a row of its own
+    if "intro" in card.actions:
+        intro.append(
+            (
+                context.t("profile", "button", action="intro"),
+                AskIntroduction(member_id=card.view.id),
+            )
+        )
+    return keyboard([row, intro])
 
 
 async def profile(update: Update, context: BridgeContext) -> None:

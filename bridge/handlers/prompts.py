@@ -1,6 +1,6 @@
 """Answers to the bot's questions: when a member was asked for a text (an invitation's note,
-a profile field, an InMail from a profile card), their next plain text message is that
-answer — once.
+a profile field, an InMail from a profile card, a request for an introduction), their next
+plain text message is that answer — once.
 
 The question lives in the database (`bridge.core.prompts`), so it survives a restart; the
 answer's use case ends it in the same transaction as its effect, so a refused answer (too
@@ -16,11 +16,17 @@ from bridge.core.prompts import Prompt, PromptKind
 from bridge.handlers.commands import Usage
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.inmail import send_drafted
+from bridge.handlers.introductions import send_request
 from bridge.handlers.invitations import send_with_note
 
 # Refusals of a note or a field itself: the question stands, a better answer can follow. An
 # InMail's draft ends with any refusal, as it always has (/inmail writes another).
-_RETRY = (errors.NoteTooLong, errors.ProfileFieldTooLong, errors.EmptyMessage)
+_RETRY = (
+    errors.NoteTooLong,
+    errors.IntroductionNoteTooLong,
+    errors.ProfileFieldTooLong,
+    errors.EmptyMessage,
+)
 
 
 async def answer_prompt(update: Update, context: BridgeContext, text: str) -> bool:
@@ -37,6 +43,8 @@ async def answer_prompt(update: Update, context: BridgeContext, text: str) -> bo
             await send_with_note(update, context, prompt, text)
         elif prompt.kind == PromptKind.INMAIL:
             await send_drafted(update, context, prompt, text)
+        elif prompt.kind == PromptKind.INTRODUCTION:
+            await send_request(update, context, prompt, text)
         else:
             member = await core.members.edit_profile(me, prompt.arg, text, answering=prompt)
             await context.reply(update, "profile", "edited", field=prompt.arg, member=member)

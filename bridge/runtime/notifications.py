@@ -21,7 +21,9 @@ from bridge.core.models import (
 )
 from bridge.handlers.buttons import (
     AcceptInvitation,
+    DeclineIntroduction,
     DeclineInvitation,
+    ForwardIntroduction,
     InMailInterested,
     InMailNotInterested,
     InMailReply,
@@ -77,6 +79,8 @@ class Notifier:
             NotificationKind.DIGEST: self._digest,
             NotificationKind.INMAIL_ANSWERED: self._inmail_news,
             NotificationKind.CREDIT_REFUNDED: self._inmail_news,
+            NotificationKind.INTRODUCTION_ASKED: self._introduction_asked,
+            NotificationKind.INTRODUCED: self._introduced,
         }.get(n.kind)
         if handler is None:
             raise Skip(f"no renderer for {n.kind}")
@@ -187,6 +191,54 @@ class Notifier:
             )
             for i in ids
         ]
+
+    async def _introduction_asked(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        """To the asked connection: the request, its note, 🤝 Introduce them / ✖️ Decline."""
+        member = await self.core.members.get(n.member_id)
+        intro = await self.core.introductions.for_delivery(_ref(n), n.member_id)
+        if intro is None:
+            raise Skip("introduction gone")
+        lang, t = self.renderer.lang(member.language), self.renderer.text
+        markup = keyboard(
+            [
+                [
+                    (
+                        t(lang, "introductions", "answer_button", forward=True),
+                        ForwardIntroduction(introduction_id=intro.id),
+                    ),
+                    (
+                        t(lang, "introductions", "answer_button", forward=False),
+                        DeclineIntroduction(introduction_id=intro.id),
+                    ),
+                ]
+            ]
+        )
+        html = t(lang, "introductions", "request", intro=intro)
+        await self._send_html(member.telegram_id, html, markup, silent=silent)
+        return []
+
+    async def _introduced(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        """To each of the two introduced: who, by whom, the note, and 💬 Write to …"""
+        member = await self.core.members.get(n.member_id)
+        intro = await self.core.introductions.for_delivery(_ref(n), n.member_id)
+        if intro is None or intro.conversation_id is None:
+            raise Skip("introduction gone")
+        lang, t = self.renderer.lang(member.language), self.renderer.text
+        me_requester = intro.requester.id == member.id
+        other = intro.target if me_requester else intro.requester
+        markup = keyboard(
+            [
+                [
+                    (
+                        t(lang, "introductions", "write_button", view=other),
+                        OpenConversation(conversation_id=intro.conversation_id),
+                    )
+                ]
+            ]
+        )
+        html = t(lang, "introductions", "introduced", intro=intro, me_requester=me_requester)
+        await self._send_html(member.telegram_id, html, markup, silent=silent)
+        return []
 
     async def _accepted(self, n: Notification, silent: bool) -> list[ChatCopy]:
         invitation = await self.core.invitations.get_for(n.member_id, _ref(n))

@@ -19,6 +19,8 @@ from bridge.core.models import (
     ConversationState,
     InboxFilter,
     InMail,
+    Introduction,
+    IntroductionStatus,
     Invitation,
     InvitationStatus,
     LedgerEntry,
@@ -458,6 +460,35 @@ class StatsRepo(Protocol):
         ...
 
 
+class IntroductionRepo(Protocol):
+    async def add(
+        self, requester_id: int, target_id: int, intermediary_id: int, note: str, now: datetime
+    ) -> Introduction:
+        """A new request; `ConstraintViolation` when the requester already has one asked
+        for that target."""
+        ...
+
+    async def get(self, introduction_id: int) -> Introduction | None: ...
+    async def asked(self, requester_id: int, target_id: int) -> Introduction | None:
+        """The requester's request for that target still waiting for an answer."""
+        ...
+
+    async def answer(
+        self,
+        introduction_id: int,
+        intermediary_id: int,
+        status: IntroductionStatus,
+        now: datetime,
+    ) -> Introduction | None:
+        """Set the answer if this intermediary was asked and has not answered yet (one
+        statement: two taps, or two intermediaries' devices, can't both answer); None else."""
+        ...
+
+    async def forwarded_between(self, a: int, b: int) -> bool:
+        """Whether one of them was introduced to the other."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction. Read-only members: a use case reads them and
     never swaps one, so an adapter may hold its own repository classes (a protocol's plain
@@ -507,6 +538,9 @@ class UnitOfWork(Protocol):
 
     @property
     def stats(self) -> StatsRepo: ...
+
+    @property
+    def introductions(self) -> IntroductionRepo: ...
 
 
 class Store(Protocol):

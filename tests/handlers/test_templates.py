@@ -34,6 +34,9 @@ from bridge.core.models import (
     InboxPage,
     InMail,
     InMailStatus,
+    IntroductionChoice,
+    IntroductionStatus,
+    IntroductionView,
     Invitation,
     InvitationStatus,
     InvitationView,
@@ -490,6 +493,19 @@ NETWORK_STATS = NetworkStats(
     members=120, connections=300, messages_per_day=[("2026-11-22", 4), ("2026-11-23", 7)], backlog=2
 )
 
+INTRO_CHOICE = IntroductionChoice(target=BOB_V, via=[ALICE_V], note_limit=300)
+INTRO = IntroductionView(
+    id=7,
+    requester=SELF,
+    target=CAROL_V.model_copy(update={"headline": "CTO <Globex>"}),
+    intermediary=ALICE_V,
+    note="We both hire in <Lyon> & Paris",
+    status=IntroductionStatus.ASKED,
+)
+INTRO_NO_HEADLINE = INTRO.model_copy(update={"target": CAROL_V})
+FORWARDED = INTRO.model_copy(update={"status": IntroductionStatus.FORWARDED, "conversation_id": 3})
+DECLINED = INTRO.model_copy(update={"status": IntroductionStatus.DECLINED})
+
 SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("admin", "plan_set"): [
         {"member": ME_M, "account": ACCOUNT},
@@ -702,6 +718,18 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("cards", "caption"): [{"link": "https://t.me/bridge_bot?start=p_camille"}],
     ("cards", "scan"): [{}],
     ("cards", "handle_line"): [{"handle": "camille"}],
+    ("introductions", "choose"): [{"choice": INTRO_CHOICE}],
+    ("introductions", "via_button"): [{"view": v} for v in VIEWS],
+    ("introductions", "note_prompt"): [{"choice": INTRO_CHOICE}],
+    ("introductions", "asked"): [{"intro": INTRO}],
+    ("introductions", "request"): [{"intro": INTRO}, {"intro": INTRO_NO_HEADLINE}],
+    ("introductions", "answer_button"): [{"forward": True}, {"forward": False}],
+    ("introductions", "answered"): [{"intro": FORWARDED}, {"intro": DECLINED}],
+    ("introductions", "introduced"): [
+        {"intro": FORWARDED, "me_requester": True},
+        {"intro": FORWARDED, "me_requester": False},
+    ],
+    ("introductions", "write_button"): [{"view": v} for v in VIEWS],
     ("stats", "title"): [{"days": 90}],
     ("stats", "bar"): [
         {"name": n}
@@ -840,6 +868,7 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
         {"setting": "invite_policy", "value": "nobody", "choices": ["everyone", "second_degree"]},
     ],
     "note_too_long": [{"limit": 300, "length": 412}],
+    "introduction_note_too_long": [{"limit": 300, "length": 412}],
     "reinvite_too_soon": [{"until": LATER}],
     "invitation_limit_reached": [{"limit": 100, "next_at": LATER}],
     "own_invitation": [{"handle": "bob"}],

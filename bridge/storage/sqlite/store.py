@@ -22,6 +22,7 @@ from bridge.storage.sqlite.conversations import (
 )
 from bridge.storage.sqlite.credits import SqliteInMails, SqliteLedger, SqliteSpam
 from bridge.storage.sqlite.graph_snapshot import SqliteGraphSnapshots
+from bridge.storage.sqlite.introductions import SqliteIntroductions
 from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
 from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
 from bridge.storage.sqlite.outbox import SqliteOutbox
@@ -49,6 +50,7 @@ class SqliteUnitOfWork:
         self.graph_snapshots = SqliteGraphSnapshots(conn)
         self.profile_views = SqliteProfileViews(conn)
         self.stats = SqliteStats(conn)
+        self.introductions = SqliteIntroductions(conn)
 
 
 class SqliteStore:

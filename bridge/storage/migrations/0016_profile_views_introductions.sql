@@ -1,0 +1,25 @@
+-- Who viewed my profile (one row per viewer, viewed member and UTC day), private browsing; warm introductions.
+ALTER TABLE members ADD COLUMN private_browsing INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE profile_views (
+    viewed_id INTEGER NOT NULL REFERENCES members(id),
+    viewer_id INTEGER NOT NULL REFERENCES members(id),
+    day TEXT NOT NULL,
+    viewed_at TEXT NOT NULL,
+    PRIMARY KEY (viewed_id, viewer_id, day)
+);
+CREATE INDEX profile_views_recent ON profile_views(viewed_id, viewed_at);
+-- Warm introductions: a member asks a connection to introduce them to someone the connection
+-- knows; the connection forwards it (once) or declines (silently).
+CREATE TABLE introductions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    requester_id INTEGER NOT NULL REFERENCES members(id),
+    target_id INTEGER NOT NULL REFERENCES members(id),
+    intermediary_id INTEGER NOT NULL REFERENCES members(id),
+    note TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'asked',
+    created_at TEXT NOT NULL,
+    answered_at TEXT
+);
+CREATE UNIQUE INDEX introductions_one_asked ON introductions(requester_id, target_id) WHERE status = 'asked';
+CREATE INDEX introductions_pair ON introductions(requester_id, target_id, status);
+CREATE INDEX introductions_reverse ON introductions(target_id, requester_id, status);
