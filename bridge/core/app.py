@@ -22,6 +22,7 @@ from bridge.core.outbox import Outbox
 from bridge.core.profile_views import ProfileViews
 from bridge.core.prompts import Prompts
 from bridge.core.rules import Rules
+from bridge.core.saved_searches import SavedSearches
 from bridge.core.stats import Stats
 from bridge.core.updates import Updates
 from bridge.storage.port import GraphSnapshot, GraphSnapshotRepo, Store
@@ -45,6 +46,7 @@ class Core:
         self.profile_views = ProfileViews(deps)
         self.stats = Stats(deps)
         self.introductions = Introductions(deps)
+        self.saved_searches = SavedSearches(deps)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

@@ -303,3 +303,24 @@ class IntroductionNoteTooLong(BridgeError):
 
     def __init__(self, limit: int, length: int) -> None:
         super().__init__(limit=limit, length=length)
+
+
+# --- saved searches ---------------------------------------------------------------------
+class SearchAlreadySaved(BridgeError):
+    code = "search_already_saved"
+
+    def __init__(self, query: str) -> None:
+        super().__init__(query=query)
+
+
+class TooManySavedSearches(BridgeError):
+    code = "too_many_saved_searches"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit=limit)
+
+
+class SavedSearchNotFound(BridgeError):
+    """Deleted already, or another member's."""
+
+    code = "saved_search_not_found"

@@ -22,6 +22,7 @@ from bridge.core.models import (
     Member,
     NotificationKind,
 )
+from bridge.core.owed import notify
 from bridge.core.views import member_view
 from bridge.storage.port import ConstraintViolation, UnitOfWork
 
@@ -93,8 +94,8 @@ class Introductions:
                 asked = await tx.introductions.add(actor_id, target_id, via_id, note, now)
             except ConstraintViolation:  # a concurrent request won the unique index
                 raise errors.IntroductionAlreadyAsked() from None
-            await tx.outbox.add(
-                via_id, NotificationKind.INTRODUCTION_ASKED, asked.id, {}, now, sender_id=actor_id
+            await notify(
+                tx, via_id, NotificationKind.INTRODUCTION_ASKED, asked.id, now, sender_id=actor_id
             )
             await answered(tx, actor_id, answering)
             return await self._view(tx, asked, actor_id)
@@ -135,11 +136,11 @@ class Introductions:
                     (intro.requester_id, intro.target_id),
                     (intro.target_id, intro.requester_id),
                 ):
-                    await tx.outbox.add(
+                    await notify(
+                        tx,
                         member_id,
                         NotificationKind.INTRODUCED,
                         intro.id,
-                        {},
                         now,
                         sender_id=other_id,
                     )

@@ -434,6 +434,7 @@ class NotificationKind(StrEnum):
     CREDIT_REFUNDED = "credit_refunded"  # ref = InMail id, for its sender: the credit is back
     INTRODUCTION_ASKED = "introduction_asked"  # ref = introduction id, for the intermediary
     INTRODUCED = "introduced"  # ref = introduction id, for the requester and the target
+    SEARCH_ALERT = "search_alert"  # payload: each saved search's range of new member ids
 
 
 class NotificationStatus(StrEnum):
@@ -552,3 +553,21 @@ class IntroductionChoice(Model):
     target: MemberView
     via: list[MemberView]  # connections of the actor who know the target, closest first
     note_limit: int  # how long the note asking one of them may be
+
+
+class SavedSearch(Model):
+    """A /find kept: the digest lists members who joined since and match it."""
+
+    id: int
+    member_id: int
+    query: str
+    last_member_id: int  # members up to this id were already considered
+    created_at: datetime
+
+
+class SearchAlert(Model):
+    """New members matching one of a member's saved searches, as the member may see them."""
+
+    query: str
+    members: list[MemberView]
+    more: int  # beyond those listed

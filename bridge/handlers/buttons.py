@@ -261,6 +261,17 @@ class DeclineIntroduction(Button, prefix="ad"):
     introduction_id: Id
 
 
+# --- saved searches ---------------------------------------------------------------------
+class SaveSearch(Button, prefix="ss"):
+    """🔔 Save this search, under /find results."""
+
+    search_id: Id
+
+
+class DeleteSavedSearch(Button, prefix="sd"):
+    saved_id: Id
+
+
 # --- settings ---------------------------------------------------------------------------
 class SetLanguage(Button, prefix="sl"):
     code: Word

@@ -18,6 +18,7 @@ from bridge.handlers import (
     profile,
     profile_views,
     relay,
+    saved_searches,
     settings,
     stats,
 )
@@ -26,6 +27,7 @@ from bridge.handlers.context import BridgeContext
 
 FEATURES = (
     profile,
+    saved_searches,
     profile_views,
     cards,
     invitations,

@@ -23,6 +23,7 @@ from bridge.handlers.buttons import (
     KeepConnection,
     MessageFromProfile,
     RemoveConnection,
+    SaveSearch,
     ViewProfile,
     WithdrawFromProfile,
 )
@@ -134,6 +135,10 @@ def _results(context: BridgeContext, page: SearchPage):
     if page.has_next:
         nav.append(("▶️", FindPage(search_id=page.search_id, offset=page.offset + PAGE)))
     rows.append(nav)
+    if page.results:
+        rows.append(
+            [(context.t("saved_searches", "save_button"), SaveSearch(search_id=page.search_id))]
+        )
     text = context.t(
         "profile",
         "results",

@@ -30,6 +30,7 @@ from bridge.handlers.buttons import (
     OpenConversation,
     ReplyToInvitation,
     ShowConversation,
+    ViewProfile,
 )
 from bridge.handlers.digest_message import PAGE, render_digest
 from bridge.handlers.keyboards import keyboard
@@ -81,6 +82,7 @@ class Notifier:
             NotificationKind.CREDIT_REFUNDED: self._inmail_news,
             NotificationKind.INTRODUCTION_ASKED: self._introduction_asked,
             NotificationKind.INTRODUCED: self._introduced,
+            NotificationKind.SEARCH_ALERT: self._search_alert,
         }.get(n.kind)
         if handler is None:
             raise Skip(f"no renderer for {n.kind}")
@@ -238,6 +240,27 @@ class Notifier:
         )
         html = t(lang, "introductions", "introduced", intro=intro, me_requester=me_requester)
         await self._send_html(member.telegram_id, html, markup, silent=silent)
+        return []
+
+    async def _search_alert(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        """With the daily digest: the members who joined and match a saved search."""
+        member = await self.core.members.get(n.member_id)
+        alerts = await self.core.saved_searches.alerts(member.id, n.payload)
+        if not alerts:
+            raise Skip("nobody new to list")  # deleted searches, blocked members
+        lang = self.renderer.lang(member.language)
+        html = self.renderer.text(lang, "saved_searches", "alert", alerts=alerts)
+        rows = [
+            [
+                (
+                    self.renderer.text(lang, "profile", "result_button", view=v),
+                    ViewProfile(member_id=v.id),
+                )
+            ]
+            for a in alerts
+            for v in a.members
+        ]
+        await self._send_html(member.telegram_id, html, keyboard(rows), silent=silent)
         return []
 
     async def _accepted(self, n: Notification, silent: bool) -> list[ChatCopy]:

@@ -34,6 +34,7 @@ from bridge.core.models import (
     NotificationKind,
     NotificationStatus,
     Reaction,
+    SavedSearch,
     SpamReport,
     UnreadSummary,
 )
@@ -489,6 +490,27 @@ class IntroductionRepo(Protocol):
         ...
 
 
+class SavedSearchRepo(Protocol):
+    async def add(
+        self, member_id: int, query: str, last_member_id: int, now: datetime
+    ) -> SavedSearch | None:
+        """None when the member already saved these words."""
+        ...
+
+    async def of_member(self, member_id: int) -> list[SavedSearch]: ...
+    async def remove(self, saved_id: int, member_id: int) -> bool: ...
+    async def advance(self, saved_id: int, upto_member_id: int) -> None:
+        """Members up to `upto_member_id` are now considered (never moves back)."""
+        ...
+
+    async def newest_member_id(self) -> int: ...
+    async def matches(
+        self, terms: list[str], after_id: int, upto_id: int, limit: int
+    ) -> list[Member]:
+        """Members with after_id < id <= upto_id matching every term, by id."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction. Read-only members: a use case reads them and
     never swaps one, so an adapter may hold its own repository classes (a protocol's plain
@@ -541,6 +563,9 @@ class UnitOfWork(Protocol):
 
     @property
     def introductions(self) -> IntroductionRepo: ...
+
+    @property
+    def saved_searches(self) -> SavedSearchRepo: ...
 
 
 class Store(Protocol):

@@ -54,6 +54,8 @@ from bridge.core.models import (
     NotificationStatus,
     ProfileCard,
     ProfileViewer,
+    SavedSearch,
+    SearchAlert,
     SpamReport,
     UnreadSummary,
     WhoViewed,
@@ -506,6 +508,10 @@ INTRO_NO_HEADLINE = INTRO.model_copy(update={"target": CAROL_V})
 FORWARDED = INTRO.model_copy(update={"status": IntroductionStatus.FORWARDED, "conversation_id": 3})
 DECLINED = INTRO.model_copy(update={"status": IntroductionStatus.DECLINED})
 
+SAVED = SavedSearch(
+    id=4, member_id=ME, query="recruteur <Paris> & co", last_member_id=10, created_at=NOW
+)
+
 SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("admin", "plan_set"): [
         {"member": ME_M, "account": ACCOUNT},
@@ -730,6 +736,22 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"intro": FORWARDED, "me_requester": False},
     ],
     ("introductions", "write_button"): [{"view": v} for v in VIEWS],
+    ("saved_searches", "save_button"): [{}],
+    ("saved_searches", "saved"): [
+        {"search": SAVED, "has_digest": True},
+        {"search": SAVED, "has_digest": False},
+    ],
+    ("saved_searches", "listing"): [{"searches": []}, {"searches": [SAVED, SAVED]}],
+    ("saved_searches", "delete_button"): [{"search": SAVED}],
+    ("saved_searches", "deleted"): [{}],
+    ("saved_searches", "alert"): [
+        {
+            "alerts": [
+                SearchAlert(query="recruiter <Lyon>", members=[ALICE_V, BOB_V, ANON], more=12),
+                SearchAlert(query="designer", members=[CAROL_V], more=0),
+            ]
+        }
+    ],
     ("stats", "title"): [{"days": 90}],
     ("stats", "bar"): [
         {"name": n}
@@ -869,6 +891,8 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     ],
     "note_too_long": [{"limit": 300, "length": 412}],
     "introduction_note_too_long": [{"limit": 300, "length": 412}],
+    "search_already_saved": [{"query": "recruiter <Paris>"}],
+    "too_many_saved_searches": [{"limit": 10}],
     "reinvite_too_soon": [{"until": LATER}],
     "invitation_limit_reached": [{"limit": 100, "next_at": LATER}],
     "own_invitation": [{"handle": "bob"}],

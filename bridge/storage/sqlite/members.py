@@ -64,8 +64,17 @@ def search_words(*parts: str) -> str:
     return " ".join(p for p in parts if p).casefold()
 
 
-def _member(row: aiosqlite.Row) -> Member:
+def member_from_row(row: aiosqlite.Row) -> Member:
     return Member.model_validate(row_dict(row))
+
+
+_member = member_from_row
+
+
+def fts_match(terms: list[str]) -> str:
+    """The FTS5 query for folded, cleaned terms: each a quoted word prefix, so that none is
+    read as FTS5 syntax."""
+    return " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
 
 
 class SqliteMembers:
@@ -143,7 +152,7 @@ class SqliteMembers:
         folded and cleaned from the core; quoted here so none is read as FTS5 syntax)."""
         if not terms:
             return []
-        match = " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+        match = fts_match(terms)
         columns = ", ".join(f"m.{c}" for c in MEMBER_COLUMNS)
         cursor = await self._conn.execute(
             f"SELECT {columns} FROM members_search f JOIN members m ON m.id = f.rowid"

@@ -27,6 +27,7 @@ from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
 from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
 from bridge.storage.sqlite.outbox import SqliteOutbox
 from bridge.storage.sqlite.profile_views import SqliteProfileViews
+from bridge.storage.sqlite.saved_searches import SqliteSavedSearches
 from bridge.storage.sqlite.stats import SqliteStats
 from bridge.storage.sqlite.updates import SqliteUpdates
 
@@ -51,6 +52,7 @@ class SqliteUnitOfWork:
         self.profile_views = SqliteProfileViews(conn)
         self.stats = SqliteStats(conn)
         self.introductions = SqliteIntroductions(conn)
+        self.saved_searches = SqliteSavedSearches(conn)
 
 
 class SqliteStore:

@@ -1,4 +1,4 @@
--- Who viewed my profile (one row per viewer, viewed member and UTC day), private browsing; warm introductions.
+-- Who viewed my profile (one row per viewer, viewed member and UTC day), private browsing; warm introductions; saved searches.
 ALTER TABLE members ADD COLUMN private_browsing INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE profile_views (
     viewed_id INTEGER NOT NULL REFERENCES members(id),
@@ -23,3 +23,12 @@ CREATE TABLE introductions (
 CREATE UNIQUE INDEX introductions_one_asked ON introductions(requester_id, target_id) WHERE status = 'asked';
 CREATE INDEX introductions_pair ON introductions(requester_id, target_id, status);
 CREATE INDEX introductions_reverse ON introductions(target_id, requester_id, status);
+-- Saved searches: the digest lists members who joined since (ids above last_member_id) and match.
+CREATE TABLE saved_searches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    member_id INTEGER NOT NULL REFERENCES members(id),
+    query TEXT NOT NULL,
+    last_member_id INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (member_id, query)
+);
