@@ -7,6 +7,7 @@ import time
 from array import array
 from datetime import datetime
 
+from bridge.core.campaigns import Campaigns
 from bridge.core.clock import Clock, SystemClock
 from bridge.core.credits import Credits
 from bridge.core.deps import CoreDeps
@@ -47,6 +48,7 @@ class Core:
         self.stats = Stats(deps)
         self.introductions = Introductions(deps)
         self.saved_searches = SavedSearches(deps)
+        self.campaigns = Campaigns(deps)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

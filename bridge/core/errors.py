@@ -324,3 +324,36 @@ class SavedSearchNotFound(BridgeError):
     """Deleted already, or another member's."""
 
     code = "saved_search_not_found"
+
+
+# --- campaigns --------------------------------------------------------------------------
+class NeedsProspectingPlan(BridgeError):
+    code = "needs_prospecting_plan"
+
+    def __init__(self, plans: list[str]) -> None:
+        super().__init__(plans=plans)
+
+
+class CampaignSpecInvalid(BridgeError):
+    """A line of `/campaign new` that can't be read (what it should look like is in the text)."""
+
+    code = "campaign_spec_invalid"
+
+    def __init__(self, line: str) -> None:
+        super().__init__(line=line)
+
+
+class CampaignWithoutLeads(BridgeError):
+    """Nobody to prospect: the search found no one outside the member's connections."""
+
+    code = "campaign_without_leads"
+
+
+class CampaignNotFound(BridgeError):
+    code = "campaign_not_found"
+
+
+class CampaignStopped(BridgeError):
+    """A stopped campaign stays stopped (start a new one)."""
+
+    code = "campaign_stopped"

@@ -92,6 +92,16 @@ class Messaging:
                 )
             return delivery
 
+    async def send_in(
+        self, tx: UnitOfWork, actor_id: int, target_id: int, text: str, now: datetime
+    ) -> Delivery:
+        """A text message inside the caller's transaction (a campaign's step): the same
+        rules and notifications as `send`."""
+        self._check_content(text, None)
+        return await self._send(
+            tx, actor_id, target_id, now, text=text, attachment=None, reply_to_id=None
+        )
+
     async def _send(
         self,
         tx: UnitOfWork,

@@ -571,3 +571,69 @@ class SearchAlert(Model):
     query: str
     members: list[MemberView]
     more: int  # beyond those listed
+
+
+class CampaignStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+class CampaignStep(StrEnum):
+    """Where a lead is; the first four are due at `due_at`, the last two are final."""
+
+    VISIT = "visit"  # open their profile (a recorded view)
+    INVITE = "invite"  # after the wait: the invitation with the campaign's note
+    ACCEPTING = "accepting"  # invited: checked until they accept (then welcome) or decline
+    FOLLOW_UP = "follow_up"  # welcomed: a follow-up if they haven't answered by then
+    DONE = "done"
+    LEFT = "left"  # replied, declined, blocked, reported… (`CampaignLead.outcome`)
+
+
+class Campaign(Model):
+    id: int
+    member_id: int
+    name: str
+    status: CampaignStatus = CampaignStatus.ACTIVE
+    wait_days: int
+    follow_up_days: int
+    note: str | None = None  # the invitation's note
+    welcome: str | None = None  # sent on acceptance
+    follow_up: str | None = None  # sent `follow_up_days` after the welcome, without a reply
+    created_at: datetime
+
+
+class CampaignLead(Model):
+    campaign_id: int
+    lead_id: int
+    step: CampaignStep
+    due_at: datetime
+    invitation_id: int | None = None
+    added_at: datetime
+    outcome: str | None = None
+
+
+class CampaignCounts(Model):
+    """How many leads reached each step (and how many left, by reason)."""
+
+    leads: int = 0
+    visited: int = 0
+    invited: int = 0
+    accepted: int = 0
+    welcomed: int = 0
+    followed_up: int = 0
+    replied: int = 0
+    left: int = 0
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        return _rate(self.accepted, self.invited)
+
+    @property
+    def reply_rate(self) -> float | None:
+        return _rate(self.replied, self.accepted)
+
+
+class CampaignSummary(Model):
+    campaign: Campaign
+    counts: CampaignCounts

@@ -20,7 +20,7 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bridge.core.inbox import CardAction
-from bridge.core.models import InboxFilter, InvitePolicy
+from bridge.core.models import CampaignStatus, InboxFilter, InvitePolicy
 
 MAX_BYTES = 64
 SEPARATOR = ":"
@@ -270,6 +270,14 @@ class SaveSearch(Button, prefix="ss"):
 
 class DeleteSavedSearch(Button, prefix="sd"):
     saved_id: Id
+
+
+# --- campaigns --------------------------------------------------------------------------
+class SetCampaignStatus(Button, prefix="cp"):
+    """⏸ Pause / ▶️ Resume / ⏹ Stop under a campaign in /campaigns."""
+
+    campaign_id: Id
+    status: CampaignStatus
 
 
 # --- settings ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from telegram import Update
 
 from bridge.handlers import (
     admin,
+    campaigns,
     cards,
     digests,
     inbox,
@@ -37,6 +38,7 @@ FEATURES = (
     inmail,
     digests,
     stats,
+    campaigns,
     settings,
     admin,
 )

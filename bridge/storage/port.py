@@ -14,6 +14,11 @@ from typing import Any, NamedTuple, Protocol
 
 from bridge.core.models import (
     Attachment,
+    Campaign,
+    CampaignCounts,
+    CampaignLead,
+    CampaignStatus,
+    CampaignStep,
     ChatCopy,
     Conversation,
     ConversationState,
@@ -511,6 +516,52 @@ class SavedSearchRepo(Protocol):
         ...
 
 
+class CampaignRepo(Protocol):
+    async def add(
+        self,
+        member_id: int,
+        name: str,
+        wait_days: int,
+        follow_up_days: int,
+        note: str | None,
+        welcome: str | None,
+        follow_up: str | None,
+        now: datetime,
+    ) -> Campaign: ...
+    async def get(self, campaign_id: int) -> Campaign | None: ...
+    async def of_member(self, member_id: int) -> list[Campaign]: ...
+    async def set_status(self, campaign_id: int, status: CampaignStatus) -> None: ...
+    async def add_lead(self, campaign_id: int, lead_id: int, now: datetime) -> bool:
+        """A lead enters at the visit step, due now; False when already in this campaign."""
+        ...
+
+    async def due(self, now: datetime, limit: int) -> list[CampaignLead]:
+        """Leads of active campaigns whose step is due, oldest due first."""
+        ...
+
+    async def claim(
+        self,
+        lead: CampaignLead,
+        step: CampaignStep,
+        due_at: datetime,
+        now: datetime,
+        stamps: Sequence[str] = (),
+        invitation_id: int | None = None,
+        outcome: str | None = None,
+    ) -> bool:
+        """Move the lead from the step (and due time) it was read at to `step`, setting the
+        `stamps` columns (visited_at, invited_at, accepted_at, welcomed_at, followed_up_at,
+        left_at) to `now`: False when it is no longer there (another run claimed it)."""
+        ...
+
+    async def counts(self, campaign_id: int) -> CampaignCounts: ...
+    async def replied_since(self, member_id: int, lead_id: int, since: datetime) -> bool:
+        """Whether the lead wrote to the member since `since`."""
+        ...
+
+    async def reported(self, reporter_id: int, reported_id: int) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction. Read-only members: a use case reads them and
     never swaps one, so an adapter may hold its own repository classes (a protocol's plain
@@ -566,6 +617,9 @@ class UnitOfWork(Protocol):
 
     @property
     def saved_searches(self) -> SavedSearchRepo: ...
+
+    @property
+    def campaigns(self) -> CampaignRepo: ...
 
 
 class Store(Protocol):

@@ -21,6 +21,10 @@ from bridge.core.models import (
     PROFILE_FIELDS,
     Attachment,
     AttachmentKind,
+    Campaign,
+    CampaignCounts,
+    CampaignStatus,
+    CampaignSummary,
     Conversation,
     ConversationState,
     ConversationView,
@@ -512,6 +516,28 @@ SAVED = SavedSearch(
     id=4, member_id=ME, query="recruteur <Paris> & co", last_member_id=10, created_at=NOW
 )
 
+CAMPAIGN = Campaign(
+    id=3,
+    member_id=ME,
+    name="Recruteurs <Lyon> & co",
+    wait_days=2,
+    follow_up_days=5,
+    note="Hi <there>",
+    welcome="Thanks!",
+    follow_up="Shall we talk?",
+    created_at=NOW,
+)
+BARE_CAMPAIGN = CAMPAIGN.model_copy(
+    update={"note": None, "welcome": None, "follow_up": None, "status": CampaignStatus.STOPPED}
+)
+CAMPAIGN_SUMMARY = CampaignSummary(
+    campaign=CAMPAIGN,
+    counts=CampaignCounts(
+        leads=12, visited=12, invited=10, accepted=4, welcomed=4, followed_up=2, replied=1, left=3
+    ),
+)
+BARE_SUMMARY = CampaignSummary(campaign=BARE_CAMPAIGN, counts=CampaignCounts())
+
 SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("admin", "plan_set"): [
         {"member": ME_M, "account": ACCOUNT},
@@ -752,6 +778,14 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
             ]
         }
     ],
+    ("campaigns", "status"): [{"s": s.value} for s in CampaignStatus],
+    ("campaigns", "steps"): [{"c": CAMPAIGN}, {"c": BARE_CAMPAIGN}],
+    ("campaigns", "summary"): [{"s": CAMPAIGN_SUMMARY}, {"s": BARE_SUMMARY}],
+    ("campaigns", "created"): [{"s": CAMPAIGN_SUMMARY}],
+    ("campaigns", "listing"): [{"summaries": []}, {"summaries": [CAMPAIGN_SUMMARY]}],
+    ("campaigns", "guide"): [{}],
+    ("campaigns", "button"): [{"status": s.value} for s in CampaignStatus],
+    ("campaigns", "changed"): [{"status": s.value} for s in CampaignStatus],
     ("stats", "title"): [{"days": 90}],
     ("stats", "bar"): [
         {"name": n}
@@ -893,6 +927,8 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "introduction_note_too_long": [{"limit": 300, "length": 412}],
     "search_already_saved": [{"query": "recruiter <Paris>"}],
     "too_many_saved_searches": [{"limit": 10}],
+    "needs_prospecting_plan": [{"plans": ["sales_navigator", "recruiter_lite"]}],
+    "campaign_spec_invalid": [{"line": "colour: <blue>"}],
     "reinvite_too_soon": [{"until": LATER}],
     "invitation_limit_reached": [{"limit": 100, "next_at": LATER}],
     "own_invitation": [{"handle": "bob"}],

@@ -15,6 +15,7 @@ from bridge.storage import once
 from bridge.storage.migrations import DatabaseTooNew, Migration, load_migrations
 from bridge.storage.port import AlreadyApplied, ConstraintViolation, StorageUnavailable
 from bridge.storage.sqlite.bulk import SqliteBulk
+from bridge.storage.sqlite.campaigns import SqliteCampaigns
 from bridge.storage.sqlite.conversations import (
     SqliteConversations,
     SqliteCopies,
@@ -53,6 +54,7 @@ class SqliteUnitOfWork:
         self.stats = SqliteStats(conn)
         self.introductions = SqliteIntroductions(conn)
         self.saved_searches = SqliteSavedSearches(conn)
+        self.campaigns = SqliteCampaigns(conn)
 
 
 class SqliteStore:
