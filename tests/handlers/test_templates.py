@@ -553,6 +553,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ],
     ("admin", "reviewed"): [{}],
     ("common", "badge"): [{"degree": d} for d in Degree],
+    ("common", "plan_name"): [{"plan": p} for p in PLANS],
     ("common", "name"): [{"v": v} for v in VIEWS],
     ("common", "kind"): [{"attachment": a} for a in [None, *ATTACHMENTS]],
     ("common", "age"): [{"seconds": s} for s in (0, 59, 60, 3599, 3600, 86399, 86400, 900000)],
@@ -593,6 +594,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("digest", "quiet_hours"): [{"member": m} for m in (ME_M, QUIET_M)],
     ("digest", "daily_digest"): [{"member": m} for m in (ME_M, QUIET_M)],
     ("errors", "when"): [{"moment": NOW}],
+    ("errors", "plan_names"): [{"plans": ["sales_navigator", "recruiter_lite"]}],
     ("errors", "unexpected"): [{}],
     # ("errors", "error") has its own test below, one case per core error
     ("errors", "error"): [{"code": "member_not_found", "p": {"handle": "alice"}}],

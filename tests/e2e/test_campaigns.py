@@ -1,0 +1,69 @@
+"""Campaigns through the local Bot API server: created by a member on a prospecting plan,
+run by the steps that are due (the visit shows in the lead's /views, the invitation carries
+the note, the welcome follows the acceptance), listed with their counts and paused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.e2e.conftest import World, start_all
+
+
+class _Later:
+    """The bot's clock, moved past the hour after which an invitation is looked at again."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + timedelta(hours=2)
+
+
+async def _run_due(world: World) -> int:
+    """What the JobQueue's minute tick does, now rather than within the minute."""
+    assert world.bot.core is not None and world.bot.worker is not None
+    ran = await world.bot.core.campaigns.run_due()
+    world.bot.worker.poke()
+    return ran
+
+
+async def test_campaign_visits_invites_welcomes_and_is_paused(world: World) -> None:
+    alice, bob, carol, admin = world.alice, world.bob, world.carol, world.admin
+    await start_all(alice, bob, carol, admin)
+    spec = (
+        "/campaign new Lyon recruiters\nleads: @bob @carol\nwait: 0\n"
+        "note: Hi, we both hire in Lyon\nwelcome: Thanks for connecting!"
+    )
+    await alice.send_text(spec)
+    refused = await alice.wait_for_text("Campaigns come with a prospecting plan")
+    assert "Sales Navigator" in refused.content
+    await admin.send_text("/plan @alice sales_navigator")
+    await admin.wait_for_text("is now on Sales Navigator")
+    await alice.send_text(spec)
+    created = await alice.wait_for_text("Campaign created: 2 leads")
+    assert "Lyon recruiters" in created.content
+
+    assert await _run_due(world) == 2  # the visits
+    await bob.send_text("/views")
+    await bob.wait_for_text("1 member viewed your profile")
+    assert await _run_due(world) == 2  # the invitations (no wait)
+    invitation = await bob.wait_for_text("Invitation from Alice Martin")
+    assert "Hi, we both hire in Lyon" in invitation.content
+    await carol.wait_for_text("Invitation from Alice Martin")
+    await bob.press_button(invitation, "Accept")
+    await bob.wait_for_text("You are now connected")
+
+    assert world.bot.core is not None
+    world.bot.core.deps.clock = _Later()
+    assert await _run_due(world) == 2  # Bob welcomed; Carol's invitation still pending
+    await bob.wait_for_text("Thanks for connecting!")
+    await alice.send_text("/campaigns")
+    card = await alice.wait_for_text("Lyon recruiters")
+    assert "invited: 2 · accepted: 1 (50%)" in card.content
+    assert "Welcomed: 1" in card.content
+    await alice.press_button(card, "Pause")
+    await alice.wait_for(lambda _: "⏸ paused" in card.content)
+    assert [b["text"] for b in card.buttons()] == ["▶️ Resume", "⏹ Stop"]
+    assert await _run_due(world) == 0  # paused: nothing runs
+    await alice.send_text("/campaign")
+    await alice.wait_for_text("Usage: /campaign new")
+    await alice.send_text("/campaign new Bad\ncolour: blue")
+    await alice.wait_for_text("I can't read this line of your campaign: “colour: blue”")
+    assert world.server.rejected == []
