@@ -206,12 +206,9 @@ class Campaigns:
                 return await self._accepting(tx, campaign, lead, now)
             if lead.step == CampaignStep.FOLLOW_UP:
                 if campaign.follow_up:
-                    try:
-                        await self._messaging.send_in(
-                            tx, campaign.member_id, lead.lead_id, campaign.follow_up, now
-                        )
-                    except errors.BridgeError as refused:
-                        return await self._leave(tx, lead, now, refused.code)
+                    refused = await self._message(tx, campaign, lead, campaign.follow_up, now)
+                    if refused is not None:
+                        return await self._leave(tx, lead, now, refused)
                 return await tx.campaigns.claim(
                     lead, CampaignStep.DONE, now, now, stamps=("followed_up_at",)
                 )
@@ -255,16 +252,24 @@ class Campaigns:
             return await self._leave(tx, lead, now, invitation.status.value)
         stamps = ["accepted_at"]
         if campaign.welcome:
-            try:
-                await self._messaging.send_in(
-                    tx, campaign.member_id, lead.lead_id, campaign.welcome, now
-                )
-            except errors.BridgeError as refused:
-                return await self._leave(tx, lead, now, refused.code)
+            refused = await self._message(tx, campaign, lead, campaign.welcome, now)
+            if refused is not None:
+                return await self._leave(tx, lead, now, refused)
             stamps.append("welcomed_at")
         step = CampaignStep.FOLLOW_UP if campaign.follow_up else CampaignStep.DONE
         due = now + timedelta(days=campaign.follow_up_days)
         return await tx.campaigns.claim(lead, step, due, now, stamps=stamps)
+
+    async def _message(
+        self, tx: UnitOfWork, campaign: Campaign, lead: CampaignLead, text: str, now: datetime
+    ) -> str | None:
+        """The campaign's `text` to the lead, as a message of the member's; the refusal's
+        code when it can't go (no longer connected, blocked…)."""
+        try:
+            await self._messaging.send_in(tx, campaign.member_id, lead.lead_id, text, now)
+        except errors.BridgeError as refused:
+            return refused.code
+        return None
 
     async def _left(self, tx: UnitOfWork, campaign: Campaign, lead: CampaignLead) -> str | None:
         """Why the lead leaves before anything more is done, if they do."""
