@@ -45,6 +45,8 @@ async def campaign(update: Update, context: BridgeContext) -> None:
     if first.lower() not in NEW:
         raise Usage("campaign")
     text = f"{rest}\n{spec}" if rest else spec
+    if not text.strip():
+        raise Usage("campaign")
     summary = await context.core.campaigns.create(context.member.id, text)
     await context.send_html(chat_id_of(update), *_card(context, summary, "created"))
 
