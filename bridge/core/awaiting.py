@@ -21,6 +21,7 @@ class PromptKind(StrEnum):
     FIELD = "field"  # arg: the profile field
     INMAIL = "inmail"  # arg: the member the InMail goes to (`Subject | Message`)
     INTRODUCTION = "intro"  # arg: "<target>.<intermediary>": the note asking for it
+    CAMPAIGN = "campaign"  # arg: the /find search whose results are the leads
 
 
 class Prompt(Model):
@@ -36,7 +37,7 @@ class Prompt(Model):
         kind, sep, arg = (text or "").partition(":")
         if not sep or kind not in {k.value for k in PromptKind} or not arg:
             return None
-        if kind in (PromptKind.NOTE, PromptKind.INMAIL) and not arg.isdigit():
+        if kind in (PromptKind.NOTE, PromptKind.INMAIL, PromptKind.CAMPAIGN) and not arg.isdigit():
             return None
         target, dot, via = arg.partition(".")
         if kind == PromptKind.INTRODUCTION and not (dot and target.isdigit() and via.isdigit()):

@@ -17,6 +17,7 @@ import re
 from datetime import datetime, timedelta
 
 from bridge.core import errors
+from bridge.core.awaiting import Prompt, PromptKind, answered
 from bridge.core.deps import CoreDeps
 from bridge.core.invitation_status import outstanding
 from bridge.core.invitations import Invitations
@@ -114,13 +115,44 @@ class Campaigns:
         self._messaging = Messaging(deps)
         self._network = Network(deps)
 
-    async def create(self, actor_id: int, text: str) -> CampaignSummary:
-        """A new campaign from `/campaign new`'s text; its leads start at the visit step."""
+    def may_run(self, member: Member) -> bool:
+        """Whether the member's plan comes with campaigns."""
+        return member.plan in self._d.rules.prospecting_plans
+
+    def _check_plan(self, member: Member) -> None:
+        if not self.may_run(member):
+            raise errors.NeedsProspectingPlan(plans=list(self._d.rules.prospecting_plans))
+
+    async def ask_from_search(self, actor_id: int, search_id: int) -> str:
+        """📣 under /find results: the actor's next text is a campaign whose leads are that
+        search's results; returns the search's words."""
+        async with self._d.store.transaction() as tx:
+            actor = await existing_member(tx, actor_id)
+            self._check_plan(actor)
+            query = await tx.members.saved_search(search_id, actor_id)
+            if query is None:
+                raise errors.SearchExpired()
+            actor.awaiting = Prompt(kind=PromptKind.CAMPAIGN, arg=str(search_id)).encode()
+            await tx.members.save(actor)
+        return query
+
+    async def create_from_search(self, actor_id: int, prompt: Prompt, text: str) -> CampaignSummary:
+        """The answer to 📣: the campaign's lines, its leads the search's results."""
+        async with self._d.store.read() as tx:
+            query = await tx.members.saved_search(prompt.target_id, actor_id)
+        if query is None:
+            raise errors.SearchExpired()
+        return await self.create(actor_id, f"{text}\nfind: {query}", answering=prompt)
+
+    async def create(
+        self, actor_id: int, text: str, answering: Prompt | None = None
+    ) -> CampaignSummary:
+        """A new campaign from `/campaign new`'s text; its leads start at the visit step.
+        ``answering``: the question (📣's) this text answers ends with it."""
         spec = parse_spec(text, self._d.rules.note_max)
         async with self._d.store.read() as tx:
             actor = await existing_member(tx, actor_id)
-        if actor.plan not in self._d.rules.prospecting_plans:
-            raise errors.NeedsProspectingPlan(plans=list(self._d.rules.prospecting_plans))
+        self._check_plan(actor)
         ids: list[int] = []
         if spec.find:
             found = await self._network.search(actor_id, spec.find, MAX_LEADS * 2)
@@ -144,6 +176,7 @@ class Campaigns:
             )
             for lead in leads:
                 await tx.campaigns.add_lead(campaign.id, lead, now)
+            await answered(tx, actor_id, answering)
             return CampaignSummary(campaign=campaign, counts=await tx.campaigns.counts(campaign.id))
 
     async def _member_by_handle(self, handle: str) -> Member:

@@ -273,6 +273,12 @@ class DeleteSavedSearch(Button, prefix="sd"):
 
 
 # --- campaigns --------------------------------------------------------------------------
+class CampaignFromSearch(Button, prefix="cf"):
+    """📣 Campaign under /find results: its leads are that search's results."""
+
+    search_id: Id
+
+
 class SetCampaignStatus(Button, prefix="cp"):
     """⏸ Pause / ▶️ Resume / ⏹ Stop under a campaign in /campaigns."""
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bridge.core.models import CampaignStatus, CampaignSummary
+from bridge.core.prompts import Prompt
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
-from bridge.handlers.buttons import SetCampaignStatus
+from bridge.handlers.buttons import CampaignFromSearch, SetCampaignStatus
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext, chat_id_of
 from bridge.handlers.keyboards import Row, keyboard
@@ -51,6 +52,21 @@ async def campaign(update: Update, context: BridgeContext) -> None:
     await context.send_html(chat_id_of(update), *_card(context, summary, "created"))
 
 
+async def on_from_search(update: Update, context: BridgeContext, data: CampaignFromSearch) -> Toast:
+    """📣 under /find results: "Send your campaign…", its leads that search's results."""
+    query = await context.core.campaigns.ask_from_search(context.member.id, data.search_id)
+    await context.reply(update, "campaigns", "ask_from_search", query=query)
+    return None
+
+
+async def create_from_search(
+    update: Update, context: BridgeContext, prompt: Prompt, text: str
+) -> None:
+    """The answer to 📣: the campaign starts (and the question ends with it)."""
+    summary = await context.core.campaigns.create_from_search(context.member.id, prompt, text)
+    await context.send_html(chat_id_of(update), *_card(context, summary, "created"))
+
+
 async def campaigns(update: Update, context: BridgeContext) -> None:
     """/campaigns: one message per campaign, with its buttons."""
     summaries = await context.core.campaigns.overview(context.member.id)
@@ -81,4 +97,7 @@ COMMANDS = [Command("campaign", campaign), Command("campaigns", campaigns)]
 
 
 def handlers() -> list:
-    return [ButtonHandler(SetCampaignStatus, on_status)]
+    return [
+        ButtonHandler(SetCampaignStatus, on_status),
+        ButtonHandler(CampaignFromSearch, on_from_search),
+    ]

@@ -15,6 +15,7 @@ from bridge.handlers.buttons import (
     AcceptFromProfile,
     AskIntroduction,
     Button,
+    CampaignFromSearch,
     ConnectionsPage,
     EditField,
     FindPage,
@@ -136,9 +137,17 @@ def _results(context: BridgeContext, page: SearchPage):
         nav.append(("▶️", FindPage(search_id=page.search_id, offset=page.offset + PAGE)))
     rows.append(nav)
     if page.results:
-        rows.append(
-            [(context.t("saved_searches", "save_button"), SaveSearch(search_id=page.search_id))]
-        )
+        more: Row = [
+            (context.t("saved_searches", "save_button"), SaveSearch(search_id=page.search_id))
+        ]
+        if context.core.campaigns.may_run(context.member):
+            more.append(
+                (
+                    context.t("campaigns", "from_search_button"),
+                    CampaignFromSearch(search_id=page.search_id),
+                )
+            )
+        rows.append(more)
     text = context.t(
         "profile",
         "results",

@@ -163,3 +163,25 @@ async def test_who_may_run_campaigns_and_bad_specs(core: Core, member: MakeMembe
         4,
         "Alors ?",
     )
+
+
+async def test_a_campaign_from_a_search_answers_its_question_once(
+    core: Core, member: MakeMember
+) -> None:
+    sam = await _seller(core, member)
+    await member("Ann", headline="Recruiter")
+    page = await core.network.find(sam.id, "recruiter")
+    assert await core.campaigns.ask_from_search(sam.id, page.search_id) == "recruiter"
+    prompt = await core.prompts.pending(sam.id)
+    assert prompt is not None
+    with pytest.raises(errors.CampaignSpecInvalid):
+        await core.campaigns.create_from_search(sam.id, prompt, "Name\nwait: soon")
+    assert await core.prompts.pending(sam.id) == prompt  # refused: the question stands
+    summary = await core.campaigns.create_from_search(sam.id, prompt, "Name\nwait: 1")
+    assert (summary.counts.leads, summary.campaign.wait_days) == (1, 1)
+    assert await core.prompts.pending(sam.id) is None
+    free = await member("Free")
+    with pytest.raises(errors.NeedsProspectingPlan):
+        await core.campaigns.ask_from_search(free.id, page.search_id)
+    with pytest.raises(errors.SearchExpired):  # another member's search
+        await core.campaigns.ask_from_search(sam.id, page.search_id + 1000)

@@ -67,3 +67,36 @@ async def test_campaign_visits_invites_welcomes_and_is_paused(world: World) -> N
     await alice.send_text("/campaign new Bad\ncolour: blue")
     await alice.wait_for_text("I can't read this line of your campaign: “colour: blue”")
     assert world.server.rejected == []
+
+
+async def test_campaign_from_a_search_and_in_french(world: World) -> None:
+    alice, bob, carol, dave, admin = world.alice, world.bob, world.carol, world.dave, world.admin
+    await start_all(alice, bob, carol, dave, admin)
+    for user in (bob, carol):
+        await user.send_text("/edit headline Recruiter in Lyon")
+        await user.wait_for_text("Your headline is saved")
+    await dave.send_text("/find recruiter")
+    plain = await dave.wait_for_text("for “recruiter”")
+    assert not any("Campaign" in b["text"] for b in plain.buttons())  # no prospecting plan
+    await admin.send_text("/plan @alice recruiter_lite")
+    await admin.wait_for_text("is now on Recruiter Lite")
+    await alice.send_text("/find recruiter")
+    results = await alice.wait_for_text("for “recruiter”")
+    await alice.press_button(results, "📣 Campaign")
+    ask = await alice.wait_for_text("A campaign for the members found by “recruiter”")
+    assert "wait: 2" in ask.content
+    await alice.send_text("Lyon recruiters\nwait: forever")  # refused: the question stands
+    await alice.wait_for_text("I can't read this line of your campaign: “wait: forever”")
+    await alice.send_text("Lyon recruiters\nwait: 1\nnote: Hello from Alice")
+    created = await alice.wait_for_text("Campaign created: 2 leads")
+    assert "wait 1 d" in created.content
+    await alice.send_text("Just a message now")  # the question was answered once
+    await alice.wait_for_text("Who is this for?")
+
+    await carol.send_text("/lang fr")
+    await carol.wait_for_text("français")
+    await carol.send_text("/campaigns")
+    await carol.wait_for_text("Aucune campagne pour l'instant.")
+    await carol.send_text("/campaign nouvelle Lyon\nmembres: @bob")
+    await carol.wait_for_text("Les campagnes viennent avec une offre de prospection")
+    assert world.server.rejected == []

@@ -786,6 +786,8 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("campaigns", "created"): [{"s": CAMPAIGN_SUMMARY}],
     ("campaigns", "listing"): [{"summaries": []}, {"summaries": [CAMPAIGN_SUMMARY]}],
     ("campaigns", "guide"): [{}],
+    ("campaigns", "from_search_button"): [{}],
+    ("campaigns", "ask_from_search"): [{"query": "recruteur <Lyon>"}],
     ("campaigns", "button"): [{"status": s.value} for s in CampaignStatus],
     ("campaigns", "changed"): [{"status": s.value} for s in CampaignStatus],
     ("stats", "title"): [{"days": 90}],
