@@ -6,9 +6,10 @@ What is due lives in the database (`campaign_leads.step`, `due_at`); the JobQueu
 for it (`run_due`). Each step is one transaction that claims the lead's step (a conditional
 UPDATE from the step and due time it was read at) together with its effect — the view, the
 invitation, the message and its notification — so a restart loses nothing and repeats
-nothing. Before anything is sent, a lead who replied, declined, blocked or reported the
-member leaves the campaign. Invitations go through every rule of a hand-sent one: the weekly
-allowance (the step waits until one is free again), cooldowns, who may invite whom.
+nothing. A lead who replied, declined, blocked or reported the member leaves the campaign
+(at the next tick, whatever step they wait at) before anything more is sent. Invitations go
+through every rule of a hand-sent one: the weekly allowance (the step waits until one is free
+again), cooldowns, who may invite whom.
 """
 
 from __future__ import annotations
@@ -208,13 +209,28 @@ class Campaigns:
             return CampaignSummary(campaign=campaign, counts=await tx.campaigns.counts(campaign_id))
 
     async def run_due(self, limit: int = STEPS_PER_RUN) -> int:
-        """Run the steps that are due (JobQueue tick); how many ran."""
+        """Run the steps that are due (JobQueue tick), after taking out the leads who
+        replied, blocked or reported meanwhile; how many leads moved."""
+        async with self._d.store.read() as tx:
+            departing = await tx.campaigns.departing(limit)
+        moved = 0
+        for lead in departing:
+            moved += await self._leave_if_gone(lead)
         async with self._d.store.read() as tx:
             due = await tx.campaigns.due(self._d.clock.now(), limit)
-        ran = 0
         for lead in due:
-            ran += await self._step(lead)
-        return ran
+            moved += await self._step(lead)
+        return moved
+
+    async def _leave_if_gone(self, lead: CampaignLead) -> bool:
+        """A lead who replied, blocked or reported leaves, whatever step they wait at."""
+        now = self._d.clock.now()
+        async with self._d.store.transaction() as tx:
+            campaign = await tx.campaigns.get(lead.campaign_id)
+            if campaign is None or campaign.status != CampaignStatus.ACTIVE:
+                return False
+            left = await self._left(tx, campaign, lead)
+            return left is not None and await self._leave(tx, lead, now, left)
 
     async def _step(self, lead: CampaignLead) -> bool:
         """One lead's due step and its effect, in one transaction that claims it."""

@@ -554,6 +554,12 @@ class CampaignRepo(Protocol):
         left_at) to `now`: False when it is no longer there (another run claimed it)."""
         ...
 
+    async def departing(self, limit: int) -> list[CampaignLead]:
+        """Leads still in an active campaign who wrote to its member since they entered it,
+        blocked or were blocked, or reported the member: they leave now, not at their next
+        step."""
+        ...
+
     async def counts(self, campaign_id: int) -> CampaignCounts: ...
     async def replied_since(self, member_id: int, lead_id: int, since: datetime) -> bool:
         """Whether the lead wrote to the member since `since`."""

@@ -185,3 +185,24 @@ async def test_a_campaign_from_a_search_answers_its_question_once(
         await core.campaigns.ask_from_search(free.id, page.search_id)
     with pytest.raises(errors.SearchExpired):  # another member's search
         await core.campaigns.ask_from_search(sam.id, page.search_id + 1000)
+
+
+async def test_a_waiting_lead_who_replies_leaves_at_the_next_tick(
+    core: Core, member: MakeMember, clock: FakeClock
+) -> None:
+    sam = await _seller(core, member)
+    ann = await member("Ann", username="ann")
+    await core.campaigns.create(sam.id, "One\nleads: @ann\nwait: 0\nfollow_up: 5 | Still there?")
+    await core.campaigns.run_due()  # visit
+    await core.campaigns.run_due()  # invite
+    invitation = (await core.invitations.received(ann.id))[0].invitation
+    await core.invitations.accept(ann.id, invitation.id)
+    clock.advance(timedelta(hours=1))
+    await core.campaigns.run_due()  # accepted: waits 5 days for the follow-up
+    clock.advance(timedelta(days=1))
+    await core.messaging.send(ann.id, sam.id, "Happy to talk")
+    assert await core.campaigns.run_due() == 1  # gone now, four days before the follow-up
+    counts = (await core.campaigns.overview(sam.id))[0].counts
+    assert (counts.replied, counts.left, counts.followed_up) == (1, 1, 0)
+    clock.advance(timedelta(days=5))
+    assert await core.campaigns.run_due() == 0

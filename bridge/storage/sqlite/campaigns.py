@@ -81,6 +81,25 @@ class SqliteCampaigns:
         )
         return [CampaignLead.model_validate(row_dict(row)) for row in await cursor.fetchall()]
 
+    async def departing(self, limit: int) -> list[CampaignLead]:
+        marks = ", ".join("?" * len(WAITING))
+        cursor = await self._conn.execute(
+            f"SELECT {_LEAD} FROM campaign_leads l JOIN campaigns c ON c.id = l.campaign_id"
+            f" WHERE l.step IN ({marks}) AND c.status = 'active' AND ("
+            "  EXISTS (SELECT 1 FROM messages m JOIN conversations v ON v.id = m.conversation_id"
+            "   WHERE m.sender_id = l.lead_id AND m.kind = 'message' AND m.created_at >= l.added_at"
+            "   AND ((v.member_a = c.member_id AND v.member_b = l.lead_id)"
+            "    OR (v.member_a = l.lead_id AND v.member_b = c.member_id)))"
+            "  OR EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = c.member_id"
+            "   AND b.blocked_id = l.lead_id) OR (b.blocker_id = l.lead_id"
+            "   AND b.blocked_id = c.member_id))"
+            "  OR EXISTS (SELECT 1 FROM spam_reports r"
+            "   WHERE r.reporter_id = l.lead_id AND r.reported_id = c.member_id))"
+            " ORDER BY l.campaign_id, l.lead_id LIMIT ?",
+            (*WAITING, limit),
+        )
+        return [CampaignLead.model_validate(row_dict(row)) for row in await cursor.fetchall()]
+
     async def claim(
         self,
         lead: CampaignLead,
