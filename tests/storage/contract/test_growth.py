@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from bridge.core.models import CampaignStep, IntroductionStatus
+from bridge.core.models import CampaignStatus, CampaignStep, IntroductionStatus, MessageKind
 from bridge.storage.port import ConstraintViolation, Store
 from tests.storage.contract.population import LATER, NOW, add_members
 
@@ -88,3 +88,25 @@ async def test_a_campaign_step_is_claimed_once(store: Store) -> None:
         assert (counts.leads, counts.visited, counts.invited) == (1, 1, 0)
         with pytest.raises(ValueError):
             await tx.campaigns.claim(lead, CampaignStep.DONE, NOW, NOW, ("note",))
+
+
+async def test_departing_leads_are_those_who_wrote_blocked_or_reported(store: Store) -> None:
+    sam, ann, bob, cleo, dan = await add_members(store, "Sam", "Ann", "Bob", "Cleo", "Dan")
+    async with store.transaction() as tx:
+        campaign = await tx.campaigns.add(sam.id, "C", 2, 5, None, None, None, NOW)
+        for lead in (ann, bob, cleo, dan):
+            await tx.campaigns.add_lead(campaign.id, lead.id, NOW)
+        chat = await tx.conversations.create(sam.id, ann.id, NOW)
+        await tx.messages.add(chat.id, ann.id, LATER, kind=MessageKind.MESSAGE, text="Hi")
+        await tx.blocks.add(sam.id, bob.id, LATER)
+        other = await tx.conversations.create(sam.id, cleo.id, NOW)
+        await tx.spam.add(cleo.id, sam.id, other.id, LATER)
+        assert await tx.campaigns.replied_since(sam.id, ann.id, NOW)
+        assert not await tx.campaigns.replied_since(sam.id, ann.id, LATER + timedelta(1))
+        assert await tx.campaigns.reported(cleo.id, sam.id)
+    async with store.read() as tx:
+        leaving = await tx.campaigns.departing(10)
+    assert [lead.lead_id for lead in leaving] == [ann.id, bob.id, cleo.id]  # not Dan
+    async with store.transaction() as tx:
+        await tx.campaigns.set_status(campaign.id, CampaignStatus.PAUSED)
+        assert await tx.campaigns.departing(10) == []  # paused: nobody moves
