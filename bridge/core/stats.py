@@ -23,14 +23,14 @@ class Stats:
         since = self._d.clock.now() - timedelta(days=STATS_DAYS)
         async with self._d.store.read() as tx:
             sent, accepted = await tx.stats.invitations_sent(member_id, since)
-            replies = await tx.stats.replies(member_id, since)
+            messages = await tx.stats.conversation_messages(member_id, since)
             inmails, answered = await tx.stats.inmails_sent(member_id, since)
-        waits = [(back - got).total_seconds() for got, back in replies if back is not None]
+        received, waits = reply_waits(member_id, messages)
         return MemberStats(
             days=STATS_DAYS,
             invitations_sent=sent,
             invitations_accepted=accepted,
-            messages_received=len(replies),
+            messages_received=received,
             messages_answered=len(waits),
             median_reply_seconds=median(waits) if waits else None,
             inmails_sent=inmails,
@@ -55,3 +55,23 @@ class Stats:
             backlog=counts.get(NotificationStatus.PENDING, 0)
             + counts.get(NotificationStatus.HELD, 0),
         )
+
+
+def reply_waits(
+    member_id: int, messages: list[tuple[int, int, datetime]]
+) -> tuple[int, list[float]]:
+    """How many messages the member received, and for each one they answered, the seconds
+    until their next message in that conversation: one pass backwards over each
+    conversation's messages (in order), remembering the member's next message."""
+    received, waits = 0, []
+    conversation, next_reply = None, None
+    for conversation_id, sender_id, at in reversed(messages):
+        if conversation_id != conversation:
+            conversation, next_reply = conversation_id, None
+        if sender_id == member_id:
+            next_reply = at
+            continue
+        received += 1
+        if next_reply is not None:
+            waits.append((next_reply - at).total_seconds())
+    return received, waits

@@ -449,11 +449,11 @@ class StatsRepo(Protocol):
         """(sent, accepted since) of the member's invitations sent since `since`."""
         ...
 
-    async def replies(
+    async def conversation_messages(
         self, member_id: int, since: datetime
-    ) -> list[tuple[datetime, datetime | None]]:
-        """Each message the member received since `since` (not invitation notes nor
-        InMails) and when they first wrote back after it in that conversation (None: not)."""
+    ) -> list[tuple[int, int, datetime]]:
+        """(conversation, sender, sent at) of every message (not invitation notes nor
+        InMails) since `since` in the member's conversations, by conversation then in order."""
         ...
 
     async def inmails_sent(self, member_id: int, since: datetime) -> tuple[int, int]:

@@ -17,6 +17,11 @@ _LEAD = "l.campaign_id, l.lead_id, l.step, l.due_at, l.invitation_id, l.added_at
 STAMPS = frozenset(
     {"visited_at", "invited_at", "accepted_at", "welcomed_at", "followed_up_at", "left_at"}
 )
+# The conversation of a campaign's member and a lead, by its unique (member_a < member_b) key.
+_PAIR = (
+    "v.member_a = CASE WHEN c.member_id < l.lead_id THEN c.member_id ELSE l.lead_id END"
+    " AND v.member_b = CASE WHEN c.member_id < l.lead_id THEN l.lead_id ELSE c.member_id END"
+)
 WAITING = tuple(s.value for s in CampaignStep if s not in (CampaignStep.DONE, CampaignStep.LEFT))
 
 
@@ -86,10 +91,9 @@ class SqliteCampaigns:
         cursor = await self._conn.execute(
             f"SELECT {_LEAD} FROM campaign_leads l JOIN campaigns c ON c.id = l.campaign_id"
             f" WHERE l.step IN ({marks}) AND c.status = 'active' AND ("
-            "  EXISTS (SELECT 1 FROM messages m JOIN conversations v ON v.id = m.conversation_id"
-            "   WHERE m.sender_id = l.lead_id AND m.kind = 'message' AND m.created_at >= l.added_at"
-            "   AND ((v.member_a = c.member_id AND v.member_b = l.lead_id)"
-            "    OR (v.member_a = l.lead_id AND v.member_b = c.member_id)))"
+            "  EXISTS (SELECT 1 FROM conversations v JOIN messages m ON m.conversation_id = v.id"
+            f"   WHERE {_PAIR} AND m.sender_id = l.lead_id AND m.kind = 'message'"
+            "   AND m.created_at >= l.added_at)"
             "  OR EXISTS (SELECT 1 FROM blocks b WHERE (b.blocker_id = c.member_id"
             "   AND b.blocked_id = l.lead_id) OR (b.blocker_id = l.lead_id"
             "   AND b.blocked_id = c.member_id))"
@@ -147,11 +151,10 @@ class SqliteCampaigns:
 
     async def replied_since(self, member_id: int, lead_id: int, since: datetime) -> bool:
         cursor = await self._conn.execute(
-            "SELECT 1 FROM messages m JOIN conversations c ON c.id = m.conversation_id"
-            " WHERE m.sender_id = ? AND m.created_at >= ? AND m.kind = 'message'"
-            " AND ((c.member_a = ? AND c.member_b = ?) OR (c.member_a = ? AND c.member_b = ?))"
-            " LIMIT 1",
-            (lead_id, ts(since), member_id, lead_id, lead_id, member_id),
+            "SELECT 1 FROM conversations v JOIN messages m ON m.conversation_id = v.id"
+            " WHERE v.member_a = ? AND v.member_b = ? AND m.sender_id = ?"
+            " AND m.created_at >= ? AND m.kind = 'message' LIMIT 1",
+            (min(member_id, lead_id), max(member_id, lead_id), lead_id, ts(since)),
         )
         return await cursor.fetchone() is not None
 

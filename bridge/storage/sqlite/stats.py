@@ -33,19 +33,40 @@ class SqliteStats:
             (member_id, ts(since)),
         )
 
-    async def replies(
+    async def first_message_since(self, since: datetime) -> int:
+        """The id from which messages are at least as recent as `since` (ids grow with
+        time): a binary search of point lookups, so that a window is found without reading
+        the table or needing an index on the time."""
+        cursor = await self._conn.execute("SELECT COALESCE(MAX(id), 0) FROM messages")
+        row = await cursor.fetchone()
+        low, high = 1, (int(row[0]) if row else 0) + 1  # the answer lies in [low, high]
+        moment = ts(since)
+        while low < high:
+            middle = (low + high) // 2
+            cursor = await self._conn.execute(
+                "SELECT id, created_at FROM messages WHERE id >= ? ORDER BY id LIMIT 1", (middle,)
+            )
+            found = await cursor.fetchone()
+            if found is None or str(found[1]) >= moment:
+                high = middle
+            else:
+                low = int(found[0]) + 1
+        return low
+
+    async def conversation_messages(
         self, member_id: int, since: datetime
-    ) -> list[tuple[datetime, datetime | None]]:
+    ) -> list[tuple[int, int, datetime]]:
         cursor = await self._conn.execute(
-            "SELECT m.created_at, (SELECT MIN(r.created_at) FROM messages r"
-            "   WHERE r.conversation_id = m.conversation_id AND r.sender_id = ? AND r.id > m.id)"
-            " FROM messages m JOIN conversations c ON c.id = m.conversation_id"
-            " WHERE (c.member_a = ? OR c.member_b = ?) AND m.sender_id <> ?"
-            " AND m.kind = 'message' AND m.created_at >= ?",
-            (member_id, member_id, member_id, member_id, ts(since)),
+            # The member's conversations through their states' primary key (member first),
+            # each one's recent messages through (conversation_id, id): the window only.
+            "SELECT m.conversation_id, m.sender_id, m.created_at"
+            " FROM conversation_states s JOIN messages m ON m.conversation_id = s.conversation_id"
+            " WHERE s.member_id = ? AND m.id >= ? AND m.kind = 'message' AND m.created_at >= ?"
+            " ORDER BY m.conversation_id, m.id",
+            (member_id, await self.first_message_since(since), ts(since)),
         )
         return [
-            (datetime.fromisoformat(row[0]), datetime.fromisoformat(row[1]) if row[1] else None)
+            (int(row[0]), int(row[1]), datetime.fromisoformat(row[2]))
             for row in await cursor.fetchall()
         ]
 
@@ -57,7 +78,7 @@ class SqliteStats:
     async def messages_per_day(self, since: datetime) -> dict[str, int]:
         cursor = await self._conn.execute(
             "SELECT SUBSTR(created_at, 1, 10) AS day, COUNT(*) FROM messages"
-            " WHERE created_at >= ? GROUP BY SUBSTR(created_at, 1, 10)",
-            (ts(since),),
+            " WHERE id >= ? AND created_at >= ? GROUP BY SUBSTR(created_at, 1, 10)",
+            (await self.first_message_since(since), ts(since)),
         )
         return {str(row[0]): int(row[1]) for row in await cursor.fetchall()}

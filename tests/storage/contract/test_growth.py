@@ -110,3 +110,25 @@ async def test_departing_leads_are_those_who_wrote_blocked_or_reported(store: St
     async with store.transaction() as tx:
         await tx.campaigns.set_status(campaign.id, CampaignStatus.PAUSED)
         assert await tx.campaigns.departing(10) == []  # paused: nobody moves
+
+
+async def test_stats_read_the_window_only(store: Store) -> None:
+    ann, bob, cleo = await add_members(store, "Ann", "Bob", "Cleo")
+    early, late = NOW - timedelta(days=1), LATER
+    async with store.transaction() as tx:
+        ab = await tx.conversations.create(ann.id, bob.id, NOW)
+        bc = await tx.conversations.create(bob.id, cleo.id, NOW)
+        await tx.messages.add(ab.id, bob.id, early, kind=MessageKind.MESSAGE, text="old")
+        await tx.messages.add(ab.id, bob.id, NOW, kind=MessageKind.MESSAGE, text="hi")
+        await tx.messages.add(ab.id, ann.id, late, kind=MessageKind.MESSAGE, text="back")
+        await tx.messages.add(bc.id, cleo.id, NOW, kind=MessageKind.MESSAGE, text="not Ann's")
+        await tx.invitations.add(ann.id, cleo.id, None, bc.id, NOW)
+    async with store.read() as tx:
+        assert await tx.stats.conversation_messages(ann.id, NOW) == [
+            (ab.id, bob.id, NOW),
+            (ab.id, ann.id, late),
+        ]
+        assert await tx.stats.invitations_sent(ann.id, NOW) == (1, 0)
+        assert await tx.stats.invitations_sent(ann.id, late) == (0, 0)
+        assert await tx.stats.messages_per_day(early) == {"2026-04-30": 1, "2026-05-01": 3}
+        assert await tx.stats.connections() == 0
