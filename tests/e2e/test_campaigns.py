@@ -100,3 +100,21 @@ async def test_campaign_from_a_search_and_in_french(world: World) -> None:
     await carol.send_text("/campaign nouvelle Lyon\nmembres: @bob")
     await carol.wait_for_text("Les campagnes viennent avec une offre de prospection")
     assert world.server.rejected == []
+
+
+async def test_a_restart_between_steps_loses_nothing_and_repeats_nothing(world: World) -> None:
+    alice, bob, admin = world.alice, world.bob, world.admin
+    await start_all(alice, bob, admin)
+    await admin.send_text("/plan @alice sales_navigator")
+    await admin.wait_for_text("is now on Sales Navigator")
+    await alice.send_text("/campaign new Restart\nleads: @bob\nwait: 0\nnote: Once only")
+    await alice.wait_for_text("Campaign created: 1 lead.")
+    assert await _run_due(world) == 1  # the visit
+    await world.bot.stop()  # what is due lives in the database
+    await world.bot.start()
+    assert await _run_due(world) == 1  # the invitation, once
+    assert await _run_due(world) == 0
+    await bob.wait_for_text("Once only")
+    await bob.wait_idle()
+    assert sum("Invitation from Alice Martin" in t for t in bob.texts()) == 1
+    assert world.server.rejected == []
