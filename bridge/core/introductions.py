@@ -174,8 +174,12 @@ class Introductions:
         people = await tx.members.get_many(
             (intro.requester_id, intro.target_id, intro.intermediary_id)
         )
-        # Between the two introduced, a common connection vouched for each: full names.
-        introduced = viewer_id in (intro.requester_id, intro.target_id)
+        # Once introduced, a common connection vouched for each of the two: full names
+        # between them (before that, the target stays masked by degree for the requester).
+        introduced = intro.status == IntroductionStatus.FORWARDED and viewer_id in (
+            intro.requester_id,
+            intro.target_id,
+        )
 
         def seen(member_id: int) -> Degree:
             return self._degree(viewer_id, member_id)

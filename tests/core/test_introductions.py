@@ -78,6 +78,11 @@ async def test_who_can_be_asked_for_whom(core: Core, member: MakeMember) -> None
     ann, bob, cleo, dan, eve = await _chain(core, member)
     third = await core.introductions.choices(ann.id, dan.id)  # 3rd degree: the path's step
     assert [v.id for v in third.via] == [bob.id]
+    asked = await core.introductions.ask(ann.id, dan.id, bob.id, "Hello")
+    assert asked.target.name == "Dan X."  # masked until introduced
+    done = await core.introductions.forward(bob.id, asked.id)
+    seen = await core.introductions.for_delivery(done.id, ann.id)
+    assert seen is not None and seen.target.name == "Dan X"  # vouched for: full name
     with pytest.raises(errors.IntroductionNotNeeded):
         await core.introductions.choices(ann.id, bob.id)
     with pytest.raises(errors.NoIntroductionPath):
