@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import textwrap
 
 from telegram import Update
 
@@ -58,8 +57,9 @@ async def _network(update: Update, context: BridgeContext) -> None:
 
 
 def _bar_label(context: BridgeContext, name: str) -> str:
-    """Under its bar, on two short lines (six bars share the picture's width)."""
-    return textwrap.fill(context.plain("stats", "bar", name=name), 14)
+    """Under its bar, on two lines: the first word, then the rest (six bars share the
+    picture's width: "Messages / received")."""
+    return context.plain("stats", "bar", name=name).replace(" ", "\n", 1)
 
 
 COMMANDS = [Command("stats", stats)]
