@@ -35,7 +35,7 @@ from bridge.core.models import (
     Member,
     Model,
 )
-from bridge.core.network import Network
+from bridge.core.network import SEARCH_CANDIDATES, Network
 from bridge.core.profile_views import record_view
 from bridge.storage.port import UnitOfWork
 
@@ -156,7 +156,10 @@ class Campaigns:
         self._check_plan(actor)
         ids: list[int] = []
         if spec.find:
-            found = await self._network.search(actor_id, spec.find, MAX_LEADS * 2)
+            # Every candidate ranked (the search ranks them all anyway), then the closest
+            # who are not connections yet: a well-connected member's first results are all
+            # 1st degree.
+            found = await self._network.search(actor_id, spec.find, SEARCH_CANDIDATES)
             ids += [v.id for v in found if v.degree != Degree.FIRST]
         for handle in spec.leads:
             ids.append((await self._member_by_handle(handle)).id)

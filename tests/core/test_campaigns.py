@@ -13,7 +13,7 @@ from bridge.core.app import Core
 from bridge.core.campaigns import parse_spec
 from bridge.core.clock import FakeClock
 from bridge.core.models import CampaignStatus, InvitationStatus, Member, MessageKind
-from tests.conftest import ADMIN_TELEGRAM_ID, MakeMember
+from tests.conftest import ADMIN_TELEGRAM_ID, MakeMember, connect
 
 SPEC = """Lyon recruiters
 find: recruiter
@@ -206,3 +206,17 @@ async def test_a_waiting_lead_who_replies_leaves_at_the_next_tick(
     assert (counts.replied, counts.left, counts.followed_up) == (1, 1, 0)
     clock.advance(timedelta(days=5))
     assert await core.campaigns.run_due() == 0
+
+
+async def test_a_search_campaign_skips_connections_however_many(
+    core: Core, member: MakeMember
+) -> None:
+    sam = await _seller(core, member)
+    for i in range(60):  # more connections matching than a campaign takes
+        await connect(core, sam, await member(f"Conn{i}", headline="Recruiter"))
+    stranger = await member("Zoe", "Far", headline="Recruiter")
+    summary = await core.campaigns.create(sam.id, "Far ones\nfind: recruiter")
+    assert summary.counts.leads == 1
+    async with core.deps.store.read() as tx:
+        (lead,) = await tx.campaigns.due(core.now(), 10)
+    assert lead.lead_id == stranger.id
