@@ -15,6 +15,7 @@ from bridge.core.models import Member, NewMember
 from bridge.core.rules import Rules
 from bridge.storage.port import Store
 from tests.storage.backends import BACKENDS
+from tests.storage.postgres_server import REASON_PREFIX
 
 # Tests never assert on wall-clock time, Hypothesis's per-example deadline and its "input
 # generation is slow" check included: on a loaded two-core machine they fail for the load,
@@ -28,13 +29,27 @@ ADMIN_TELEGRAM_ID = 999_000
 NO_BROWSER = "[no browser]"
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+def _skipped(terminalreporter: pytest.TerminalReporter, marker: str) -> set[str]:
+    """The reasons, after `marker`, of the skips whose reason carries it."""
     reasons = set()
     for report in terminalreporter.stats.get("skipped", []):
         longrepr = report.longrepr
         reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
-        if NO_BROWSER in reason:
-            reasons.add(reason.split(NO_BROWSER, 1)[1].strip())
+        if marker in reason:
+            reasons.add(reason.split(marker, 1)[1].strip())
+    return reasons
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    reasons = _skipped(terminalreporter, NO_BROWSER)
+    postgres = _skipped(terminalreporter, REASON_PREFIX)
+    for reason in sorted(postgres):
+        terminalreporter.write_line(
+            f"POSTGRESQL HALF NOT RUN: {reason}; set TEST_POSTGRES_URL or install PostgreSQL"
+            " (REQUIRE_POSTGRES=1 makes this a failure).",
+            yellow=True,
+            bold=True,
+        )
     for reason in sorted(reasons):
         terminalreporter.write_line(
             f"BROWSER TEST NOT RUN: {reason}; the playground page was not tested"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from array import array
+from collections.abc import Sequence
 from datetime import datetime
 
 from bridge.core.campaigns import Campaigns
@@ -26,7 +27,14 @@ from bridge.core.rules import Rules
 from bridge.core.saved_searches import SavedSearches
 from bridge.core.stats import Stats
 from bridge.core.updates import Updates
-from bridge.storage.port import GraphSnapshot, GraphSnapshotRepo, Store
+from bridge.storage.port import (
+    ConnectionChange,
+    Follower,
+    FollowsConnections,
+    GraphSnapshot,
+    GraphSnapshotRepo,
+    Store,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +81,34 @@ class Core:
             admin_telegram_ids=admin_telegram_ids,
         )
         return cls(deps)
+
+    async def follow_graph(self, poll_seconds: float = 1.0) -> Follower | None:
+        """On a store several workers share, keep this worker's graph index in step with
+        the connections any worker changes (within a notification's delay, `poll_seconds`
+        at worst); None on a single-process store. The runtime starts it after `open` and
+        `stop()`s it before closing the store."""
+        store = self.deps.store
+        if not isinstance(store, FollowsConnections):
+            return None
+
+        def apply(changes: Sequence[ConnectionChange], position: int) -> None:
+            graph = self.deps.graph
+            for a, b, added in changes:  # idempotent: this worker's own changes come back
+                if added:
+                    graph.add_edge(a, b)
+                else:
+                    graph.remove_edge(a, b)
+            graph.log_position = position
+
+        async def reload() -> int:
+            await self.reload_graph()
+            return self.deps.graph.log_position
+
+        follower = await store.follow_connections(
+            self.deps.graph.log_position, apply, reload, poll_seconds
+        )
+        self.deps.graph_follower = follower
+        return follower
 
     async def reload_graph(self) -> int:
         """Read the graph index again from the store, after connections were written there
@@ -132,6 +168,7 @@ async def load_graph(store: Store) -> GraphIndex:
         (built if rebuilt else loaded) - started,
         f"; snapshot saved in {time.perf_counter() - built:.2f} s" if saved else "",
     )
+    graph.log_position = generation or 0
     return graph
 
 

@@ -7,10 +7,10 @@ single `async with store.transaction() as tx:` and commits once at its end (or n
 from __future__ import annotations
 
 from array import array
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from bridge.core.models import (
     Attachment,
@@ -93,7 +93,16 @@ class MemberRepo(Protocol):
     async def get_many(self, ids: Iterable[int]) -> dict[int, Member]: ...
     async def by_telegram_id(self, telegram_id: int) -> Member | None: ...
     async def by_handle(self, handle: str) -> Member | None: ...
-    async def save(self, member: Member) -> None: ...
+    async def save(self, member: Member) -> None:
+        """Every field but `credits`, which only `add_credits` changes."""
+        ...
+
+    async def add_credits(self, member_id: int, delta: int) -> int | None:
+        """Change the balance by `delta` in one SQL increment (two workers spending at once
+        both count): the new balance, or None — nothing changed — when it would go below
+        zero or there is no such member."""
+        ...
+
     async def search(self, terms: list[str], limit: int) -> list[Member]: ...
     async def save_search(self, member_id: int, query: str, now: datetime) -> int: ...
     async def saved_search(self, search_id: int, member_id: int) -> str | None: ...
@@ -194,7 +203,13 @@ class ConversationRepo(Protocol):
     async def create(self, a: int, b: int, now: datetime) -> Conversation: ...
     async def save(self, conversation: Conversation) -> None: ...
     async def state(self, conversation_id: int, member_id: int) -> ConversationState: ...
-    async def save_state(self, state: ConversationState) -> None: ...
+    async def save_state(self, state: ConversationState, unread_delta: int = 0) -> None:
+        """Write one member's side. With `unread_delta`, the unread count is not written
+        back from what was read but changed in SQL (`unread_count + delta`: what another
+        transaction counted meanwhile counts too), and `state.unread_count` becomes the
+        stored value."""
+        ...
+
     async def inbox(
         self,
         member_id: int,
@@ -388,6 +403,11 @@ class OutboxRepo(Protocol):
 class StorageUnavailable(Exception):
     """The database can't be used right now — another process holds it past the busy
     timeout, the disk is full, an I/O error: nothing was changed, try again later."""
+
+
+class TransactionConflict(StorageUnavailable):
+    """Another transaction changed what this one read (PostgreSQL's serialization failure
+    or a deadlock): nothing of it remains; run it again at once, it will see the change."""
 
 
 class ConstraintViolation(Exception):
@@ -650,3 +670,25 @@ class Store(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+class Follower(Protocol):
+    position: int
+
+    async def catch_up(self) -> int: ...
+    async def stop(self) -> None: ...
+
+
+@runtime_checkable
+class FollowsConnections(Protocol):
+    """A store several workers share (PostgreSQL): each worker's in-memory graph index
+    follows the connections every worker changes (`bridge.storage.postgres.follow`). A
+    single-process store (SQLite) has nothing to follow and does not offer it."""
+
+    async def follow_connections(
+        self,
+        position: int,
+        apply: Callable[[Sequence[ConnectionChange], int], None],
+        reload: Callable[[], Awaitable[int]],
+        poll_seconds: float = 1.0,
+    ) -> Follower: ...

@@ -22,6 +22,11 @@ from tests.e2e.conftest import TOKEN, World, connect, start_all
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# SQLite's own failures (a file locked by another process, a full disk, the instance lock):
+# the `world` fixture on SQLite only.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 def _database(world: World) -> Path:
     return Path(world.bot.settings.database_url.removeprefix("sqlite:///"))
 
@@ -38,6 +43,7 @@ async def _open_conversation(world: World) -> None:
     await alice.wait_for_text("Everything you send now goes to Bob Durand")
 
 
+@SQLITE_ONLY
 async def test_a_database_locked_by_another_process_delays_but_loses_nothing(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -80,6 +86,7 @@ async def test_a_database_locked_by_another_process_delays_but_loses_nothing(
     assert world.server.rejected == []
 
 
+@SQLITE_ONLY
 async def test_a_full_disk_delays_but_loses_nothing(world: World) -> None:
     """The database can't grow (SQLite's "database or disk is full"): messages wait, and go
     through once space is back, without a false error to the sender."""
@@ -107,6 +114,7 @@ async def test_a_full_disk_delays_but_loses_nothing(world: World) -> None:
     assert not _texts_from_bot(alice, "went wrong")
 
 
+@SQLITE_ONLY
 async def test_a_second_bot_on_the_same_database_is_refused_at_start(world: World) -> None:
     env = {
         **os.environ,
@@ -152,10 +160,9 @@ def _server_users(server: SandboxServer) -> tuple[SimUser, SimUser]:
     )
 
 
-async def test_update_ids_starting_over_are_new_updates(tmp_path: Path) -> None:
+async def test_update_ids_starting_over_are_new_updates(database_url: str) -> None:
     """The local server restarted (or a new token): update ids and message ids start at 1
     again. New messages are processed, not taken for the old ones with the same numbers."""
-    database_url = f"sqlite:///{tmp_path}/bridge.db"
     for run in ("first", "second"):
         server = SandboxServer()
         await server.start()
@@ -185,7 +192,7 @@ async def test_update_ids_starting_over_are_new_updates(tmp_path: Path) -> None:
             await server.stop()
 
 
-async def test_a_redelivered_update_is_skipped(tmp_path: Path) -> None:
+async def test_a_redelivered_update_is_skipped(database_url: str) -> None:
     """The bot processed an update but never confirmed it (it died first): Telegram sends
     the identical update again, and nothing happens twice."""
     server = SandboxServer()
@@ -196,7 +203,7 @@ async def test_a_redelivered_update_is_skipped(tmp_path: Path) -> None:
         _env_file=None,
         bot_token=TOKEN,
         bot_api_url=server.url,
-        database_url=f"sqlite:///{tmp_path}/bridge.db",
+        database_url=database_url,
     )
     bot = BridgeBot(settings, poll_timeout=1)
     await bot.start()

@@ -1,1 +1,1 @@
--- Placeholder for another branch's migration 0011 (wt-growth numbers its own 0016 as its brief says; the lead renumbers at merge and drops this file)
+-- Placeholder for another branch's migration 0011 (wt-growth-pg numbers its own 0014 as its brief says; the lead renumbers at merge and drops this file)

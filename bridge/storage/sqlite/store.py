@@ -12,49 +12,17 @@ from pathlib import Path
 import aiosqlite
 
 from bridge.storage import once
-from bridge.storage.migrations import DatabaseTooNew, Migration, load_migrations
-from bridge.storage.port import AlreadyApplied, ConstraintViolation, StorageUnavailable
-from bridge.storage.sqlite.bulk import SqliteBulk
-from bridge.storage.sqlite.campaigns import SqliteCampaigns
-from bridge.storage.sqlite.conversations import (
-    SqliteConversations,
-    SqliteCopies,
-    SqliteMessages,
+from bridge.storage.migrations import (
+    SCHEMA_VERSION_DDL,
+    Migration,
+    load_migrations,
+    pending,
 )
-from bridge.storage.sqlite.credits import SqliteInMails, SqliteLedger, SqliteSpam
-from bridge.storage.sqlite.graph_snapshot import SqliteGraphSnapshots
-from bridge.storage.sqlite.introductions import SqliteIntroductions
-from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
-from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
-from bridge.storage.sqlite.outbox import SqliteOutbox
-from bridge.storage.sqlite.profile_views import SqliteProfileViews
-from bridge.storage.sqlite.saved_searches import SqliteSavedSearches
-from bridge.storage.sqlite.stats import SqliteStats
-from bridge.storage.sqlite.updates import SqliteUpdates
-
-
-class SqliteUnitOfWork:
-    """The repositories of one transaction."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.members = SqliteMembers(conn)
-        self.blocks = SqliteBlocks(conn)
-        self.connections = SqliteConnections(conn)
-        self.invitations = SqliteInvitations(conn)
-        self.conversations = SqliteConversations(conn)
-        self.messages = SqliteMessages(conn)
-        self.inmails = SqliteInMails(conn)
-        self.ledger = SqliteLedger(conn)
-        self.spam = SqliteSpam(conn)
-        self.copies = SqliteCopies(conn)
-        self.outbox = SqliteOutbox(conn)
-        self.updates = SqliteUpdates(conn)
-        self.graph_snapshots = SqliteGraphSnapshots(conn)
-        self.profile_views = SqliteProfileViews(conn)
-        self.stats = SqliteStats(conn)
-        self.introductions = SqliteIntroductions(conn)
-        self.saved_searches = SqliteSavedSearches(conn)
-        self.campaigns = SqliteCampaigns(conn)
+from bridge.storage.port import AlreadyApplied, ConstraintViolation, StorageUnavailable
+from bridge.storage.sql.unit import SqlUnitOfWork
+from bridge.storage.sql.updates import SqlUpdates
+from bridge.storage.sqlite.bulk import SqliteBulk
+from bridge.storage.sqlite.db import SqliteDb
 
 
 class SqliteStore:
@@ -70,6 +38,7 @@ class SqliteStore:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        self._db = SqliteDb(conn)
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -95,25 +64,13 @@ class SqliteStore:
     async def migrate(self, migrations: Sequence[Migration] | None = None) -> int:
         """Apply pending migrations (every one the code has, unless given), each in its own
         transaction with its `schema_version` row; return the schema version."""
-        await self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
-            " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
+        await self._conn.execute(SCHEMA_VERSION_DDL)
         cursor = await self._conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
         row = await cursor.fetchone()
         current = int(row[0]) if row else 0
-        if migrations is None:
-            migrations = load_migrations()
-        known = migrations[-1].version if migrations else 0
-        if current > known:
-            raise DatabaseTooNew(
-                f"database schema is version {current}, this code knows up to {known}:"
-                " refusing to start (upgrade the code)"
-            )
-        for migration in migrations:
-            if migration.version > current:
-                await self._apply(migration)
-                current = migration.version
+        for migration in pending(load_migrations() if migrations is None else migrations, current):
+            await self._apply(migration)
+            current = migration.version
         return current
 
     async def _apply(self, migration: Migration) -> None:
@@ -138,16 +95,16 @@ class SqliteStore:
             raise
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqliteUnitOfWork]:
+    async def transaction(self) -> AsyncIterator[SqlUnitOfWork]:
         async with self._lock:
             scope = once.recording()
             await self._begin()
             before = self._conn.total_changes
             recorded = False
             try:
-                yield SqliteUnitOfWork(self._conn)
+                yield SqlUnitOfWork(self._db)
                 if scope is not None and self._conn.total_changes != before:
-                    if not await SqliteUpdates(self._conn).record(
+                    if not await SqlUpdates(self._db).record(
                         scope.key, scope.update_id, scope.received_at
                     ):
                         raise AlreadyApplied(scope.update_id)
@@ -164,12 +121,12 @@ class SqliteStore:
                 scope.recorded = True
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[SqliteUnitOfWork]:
+    async def read(self) -> AsyncIterator[SqlUnitOfWork]:
         """Reads without BEGIN/COMMIT: every change goes through this connection under the
         same lock, so nothing can change between the statements of a reader holding it."""
         async with self._lock:
             try:
-                yield SqliteUnitOfWork(self._conn)
+                yield SqlUnitOfWork(self._db)
             except sqlite3.OperationalError as exc:
                 raise _unavailable(exc) from exc
 

@@ -56,18 +56,34 @@ async def test_concurrent_read_modify_write_transactions_lose_no_update(store: S
             state.unread_count += 1
             await tx.conversations.save_state(state)
 
-    async def one_more_credit() -> None:
+    async def one_more_renewal() -> None:
         async with store.transaction() as tx:
             member = await tx.members.get(ann.id)
             assert member is not None
             await asyncio.sleep(0)
-            member.credits += 1
+            member.renewals_done += 1
             await tx.members.save(member)
 
     await asyncio.gather(
-        *(one_more_unread() for _ in range(20)), *(one_more_credit() for _ in range(20))
+        *(one_more_unread() for _ in range(20)), *(one_more_renewal() for _ in range(20))
     )
     async with store.read() as tx:
         assert (await tx.conversations.state(chat.id, bob.id)).unread_count == 20
         member = await tx.members.get(ann.id)
-        assert member is not None and member.credits == 20
+        assert member is not None and member.renewals_done == 20
+
+
+async def test_an_unread_increment_counts_what_another_transaction_counted(store: Store) -> None:
+    ann, bob = await add_members(store, "Ann", "Bob")
+    chat = await conversation(store, ann, bob)
+    async with store.read() as tx:
+        stale = await tx.conversations.state(chat.id, bob.id)  # read by two workers at once
+    for _ in range(2):
+        async with store.transaction() as tx:
+            await tx.conversations.save_state(stale.model_copy(), unread_delta=1)
+    async with store.transaction() as tx:
+        mine = stale.model_copy()
+        await tx.conversations.save_state(mine, unread_delta=1)
+    assert mine.unread_count == 3
+    async with store.read() as tx:
+        assert (await tx.conversations.state(chat.id, bob.id)).unread_count == 3

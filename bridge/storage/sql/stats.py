@@ -1,17 +1,16 @@
-"""/stats counts on SQLite (portable SQL: timestamps are ISO text compared and cut as text,
+"""/stats counts (one SQL text for every backend: timestamps are ISO text compared and cut as text,
 durations computed by the core, not by a dialect's date functions)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
+from bridge.storage.sql.db import Db
+from bridge.storage.sql.rows import ts
 
-from bridge.storage.sqlite.rows import ts
 
-
-class SqliteStats:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlStats:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def _pair(self, sql: str, params: tuple[object, ...]) -> tuple[int, int]:

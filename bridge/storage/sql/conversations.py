@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import (
     Attachment,
     ChatCopy,
@@ -20,8 +18,9 @@ from bridge.core.models import (
     UnreadSummary,
 )
 from bridge.storage.port import HeldMessage, InboxSlice
-from bridge.storage.sqlite.inbox import AFTER, FILTERS, UNREAD, inbox_page, unread_pages
-from bridge.storage.sqlite.rows import (
+from bridge.storage.sql.db import Db
+from bridge.storage.sql.inbox import AFTER, FILTERS, UNREAD, inbox_page, unread_pages
+from bridge.storage.sql.rows import (
     ATTACHMENT_COLUMNS,
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
@@ -44,8 +43,8 @@ def _state(data: dict[str, object]) -> ConversationState:
     return ConversationState.model_validate({k: data[k] for k in STATE_COLUMNS})
 
 
-class SqliteConversations:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlConversations:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def get(self, conversation_id: int) -> Conversation | None:
@@ -101,13 +100,15 @@ class SqliteConversations:
             raise LookupError(f"no state for member {member_id} in {conversation_id}")
         return _state(row_dict(row))
 
-    async def save_state(self, state: ConversationState) -> None:
-        await self._conn.execute(
-            "UPDATE conversation_states SET unread_count = ?, last_read_message_id = ?,"
+    async def save_state(self, state: ConversationState, unread_delta: int = 0) -> None:
+        unread = "unread_count + ?" if unread_delta else "?"
+        cursor = await self._conn.execute(
+            f"UPDATE conversation_states SET unread_count = {unread}, last_read_message_id = ?,"
             " archived = ?, deleted = ?, cleared_through = ?, spam = ?, inmail = ?,"
-            " last_activity_at = ? WHERE conversation_id = ? AND member_id = ?",
+            " last_activity_at = ? WHERE conversation_id = ? AND member_id = ?"
+            " RETURNING unread_count",
             (
-                state.unread_count,
+                unread_delta or state.unread_count,
                 state.last_read_message_id,
                 int(state.archived),
                 int(state.deleted),
@@ -119,6 +120,9 @@ class SqliteConversations:
                 state.member_id,
             ),
         )
+        row = await cursor.fetchone()
+        if row is not None:
+            state.unread_count = int(row[0])
 
     async def inbox(
         self,
@@ -193,8 +197,8 @@ class SqliteConversations:
 _MESSAGE = f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages"
 
 
-class SqliteMessages:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlMessages:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(
@@ -391,8 +395,8 @@ class SqliteMessages:
         return [Reaction.model_validate(row_dict(row)) for row in await cursor.fetchall()]
 
 
-class SqliteCopies:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlCopies:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(self, copy: ChatCopy) -> None:

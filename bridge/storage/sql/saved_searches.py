@@ -1,20 +1,20 @@
-"""Saved searches on SQLite; new members matched through the same full-text index as /find."""
+"""Saved searches; new members matched through the same search index as /find (the
+dialect's: FTS5 on SQLite, the stored tsvector on PostgreSQL)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import Member, SavedSearch
-from bridge.storage.sqlite.members import MEMBER_COLUMNS, fts_match, member_from_row
-from bridge.storage.sqlite.rows import row_dict, ts
+from bridge.storage.sql.db import Db
+from bridge.storage.sql.members import MEMBER_COLUMNS, member_from_row
+from bridge.storage.sql.rows import row_dict, ts
 
 _COLUMNS = "id, member_id, query, last_member_id, created_at"
 
 
-class SqliteSavedSearches:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlSavedSearches:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(
@@ -58,10 +58,11 @@ class SqliteSavedSearches:
     ) -> list[Member]:
         if not terms:
             return []
+        dialect = self._conn.dialect
         columns = ", ".join(f"m.{c}" for c in MEMBER_COLUMNS)
         cursor = await self._conn.execute(
-            f"SELECT {columns} FROM members_search f JOIN members m ON m.id = f.rowid"
-            " WHERE members_search MATCH ? AND m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?",
-            (fts_match(terms), after_id, upto_id, limit),
+            f"SELECT {columns} FROM {dialect.search_from} WHERE {dialect.search_where}"
+            " AND m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?",
+            (dialect.match(terms), after_id, upto_id, limit),
         )
         return [member_from_row(row) for row in await cursor.fetchall()]

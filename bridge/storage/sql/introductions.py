@@ -1,23 +1,22 @@
-"""Warm introductions on SQLite (portable SQL)."""
+"""Warm introductions (one SQL text for every backend)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import Introduction, IntroductionStatus
-from bridge.storage.sqlite.rows import row_dict, ts
+from bridge.storage.sql.db import Db, Row
+from bridge.storage.sql.rows import row_dict, ts
 
 _COLUMNS = "id, requester_id, target_id, intermediary_id, note, status, created_at, answered_at"
 
 
-def _introduction(row: aiosqlite.Row) -> Introduction:
+def _introduction(row: Row) -> Introduction:
     return Introduction.model_validate(row_dict(row))
 
 
-class SqliteIntroductions:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlIntroductions:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def _one(self, sql: str, params: tuple[object, ...]) -> Introduction | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import Member, NewMember
-from bridge.storage.sqlite.rows import row_dict, ts
+from bridge.storage.sql.db import Db, Row
+from bridge.storage.sql.rows import row_dict, ts
 
 MEMBER_COLUMNS = (
     "id",
@@ -42,7 +42,8 @@ MEMBER_COLUMNS = (
     "private_browsing",
 )
 _SELECT = f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members"
-_MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created_at")]
+# `credits` changes only by increments (`add_credits`), never written back from a read.
+_MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created_at", "credits")]
 
 
 def search_text(member: Member) -> str:
@@ -60,25 +61,22 @@ def search_text(member: Member) -> str:
 
 
 def search_words(*parts: str) -> str:
-    """`search_text` from its parts in that order (the bulk path has rows, not members)."""
-    return " ".join(p for p in parts if p).casefold()
+    """`search_text` from its parts in that order (the bulk path has rows, not members),
+    accents folded here as `bridge.core.search.fold` folds the terms: SQLite's index folds
+    them again, PostgreSQL's needs them folded (no `unaccent` extension to install)."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(p for p in parts if p))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def member_from_row(row: aiosqlite.Row) -> Member:
+def member_from_row(row: Row) -> Member:
     return Member.model_validate(row_dict(row))
 
 
 _member = member_from_row
 
 
-def fts_match(terms: list[str]) -> str:
-    """The FTS5 query for folded, cleaned terms: each a quoted word prefix, so that none is
-    read as FTS5 syntax."""
-    return " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
-
-
-class SqliteMembers:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlMembers:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(self, new: NewMember, handle: str, now: datetime) -> Member:
@@ -140,6 +138,15 @@ class SqliteMembers:
             (*values, search_text(member), member.id),
         )
 
+    async def add_credits(self, member_id: int, delta: int) -> int | None:
+        cursor = await self._conn.execute(
+            "UPDATE members SET credits = credits + ? WHERE id = ? AND credits + ? >= 0"
+            " RETURNING credits",
+            (delta, member_id, delta),
+        )
+        row = await cursor.fetchone()
+        return int(row[0]) if row else None
+
     async def with_digest_time(self, after_id: int, limit: int) -> list[Member]:
         cursor = await self._conn.execute(
             f"{_SELECT} WHERE digest_at IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
@@ -152,12 +159,12 @@ class SqliteMembers:
         folded and cleaned from the core; quoted here so none is read as FTS5 syntax)."""
         if not terms:
             return []
-        match = fts_match(terms)
+        dialect = self._conn.dialect
         columns = ", ".join(f"m.{c}" for c in MEMBER_COLUMNS)
         cursor = await self._conn.execute(
-            f"SELECT {columns} FROM members_search f JOIN members m ON m.id = f.rowid"
-            " WHERE members_search MATCH ? ORDER BY m.id LIMIT ?",
-            (match, limit),
+            f"SELECT {columns} FROM {dialect.search_from}"
+            f" WHERE {dialect.search_where} ORDER BY m.id LIMIT ?",
+            (dialect.match(terms), limit),
         )
         return [_member(row) for row in await cursor.fetchall()]
 
@@ -189,8 +196,8 @@ class SqliteMembers:
         return int(row[0]) if row else 0
 
 
-class SqliteBlocks:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlBlocks:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(self, blocker_id: int, blocked_id: int, now: datetime) -> None:

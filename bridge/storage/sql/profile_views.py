@@ -1,16 +1,15 @@
-"""Profile views on SQLite (portable SQL: the PostgreSQL backend shares it)."""
+"""Profile views (one SQL text for every backend)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
+from bridge.storage.sql.db import Db
+from bridge.storage.sql.rows import ts
 
-from bridge.storage.sqlite.rows import ts
 
-
-class SqliteProfileViews:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlProfileViews:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def record(self, viewer_id: int, viewed_id: int, day: str, now: datetime) -> bool:

@@ -1,14 +1,13 @@
-"""Campaigns and their leads on SQLite (portable SQL)."""
+"""Campaigns and their leads (one SQL text for every backend)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import Campaign, CampaignCounts, CampaignLead, CampaignStatus, CampaignStep
-from bridge.storage.sqlite.rows import row_dict, ts
+from bridge.storage.sql.db import Db
+from bridge.storage.sql.rows import row_dict, ts
 
 _CAMPAIGN = (
     "id, member_id, name, status, wait_days, follow_up_days, note, welcome, follow_up, created_at"
@@ -25,8 +24,8 @@ _PAIR = (
 WAITING = tuple(s.value for s in CampaignStep if s not in (CampaignStep.DONE, CampaignStep.LEFT))
 
 
-class SqliteCampaigns:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlCampaigns:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(

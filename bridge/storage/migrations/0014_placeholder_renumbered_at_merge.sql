@@ -1,1 +1,0 @@
--- Placeholder for another branch's migration 0014 (wt-growth numbers its own 0016 as its brief says; the lead renumbers at merge and drops this file)
