@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 import pytest
 
+from bridge.storage.migrations import Migration
 from bridge.storage.postgres import PostgresStore
 from bridge.storage.postgres.schema import postgres_migrations
 from tests.storage import postgres_server
@@ -105,3 +106,17 @@ async def test_workers_starting_together_migrate_once() -> None:
         finally:
             for store in stores:
                 await store.close()
+
+
+async def test_a_migration_of_comments_only_is_applied() -> None:
+    """A placeholder kept for a number another branch holds (`-- placeholder`) has no
+    statement; asyncpg fails on an empty query, so it must be recorded without being sent."""
+    async with empty_database() as url:
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
+        try:
+            placeholder = Migration(1, "placeholder", "-- placeholder\n\n-- renumbered at merge\n")
+            assert await PostgresStore(pool, url).migrate([placeholder]) == 1
+            async with pool.acquire() as conn:
+                assert await conn.fetchval("SELECT COUNT(*) FROM schema_version") == 1
+        finally:
+            await pool.close()

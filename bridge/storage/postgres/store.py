@@ -84,6 +84,11 @@ def _number(text: str) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value
 
 
+def _has_statement(sql: str) -> bool:
+    """Whether a migration holds more than comments (a renumbering placeholder does not)."""
+    return any(line.strip() and not line.lstrip().startswith("--") for line in sql.splitlines())
+
+
 class PostgresStore:
     """A pool of connections; each transaction on one of them."""
 
@@ -123,7 +128,8 @@ class PostgresStore:
                 )
                 for migration in pending(migrations, current):
                     async with conn.transaction():
-                        await conn.execute(migration.sql)
+                        if _has_statement(migration.sql):  # asyncpg fails on an empty query
+                            await conn.execute(migration.sql)
                         await conn.execute(
                             "INSERT INTO schema_version (version, description, applied_at)"
                             " VALUES ($1, $2, $3)",
