@@ -69,6 +69,23 @@ async def test_a_saved_search_is_unique_and_its_mark_never_moves_back(store: Sto
         assert await tx.saved_searches.remove(saved.id, ann.id) is True
 
 
+async def test_a_saved_search_matches_new_members_as_find_does(store: Store) -> None:
+    """Every term a word prefix, accents and case folded, only ids in the window: the same
+    words on each backend's index (FTS5 on SQLite, a tsvector on PostgreSQL)."""
+    zoe, zora, _ = await add_members(store, "Zoé", "Zora", "Zeno")
+    async with store.transaction() as tx:
+        for member, headline in ((zoe, "Ingénieure"), (zora, "Ingénieure")):
+            await tx.members.save(member.model_copy(update={"headline": headline}))
+    async with store.read() as tx:
+        newest = await tx.saved_searches.newest_member_id()
+        found = await tx.saved_searches.matches(["zo", "ingen"], 0, newest, 10)
+        assert [m.id for m in found] == [zoe.id, zora.id]
+        assert [m.id for m in await tx.saved_searches.matches(["zoe"], 0, newest, 10)] == [zoe.id]
+        assert await tx.saved_searches.matches(["zo"], zora.id, newest, 10) == []
+        assert [m.id for m in await tx.saved_searches.matches(["ingen"], 0, zoe.id, 10)] == [zoe.id]
+        assert await tx.saved_searches.matches(["z'o\\"], 0, newest, 10) == []
+
+
 async def test_a_campaign_step_is_claimed_once(store: Store) -> None:
     sam, ann = await add_members(store, "Sam", "Ann")
     async with store.transaction() as tx:
