@@ -8,6 +8,7 @@ from array import array
 from collections.abc import Sequence
 from datetime import datetime
 
+from bridge.core.campaigns import Campaigns
 from bridge.core.cleanup import Cleanup
 from bridge.core.clock import Clock, SystemClock
 from bridge.core.contacts import Contacts
@@ -16,6 +17,7 @@ from bridge.core.deps import CoreDeps
 from bridge.core.export import Export
 from bridge.core.graph import GraphIndex
 from bridge.core.inbox import Inbox
+from bridge.core.introductions import Introductions
 from bridge.core.invitations import Invitations
 from bridge.core.leads import Leads
 from bridge.core.leaving import Leaving
@@ -27,9 +29,12 @@ from bridge.core.network import Network
 from bridge.core.notify import Preferences
 from bridge.core.outbox import Outbox
 from bridge.core.payments import Payments
+from bridge.core.profile_views import ProfileViews
 from bridge.core.prompts import Prompts
 from bridge.core.reminders import Reminders
 from bridge.core.rules import Rules
+from bridge.core.saved_searches import SavedSearches
+from bridge.core.stats import Stats
 from bridge.core.undo_window import UndoWindow
 from bridge.core.updates import Updates
 from bridge.storage.port import (
@@ -67,6 +72,11 @@ class Core:
         self.contacts = Contacts(deps)
         self.reminders = Reminders(deps)
         self.leads = Leads(deps)
+        self.profile_views = ProfileViews(deps)
+        self.stats = Stats(deps)
+        self.introductions = Introductions(deps)
+        self.saved_searches = SavedSearches(deps)
+        self.campaigns = Campaigns(deps)
 
     def now(self) -> datetime:
         """The core's clock: what "now" is for the times a page shows relative to it

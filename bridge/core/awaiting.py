@@ -23,6 +23,8 @@ class PromptKind(StrEnum):
     AUTO_REPLY = "auto_reply"  # arg: "text": the automatic reply to invitations without a note
     HANDLE = "handle"  # arg: always "new" (the member's own handle)
     CONTACT_NOTE = "contact_note"  # arg: the contact the private note is on
+    INTRODUCTION = "intro"  # arg: "<target>.<intermediary>": the note asking for it
+    CAMPAIGN = "campaign"  # arg: the /find search whose results are the leads
 
 
 class Prompt(Model):
@@ -38,14 +40,22 @@ class Prompt(Model):
         kind, sep, arg = (text or "").partition(":")
         if not sep or kind not in {k.value for k in PromptKind} or not arg:
             return None
-        numeric = (PromptKind.NOTE, PromptKind.INMAIL, PromptKind.CONTACT_NOTE)
+        numeric = (PromptKind.NOTE, PromptKind.INMAIL, PromptKind.CONTACT_NOTE, PromptKind.CAMPAIGN)
         if kind in numeric and not arg.isdigit():
+            return None
+        target, dot, via = arg.partition(".")
+        if kind == PromptKind.INTRODUCTION and not (dot and target.isdigit() and via.isdigit()):
             return None
         return cls(kind=PromptKind(kind), arg=arg)
 
     @property
     def target_id(self) -> int:
-        return int(self.arg)
+        return int(self.arg.partition(".")[0])
+
+    @property
+    def intermediary_id(self) -> int:
+        """An introduction's: whom the note asks."""
+        return int(self.arg.partition(".")[2])
 
 
 async def answered(tx: UnitOfWork, actor_id: int, prompt: Prompt | None) -> None:

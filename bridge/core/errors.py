@@ -389,6 +389,54 @@ class TemplateTooLong(BridgeError):
 class TooManyTemplates(BridgeError):
     code = "too_many_templates"
 
+
+# --- introductions ----------------------------------------------------------------------
+class IntroductionNotNeeded(BridgeError):
+    """The member is already a connection: write to them."""
+
+    code = "introduction_not_needed"
+
+
+class NoIntroductionPath(BridgeError):
+    """None of the actor's connections knows the member (out of network)."""
+
+    code = "introduction_no_path"
+
+
+class IntroductionAlreadyAsked(BridgeError):
+    code = "introduction_already_asked"
+
+
+class IntermediaryUnavailable(BridgeError):
+    """The connection chosen to introduce is not (or no longer) one who knows the member."""
+
+    code = "intermediary_unavailable"
+
+
+class IntroductionNotAvailable(BridgeError):
+    """Answered already, or asked of someone else: only the asked connection answers, once."""
+
+    code = "introduction_not_available"
+
+
+class IntroductionNoteTooLong(BridgeError):
+    code = "introduction_note_too_long"
+
+    def __init__(self, limit: int, length: int) -> None:
+        super().__init__(limit=limit, length=length)
+
+
+# --- saved searches ---------------------------------------------------------------------
+class SearchAlreadySaved(BridgeError):
+    code = "search_already_saved"
+
+    def __init__(self, query: str) -> None:
+        super().__init__(query=query)
+
+
+class TooManySavedSearches(BridgeError):
+    code = "too_many_saved_searches"
+
     def __init__(self, limit: int) -> None:
         super().__init__(limit=limit)
 
@@ -491,3 +539,42 @@ class InvalidLeadList(BridgeError):
 
 class LeadNotSaved(BridgeError):
     code = "lead_not_saved"
+
+
+class SavedSearchNotFound(BridgeError):
+    """Deleted already, or another member's."""
+
+    code = "saved_search_not_found"
+
+
+# --- campaigns --------------------------------------------------------------------------
+class NeedsProspectingPlan(BridgeError):
+    code = "needs_prospecting_plan"
+
+    def __init__(self, plans: list[str]) -> None:
+        super().__init__(plans=plans)
+
+
+class CampaignSpecInvalid(BridgeError):
+    """A line of `/campaign new` that can't be read (what it should look like is in the text)."""
+
+    code = "campaign_spec_invalid"
+
+    def __init__(self, line: str) -> None:
+        super().__init__(line=line)
+
+
+class CampaignWithoutLeads(BridgeError):
+    """Nobody to prospect: the search found no one outside the member's connections."""
+
+    code = "campaign_without_leads"
+
+
+class CampaignNotFound(BridgeError):
+    code = "campaign_not_found"
+
+
+class CampaignStopped(BridgeError):
+    """A stopped campaign stays stopped (start a new one)."""
+
+    code = "campaign_stopped"

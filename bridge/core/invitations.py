@@ -198,6 +198,13 @@ class Invitations:
     def _degree(self, actor_id: int, other_id: int) -> Degree:
         return Degree.from_distance(self._d.graph.distance(actor_id, other_id))
 
+    async def create_in(
+        self, tx: UnitOfWork, actor: Member, target: Member, note: str | None, now: datetime
+    ) -> Invitation:
+        """A new invitation inside the caller's transaction (a campaign's step), every rule
+        of `check_can_invite` applied."""
+        return await self._create(tx, actor, target, note, now)
+
     async def _create(
         self, tx: UnitOfWork, actor: Member, target: Member, note: str | None, now: datetime
     ) -> Invitation:

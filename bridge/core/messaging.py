@@ -112,6 +112,16 @@ class Messaging:
             )
         return delivery
 
+    async def send_in(
+        self, tx: UnitOfWork, actor_id: int, target_id: int, text: str, now: datetime
+    ) -> Delivery:
+        """A text message inside the caller's transaction (a campaign's step): the same
+        rules and notifications as `send`."""
+        self.check_content(text, None)
+        return await self._send(
+            tx, actor_id, target_id, now, text=text, attachment=None, reply_to_id=None
+        )
+
     async def _send(
         self,
         tx: UnitOfWork,
@@ -455,8 +465,9 @@ async def open_route(
     whether what they write stays unseen (the thread of an invitation its recipient
     declined, which its sender is never told about: `invitation_status.seen_status`).
 
-    The three ways: a 1st-degree connection, a pending invitation's thread, an InMail
-    thread (the recipient may always answer; the sender again once answered).
+    The four ways: a 1st-degree connection, an introduction by a common connection, a
+    pending invitation's thread, an InMail thread (the recipient may always answer; the
+    sender again once answered).
     """
     conversation = await tx.conversations.between(actor.id, target.id)
     if await tx.connections.exists(actor.id, target.id):
@@ -464,6 +475,10 @@ async def open_route(
             conversation = await tx.conversations.create(actor.id, target.id, now)
         answered = await tx.inmails.open_in_conversation(conversation.id, actor.id)
         return conversation, answered, False
+    if await tx.introductions.forwarded_between(actor.id, target.id):
+        if conversation is None:
+            conversation = await tx.conversations.create(actor.id, target.id, now)
+        return conversation, None, False
     if conversation is not None:
         inmail = await tx.inmails.latest_in_conversation(conversation.id)
         if inmail is not None and inmail.recipient_id == actor.id:

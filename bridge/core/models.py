@@ -81,6 +81,7 @@ class Member(Model):
     require_note: bool = False  # invitations without a note are refused before sending
     left_at: datetime | None = None  # /delete_account: erased, shown as a former member
     undo_seconds: int = 0  # the undo window of their messages (0: off; at most 30)
+    private_browsing: bool = False  # views they make are not recorded; they see no viewers
 
     @property
     def full_name(self) -> str:
@@ -142,7 +143,7 @@ class ProfileCard(Model):
     about: str
     connections: int
     mutual: list[MemberView]
-    actions: list[str]  # invite, accept, withdraw, message, inmail, unblock
+    actions: list[str]  # invite, accept, withdraw, message, intro, inmail, unblock
     note: str | None = None  # the viewer's private note on them
     allowance: InviteAllowance | None = None  # their own card: invitations left this week
     reinvite_after: datetime | None = None  # another's card: they can be invited again then
@@ -598,6 +599,9 @@ class NotificationKind(StrEnum):
     STARS_RECEIPT = "stars_receipt"  # payload: a Stars payment recorded, for its payer
     STARS_REFUNDED = "stars_refunded"  # payload: a Stars payment refunded, for its payer
     REMINDER = "reminder"  # ref = reminder id, for its member: follow up now
+    INTRODUCTION_ASKED = "introduction_asked"  # ref = introduction id, for the intermediary
+    INTRODUCED = "introduced"  # ref = introduction id, for the requester and the target
+    SEARCH_ALERT = "search_alert"  # payload: each saved search's range of new member ids
 
 
 class NotificationStatus(StrEnum):
@@ -677,3 +681,179 @@ class Lead(Model):
     saved_at: datetime
     last_contact_at: datetime | None  # the conversation's last activity; None: never talked
     answered: bool  # they wrote to the member at least once
+
+
+class ProfileViewer(Model):
+    """One member who viewed a profile, as the viewed member may see them."""
+
+    view: MemberView
+    at: datetime  # their latest view
+
+
+class WhoViewed(Model):
+    """/views: the last days' viewers, or why there are none to show."""
+
+    private: bool  # the member browses privately: they see no viewers either
+    days: int
+    total: int  # distinct viewers in the window (more than `viewers` shows, maybe)
+    viewers: list[ProfileViewer]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+class MemberStats(Model):
+    """/stats: one member's last days, the figures both the picture and its text show."""
+
+    days: int
+    invitations_sent: int
+    invitations_accepted: int
+    messages_received: int
+    messages_answered: int
+    median_reply_seconds: float | None  # None: nothing answered
+    inmails_sent: int
+    inmails_answered: int  # any answer: interested, not interested, a reply
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        return _rate(self.invitations_accepted, self.invitations_sent)
+
+    @property
+    def reply_rate(self) -> float | None:
+        return _rate(self.messages_answered, self.messages_received)
+
+    @property
+    def inmail_answer_rate(self) -> float | None:
+        return _rate(self.inmails_answered, self.inmails_sent)
+
+
+class NetworkStats(Model):
+    """/stats network (admins): the size of the network, its traffic, what waits to go out."""
+
+    members: int
+    connections: int
+    messages_per_day: list[tuple[str, int]]  # (UTC date, messages), oldest first, every day
+    backlog: int  # notifications waiting to be delivered (pending or held)
+
+
+class IntroductionStatus(StrEnum):
+    ASKED = "asked"
+    FORWARDED = "forwarded"
+    DECLINED = "declined"  # the requester is never told
+
+
+class Introduction(Model):
+    id: int
+    requester_id: int
+    target_id: int
+    intermediary_id: int  # a connection of the requester, who knows the target
+    note: str
+    status: IntroductionStatus = IntroductionStatus.ASKED
+    created_at: datetime
+    answered_at: datetime | None = None
+
+
+class IntroductionView(Model):
+    """An introduction as one of its three members sees it (names masked as always, except
+    between the two introduced: a common connection vouched for each)."""
+
+    id: int
+    requester: MemberView
+    target: MemberView
+    intermediary: MemberView
+    note: str
+    status: IntroductionStatus
+    conversation_id: int | None = None  # once forwarded: the two introduced members' thread
+
+
+class IntroductionChoice(Model):
+    """Whom the actor may ask to introduce them to `target`."""
+
+    target: MemberView
+    via: list[MemberView]  # connections of the actor who know the target, closest first
+    note_limit: int  # how long the note asking one of them may be
+
+
+class SavedSearch(Model):
+    """A /find kept: the digest lists members who joined since and match it."""
+
+    id: int
+    member_id: int
+    query: str
+    last_member_id: int  # members up to this id were already considered
+    created_at: datetime
+
+
+class SearchAlert(Model):
+    """New members matching one of a member's saved searches, as the member may see them."""
+
+    query: str
+    members: list[MemberView]
+    more: int  # beyond those listed
+
+
+class CampaignStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+class CampaignStep(StrEnum):
+    """Where a lead is; the first four are due at `due_at`, the last two are final."""
+
+    VISIT = "visit"  # open their profile (a recorded view)
+    INVITE = "invite"  # after the wait: the invitation with the campaign's note
+    ACCEPTING = "accepting"  # invited: checked until they accept (then welcome) or decline
+    FOLLOW_UP = "follow_up"  # welcomed: a follow-up if they haven't answered by then
+    DONE = "done"
+    LEFT = "left"  # replied, declined, blocked, reported… (`CampaignLead.outcome`)
+
+
+class Campaign(Model):
+    id: int
+    member_id: int
+    name: str
+    status: CampaignStatus = CampaignStatus.ACTIVE
+    wait_days: int
+    follow_up_days: int
+    note: str | None = None  # the invitation's note
+    welcome: str | None = None  # sent on acceptance
+    follow_up: str | None = None  # sent `follow_up_days` after the welcome, without a reply
+    created_at: datetime
+
+
+class CampaignLead(Model):
+    campaign_id: int
+    lead_id: int
+    step: CampaignStep
+    due_at: datetime
+    invitation_id: int | None = None
+    added_at: datetime
+    outcome: str | None = None
+
+
+class CampaignCounts(Model):
+    """How many leads reached each step (and how many left, by reason)."""
+
+    leads: int = 0
+    visited: int = 0
+    invited: int = 0
+    accepted: int = 0
+    welcomed: int = 0
+    followed_up: int = 0
+    replied: int = 0
+    left: int = 0
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        return _rate(self.accepted, self.invited)
+
+    @property
+    def reply_rate(self) -> float | None:
+        return _rate(self.replied, self.accepted)
+
+
+class CampaignSummary(Model):
+    campaign: Campaign
+    counts: CampaignCounts

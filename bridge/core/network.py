@@ -17,6 +17,7 @@ from bridge.core.models import (
     MemberView,
     ProfileCard,
 )
+from bridge.core.profile_views import record_view
 from bridge.core.search import PAGE, SearchPage, clean_query, search_terms
 from bridge.core.views import member_view
 from bridge.storage.port import UnitOfWork
@@ -66,6 +67,7 @@ class Network:
             viewer = await existing_member(tx, viewer_id)
             if await tx.blocks.exists(target_id, viewer_id):
                 raise errors.MemberNotFound(handle=target.handle)
+            await record_view(tx, viewer, target_id, self._d.clock.now())
             actions = await self._actions(tx, viewer, target)
             connections = await tx.connections.count(target_id)
             degree = self.degree(viewer_id, target_id)
@@ -110,6 +112,8 @@ class Network:
             actions += ["withdraw", "message"]
         elif target.invite_policy == InvitePolicy.EVERYONE or degree == Degree.SECOND:
             actions.append("invite")
+        if degree in (Degree.SECOND, Degree.THIRD) and "message" not in actions:
+            actions.append("intro")  # ask a common connection (`introductions`)
         if not target.inmail_opt_out:
             actions.append("inmail")
         return actions

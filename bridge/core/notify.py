@@ -17,6 +17,7 @@ from bridge.core.deps import CoreDeps
 from bridge.core.members import existing_member
 from bridge.core.models import Delivery, Member, NotificationKind, nothing_to_digest
 from bridge.core.owed import notify, replan_member
+from bridge.core.saved_searches import owe_search_alerts
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
 
@@ -197,6 +198,8 @@ class Preferences:
                 for member, day in due:
                     member.last_digest_on = day
                     await tx.members.save(member)
+                    if await owe_search_alerts(tx, member.id, now):
+                        owed += 1
                     found = worth.get(member.id)
                     if found is not None and not nothing_to_digest(
                         found.summary, found.invitations, found.sales

@@ -18,6 +18,7 @@ from bridge.core.models import (
     ChatCopy,
     Conversation,
     ConversationState,
+    IntroductionStatus,
     InvitationStatus,
     Member,
     Message,
@@ -221,6 +222,10 @@ async def _no_longer_true(
         reminder = await tx.reminders.get(n.ref_id) if n.ref_id is not None else None
         if reminder is None or reminder.member_id != n.member_id:
             return "reminder gone"
+    elif n.kind == NotificationKind.INTRODUCTION_ASKED:
+        intro = await tx.introductions.get(n.ref_id) if n.ref_id is not None else None
+        if intro is None or intro.status != IntroductionStatus.ASKED:
+            return "introduction answered"
     elif n.kind == NotificationKind.DIGEST:
         found = (await tx.conversations.unread_pages([n.member_id], 1)).get(n.member_id)
         if found is None or nothing_to_digest(found.summary, found.invitations, found.sales):

@@ -43,6 +43,8 @@ class Rules(BaseModel):
     subject_max: int = 200
     inmail_body_max: int = 1900
     plans: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_PLANS))
+    # The plans that may run campaigns (`campaigns`).
+    prospecting_plans: tuple[str, ...] = ("premium_business", "sales_navigator", "recruiter_lite")
     rollover_months: int = 3
     refund_policy: RefundPolicy = RefundPolicy.NO_RESPONSE
     no_response_window: timedelta = timedelta(days=7)

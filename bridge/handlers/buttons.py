@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bridge.core.cleanup import BulkAction
 from bridge.core.inbox import CardAction
-from bridge.core.models import InboxFilter, InvitePolicy, ReplyChip
+from bridge.core.models import CampaignStatus, InboxFilter, InvitePolicy, ReplyChip
 
 MAX_BYTES = 64
 SEPARATOR = ":"
@@ -365,6 +365,53 @@ class DigestInvitations(Button, prefix="il"):
     """The digest's invitations button: the received invitations, each with its answers."""
 
 
+# --- introductions ----------------------------------------------------------------------
+class AskIntroduction(Button, prefix="ai"):
+    """🙋 Ask for an introduction, on a 2nd/3rd-degree profile card."""
+
+    member_id: Id
+
+
+class IntroductionVia(Button, prefix="av"):
+    """One of the connections who could introduce the actor to `member_id`."""
+
+    member_id: Id
+    via_id: Id
+
+
+class ForwardIntroduction(Button, prefix="af"):
+    introduction_id: Id
+
+
+class DeclineIntroduction(Button, prefix="ad"):
+    introduction_id: Id
+
+
+# --- saved searches ---------------------------------------------------------------------
+class SaveSearch(Button, prefix="ss"):
+    """🔔 Save this search, under /find results."""
+
+    search_id: Id
+
+
+class DeleteSavedSearch(Button, prefix="sd"):
+    saved_id: Id
+
+
+# --- campaigns --------------------------------------------------------------------------
+class CampaignFromSearch(Button, prefix="cf"):
+    """📣 Campaign under /find results: its leads are that search's results."""
+
+    search_id: Id
+
+
+class SetCampaignStatus(Button, prefix="cp"):
+    """⏸ Pause / ▶️ Resume / ⏹ Stop under a campaign in /campaigns."""
+
+    campaign_id: Id
+    status: CampaignStatus
+
+
 # --- settings ---------------------------------------------------------------------------
 class SetLanguage(Button, prefix="sl"):
     code: Word
@@ -382,6 +429,10 @@ class SetNotifyMode(Button, prefix="sn"):
     mode: Word
 
 
+class SetPrivateBrowsing(Button, prefix="sv"):
+    private: bool
+
+
 # --- relaying and admin -----------------------------------------------------------------
 class SendHeld(Button, prefix="hs"):
     """ "Send to …" under a message that had no conversation."""
@@ -394,7 +445,7 @@ class ReviewReport(Button, prefix="rr"):
 
 
 # --- payments in Telegram Stars ---------------------------------------------------------
-class BuyOffer(Button, prefix="by"):
+class BuyOffer(Button, prefix="bo"):
     """An offer of /buy: sends its invoice (the core checks the offer is still on sale)."""
 
     offer_id: Word

@@ -9,20 +9,26 @@ from telegram import Update
 
 from bridge.handlers import (
     admin,
+    campaigns,
+    cards,
     cleanup,
     contacts,
     digests,
     inbox,
     inmail,
+    introductions,
     invitations,
     leads,
     message_search,
     message_templates,
     payments,
     profile,
+    profile_views,
     relay,
     reminders,
+    saved_searches,
     settings,
+    stats,
     your_data,
 )
 from bridge.handlers.commands import Command
@@ -44,6 +50,12 @@ FEATURES = (
     contacts,
     reminders,
     leads,
+    saved_searches,
+    profile_views,
+    cards,
+    introductions,
+    stats,
+    campaigns,
     admin,
 )
 

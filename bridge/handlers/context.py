@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -37,7 +37,8 @@ async def send_retrying(bot: ExtBot, chat_id: int, text: str, **kwargs: Any) -> 
 
 
 async def retrying(call: Callable[[], Awaitable[T]], chat_id: int) -> T:
-    """A call answering the member (see `send_retrying`), retried as it says."""
+    """A call answering the member (text, photo, reaction: see `send_retrying`), retried as
+    `send_retrying` says."""
     for attempt in range(1, REPLY_ATTEMPTS + 1):
         try:
             return await call()
@@ -176,3 +177,14 @@ class BridgeContext(CallbackContext[ExtBot, dict, dict, dict]):
                 )
             )
         return sent
+
+    async def send_photo(
+        self, chat_id: int, png: bytes, caption_html: str, filename: str = "picture.png"
+    ) -> Message:
+        """A picture the bot drew (PNG bytes, uploaded) with an HTML caption (≤ 1,024)."""
+        return await retrying(
+            lambda: self.bot.send_photo(
+                chat_id, InputFile(png, filename=filename), caption=caption_html
+            ),
+            chat_id,
+        )

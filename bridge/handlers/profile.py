@@ -13,7 +13,9 @@ from bridge.core.search import SearchPage
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import (
     AcceptFromProfile,
+    AskIntroduction,
     Button,
+    CampaignFromSearch,
     ChooseHandle,
     ConnectionsPage,
     EditField,
@@ -24,6 +26,7 @@ from bridge.handlers.buttons import (
     MessageFromProfile,
     RemoveConnection,
     SaveLead,
+    SaveSearch,
     ViewProfile,
     WithdrawFromProfile,
 )
@@ -88,7 +91,15 @@ def _profile_keyboard(context: BridgeContext, card: ProfileCard):
     save: list[tuple[str, Button]] = [
         (context.t("leads", "save_button"), SaveLead(member_id=card.view.id))
     ]
-    return keyboard([row, save])
+    intro: Row = []  # a longer label: a row of its own
+    if "intro" in card.actions:
+        intro.append(
+            (
+                context.t("profile", "button", action="intro"),
+                AskIntroduction(member_id=card.view.id),
+            )
+        )
+    return keyboard([row, save, intro])
 
 
 async def profile(update: Update, context: BridgeContext) -> None:
@@ -142,6 +153,18 @@ def _results(context: BridgeContext, page: SearchPage):
     if page.has_next:
         nav.append(("▶️", FindPage(search_id=page.search_id, offset=page.offset + PAGE)))
     rows.append(nav)
+    if page.results:
+        more: Row = [
+            (context.t("saved_searches", "save_button"), SaveSearch(search_id=page.search_id))
+        ]
+        if context.core.campaigns.may_run(context.member):
+            more.append(
+                (
+                    context.t("campaigns", "from_search_button"),
+                    CampaignFromSearch(search_id=page.search_id),
+                )
+            )
+        rows.append(more)
     text = context.t(
         "profile",
         "results",

@@ -1,6 +1,6 @@
 """Answers to the bot's questions: when a member was asked for a text (an invitation's note,
-a profile field, an InMail from a profile card), their next plain text message is that
-answer — once.
+a profile field, an InMail from a profile card, a request for an introduction), their next
+plain text message is that answer — once.
 
 The question lives in the database (`bridge.core.prompts`), so it survives a restart; the
 answer's use case ends it in the same transaction as its effect, so a refused answer (too
@@ -13,9 +13,11 @@ from telegram import Update
 
 from bridge.core import errors
 from bridge.core.prompts import Prompt, PromptKind
+from bridge.handlers.campaigns import create_from_search
 from bridge.handlers.commands import Usage
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.inmail import send_drafted
+from bridge.handlers.introductions import send_request
 from bridge.handlers.invitations import send_with_note
 from bridge.handlers.settings import set_auto_reply_text
 
@@ -31,6 +33,8 @@ _RETRY = (
     errors.HandleReserved,
     errors.HandleTaken,
     errors.ContactNoteTooLong,
+    errors.IntroductionNoteTooLong,
+    errors.CampaignSpecInvalid,
 )
 
 
@@ -56,6 +60,10 @@ async def answer_prompt(update: Update, context: BridgeContext, text: str) -> bo
         elif prompt.kind == PromptKind.CONTACT_NOTE:
             saved = await core.contacts.set_note(me, prompt.target_id, text, answering=prompt)
             await context.reply(update, "contacts", "note_saved", n=saved)
+        elif prompt.kind == PromptKind.INTRODUCTION:
+            await send_request(update, context, prompt, text)
+        elif prompt.kind == PromptKind.CAMPAIGN:
+            await create_from_search(update, context, prompt, text)
         else:
             member = await core.members.edit_profile(me, prompt.arg, text, answering=prompt)
             await context.reply(update, "profile", "edited", field=prompt.arg, member=member)

@@ -1,5 +1,5 @@
 """/settings (inline buttons) and /lang: language, who may invite me, InMail opt-out,
-notifications, and invitations without a note (/autoreply, /requirenote)."""
+notifications, private browsing, and invitations without a note (/autoreply, /requirenote)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bridge.handlers.buttons import (
     SetInvitePolicy,
     SetLanguage,
     SetNotifyMode,
+    SetPrivateBrowsing,
     SetRequireNote,
     SetUndoWindow,
 )
@@ -79,6 +80,12 @@ async def _card(context: BridgeContext, member: Member):
             for s in UNDO_CHOICES
         ],
         [(t("data", "export_button"), ExportData())],
+        [
+            (
+                t("settings", "private_button", private=not member.private_browsing),
+                SetPrivateBrowsing(private=not member.private_browsing),
+            )
+        ],
     ]
     return t("settings", "card", member=member, allowance=allowance), keyboard(rows)
 
@@ -220,6 +227,17 @@ async def set_auto_reply_text(
     await context.reply(update, "settings", "auto_reply_set", member=member)
 
 
+async def on_private_browsing(
+    update: Update, context: BridgeContext, data: SetPrivateBrowsing
+) -> Toast:
+    """Browse privately (no trace, no viewers) / show who I am when I view profiles."""
+    return await _saved(
+        update,
+        context,
+        await context.core.profile_views.set_private_browsing(context.member.id, data.private),
+    )
+
+
 COMMANDS = [
     Command("settings", settings),
     Command("lang", lang),
@@ -239,4 +257,5 @@ def handlers() -> list:
         ButtonHandler(EditAutoReply, on_edit_auto_reply),
         ButtonHandler(SetRequireNote, on_require_note),
         ButtonHandler(SetUndoWindow, on_undo_window),
+        ButtonHandler(SetPrivateBrowsing, on_private_browsing),
     ]

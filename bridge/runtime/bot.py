@@ -13,6 +13,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bridge.config import Settings
 from bridge.core.app import Core
 from bridge.core.clock import Clock
+from bridge.handlers.campaigns import run_campaigns
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.digests import schedule_digests
 from bridge.handlers.failures import on_error
@@ -141,6 +142,9 @@ class BridgeBot:
         if app.job_queue is not None:
             app.job_queue.run_repeating(
                 schedule_digests, interval=timedelta(minutes=1), first=timedelta(seconds=5)
+            )
+            app.job_queue.run_repeating(
+                run_campaigns, interval=timedelta(minutes=1), first=timedelta(seconds=10)
             )
             app.job_queue.run_repeating(
                 settle_refunds, interval=timedelta(minutes=10), first=timedelta(seconds=30)

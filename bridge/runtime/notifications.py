@@ -23,7 +23,9 @@ from bridge.core.models import (
 from bridge.handlers.buttons import (
     AcceptInvitation,
     AcceptWithReply,
+    DeclineIntroduction,
     DeclineInvitation,
+    ForwardIntroduction,
     InMailInterested,
     InMailNotInterested,
     InMailReply,
@@ -87,6 +89,9 @@ class Notifier:
             NotificationKind.STARS_RECEIPT: self._payment_news,
             NotificationKind.STARS_REFUNDED: self._payment_news,
             NotificationKind.REMINDER: self._reminder,
+            NotificationKind.INTRODUCTION_ASKED: self._introduction_asked,
+            NotificationKind.INTRODUCED: self._introduced,
+            NotificationKind.SEARCH_ALERT: self._search_alert,
         }.get(n.kind)
         if handler is None:
             raise Skip(f"no renderer for {n.kind}")
@@ -204,6 +209,75 @@ class Notifier:
             )
             for i in ids
         ]
+
+    async def _introduction_asked(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        """To the asked connection: the request, its note, 🤝 Introduce them / ✖️ Decline."""
+        member = await self.core.members.get(n.member_id)
+        intro = await self.core.introductions.for_delivery(_ref(n), n.member_id)
+        if intro is None:
+            raise Skip("introduction gone")
+        lang, t = self.renderer.lang(member.language), self.renderer.text
+        markup = keyboard(
+            [
+                [
+                    (
+                        t(lang, "introductions", "answer_button", forward=True),
+                        ForwardIntroduction(introduction_id=intro.id),
+                    ),
+                    (
+                        t(lang, "introductions", "answer_button", forward=False),
+                        DeclineIntroduction(introduction_id=intro.id),
+                    ),
+                ]
+            ]
+        )
+        html = t(lang, "introductions", "request", intro=intro)
+        await self._send_html(member.telegram_id, html, markup, silent=silent)
+        return []
+
+    async def _introduced(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        """To each of the two introduced: who, by whom, the note, and 💬 Write to …"""
+        member = await self.core.members.get(n.member_id)
+        intro = await self.core.introductions.for_delivery(_ref(n), n.member_id)
+        if intro is None or intro.conversation_id is None:
+            raise Skip("introduction gone")
+        lang, t = self.renderer.lang(member.language), self.renderer.text
+        me_requester = intro.requester.id == member.id
+        other = intro.target if me_requester else intro.requester
+        markup = keyboard(
+            [
+                [
+                    (
+                        t(lang, "introductions", "write_button", view=other),
+                        OpenConversation(conversation_id=intro.conversation_id),
+                    )
+                ]
+            ]
+        )
+        html = t(lang, "introductions", "introduced", intro=intro, me_requester=me_requester)
+        await self._send_html(member.telegram_id, html, markup, silent=silent)
+        return []
+
+    async def _search_alert(self, n: Notification, silent: bool) -> list[ChatCopy]:
+        """With the daily digest: the members who joined and match a saved search."""
+        member = await self.core.members.get(n.member_id)
+        alerts = await self.core.saved_searches.alerts(member.id, n.payload)
+        if not alerts:
+            raise Skip("nobody new to list")  # deleted searches, blocked members
+        lang = self.renderer.lang(member.language)
+        html = self.renderer.text(lang, "saved_searches", "alert", alerts=alerts)
+        rows = [
+            [
+                (
+                    self.renderer.text(lang, "profile", "result_button", view=v),
+                    ViewProfile(member_id=v.id),
+                )
+            ]
+            for a in alerts
+            for v in a.members
+        ]
+        await self._send_html(member.telegram_id, html, keyboard(rows), silent=silent)
+        return []
 
     async def _accepted(self, n: Notification, silent: bool) -> list[ChatCopy]:
         invitation = await self.core.invitations.get_for(n.member_id, _ref(n))

@@ -15,11 +15,18 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 from bridge.core.inbox_filters import Refinement
 from bridge.core.models import (
     Attachment,
+    Campaign,
+    CampaignCounts,
+    CampaignLead,
+    CampaignStatus,
+    CampaignStep,
     ChatCopy,
     Conversation,
     ConversationState,
     InboxFilter,
     InMail,
+    Introduction,
+    IntroductionStatus,
     Invitation,
     InvitationStatus,
     LedgerEntry,
@@ -36,6 +43,7 @@ from bridge.core.models import (
     Outgoing,
     Reaction,
     Reminder,
+    SavedSearch,
     SenderRecord,
     SpamReport,
     StarPayment,
@@ -645,6 +653,150 @@ class LeadRepo(Protocol):
         ...
 
 
+class ProfileViewRepo(Protocol):
+    """Who viewed whose profile: at most one row per viewer, viewed member and day."""
+
+    async def record(self, viewer_id: int, viewed_id: int, day: str, now: datetime) -> bool:
+        """A view on `day` (the UTC date); False when that viewer was already counted then."""
+        ...
+
+    async def viewers(
+        self, viewed_id: int, since: datetime, limit: int
+    ) -> list[tuple[int, datetime]]:
+        """(viewer, latest view) since `since`, most recent first."""
+        ...
+
+    async def count_since(self, viewed_id: int, since: datetime) -> int:
+        """Distinct viewers since `since`."""
+        ...
+
+
+class StatsRepo(Protocol):
+    """Counts for /stats, computed where the rows are."""
+
+    async def invitations_sent(self, member_id: int, since: datetime) -> tuple[int, int]:
+        """(sent, accepted since) of the member's invitations sent since `since`."""
+        ...
+
+    async def conversation_messages(
+        self, member_id: int, since: datetime
+    ) -> list[tuple[int, int, datetime]]:
+        """(conversation, sender, sent at) of every message (not invitation notes nor
+        InMails) since `since` in the member's conversations, by conversation then in order."""
+        ...
+
+    async def inmails_sent(self, member_id: int, since: datetime) -> tuple[int, int]:
+        """(sent, answered) of the member's InMails sent since `since`."""
+        ...
+
+    async def connections(self) -> int: ...
+    async def messages_per_day(self, since: datetime) -> dict[str, int]:
+        """Messages sent on each UTC date (ISO) since `since`; days without any left out."""
+        ...
+
+
+class IntroductionRepo(Protocol):
+    async def add(
+        self, requester_id: int, target_id: int, intermediary_id: int, note: str, now: datetime
+    ) -> Introduction:
+        """A new request; `ConstraintViolation` when the requester already has one asked
+        for that target."""
+        ...
+
+    async def get(self, introduction_id: int) -> Introduction | None: ...
+    async def asked(self, requester_id: int, target_id: int) -> Introduction | None:
+        """The requester's request for that target still waiting for an answer."""
+        ...
+
+    async def answer(
+        self,
+        introduction_id: int,
+        intermediary_id: int,
+        status: IntroductionStatus,
+        now: datetime,
+    ) -> Introduction | None:
+        """Set the answer if this intermediary was asked and has not answered yet (one
+        statement: two taps, or two intermediaries' devices, can't both answer); None else."""
+        ...
+
+    async def forwarded_between(self, a: int, b: int) -> bool:
+        """Whether one of them was introduced to the other."""
+        ...
+
+
+class SavedSearchRepo(Protocol):
+    async def add(
+        self, member_id: int, query: str, last_member_id: int, now: datetime
+    ) -> SavedSearch | None:
+        """None when the member already saved these words."""
+        ...
+
+    async def of_member(self, member_id: int) -> list[SavedSearch]: ...
+    async def remove(self, saved_id: int, member_id: int) -> bool: ...
+    async def advance(self, saved_id: int, upto_member_id: int) -> None:
+        """Members up to `upto_member_id` are now considered (never moves back)."""
+        ...
+
+    async def newest_member_id(self) -> int: ...
+    async def matches(
+        self, terms: list[str], after_id: int, upto_id: int, limit: int
+    ) -> list[Member]:
+        """Members with after_id < id <= upto_id matching every term, by id."""
+        ...
+
+
+class CampaignRepo(Protocol):
+    async def add(
+        self,
+        member_id: int,
+        name: str,
+        wait_days: int,
+        follow_up_days: int,
+        note: str | None,
+        welcome: str | None,
+        follow_up: str | None,
+        now: datetime,
+    ) -> Campaign: ...
+    async def get(self, campaign_id: int) -> Campaign | None: ...
+    async def of_member(self, member_id: int) -> list[Campaign]: ...
+    async def set_status(self, campaign_id: int, status: CampaignStatus) -> None: ...
+    async def add_lead(self, campaign_id: int, lead_id: int, now: datetime) -> bool:
+        """A lead enters at the visit step, due now; False when already in this campaign."""
+        ...
+
+    async def due(self, now: datetime, limit: int) -> list[CampaignLead]:
+        """Leads of active campaigns whose step is due, oldest due first."""
+        ...
+
+    async def claim(
+        self,
+        lead: CampaignLead,
+        step: CampaignStep,
+        due_at: datetime,
+        now: datetime,
+        stamps: Sequence[str] = (),
+        invitation_id: int | None = None,
+        outcome: str | None = None,
+    ) -> bool:
+        """Move the lead from the step (and due time) it was read at to `step`, setting the
+        `stamps` columns (visited_at, invited_at, accepted_at, welcomed_at, followed_up_at,
+        left_at) to `now`: False when it is no longer there (another run claimed it)."""
+        ...
+
+    async def departing(self, limit: int) -> list[CampaignLead]:
+        """Leads still in an active campaign who wrote to its member since they entered it,
+        blocked or were blocked, or reported the member: they leave now, not at their next
+        step."""
+        ...
+
+    async def counts(self, campaign_id: int) -> CampaignCounts: ...
+    async def replied_since(self, member_id: int, lead_id: int, since: datetime) -> bool:
+        """Whether the lead wrote to the member since `since`."""
+        ...
+
+    async def reported(self, reporter_id: int, reported_id: int) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction. Read-only members: a use case reads them and
     never swaps one, so an adapter may hold its own repository classes (a protocol's plain
@@ -706,6 +858,21 @@ class UnitOfWork(Protocol):
 
     @property
     def leads(self) -> LeadRepo: ...
+
+    @property
+    def profile_views(self) -> ProfileViewRepo: ...
+
+    @property
+    def stats(self) -> StatsRepo: ...
+
+    @property
+    def introductions(self) -> IntroductionRepo: ...
+
+    @property
+    def saved_searches(self) -> SavedSearchRepo: ...
+
+    @property
+    def campaigns(self) -> CampaignRepo: ...
 
 
 class Store(Protocol):

@@ -65,7 +65,7 @@ async def test_profile_actions_fit_the_relation(core: Core, member: MakeMember) 
     stranger = await member("Stranger")
     assert (await core.network.profile(p[0].id, p[0].id)).actions == ["edit"]
     assert (await core.network.profile(p[0].id, p[1].id)).actions == ["message", "remove"]
-    assert (await core.network.profile(p[0].id, p[2].id)).actions == ["invite", "inmail"]
+    assert (await core.network.profile(p[0].id, p[2].id)).actions == ["invite", "intro", "inmail"]
     await core.invitations.invite(stranger.id, p[0].id, None)
     assert (await core.network.profile(p[0].id, stranger.id)).actions == [
         "accept",

@@ -38,7 +38,12 @@ async def test_profiles_search_and_degrees_follow_the_network(world: World) -> N
     await alice.send_text("/profile @carol")
     card = await alice.wait_for_text("Carol Nguyen")
     assert "2nd" in card.content and "mutual: Bob Durand" in card.content
-    assert [b["text"] for b in card.buttons()] == ["🤝 Invite", "✉️ InMail", "⭐ Save lead"]
+    assert [b["text"] for b in card.buttons()] == [
+        "🤝 Invite",
+        "✉️ InMail",
+        "⭐ Save lead",
+        "🙋 Ask for an introduction",
+    ]
     await alice.press_button(card, "Invite")
     ask = await alice.wait_for_text("Add a note?")
     await alice.press_button(ask, "Send without a note")

@@ -24,6 +24,10 @@ from bridge.core.models import (
     PROFILE_FIELDS,
     Attachment,
     AttachmentKind,
+    Campaign,
+    CampaignCounts,
+    CampaignStatus,
+    CampaignSummary,
     ContactNote,
     ContactPreview,
     ContactTags,
@@ -40,6 +44,9 @@ from bridge.core.models import (
     InboxPage,
     InMail,
     InMailStatus,
+    IntroductionChoice,
+    IntroductionStatus,
+    IntroductionView,
     Invitation,
     InvitationStatus,
     InvitationView,
@@ -50,19 +57,24 @@ from bridge.core.models import (
     LedgerKind,
     Mailbox,
     Member,
+    MemberStats,
     MemberView,
     Message,
     MessageKind,
     MessageTemplate,
+    NetworkStats,
     Notification,
     NotificationKind,
     NotificationStatus,
     ProfileCard,
+    ProfileViewer,
     Reminder,
     ReminderStatus,
     ReminderView,
     ReplyChip,
     Reputation,
+    SavedSearch,
+    SearchAlert,
     SmartFilter,
     SpamReport,
     StarOffer,
@@ -70,6 +82,7 @@ from bridge.core.models import (
     Tag,
     TagCount,
     UnreadSummary,
+    WhoViewed,
 )
 from bridge.core.rules import Rules
 from bridge.handlers.registry import COMMANDS
@@ -592,6 +605,69 @@ SEARCH_PAGE = MessageSearchPage(
     older=40,
 )
 
+MEMBER_STATS = MemberStats(
+    days=90,
+    invitations_sent=4,
+    invitations_accepted=2,
+    messages_received=4,
+    messages_answered=3,
+    median_reply_seconds=600.0,
+    inmails_sent=2,
+    inmails_answered=1,
+)
+NO_STATS = MemberStats(
+    days=90,
+    invitations_sent=0,
+    invitations_accepted=0,
+    messages_received=0,
+    messages_answered=0,
+    median_reply_seconds=None,
+    inmails_sent=0,
+    inmails_answered=0,
+)
+NETWORK_STATS = NetworkStats(
+    members=120, connections=300, messages_per_day=[("2026-11-22", 4), ("2026-11-23", 7)], backlog=2
+)
+
+INTRO_CHOICE = IntroductionChoice(target=BOB_V, via=[ALICE_V], note_limit=300)
+INTRO = IntroductionView(
+    id=7,
+    requester=SELF,
+    target=CAROL_V.model_copy(update={"headline": "CTO <Globex>"}),
+    intermediary=ALICE_V,
+    note="We both hire in <Lyon> & Paris",
+    status=IntroductionStatus.ASKED,
+)
+INTRO_NO_HEADLINE = INTRO.model_copy(update={"target": CAROL_V})
+FORWARDED = INTRO.model_copy(update={"status": IntroductionStatus.FORWARDED, "conversation_id": 3})
+DECLINED = INTRO.model_copy(update={"status": IntroductionStatus.DECLINED})
+
+SAVED = SavedSearch(
+    id=4, member_id=ME, query="recruteur <Paris> & co", last_member_id=10, created_at=NOW
+)
+
+CAMPAIGN = Campaign(
+    id=3,
+    member_id=ME,
+    name="Recruteurs <Lyon> & co",
+    wait_days=2,
+    follow_up_days=5,
+    note="Hi <there>",
+    welcome="Thanks!",
+    follow_up="Shall we talk?",
+    created_at=NOW,
+)
+BARE_CAMPAIGN = CAMPAIGN.model_copy(
+    update={"note": None, "welcome": None, "follow_up": None, "status": CampaignStatus.STOPPED}
+)
+CAMPAIGN_SUMMARY = CampaignSummary(
+    campaign=CAMPAIGN,
+    counts=CampaignCounts(
+        leads=12, visited=12, invited=10, accepted=4, welcomed=4, followed_up=2, replied=1, left=3
+    ),
+)
+BARE_SUMMARY = CampaignSummary(campaign=BARE_CAMPAIGN, counts=CampaignCounts())
+
 SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("admin", "plan_set"): [
         {"member": ME_M, "account": ACCOUNT},
@@ -607,6 +683,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ],
     ("admin", "reviewed"): [{}],
     ("common", "badge"): [{"degree": d} for d in Degree],
+    ("common", "plan_name"): [{"plan": p} for p in PLANS],
     ("common", "name"): [{"v": v} for v in VIEWS],
     ("common", "kind"): [{"attachment": a} for a in [None, *ATTACHMENTS]],
     ("common", "age"): [{"seconds": s} for s in (0, 59, 60, 3599, 3600, 86399, 86400, 900000)],
@@ -661,6 +738,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("digest", "quiet_hours"): [{"member": m} for m in (ME_M, QUIET_M)],
     ("digest", "daily_digest"): [{"member": m} for m in (ME_M, QUIET_M)],
     ("errors", "when"): [{"moment": NOW}],
+    ("errors", "plan_names"): [{"plans": ["sales_navigator", "recruiter_lite"]}],
     ("errors", "unexpected"): [{}],
     # ("errors", "error") has its own test below, one case per core error
     ("errors", "error"): [{"code": "member_not_found", "p": {"handle": "alice"}}],
@@ -976,7 +1054,16 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("relay", "not_addressed"): [{}, {"other": BOB_V}],
     ("relay", "send_to_button"): [{"other": BOB_V}, {"other": ANON}],
     ("relay", "delivered"): [{"d": d} for d in DELIVERIES],
-    ("settings", "card"): [{"member": m} for m in (ME_M, QUIET_M, MUTED_M, AUTO_M)]
+    ("settings", "card"): [
+        {"member": m}
+        for m in (
+            ME_M,
+            QUIET_M,
+            MUTED_M,
+            AUTO_M,
+            ME_M.model_copy(update={"private_browsing": True}),
+        )
+    ]
     + [{"member": ME_M, "allowance": a} for a in ALLOWANCES],
     ("settings", "auto_reply_status"): [{"member": m} for m in (ME_M, AUTO_M)],
     ("settings", "auto_reply_default"): [{}],
@@ -986,6 +1073,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("settings", "auto_reply_prompt"): [{"member": m} for m in (ME_M, AUTO_M)],
     ("settings", "auto_reply_set"): [{"member": m} for m in (ME_M, AUTO_M)],
     ("settings", "require_note_set"): [{"member": m} for m in (ME_M, AUTO_M)],
+    ("settings", "private_button"): [{"private": True}, {"private": False}],
     ("settings", "lang_button"): [{"code": c, "current": c == "fr"} for c in LANGUAGES],
     ("settings", "policy_button"): [
         {"policy": p.value, "current": p == InvitePolicy.EVERYONE} for p in InvitePolicy
@@ -1002,6 +1090,80 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("relay", "undone"): [{}],
     ("relay", "released"): [{"other": v} for v in (ALICE_V, ANON)],
     ("relay", "not_released"): [{}],
+    ("cards", "caption"): [{"link": "https://t.me/bridge_bot?start=p_camille"}],
+    ("cards", "scan"): [{}],
+    ("cards", "handle_line"): [{"handle": "camille"}],
+    ("introductions", "choose"): [{"choice": INTRO_CHOICE}],
+    ("introductions", "via_button"): [{"view": v} for v in VIEWS],
+    ("introductions", "note_prompt"): [{"choice": INTRO_CHOICE}],
+    ("introductions", "asked"): [{"intro": INTRO}],
+    ("introductions", "request"): [{"intro": INTRO}, {"intro": INTRO_NO_HEADLINE}],
+    ("introductions", "answer_button"): [{"forward": True}, {"forward": False}],
+    ("introductions", "answered"): [{"intro": FORWARDED}, {"intro": DECLINED}],
+    ("introductions", "introduced"): [
+        {"intro": FORWARDED, "me_requester": True},
+        {"intro": FORWARDED, "me_requester": False},
+    ],
+    ("introductions", "write_button"): [{"view": v} for v in VIEWS],
+    ("saved_searches", "save_button"): [{}],
+    ("saved_searches", "saved"): [
+        {"search": SAVED, "has_digest": True},
+        {"search": SAVED, "has_digest": False},
+    ],
+    ("saved_searches", "listing"): [{"searches": []}, {"searches": [SAVED, SAVED]}],
+    ("saved_searches", "delete_button"): [{"search": SAVED}],
+    ("saved_searches", "deleted"): [{}],
+    ("saved_searches", "alert"): [
+        {
+            "alerts": [
+                SearchAlert(query="recruiter <Lyon>", members=[ALICE_V, BOB_V, ANON], more=12),
+                SearchAlert(query="designer", members=[CAROL_V], more=0),
+            ]
+        }
+    ],
+    ("campaigns", "status"): [{"s": s.value} for s in CampaignStatus],
+    ("campaigns", "steps"): [{"c": CAMPAIGN}, {"c": BARE_CAMPAIGN}],
+    ("campaigns", "summary"): [{"s": CAMPAIGN_SUMMARY}, {"s": BARE_SUMMARY}],
+    ("campaigns", "created"): [{"s": CAMPAIGN_SUMMARY}],
+    ("campaigns", "listing"): [{"summaries": []}, {"summaries": [CAMPAIGN_SUMMARY]}],
+    ("campaigns", "guide"): [{}],
+    ("campaigns", "from_search_button"): [{}],
+    ("campaigns", "ask_from_search"): [{"query": "recruteur <Lyon>"}],
+    ("campaigns", "button"): [{"status": s.value} for s in CampaignStatus],
+    ("campaigns", "changed"): [{"status": s.value} for s in CampaignStatus],
+    ("stats", "title"): [{"days": 90}],
+    ("stats", "bar"): [
+        {"name": n}
+        for n in (
+            "invitations_sent",
+            "invitations_accepted",
+            "messages_received",
+            "messages_answered",
+            "inmails_sent",
+            "inmails_answered",
+        )
+    ],
+    ("stats", "rate"): [{"value": None}, {"value": 0.5}, {"value": 1 / 3}],
+    ("stats", "wait"): [{"seconds": s} for s in (12.0, 600.0, 7200.0, 200000.0)],
+    ("stats", "summary"): [{"stats": MEMBER_STATS}, {"stats": NO_STATS}],
+    ("stats", "network_title"): [{"days": 30}],
+    ("stats", "network_subtitle"): [{"stats": NETWORK_STATS}],
+    ("stats", "network_summary"): [
+        {"stats": NETWORK_STATS},
+        {"stats": NETWORK_STATS.model_copy(update={"messages_per_day": []})},
+    ],
+    ("profile_views", "viewers"): [
+        {"seen": WhoViewed(private=True, days=90, total=0, viewers=[])},
+        {"seen": WhoViewed(private=False, days=90, total=0, viewers=[])},
+        {
+            "seen": WhoViewed(
+                private=False,
+                days=90,
+                total=7,
+                viewers=[ProfileViewer(view=v, at=NOW - HOUR) for v in (ALICE_V, BOB_V, ANON)],
+            )
+        },
+    ],
     ("settings", "saved"): [{}],
 }
 
@@ -1107,6 +1269,11 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
         {"setting": "invite_policy", "value": "nobody", "choices": ["everyone", "second_degree"]},
     ],
     "note_too_long": [{"limit": 300, "length": 412}],
+    "introduction_note_too_long": [{"limit": 300, "length": 412}],
+    "search_already_saved": [{"query": "recruiter <Paris>"}],
+    "too_many_saved_searches": [{"limit": 10}],
+    "needs_prospecting_plan": [{"plans": ["sales_navigator", "recruiter_lite"]}],
+    "campaign_spec_invalid": [{"line": "colour: <blue>"}],
     "reinvite_too_soon": [{"until": LATER}],
     "invitation_limit_reached": [{"limit": 100, "next_at": LATER}],
     "own_invitation": [{"handle": "bob"}],

@@ -85,6 +85,25 @@ async def test_chat_through_the_page_api_and_file_proxy(running: Playground) -> 
     assert status == 200 and data == b"RIFF"
 
 
+async def test_card_and_stats_pictures_reach_the_chat_view_as_photos(running: Playground) -> None:
+    """What the page shows for /card and /stats: photos with a file URL that serves the PNG,
+    captions under them."""
+    alice = running.sandbox.users[next(iter(running.sandbox.users))]
+    for command in ("/start", "/card", "/stats"):
+        await post(running.url + f"sandbox/users/{alice.id}/send", {"text": command})
+        await alice.wait_for(lambda chat: chat[-1].from_bot)  # answered
+    status, chat = await get(running.url + f"sandbox/users/{alice.id}/chat?after=0")
+    assert status == 200 and isinstance(chat, dict)
+    photos = [m for m in chat["messages"] if m["kind"] == "photo"]
+    assert [p["caption"].split("\n")[0] for p in photos] == [
+        "🪪 Your business card",
+        "📊 Your last 90 days",
+    ]
+    for photo in photos:
+        status, data = await get(running.url + photo["file_url"].lstrip("/"))
+        assert status == 200 and isinstance(data, bytes) and data.startswith(b"\x89PNG")
+
+
 async def test_seed_unavailable(running: Playground, monkeypatch) -> None:
     monkeypatch.setattr(playground_server, "seed_function", lambda: None)
     status, body = await post(running.url + "api/seed", {})

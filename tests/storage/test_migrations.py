@@ -122,6 +122,10 @@ ROWS: dict[int, list[str]] = {
         f" VALUES (1, 1, 'Ask about Lyon', '{T}', '{T}')",
         f"INSERT INTO leads VALUES (1, 3, 'q1-designers', '{T}')",
     ],
+    14: [
+        "UPDATE members SET private_browsing = 1 WHERE id = 3",
+        f"INSERT INTO profile_views VALUES (1, 2, '2026-05-01', '{T}')",
+    ],
 }
 
 # Rows a later migration drops on purpose: 0008 re-keys update records by id *and* content,
@@ -209,7 +213,7 @@ async def rows_read_back(tx: UnitOfWork) -> None:
 
 def test_every_earlier_version_is_tested_with_rows() -> None:
     assert set(ROWS) <= set(range(1, LATEST + 1))
-    assert LATEST == 13, "a new migration: add its rows to ROWS (and its checks below)"
+    assert LATEST == 14, "a new migration: add its rows to ROWS (and its checks below)"
 
 
 @pytest.mark.parametrize("version", range(1, LATEST))
@@ -273,6 +277,9 @@ async def latest_rules_hold(store: SqliteStore) -> None:
         assert await tx.updates.mark("bot:1:x", 1, NOW) is False
         dora = await tx.members.add(NewMember(telegram_id=999, first_name="Dora"), "dora", NOW)
         assert [m.id for m in await tx.members.search(["dora"], 10)] == [dora.id]
+        assert dora.private_browsing is False
+        assert await tx.profile_views.record(dora.id, 1, "2026-05-01", NOW) is True
+        assert await tx.profile_views.record(dora.id, 1, "2026-05-01", NOW) is False  # once a day
     for broken in (
         lambda tx: tx.members.add(NewMember(telegram_id=998, first_name="A"), "ann", NOW),
         lambda tx: tx.invitations.add(3, 1, None, 2, NOW),  # a second pending, same pair

@@ -84,6 +84,11 @@ def _number(text: str) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value
 
 
+def _has_statement(sql: str) -> bool:
+    """Whether a migration holds more than comments (a renumbering placeholder does not)."""
+    return any(line.strip() and not line.lstrip().startswith("--") for line in sql.splitlines())
+
+
 class PostgresStore:
     """A pool of connections; each transaction on one of them."""
 

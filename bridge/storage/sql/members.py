@@ -44,6 +44,7 @@ MEMBER_COLUMNS = (
     "require_note",
     "left_at",
     "undo_seconds",
+    "private_browsing",
 )
 _SELECT = f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members"
 # `credits` changes only by increments (`add_credits`), never written back from a read.
@@ -72,8 +73,11 @@ def search_words(*parts: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _member(row: Row) -> Member:
+def member_from_row(row: Row) -> Member:
     return Member.model_validate(row_dict(row))
+
+
+_member = member_from_row
 
 
 class SqlMembers:

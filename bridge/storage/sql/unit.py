@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from bridge.storage.sql.campaigns import SqlCampaigns
 from bridge.storage.sql.contacts import SqlNotes, SqlTags
 from bridge.storage.sql.conversations import SqlConversations, SqlCopies, SqlMessages
 from bridge.storage.sql.credits import SqlInMails, SqlLedger, SqlSpam
 from bridge.storage.sql.db import Db
 from bridge.storage.sql.graph_snapshot import SqlGraphSnapshots
+from bridge.storage.sql.introductions import SqlIntroductions
 from bridge.storage.sql.leads import SqlLeads
 from bridge.storage.sql.members import SqlBlocks, SqlMembers
 from bridge.storage.sql.network import SqlConnections, SqlInvitations
 from bridge.storage.sql.outbox import SqlOutbox
 from bridge.storage.sql.payments import SqlPayments
+from bridge.storage.sql.profile_views import SqlProfileViews
 from bridge.storage.sql.reminders import SqlReminders
+from bridge.storage.sql.saved_searches import SqlSavedSearches
+from bridge.storage.sql.stats import SqlStats
 from bridge.storage.sql.templates import SqlTemplates
 from bridge.storage.sql.updates import SqlUpdates
 
@@ -40,3 +45,8 @@ class SqlUnitOfWork:
         self.notes = SqlNotes(conn)
         self.reminders = SqlReminders(conn)
         self.leads = SqlLeads(conn)
+        self.profile_views = SqlProfileViews(conn)
+        self.stats = SqlStats(conn)
+        self.introductions = SqlIntroductions(conn)
+        self.saved_searches = SqlSavedSearches(conn)
+        self.campaigns = SqlCampaigns(conn)
