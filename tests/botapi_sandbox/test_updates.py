@@ -183,6 +183,49 @@ async def test_webhook_delivery_with_retries(
     assert status == 400  # the sandbox never delivers off this machine
 
 
+async def test_webhook_delivers_chats_concurrently_each_chat_in_order(
+    sandbox: Sandbox, bot: Bot
+) -> None:
+    """As Telegram's server: several chats' updates are in flight at once, but a chat's
+    next update is sent only once the webhook accepted its previous one."""
+    release = asyncio.Event()
+    in_flight: list[str] = []
+    seen: list[str] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        text = (await request.json())["message"]["text"]
+        in_flight.append(text)
+        seen.append(text)
+        await release.wait()
+        in_flight.remove(text)
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        assert await bot.set_webhook(f"http://127.0.0.1:{port}/hook")
+        for text in ("a1", "a2"):
+            await sandbox.alice.send_text(text)
+        await sandbox.bob.send_text("b1")
+        for _ in range(100):
+            if len(in_flight) == 2:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)  # a2 would have been sent by now if it did not wait
+        assert sorted(in_flight) == ["a1", "b1"]
+        release.set()
+        await sandbox.server.wait_until_confirmed(timeout=5)
+        assert seen.index("a1") < seen.index("a2") and sorted(seen) == ["a1", "a2", "b1"]
+    finally:
+        await bot.delete_webhook()
+        await runner.cleanup()
+
+
 async def test_a_raw_update_and_a_redelivery_come_as_queued(sandbox: Sandbox, raw: Raw) -> None:
     """Test hooks: an update the contract would not allow (malformed), and the identical
     update queued again as Telegram does when a bot died before confirming it."""
