@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     # Notifications in flight at once (one per member at most). The Bot API has no
     # idempotency key: a crash can repeat up to this many sends.
     delivery_window: int = Field(default=8, ge=1)
+    # Webhook mode (several workers behind a load balancer): the public URL Telegram POSTs
+    # updates to, the secret it must send with each (X-Telegram-Bot-Api-Secret-Token), and
+    # the host:port this worker listens on (serving WEBHOOK_URL's path). Unset: polling.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1:8000"
     # How often the bot tries to reach the Bot API at start (429, 5xx, network errors;
     # backoff 1, 2, 4 … 30 s) before it exits non-zero for its supervisor to restart it.
     startup_attempts: int = Field(default=8, ge=1)

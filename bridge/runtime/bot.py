@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
@@ -24,6 +26,7 @@ from bridge.runtime.intake import UpdateIntake
 from bridge.runtime.notifications import Notifier
 from bridge.runtime.render import Renderer
 from bridge.runtime.startup import StartupFailed, api_url_problem, with_retries
+from bridge.runtime.webhook import WebhookReceiver, listen_address, secret_problem, webhook_path
 from bridge.storage import open_store
 from bridge.storage.instance import InstanceLock, database_file
 from bridge.storage.port import Store
@@ -49,6 +52,7 @@ class BridgeBot:
         self.app: Application | None = None
         self.worker: DeliveryWorker | None = None
         self.intake: UpdateIntake | None = None
+        self.webhook: WebhookReceiver | None = None
         database = database_file(settings.database_url)
         self.instance = InstanceLock(database) if database is not None else None
 
@@ -93,7 +97,7 @@ class BridgeBot:
             raise
 
     async def _start(self) -> None:
-        problem = api_url_problem(self.settings.bot_api_url)
+        problem = api_url_problem(self.settings.bot_api_url) or webhook_problem(self.settings)
         if problem is not None:
             raise StartupFailed(problem)
         if self.instance is not None:
@@ -130,14 +134,38 @@ class BridgeBot:
         self.intake = UpdateIntake(
             app, self.core, self.poll_timeout, concurrency=self.settings.intake_concurrency
         )
-        self.intake.start()
+        if self.settings.webhook_url:
+            await self._receive_webhooks(self.settings.webhook_url, self.intake)
+        else:
+            self.intake.start()
         log.info("bot @%s is running", app.bot.username)
+
+    async def _receive_webhooks(self, url: str, intake: UpdateIntake) -> None:
+        """Listen, then ask Telegram for the webhook: every worker asks for the same URL
+        and secret (idempotent), so any of them starting alone sets it right."""
+        assert self.app is not None and self.settings.webhook_secret is not None
+        secret = self.settings.webhook_secret.get_secret_value()
+        self.webhook = WebhookReceiver(
+            intake, self.settings.webhook_listen, webhook_path(url), secret
+        )
+        await self.webhook.start()
+        bot = self.app.bot
+        await with_retries(
+            lambda: bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES),
+            "setWebhook",
+            self.settings.bot_api_url,
+            self.settings.startup_attempts,
+        )
 
     async def stop(self) -> None:
         """Stop what runs and close what is open, whatever state a (failed) start left;
         the store is closed last and always (its thread would keep the process alive)."""
         app = self.app
         try:
+            if self.webhook is not None:
+                await self.webhook.stop()
+                self.webhook = None
+                self.intake = None
             if self.intake is not None:
                 await self.intake.stop()
                 self.intake = None
@@ -158,3 +186,22 @@ class BridgeBot:
     def _release(self) -> None:
         if self.instance is not None:
             self.instance.release()
+
+
+def webhook_problem(settings: Settings) -> str | None:
+    """Why the webhook settings cannot work, if they visibly cannot (None in polling mode)."""
+    if not settings.webhook_url:
+        return None
+    parts = urlsplit(settings.webhook_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"WEBHOOK_URL must be an https:// address ({settings.webhook_url!r})"
+    if settings.webhook_secret is None:
+        return (
+            "WEBHOOK_SECRET must be set with WEBHOOK_URL: the webhook refuses requests"
+            " without it (1 to 256 characters among A-Z, a-z, 0-9, _ and -)"
+        )
+    try:
+        listen_address(settings.webhook_listen)
+    except ValueError as exc:
+        return str(exc)
+    return secret_problem(settings.webhook_secret.get_secret_value())
