@@ -20,8 +20,8 @@ from bench.timing import atimed_us, summary
 from bridge.core.app import Core
 from bridge.core.inbox import decode_cursor
 from bridge.core.models import InboxFilter
+from bridge.storage.sql.rows import ts
 from bridge.storage.sqlite import SqliteStore
-from bridge.storage.sqlite.rows import ts
 
 VISIBLE = "s.deleted = 0 AND c.last_message_id > s.cleared_through"
 WHERE = {

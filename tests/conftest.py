@@ -15,6 +15,7 @@ from bridge.core.models import Member, NewMember
 from bridge.core.rules import Rules
 from bridge.storage.port import Store
 from tests.storage.backends import BACKENDS
+from tests.storage.postgres_server import REASON_PREFIX
 
 # Tests never assert on wall-clock time, Hypothesis's per-example deadline and its "input
 # generation is slow" check included: on a loaded two-core machine they fail for the load,
@@ -35,6 +36,19 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
         if NO_BROWSER in reason:
             reasons.add(reason.split(NO_BROWSER, 1)[1].strip())
+    postgres = set()
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        if REASON_PREFIX in reason:
+            postgres.add(reason.split(REASON_PREFIX, 1)[1].strip())
+    for reason in sorted(postgres):
+        terminalreporter.write_line(
+            f"POSTGRESQL HALF NOT RUN: {reason}; set TEST_POSTGRES_URL or install PostgreSQL"
+            " (REQUIRE_POSTGRES=1 makes this a failure).",
+            yellow=True,
+            bold=True,
+        )
     for reason in sorted(reasons):
         terminalreporter.write_line(
             f"BROWSER TEST NOT RUN: {reason}; the playground page was not tested"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from array import array
+from collections.abc import Sequence
 from datetime import datetime
 
 from bridge.core.clock import Clock, SystemClock
@@ -21,7 +22,14 @@ from bridge.core.outbox import Outbox
 from bridge.core.prompts import Prompts
 from bridge.core.rules import Rules
 from bridge.core.updates import Updates
-from bridge.storage.port import GraphSnapshot, GraphSnapshotRepo, Store
+from bridge.storage.port import (
+    ConnectionChange,
+    Follower,
+    FollowsConnections,
+    GraphSnapshot,
+    GraphSnapshotRepo,
+    Store,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +71,32 @@ class Core:
             admin_telegram_ids=admin_telegram_ids,
         )
         return cls(deps)
+
+    async def follow_graph(self, poll_seconds: float = 1.0) -> Follower | None:
+        """On a store several workers share, keep this worker's graph index in step with
+        the connections any worker changes (within a notification's delay, `poll_seconds`
+        at worst); None on a single-process store. The runtime starts it after `open` and
+        `stop()`s it before closing the store."""
+        store = self.deps.store
+        if not isinstance(store, FollowsConnections):
+            return None
+
+        def apply(changes: Sequence[ConnectionChange], position: int) -> None:
+            graph = self.deps.graph
+            for a, b, added in changes:  # idempotent: this worker's own changes come back
+                if added:
+                    graph.add_edge(a, b)
+                else:
+                    graph.remove_edge(a, b)
+            graph.log_position = position
+
+        async def reload() -> int:
+            await self.reload_graph()
+            return self.deps.graph.log_position
+
+        return await store.follow_connections(
+            self.deps.graph.log_position, apply, reload, poll_seconds
+        )
 
     async def reload_graph(self) -> int:
         """Read the graph index again from the store, after connections were written there
@@ -122,6 +156,7 @@ async def load_graph(store: Store) -> GraphIndex:
         (built if rebuilt else loaded) - started,
         f"; snapshot saved in {time.perf_counter() - built:.2f} s" if saved else "",
     )
+    graph.log_position = generation or 0
     return graph
 
 

@@ -45,9 +45,12 @@ CACHED_SETS = 32
 class GraphIndex:
     """Undirected adjacency: member id -> sorted array of connection ids."""
 
-    __slots__ = ("_adj", "_edges", "_sets")
+    __slots__ = ("_adj", "_edges", "_sets", "log_position")
 
     def __init__(self) -> None:
+        # The connections' change log position this index includes (`load_graph`; followed
+        # across workers by `Core.follow_graph`); 0 when not known.
+        self.log_position = 0
         self._adj: list[array[int] | None] = []
         self._edges = 0
         self._sets: OrderedDict[int, frozenset[int]] = OrderedDict()

@@ -1,5 +1,5 @@
 """What each inbox filter shows, stated once in the core: the storage builds its queries from
-these rules (`bridge.storage.sqlite.inbox`), and tests hold the queries to `shows`.
+these rules (`bridge.storage.sql.inbox`), and tests hold the queries to `shows`.
 
 A page's header counts the unread messages and people among the conversations its filter
 shows — never the whole inbox's — so "Archived" never claims unread messages above a page of

@@ -25,6 +25,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import random
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from bridge.core.app import Core
 from bridge.runtime.render import Renderer
 from bridge.runtime.waiting import MAX_STORAGE_PAUSE, retry_after_seconds, until_recorded
 from bridge.storage import once
-from bridge.storage.port import StorageUnavailable
+from bridge.storage.port import StorageUnavailable, TransactionConflict
 
 log = logging.getLogger(__name__)
 
@@ -295,6 +296,11 @@ class UpdateIntake:
         while not self._stopping:
             try:
                 await step(*args)
+            except TransactionConflict:
+                # Another worker changed what this update read (PostgreSQL): nothing of it
+                # remains; again at once, after a moment's jitter so the two don't collide again.
+                await self._pause(random.uniform(0.005, 0.05))
+                continue
             except StorageUnavailable as exc:
                 log.warning("update %s waits: %s; trying again in %.0fs", update_id, exc, pause)
                 waited = True

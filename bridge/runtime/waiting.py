@@ -5,12 +5,13 @@ worker, start-up and direct replies, so each waits the same way."""
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram.error import RetryAfter
 
-from bridge.storage.port import StorageUnavailable
+from bridge.storage.port import StorageUnavailable, TransactionConflict
 
 MAX_STORAGE_PAUSE = 15.0  # seconds between tries while the database is unavailable
 
@@ -37,6 +38,8 @@ async def until_recorded(
         try:
             await record()
             return
+        except TransactionConflict:  # another worker's change crossed it: again at once
+            await pause(random.uniform(0.005, 0.05))
         except StorageUnavailable as exc:
             if stopping():
                 raise

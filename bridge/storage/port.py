@@ -7,10 +7,10 @@ single `async with store.transaction() as tx:` and commits once at its end (or n
 from __future__ import annotations
 
 from array import array
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from bridge.core.models import (
     Attachment,
@@ -382,6 +382,11 @@ class StorageUnavailable(Exception):
     timeout, the disk is full, an I/O error: nothing was changed, try again later."""
 
 
+class TransactionConflict(StorageUnavailable):
+    """Another transaction changed what this one read (PostgreSQL's serialization failure
+    or a deadlock): nothing of it remains; run it again at once, it will see the change."""
+
+
 class ConstraintViolation(Exception):
     """A change the schema refuses — a taken handle, a second pending invitation between the
     same two members, a row pointing at nothing, a balance below zero: the transaction was
@@ -483,3 +488,25 @@ class Store(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+class Follower(Protocol):
+    position: int
+
+    async def catch_up(self) -> int: ...
+    async def stop(self) -> None: ...
+
+
+@runtime_checkable
+class FollowsConnections(Protocol):
+    """A store several workers share (PostgreSQL): each worker's in-memory graph index
+    follows the connections every worker changes (`bridge.storage.postgres.follow`). A
+    single-process store (SQLite) has nothing to follow and does not offer it."""
+
+    async def follow_connections(
+        self,
+        position: int,
+        apply: Callable[[Sequence[ConnectionChange], int], None],
+        reload: Callable[[], Awaitable[int]],
+        poll_seconds: float = 1.0,
+    ) -> Follower: ...

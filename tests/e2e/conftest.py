@@ -12,6 +12,7 @@ from botapi_sandbox.server import SandboxServer
 from botapi_sandbox.users import SimUser
 from bridge.config import Settings
 from bridge.runtime.bot import BridgeBot
+from tests.storage.backends import postgres_database
 
 TOKEN = "123456:TEST-bridge-token"
 
@@ -27,8 +28,18 @@ class World:
     admin: SimUser
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[str]:
+    """The bot's database on each backend (PostgreSQL: a new database per test)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/bridge.db"
+        return
+    async with postgres_database() as url:
+        yield url
+
+
 @pytest.fixture
-async def world(tmp_path) -> AsyncIterator[World]:
+async def world(database_url: str) -> AsyncIterator[World]:
     server = SandboxServer(host="127.0.0.1", port=0)
     await server.start()
     server.add_bot(token=TOKEN, username="bridge_test_bot", first_name="Bridge")
@@ -41,7 +52,7 @@ async def world(tmp_path) -> AsyncIterator[World]:
         _env_file=None,
         bot_token=TOKEN,
         bot_api_url=server.url,
-        database_url=f"sqlite:///{tmp_path}/bridge.db",
+        database_url=database_url,
         admin_ids=[admin.id],
     )
     bot = BridgeBot(settings, poll_timeout=1)

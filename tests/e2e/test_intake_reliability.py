@@ -22,6 +22,11 @@ from tests.e2e.conftest import TOKEN, World, connect, start_all
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# SQLite's own failures (a file locked by another process, a full disk, the instance lock):
+# the `world` fixture on SQLite only.
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 def _database(world: World) -> Path:
     return Path(world.bot.settings.database_url.removeprefix("sqlite:///"))
 
@@ -38,6 +43,7 @@ async def _open_conversation(world: World) -> None:
     await alice.wait_for_text("Everything you send now goes to Bob Durand")
 
 
+@SQLITE_ONLY
 async def test_a_database_locked_by_another_process_delays_but_loses_nothing(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -80,6 +86,7 @@ async def test_a_database_locked_by_another_process_delays_but_loses_nothing(
     assert world.server.rejected == []
 
 
+@SQLITE_ONLY
 async def test_a_full_disk_delays_but_loses_nothing(world: World) -> None:
     """The database can't grow (SQLite's "database or disk is full"): messages wait, and go
     through once space is back, without a false error to the sender."""
@@ -107,6 +114,7 @@ async def test_a_full_disk_delays_but_loses_nothing(world: World) -> None:
     assert not _texts_from_bot(alice, "went wrong")
 
 
+@SQLITE_ONLY
 async def test_a_second_bot_on_the_same_database_is_refused_at_start(world: World) -> None:
     env = {
         **os.environ,

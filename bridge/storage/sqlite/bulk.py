@@ -28,9 +28,9 @@ from bridge.storage.bulk import (
     StateRow,
     Table,
 )
-from bridge.storage.sqlite.credits import INMAIL_COLUMNS
-from bridge.storage.sqlite.members import search_words
-from bridge.storage.sqlite.rows import CONVERSATION_COLUMNS, STATE_COLUMNS, ts
+from bridge.storage.sql.credits import INMAIL_COLUMNS
+from bridge.storage.sql.members import search_words
+from bridge.storage.sql.rows import CONVERSATION_COLUMNS, STATE_COLUMNS, ts
 
 # The subsets of columns the bulk path fills (the others keep their defaults).
 MEMBER_COLUMNS = (
@@ -138,6 +138,17 @@ class SqliteBulk:
         async with self._store.raw() as conn:
             return await _write(conn, sql, rows, batch, progress)
 
+    async def _insert_rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[object]],
+        batch: int = 50_000,
+        progress: Progress | None = None,
+    ) -> int:
+        """Rows into `table`'s `columns`, in one transaction (PostgreSQL's bulk copies)."""
+        return await self._rows(_insert(table, columns), rows, batch, progress)
+
     async def add_members(self, rows: Iterable[MemberRow], progress: Progress | None = None) -> int:
         memo: dict[datetime, str] = {}
         values = (
@@ -168,7 +179,7 @@ class SqliteBulk:
             )
             for r in rows
         )
-        return await self._rows(_insert("members", MEMBER_COLUMNS), values, 20_000, progress)
+        return await self._insert_rows("members", MEMBER_COLUMNS, values, 20_000, progress)
 
     async def add_connections(
         self, rows: Iterable[ConnectionRow], progress: Progress | None = None
@@ -213,7 +224,7 @@ class SqliteBulk:
             )
             for r in rows
         )
-        return await self._rows(_insert("conversations", CONVERSATION_COLUMNS), values)
+        return await self._insert_rows("conversations", CONVERSATION_COLUMNS, values)
 
     async def add_states(self, rows: Iterable[StateRow]) -> int:
         memo: dict[datetime, str] = {}
@@ -232,7 +243,7 @@ class SqliteBulk:
             )
             for r in rows
         )
-        return await self._rows(_insert("conversation_states", STATE_COLUMNS), values)
+        return await self._insert_rows("conversation_states", STATE_COLUMNS, values)
 
     async def add_messages(
         self, rows: Iterable[MessageRow], progress: Progress | None = None
@@ -249,7 +260,7 @@ class SqliteBulk:
             )
             for r in rows
         )
-        return await self._rows(_insert("messages", MESSAGE_COLUMNS), values, 50_000, progress)
+        return await self._insert_rows("messages", MESSAGE_COLUMNS, values, 50_000, progress)
 
     async def add_inmails(self, rows: Iterable[InMailRow]) -> int:
         values = (
@@ -269,7 +280,7 @@ class SqliteBulk:
             )
             for r in rows
         )
-        return await self._rows(_insert("inmails", INMAIL_COLUMNS), values)
+        return await self._insert_rows("inmails", INMAIL_COLUMNS, values)
 
     async def add_ledger(self, rows: Iterable[LedgerRow]) -> int:
         values = (
@@ -284,11 +295,11 @@ class SqliteBulk:
             )
             for r in rows
         )
-        return await self._rows(_insert("credit_ledger", LEDGER_COLUMNS), values)
+        return await self._insert_rows("credit_ledger", LEDGER_COLUMNS, values)
 
     async def add_spam_reports(self, rows: Iterable[SpamReportRow]) -> int:
         values = ((r.reporter_id, r.reported_id, r.conversation_id, ts(r.created_at)) for r in rows)
-        return await self._rows(_insert("spam_reports", SPAM_COLUMNS), values)
+        return await self._insert_rows("spam_reports", SPAM_COLUMNS, values)
 
     async def set_credits(self, balances: Iterable[tuple[int, int]]) -> int:
         values = ((credits, member_id) for member_id, credits in balances)

@@ -14,37 +14,10 @@ import aiosqlite
 from bridge.storage import once
 from bridge.storage.migrations import DatabaseTooNew, Migration, load_migrations
 from bridge.storage.port import AlreadyApplied, ConstraintViolation, StorageUnavailable
+from bridge.storage.sql.unit import SqlUnitOfWork
+from bridge.storage.sql.updates import SqlUpdates
 from bridge.storage.sqlite.bulk import SqliteBulk
-from bridge.storage.sqlite.conversations import (
-    SqliteConversations,
-    SqliteCopies,
-    SqliteMessages,
-)
-from bridge.storage.sqlite.credits import SqliteInMails, SqliteLedger, SqliteSpam
-from bridge.storage.sqlite.graph_snapshot import SqliteGraphSnapshots
-from bridge.storage.sqlite.members import SqliteBlocks, SqliteMembers
-from bridge.storage.sqlite.network import SqliteConnections, SqliteInvitations
-from bridge.storage.sqlite.outbox import SqliteOutbox
-from bridge.storage.sqlite.updates import SqliteUpdates
-
-
-class SqliteUnitOfWork:
-    """The repositories of one transaction."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self.members = SqliteMembers(conn)
-        self.blocks = SqliteBlocks(conn)
-        self.connections = SqliteConnections(conn)
-        self.invitations = SqliteInvitations(conn)
-        self.conversations = SqliteConversations(conn)
-        self.messages = SqliteMessages(conn)
-        self.inmails = SqliteInMails(conn)
-        self.ledger = SqliteLedger(conn)
-        self.spam = SqliteSpam(conn)
-        self.copies = SqliteCopies(conn)
-        self.outbox = SqliteOutbox(conn)
-        self.updates = SqliteUpdates(conn)
-        self.graph_snapshots = SqliteGraphSnapshots(conn)
+from bridge.storage.sqlite.db import SqliteDb
 
 
 class SqliteStore:
@@ -60,6 +33,7 @@ class SqliteStore:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
+        self._db = SqliteDb(conn)
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -128,16 +102,16 @@ class SqliteStore:
             raise
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqliteUnitOfWork]:
+    async def transaction(self) -> AsyncIterator[SqlUnitOfWork]:
         async with self._lock:
             scope = once.recording()
             await self._begin()
             before = self._conn.total_changes
             recorded = False
             try:
-                yield SqliteUnitOfWork(self._conn)
+                yield SqlUnitOfWork(self._db)
                 if scope is not None and self._conn.total_changes != before:
-                    if not await SqliteUpdates(self._conn).record(
+                    if not await SqlUpdates(self._db).record(
                         scope.key, scope.update_id, scope.received_at
                     ):
                         raise AlreadyApplied(scope.update_id)
@@ -154,12 +128,12 @@ class SqliteStore:
                 scope.recorded = True
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[SqliteUnitOfWork]:
+    async def read(self) -> AsyncIterator[SqlUnitOfWork]:
         """Reads without BEGIN/COMMIT: every change goes through this connection under the
         same lock, so nothing can change between the statements of a reader holding it."""
         async with self._lock:
             try:
-                yield SqliteUnitOfWork(self._conn)
+                yield SqlUnitOfWork(self._db)
             except sqlite3.OperationalError as exc:
                 raise _unavailable(exc) from exc
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.storage.port import UnreadableUpdate
-from bridge.storage.sqlite.rows import ts
+from bridge.storage.sql.db import Db
+from bridge.storage.sql.rows import ts
 
 
-class SqliteUpdates:
+class SqlUpdates:
     """Keyed by update id *and* content: ids alone repeat (a new token, a restarted local
     server, a week without updates), while a redelivery is the identical update."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def seen(self, key: str) -> bool:
@@ -35,15 +33,7 @@ class SqliteUpdates:
     async def record(self, key: str, update_id: int, now: datetime) -> bool:
         """The update's record inside its effect's transaction: False when already there
         (the unique key refuses it), so the caller rolls the effect back."""
-        try:
-            await self._conn.execute(
-                "INSERT INTO processed_updates (update_key, update_id, processed_at)"
-                " VALUES (?, ?, ?)",
-                (key, update_id, ts(now)),
-            )
-        except sqlite3.IntegrityError:
-            return False
-        return True
+        return await self.mark(key, update_id, now)
 
     async def prune(self, before: datetime) -> int:
         cursor = await self._conn.execute(

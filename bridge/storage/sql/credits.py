@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import InMail, LedgerEntry, LedgerKind, SpamReport
-from bridge.storage.sqlite.rows import row_dict, ts
+from bridge.storage.sql.db import Db, Row
+from bridge.storage.sql.rows import row_dict, ts
 
 INMAIL_COLUMNS = (
     "id",
@@ -26,12 +25,12 @@ INMAIL_COLUMNS = (
 _INMAIL = f"SELECT {', '.join(INMAIL_COLUMNS)} FROM inmails"
 
 
-def _inmail(row: aiosqlite.Row) -> InMail:
+def _inmail(row: Row) -> InMail:
     return InMail.model_validate(row_dict(row))
 
 
-class SqliteInMails:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlInMails:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(
@@ -113,8 +112,8 @@ class SqliteInMails:
         return _inmail(row) if row else None
 
 
-class SqliteLedger:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlLedger:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(
@@ -158,8 +157,8 @@ _REPORT = (
 )
 
 
-class SqliteSpam:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlSpam:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(

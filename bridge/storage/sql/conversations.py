@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import (
     Attachment,
     ChatCopy,
@@ -20,8 +18,9 @@ from bridge.core.models import (
     UnreadSummary,
 )
 from bridge.storage.port import HeldMessage, InboxSlice
-from bridge.storage.sqlite.inbox import AFTER, FILTERS, UNREAD, inbox_page, unread_pages
-from bridge.storage.sqlite.rows import (
+from bridge.storage.sql.db import Db
+from bridge.storage.sql.inbox import AFTER, FILTERS, UNREAD, inbox_page, unread_pages
+from bridge.storage.sql.rows import (
     ATTACHMENT_COLUMNS,
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
@@ -44,8 +43,8 @@ def _state(data: dict[str, object]) -> ConversationState:
     return ConversationState.model_validate({k: data[k] for k in STATE_COLUMNS})
 
 
-class SqliteConversations:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlConversations:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def get(self, conversation_id: int) -> Conversation | None:
@@ -193,8 +192,8 @@ class SqliteConversations:
 _MESSAGE = f"SELECT {', '.join(MESSAGE_COLUMNS)} FROM messages"
 
 
-class SqliteMessages:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlMessages:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(
@@ -391,8 +390,8 @@ class SqliteMessages:
         return [Reaction.model_validate(row_dict(row)) for row in await cursor.fetchall()]
 
 
-class SqliteCopies:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlCopies:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(self, copy: ChatCopy) -> None:

@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import Invitation, InvitationStatus
-from bridge.storage.sqlite.rows import row_dict, ts
+from bridge.storage.sql.db import Db, Row
+from bridge.storage.sql.rows import row_dict, ts
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-class SqliteConnections:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlConnections:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(self, a: int, b: int, now: datetime) -> None:
@@ -44,7 +43,7 @@ class SqliteConnections:
             " SELECT member_b AS other, created_at FROM connections WHERE member_a = ?"
             " UNION ALL"
             " SELECT member_a AS other, created_at FROM connections WHERE member_b = ?"
-            ") ORDER BY created_at DESC, other LIMIT ? OFFSET ?",
+            ") AS mine ORDER BY created_at DESC, other LIMIT ? OFFSET ?",
             (member_id, member_id, limit, offset),
         )
         return [row[0] for row in await cursor.fetchall()]
@@ -78,12 +77,12 @@ INVITATION_COLUMNS = (
 _INVITATION = f"SELECT {', '.join(INVITATION_COLUMNS)} FROM invitations"
 
 
-def _invitation(row: aiosqlite.Row) -> Invitation:
+def _invitation(row: Row) -> Invitation:
     return Invitation.model_validate(row_dict(row))
 
 
-class SqliteInvitations:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlInvitations:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(

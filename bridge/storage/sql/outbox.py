@@ -6,10 +6,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bridge.core.models import Notification, NotificationKind, NotificationStatus
-from bridge.storage.sqlite.rows import row_dict, ts
+from bridge.storage.sql.db import Db, Row
+from bridge.storage.sql.rows import row_dict, ts
 
 _COLUMNS = (
     "id",
@@ -29,14 +28,14 @@ _COLUMNS = (
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM outbox"
 
 
-def _notification(row: aiosqlite.Row) -> Notification:
+def _notification(row: Row) -> Notification:
     data = row_dict(row)
     data["payload"] = json.loads(data["payload"] or "{}")
     return Notification.model_validate(data)
 
 
-class SqliteOutbox:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlOutbox:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(
@@ -51,7 +50,7 @@ class SqliteOutbox:
     ) -> int:
         cursor = await self._conn.execute(
             "INSERT INTO outbox (member_id, kind, ref_id, payload, created_at, due_at,"
-            " sender_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " sender_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 member_id,
                 kind.value,
@@ -62,8 +61,9 @@ class SqliteOutbox:
                 sender_id,
             ),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
 
     async def get(self, notification_id: int) -> Notification | None:
         cursor = await self._conn.execute(f"{_SELECT} WHERE id = ?", (notification_id,))

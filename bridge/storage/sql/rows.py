@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
-
 from bridge.core.models import Attachment, Message
+from bridge.storage.sql.db import Row
 
 
 def ts(moment: datetime) -> str:
@@ -15,7 +14,7 @@ def ts(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def row_dict(row: aiosqlite.Row) -> dict[str, Any]:
+def row_dict(row: Row) -> dict[str, Any]:
     return {key: row[key] for key in row.keys()}
 
 
@@ -79,7 +78,7 @@ def attachment_values(attachment: Attachment | None) -> list[Any]:
     return [data[column] for column in ATTACHMENT_COLUMNS]
 
 
-def message_from_row(row: aiosqlite.Row) -> Message:
+def message_from_row(row: Row) -> Message:
     return message_from_dict(row_dict(row))
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
-import aiosqlite
-
 from bridge.core.models import Member, NewMember
-from bridge.storage.sqlite.rows import row_dict, ts
+from bridge.storage.sql.db import Db, Row
+from bridge.storage.sql.rows import row_dict, ts
 
 MEMBER_COLUMNS = (
     "id",
@@ -59,16 +59,19 @@ def search_text(member: Member) -> str:
 
 
 def search_words(*parts: str) -> str:
-    """`search_text` from its parts in that order (the bulk path has rows, not members)."""
-    return " ".join(p for p in parts if p).casefold()
+    """`search_text` from its parts in that order (the bulk path has rows, not members),
+    accents folded here as `bridge.core.search.fold` folds the terms: SQLite's index folds
+    them again, PostgreSQL's needs them folded (no `unaccent` extension to install)."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(p for p in parts if p))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _member(row: aiosqlite.Row) -> Member:
+def _member(row: Row) -> Member:
     return Member.model_validate(row_dict(row))
 
 
-class SqliteMembers:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlMembers:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(self, new: NewMember, handle: str, now: datetime) -> Member:
@@ -142,12 +145,12 @@ class SqliteMembers:
         folded and cleaned from the core; quoted here so none is read as FTS5 syntax)."""
         if not terms:
             return []
-        match = " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+        dialect = self._conn.dialect
         columns = ", ".join(f"m.{c}" for c in MEMBER_COLUMNS)
         cursor = await self._conn.execute(
-            f"SELECT {columns} FROM members_search f JOIN members m ON m.id = f.rowid"
-            " WHERE members_search MATCH ? ORDER BY m.id LIMIT ?",
-            (match, limit),
+            f"SELECT {columns} FROM {dialect.search_from}"
+            f" WHERE {dialect.search_where} ORDER BY m.id LIMIT ?",
+            (dialect.match(terms), limit),
         )
         return [_member(row) for row in await cursor.fetchall()]
 
@@ -179,8 +182,8 @@ class SqliteMembers:
         return int(row[0]) if row else 0
 
 
-class SqliteBlocks:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlBlocks:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def add(self, blocker_id: int, blocked_id: int, now: datetime) -> None:

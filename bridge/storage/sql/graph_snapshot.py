@@ -16,34 +16,25 @@ import zlib
 from array import array
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from bridge.storage.port import ConnectionChange, GraphSnapshot
-from bridge.storage.sqlite.rows import ts
+from bridge.storage.sql.db import Db
+from bridge.storage.sql.rows import ts
 
 # Native byte order and sizes: a database moved to a machine where they differ rebuilds.
 FORMAT = f"csr1-{sys.byteorder}-q{array('q').itemsize}-i{array('i').itemsize}"
 # Small parts: each is read as one bytes object, and glibc serves a freed multi-MB block's
 # size from the heap afterwards, where it stays resident (8 MiB parts: +20 MB at 100,000).
 PART_BYTES = 1 << 20
-# The triggers that log every change to connections: without all three, no snapshot holds.
-LOG_TRIGGERS = ("connections_log_insert", "connections_log_delete", "connections_log_update")
 
 
-class SqliteGraphSnapshots:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+class SqlGraphSnapshots:
+    def __init__(self, conn: Db) -> None:
         self._conn = conn
 
     async def generation(self) -> int | None:
-        cursor = await self._conn.execute(
-            "SELECT (SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'"
-            f" AND tbl_name = 'connections' AND name IN ({', '.join('?' * len(LOG_TRIGGERS))})),"
-            " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'connection_changes'), 0)",
-            LOG_TRIGGERS,
-        )
+        cursor = await self._conn.execute(self._conn.dialect.log_position)
         row = await cursor.fetchone()
-        assert row is not None
-        return int(row[1]) if row[0] == len(LOG_TRIGGERS) else None
+        return None if row is None or row[0] is None else int(row[0])
 
     async def load(self) -> GraphSnapshot | None:
         cursor = await self._conn.execute(

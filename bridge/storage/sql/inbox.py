@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from bridge.core.inbox_filters import RULES, FilterRule, header_rule
 from bridge.core.models import (
     Conversation,
@@ -28,10 +26,11 @@ from bridge.core.models import (
     UnreadSummary,
 )
 from bridge.storage.port import InboxRow, InboxSlice
-from bridge.storage.sqlite.credits import INMAIL_COLUMNS
-from bridge.storage.sqlite.members import MEMBER_COLUMNS
-from bridge.storage.sqlite.network import INVITATION_COLUMNS
-from bridge.storage.sqlite.rows import (
+from bridge.storage.sql.credits import INMAIL_COLUMNS
+from bridge.storage.sql.db import Db
+from bridge.storage.sql.members import MEMBER_COLUMNS
+from bridge.storage.sql.network import INVITATION_COLUMNS
+from bridge.storage.sql.rows import (
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
     STATE_COLUMNS,
@@ -126,7 +125,7 @@ _PAGE_SQL = (
     " FROM (SELECT COALESCE(SUM(s.unread_count), 0) AS messages, COUNT(*) AS people,"
     " COALESCE(SUM(s.inmail), 0) AS inmails FROM conversation_states s{header_join}"
     " WHERE s.member_id = :me AND {header}) h"
-    f" LEFT JOIN p ON 1{_JOINS}"
+    f" LEFT JOIN p ON TRUE{_JOINS}"
     f" ORDER BY {_ORDER}"
 )
 
@@ -136,8 +135,7 @@ _ROW_WIDTH = sum(len(columns) for _, columns in _TABLES)
 # outer join) keeps it linear: SQLite cannot index a materialized page for that join, and a
 # scan per member made 10,000 digests take 24 s instead of well under one.
 _UNREAD_PAGES_SQL = (
-    "WITH who AS MATERIALIZED (SELECT DISTINCT CAST(value AS INTEGER) AS id"
-    " FROM json_each(:ids)),"
+    "WITH who AS MATERIALIZED ({id_table}),"
     # CROSS JOIN: SQLite keeps this order, so each member's rows are found through the
     # indexes instead of every unread row in the database being tested against the list.
     " h AS (SELECT member_id, SUM(unread_count) AS messages, COUNT(*) AS people,"
@@ -150,7 +148,7 @@ _UNREAD_PAGES_SQL = (
     f" SELECT {_PAGE_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY s.member_id"
     " ORDER BY s.last_activity_at DESC, s.conversation_id DESC) AS rank"
     " FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
-    " JOIN conversations c ON c.id = s.conversation_id WHERE {where})"
+    " JOIN conversations c ON c.id = s.conversation_id WHERE {where}) AS ranked"
     " WHERE rank <= :limit)"
     " SELECT who.id, 0, COALESCE(h.messages, 0), COALESCE(h.people, 0),"
     f" COALESCE(h.inmails, 0), COALESCE(inv.pending, 0), {', '.join(['NULL'] * _ROW_WIDTH)}"
@@ -194,7 +192,7 @@ def _decode(row: Sequence[Any], start: int) -> InboxRow | None:
 
 
 async def inbox_page(
-    conn: aiosqlite.Connection,
+    conn: Db,
     member_id: int,
     filter: InboxFilter,
     cursor: tuple[datetime, int] | None,
@@ -228,10 +226,10 @@ async def inbox_page(
     )
 
 
-async def unread_pages(
-    conn: aiosqlite.Connection, member_ids: Sequence[int], limit: int
-) -> dict[int, InboxSlice]:
-    sql = _UNREAD_PAGES_SQL.replace("{where}", FILTERS[InboxFilter.UNREAD])
+async def unread_pages(conn: Db, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
+    sql = _UNREAD_PAGES_SQL.replace("{where}", FILTERS[InboxFilter.UNREAD]).replace(
+        "{id_table}", conn.dialect.id_table
+    )
     params = {"ids": json.dumps([int(i) for i in member_ids]), "limit": limit}
     slices: dict[int, InboxSlice] = {}
     for row in await conn.execute_fetchall(sql, params):

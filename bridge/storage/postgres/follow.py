@@ -1,0 +1,94 @@
+"""Every worker's graph index in step with the others: the trigger that logs a change to
+connections (migrations/postgres/0009) also announces it (NOTIFY `bridge_connections`, sent
+when its transaction commits); each worker LISTENs on a connection of its own and then reads
+the log after the last position it applied — in log order, each change once. The log, not the
+notification, is the truth: a notification lost with a dropped connection is made up by the
+next one, or by the poll every `poll_seconds`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import asyncpg
+
+from bridge.storage.port import ConnectionChange
+
+log = logging.getLogger(__name__)
+CHANNEL = "bridge_connections"
+
+Apply = Callable[[Sequence[ConnectionChange], int], None]
+Reload = Callable[[], Awaitable[int]]
+
+
+class ConnectionFollower:
+    """Started by `PostgresStore.follow_connections`; `stop()` ends it."""
+
+    def __init__(
+        self, url: str, position: int, apply: Apply, reload: Reload, poll_seconds: float
+    ) -> None:
+        self._url = url
+        self.position = position
+        self._apply = apply
+        self._reload = reload
+        self._poll = poll_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._listener: asyncpg.Connection | None = None
+
+    async def start(self) -> None:
+        await self._listen()
+        self._task = asyncio.create_task(self._run(), name="connection-follower")
+
+    async def _listen(self) -> None:
+        self._listener = await asyncpg.connect(self._url)
+        await self._listener.add_listener(CHANNEL, self._notified)
+
+    def _notified(self, *_: Any) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll)
+            self._wake.clear()
+            try:
+                if self._listener is None or self._listener.is_closed():
+                    await self._listen()
+                await self.catch_up()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("connection graph: could not follow the change log: %s", exc)
+                self._listener = None
+
+    async def catch_up(self) -> int:
+        """Apply what was committed since `position`; how many changes that was."""
+        conn = await asyncpg.connect(self._url) if self._listener is None else self._listener
+        rows = await conn.fetch(
+            "SELECT seq, member_a, member_b, added FROM connection_changes WHERE seq > $1"
+            " ORDER BY seq",
+            self.position,
+        )
+        if conn is not self._listener:
+            await conn.close()
+        if not rows:
+            return 0
+        if rows[0]["seq"] != self.position + 1:
+            # A snapshot saved elsewhere pruned changes this worker had not applied yet.
+            log.info("connection graph: the log moved past this worker's index: reloading")
+            self.position = await self._reload()
+            return len(rows)
+        changes = [ConnectionChange(r["member_a"], r["member_b"], bool(r["added"])) for r in rows]
+        self.position = int(rows[-1]["seq"])
+        self._apply(changes, self.position)
+        return len(changes)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._listener is not None:
+            await self._listener.close()

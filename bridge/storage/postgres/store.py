@@ -1,0 +1,212 @@
+"""The storage port on PostgreSQL: an asyncpg pool, the shared repositories
+(`bridge/storage/sql/`), SERIALIZABLE write transactions.
+
+Why SERIALIZABLE: the core's use cases read, decide and write (a balance checked before an
+InMail is charged, the week's invitations counted before one more is sent, a conversation's
+state read and saved). The port promises that what a use case read is still true when it
+commits (`Store.transaction`). SQLite keeps it by running one writer at a time; on
+PostgreSQL one worker's write transactions still take turns (a lock per store, as on SQLite:
+within a worker nothing ever conflicts), and between workers SERIALIZABLE keeps it: when two
+workers' transactions' reads and writes cross, one of them fails at once
+(`TransactionConflict`, a `StorageUnavailable`: nothing of it remains) and its caller — the
+intake, the delivery worker — runs it again. READ COMMITTED would need every use case to name
+its row locks, and any it forgot would overspend. Reads (`read()`) run concurrently in a
+REPEATABLE READ, READ ONLY snapshot: consistent, and never a conflict.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import asyncpg
+
+from bridge.storage import once
+from bridge.storage.migrations import DatabaseTooNew, Migration
+from bridge.storage.port import (
+    AlreadyApplied,
+    ConstraintViolation,
+    StorageUnavailable,
+    TransactionConflict,
+)
+from bridge.storage.postgres.db import PgDb
+from bridge.storage.postgres.follow import Apply, ConnectionFollower, Reload
+from bridge.storage.postgres.schema import postgres_migrations
+from bridge.storage.sql.unit import SqlUnitOfWork
+from bridge.storage.sql.updates import SqlUpdates
+
+if TYPE_CHECKING:
+    from bridge.storage.postgres.bulk import PgBulk
+
+# Held while migrating, so that workers starting together apply each migration once.
+MIGRATION_LOCK = 0x6272_6964_6765_0001  # "bridge" + 1
+
+
+def storage_error(exc: BaseException) -> BaseException | None:
+    """The port's error for an asyncpg or connection failure (None: not a storage one)."""
+    if isinstance(exc, asyncpg.SerializationError | asyncpg.DeadlockDetectedError):
+        return TransactionConflict(f"concurrent change, try again: {exc}")
+    if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
+        return ConstraintViolation(str(exc))
+    if isinstance(
+        exc,
+        asyncpg.PostgresConnectionError
+        | asyncpg.InsufficientResourcesError
+        | asyncpg.CannotConnectNowError
+        | asyncpg.OperatorInterventionError
+        | asyncpg.InterfaceError
+        | ConnectionError
+        | OSError
+        | TimeoutError,
+    ):
+        return StorageUnavailable(f"database unavailable: {exc}")
+    return None
+
+
+def _raise_storage(exc: BaseException) -> None:
+    mapped = storage_error(exc)
+    if mapped is not None:
+        raise mapped from exc
+
+
+async def _prepare_connection(conn: asyncpg.Connection) -> None:
+    """SUM over BIGINT columns is `numeric`: read it as the int it is (SQLite's SUM of
+    integers is an integer), so the shared SQL returns the same types on both."""
+    await conn.set_type_codec(
+        "numeric", schema="pg_catalog", encoder=str, decoder=_number, format="text"
+    )
+
+
+def _number(text: str) -> int | Decimal:
+    value = Decimal(text)
+    return int(value) if value == value.to_integral_value() else value
+
+
+class PostgresStore:
+    """A pool of connections; each transaction on one of them."""
+
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+        self._pool = pool
+        self.url = url
+        self._lock = asyncio.Lock()  # this worker's write transactions, one at a time
+
+    @classmethod
+    async def open(cls, url: str, *, min_size: int = 1, max_size: int = 10) -> PostgresStore:
+        try:
+            pool = await asyncpg.create_pool(
+                url, min_size=min_size, max_size=max_size, init=_prepare_connection
+            )
+        except BaseException as exc:
+            _raise_storage(exc)
+            raise
+        store = cls(pool, url)
+        try:
+            await store.migrate()
+        except BaseException:
+            await pool.close()
+            raise
+        return store
+
+    async def migrate(self, migrations: Sequence[Migration] | None = None) -> int:
+        """Apply pending migrations under an advisory lock (workers starting together wait
+        for the first), each in its own transaction with its `schema_version` row."""
+        if migrations is None:
+            migrations = postgres_migrations()
+        async with self._pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            try:
+                await conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
+                    " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+                current = int(
+                    await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+                )
+                known = migrations[-1].version if migrations else 0
+                if current > known:
+                    raise DatabaseTooNew(
+                        f"database schema is version {current}, this code knows up to {known}:"
+                        " refusing to start (upgrade the code)"
+                    )
+                for migration in migrations:
+                    if migration.version <= current:
+                        continue
+                    async with conn.transaction():
+                        await conn.execute(migration.sql)
+                        await conn.execute(
+                            "INSERT INTO schema_version (version, description, applied_at)"
+                            " VALUES ($1, $2, $3)",
+                            migration.version,
+                            migration.description,
+                            datetime.now(UTC).isoformat(),
+                        )
+                    current = migration.version
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+        return current
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqlUnitOfWork]:
+        scope = once.recording()
+        recorded = False
+        try:
+            async with self._lock, self._pool.acquire() as conn:
+                db = PgDb(conn)
+                async with conn.transaction(isolation="serializable"):
+                    yield SqlUnitOfWork(db)
+                    if scope is not None and db.changes:
+                        if not await SqlUpdates(db).record(
+                            scope.key, scope.update_id, scope.received_at
+                        ):
+                            raise AlreadyApplied(scope.update_id)
+                        recorded = True
+        except BaseException as exc:
+            _raise_storage(exc)
+            raise
+        if recorded and scope is not None:
+            scope.recorded = True
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqlUnitOfWork]:
+        try:
+            async with self._pool.acquire() as conn:
+                async with conn.transaction(isolation="repeatable_read", readonly=True):
+                    yield SqlUnitOfWork(PgDb(conn))
+        except BaseException as exc:
+            _raise_storage(exc)
+            raise
+
+    @asynccontextmanager
+    async def raw(self) -> AsyncIterator[Any]:
+        """One connection inside one transaction, for the bulk path (`bulk.py`) only."""
+        try:
+            async with self._pool.acquire() as conn:
+                async with conn.transaction():
+                    yield conn
+        except BaseException as exc:
+            _raise_storage(exc)
+            raise
+
+    def bulk(self) -> PgBulk:
+        """The bulk path (seeding, benchmarks): never while the bot serves members."""
+        from bridge.storage.postgres.bulk import PgBulk
+
+        return PgBulk(self)
+
+    async def follow_connections(
+        self, position: int, apply: Apply, reload: Reload, poll_seconds: float = 1.0
+    ) -> ConnectionFollower:
+        """Keep an in-memory graph index in step with every worker's changes: `apply` gets
+        each batch of committed changes after `position` (in log order) and the position
+        they reach; `reload` rebuilds the index when the log no longer holds what it missed,
+        and returns the position it includes. `stop()` the follower before closing."""
+        follower = ConnectionFollower(self.url, position, apply, reload, poll_seconds)
+        await follower.start()
+        return follower
+
+    async def close(self) -> None:
+        await self._pool.close()
