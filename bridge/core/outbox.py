@@ -40,6 +40,24 @@ class Outbox:
         async with self._d.store.transaction() as tx:
             return await tx.outbox.due(self._d.clock.now(), limit)
 
+    async def claim(self, worker: str, limit: int, lease: timedelta) -> list[Notification]:
+        """Due notifications for `worker` to send now, each the next of its member's (any
+        number of delivery workers drain the outbox together; one member's still go in
+        order). Claimed for `lease`: if the worker dies, another takes them after it."""
+        now = self._d.clock.now()
+        async with self._d.store.claiming() as tx:
+            return await tx.outbox.claim(worker, now, now + lease, limit)
+
+    async def release(self, notification_id: int, worker: str) -> None:
+        async with self._d.store.claiming() as tx:
+            await tx.outbox.release(notification_id, worker)
+
+    async def release_worker(self, worker: str) -> int:
+        """A worker (re)starting gives back what it held in its previous life at once,
+        rather than leaving it to wait for its leases to end."""
+        async with self._d.store.claiming() as tx:
+            return await tx.outbox.release_worker(worker)
+
     async def complete(
         self,
         notification_id: int,

@@ -120,7 +120,10 @@ class BridgeBot:
             Notifier(app.bot, self.core, renderer),
             locks=app.chat_locks,
             window=self.settings.delivery_window,
+            name=self.settings.worker_id(),
+            lease=timedelta(seconds=self.settings.delivery_lease_seconds),
         )
+        await self.core.outbox.release_worker(self.worker.name)  # a previous life's claims
         app.bot_data["worker"] = self.worker
         self.worker.start()
         if app.job_queue is not None:

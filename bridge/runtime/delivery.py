@@ -6,7 +6,12 @@ notifications arrive strictly in order (the outbox's `due` never offers a member
 notification while an earlier one is pending, and a member with a send in flight is not
 given another). The Bot API has no idempotency key, so a crash between Telegram accepting a
 send and our commit repeats that send: at most K duplicates per crash, since at most K sends
-are in flight. K stays small for that reason. Telegram's answers are handled as documented:
+are in flight. K stays small for that reason.
+
+Several workers (processes) drain one outbox: each claims what it can start now (at most its
+free window), each member's next notification only, for a lease (`Outbox.claim`). A worker
+that dies leaves its claims to end with their leases; then any worker takes them (and sends
+again at most the K that were in flight). Telegram's answers are handled as documented:
 429 waits `retry_after`, 5xx/network errors back off, 403 holds the member's notifications
 until they return, 400 is a permanent failure kept for the admins.
 """
@@ -33,6 +38,9 @@ MAX_BACKOFF = timedelta(minutes=10)
 # How long to wait for a chat whose member's update is being handled (usually a few ms; a
 # reply retrying a 429 can take seconds): then that one notification waits, the rest go on.
 CHAT_BUSY = timedelta(seconds=1)
+# How long a claim holds when its worker dies: well past a send's longest round trip
+# (PTB's timeouts, a chat busy for a second), so a live worker's send never goes twice.
+DELIVERY_LEASE = timedelta(seconds=60)
 
 
 class DeliveryWorker:
@@ -43,8 +51,11 @@ class DeliveryWorker:
         batch: int = 50,
         locks: ChatLocks | None = None,
         window: int = 8,
+        name: str = "bridge",
+        lease: timedelta = DELIVERY_LEASE,
     ) -> None:
         self.window = max(1, window)
+        self.name, self.lease = name, lease  # whose claims, and for how long
         # Rows in flight come back from `due` until done: look far enough past them.
         self.core, self.notifier, self.batch = core, notifier, max(batch, 2 * self.window)
         self._slots = asyncio.Semaphore(self.window)
@@ -81,6 +92,10 @@ class DeliveryWorker:
             await self._task
             self._task = None
         await self._drain()
+        try:  # what was claimed and not started is anyone's again now
+            await self.core.outbox.release_worker(self.name)
+        except StorageUnavailable as exc:
+            log.warning("claims not given back (their leases will end): %s", exc)
 
     async def _drain(self) -> None:
         """Until every send in flight is done (recorded, or left to go again)."""
@@ -128,8 +143,9 @@ class DeliveryWorker:
             try:
                 self._wake.clear()
                 self._finished.clear()
-                due = await self.core.outbox.due(self.batch)
-                started = await self._dispatch(due)
+                free = self.window - len(self._sending)
+                claimed = await self.core.outbox.claim(self.name, free, self.lease) if free else []
+                started = await self._dispatch(claimed)
                 if self._trouble is not None:
                     trouble, self._trouble = self._trouble, None
                     await self._drain()
@@ -187,8 +203,9 @@ class DeliveryWorker:
         outbox = self.core.outbox
         try:
             plan = await outbox.plan(n)
-            if plan.action == PlanAction.WAIT:
-                return  # due again once the earlier one of this member has gone
+            if plan.action == PlanAction.WAIT:  # due again once their earlier one has gone
+                await outbox.release(n.id, self.name)
+                return
             if plan.action == PlanAction.SKIP:
                 await outbox.skip(n.id, plan.reason)
                 return

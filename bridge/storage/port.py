@@ -347,6 +347,23 @@ class OutboxRepo(Protocol):
         of the same member (per-chat order)."""
         ...
 
+    async def claim(
+        self, worker: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Notification]:
+        """Up to `limit` due rows for `worker` to send, oldest first, each the head of its
+        member's pending rows (so one member's go strictly one after the other, whichever
+        worker sends them), unclaimed or with a lease ended before `now` (its worker died);
+        claimed until `lease_until`. Concurrent claims never return the same row."""
+        ...
+
+    async def release(self, notification_id: int, worker: str) -> None:
+        """`worker` gives its claim back (the row is due again for anyone)."""
+        ...
+
+    async def release_worker(self, worker: str) -> int:
+        """Every claim `worker` held (a restarted worker's, from its previous life)."""
+        ...
+
     async def earlier_waiting(self, member_id: int, notification_id: int, now: datetime) -> bool:
         """Whether an earlier pending row of the member is not due yet (this one waits)."""
         ...
@@ -480,6 +497,13 @@ class Store(Protocol):
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """Repositories for reading only: no write lock, no commit. Use cases that change
         nothing (inbox pages, digests) take this; anything that writes takes `transaction`."""
+        ...
+
+    def claiming(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A write transaction for claiming shared work (the outbox), whose statements are
+        each atomic on their own: on PostgreSQL READ COMMITTED, outside the store's turn
+        (a claim skips rows locked by another worker's claim rather than conflicting with
+        it); on SQLite an ordinary transaction. Never inside an update's processing."""
         ...
 
     def bulk(self) -> BulkWriter:

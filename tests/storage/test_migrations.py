@@ -101,6 +101,13 @@ ROWS: dict[int, list[str]] = {
     ],
     9: [  # the connections' change log (its triggers log the connections written above)
         "INSERT INTO connection_changes (member_a, member_b, added) VALUES (1, 2, 1)",
+        "INSERT INTO graph_snapshot VALUES (1, 'csr-test', 1, 4, 1, 1, X'00', 0, '2026-01-01')",
+        "INSERT INTO graph_snapshot_parts VALUES (0, X'01', 0)",
+    ],
+    # 10 and 11: placeholders for other branches' migrations (renumbered at merge).
+    12: [  # a claimed outbox row, a worker's heartbeat
+        f"UPDATE outbox SET claimed_by = 'host:8001', lease_until = '{T}'",
+        f"INSERT INTO workers VALUES ('host:8001', '{T}', '{T}')",
     ],
 }
 
@@ -168,7 +175,7 @@ def schema(path: Path) -> list[tuple[str, str, str | None]]:
 
 def test_every_earlier_version_is_tested_with_rows() -> None:
     assert set(ROWS) <= set(range(1, LATEST + 1))
-    assert LATEST == 9, "a new migration: add its rows to ROWS (and its checks below)"
+    assert LATEST == 12, "a new migration: add its rows to ROWS (and its checks below)"
 
 
 @pytest.mark.parametrize("version", range(1, LATEST))

@@ -30,6 +30,7 @@ POSTGRES = Dialect(
         "SELECT DISTINCT CAST(value AS INTEGER) AS id"
         " FROM json_array_elements_text(CAST(:ids AS json))"
     ),
+    skip_locked=" FOR UPDATE SKIP LOCKED",
 )
 
 # String literals and quoted names pass through; placeholders are rewritten.

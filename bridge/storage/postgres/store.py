@@ -136,7 +136,13 @@ class PostgresStore:
                     if migration.version <= current:
                         continue
                     async with conn.transaction():
-                        await conn.execute(migration.sql)
+                        # A file of comments only (another branch's placeholder) is a
+                        # version with nothing to run: asyncpg fails an empty statement.
+                        if any(
+                            line.strip() and not line.strip().startswith("--")
+                            for line in migration.sql.splitlines()
+                        ):
+                            await conn.execute(migration.sql)
                         await conn.execute(
                             "INSERT INTO schema_version (version, description, applied_at)"
                             " VALUES ($1, $2, $3)",
@@ -175,6 +181,16 @@ class PostgresStore:
         try:
             async with self._pool.acquire() as conn:
                 async with conn.transaction(isolation="repeatable_read", readonly=True):
+                    yield SqlUnitOfWork(PgDb(conn))
+        except BaseException as exc:
+            _raise_storage(exc)
+            raise
+
+    @asynccontextmanager
+    async def claiming(self) -> AsyncIterator[SqlUnitOfWork]:
+        try:
+            async with self._pool.acquire() as conn:
+                async with conn.transaction():  # READ COMMITTED; SKIP LOCKED isolates
                     yield SqlUnitOfWork(PgDb(conn))
         except BaseException as exc:
             _raise_storage(exc)

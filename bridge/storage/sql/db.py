@@ -44,6 +44,9 @@ class Dialect:
     log_position: str
     # A table of ids `id` from one JSON array parameter (`:ids`).
     id_table: str
+    # Appended to a claim's inner SELECT: rows another worker is claiming are skipped, not
+    # waited for (PostgreSQL); SQLite has one writer, nothing to skip.
+    skip_locked: str = ""
 
     def match(self, terms: Sequence[str]) -> str:
         """The search index query for words starting with every term."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -136,6 +136,10 @@ class SqliteStore:
                 yield SqlUnitOfWork(self._db)
             except sqlite3.OperationalError as exc:
                 raise _unavailable(exc) from exc
+
+    def claiming(self) -> AbstractAsyncContextManager[SqlUnitOfWork]:
+        """One writer at a time already: an ordinary transaction."""
+        return self.transaction()
 
     def bulk(self) -> SqliteBulk:
         """The bulk path (seeding, benchmarks): never while the bot serves members."""
