@@ -26,6 +26,7 @@ from bridge.runtime.intake import UpdateIntake
 from bridge.runtime.notifications import Notifier
 from bridge.runtime.render import Renderer
 from bridge.runtime.startup import StartupFailed, api_url_problem, with_retries
+from bridge.runtime.waiting import again_on_conflict
 from bridge.runtime.webhook import WebhookReceiver, listen_address, secret_problem, webhook_path
 from bridge.storage import open_store
 from bridge.storage.instance import InstanceLock, database_file
@@ -36,8 +37,14 @@ log = logging.getLogger(__name__)
 
 async def settle_refunds(context: BridgeContext) -> None:
     """JobQueue tick: InMail credits whose refund deadline passed come back (the due rows
-    live in the database; the job only looks them up)."""
-    await context.core.credits.settle_expired()
+    live in the database; the job only looks them up). Whichever worker's tick fires first
+    settles an InMail; another's crossing it conflicts, runs again and finds it settled."""
+    await again_on_conflict(context.core.credits.settle_expired, log=log)
+
+
+async def owe_digests(context: BridgeContext) -> None:
+    """JobQueue tick: the digests due now, once per member across workers."""
+    await again_on_conflict(lambda: schedule_digests(context), log=log)
 
 
 class BridgeBot:
@@ -128,7 +135,7 @@ class BridgeBot:
         self.worker.start()
         if app.job_queue is not None:
             app.job_queue.run_repeating(
-                schedule_digests, interval=timedelta(minutes=1), first=timedelta(seconds=5)
+                owe_digests, interval=timedelta(minutes=1), first=timedelta(seconds=5)
             )
             app.job_queue.run_repeating(
                 settle_refunds, interval=timedelta(minutes=10), first=timedelta(seconds=30)

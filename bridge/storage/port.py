@@ -94,6 +94,11 @@ class MemberRepo(Protocol):
         """Members who chose a digest time, by id, after `after_id` (paging)."""
         ...
 
+    async def claim_digest(self, member_id: int, day: str) -> bool:
+        """Mark the member's digest of `day` (their local date) as owed, unless it already
+        is: True for the one caller that owes it, whichever worker's tick came first."""
+        ...
+
 
 class BlockRepo(Protocol):
     async def add(self, blocker_id: int, blocked_id: int, now: datetime) -> None: ...
