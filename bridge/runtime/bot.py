@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bridge.config import Settings
 from bridge.core.app import Core
@@ -28,6 +28,7 @@ from bridge.runtime.render import Renderer
 from bridge.runtime.startup import StartupFailed, api_url_problem, with_retries
 from bridge.runtime.waiting import again_on_conflict
 from bridge.runtime.webhook import WebhookReceiver, listen_address, secret_problem, webhook_path
+from bridge.runtime.workers import SharedRateLimiter, WorkerPresence
 from bridge.storage import open_store
 from bridge.storage.instance import InstanceLock, database_file
 from bridge.storage.port import Store
@@ -60,6 +61,8 @@ class BridgeBot:
         self.worker: DeliveryWorker | None = None
         self.intake: UpdateIntake | None = None
         self.webhook: WebhookReceiver | None = None
+        self.limiter: SharedRateLimiter | None = None
+        self.presence: WorkerPresence | None = None
         database = database_file(settings.database_url)
         self.instance = InstanceLock(database) if database is not None else None
 
@@ -74,7 +77,9 @@ class BridgeBot:
             # Retrying is the outbox's job, not the limiter's (max_retries=0); so its
             # give-up on a 429 is routine, not an error (see bridge.logs).
             quiet_rate_limiter()
-            builder = builder.rate_limiter(AIORateLimiter(max_retries=0))
+            # Telegram's overall limit is per bot: this worker takes its share of it.
+            self.limiter = SharedRateLimiter()
+            builder = builder.rate_limiter(self.limiter)
         app = (
             builder.application_class(BridgeApplication)
             .token(token)
@@ -131,6 +136,8 @@ class BridgeBot:
             lease=timedelta(seconds=self.settings.delivery_lease_seconds),
         )
         await self.core.outbox.release_worker(self.worker.name)  # a previous life's claims
+        self.presence = WorkerPresence(self.core, self.worker.name, self.limiter)
+        await self.presence.start()
         app.bot_data["worker"] = self.worker
         self.worker.start()
         if app.job_queue is not None:
@@ -184,6 +191,9 @@ class BridgeBot:
             if self.worker is not None:
                 await self.worker.stop()
                 self.worker = None
+            if self.presence is not None:
+                await self.presence.stop()
+                self.presence = None
             if app is not None:
                 await app.shutdown()
                 await app.bot.shutdown()  # its HTTP clients, even if getMe never succeeded

@@ -425,6 +425,20 @@ class AlreadyApplied(Exception):
         self.update_id = update_id
 
 
+class WorkerRepo(Protocol):
+    """The bot's live workers (processes), by heartbeat: each takes its share of what is
+    limited per bot (Telegram's overall rate)."""
+
+    async def heartbeat(self, name: str, now: datetime) -> None: ...
+    async def live(self, since: datetime) -> int:
+        """How many workers were seen since `since`."""
+        ...
+
+    async def leave(self, name: str) -> None:
+        """A worker stopping: the others' shares grow at their next heartbeat."""
+        ...
+
+
 class UpdateRepo(Protocol):
     """Telegram updates already handled, keyed by their id and content (`update_key`)."""
 
@@ -486,6 +500,9 @@ class UnitOfWork(Protocol):
 
     @property
     def graph_snapshots(self) -> GraphSnapshotRepo: ...
+
+    @property
+    def workers(self) -> WorkerRepo: ...
 
 
 class Store(Protocol):

@@ -10,6 +10,7 @@ from bridge.storage.sql.members import SqlBlocks, SqlMembers
 from bridge.storage.sql.network import SqlConnections, SqlInvitations
 from bridge.storage.sql.outbox import SqlOutbox
 from bridge.storage.sql.updates import SqlUpdates
+from bridge.storage.sql.workers import SqlWorkers
 
 
 class SqlUnitOfWork:
@@ -29,3 +30,4 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(conn)
         self.updates = SqlUpdates(conn)
         self.graph_snapshots = SqlGraphSnapshots(conn)
+        self.workers = SqlWorkers(conn)
