@@ -24,6 +24,7 @@ DEFERRED = {
     ("bridge.main", "bridge.runtime.runner"),
     # A storage backend's driver is loaded only when its URL scheme is used.
     ("bridge.storage", "bridge.storage.sqlite"),
+    ("bridge.storage", "bridge.storage.postgres"),
 }
 
 

@@ -32,7 +32,7 @@ from bridge.core.models import (
 from bridge.core.owed import notify
 from bridge.core.rules import RefundPolicy, Rules
 from bridge.core.views import member_view
-from bridge.storage.port import UnitOfWork
+from bridge.storage.port import ConstraintViolation, UnitOfWork
 
 MAX_GRANT = 1000
 
@@ -55,7 +55,7 @@ async def apply_renewals(tx: UnitOfWork, member: Member, rules: Rules, now: date
         target = min(member.credits + allowance, rules.credit_cap(member.plan))
         if target > member.credits:
             delta = target - member.credits
-            member.credits = target
+            member.credits = await _increment(tx, member, delta)
             await tx.ledger.add(
                 member.id, LedgerKind.GRANT, delta, member.credits, f"renewal:{member.plan}", due
             )
@@ -72,9 +72,19 @@ async def _move(
     now: datetime,
     inmail_id: int | None = None,
 ) -> None:
-    member.credits += delta
+    member.credits = await _increment(tx, member, delta)
     await tx.members.save(member)
     await tx.ledger.add(member.id, kind, delta, member.credits, reason, now, inmail_id)
+
+
+async def _increment(tx: UnitOfWork, member: Member, delta: int) -> int:
+    """The balance changed in SQL (`credits = credits + delta`), not written back from what
+    this transaction read: a spend the balance no longer covers is refused as the schema's
+    `credits >= 0` would refuse it (the use cases check the balance first)."""
+    balance = await tx.members.add_credits(member.id, delta)
+    if balance is None:
+        raise ConstraintViolation(f"member {member.id}: credits would go below zero")
+    return balance
 
 
 async def record_response(

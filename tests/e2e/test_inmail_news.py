@@ -10,9 +10,9 @@ from tests.e2e.conftest import start_all
 from tests.e2e.worlds import clocked_world
 
 
-async def test_the_sender_is_told_of_answers_and_refunds(tmp_path) -> None:
+async def test_the_sender_is_told_of_answers_and_refunds(database_url: str) -> None:
     clock = FakeClock(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))
-    async with clocked_world(tmp_path, clock) as world:
+    async with clocked_world(database_url, clock) as world:
         alice, bob, carol, dave, admin = (
             world.alice,
             world.bob,

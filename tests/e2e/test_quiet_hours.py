@@ -19,8 +19,8 @@ def pushed(user, needle: str) -> list:
     return [m for m in user.chat if m.from_bot and not m.deleted and needle in m.content]
 
 
-async def test_turning_quiet_hours_off_releases_what_was_held(tmp_path) -> None:
-    async with clocked_world(tmp_path, FakeClock(NINE)) as world:
+async def test_turning_quiet_hours_off_releases_what_was_held(database_url: str) -> None:
+    async with clocked_world(database_url, FakeClock(NINE)) as world:
         alice, bob = world.alice, world.bob
         await start_all(alice, bob)
         await connect(alice, bob, "bob")
@@ -36,8 +36,8 @@ async def test_turning_quiet_hours_off_releases_what_was_held(tmp_path) -> None:
         await bob.wait_for_text("And this one goes at once")
 
 
-async def test_a_new_time_zone_re_plans_what_was_held(tmp_path) -> None:
-    async with clocked_world(tmp_path, FakeClock(NINE)) as world:
+async def test_a_new_time_zone_re_plans_what_was_held(database_url: str) -> None:
+    async with clocked_world(database_url, FakeClock(NINE)) as world:
         alice, bob = world.alice, world.bob
         await start_all(alice, bob)
         await connect(alice, bob, "bob")
@@ -52,8 +52,8 @@ async def test_a_new_time_zone_re_plans_what_was_held(tmp_path) -> None:
         await bob.wait_for_text("Is it night where you are?")
 
 
-async def test_quiet_hours_hold_acceptances_too(tmp_path) -> None:
-    async with clocked_world(tmp_path, FakeClock(NINE)) as world:
+async def test_quiet_hours_hold_acceptances_too(database_url: str) -> None:
+    async with clocked_world(database_url, FakeClock(NINE)) as world:
         alice, bob = world.alice, world.bob
         await start_all(alice, bob)
         await alice.send_text("/quiet 08:00-10:00")
@@ -70,9 +70,9 @@ async def test_quiet_hours_hold_acceptances_too(tmp_path) -> None:
 
 
 async def test_a_member_back_without_a_chat_member_update_gets_what_was_held(
-    tmp_path,
+    database_url: str,
 ) -> None:
-    async with clocked_world(tmp_path, FakeClock(NINE)) as world:
+    async with clocked_world(database_url, FakeClock(NINE)) as world:
         alice, bob = world.alice, world.bob
         await start_all(alice, bob)
         await connect(alice, bob, "bob")

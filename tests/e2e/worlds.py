@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from botapi_sandbox.server import SandboxServer
 from bridge.config import Settings
@@ -17,7 +16,7 @@ from tests.e2e.conftest import TOKEN, World
 
 @asynccontextmanager
 async def clocked_world(
-    tmp_path: Path, clock: FakeClock, **settings: object
+    database_url: str, clock: FakeClock, **settings: object
 ) -> AsyncIterator[World]:
     server = SandboxServer(host="127.0.0.1", port=0)
     await server.start()
@@ -36,7 +35,7 @@ async def clocked_world(
         _env_file=None,
         bot_token=TOKEN,
         bot_api_url=server.url,
-        database_url=f"sqlite:///{tmp_path}/bridge.db",
+        database_url=database_url,
         admin_ids=[admin.id],
         **settings,
     )

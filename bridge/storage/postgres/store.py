@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import asyncpg
 
@@ -33,14 +33,12 @@ from bridge.storage.port import (
     StorageUnavailable,
     TransactionConflict,
 )
+from bridge.storage.postgres.bulk import PgBulk
 from bridge.storage.postgres.db import PgDb
 from bridge.storage.postgres.follow import Apply, ConnectionFollower, Reload
 from bridge.storage.postgres.schema import postgres_migrations
 from bridge.storage.sql.unit import SqlUnitOfWork
 from bridge.storage.sql.updates import SqlUpdates
-
-if TYPE_CHECKING:
-    from bridge.storage.postgres.bulk import PgBulk
 
 # Held while migrating, so that workers starting together apply each migration once.
 MIGRATION_LOCK = 0x6272_6964_6765_0001  # "bridge" + 1
@@ -209,8 +207,6 @@ class PostgresStore:
 
     def bulk(self) -> PgBulk:
         """The bulk path (seeding, benchmarks): never while the bot serves members."""
-        from bridge.storage.postgres.bulk import PgBulk
-
         return PgBulk(self)
 
     async def follow_connections(

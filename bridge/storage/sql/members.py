@@ -41,7 +41,8 @@ MEMBER_COLUMNS = (
     "awaiting",
 )
 _SELECT = f"SELECT {', '.join(MEMBER_COLUMNS)} FROM members"
-_MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created_at")]
+# `credits` changes only by increments (`add_credits`), never written back from a read.
+_MUTABLE = [c for c in MEMBER_COLUMNS if c not in ("id", "telegram_id", "created_at", "credits")]
 
 
 def search_text(member: Member) -> str:
@@ -132,6 +133,15 @@ class SqlMembers:
             f"UPDATE members SET {assignments}, search_text = ? WHERE id = ?",
             (*values, search_text(member), member.id),
         )
+
+    async def add_credits(self, member_id: int, delta: int) -> int | None:
+        cursor = await self._conn.execute(
+            "UPDATE members SET credits = credits + ? WHERE id = ? AND credits + ? >= 0"
+            " RETURNING credits",
+            (delta, member_id, delta),
+        )
+        row = await cursor.fetchone()
+        return int(row[0]) if row else None
 
     async def with_digest_time(self, after_id: int, limit: int) -> list[Member]:
         cursor = await self._conn.execute(

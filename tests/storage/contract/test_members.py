@@ -66,7 +66,6 @@ async def test_every_field_saved_reads_back(store: Store) -> None:
             invite_policy=InvitePolicy.SECOND_DEGREE,
             inmail_opt_out=True,
             plan="premium",
-            credits=7,
             plan_started_at=LATER,
             renewals_done=2,
             reachable=False,
@@ -89,10 +88,26 @@ async def test_every_field_saved_reads_back(store: Store) -> None:
 
 async def test_credits_never_go_below_zero(store: Store) -> None:
     (ann,) = await add_members(store, "Ann")
-    ann.credits = -1
-    with pytest.raises(ConstraintViolation):
-        async with store.transaction() as tx:
-            await tx.members.save(ann)
+    async with store.transaction() as tx:
+        assert await tx.members.add_credits(ann.id, -1) is None
+        assert await tx.members.add_credits(ann.id, 2) == 2
+        assert await tx.members.add_credits(ann.id, -3) is None
+        assert await tx.members.add_credits(999, 1) is None
+    async with store.read() as tx:
+        found = await tx.members.get(ann.id)
+    assert found is not None and found.credits == 2
+
+
+async def test_save_leaves_the_balance_to_add_credits(store: Store) -> None:
+    (ann,) = await add_members(store, "Ann")
+    async with store.transaction() as tx:
+        assert await tx.members.add_credits(ann.id, 5) == 5
+        ann.credits = 100  # a stale or forged balance is never written back
+        ann.headline = "Engineer"
+        await tx.members.save(ann)
+    async with store.read() as tx:
+        found = await tx.members.get(ann.id)
+    assert found is not None and (found.credits, found.headline) == (5, "Engineer")
 
 
 async def test_search_matches_folded_word_prefixes_of_every_term(store: Store) -> None:

@@ -56,18 +56,18 @@ async def test_concurrent_read_modify_write_transactions_lose_no_update(store: S
             state.unread_count += 1
             await tx.conversations.save_state(state)
 
-    async def one_more_credit() -> None:
+    async def one_more_renewal() -> None:
         async with store.transaction() as tx:
             member = await tx.members.get(ann.id)
             assert member is not None
             await asyncio.sleep(0)
-            member.credits += 1
+            member.renewals_done += 1
             await tx.members.save(member)
 
     await asyncio.gather(
-        *(one_more_unread() for _ in range(20)), *(one_more_credit() for _ in range(20))
+        *(one_more_unread() for _ in range(20)), *(one_more_renewal() for _ in range(20))
     )
     async with store.read() as tx:
         assert (await tx.conversations.state(chat.id, bob.id)).unread_count == 20
         member = await tx.members.get(ann.id)
-        assert member is not None and member.credits == 20
+        assert member is not None and member.renewals_done == 20
