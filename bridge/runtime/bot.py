@@ -31,7 +31,7 @@ from bridge.runtime.webhook import WebhookReceiver, listen_address, secret_probl
 from bridge.runtime.workers import SharedRateLimiter, WorkerPresence
 from bridge.storage import open_store
 from bridge.storage.instance import InstanceLock, database_file
-from bridge.storage.port import Store
+from bridge.storage.port import Follower, Store
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ class BridgeBot:
         self.webhook: WebhookReceiver | None = None
         self.limiter: SharedRateLimiter | None = None
         self.presence: WorkerPresence | None = None
+        self.graph_follower: Follower | None = None
         database = database_file(settings.database_url)
         self.instance = InstanceLock(database) if database is not None else None
 
@@ -118,6 +119,8 @@ class BridgeBot:
         self.core = await Core.open(
             self.store, self.settings.rules(), self.clock, frozenset(self.settings.admin_ids)
         )
+        # Other workers' connection changes reach this one's graph index (PostgreSQL).
+        self.graph_follower = await self.core.follow_graph()
         renderer = Renderer(default_language=self.settings.default_language)
         app = self.app = self._build()
         app.bot_data.update(core=self.core, renderer=renderer, settings=self.settings)
@@ -198,6 +201,9 @@ class BridgeBot:
                 await app.shutdown()
                 await app.bot.shutdown()  # its HTTP clients, even if getMe never succeeded
         finally:
+            if self.graph_follower is not None:  # its LISTEN connection, before the pool
+                await self.graph_follower.stop()
+                self.graph_follower = None
             if self.store is not None:
                 await self.store.close()
                 self.store = None
