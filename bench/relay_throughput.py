@@ -31,6 +31,7 @@ from typing import Any
 from bench.timing import machine, percentile
 from botapi_sandbox.flood import FloodLimits
 from botapi_sandbox.server import SandboxServer
+from botapi_sandbox.users import SimUser
 from tests.e2e.test_durability import _seed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +52,62 @@ def _spawn(module: str, env: dict[str, str]) -> subprocess.Popen:
     )
 
 
+async def burst(
+    server: SandboxServer,
+    users: list[tuple[SimUser, SimUser]],
+    senders: int,
+    messages: int,
+    relayed: bool = True,
+) -> dict[str, Any]:
+    """Every sender sends `messages` at once; messages/s until the last one arrived (at its
+    receiver, or back at the sender for the echo bot), update-to-delivery latencies."""
+    loop = asyncio.get_running_loop()
+    calls_before = dict(server.calls)
+    sent: dict[str, float] = {}
+    start = loop.time()
+
+    async def sender(i: int) -> None:
+        for n in range(messages):
+            message = await users[i][0].send_text(f"x:{i}:{n}")
+            sent[f"x:{i}:{n}"] = message.at
+
+    await asyncio.gather(*(sender(i) for i in range(senders)))
+    targets = [pair[1] if relayed else pair[0] for pair in users]
+
+    def arrived() -> dict[str, float]:
+        got: dict[str, float] = {}
+        for user in targets:
+            for m in user.chat:
+                if m.from_bot:
+                    for word in m.content.split():
+                        if word.startswith("x:"):
+                            got.setdefault(word, m.at)
+        return got
+
+    total = senders * messages
+    count, last_change = 0, loop.time()
+    while count < total and loop.time() - start < DEADLINE_S:
+        await asyncio.sleep(0.05)
+        if (now := len(arrived())) != count:
+            count, last_change = now, loop.time()
+        elif loop.time() - last_change > IDLE_S:
+            break
+    got = arrived()
+    elapsed = max(got.values(), default=loop.time()) - start
+    calls = {k: v - calls_before.get(k, 0) for k, v in server.calls.items()}
+    latencies = [got[k] - sent[k] for k in sent if k in got]
+    return {
+        "messages": total,
+        "delivered": len(got),
+        "seconds": elapsed,
+        "per_second": len(got) / elapsed if elapsed > 0 else 0.0,
+        "latency_median_ms": 1000 * statistics.median(latencies) if latencies else None,
+        "latency_p99_ms": 1000 * percentile(latencies, 0.99) if latencies else None,
+        "answered_429": server.flood.refused,
+        "send_calls": sum(v for k, v in calls.items() if k.startswith(("send", "copy"))),
+    }
+
+
 async def _run(ours: bool, senders: int, messages: int, limits: bool, latency_ms: float) -> dict:
     server = SandboxServer(latency_ms=latency_ms)
     await server.start()
@@ -66,7 +123,6 @@ async def _run(ours: bool, senders: int, messages: int, limits: bool, latency_ms
         "BOT_API_URL": server.url,
         "RATE_LIMIT": "true" if limits else "false",
     }
-    loop = asyncio.get_running_loop()
     with tempfile.TemporaryDirectory() as tmp:
         if ours:
             url = f"sqlite:///{tmp}/bench.db"
@@ -80,55 +136,12 @@ async def _run(ours: bool, senders: int, messages: int, limits: bool, latency_ms
             await probe_to.wait_for_text("warm-up", timeout=60, since_mark=False)
             if limits:  # the warm-up's sends start the buckets full again
                 server.flood = FloodLimits()
-            calls_before = dict(server.calls)
-            sent: dict[str, float] = {}
-            start = loop.time()
-
-            async def sender(i: int) -> None:
-                for n in range(messages):
-                    message = await users[i][0].send_text(f"x:{i}:{n}")
-                    sent[f"x:{i}:{n}"] = message.at
-
-            await asyncio.gather(*(sender(i) for i in range(senders)))
-            targets = [pair[1] if ours else pair[0] for pair in users]
-
-            def arrived() -> dict[str, float]:
-                got: dict[str, float] = {}
-                for user in targets:
-                    for m in user.chat:
-                        if m.from_bot:
-                            for word in m.content.split():
-                                if word.startswith("x:"):
-                                    got.setdefault(word, m.at)
-                return got
-
-            total = senders * messages
-            count, last_change = 0, loop.time()
-            while count < total and loop.time() - start < DEADLINE_S:
-                await asyncio.sleep(0.05)
-                if (now := len(arrived())) != count:
-                    count, last_change = now, loop.time()
-                elif loop.time() - last_change > IDLE_S:
-                    break
-            got = arrived()
-            elapsed = max(got.values(), default=loop.time()) - start
-            refused = server.flood.refused
-            calls = {k: v - calls_before.get(k, 0) for k, v in server.calls.items()}
+            result = await burst(server, users, senders, messages, ours)
         finally:
             process.terminate()
             await asyncio.to_thread(process.wait, 20)
             await server.stop()
-    latencies = [got[k] - sent[k] for k in sent if k in got]
-    return {
-        "messages": total,
-        "delivered": len(got),
-        "seconds": elapsed,
-        "per_second": len(got) / elapsed if elapsed > 0 else 0.0,
-        "latency_median_ms": 1000 * statistics.median(latencies) if latencies else None,
-        "latency_p99_ms": 1000 * percentile(latencies, 0.99) if latencies else None,
-        "answered_429": refused,
-        "send_calls": sum(v for k, v in calls.items() if k.startswith(("send", "copy"))),
-    }
+    return result
 
 
 async def main_async(
