@@ -19,6 +19,7 @@ import asyncio
 import json
 import statistics
 import tempfile
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,9 @@ from tests.storage.postgres_server import fresh_database
 GOAL_TWO = 1.7
 
 
-async def run_once(workers: int, latency_ms: float, senders: int, messages: int) -> dict:
+async def run_once(
+    workers: int, latency_ms: float, senders: int, messages: int, sqlite: bool = False
+) -> dict:
     server = SandboxServer(latency_ms=latency_ms)
     await server.start()
     token = "778:bench-workers-token"
@@ -43,31 +46,45 @@ async def run_once(workers: int, latency_ms: float, senders: int, messages: int)
         for i in range(senders)
     ]
     try:
-        async with fresh_database() as url:
+        async with AsyncExitStack() as stack:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory())
+            if sqlite:  # one worker only: the file is locked to one process
+                url = f"sqlite:///{tmp}/bench.db"
+            else:
+                url = await stack.enter_async_context(fresh_database())
             await _seed(url, users)
-            with tempfile.TemporaryDirectory() as tmp:
-                cluster = Cluster(
-                    Path(tmp), server.url, token, url, workers, extra_env={"RATE_LIMIT": "false"}
-                )
-                try:
-                    await cluster.start()
-                    # Warm-up through every worker (nginx takes them in turn).
-                    for i in range(workers):
-                        sender, receiver = users[i % senders]
-                        await sender.send_text(f"warm-up {i}")
-                        await receiver.wait_for_text(f"warm-up {i}", timeout=60, since_mark=False)
-                    return await burst(server, users, senders, messages)
-                finally:
-                    await cluster.stop()
+            cluster = Cluster(
+                Path(tmp), server.url, token, url, workers, extra_env={"RATE_LIMIT": "false"}
+            )
+            try:
+                await cluster.start()
+                # Warm-up through every worker (nginx takes them in turn).
+                for i in range(workers):
+                    sender, receiver = users[i % senders]
+                    await sender.send_text(f"warm-up {i}")
+                    await receiver.wait_for_text(f"warm-up {i}", timeout=60, since_mark=False)
+                return await burst(server, users, senders, messages)
+            finally:
+                await cluster.stop()
     finally:
         await server.stop()
 
 
 async def main_async(
-    counts: list[int], latency_ms: float, senders: int, messages: int, repeat: int
+    counts: list[int],
+    latency_ms: float,
+    senders: int,
+    messages: int,
+    repeat: int,
+    sqlite: bool = False,
 ) -> dict[str, Any]:
     runs: dict[int, list[dict]] = {n: [] for n in counts}
+    on_sqlite: list[dict] = []
     for round_ in range(repeat):
+        if sqlite:
+            print(f"workers: round {round_ + 1}, 1 worker on SQLite…", flush=True)
+            on_sqlite.append(await run_once(1, latency_ms, senders, messages, sqlite=True))
+            print(f"  {on_sqlite[-1]['per_second']:.1f} msg/s", flush=True)
         for n in counts:
             print(f"workers: round {round_ + 1}, {n} worker(s)…", flush=True)
             result = await run_once(n, latency_ms, senders, messages)
@@ -84,6 +101,9 @@ async def main_async(
         "messages": messages,
         "repeat": repeat,
         "goal_two_workers": GOAL_TWO,
+        "one_worker_sqlite": statistics.median(r["per_second"] for r in on_sqlite)
+        if on_sqlite
+        else None,
         "by_workers": {
             str(n): {
                 "per_second": statistics.median(r["per_second"] for r in rs),
@@ -115,6 +135,11 @@ def report(results: dict[str, Any]) -> list[str]:
             f"| {n} | {row['per_second']:.1f} | {row['ratio_to_one']:.2f} |"
             f" {row['delivered']} | {row['latency_median_ms']:.0f} ms |"
         )
+    if results.get("one_worker_sqlite") is not None:
+        lines += [
+            "",
+            f"One worker on SQLite, same setup: {results['one_worker_sqlite']:.1f} msg/s.",
+        ]
     return lines
 
 
@@ -139,6 +164,9 @@ def main() -> None:
     parser.add_argument("--senders", type=int, default=20)
     parser.add_argument("--messages", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument(
+        "--sqlite", action="store_true", help="also one worker on SQLite, for comparison"
+    )
     args = parser.parse_args()
     results = asyncio.run(
         main_async(
@@ -147,6 +175,7 @@ def main() -> None:
             args.senders,
             args.messages,
             args.repeat,
+            args.sqlite,
         )
     )
     save(results)

@@ -15,6 +15,10 @@ commit in one transaction (`bridge.storage.once`), so an update redelivered afte
 update's id *and* content: ids repeat (a new token, a restarted local server), a redelivery
 is the identical update.
 
+In webhook mode (`bridge.runtime.webhook`) Telegram pushes updates instead: `receive` takes
+each through the same path (member order, concurrency, once-per-update record) and returns
+once it is done, so that the webhook answers only then.
+
 Never stuck: an update the library cannot read is kept, reported to the admins and skipped;
 when the database can't be written (another process holds it, the disk is full) the same
 update waits with a growing pause and goes through once the database is back."""
