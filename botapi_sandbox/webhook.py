@@ -3,7 +3,8 @@
 ``max_connections`` requests at once, but one chat's updates one by one, in order (the next
 only once the webhook accepted the previous one). An update leaves the queue only when the
 webhook answers 2xx, otherwise it is retried with a growing delay (its chat waits; the others
-go on). A JSON answer naming a ``method`` is performed, like Telegram's "reply to webhook".
+go on). Each request pays the simulated network's round trip (`network.py`), as a Bot API
+call does. A JSON answer naming a ``method`` is performed, like Telegram's "reply to webhook".
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from botapi_sandbox.bots import SandboxBot, Webhook
+from botapi_sandbox.network import Network
 
 __all__ = ["SECRET_HEADER", "Webhook", "Webhooks"]
 
@@ -31,6 +33,7 @@ class WebhookServer(Protocol):
     webhook answered with."""
 
     bots: dict[str, SandboxBot]
+    network: Network  # a webhook request crosses it too (half each way)
 
     async def perform(
         self, bot: SandboxBot, name: str, raw: dict[str, Any]
@@ -125,6 +128,8 @@ class Webhooks:
         headers = {}
         if bot.webhook.secret_token:
             headers[SECRET_HEADER] = bot.webhook.secret_token
+        trip = self.server.network.round_trip()
+        await self.server.network.travel(trip / 2)
         try:
             async with self._session.post(
                 bot.webhook.url, json=update, headers=headers
@@ -134,6 +139,7 @@ class Webhooks:
                 body = await response.read()
         except (aiohttp.ClientError, TimeoutError) as exc:
             return f"Connection error: {type(exc).__name__}"
+        await self.server.network.travel(trip - trip / 2)
         await self._reply(bot, body)
         return None
 
