@@ -60,10 +60,8 @@ class DeliveryWorker:
         self.core, self.notifier, self.batch = core, notifier, max(batch, 2 * self.window)
         self._slots = asyncio.Semaphore(self.window)
         self._sending: dict[int, asyncio.Task[None]] = {}  # member id → their send in flight
+        self._sending_ids: dict[int, int] = {}  # member id → that notification's id
         self._trouble: StorageUnavailable | None = None  # met by a send: the worker waits
-        # Sends that finished while `due` was being read: that answer may still show them
-        # pending, so they are not sent again from it.
-        self._finished: set[int] = set()
         # Shared with the Application: a notification is planned and sent while no update
         # of its recipient is being handled (see application.py).
         self.locks = locks if locks is not None else ChatLocks()
@@ -102,26 +100,29 @@ class DeliveryWorker:
         while self._sending:
             await asyncio.gather(*self._sending.values(), return_exceptions=True)
 
-    async def _dispatch(self, due: list[Notification]) -> int:
-        """Start a send for each due notification whose member has none in flight, within
-        the window; how many were started."""
+    async def _dispatch(self, claimed: list[Notification]) -> int:
+        """Start a send for each claimed notification, within the window; how many were
+        started. One not started (stopping, the database in trouble, or its member's
+        previous send still finishing in this worker) is given back at once: it would
+        otherwise stay claimed until its lease ends."""
         started = 0
-        for notification in due:
-            if self._stopping or self._trouble is not None:
-                break
+        unstarted: list[int] = []
+        for notification in claimed:
             member = notification.member_id
-            if member in self._sending:  # this one (or an earlier one of theirs) is in flight
+            in_flight = self._sending_ids.get(member)
+            if in_flight == notification.id:  # its lease ended while we still send it
                 continue
-            if notification.id in self._finished:  # done since `due` looked: stale
+            if self._stopping or self._trouble is not None or in_flight is not None:
+                unstarted.append(notification.id)
                 continue
             await self._slots.acquire()
-            if member in self._sending or notification.id in self._finished:
-                self._slots.release()  # changed while we waited for a slot
-                continue
             self.idle.clear()
             task = asyncio.create_task(self._send_task(notification), name=f"send-{member}")
             self._sending[member] = task
+            self._sending_ids[member] = notification.id
             started += 1
+        for notification_id in unstarted:
+            await self.core.outbox.release(notification_id, self.name)
         return started
 
     async def _send_task(self, n: Notification) -> None:
@@ -132,8 +133,8 @@ class DeliveryWorker:
         except Exception:  # never let the worker die: what is owed stays in the outbox
             log.exception("delivery of notification %s failed", n.id)
         finally:
-            self._finished.add(n.id)
             self._sending.pop(n.member_id, None)
+            self._sending_ids.pop(n.member_id, None)
             self._slots.release()
             self._wake.set()  # a member is free again: their next one may be due
 
@@ -142,7 +143,6 @@ class DeliveryWorker:
         while not self._stopping:
             try:
                 self._wake.clear()
-                self._finished.clear()
                 free = self.window - len(self._sending)
                 claimed = await self.core.outbox.claim(self.name, free, self.lease) if free else []
                 started = await self._dispatch(claimed)
