@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from datetime import timedelta
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -30,7 +31,7 @@ from bridge.core.notify import PlanAction
 from bridge.runtime.application import ChatBusy, ChatLocks
 from bridge.runtime.notifications import Notifier, Skip
 from bridge.runtime.waiting import MAX_STORAGE_PAUSE, retry_after_seconds, until_recorded
-from bridge.storage.port import StorageUnavailable
+from bridge.storage.port import StorageUnavailable, TransactionConflict
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ CHAT_BUSY = timedelta(seconds=1)
 # How long a claim holds when its worker dies: well past a send's longest round trip
 # (PTB's timeouts, a chat busy for a second), so a live worker's send never goes twice.
 DELIVERY_LEASE = timedelta(seconds=60)
+# A send whose planning or bookkeeping met another worker's crossing change (PostgreSQL's
+# serialization failure) is planned again at once, this many times, before the worker waits.
+CONFLICT_TRIES = 5
 
 
 class DeliveryWorker:
@@ -127,7 +131,14 @@ class DeliveryWorker:
 
     async def _send_task(self, n: Notification) -> None:
         try:
-            await self.send_one(n)
+            for attempt in range(CONFLICT_TRIES):
+                try:
+                    await self.send_one(n)
+                    break
+                except TransactionConflict:  # another worker's crossing change: plan again
+                    if attempt == CONFLICT_TRIES - 1:
+                        raise
+                    await asyncio.sleep(random.uniform(0.005, 0.05))
         except StorageUnavailable as exc:  # not this notification's fault: the worker waits
             self._trouble = exc
         except Exception:  # never let the worker die: what is owed stays in the outbox
