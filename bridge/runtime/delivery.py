@@ -141,6 +141,10 @@ class DeliveryWorker:
                     await asyncio.sleep(random.uniform(0.005, 0.05))
         except StorageUnavailable as exc:  # not this notification's fault: the worker waits
             self._trouble = exc
+            try:  # due again for anyone at once, rather than once the lease ends
+                await self.core.outbox.release(n.id, self.name)
+            except StorageUnavailable:
+                pass
         except Exception:  # never let the worker die: what is owed stays in the outbox
             log.exception("delivery of notification %s failed", n.id)
         finally:
