@@ -177,12 +177,12 @@ async def main_async(
     return results
 
 
-def save(results: dict[str, Any]) -> None:
-    """Merge into results.json: the other benchmarks' numbers stay as they were."""
+def save(results: dict[str, Any], key: str = "relay") -> None:
+    """Merge into results.json under `key`: the other benchmarks' numbers stay as they were."""
     path = RESULTS / "results.json"
     everything = json.loads(path.read_text()) if path.exists() else {}
-    everything["relay"] = results
-    everything["relay_run"] = {
+    everything[key] = results
+    everything[f"{key}_run"] = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
     }

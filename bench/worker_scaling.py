@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import tempfile
 from contextlib import AsyncExitStack
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.relay_throughput import RESULTS, burst
-from bench.timing import machine
+from bench.relay_throughput import burst, save
 from botapi_sandbox.server import SandboxServer
 from tests.deploy.cluster import Cluster
 from tests.e2e.test_durability import _seed
@@ -143,18 +140,6 @@ def report(results: dict[str, Any]) -> list[str]:
     return lines
 
 
-def save(results: dict[str, Any]) -> None:
-    path = RESULTS / "results.json"
-    everything = json.loads(path.read_text()) if path.exists() else {}
-    everything["workers"] = results
-    everything["workers_run"] = {
-        "started": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-    }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(everything, indent=1, default=str))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -178,7 +163,7 @@ def main() -> None:
             args.sqlite,
         )
     )
-    save(results)
+    save(results, key="workers")
     print("\n".join(report(results)))
 
 

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
 from telegram import Bot
 
 from botapi_sandbox.network import Network
 
-from .conftest import Raw, Sandbox
+from .conftest import Raw, Sandbox, webhook_endpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -163,30 +164,19 @@ async def test_a_webhook_request_pays_the_round_trip_too(
     sandbox: Sandbox, bot: Bot, fake_sleep: FakeSleep
 ) -> None:
     """Telegram's POST to a hosted bot's webhook crosses the same network as its calls."""
-    from aiohttp import web
-
     got: list[dict] = []
 
     async def hook(request: web.Request) -> web.Response:
         got.append(await request.json())
         return web.Response()
 
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        await bot.set_webhook(f"http://127.0.0.1:{port}/hook")
+    async with webhook_endpoint(hook) as url:
+        await bot.set_webhook(url)
         sandbox.server.network.set(latency_ms=40)
         fake_sleep.requested.clear()
         await sandbox.alice.send_text("over the network")
         await sandbox.server.wait_until_confirmed(timeout=5)
         assert [u["message"]["text"] for u in got] == ["over the network"]
         assert fake_sleep.requested == pytest.approx([0.02, 0.02])
-    finally:
         sandbox.server.network.set(latency_ms=0)
         await bot.delete_webhook()
-        await runner.cleanup()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from bridge.core.app import Core
 from bridge.core.models import NewMember
 from bridge.storage import open_store
 from tests.deploy.cluster import Cluster, nginx_binary
-from tests.e2e.test_durability import _seed
+from tests.e2e.test_durability import _seed, relayed, relayed_order
 from tests.storage.backends import postgres_database
 
 TOKEN = "515151:three-workers-token"
@@ -31,7 +30,6 @@ PAIRS = 8
 PER_SENDER = 20
 READERS = 5
 WINDOW = Settings(_env_file=None).delivery_window
-TOKEN_RE = re.compile(r"\bm:(\d+):(\d+)\b")
 DIGEST = "unread message"
 
 
@@ -115,14 +113,7 @@ async def test_three_workers_behind_nginx_lose_nothing_and_digest_once(
             await senders
 
             def delivered() -> dict[tuple[int, int], int]:
-                counts: dict[tuple[int, int], int] = {}
-                for _, receiver in pairs:
-                    for message in receiver.chat:
-                        if message.from_bot:
-                            for a, b in TOKEN_RE.findall(message.content):
-                                key = (int(a), int(b))
-                                counts[key] = counts.get(key, 0) + 1
-                return counts
+                return relayed([receiver for _, receiver in pairs])
 
             expected = {(i, n) for i in range(PAIRS) for n in range(PER_SENDER)}
             deadline = loop.time() + 90
@@ -133,10 +124,7 @@ async def test_three_workers_behind_nginx_lose_nothing_and_digest_once(
             # The restarted worker's first JobQueue tick (5 s after its start) has run too.
             await asyncio.sleep(max(0.0, restarted + 9 - loop.time()))
             counts = delivered()
-            orders = [
-                [int(b) for m in r.chat if m.from_bot for _, b in TOKEN_RE.findall(m.content)]
-                for _, r in pairs
-            ]
+            orders = [relayed_order(receiver) for _, receiver in pairs]
             digests = [_digests(reader) for reader in readers]
         finally:
             await cluster.stop()
