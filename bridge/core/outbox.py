@@ -83,9 +83,11 @@ class Outbox:
         for quiet hours, leave it in the inbox (digest or muted mode), or hold it while the
         member can't be reached (they blocked the bot; a seeded demo member has no chat).
 
-        Every reason not to deliver is decided here: the renderer only renders and sends."""
+        Every reason not to deliver is decided here: the renderer only renders and sends.
+        It only reads: a consistent snapshot, not a write transaction (on PostgreSQL it
+        neither waits for this worker's writes nor conflicts with another worker's)."""
         now = self._d.clock.now()
-        async with self._d.store.transaction() as tx:
+        async with self._d.store.read() as tx:
             member = await existing_member(tx, n.member_id)
             if await tx.outbox.earlier_waiting(n.member_id, n.id, now):
                 return Plan(action=PlanAction.WAIT)
