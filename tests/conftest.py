@@ -14,6 +14,7 @@ from bridge.core.clock import FakeClock
 from bridge.core.models import Member, NewMember
 from bridge.core.rules import Rules
 from bridge.storage.port import Store
+from tests.deploy.cluster import NO_NGINX
 from tests.storage.backends import BACKENDS
 from tests.storage.postgres_server import REASON_PREFIX
 
@@ -56,6 +57,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             yellow=True,
             bold=True,
         )
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        if NO_NGINX in reason:
+            terminalreporter.write_line(
+                f"THREE-WORKER TEST NOT RUN: {reason.split(NO_NGINX, 1)[1].strip()}"
+                " (CI=1 makes this a failure).",
+                yellow=True,
+                bold=True,
+            )
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "deploy" / "nginx" / "bridge.conf"
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET = "cluster-secret_0123456789"
+NO_NGINX = "[no nginx]"  # a skip's reason starts with it; tests/conftest.py sums it up
 
 
 def nginx_binary() -> str | None:

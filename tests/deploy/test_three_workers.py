@@ -21,7 +21,7 @@ from bridge.config import Settings
 from bridge.core.app import Core
 from bridge.core.models import NewMember
 from bridge.storage import open_store
-from tests.deploy.cluster import Cluster, nginx_binary
+from tests.deploy.cluster import NO_NGINX, Cluster, nginx_binary
 from tests.e2e.test_durability import _seed, relayed, relayed_order
 from tests.storage.backends import postgres_database
 
@@ -37,10 +37,10 @@ DIGEST = "unread message"
 def nginx() -> str:
     binary = nginx_binary()
     if binary is None:
-        reason = "nginx is not installed (apt install nginx): the three-worker test did not run"
+        reason = "nginx is not installed (apt install nginx)"
         if os.environ.get("CI") == "1" or os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"CI: {reason}")
-        pytest.skip(reason)
+            pytest.fail(f"CI: {reason}: the three-worker test must run")
+        pytest.skip(f"{NO_NGINX} {reason}")
     return binary
 
 
