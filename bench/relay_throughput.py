@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,7 @@ async def burst(
     loop = asyncio.get_running_loop()
     calls_before = dict(server.calls)
     sent: dict[str, float] = {}
-    start = loop.time()
+    start, cpu_start = loop.time(), time.process_time()
 
     async def sender(i: int) -> None:
         for n in range(messages):
@@ -94,6 +95,8 @@ async def burst(
             break
     got = arrived()
     elapsed = max(got.values(), default=loop.time()) - start
+    # The Bot API server's (this process's) CPU over the run: near 1.0, it is the bottleneck.
+    server_cpu = (time.process_time() - cpu_start) / max(loop.time() - start, 1e-9)
     calls = {k: v - calls_before.get(k, 0) for k, v in server.calls.items()}
     latencies = [got[k] - sent[k] for k in sent if k in got]
     return {
@@ -104,6 +107,7 @@ async def burst(
         "latency_median_ms": 1000 * statistics.median(latencies) if latencies else None,
         "latency_p99_ms": 1000 * percentile(latencies, 0.99) if latencies else None,
         "answered_429": server.flood.refused,
+        "server_cpu_share": server_cpu,
         "send_calls": sum(v for k, v in calls.items() if k.startswith(("send", "copy"))),
     }
 

@@ -87,7 +87,7 @@ async def main_async(
             result = await run_once(n, latency_ms, senders, messages)
             print(
                 f"  {result['per_second']:.1f} msg/s, delivered {result['delivered']}"
-                f"/{result['messages']}",
+                f"/{result['messages']}, Bot API server CPU {result['server_cpu_share']:.0%}",
                 flush=True,
             )
             runs[n].append(result)
