@@ -70,7 +70,8 @@ async def post_message(
     counters.received(
         theirs, message.id, now, inmail=kind == MessageKind.INMAIL, read=read_by_recipient
     )
-    await tx.conversations.save_state(theirs)
+    # One more unread: counted in SQL, so that two workers' messages at once both count.
+    await tx.conversations.save_state(theirs, unread_delta=0 if read_by_recipient else 1)
     if not read_by_recipient:
         await notify(
             tx, theirs.member_id, NotificationKind.MESSAGE, message.id, now, sender_id=sender_id

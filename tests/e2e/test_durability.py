@@ -16,8 +16,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+
+import asyncpg
 
 from botapi_sandbox.server import SandboxServer
 from botapi_sandbox.users import SimUser
@@ -90,7 +92,7 @@ def _start_bot(
     )
 
 
-async def test_sigkill_under_load_loses_nothing(tmp_path: Path) -> None:
+async def test_sigkill_under_load_loses_nothing(tmp_path: Path, database_url: str) -> None:
     server = SandboxServer()
     await server.start()
     server.add_bot(TOKEN, username="bridge_durability_bot")
@@ -102,7 +104,6 @@ async def test_sigkill_under_load_loses_nothing(tmp_path: Path) -> None:
         )
         for i in range(PAIRS)
     ]
-    database_url = f"sqlite:///{tmp_path}/bridge.db"
     await _seed(database_url, pairs)
     # Telegram misbehaving: rate limits, server errors, a slow answer.
     server.faults.add("sendMessage", "429", count=-1, probability=0.05, retry_after=1)
@@ -185,23 +186,40 @@ EFFECTS = {
 }
 
 
-def _count(database: Path, sql: str) -> int:
-    conn = sqlite3.connect(database, timeout=5)
+async def _count(database_url: str, sql: str) -> int:
+    """One number from the bot's database, read from outside the bot (either backend)."""
+    if database_url.startswith("sqlite:///"):
+        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=5)
+        try:
+            return conn.execute(sql).fetchone()[0]
+        finally:
+            conn.close()
+    pg = await asyncpg.connect(database_url)
     try:
-        return conn.execute(sql).fetchone()[0]
+        return int(await pg.fetchval(sql))
     finally:
-        conn.close()
+        await pg.close()
 
 
-async def _until(check: Callable[[], bool], what: str, timeout: float = 20) -> None:
+async def _more(database_url: str, sql: str, than: int) -> bool:
+    return await _count(database_url, sql) > than
+
+
+async def _drained(database_url: str) -> bool:
+    return await _count(database_url, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'") == 0
+
+
+async def _until(check: Callable[[], Awaitable[bool]], what: str, timeout: float = 20) -> None:
     for _ in range(int(timeout / 0.05)):
-        if check():
+        if await check():
             return
         await asyncio.sleep(0.05)
     raise TimeoutError(what)
 
 
-async def test_sigkill_while_replying_applies_each_command_once(tmp_path: Path) -> None:
+async def test_sigkill_while_replying_applies_each_command_once(
+    tmp_path: Path, database_url: str
+) -> None:
     """Each command (and a button) commits, then the bot dies while its reply is still in
     flight, before the update is confirmed; Telegram hands the same update to the next
     process. Credits are granted and spent once, one InMail, one invitation, one
@@ -220,8 +238,7 @@ async def test_sigkill_while_replying_applies_each_command_once(tmp_path: Path) 
         )
         for i in range(2)
     ]
-    database = tmp_path / "bridge.db"
-    database_url = f"sqlite:///{database}"
+    database = database_url
     await _seed(database_url, [(alice, bob), (bob, erin), *load])
     store = await open_store(database_url)  # Ada and Carol exist before the bot starts
     core = await Core.open(store)
@@ -244,7 +261,7 @@ async def test_sigkill_while_replying_applies_each_command_once(tmp_path: Path) 
         press: tuple[int, str] | None = None,
     ) -> None:
         nonlocal bot
-        before = _count(database, EFFECTS[effect])
+        before = await _count(database, EFFECTS[effect])
         # Telegram holds every send: the reply to this command stays in flight.
         server.faults.add("sendMessage", "timeout", count=-1, delay=30)
         if press is not None:
@@ -252,7 +269,7 @@ async def test_sigkill_while_replying_applies_each_command_once(tmp_path: Path) 
         else:
             await user.send_text(text, reply_to=reply_to)
         await _until(
-            lambda: _count(database, EFFECTS[effect]) > before,
+            lambda: _more(database, EFFECTS[effect], before),
             f"{effect} never committed\n{log.read_text()[-2000:]}",
         )
         bot.send_signal(signal.SIGKILL)
@@ -277,12 +294,12 @@ async def test_sigkill_while_replying_applies_each_command_once(tmp_path: Path) 
         await senders
         await server.wait_until_confirmed(timeout=30)
         await _until(
-            lambda: _count(database, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'") == 0,
+            lambda: _drained(database),
             "the outbox never drained",
             timeout=30,
         )
-        counts = {effect: _count(database, sql) for effect, sql in EFFECTS.items()}
-        credits = _count(database, "SELECT credits FROM members WHERE handle = 'alice'")
+        counts = {effect: await _count(database, sql) for effect, sql in EFFECTS.items()}
+        credits = await _count(database, "SELECT credits FROM members WHERE handle = 'alice'")
         delivered = [
             m.content
             for _, receiver in load

@@ -2,10 +2,11 @@
 cluster this process starts with the system's `initdb`/`pg_ctl` on a free port under a
 temporary directory (fsync off: nothing here must survive a crash), stopped at exit.
 
-Each test gets a database of its own, copied from a migrated template (`CREATE DATABASE …
-TEMPLATE`, a file copy: ~30 ms instead of ~1 s of migrations). With no server to be had, the
-PostgreSQL half is skipped with the reason (`REASON_PREFIX`, summed up at the end of the
-run by tests/conftest.py); `REQUIRE_POSTGRES=1` (CI) makes that a failure.
+Each test gets an empty, migrated database: copied once from a migrated template (`CREATE
+DATABASE … TEMPLATE`), then emptied after each test for the next (`fresh_database`). With
+no server to be had, the PostgreSQL half is skipped with the reason (`REASON_PREFIX`,
+summed up at the end of the run by tests/conftest.py); `REQUIRE_POSTGRES=1` (CI) makes
+that a failure.
 """
 
 from __future__ import annotations
@@ -166,19 +167,49 @@ async def _ensure_template() -> None:
 
 @asynccontextmanager
 async def fresh_database() -> AsyncIterator[str]:
-    """The URL of a new, migrated database, dropped afterwards."""
+    """The URL of an empty, migrated database for one test.
+
+    Creating a database costs ~0.5 s (PostgreSQL copies the template and checkpoints), so a
+    database is emptied after its test instead (`TRUNCATE … RESTART IDENTITY`, ~20 ms: ids
+    start at 1 again) and handed to the next one; one is created only when none is free."""
     await _ensure_template()
-    name = f"bridge_test_{os.getpid()}_{next(_numbers)}"
-    admin = await asyncpg.connect(server_url())
-    try:
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-    finally:
-        await admin.close()
+    if _free:
+        name = _free.pop()
+    else:
+        name = f"bridge_test_{os.getpid()}_{next(_numbers)}"
+        admin = await asyncpg.connect(server_url())
+        try:
+            await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        finally:
+            await admin.close()
     try:
         yield database_url(name)
     finally:
-        admin = await asyncpg.connect(server_url())
-        try:
-            await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        finally:
-            await admin.close()
+        await _empty(name)
+        _free.append(name)
+
+
+_free: list[str] = []
+
+
+async def _empty(name: str) -> None:
+    """Every table as migrations leave it: no rows, identities back to 1, the change log's
+    position back to 0 (connections still open on it are ended first)."""
+    conn = await asyncpg.connect(database_url(name))
+    try:
+        await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        tables = [
+            row[0]
+            for row in await conn.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                " AND tablename NOT IN ('schema_version', 'connection_log_head')"
+            )
+        ]
+        await conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        await conn.execute("UPDATE connection_log_head SET seq = 0")
+        await conn.execute("ALTER TABLE connections ENABLE TRIGGER ALL")
+    finally:
+        await conn.close()

@@ -19,7 +19,7 @@ POSTGRES = Dialect(
     # migrations/postgres/0006: a GIN index over the folded words (the 'simple' config: no
     # stemming, no stop words), queried with prefix terms (`'ing':* & 'paris':*`).
     search_from="members m",
-    search_where="to_tsvector('simple', m.search_text) @@ to_tsquery('simple', ?)",
+    search_where="m.search_words @@ to_tsquery('simple', ?)",
     # migrations/postgres/0009: the position row the logging trigger advances.
     log_position=(
         "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'connections_log'"

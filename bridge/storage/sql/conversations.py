@@ -100,13 +100,15 @@ class SqlConversations:
             raise LookupError(f"no state for member {member_id} in {conversation_id}")
         return _state(row_dict(row))
 
-    async def save_state(self, state: ConversationState) -> None:
-        await self._conn.execute(
-            "UPDATE conversation_states SET unread_count = ?, last_read_message_id = ?,"
+    async def save_state(self, state: ConversationState, unread_delta: int = 0) -> None:
+        unread = "unread_count + ?" if unread_delta else "?"
+        cursor = await self._conn.execute(
+            f"UPDATE conversation_states SET unread_count = {unread}, last_read_message_id = ?,"
             " archived = ?, deleted = ?, cleared_through = ?, spam = ?, inmail = ?,"
-            " last_activity_at = ? WHERE conversation_id = ? AND member_id = ?",
+            " last_activity_at = ? WHERE conversation_id = ? AND member_id = ?"
+            " RETURNING unread_count",
             (
-                state.unread_count,
+                unread_delta or state.unread_count,
                 state.last_read_message_id,
                 int(state.archived),
                 int(state.deleted),
@@ -118,6 +120,9 @@ class SqlConversations:
                 state.member_id,
             ),
         )
+        row = await cursor.fetchone()
+        if row is not None:
+            state.unread_count = int(row[0])
 
     async def inbox(
         self,

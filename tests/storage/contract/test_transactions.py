@@ -71,3 +71,19 @@ async def test_concurrent_read_modify_write_transactions_lose_no_update(store: S
         assert (await tx.conversations.state(chat.id, bob.id)).unread_count == 20
         member = await tx.members.get(ann.id)
         assert member is not None and member.renewals_done == 20
+
+
+async def test_an_unread_increment_counts_what_another_transaction_counted(store: Store) -> None:
+    ann, bob = await add_members(store, "Ann", "Bob")
+    chat = await conversation(store, ann, bob)
+    async with store.read() as tx:
+        stale = await tx.conversations.state(chat.id, bob.id)  # read by two workers at once
+    for _ in range(2):
+        async with store.transaction() as tx:
+            await tx.conversations.save_state(stale.model_copy(), unread_delta=1)
+    async with store.transaction() as tx:
+        mine = stale.model_copy()
+        await tx.conversations.save_state(mine, unread_delta=1)
+    assert mine.unread_count == 3
+    async with store.read() as tx:
+        assert (await tx.conversations.state(chat.id, bob.id)).unread_count == 3

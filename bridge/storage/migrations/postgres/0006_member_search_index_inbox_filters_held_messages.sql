@@ -1,8 +1,12 @@
 -- Search index (accent- and case-folded, word prefixes) and saved searches for paging /find; the unread index covers archived; held messages and each member's recent conversation ("Send to …").
 -- PostgreSQL: /find matches words through a GIN index over members.search_text's words
--- (folded by the code: bridge.storage.sql.members.search_words), queried with prefix terms;
--- an expression index keeps itself in step with every change (no triggers needed).
-CREATE INDEX members_search ON members USING gin (to_tsvector('simple', search_text));
+-- (folded by the code: bridge.storage.sql.members.search_words), queried with prefix terms.
+-- The words are a stored generated column, in step with every change (no triggers), and
+-- parsed once: when the planner walks members in id order for a common word, it matches
+-- each row's stored vector instead of parsing its text again (30 ms → a few at 10,000).
+ALTER TABLE members ADD COLUMN search_words tsvector
+    GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED;
+CREATE INDEX members_search ON members USING gin (search_words);
 
 -- A /find's words, so its result pages can be turned later (callback data holds 64 bytes).
 CREATE TABLE searches (
