@@ -65,6 +65,7 @@ class DeliveryWorker:
         self._slots = asyncio.Semaphore(self.window)
         self._sending: dict[int, asyncio.Task[None]] = {}  # member id → their send in flight
         self._sending_ids: dict[int, int] = {}  # member id → that notification's id
+        self._unreleased: set[int] = set()  # claims to give back (the database refused)
         self._trouble: StorageUnavailable | None = None  # met by a send: the worker waits
         # Shared with the Application: a notification is planned and sent while no update
         # of its recipient is being handled (see application.py).
@@ -125,9 +126,16 @@ class DeliveryWorker:
             self._sending[member] = task
             self._sending_ids[member] = notification.id
             started += 1
-        for notification_id in unstarted:
-            await self.core.outbox.release(notification_id, self.name)
+        self._unreleased.update(unstarted)
+        await self._give_back()
         return started
+
+    async def _give_back(self) -> None:
+        """Give back the claims this worker holds but will not send now; those the database
+        refuses (unavailable) are tried again at the next round, before anything else."""
+        for notification_id in sorted(self._unreleased):
+            await self.core.outbox.release(notification_id, self.name)
+            self._unreleased.discard(notification_id)
 
     async def _send_task(self, n: Notification) -> None:
         try:
@@ -141,10 +149,8 @@ class DeliveryWorker:
                     await asyncio.sleep(random.uniform(0.005, 0.05))
         except StorageUnavailable as exc:  # not this notification's fault: the worker waits
             self._trouble = exc
-            try:  # due again for anyone at once, rather than once the lease ends
-                await self.core.outbox.release(n.id, self.name)
-            except StorageUnavailable:
-                pass
+            # Due again for anyone as soon as the database is back, not once the lease ends.
+            self._unreleased.add(n.id)
         except Exception:  # never let the worker die: what is owed stays in the outbox
             log.exception("delivery of notification %s failed", n.id)
         finally:
@@ -158,6 +164,7 @@ class DeliveryWorker:
         while not self._stopping:
             try:
                 self._wake.clear()
+                await self._give_back()
                 free = self.window - len(self._sending)
                 claimed = await self.core.outbox.claim(self.name, free, self.lease) if free else []
                 started = await self._dispatch(claimed)
