@@ -30,19 +30,20 @@ ADMIN_TELEGRAM_ID = 999_000
 NO_BROWSER = "[no browser]"
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+def _skipped(terminalreporter: pytest.TerminalReporter, marker: str) -> set[str]:
+    """The reasons, after `marker`, of the skips whose reason carries it."""
     reasons = set()
     for report in terminalreporter.stats.get("skipped", []):
         longrepr = report.longrepr
         reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
-        if NO_BROWSER in reason:
-            reasons.add(reason.split(NO_BROWSER, 1)[1].strip())
-    postgres = set()
-    for report in terminalreporter.stats.get("skipped", []):
-        longrepr = report.longrepr
-        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
-        if REASON_PREFIX in reason:
-            postgres.add(reason.split(REASON_PREFIX, 1)[1].strip())
+        if marker in reason:
+            reasons.add(reason.split(marker, 1)[1].strip())
+    return reasons
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    reasons = _skipped(terminalreporter, NO_BROWSER)
+    postgres = _skipped(terminalreporter, REASON_PREFIX)
     for reason in sorted(postgres):
         terminalreporter.write_line(
             f"POSTGRESQL HALF NOT RUN: {reason}; set TEST_POSTGRES_URL or install PostgreSQL"

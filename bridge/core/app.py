@@ -94,9 +94,11 @@ class Core:
             await self.reload_graph()
             return self.deps.graph.log_position
 
-        return await store.follow_connections(
+        follower = await store.follow_connections(
             self.deps.graph.log_position, apply, reload, poll_seconds
         )
+        self.deps.graph_follower = follower
+        return follower
 
     async def reload_graph(self) -> int:
         """Read the graph index again from the store, after connections were written there

@@ -9,6 +9,7 @@ from bridge.core.awaiting import Prompt, answered
 from bridge.core.conversations import post_message
 from bridge.core.deps import CoreDeps
 from bridge.core.graph import GraphIndex
+from bridge.core.graph_changes import connection_changed
 from bridge.core.invitation_status import as_seen, outstanding
 from bridge.core.members import check_not_blocked, existing_member
 from bridge.core.models import (
@@ -145,7 +146,7 @@ class Invitations:
             return InviteOutcome(
                 invitation=invitation, target=member_view(target, self._degree(actor_id, target_id))
             )
-        self._d.graph.add_edge(actor_id, target_id)
+        await connection_changed(self._d, actor_id, target_id, added=True)
         settled = InvitationAnswer(
             result=InvitationStatus.ACCEPTED,
             item=self._view(actor_id, invitation, target),
@@ -191,7 +192,7 @@ class Invitations:
         async with self._d.store.transaction() as tx:
             invitation = await self._received(tx, actor_id, invitation_id)
             accepted = await self._accept(tx, invitation, now)
-        self._d.graph.add_edge(accepted.sender_id, accepted.recipient_id)
+        await connection_changed(self._d, accepted.sender_id, accepted.recipient_id, added=True)
         return accepted
 
     async def check(self, actor_id: int, target_id: int) -> MemberView:
@@ -281,7 +282,7 @@ class Invitations:
             )
             copies = await self._copies(tx, invitation.id, actor_id)
         if result == InvitationStatus.ACCEPTED:
-            self._d.graph.add_edge(changed.sender_id, changed.recipient_id)
+            await connection_changed(self._d, changed.sender_id, changed.recipient_id, added=True)
         return InvitationAnswer(
             result=result, item=self._view(actor_id, changed, other), copies=copies
         )

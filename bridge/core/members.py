@@ -8,6 +8,7 @@ import unicodedata
 from bridge.core import errors
 from bridge.core.awaiting import Prompt, answered
 from bridge.core.deps import CoreDeps
+from bridge.core.graph_changes import connection_changed
 from bridge.core.invitation_status import outstanding
 from bridge.core.models import (
     PROFILE_FIELD_ALIASES,
@@ -183,7 +184,7 @@ class Members:
                 if pending is not None:
                     await tx.invitations.set_status(pending.id, InvitationStatus.WITHDRAWN, now)
         if removed:
-            self._d.graph.remove_edge(actor_id, target_id)
+            await connection_changed(self._d, actor_id, target_id, added=False)
 
     async def unblock(self, actor_id: int, target_id: int) -> None:
         async with self._d.store.transaction() as tx:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bridge.core import errors
 from bridge.core.conversations import contacted_in
 from bridge.core.deps import CoreDeps
+from bridge.core.graph_changes import connection_changed
 from bridge.core.invitation_status import outstanding
 from bridge.core.members import existing_member
 from bridge.core.models import (
@@ -174,7 +175,7 @@ class Network:
             if not await tx.connections.remove(actor_id, target_id):
                 raise errors.NotAConnection()
         seen = self.view(actor_id, target)  # before the graph forgets the connection
-        self._d.graph.remove_edge(actor_id, target_id)
+        await connection_changed(self._d, actor_id, target_id, added=False)
         return seen
 
     async def view_of(self, viewer_id: int, member_id: int) -> MemberView:

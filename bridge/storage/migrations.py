@@ -9,6 +9,7 @@ A database whose version is newer than the code knows is refused rather than gue
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -22,6 +23,25 @@ class Migration:
 
 class DatabaseTooNew(RuntimeError):
     pass
+
+
+# Every backend's bookkeeping table (plain DDL on both).
+SCHEMA_VERSION_DDL = (
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
+    " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+)
+
+
+def pending(migrations: Sequence[Migration], current: int) -> list[Migration]:
+    """The migrations a database at version `current` lacks, in order; `DatabaseTooNew`
+    when it is newer than these (a database is refused rather than guessed at)."""
+    known = migrations[-1].version if migrations else 0
+    if current > known:
+        raise DatabaseTooNew(
+            f"database schema is version {current}, this code knows up to {known}:"
+            " refusing to start (upgrade the code)"
+        )
+    return [m for m in migrations if m.version > current]
 
 
 def load_migrations() -> list[Migration]:

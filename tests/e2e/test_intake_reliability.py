@@ -160,10 +160,9 @@ def _server_users(server: SandboxServer) -> tuple[SimUser, SimUser]:
     )
 
 
-async def test_update_ids_starting_over_are_new_updates(tmp_path: Path) -> None:
+async def test_update_ids_starting_over_are_new_updates(database_url: str) -> None:
     """The local server restarted (or a new token): update ids and message ids start at 1
     again. New messages are processed, not taken for the old ones with the same numbers."""
-    database_url = f"sqlite:///{tmp_path}/bridge.db"
     for run in ("first", "second"):
         server = SandboxServer()
         await server.start()
@@ -193,7 +192,7 @@ async def test_update_ids_starting_over_are_new_updates(tmp_path: Path) -> None:
             await server.stop()
 
 
-async def test_a_redelivered_update_is_skipped(tmp_path: Path) -> None:
+async def test_a_redelivered_update_is_skipped(database_url: str) -> None:
     """The bot processed an update but never confirmed it (it died first): Telegram sends
     the identical update again, and nothing happens twice."""
     server = SandboxServer()
@@ -204,7 +203,7 @@ async def test_a_redelivered_update_is_skipped(tmp_path: Path) -> None:
         _env_file=None,
         bot_token=TOKEN,
         bot_api_url=server.url,
-        database_url=f"sqlite:///{tmp_path}/bridge.db",
+        database_url=database_url,
     )
     bot = BridgeBot(settings, poll_timeout=1)
     await bot.start()

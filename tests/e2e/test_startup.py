@@ -201,3 +201,22 @@ async def test_a_debug_run_never_prints_the_token(tmp_path: Path) -> None:
     assert " DEBUG " in text  # the run did log at DEBUG, URLs included
     assert "/bot<token>/getUpdates" in text
     assert_no_token(text)
+
+
+async def test_an_unreachable_postgresql_exits_with_one_line_and_never_shows_its_password(
+    tmp_path: Path,
+) -> None:
+    server = await sandbox()
+    try:
+        url = f"postgresql://bridge:DBSECRETpw@127.0.0.1:{free_port()}/bridge"
+        bot = start_bot(tmp_path, server.url, DATABASE_URL=url)
+        code = await wait_exit(bot, tmp_path)
+    finally:
+        await server.stop()
+    text = output(tmp_path)
+    assert code != 0
+    assert "Traceback" not in text, text
+    told = [line for line in text.splitlines() if "database unavailable" in line]
+    assert len(told) == 1, text
+    assert "DBSECRETpw" not in text
+    assert_no_token(text)

@@ -17,7 +17,7 @@ import pytest
 
 from bridge.core.models import AttachmentKind, InvitationStatus, NewMember
 from bridge.storage.migrations import Migration, load_migrations
-from bridge.storage.port import ConstraintViolation
+from bridge.storage.port import ConstraintViolation, UnitOfWork
 from bridge.storage.sqlite import SqliteStore
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
@@ -173,6 +173,21 @@ def schema(path: Path) -> list[tuple[str, str, str | None]]:
     return rows
 
 
+async def rows_read_back(tx: UnitOfWork) -> None:
+    """`ROWS`, upgraded, as the port reads them (on every backend)."""
+    ann = await tx.members.by_handle("ann")
+    assert ann is not None and (ann.credits, ann.headline) == (3, "Ingénieure")
+    assert await tx.connections.exists(2, 1) and await tx.blocks.exists(3, 4)
+    pending = await tx.invitations.pending(3, 1)
+    assert pending is not None and pending.id == 2
+    assert (await tx.conversations.state(1, 1)).unread_count == 1
+    assert (await tx.conversations.unread_summary(3)).messages == 1
+    history = await tx.messages.history(1, 0, None, 10)
+    assert [m.text for m in history] == ["Hello Bob; how are you?", "A photo"]
+    assert history[1].attachment is not None
+    assert history[1].attachment.kind == AttachmentKind.PHOTO
+
+
 def test_every_earlier_version_is_tested_with_rows() -> None:
     assert set(ROWS) <= set(range(1, LATEST + 1))
     assert LATEST == 12, "a new migration: add its rows to ROWS (and its checks below)"
@@ -210,18 +225,8 @@ async def test_a_database_with_rows_upgrades_to_the_latest_intact(
     conn.close()
 
     async with opened(old) as store, store.read() as tx:  # the data reads back via the port
-        ann = await tx.members.by_handle("ann")
-        assert ann is not None and (ann.credits, ann.headline) == (3, "Ingénieure")
+        await rows_read_back(tx)
         assert [m.handle for m in await tx.members.search(["ingenieur"], 10)] == ["ann"]
-        assert await tx.connections.exists(2, 1) and await tx.blocks.exists(3, 4)
-        pending = await tx.invitations.pending(3, 1)
-        assert pending is not None and pending.id == 2
-        assert (await tx.conversations.state(1, 1)).unread_count == 1
-        assert (await tx.conversations.unread_summary(3)).messages == 1
-        history = await tx.messages.history(1, 0, None, 10)
-        assert [m.text for m in history] == ["Hello Bob; how are you?", "A photo"]
-        assert history[1].attachment is not None
-        assert history[1].attachment.kind == AttachmentKind.PHOTO
         inmail = await tx.inmails.get(1)
         assert inmail is not None and not inmail.sponsored
         assert await tx.ledger.balance_sum(1) == 3

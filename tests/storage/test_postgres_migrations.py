@@ -16,7 +16,7 @@ from bridge.storage.postgres import PostgresStore
 from bridge.storage.postgres.schema import postgres_migrations
 from tests.storage import postgres_server
 from tests.storage.backends import postgres_database
-from tests.storage.test_migrations import DROPPED, LATEST, ROWS
+from tests.storage.test_migrations import DROPPED, LATEST, ROWS, rows_read_back
 
 # SQLite numbers the change log itself (AUTOINCREMENT); PostgreSQL's trigger does, so the
 # row written at version 9 gives its position.
@@ -87,15 +87,7 @@ async def test_a_database_with_rows_upgrades_to_the_latest_intact(version: int) 
                 expected = 0 if DROPPED.get(table, 0) > version else count
                 assert after[table] == expected, table
             async with store.read() as tx:
-                ann = await tx.members.by_handle("ann")
-                assert ann is not None and (ann.credits, ann.headline) == (3, "Ingénieure")
-                assert await tx.connections.exists(2, 1) and await tx.blocks.exists(3, 4)
-                pending = await tx.invitations.pending(3, 1)
-                assert pending is not None and pending.id == 2
-                assert (await tx.conversations.state(1, 1)).unread_count == 1
-                assert (await tx.conversations.unread_summary(3)).messages == 1
-                history = await tx.messages.history(1, 0, None, 10)
-                assert [m.text for m in history] == ["Hello Bob; how are you?", "A photo"]
+                await rows_read_back(tx)
         finally:
             await store.close()
 

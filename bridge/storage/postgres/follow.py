@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 
-from bridge.storage.port import ConnectionChange
+from bridge.storage.port import ConnectionChange, StorageUnavailable
 
 log = logging.getLogger(__name__)
 CHANNEL = "bridge_connections"
@@ -38,6 +38,7 @@ class ConnectionFollower:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._listener: asyncpg.Connection | None = None
+        self._reading = asyncio.Lock()  # the loop and a use case may catch up at once
 
     async def start(self) -> None:
         await self._listen()
@@ -62,17 +63,20 @@ class ConnectionFollower:
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("connection graph: could not follow the change log: %s", exc)
                 self._listener = None
+            except StorageUnavailable as exc:
+                log.warning("connection graph: could not follow the change log: %s", exc)
+                self._listener = None
 
     async def catch_up(self) -> int:
         """Apply what was committed since `position`; how many changes that was."""
-        conn = await asyncpg.connect(self._url) if self._listener is None else self._listener
-        rows = await conn.fetch(
-            "SELECT seq, member_a, member_b, added FROM connection_changes WHERE seq > $1"
-            " ORDER BY seq",
-            self.position,
-        )
-        if conn is not self._listener:
-            await conn.close()
+        async with self._reading:
+            return await self._catch_up()
+
+    async def _catch_up(self) -> int:
+        try:
+            rows = await self._read()
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            raise StorageUnavailable(f"connection change log: {exc}") from exc
         if not rows:
             return 0
         if rows[0]["seq"] != self.position + 1:
@@ -84,6 +88,19 @@ class ConnectionFollower:
         self.position = int(rows[-1]["seq"])
         self._apply(changes, self.position)
         return len(changes)
+
+    async def _read(self) -> list[asyncpg.Record]:
+        listener = self._listener
+        conn = await asyncpg.connect(self._url) if listener is None else listener
+        try:
+            return await conn.fetch(
+                "SELECT seq, member_a, member_b, added FROM connection_changes WHERE seq > $1"
+                " ORDER BY seq",
+                self.position,
+            )
+        finally:
+            if conn is not listener:
+                await conn.close()
 
     async def stop(self) -> None:
         if self._task is not None:

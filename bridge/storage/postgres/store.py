@@ -26,7 +26,7 @@ from typing import Any
 import asyncpg
 
 from bridge.storage import once
-from bridge.storage.migrations import DatabaseTooNew, Migration
+from bridge.storage.migrations import SCHEMA_VERSION_DDL, Migration, pending
 from bridge.storage.port import (
     AlreadyApplied,
     ConstraintViolation,
@@ -117,22 +117,11 @@ class PostgresStore:
         async with self._pool.acquire() as conn:
             await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
             try:
-                await conn.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
-                    " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
-                )
+                await conn.execute(SCHEMA_VERSION_DDL)
                 current = int(
                     await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version")
                 )
-                known = migrations[-1].version if migrations else 0
-                if current > known:
-                    raise DatabaseTooNew(
-                        f"database schema is version {current}, this code knows up to {known}:"
-                        " refusing to start (upgrade the code)"
-                    )
-                for migration in migrations:
-                    if migration.version <= current:
-                        continue
+                for migration in pending(migrations, current):
                     async with conn.transaction():
                         # A file of comments only (another branch's placeholder) is a
                         # version with nothing to run: asyncpg fails an empty statement.

@@ -12,7 +12,12 @@ from pathlib import Path
 import aiosqlite
 
 from bridge.storage import once
-from bridge.storage.migrations import DatabaseTooNew, Migration, load_migrations
+from bridge.storage.migrations import (
+    SCHEMA_VERSION_DDL,
+    Migration,
+    load_migrations,
+    pending,
+)
 from bridge.storage.port import AlreadyApplied, ConstraintViolation, StorageUnavailable
 from bridge.storage.sql.unit import SqlUnitOfWork
 from bridge.storage.sql.updates import SqlUpdates
@@ -59,25 +64,13 @@ class SqliteStore:
     async def migrate(self, migrations: Sequence[Migration] | None = None) -> int:
         """Apply pending migrations (every one the code has, unless given), each in its own
         transaction with its `schema_version` row; return the schema version."""
-        await self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
-            " description TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
+        await self._conn.execute(SCHEMA_VERSION_DDL)
         cursor = await self._conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
         row = await cursor.fetchone()
         current = int(row[0]) if row else 0
-        if migrations is None:
-            migrations = load_migrations()
-        known = migrations[-1].version if migrations else 0
-        if current > known:
-            raise DatabaseTooNew(
-                f"database schema is version {current}, this code knows up to {known}:"
-                " refusing to start (upgrade the code)"
-            )
-        for migration in migrations:
-            if migration.version > current:
-                await self._apply(migration)
-                current = migration.version
+        for migration in pending(load_migrations() if migrations is None else migrations, current):
+            await self._apply(migration)
+            current = migration.version
         return current
 
     async def _apply(self, migration: Migration) -> None:
