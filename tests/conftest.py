@@ -58,16 +58,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             yellow=True,
             bold=True,
         )
-    for report in terminalreporter.stats.get("skipped", []):
-        longrepr = report.longrepr
-        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
-        if NO_NGINX in reason:
-            terminalreporter.write_line(
-                f"THREE-WORKER TEST NOT RUN: {reason.split(NO_NGINX, 1)[1].strip()}"
-                " (CI=1 makes this a failure).",
-                yellow=True,
-                bold=True,
-            )
+    for reason in sorted(_skipped(terminalreporter, NO_NGINX)):
+        terminalreporter.write_line(
+            f"THREE-WORKER TEST NOT RUN: {reason} (CI=1 makes this a failure).",
+            yellow=True,
+            bold=True,
+        )
 
 
 @pytest.fixture
