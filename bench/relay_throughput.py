@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ from bench import sql_counts
 from bench.timing import machine, percentile
 from botapi_sandbox.flood import FloodLimits
 from botapi_sandbox.server import SandboxServer
+from botapi_sandbox.users import SimUser
 from tests.e2e.test_durability import _seed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,6 +93,65 @@ def _spawn(module: str, env: dict[str, str]) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+async def burst(
+    server: SandboxServer,
+    users: list[tuple[SimUser, SimUser]],
+    senders: int,
+    messages: int,
+    relayed: bool = True,
+) -> dict[str, Any]:
+    """Every sender sends `messages` at once; messages/s until the last one arrived (at its
+    receiver, or back at the sender for the echo bot), update-to-delivery latencies."""
+    loop = asyncio.get_running_loop()
+    calls_before = dict(server.calls)
+    sent: dict[str, float] = {}
+    start, cpu_start = loop.time(), time.process_time()
+
+    async def sender(i: int) -> None:
+        for n in range(messages):
+            message = await users[i][0].send_text(f"x:{i}:{n}")
+            sent[f"x:{i}:{n}"] = message.at
+
+    await asyncio.gather(*(sender(i) for i in range(senders)))
+    targets = [pair[1] if relayed else pair[0] for pair in users]
+
+    def arrived() -> dict[str, float]:
+        got: dict[str, float] = {}
+        for user in targets:
+            for m in user.chat:
+                if m.from_bot:
+                    for word in m.content.split():
+                        if word.startswith("x:"):
+                            got.setdefault(word, m.at)
+        return got
+
+    total = senders * messages
+    count, last_change = 0, loop.time()
+    while count < total and loop.time() - start < DEADLINE_S:
+        await asyncio.sleep(0.05)
+        if (now := len(arrived())) != count:
+            count, last_change = now, loop.time()
+        elif loop.time() - last_change > IDLE_S:
+            break
+    got = arrived()
+    elapsed = max(got.values(), default=loop.time()) - start
+    # The Bot API server's (this process's) CPU over the run: near 1.0, it is the bottleneck.
+    server_cpu = (time.process_time() - cpu_start) / max(loop.time() - start, 1e-9)
+    calls = {k: v - calls_before.get(k, 0) for k, v in server.calls.items()}
+    latencies = [got[k] - sent[k] for k in sent if k in got]
+    return {
+        "messages": total,
+        "delivered": len(got),
+        "seconds": elapsed,
+        "per_second": len(got) / elapsed if elapsed > 0 else 0.0,
+        "latency_median_ms": 1000 * statistics.median(latencies) if latencies else None,
+        "latency_p99_ms": 1000 * percentile(latencies, 0.99) if latencies else None,
+        "answered_429": server.flood.refused,
+        "server_cpu_share": server_cpu,
+        "send_calls": sum(v for k, v in calls.items() if k.startswith(("send", "copy"))),
+    }
 
 
 def _cpu_s(process: subprocess.Popen) -> float:
@@ -263,12 +324,12 @@ async def main_async(quick: bool = False, limits: bool = True, sweep: bool = Tru
     return results
 
 
-def save(results: dict[str, Any]) -> None:
-    """Merge into results.json: the other benchmarks' numbers stay as they were."""
+def save(results: dict[str, Any], key: str = "relay") -> None:
+    """Merge into results.json under `key`: the other benchmarks' numbers stay as they were."""
     path = RESULTS / "results.json"
     everything = json.loads(path.read_text()) if path.exists() else {}
-    everything["relay"] = results
-    everything["relay_run"] = {
+    everything[key] = results
+    everything[f"{key}_run"] = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 from typing import Annotated
 
@@ -39,6 +40,18 @@ class Settings(BaseSettings):
     # idempotency key: a crash can repeat up to this many sends. 12: a send holds its slot
     # for a round trip and its commit, and 12 keep up with the echo bot at 50 ms (README).
     delivery_window: int = Field(default=12, ge=1)
+    # Webhook mode (several workers behind a load balancer): the public URL Telegram POSTs
+    # updates to, the secret it must send with each (X-Telegram-Bot-Api-Secret-Token), and
+    # the host:port this worker listens on (serving WEBHOOK_URL's path). Unset: polling.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1:8000"
+    # This worker's name among several (outbox claims, heartbeats): unique per worker and
+    # the same across its restarts (a restart then takes back its claims at once). Default:
+    # the host name, and WEBHOOK_LISTEN's port in webhook mode.
+    worker_name: str = ""
+    # How long an outbox claim holds when its worker dies before another worker sends it.
+    delivery_lease_seconds: float = Field(default=60, gt=0)
     # How often the bot tries to reach the Bot API at start (429, 5xx, network errors;
     # backoff 1, 2, 4 … 30 s) before it exits non-zero for its supervisor to restart it.
     startup_attempts: int = Field(default=8, ge=1)
@@ -94,6 +107,14 @@ class Settings(BaseSettings):
             pairs = (item.split("=", 1) for item in value.split(",") if item.strip())
             return {name.strip(): int(count) for name, count in pairs}
         return value
+
+    def worker_id(self) -> str:
+        if self.worker_name:
+            return self.worker_name
+        host = socket.gethostname()
+        if self.webhook_url:
+            return f"{host}:{self.webhook_listen.rpartition(':')[2]}"
+        return host
 
     def rules(self) -> Rules:
         return Rules(

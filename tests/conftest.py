@@ -14,6 +14,7 @@ from bridge.core.clock import FakeClock
 from bridge.core.models import Member, NewMember
 from bridge.core.rules import Rules
 from bridge.storage.port import Store
+from tests.deploy.cluster import NO_NGINX
 from tests.storage.backends import BACKENDS
 from tests.storage.postgres_server import REASON_PREFIX
 
@@ -54,6 +55,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             f"BROWSER TEST NOT RUN: {reason}; the playground page was not tested"
             " (CI=1 makes this a failure).",
+            yellow=True,
+            bold=True,
+        )
+    for reason in sorted(_skipped(terminalreporter, NO_NGINX)):
+        terminalreporter.write_line(
+            f"THREE-WORKER TEST NOT RUN: {reason} (CI=1 makes this a failure).",
             yellow=True,
             bold=True,
         )

@@ -188,9 +188,11 @@ class Network:
         """Remove a connection; returns them as the actor saw them when asked "Remove?"."""
         async with self._d.store.transaction() as tx:
             target = await existing_member(tx, target_id)
+            # Seen before the removal commits: once it has, another worker's notice of it
+            # can reach this worker's graph index (its follower) at any moment.
+            seen = self.view(actor_id, target)
             if not await tx.connections.remove(actor_id, target_id):
                 raise errors.NotAConnection()
-        seen = self.view(actor_id, target)  # before the graph forgets the connection
         await connection_changed(self._d, actor_id, target_id, added=False)
         return seen
 

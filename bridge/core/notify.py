@@ -180,13 +180,16 @@ class Preferences:
 
         Members are read a batch at a time, so any number of them is served; which of the
         due ones have anything to tell is one query per batch (nothing unread and no pending
-        invitation: no digest, as in /digest). Marked in the same transaction as the outbox
-        row, so a restart never sends one twice or skips one."""
+        invitation: no digest, as in /digest). Claimed (`claim_digest`) in the same
+        transaction as the outbox row, so a restart never sends one twice or skips one, and
+        several workers' ticks firing together owe each member's digest once: a claiming
+        transaction, since the claim itself is what keeps it once (not a serializable batch
+        that any member's change would make run again)."""
         now = self._d.clock.now()
         owed = 0
         after = 0
         while True:
-            async with self._d.store.transaction() as tx:
+            async with self._d.store.claiming() as tx:
                 members = await tx.members.with_digest_time(after, batch)
                 if not members:
                     return owed
@@ -196,8 +199,8 @@ class Preferences:
                     continue
                 worth = await tx.conversations.unread_pages([m.id for m, _ in due], 1)
                 for member, day in due:
-                    member.last_digest_on = day
-                    await tx.members.save(member)
+                    if not await tx.members.claim_digest(member.id, day):
+                        continue  # another worker's tick owed it first
                     if await owe_search_alerts(tx, member.id, now):
                         owed += 1
                     found = worth.get(member.id)

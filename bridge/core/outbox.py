@@ -56,11 +56,23 @@ class Outbox:
         async with self._d.store.read() as tx:
             return await tx.outbox.due(self._d.clock.now(), limit)
 
-    async def next_per_member(self, limit: int = 50) -> list[Notification]:
-        """What the delivery worker may send now: each member's next notification, if due
-        (one per member: `limit` rows reach `limit` chats)."""
-        async with self._d.store.read() as tx:
-            return await tx.outbox.due_heads(self._d.clock.now(), limit)
+    async def claim(self, worker: str, limit: int, lease: timedelta) -> list[Notification]:
+        """Due notifications for `worker` to send now, each the next of its member's (any
+        number of delivery workers drain the outbox together; one member's still go in
+        order). Claimed for `lease`: if the worker dies, another takes them after it."""
+        now = self._d.clock.now()
+        async with self._d.store.claiming() as tx:
+            return await tx.outbox.claim(worker, now, now + lease, limit)
+
+    async def release(self, notification_id: int, worker: str) -> None:
+        async with self._d.store.claiming() as tx:
+            await tx.outbox.release(notification_id, worker)
+
+    async def release_worker(self, worker: str) -> int:
+        """A worker (re)starting gives back what it held in its previous life at once,
+        rather than leaving it to wait for its leases to end."""
+        async with self._d.store.claiming() as tx:
+            return await tx.outbox.release_worker(worker)
 
     async def complete(
         self,
@@ -97,7 +109,9 @@ class Outbox:
         for quiet hours, leave it in the inbox (digest or muted mode), or hold it while the
         member can't be reached (they blocked the bot; a seeded demo member has no chat).
 
-        Every reason not to deliver is decided here: the renderer only renders and sends."""
+        Every reason not to deliver is decided here: the renderer only renders and sends.
+        It only reads: a consistent snapshot, not a write transaction (on PostgreSQL it
+        neither waits for this worker's writes nor conflicts with another worker's)."""
         now = self._d.clock.now()
         async with self._d.store.read() as tx:  # reads only: no transaction to commit
             member = await existing_member(tx, n.member_id)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
@@ -24,21 +26,29 @@ from bridge.runtime.application import BridgeApplication
 from bridge.runtime.delivery import DeliveryWorker
 from bridge.runtime.intake import UpdateIntake
 from bridge.runtime.notifications import Notifier
-from bridge.runtime.rate_limits import TelegramLimits
 from bridge.runtime.render import Renderer
 from bridge.runtime.startup import StartupFailed, api_url_problem, with_retries
 from bridge.runtime.undo_release import release_held_messages
+from bridge.runtime.waiting import again_on_conflict
+from bridge.runtime.webhook import WebhookReceiver, listen_address, secret_problem, webhook_path
+from bridge.runtime.workers import SharedRateLimiter, WorkerPresence
 from bridge.storage import open_store
 from bridge.storage.instance import InstanceLock, database_file
-from bridge.storage.port import Store
+from bridge.storage.port import Follower, Store
 
 log = logging.getLogger(__name__)
 
 
 async def settle_refunds(context: BridgeContext) -> None:
     """JobQueue tick: InMail credits whose refund deadline passed come back (the due rows
-    live in the database; the job only looks them up)."""
-    await context.core.credits.settle_expired()
+    live in the database; the job only looks them up). Whichever worker's tick fires first
+    settles an InMail; another's crossing it conflicts, runs again and finds it settled."""
+    await again_on_conflict(context.core.credits.settle_expired, log=log)
+
+
+async def owe_digests(context: BridgeContext) -> None:
+    """JobQueue tick: the digests due now, once per member across workers."""
+    await again_on_conflict(lambda: schedule_digests(context), log=log)
 
 
 async def expire_invitations(context: BridgeContext) -> None:
@@ -59,12 +69,16 @@ class BridgeBot:
         self.app: Application | None = None
         self.worker: DeliveryWorker | None = None
         self.intake: UpdateIntake | None = None
-        # Telegram's limits, overall and per chat (shared with the delivery worker's pacing).
+        # Telegram's limits, overall (this worker's share of the bot's) and per chat (shared
+        # with the delivery worker's pacing).
         self.limits = (
-            TelegramLimits(settings.chat_rate, paid_broadcast=settings.paid_broadcast)
+            SharedRateLimiter(settings.chat_rate, paid_broadcast=settings.paid_broadcast)
             if settings.rate_limit
             else None
         )
+        self.webhook: WebhookReceiver | None = None
+        self.presence: WorkerPresence | None = None
+        self.graph_follower: Follower | None = None
         database = database_file(settings.database_url)
         self.instance = InstanceLock(database) if database is not None else None
 
@@ -79,6 +93,7 @@ class BridgeBot:
             # Retrying is the outbox's job, not the limiter's (max_retries=0); so its
             # give-up on a 429 is routine, not an error (see bridge.logs).
             quiet_rate_limiter()
+            # Telegram's overall limit is per bot: this worker takes its share of it.
             builder = builder.rate_limiter(self.limits)
         app = (
             builder.application_class(BridgeApplication)
@@ -109,7 +124,7 @@ class BridgeBot:
             raise
 
     async def _start(self) -> None:
-        problem = api_url_problem(self.settings.bot_api_url)
+        problem = api_url_problem(self.settings.bot_api_url) or webhook_problem(self.settings)
         if problem is not None:
             raise StartupFailed(problem)
         if self.instance is not None:
@@ -121,6 +136,8 @@ class BridgeBot:
         settled = await self.core.members.settle_placeholder_handles()
         if settled:
             log.info("%d handles made from Telegram usernames replaced", settled)
+        # Other workers' connection changes reach this one's graph index (PostgreSQL).
+        self.graph_follower = await self.core.follow_graph()
         renderer = Renderer(default_language=self.settings.default_language)
         app = self.app = self._build()
         app.bot_data.update(core=self.core, renderer=renderer, settings=self.settings)
@@ -136,12 +153,17 @@ class BridgeBot:
             locks=app.chat_locks,
             window=self.settings.delivery_window,
             pacing=self.limits,
+            name=self.settings.worker_id(),
+            lease=timedelta(seconds=self.settings.delivery_lease_seconds),
         )
+        await self.core.outbox.release_worker(self.worker.name)  # a previous life's claims
+        self.presence = WorkerPresence(self.core, self.worker.name, self.limits)
+        await self.presence.start()
         app.bot_data["worker"] = self.worker
         self.worker.start()
         if app.job_queue is not None:
             app.job_queue.run_repeating(
-                schedule_digests, interval=timedelta(minutes=1), first=timedelta(seconds=5)
+                owe_digests, interval=timedelta(minutes=1), first=timedelta(seconds=5)
             )
             app.job_queue.run_repeating(
                 run_campaigns, interval=timedelta(minutes=1), first=timedelta(seconds=10)
@@ -163,14 +185,38 @@ class BridgeBot:
         self.intake = UpdateIntake(
             app, self.core, self.poll_timeout, concurrency=self.settings.intake_concurrency
         )
-        self.intake.start()
+        if self.settings.webhook_url:
+            await self._receive_webhooks(self.settings.webhook_url, self.intake)
+        else:
+            self.intake.start()
         log.info("bot @%s is running", app.bot.username)
+
+    async def _receive_webhooks(self, url: str, intake: UpdateIntake) -> None:
+        """Listen, then ask Telegram for the webhook: every worker asks for the same URL
+        and secret (idempotent), so any of them starting alone sets it right."""
+        assert self.app is not None and self.settings.webhook_secret is not None
+        secret = self.settings.webhook_secret.get_secret_value()
+        self.webhook = WebhookReceiver(
+            intake, self.settings.webhook_listen, webhook_path(url), secret
+        )
+        await self.webhook.start()
+        bot = self.app.bot
+        await with_retries(
+            lambda: bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES),
+            "setWebhook",
+            self.settings.bot_api_url,
+            self.settings.startup_attempts,
+        )
 
     async def stop(self) -> None:
         """Stop what runs and close what is open, whatever state a (failed) start left;
         the store is closed last and always (its thread would keep the process alive)."""
         app = self.app
         try:
+            if self.webhook is not None:
+                await self.webhook.stop()
+                self.webhook = None
+                self.intake = None
             if self.intake is not None:
                 await self.intake.stop()
                 self.intake = None
@@ -179,10 +225,16 @@ class BridgeBot:
             if self.worker is not None:
                 await self.worker.stop()
                 self.worker = None
+            if self.presence is not None:
+                await self.presence.stop()
+                self.presence = None
             if app is not None:
                 await app.shutdown()
                 await app.bot.shutdown()  # its HTTP clients, even if getMe never succeeded
         finally:
+            if self.graph_follower is not None:  # its LISTEN connection, before the pool
+                await self.graph_follower.stop()
+                self.graph_follower = None
             if self.store is not None:
                 await self.store.close()
                 self.store = None
@@ -191,3 +243,22 @@ class BridgeBot:
     def _release(self) -> None:
         if self.instance is not None:
             self.instance.release()
+
+
+def webhook_problem(settings: Settings) -> str | None:
+    """Why the webhook settings cannot work, if they visibly cannot (None in polling mode)."""
+    if not settings.webhook_url:
+        return None
+    parts = urlsplit(settings.webhook_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"WEBHOOK_URL must be an https:// address ({settings.webhook_url!r})"
+    if settings.webhook_secret is None:
+        return (
+            "WEBHOOK_SECRET must be set with WEBHOOK_URL: the webhook refuses requests"
+            " without it (1 to 256 characters among A-Z, a-z, 0-9, _ and -)"
+        )
+    try:
+        listen_address(settings.webhook_listen)
+    except ValueError as exc:
+        return str(exc)
+    return secret_problem(settings.webhook_secret.get_secret_value())

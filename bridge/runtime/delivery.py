@@ -6,7 +6,12 @@ notifications arrive strictly in order (the outbox's `due` never offers a member
 notification while an earlier one is pending, and a member with a send in flight is not
 given another). The Bot API has no idempotency key, so a crash between Telegram accepting a
 send and our commit repeats that send: at most K duplicates per crash, since at most K sends
-are in flight. K stays small for that reason. Telegram's answers are handled as documented:
+are in flight. K stays small for that reason.
+
+Several workers (processes) drain one outbox: each claims what it can start now (at most its
+free window), each member's next notification only, for a lease (`Outbox.claim`). A worker
+that dies leaves its claims to end with their leases; then any worker takes them (and sends
+again at most the K that were in flight). Telegram's answers are handled as documented:
 429 waits `retry_after`, 5xx/network errors back off, 403 holds the member's notifications
 until they return, 400 is a permanent failure kept for the admins.
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from datetime import timedelta
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -28,7 +34,7 @@ from bridge.runtime.completions import Completions
 from bridge.runtime.notifications import Notifier, Skip
 from bridge.runtime.rate_limits import TelegramLimits
 from bridge.runtime.waiting import MAX_STORAGE_PAUSE, retry_after_seconds, until_recorded
-from bridge.storage.port import StorageUnavailable
+from bridge.storage.port import StorageUnavailable, TransactionConflict
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +42,12 @@ MAX_BACKOFF = timedelta(minutes=10)
 # How long to wait for a chat whose member's update is being handled (usually a few ms; a
 # reply retrying a 429 can take seconds): then that one notification waits, the rest go on.
 CHAT_BUSY = timedelta(seconds=1)
+# How long a claim holds when its worker dies: well past a send's longest round trip
+# (PTB's timeouts, a chat busy for a second), so a live worker's send never goes twice.
+DELIVERY_LEASE = timedelta(seconds=60)
+# A send whose planning or bookkeeping met another worker's crossing change (PostgreSQL's
+# serialization failure) is planned again at once, this many times, before the worker waits.
+CONFLICT_TRIES = 5
 
 
 class DeliveryWorker:
@@ -47,26 +59,28 @@ class DeliveryWorker:
         locks: ChatLocks | None = None,
         window: int = 12,
         pacing: TelegramLimits | None = None,
+        name: str = "bridge",
+        lease: timedelta = DELIVERY_LEASE,
     ) -> None:
         self.window = max(1, window)
-        # Rows in flight come back from `due` until done: look far enough past them.
+        self.name, self.lease = name, lease  # whose claims, and for how long
         self.core, self.notifier, self.batch = core, notifier, max(batch, 2 * self.window)
         self._slots = asyncio.Semaphore(self.window)
         self._sending: dict[int, asyncio.Task[None]] = {}  # member id → their send in flight
+        self._sending_ids: dict[int, int] = {}  # member id → that notification's id
+        self._unreleased: set[int] = set()  # claims to give back (the database refused)
         self._trouble: StorageUnavailable | None = None  # met by a send: the worker waits
-        # Sends that finished while `due` was being read: that answer may still show them
-        # pending, so they are not sent again from it.
-        self._finished: set[int] = set()
         # Shared with the Application: a notification is planned and sent while no update
         # of its recipient is being handled (see application.py).
         self.locks = locks if locks is not None else ChatLocks()
         # Sends finishing together are recorded by one commit (group commit).
         self.completions = Completions(core.outbox.complete_many)
         self._chats: dict[int, int] = {}  # member id → Telegram chat id (never changes)
-        # Telegram's ~1 message/s per chat: a member whose chat is not ready yet waits in
-        # the outbox, not in a slot of the window (`rate_limits.py`).
+        # Telegram's ~1 message/s per chat: a claimed notification whose chat is not ready
+        # yet waits here (still claimed), not in a slot of the window (`rate_limits.py`).
         self.pacing = pacing
-        self._next_ready: float | None = None  # seconds until a skipped chat is ready
+        self._parked: dict[int, Notification] = {}  # member id → their claimed next one
+        self._next_ready: float | None = None  # seconds until a parked one's chat is ready
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._stopping = False
@@ -91,35 +105,42 @@ class DeliveryWorker:
             await self._task
             self._task = None
         await self._drain()
+        try:  # what was claimed and not started is anyone's again now
+            await self.core.outbox.release_worker(self.name)
+        except StorageUnavailable as exc:
+            log.warning("claims not given back (their leases will end): %s", exc)
 
     async def _drain(self) -> None:
         """Until every send in flight is done (recorded, or left to go again)."""
         while self._sending:
             await asyncio.gather(*self._sending.values(), return_exceptions=True)
 
-    async def _dispatch(self, due: list[Notification]) -> int:
-        """Start a send for each due notification whose member has none in flight, within
-        the window; how many were started."""
+    async def _dispatch(self, claimed: list[Notification]) -> int:
+        """Start a send for each claimed notification, within the window; how many were
+        started. One not started (stopping, the database in trouble, or its member's
+        previous send still finishing in this worker) is given back at once: it would
+        otherwise stay claimed until its lease ends."""
         started = 0
-        for notification in due:
-            if self._stopping or self._trouble is not None:
-                break
+        unstarted: list[int] = []
+        for notification in claimed:
             member = notification.member_id
-            if member in self._sending:  # this one (or an earlier one of theirs) is in flight
+            in_flight = self._sending_ids.get(member)
+            if in_flight == notification.id:  # its lease ended while we still send it
                 continue
-            if notification.id in self._finished:  # done since `due` looked: stale
+            if self._stopping or self._trouble is not None or in_flight is not None:
+                unstarted.append(notification.id)
                 continue
-            if (wait := self._not_ready_for(member)) > 0:
-                self._next_ready = min(wait, self._next_ready or wait)
+            if self._not_ready_for(member) > 0:
+                self._parked[member] = notification
                 continue
             await self._slots.acquire()
-            if member in self._sending or notification.id in self._finished:
-                self._slots.release()  # changed while we waited for a slot
-                continue
             self.idle.clear()
             task = asyncio.create_task(self._send_task(notification), name=f"send-{member}")
             self._sending[member] = task
+            self._sending_ids[member] = notification.id
             started += 1
+        self._unreleased.update(unstarted)
+        await self._give_back()
         return started
 
     def _not_ready_for(self, member: int) -> float:
@@ -129,16 +150,32 @@ class DeliveryWorker:
             return 0.0
         return self.pacing.ready_in(chat)
 
+    async def _give_back(self) -> None:
+        """Give back the claims this worker holds but will not send now; those the database
+        refuses (unavailable) are tried again at the next round, before anything else."""
+        for notification_id in sorted(self._unreleased):
+            await self.core.outbox.release(notification_id, self.name)
+            self._unreleased.discard(notification_id)
+
     async def _send_task(self, n: Notification) -> None:
         try:
-            await self.send_one(n)
+            for attempt in range(CONFLICT_TRIES):
+                try:
+                    await self.send_one(n)
+                    break
+                except TransactionConflict:  # another worker's crossing change: plan again
+                    if attempt == CONFLICT_TRIES - 1:
+                        raise
+                    await asyncio.sleep(random.uniform(0.005, 0.05))
         except StorageUnavailable as exc:  # not this notification's fault: the worker waits
             self._trouble = exc
+            # Due again for anyone as soon as the database is back, not once the lease ends.
+            self._unreleased.add(n.id)
         except Exception:  # never let the worker die: what is owed stays in the outbox
             log.exception("delivery of notification %s failed", n.id)
         finally:
-            self._finished.add(n.id)
             self._sending.pop(n.member_id, None)
+            self._sending_ids.pop(n.member_id, None)
             self._slots.release()
             self._wake.set()  # a member is free again: their next one may be due
 
@@ -147,10 +184,16 @@ class DeliveryWorker:
         while not self._stopping:
             try:
                 self._wake.clear()
-                self._finished.clear()
-                self._next_ready = None
-                due = await self.core.outbox.next_per_member(self.batch)
-                started = await self._dispatch(due)
+                await self._give_back()
+                ready = [n for m, n in self._parked.items() if self._not_ready_for(m) <= 0]
+                for n in ready:
+                    del self._parked[n.member_id]
+                free = self.window - len(self._sending) - len(ready)
+                claimed = (
+                    await self.core.outbox.claim(self.name, free, self.lease) if free > 0 else []
+                )
+                started = await self._dispatch(ready + claimed)
+                self._next_ready = min((self._not_ready_for(m) for m in self._parked), default=None)
                 if self._trouble is not None:
                     trouble, self._trouble = self._trouble, None
                     await self._drain()
@@ -167,7 +210,7 @@ class DeliveryWorker:
                 continue
             pause = 1.0
             if not started:
-                if not self._sending and self._next_ready is None:
+                if not self._sending and not self._parked:
                     self.idle.set()
                 look = 1.0 if self._next_ready is None else min(1.0, self._next_ready)
                 try:
@@ -209,8 +252,9 @@ class DeliveryWorker:
         outbox = self.core.outbox
         try:
             plan = await outbox.plan(n)
-            if plan.action == PlanAction.WAIT:
-                return  # due again once the earlier one of this member has gone
+            if plan.action == PlanAction.WAIT:  # due again once their earlier one has gone
+                await outbox.release(n.id, self.name)
+                return
             if plan.action == PlanAction.SKIP:
                 await outbox.skip(n.id, plan.reason)
                 return

@@ -15,6 +15,10 @@ commit in one transaction (`bridge.storage.once`), so an update redelivered afte
 update's id *and* content: ids repeat (a new token, a restarted local server), a redelivery
 is the identical update.
 
+In webhook mode (`bridge.runtime.webhook`) Telegram pushes updates instead: `receive` takes
+each through the same path (member order, concurrency, once-per-update record) and returns
+once it is done, so that the webhook answers only then.
+
 Never stuck: an update the library cannot read is kept, reported to the admins and skipped;
 when the database can't be written (another process holds it, the disk is full) the same
 update waits with a growing pause and goes through once the database is back."""
@@ -97,6 +101,7 @@ class UpdateIntake:
         self._pending: dict[str, _Pending] = {}  # by update key, in the order taken
         self._by_id: dict[int, _Pending] = {}  # the same, by update id
         self._last: dict[int, asyncio.Task[bool]] = {}  # each member's latest update
+        self._received: set[asyncio.Task[bool]] = set()  # pushed updates in progress
         self._finished = asyncio.Event()  # an update finished: look for more
         self.offset: int | None = None
         self.processed = 0
@@ -177,11 +182,14 @@ class UpdateIntake:
 
     def _hand_out(self, key: str, raw: dict[str, Any]) -> None:
         """Start the update's task, after its member's previous update (a slot is held)."""
-        member = member_of(raw)
-        before = self._last.get(member) if member is not None else None
         entry = _Pending(raw["update_id"], raw)
         self._pending[key] = entry
         self._by_id[entry.update_id] = entry
+        self._start(key, raw, entry)
+
+    def _start(self, key: str, raw: dict[str, Any], entry: _Pending) -> asyncio.Task[bool]:
+        member = member_of(raw)
+        before = self._last.get(member) if member is not None else None
         task = asyncio.create_task(
             self._one(key, raw, before, entry), name=f"update-{raw['update_id']}"
         )
@@ -189,6 +197,32 @@ class UpdateIntake:
         if member is not None:
             self._last[member] = task
             task.add_done_callback(lambda t: self._forget(member, t))
+        return task
+
+    async def receive(self, raw: dict[str, Any]) -> bool:
+        """One update pushed to us (a webhook request), through the same path as a polled
+        one — after its member's previous update, within `concurrency`, recorded once —
+        returning only when it is done: True once processed (or skipped for good), so that
+        the webhook answers Telegram 200 only then; False if the bot stops first (the
+        webhook then fails the request and Telegram delivers the update again)."""
+        if self._stopping:
+            return False
+        key = update_key(self.app.bot.id, raw)
+        await self._slots.acquire()
+        if self._stopping:
+            self._slots.release()
+            return False
+        task = self._start(key, raw, _Pending(raw["update_id"], raw))
+        self._received.add(task)
+        task.add_done_callback(self._received.discard)
+        return await asyncio.shield(task)
+
+    async def stop_receiving(self) -> None:
+        """Refuse new pushed updates and finish those in progress (webhook mode's stop)."""
+        self._stopping = True
+        self._wake.set()
+        if self._received:  # never cancel in the middle of an update
+            await asyncio.gather(*self._received, return_exceptions=True)
 
     def _forget(self, member: int, task: asyncio.Task[bool]) -> None:
         if self._last.get(member) is task:

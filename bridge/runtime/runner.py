@@ -51,7 +51,8 @@ async def serve(settings: Settings) -> None:
 
 def run_bot(settings: Settings) -> int:
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
-    redact = logs.setup(settings.log_level, secrets=[token])
+    webhook_secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    redact = logs.setup(settings.log_level, secrets=[token, webhook_secret])
     code = 0
     try:
         asyncio.run(serve(settings))

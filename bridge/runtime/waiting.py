@@ -4,14 +4,18 @@ worker, start-up and direct replies, so each waits the same way."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from telegram.error import RetryAfter
 
 from bridge.storage.port import StorageUnavailable, TransactionConflict
+
+T = TypeVar("T")
 
 MAX_STORAGE_PAUSE = 15.0  # seconds between tries while the database is unavailable
 
@@ -46,3 +50,18 @@ async def until_recorded(
             log.warning("%s waits to be recorded: %s", waiting, exc)
             await pause(seconds)
             seconds = min(seconds * 2, MAX_STORAGE_PAUSE)
+
+
+async def again_on_conflict(
+    action: Callable[[], Awaitable[T]], *, tries: int = 20, log: logging.Logger
+) -> T | None:
+    """Run a scheduled job's step until another worker's crossing change lets it through
+    (at once, with a few ms of jitter); None when it still conflicts after `tries` (the
+    next tick runs it again: what is due stays due in the database)."""
+    for _ in range(tries):
+        try:
+            return await action()
+        except TransactionConflict:
+            await asyncio.sleep(random.uniform(0.005, 0.05))
+    log.warning("a scheduled job met other workers' changes %d times; next tick", tries)
+    return None

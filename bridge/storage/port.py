@@ -138,6 +138,11 @@ class MemberRepo(Protocol):
         """Members who chose a digest time, by id, after `after_id` (paging)."""
         ...
 
+    async def claim_digest(self, member_id: int, day: str) -> bool:
+        """Mark the member's digest of `day` (their local date) as owed, unless it already
+        is: True for the one caller that owes it, whichever worker's tick came first."""
+        ...
+
 
 class BlockRepo(Protocol):
     async def add(self, blocker_id: int, blocked_id: int, now: datetime) -> None: ...
@@ -488,6 +493,23 @@ class OutboxRepo(Protocol):
         their turn anyway), so `limit` rows reach `limit` members."""
         ...
 
+    async def claim(
+        self, worker: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Notification]:
+        """Up to `limit` due rows for `worker` to send, oldest first, each the head of its
+        member's pending rows (so one member's go strictly one after the other, whichever
+        worker sends them), unclaimed or with a lease ended before `now` (its worker died);
+        claimed until `lease_until`. Concurrent claims never return the same row."""
+        ...
+
+    async def release(self, notification_id: int, worker: str) -> None:
+        """`worker` gives its claim back (the row is due again for anyone)."""
+        ...
+
+    async def release_worker(self, worker: str) -> int:
+        """Every claim `worker` held (a restarted worker's, from its previous life)."""
+        ...
+
     async def earlier_waiting(self, member_id: int, notification_id: int, now: datetime) -> bool:
         """Whether an earlier pending row of the member is not due yet (this one waits)."""
         ...
@@ -547,6 +569,20 @@ class AlreadyApplied(Exception):
     def __init__(self, update_id: int) -> None:
         super().__init__(f"update {update_id} was already applied")
         self.update_id = update_id
+
+
+class WorkerRepo(Protocol):
+    """The bot's live workers (processes), by heartbeat: each takes its share of what is
+    limited per bot (Telegram's overall rate)."""
+
+    async def heartbeat(self, name: str, now: datetime) -> None: ...
+    async def live(self, since: datetime) -> int:
+        """How many workers were seen since `since`."""
+        ...
+
+    async def leave(self, name: str) -> None:
+        """A worker stopping: the others' shares grow at their next heartbeat."""
+        ...
 
 
 class UpdateRepo(Protocol):
@@ -874,6 +910,9 @@ class UnitOfWork(Protocol):
     @property
     def campaigns(self) -> CampaignRepo: ...
 
+    @property
+    def workers(self) -> WorkerRepo: ...
+
 
 class Store(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[UnitOfWork]:
@@ -889,6 +928,13 @@ class Store(Protocol):
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """Repositories for reading only: no write lock, no commit. Use cases that change
         nothing (inbox pages, digests) take this; anything that writes takes `transaction`."""
+        ...
+
+    def claiming(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A write transaction for claiming shared work (the outbox), whose statements are
+        each atomic on their own: on PostgreSQL READ COMMITTED, outside the store's turn
+        (a claim skips rows locked by another worker's claim rather than conflicting with
+        it); on SQLite an ordinary transaction. Never inside an update's processing."""
         ...
 
     def bulk(self) -> BulkWriter:

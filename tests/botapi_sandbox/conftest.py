@@ -4,11 +4,13 @@ bot's own `Bot` pointed at it, and a raw HTTP caller for the requests PTB would 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 from telegram import Bot
 
 from botapi_sandbox.server import SandboxServer
@@ -72,3 +74,21 @@ async def raw(sandbox: Sandbox) -> AsyncIterator[Raw]:
                 return response.status, await response.json()
 
         yield call
+
+
+@asynccontextmanager
+async def webhook_endpoint(
+    hook: Callable[[web.Request], Awaitable[web.StreamResponse]],
+) -> AsyncIterator[str]:
+    """A local HTTP endpoint answering POSTs to /hook with `hook`: its URL."""
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}/hook"
+    finally:
+        await runner.cleanup()

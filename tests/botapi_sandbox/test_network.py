@@ -13,11 +13,12 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
 from telegram import Bot
 
 from botapi_sandbox.network import Network
 
-from .conftest import Raw, Sandbox
+from .conftest import Raw, Sandbox, webhook_endpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -157,3 +158,25 @@ def test_the_command_line_refuses_a_negative_latency() -> None:
         timeout=30,
     )
     assert run.returncode == 2 and "latency_ms" in run.stderr
+
+
+async def test_a_webhook_request_pays_the_round_trip_too(
+    sandbox: Sandbox, bot: Bot, fake_sleep: FakeSleep
+) -> None:
+    """Telegram's POST to a hosted bot's webhook crosses the same network as its calls."""
+    got: list[dict] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        got.append(await request.json())
+        return web.Response()
+
+    async with webhook_endpoint(hook) as url:
+        await bot.set_webhook(url)
+        sandbox.server.network.set(latency_ms=40)
+        fake_sleep.requested.clear()
+        await sandbox.alice.send_text("over the network")
+        await sandbox.server.wait_until_confirmed(timeout=5)
+        assert [u["message"]["text"] for u in got] == ["over the network"]
+        assert fake_sleep.requested == pytest.approx([0.02, 0.02])
+        sandbox.server.network.set(latency_ms=0)
+        await bot.delete_webhook()

@@ -13,6 +13,8 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from botapi_sandbox.server import SandboxServer
 
+from .conftest import webhook_endpoint
+
 TOKEN = "100:sandbox-test"
 
 
@@ -122,31 +124,22 @@ async def test_buttons_reactions_edits_and_webhook_delivery(server, bot) -> None
         received.append(await request.json())
         return web.Response()
 
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    # message_reaction is not sent unless allowed, as on Telegram
-    await bot.set_webhook(
-        f"http://127.0.0.1:{port}/hook", secret_token="s3cret", allowed_updates=Update.ALL_TYPES
-    )
-    with pytest.raises(Exception, match="Conflict"):
-        await bot.get_updates()
-    await user.press(message.message_id, "a:1", timeout=0.2)  # nobody answers: None
-    await user.react(message.message_id, "👍")
-    await user.send_text("typed")
-    await user.edit_text(user.chat[-1].message_id, "typed, then edited")
-    for _ in range(100):
-        if len(received) >= 4:
-            break
-        await asyncio.sleep(0.05)
-    kinds = [next(k for k in u if k != "update_id") for u in received]
-    assert kinds == ["callback_query", "message_reaction", "message", "edited_message"]
-    await bot.delete_webhook()
-    await runner.cleanup()
+    async with webhook_endpoint(hook) as url:
+        # message_reaction is not sent unless allowed, as on Telegram
+        await bot.set_webhook(url, secret_token="s3cret", allowed_updates=Update.ALL_TYPES)
+        with pytest.raises(Exception, match="Conflict"):
+            await bot.get_updates()
+        await user.press(message.message_id, "a:1", timeout=0.2)  # nobody answers: None
+        await user.react(message.message_id, "👍")
+        await user.send_text("typed")
+        await user.edit_text(user.chat[-1].message_id, "typed, then edited")
+        for _ in range(100):
+            if len(received) >= 4:
+                break
+            await asyncio.sleep(0.05)
+        kinds = [next(k for k in u if k != "update_id") for u in received]
+        assert kinds == ["callback_query", "message_reaction", "message", "edited_message"]
+        await bot.delete_webhook()
 
 
 async def test_every_route_refuses_other_hosts_and_cross_site_requests(server) -> None:

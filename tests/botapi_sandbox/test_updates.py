@@ -12,7 +12,7 @@ from aiohttp import web
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Conflict
 
-from .conftest import Raw, Sandbox
+from .conftest import Raw, Sandbox, webhook_endpoint
 
 
 async def test_long_poll_waits_for_an_update(sandbox: Sandbox, bot: Bot) -> None:
@@ -148,15 +148,8 @@ async def receiver() -> AsyncIterator[tuple[str, list[dict], list[int]]]:
             }
         )
 
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}/hook", received, failures
-    await runner.cleanup()
+    async with webhook_endpoint(hook) as url:
+        yield url, received, failures
 
 
 async def test_webhook_delivery_with_retries(
@@ -181,6 +174,40 @@ async def test_webhook_delivery_with_retries(
     assert [u.message.text for u in await bot.get_updates()] == ["polled"]
     status, body = await raw("setWebhook", url="https://example.com/hook")
     assert status == 400  # the sandbox never delivers off this machine
+
+
+async def test_webhook_delivers_chats_concurrently_each_chat_in_order(
+    sandbox: Sandbox, bot: Bot
+) -> None:
+    """As Telegram's server: several chats' updates are in flight at once, but a chat's
+    next update is sent only once the webhook accepted its previous one."""
+    release = asyncio.Event()
+    in_flight: list[str] = []
+    seen: list[str] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        text = (await request.json())["message"]["text"]
+        in_flight.append(text)
+        seen.append(text)
+        await release.wait()
+        in_flight.remove(text)
+        return web.Response()
+
+    async with webhook_endpoint(hook) as url:
+        assert await bot.set_webhook(url)
+        for text in ("a1", "a2"):
+            await sandbox.alice.send_text(text)
+        await sandbox.bob.send_text("b1")
+        for _ in range(100):
+            if len(in_flight) == 2:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)  # a2 would have been sent by now if it did not wait
+        assert sorted(in_flight) == ["a1", "b1"]
+        release.set()
+        await sandbox.server.wait_until_confirmed(timeout=5)
+        assert seen.index("a1") < seen.index("a2") and sorted(seen) == ["a1", "a2", "b1"]
+        await bot.delete_webhook()
 
 
 async def test_a_raw_update_and_a_redelivery_come_as_queued(sandbox: Sandbox, raw: Raw) -> None:

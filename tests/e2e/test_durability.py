@@ -38,6 +38,22 @@ WINDOW = Settings(_env_file=None).delivery_window
 TOKEN_RE = re.compile(r"\bm:(\d+):(\d+)\b")
 
 
+def relayed(receivers: list[SimUser]) -> dict[tuple[int, int], int]:
+    """How many times each `m:<sender>:<n>` token reached the receivers' chats."""
+    counts: dict[tuple[int, int], int] = {}
+    for receiver in receivers:
+        for message in receiver.chat:
+            if message.from_bot:
+                for a, b in TOKEN_RE.findall(message.content):
+                    counts[(int(a), int(b))] = counts.get((int(a), int(b)), 0) + 1
+    return counts
+
+
+def relayed_order(receiver: SimUser) -> list[int]:
+    """The message numbers a receiver's chat shows, in the order shown (repeats included)."""
+    return [int(b) for m in receiver.chat if m.from_bot for _, b in TOKEN_RE.findall(m.content)]
+
+
 async def _seed(database_url: str, pairs: list[tuple]) -> None:
     """Members connected pairwise, each sender's conversation already open (/open)."""
     store = await open_store(database_url)
@@ -124,13 +140,7 @@ async def test_sigkill_under_load_loses_nothing(tmp_path: Path, database_url: st
         await senders
 
         def delivered() -> dict[tuple[int, int], int]:
-            counts: dict[tuple[int, int], int] = {}
-            for _, receiver in pairs:
-                for message in receiver.chat:
-                    if message.from_bot:
-                        for a, b in TOKEN_RE.findall(message.content):
-                            counts[(int(a), int(b))] = counts.get((int(a), int(b)), 0) + 1
-            return counts
+            return relayed([receiver for _, receiver in pairs])
 
         expected = {(i, n) for i in range(PAIRS) for n in range(PER_SENDER)}
         for _ in range(120):
@@ -140,10 +150,7 @@ async def test_sigkill_under_load_loses_nothing(tmp_path: Path, database_url: st
         counts = delivered()
         # Each receiver saw the sender's messages in the order they were sent (a repeat
         # after a kill comes right where it was, never after a later one).
-        orders = [
-            [int(b) for m in receiver.chat if m.from_bot for a, b in TOKEN_RE.findall(m.content)]
-            for _, receiver in pairs
-        ]
+        orders = [relayed_order(receiver) for _, receiver in pairs]
         rings = [
             sum(
                 1

@@ -105,6 +105,10 @@ ROWS: dict[int, list[str]] = {
         "INSERT INTO graph_snapshot VALUES (1, 'csr-v1', 1, 4, 1, 1, x'00', 0, '" + T + "')",
         "INSERT INTO graph_snapshot_parts VALUES (0, x'00', 0)",
     ],
+    10: [  # a claimed outbox row, a worker's heartbeat
+        f"UPDATE outbox SET claimed_by = 'host:8001', lease_until = '{T}'",
+        f"INSERT INTO workers VALUES ('host:8001', '{T}', '{T}')",
+    ],
     11: [
         "INSERT INTO star_payments (charge_id, member_id, offer_id, stars, credits, paid_at)"
         f" VALUES ('stx1', 1, 'c10', 50, 10, '{T}')",

@@ -33,6 +33,7 @@ POSTGRES = Dialect(
     # migrations/postgres/0012: a stored tsvector of each message's folded words, GIN-indexed.
     message_search_from="messages m",
     message_search_where="m.search_words @@ to_tsquery('simple', ?)",
+    skip_locked=" FOR UPDATE SKIP LOCKED",
 )
 
 # String literals and quoted names pass through; placeholders are rewritten.

@@ -174,6 +174,16 @@ class PostgresStore:
             raise
 
     @asynccontextmanager
+    async def claiming(self) -> AsyncIterator[SqlUnitOfWork]:
+        try:
+            async with self._pool.acquire() as conn:
+                async with conn.transaction():  # READ COMMITTED; SKIP LOCKED isolates
+                    yield SqlUnitOfWork(PgDb(conn))
+        except BaseException as exc:
+            _raise_storage(exc)
+            raise
+
+    @asynccontextmanager
     async def raw(self) -> AsyncIterator[Any]:
         """One connection inside one transaction, for the bulk path (`bulk.py`) only."""
         try:

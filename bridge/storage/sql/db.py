@@ -48,6 +48,9 @@ class Dialect:
     # placeholder for `message_match`'s text); see `SqlMessages.search`.
     message_search_from: str
     message_search_where: str
+    # Appended to a claim's inner SELECT: rows another worker is claiming are skipped, not
+    # waited for (PostgreSQL); SQLite has one writer, nothing to skip.
+    skip_locked: str = ""
 
     def match(self, terms: Sequence[str]) -> str:
         """The search index query for words starting with every term."""

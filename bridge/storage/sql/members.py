@@ -203,6 +203,15 @@ class SqlMembers:
         )
         return [_member(row) for row in await cursor.fetchall()]
 
+    async def claim_digest(self, member_id: int, day: str) -> bool:
+        # A concurrent claim of the same row waits for this one, then finds it taken.
+        cursor = await self._conn.execute(
+            "UPDATE members SET last_digest_on = ? WHERE id = ?"
+            " AND (last_digest_on IS NULL OR last_digest_on <> ?) RETURNING id",
+            (day, member_id, day),
+        )
+        return await cursor.fetchone() is not None
+
     async def search(self, terms: list[str], limit: int) -> list[Member]:
         """Members whose search text has a word starting with each term (the terms come
         folded and cleaned from the core; quoted here so none is read as FTS5 syntax)."""

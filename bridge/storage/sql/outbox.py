@@ -35,6 +35,10 @@ def _notification(row: Row) -> Notification:
     return Notification.model_validate(data)
 
 
+def _by_id(n: Notification) -> int:
+    return n.id
+
+
 class SqlOutbox:
     def __init__(self, conn: Db) -> None:
         self._conn = conn
@@ -89,6 +93,39 @@ class SqlOutbox:
         )
         return [_notification(row) for row in await cursor.fetchall()]
 
+    async def claim(
+        self, worker: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Notification]:
+        # Each member's head row only (no earlier row of theirs pending, claimed or not),
+        # unclaimed or its lease over; rows another worker is claiming right now are
+        # skipped, not waited for (PostgreSQL's FOR UPDATE SKIP LOCKED).
+        cursor = await self._conn.execute(
+            "UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id IN ("
+            " SELECT o.id FROM outbox AS o WHERE o.status = 'pending' AND o.due_at <= ?"
+            " AND (o.lease_until IS NULL OR o.lease_until <= ?) AND NOT EXISTS ("
+            " SELECT 1 FROM outbox AS p WHERE p.member_id = o.member_id"
+            " AND p.status = 'pending' AND p.id < o.id)"
+            f" ORDER BY o.id LIMIT ?{self._conn.dialect.skip_locked})"
+            f" RETURNING {', '.join(_COLUMNS)}",
+            (worker, ts(lease_until), ts(now), ts(now), limit),
+        )
+        return sorted((_notification(row) for row in await cursor.fetchall()), key=_by_id)
+
+    async def release(self, notification_id: int, worker: str) -> None:
+        await self._conn.execute(
+            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL"
+            " WHERE id = ? AND claimed_by = ?",
+            (notification_id, worker),
+        )
+
+    async def release_worker(self, worker: str) -> int:
+        cursor = await self._conn.execute(
+            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL"
+            " WHERE claimed_by = ? AND status = 'pending'",
+            (worker,),
+        )
+        return cursor.rowcount
+
     async def earlier_waiting(self, member_id: int, notification_id: int, now: datetime) -> bool:
         cursor = await self._conn.execute(
             "SELECT 1 FROM outbox WHERE member_id = ? AND status = 'pending' AND id < ?"
@@ -107,7 +144,8 @@ class SqlOutbox:
     ) -> None:
         await self._conn.execute(
             "UPDATE outbox SET status = ?, attempts = attempts + 1, sent_at = ?,"
-            " last_error = COALESCE(?, last_error), silent = ? WHERE id = ?",
+            " last_error = COALESCE(?, last_error), silent = ?, claimed_by = NULL,"
+            " lease_until = NULL WHERE id = ?",
             (status.value, ts(now), error, int(silent), notification_id),
         )
 
@@ -131,13 +169,15 @@ class SqlOutbox:
 
     async def reschedule(self, notification_id: int, due_at: datetime, error: str) -> None:
         await self._conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ? WHERE id = ?",
+            "UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ?,"
+            " claimed_by = NULL, lease_until = NULL WHERE id = ?",
             (ts(due_at), error, notification_id),
         )
 
     async def hold_member(self, member_id: int) -> int:
         cursor = await self._conn.execute(
-            "UPDATE outbox SET status = 'held' WHERE member_id = ? AND status = 'pending'",
+            "UPDATE outbox SET status = 'held', claimed_by = NULL, lease_until = NULL"
+            " WHERE member_id = ? AND status = 'pending'",
             (member_id,),
         )
         return cursor.rowcount

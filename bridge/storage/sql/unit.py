@@ -20,6 +20,7 @@ from bridge.storage.sql.saved_searches import SqlSavedSearches
 from bridge.storage.sql.stats import SqlStats
 from bridge.storage.sql.templates import SqlTemplates
 from bridge.storage.sql.updates import SqlUpdates
+from bridge.storage.sql.workers import SqlWorkers
 
 
 class SqlUnitOfWork:
@@ -50,3 +51,4 @@ class SqlUnitOfWork:
         self.introductions = SqlIntroductions(conn)
         self.saved_searches = SqlSavedSearches(conn)
         self.campaigns = SqlCampaigns(conn)
+        self.workers = SqlWorkers(conn)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -167,6 +167,10 @@ class SqliteStore:
                         await reader.execute("COMMIT")  # ends the snapshot; nothing written
                     except sqlite3.OperationalError:
                         pass
+
+    def claiming(self) -> AbstractAsyncContextManager[SqlUnitOfWork]:
+        """One writer at a time already: an ordinary transaction."""
+        return self.transaction()
 
     def bulk(self) -> SqliteBulk:
         """The bulk path (seeding, benchmarks): never while the bot serves members."""

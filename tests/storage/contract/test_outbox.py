@@ -174,3 +174,45 @@ async def test_a_members_held_and_quiet_rows_are_replanned_together(store: Store
             backoff: (NotificationStatus.PENDING, tomorrow),  # Telegram's wait is kept
             others: (NotificationStatus.HELD, NOW),
         }
+
+
+async def test_a_claim_takes_each_members_next_row_once_until_its_lease_ends(
+    store: Store,
+) -> None:
+    """Several delivery workers: a member's next row goes to one worker at a time, their
+    later rows wait for it, and a dead worker's claim is anyone's once its lease ended."""
+    ann, bob, cleo = await add_members(store, "Ann", "Bob", "Cleo")
+    lease = NOW + timedelta(seconds=60)
+    async with store.transaction() as tx:
+        a1 = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 1, {}, NOW)
+        a2 = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 2, {}, NOW)
+        b1 = await tx.outbox.add(bob.id, NotificationKind.MESSAGE, 3, {}, NOW)
+        c1 = await tx.outbox.add(cleo.id, NotificationKind.MESSAGE, 4, {}, NOW, due_at=LATER)
+    async with store.claiming() as tx:
+        first = await tx.outbox.claim("w1", NOW, lease, 10)
+        assert [n.id for n in first] == [a1, b1]  # a2 behind a1, c1 not due
+        assert await tx.outbox.claim("w2", NOW, lease, 10) == []  # all taken
+    async with store.transaction() as tx:
+        await tx.outbox.set_status(a1, NotificationStatus.SENT, NOW)
+    async with store.claiming() as tx:
+        longer = lease + timedelta(seconds=60)
+        assert [n.id for n in await tx.outbox.claim("w2", NOW, longer, 10)] == [a2]
+        # w1 died holding b1: its lease ends, another worker takes it
+        after = lease + timedelta(seconds=1)
+        day = NOW + timedelta(days=1)
+        assert [n.id for n in await tx.outbox.claim("w2", after, day, 10)] == [b1]
+    async with store.transaction() as tx:  # a retry later gives the claim back
+        await tx.outbox.reschedule(a2, NOW, "429")
+    async with store.claiming() as tx:
+        assert [n.id for n in await tx.outbox.claim("w3", NOW, lease, 10)] == [a2]
+        await tx.outbox.release(a2, "w1")  # not w1's: nothing changes
+        assert await tx.outbox.claim("w1", NOW, lease, 10) == []
+        await tx.outbox.release(a2, "w3")
+        assert [n.id for n in await tx.outbox.claim("w1", NOW, lease, 10)] == [a2]
+        assert await tx.outbox.release_worker("w1") == 1  # w1 restarted: a2 is free again
+        assert await tx.outbox.release_worker("w1") == 0
+        assert [n.id for n in await tx.outbox.claim("w4", LATER, LATER, 10)] == [a2, c1]
+    async with store.transaction() as tx:
+        await tx.outbox.hold_member(cleo.id)  # blocked the bot: held, claim gone
+    async with store.claiming() as tx:
+        assert [n.id for n in await tx.outbox.claim("w5", LATER, LATER, 10)] == [a2]

@@ -1,0 +1,35 @@
+"""The delivery worker's claims: a notification claimed while its member's previous send is
+still finishing in this worker is given back at once (not left claimed until its lease
+ends, which held it back a minute), and the worker gives back everything when it stops."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, cast
+
+from bridge.core.app import Core
+from bridge.core.models import NotificationKind, NotificationStatus
+from bridge.runtime.delivery import DeliveryWorker
+from bridge.runtime.notifications import Notifier
+from tests.conftest import MakeMember
+
+
+async def test_a_claim_for_a_member_still_sending_is_given_back(
+    core: Core, member: MakeMember
+) -> None:
+    ann = await member("Ann")
+    async with core.deps.store.transaction() as tx:
+        first = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 1, {}, core.now())
+        second = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 2, {}, core.now())
+    worker = DeliveryWorker(core, cast(Notifier, None), name="w1")
+    claimed = await core.outbox.claim("w1", 8, timedelta(seconds=60))
+    assert [n.id for n in claimed] == [first]
+    async with core.deps.store.transaction() as tx:  # the first was sent; its task is ending
+        await tx.outbox.set_status(first, NotificationStatus.SENT, core.now())
+    worker._sending_ids[ann.id] = first
+    worker._sending[ann.id] = cast(Any, None)
+    again = await core.outbox.claim("w1", 8, timedelta(seconds=60))
+    assert [n.id for n in again] == [second]
+    assert await worker._dispatch(again) == 0  # not started, given back:
+    assert [n.id for n in await core.outbox.claim("w2", 8, timedelta(seconds=60))] == [second]
+    assert await core.outbox.release_worker("w2") == 1
