@@ -36,7 +36,7 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check bridge botapi_sandbox tests bench scripts
 	$(BIN)/ruff format --check bridge botapi_sandbox tests bench scripts
 	$(BIN)/mypy $(TYPED)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 4
 
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy $(TYPED)

@@ -95,8 +95,8 @@ async def test_a_reply_or_a_block_takes_the_lead_out_before_anything_is_sent(
     core: Core, member: MakeMember, clock: FakeClock
 ) -> None:
     sam = await _seller(core, member)
-    ann = await member("Ann", "Lee", username="ann")
-    bob = await member("Bob", "Ray", username="bob")
+    ann = await member("Ann", "Lee", username="ann_tg")
+    bob = await member("Bob", "Ray", username="bob_tg")
     await core.campaigns.create(sam.id, "Two leads\nleads: @ann @bob\nwait: 0\nwelcome: Hi!")
     await core.campaigns.run_due()  # visits
     await core.campaigns.run_due()  # invitations (no wait)
@@ -116,8 +116,8 @@ async def test_the_weekly_allowance_holds_a_step_until_an_invitation_is_free(
 ) -> None:
     core.deps.rules = core.deps.rules.model_copy(update={"invites_per_window": 1})
     sam = await _seller(core, member)
-    await member("Ann", username="ann")
-    await member("Bob", username="bob")
+    await member("Ann", username="ann_tg")
+    await member("Bob", username="bob_tg")
     await core.campaigns.create(sam.id, "Two\nleads: @ann @bob\nwait: 0")
     await core.campaigns.run_due()
     await core.campaigns.run_due()
@@ -130,7 +130,7 @@ async def test_the_weekly_allowance_holds_a_step_until_an_invitation_is_free(
 
 async def test_pause_resume_stop_and_who_may(core: Core, member: MakeMember) -> None:
     sam = await _seller(core, member)
-    await member("Ann", username="ann")
+    await member("Ann", username="ann_tg")
     campaign = (await core.campaigns.create(sam.id, "One\nleads: @ann")).campaign
     stranger = await member("Zed")
     with pytest.raises(errors.CampaignNotFound):
@@ -191,7 +191,7 @@ async def test_a_waiting_lead_who_replies_leaves_at_the_next_tick(
     core: Core, member: MakeMember, clock: FakeClock
 ) -> None:
     sam = await _seller(core, member)
-    ann = await member("Ann", username="ann")
+    ann = await member("Ann", username="ann_tg")
     await core.campaigns.create(sam.id, "One\nleads: @ann\nwait: 0\nfollow_up: 5 | Still there?")
     await core.campaigns.run_due()  # visit
     await core.campaigns.run_due()  # invite

@@ -87,7 +87,7 @@ async def test_a_required_note_is_asked_for_before_sending(world: World) -> None
 
 async def test_in_french(world: World) -> None:
     alice = world.alice
-    chloe = world.server.add_user("Chloé", "Dubois", username="chloe", language_code="fr")
+    chloe = world.server.add_user("Chloé", "Dubois", username="chloe_tg", language_code="fr")
     await start_all(alice)
     await chloe.send_text("/start")
     await chloe.wait_for_text("Bienvenue")

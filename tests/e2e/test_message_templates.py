@@ -81,7 +81,7 @@ async def test_template_buttons(world: World) -> None:
 
 
 async def test_templates_in_french(world: World) -> None:
-    chloe = world.server.add_user("Chloé", "Dubois", username="chloe", language_code="fr")
+    chloe = world.server.add_user("Chloé", "Dubois", username="chloe_tg", language_code="fr")
     await chloe.send_text("/start")
     await chloe.wait_for_text("Bienvenue")
     await chloe.send_text("/template enregistrer salut Bonjour {{ first_name }}")

@@ -57,7 +57,7 @@ async def test_sigkill_after_a_payment_committed_credits_it_once(
     server = SandboxServer()
     await server.start()
     queue = server.add_bot(TOKEN, username="bridge_durability_bot").updates
-    alice = server.add_user("Alice", username="alice")
+    alice = server.add_user("Alice", username="alice_tg")
     log = tmp_path / "bot.log"
     bot = _start_bot(server, database_url, log)
     try:

@@ -130,7 +130,7 @@ async def test_admin_refund_takes_back_what_is_left_and_tells_the_member(world: 
 
 async def test_paying_in_french(world: World) -> None:
     server = world.server
-    chloe = server.add_user("Chloé", "Dubois", username="chloe", language_code="fr")
+    chloe = server.add_user("Chloé", "Dubois", username="chloe_tg", language_code="fr")
     await chloe.send_text("/start")
     await chloe.wait_for_text("Bienvenue")
     await chloe.send_text("/buy")

@@ -32,10 +32,10 @@ async def hooked(tmp_path: Path) -> AsyncIterator[World]:
     await server.start()
     server.add_bot(token=TOKEN, username="bridge_test_bot", first_name="Bridge")
     users = [
-        server.add_user(first, last, username=first.lower(), language_code="en")
+        server.add_user(first, last, username=f"{first.lower()}_tg", language_code="en")
         for first, last in (("Alice", "Martin"), ("Bob", "Durand"), ("Carol", "Nguyen"))
     ]
-    eve = server.add_user("Eve", "Spy", username="eve", language_code="en")
+    eve = server.add_user("Eve", "Spy", username="eve_tg", language_code="en")
     port = free_port()
     settings = Settings(
         _env_file=None,

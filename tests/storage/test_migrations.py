@@ -27,6 +27,12 @@ LATEST = load_migrations()[-1].version
 
 # Representative rows, each written at the first version whose schema holds them (later
 # columns of earlier tables are filled in by UPDATEs). Members 1 Ann, 2 Bob, 3 Cléo, 4 Dan.
+# conversation_states as migrations 1-12 made it (0013 adds a column with a default).
+STATES = (
+    "INSERT INTO conversation_states (conversation_id, member_id, unread_count,"
+    " last_read_message_id, archived, deleted, cleared_through, spam, inmail,"
+    " last_activity_at) VALUES"
+)
 ROWS: dict[int, list[str]] = {
     1: [
         *(
@@ -45,12 +51,12 @@ ROWS: dict[int, list[str]] = {
         f"INSERT INTO conversations VALUES (1, 1, 2, '{T}', 2, '{T}', 1, NULL)",
         f"INSERT INTO conversations VALUES (2, 1, 3, '{T}', 3, '{T}', 2, 1)",
         f"INSERT INTO conversations VALUES (3, 1, 4, '{T}', NULL, '{T}', 3, NULL)",
-        f"INSERT INTO conversation_states VALUES (1, 1, 1, 1, 0, 0, 0, 0, 0, '{T}')",
-        f"INSERT INTO conversation_states VALUES (1, 2, 0, 2, 1, 0, 0, 0, 0, '{T}')",
-        f"INSERT INTO conversation_states VALUES (2, 1, 0, 3, 0, 0, 0, 0, 0, '{T}')",
-        f"INSERT INTO conversation_states VALUES (2, 3, 1, 0, 0, 0, 0, 0, 1, '{T}')",
-        f"INSERT INTO conversation_states VALUES (3, 1, 0, 0, 0, 0, 0, 1, 0, '{T}')",
-        f"INSERT INTO conversation_states VALUES (3, 4, 0, 0, 0, 0, 0, 0, 0, '{T}')",
+        f"{STATES} (1, 1, 1, 1, 0, 0, 0, 0, 0, '{T}')",
+        f"{STATES} (1, 2, 0, 2, 1, 0, 0, 0, 0, '{T}')",
+        f"{STATES} (2, 1, 0, 3, 0, 0, 0, 0, 0, '{T}')",
+        f"{STATES} (2, 3, 1, 0, 0, 0, 0, 0, 1, '{T}')",
+        f"{STATES} (3, 1, 0, 0, 0, 0, 0, 1, 0, '{T}')",
+        f"{STATES} (3, 4, 0, 0, 0, 0, 0, 0, 0, '{T}')",
         f"INSERT INTO invitations VALUES (1, 1, 2, 'Hi Bob', 'accepted', '{T}', '{T}', 1)",
         f"INSERT INTO invitations VALUES (2, 3, 1, NULL, 'pending', '{T}', NULL, 2)",
         f"INSERT INTO invitations VALUES (3, 4, 1, NULL, 'declined', '{T}', '{T}', 3)",
@@ -112,6 +118,7 @@ ROWS: dict[int, list[str]] = {
     11: [
         "INSERT INTO star_payments (charge_id, member_id, offer_id, stars, credits, paid_at)"
         f" VALUES ('stx1', 1, 'c10', 50, 10, '{T}')",
+        f"INSERT INTO message_templates VALUES (1, 'intro', 'Hi {{{{ first_name }}}}', '{T}')",
     ],
     12: [  # a message held in an undo window; the members' new columns
         "INSERT INTO outgoing (sender_id, target_id, text, due_at, created_at)"
