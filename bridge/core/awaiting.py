@@ -25,6 +25,7 @@ class PromptKind(StrEnum):
     CONTACT_NOTE = "contact_note"  # arg: the contact the private note is on
     INTRODUCTION = "intro"  # arg: "<target>.<intermediary>": the note asking for it
     CAMPAIGN = "campaign"  # arg: the /find search whose results are the leads
+    CAMPAIGN_LIST = "campaign_list"  # arg: the saved-leads list whose leads are the leads
 
 
 class Prompt(Model):

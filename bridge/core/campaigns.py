@@ -1,6 +1,7 @@
-"""Campaigns, for members on a prospecting plan: for each lead (from a search or a list of
-handles) visit the profile (a recorded view), wait N days, invite with a note, welcome them
-on acceptance, follow up after N days without a reply.
+"""Campaigns, for members on a prospecting plan: for each lead (from a search, a list of
+handles or one of the member's saved-leads lists) visit the profile (a recorded view), wait
+N days, invite with a note, welcome them on acceptance, follow up after N days without a
+reply.
 
 What is due lives in the database (`campaign_leads.step`, `due_at`); the JobQueue only asks
 for it (`run_due`). Each step is one transaction that claims the lead's step (a conditional
@@ -22,6 +23,7 @@ from bridge.core.awaiting import Prompt, PromptKind, answered
 from bridge.core.deps import CoreDeps
 from bridge.core.invitation_status import outstanding
 from bridge.core.invitations import Invitations
+from bridge.core.leads import Leads, parse_list_name
 from bridge.core.members import existing_member, parse_handle
 from bridge.core.messaging import Messaging
 from bridge.core.models import (
@@ -50,6 +52,8 @@ KEYS = {
     "cherche": "find",
     "leads": "leads",
     "membres": "leads",
+    "list": "list",
+    "liste": "list",
     "wait": "wait",
     "attente": "wait",
     "note": "note",
@@ -65,6 +69,7 @@ class CampaignSpec(Model):
     name: str
     find: str | None = None
     leads: list[str] = []
+    list_name: str | None = None  # one of the member's saved-leads lists
     wait_days: int = 2
     follow_up_days: int = 5
     note: str | None = None
@@ -73,8 +78,8 @@ class CampaignSpec(Model):
 
 
 def parse_spec(text: str, note_max: int) -> CampaignSpec:
-    """`/campaign new`'s text: a name, then `key: value` lines (find, leads, wait, note,
-    welcome, follow_up: `N | text`). Any line that can't be read is named in the error."""
+    """`/campaign new`'s text: a name, then `key: value` lines (find, leads, list, wait,
+    note, welcome, follow_up: `N | text`). Any line that can't be read is named in the error."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if not lines or ":" in lines[0].split()[0]:
         raise errors.CampaignSpecInvalid(line=lines[0][:80] if lines else "")
@@ -94,6 +99,8 @@ def parse_spec(text: str, note_max: int) -> CampaignSpec:
                 values["leads"] = [parse_handle(h) for h in value.replace(",", " ").split()]
             except errors.InvalidHandle:
                 raise errors.CampaignSpecInvalid(line=line[:80]) from None
+        elif field == "list":
+            values["list_name"] = parse_list_name(value)
         elif field == "follow_up":
             found = _FOLLOW_UP.match(value)
             if found is None or not 1 <= int(found[1]) <= 30 or len(found[2]) > TEXT_MAX:
@@ -104,7 +111,7 @@ def parse_spec(text: str, note_max: int) -> CampaignSpec:
         else:
             values[field] = value
     spec = CampaignSpec.model_validate(values)
-    if spec.find is None and not spec.leads:
+    if spec.find is None and not spec.leads and spec.list_name is None:
         raise errors.CampaignWithoutLeads()
     return spec
 
@@ -115,6 +122,7 @@ class Campaigns:
         self._invitations = Invitations(deps)
         self._messaging = Messaging(deps)
         self._network = Network(deps)
+        self._leads = Leads(deps)
 
     def may_run(self, member: Member) -> bool:
         """Whether the member's plan comes with campaigns."""
@@ -145,6 +153,23 @@ class Campaigns:
             raise errors.SearchExpired()
         return await self.create(actor_id, f"{text}\nfind: {query}", answering=prompt)
 
+    async def ask_from_list(self, actor_id: int, list_text: str) -> str:
+        """📣 under /leads <list>: the actor's next text is a campaign whose leads are that
+        list's; returns the list's name."""
+        name = parse_list_name(list_text) or ""
+        async with self._d.store.read() as tx:
+            self._check_plan(await existing_member(tx, actor_id))
+        await self._list_leads(actor_id, name)  # nobody in it: said now, not after the answer
+        async with self._d.store.transaction() as tx:
+            actor = await existing_member(tx, actor_id)
+            actor.awaiting = Prompt(kind=PromptKind.CAMPAIGN_LIST, arg=name).encode()
+            await tx.members.save(actor)
+        return name
+
+    async def create_from_list(self, actor_id: int, prompt: Prompt, text: str) -> CampaignSummary:
+        """The answer to 📣 under /leads: the campaign's lines, its leads the list's."""
+        return await self.create(actor_id, f"{text}\nlist: {prompt.arg}", answering=prompt)
+
     async def create(
         self, actor_id: int, text: str, answering: Prompt | None = None
     ) -> CampaignSummary:
@@ -163,6 +188,8 @@ class Campaigns:
             ids += [v.id for v in found if v.degree != Degree.FIRST]
         for handle in spec.leads:
             ids.append((await self._member_by_handle(handle)).id)
+        if spec.list_name is not None:
+            ids += await self._list_leads(actor_id, spec.list_name)
         leads = [i for i in dict.fromkeys(ids) if i != actor_id][:MAX_LEADS]
         if not leads:
             raise errors.CampaignWithoutLeads()
@@ -182,6 +209,14 @@ class Campaigns:
                 await tx.campaigns.add_lead(campaign.id, lead, now)
             await answered(tx, actor_id, answering)
             return CampaignSummary(campaign=campaign, counts=await tx.campaigns.counts(campaign.id))
+
+    async def _list_leads(self, actor_id: int, list_name: str) -> list[int]:
+        """The members saved in the actor's list, oldest saved first (the order they were
+        chosen in); an unknown or empty list is an error of its own, not "nobody found"."""
+        saved = await self._leads.list(actor_id, list_name)
+        if not saved:
+            raise errors.LeadListEmpty(name=list_name)
+        return [lead.contact.id for lead in reversed(saved)]
 
     async def _member_by_handle(self, handle: str) -> Member:
         async with self._d.store.read() as tx:

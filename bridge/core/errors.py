@@ -541,6 +541,16 @@ class LeadNotSaved(BridgeError):
     code = "lead_not_saved"
 
 
+class LeadListEmpty(BridgeError):
+    """No saved lead in that list of the member's (lists exist through their leads, so an
+    unknown list and an emptied one are the same)."""
+
+    code = "lead_list_empty"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=name)
+
+
 class SavedSearchNotFound(BridgeError):
     """Deleted already, or another member's."""
 

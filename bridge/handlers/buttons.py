@@ -405,6 +405,12 @@ class CampaignFromSearch(Button, prefix="cf"):
     search_id: Id
 
 
+class CampaignFromList(Button, prefix="cl"):
+    """📣 Campaign under /leads <list>: its leads are that list's (names are ASCII to fit)."""
+
+    list_name: Word
+
+
 class SetCampaignStatus(Button, prefix="cp"):
     """⏸ Pause / ▶️ Resume / ⏹ Stop under a campaign in /campaigns."""
 

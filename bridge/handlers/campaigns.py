@@ -1,4 +1,4 @@
-"""Campaigns: /campaign new (name, then find:/leads:, wait:, note:, welcome:, follow_up:),
+"""Campaigns: /campaign new (name, then find:/leads:/list:, wait:, note:, welcome:, follow_up:),
 /campaigns with each one's steps, counts and rates and ⏸ ▶️ ⏹ buttons, and the JobQueue
 tick that runs the steps the database says are due."""
 
@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bridge.core.models import CampaignStatus, CampaignSummary
 from bridge.core.prompts import Prompt
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
-from bridge.handlers.buttons import CampaignFromSearch, SetCampaignStatus
+from bridge.handlers.buttons import CampaignFromList, CampaignFromSearch, SetCampaignStatus
 from bridge.handlers.commands import Command, Usage, argument_text
 from bridge.handlers.context import BridgeContext, chat_id_of
 from bridge.handlers.keyboards import Row, keyboard
@@ -67,6 +67,21 @@ async def create_from_search(
     await context.send_html(chat_id_of(update), *_card(context, summary, "created"))
 
 
+async def on_from_list(update: Update, context: BridgeContext, data: CampaignFromList) -> Toast:
+    """📣 under /leads <list>: "Send your campaign…", its leads that list's."""
+    name = await context.core.campaigns.ask_from_list(context.member.id, data.list_name)
+    await context.reply(update, "campaigns", "ask_from_list", name=name)
+    return None
+
+
+async def create_from_list(
+    update: Update, context: BridgeContext, prompt: Prompt, text: str
+) -> None:
+    """The answer to 📣 under /leads: the campaign starts (and the question ends with it)."""
+    summary = await context.core.campaigns.create_from_list(context.member.id, prompt, text)
+    await context.send_html(chat_id_of(update), *_card(context, summary, "created"))
+
+
 async def campaigns(update: Update, context: BridgeContext) -> None:
     """/campaigns: one message per campaign, with its buttons."""
     summaries = await context.core.campaigns.overview(context.member.id)
@@ -100,4 +115,5 @@ def handlers() -> list:
     return [
         ButtonHandler(SetCampaignStatus, on_status),
         ButtonHandler(CampaignFromSearch, on_from_search),
+        ButtonHandler(CampaignFromList, on_from_list),
     ]

@@ -7,10 +7,10 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bridge.core.models import Lead
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
-from bridge.handlers.buttons import SaveLead, UnsaveLead
+from bridge.handlers.buttons import CampaignFromList, SaveLead, UnsaveLead
 from bridge.handlers.commands import Command, argument_text, handle_and_rest
 from bridge.handlers.context import BridgeContext, chat_id_of
-from bridge.handlers.keyboards import keyboard
+from bridge.handlers.keyboards import Row, keyboard
 
 SHOWN = 20  # leads with a button under /leads (the text lists more)
 
@@ -34,10 +34,15 @@ async def unsave(update: Update, context: BridgeContext) -> None:
 def _listing(
     context: BridgeContext, leads: list[Lead], chosen: str | None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    rows = [
+    rows: list[Row] = [
         [(context.t("leads", "unsave_button", lead=lead), UnsaveLead(member_id=lead.contact.id))]
         for lead in leads[:SHOWN]
     ]
+    listed = leads[0].list_name if chosen and leads else None
+    if listed and listed.isascii() and context.core.campaigns.may_run(context.member):
+        # 📣 a campaign from this list (a name that can't ride in a button: list: … does it)
+        button = CampaignFromList(list_name=listed)
+        rows.append([(context.t("campaigns", "from_search_button"), button)])
     text = context.t("leads", "listing", leads=leads, chosen=chosen, now=context.core.now())
     return text, keyboard(rows)
 

@@ -220,3 +220,54 @@ async def test_a_search_campaign_skips_connections_however_many(
     async with core.deps.store.read() as tx:
         (lead,) = await tx.campaigns.due(core.now(), 10)
     assert lead.lead_id == stranger.id
+
+
+async def test_a_campaign_from_a_saved_leads_list_invites_those_leads(
+    core: Core, member: MakeMember
+) -> None:
+    sam = await _seller(core, member)
+    ann = await member("Ann", username="ann_tg")
+    bob = await member("Bob", username="bob_tg")
+    other = await member("Cleo", username="cleo_tg")
+    await core.leads.save(sam.id, ann.id, "q1-designers")
+    await core.leads.save(sam.id, bob.id, "#Q1-Designers")  # the same list, however typed
+    await core.leads.save(sam.id, other.id, "later")
+    summary = await core.campaigns.create(sam.id, "Designers\nlist: q1-designers\nwait: 0")
+    assert summary.counts.leads == 2
+    await core.campaigns.run_due()  # visits
+    assert await core.campaigns.run_due() == 2  # invitations
+    for lead in (ann, bob):
+        assert len(await core.invitations.received(lead.id)) == 1
+    assert await core.invitations.received(other.id) == []  # another list's lead
+
+    spec = parse_spec("Équipe\nliste: Later\nmembres: @ann_tg", 300)
+    assert (spec.list_name, spec.leads) == ("later", ["ann_tg"])
+    with pytest.raises(errors.LeadListEmpty):  # no such list
+        await core.campaigns.create(sam.id, "X\nlist: nosuchlist")
+    await core.leads.unsave(sam.id, other.id, "later")
+    with pytest.raises(errors.LeadListEmpty):  # emptied
+        await core.campaigns.create(sam.id, "X\nlist: later")
+    with pytest.raises(errors.InvalidLeadList):
+        await core.campaigns.create(sam.id, "X\nlist: two words")
+    assert len(await core.campaigns.overview(sam.id)) == 1  # the refused ones changed nothing
+
+
+async def test_a_campaign_from_a_list_answers_its_question_once(
+    core: Core, member: MakeMember
+) -> None:
+    sam = await _seller(core, member)
+    ann = await member("Ann", username="ann_tg")
+    with pytest.raises(errors.LeadListEmpty):  # said at the button, not after the answer
+        await core.campaigns.ask_from_list(sam.id, "q1")
+    assert await core.prompts.pending(sam.id) is None
+    await core.leads.save(sam.id, ann.id, "q1")
+    assert await core.campaigns.ask_from_list(sam.id, "q1") == "q1"
+    prompt = await core.prompts.pending(sam.id)
+    assert prompt is not None
+    summary = await core.campaigns.create_from_list(sam.id, prompt, "From q1\nwait: 1")
+    assert (summary.counts.leads, summary.campaign.wait_days) == (1, 1)
+    assert await core.prompts.pending(sam.id) is None
+    free = await member("Free")
+    await core.leads.save(free.id, ann.id, "q1")
+    with pytest.raises(errors.NeedsProspectingPlan):
+        await core.campaigns.ask_from_list(free.id, "q1")
