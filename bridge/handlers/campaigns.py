@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bridge.core.models import CampaignStatus, CampaignSummary
-from bridge.core.prompts import Prompt
+from bridge.core.prompts import Prompt, PromptKind
 from bridge.handlers.button_handler import ButtonHandler, Toast, edit_in_place
 from bridge.handlers.buttons import CampaignFromList, CampaignFromSearch, SetCampaignStatus
 from bridge.handlers.commands import Command, Usage, argument_text
@@ -59,11 +59,16 @@ async def on_from_search(update: Update, context: BridgeContext, data: CampaignF
     return None
 
 
-async def create_from_search(
+async def create_answering(
     update: Update, context: BridgeContext, prompt: Prompt, text: str
 ) -> None:
-    """The answer to 📣: the campaign starts (and the question ends with it)."""
-    summary = await context.core.campaigns.create_from_search(context.member.id, prompt, text)
+    """The answer to 📣 (under /find results or /leads <list>): the campaign starts (and the
+    question ends with it)."""
+    core, me = context.core.campaigns, context.member.id
+    if prompt.kind == PromptKind.CAMPAIGN_LIST:
+        summary = await core.create_from_list(me, prompt, text)
+    else:
+        summary = await core.create_from_search(me, prompt, text)
     await context.send_html(chat_id_of(update), *_card(context, summary, "created"))
 
 
@@ -72,14 +77,6 @@ async def on_from_list(update: Update, context: BridgeContext, data: CampaignFro
     name = await context.core.campaigns.ask_from_list(context.member.id, data.list_name)
     await context.reply(update, "campaigns", "ask_from_list", name=name)
     return None
-
-
-async def create_from_list(
-    update: Update, context: BridgeContext, prompt: Prompt, text: str
-) -> None:
-    """The answer to 📣 under /leads: the campaign starts (and the question ends with it)."""
-    summary = await context.core.campaigns.create_from_list(context.member.id, prompt, text)
-    await context.send_html(chat_id_of(update), *_card(context, summary, "created"))
 
 
 async def campaigns(update: Update, context: BridgeContext) -> None:

@@ -13,7 +13,7 @@ from telegram import Update
 
 from bridge.core import errors
 from bridge.core.prompts import Prompt, PromptKind
-from bridge.handlers.campaigns import create_from_list, create_from_search
+from bridge.handlers.campaigns import create_answering
 from bridge.handlers.commands import Usage
 from bridge.handlers.context import BridgeContext
 from bridge.handlers.inmail import send_drafted
@@ -62,10 +62,8 @@ async def answer_prompt(update: Update, context: BridgeContext, text: str) -> bo
             await context.reply(update, "contacts", "note_saved", n=saved)
         elif prompt.kind == PromptKind.INTRODUCTION:
             await send_request(update, context, prompt, text)
-        elif prompt.kind == PromptKind.CAMPAIGN:
-            await create_from_search(update, context, prompt, text)
-        elif prompt.kind == PromptKind.CAMPAIGN_LIST:
-            await create_from_list(update, context, prompt, text)
+        elif prompt.kind in (PromptKind.CAMPAIGN, PromptKind.CAMPAIGN_LIST):
+            await create_answering(update, context, prompt, text)
         else:
             member = await core.members.edit_profile(me, prompt.arg, text, answering=prompt)
             await context.reply(update, "profile", "edited", field=prompt.arg, member=member)

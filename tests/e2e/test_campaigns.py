@@ -118,3 +118,37 @@ async def test_a_restart_between_steps_loses_nothing_and_repeats_nothing(world: 
     await bob.wait_idle()
     assert sum("Invitation from Alice Martin" in t for t in bob.texts()) == 1
     assert world.server.rejected == []
+
+
+async def test_campaign_from_a_saved_leads_list_invites_those_leads(world: World) -> None:
+    alice, bob, carol, dave, admin = world.alice, world.bob, world.carol, world.dave, world.admin
+    await start_all(alice, bob, carol, dave, admin)
+    await admin.send_text("/plan @alice sales_navigator")
+    await admin.wait_for_text("is now on Sales Navigator")
+    for command in ("/save @bob q1-designers", "/save @carol q1-designers", "/save @dave later"):
+        await alice.send_text(command)
+        await alice.wait_for_text("is saved in your leads")
+    await alice.send_text("/campaign new Nobody\nlist: ghosts")
+    await alice.wait_for_text("Your list “ghosts” has no saved leads.")
+
+    await alice.send_text("/leads q1-designers")
+    listing = await alice.wait_for_text("Your leads")
+    await alice.press_button(listing, "📣 Campaign")
+    await alice.wait_for_text("A campaign for the leads saved in your list “q1-designers”")
+    await alice.send_text("Designers\nwait: 0\nnote: Hello designers")
+    await alice.wait_for_text("Campaign created: 2 leads")
+    assert await _run_due(world) == 2  # the visits
+    assert await _run_due(world) == 2  # the invitations (no wait)
+    for lead in (bob, carol):
+        invitation = await lead.wait_for_text("Invitation from Alice Martin")
+        assert "Hello designers" in invitation.content
+    await dave.wait_idle()
+    assert not any("Invitation from Alice Martin" in t for t in dave.texts())  # another list
+
+    await alice.send_text("/campaign new Later ones\nlist: later\nwait: 0")  # the command line
+    await alice.wait_for_text("Campaign created: 1 lead.")
+    await alice.send_text("/lang fr")
+    await alice.wait_for_text("français")
+    await alice.send_text("/campaign nouvelle Fantômes\nliste: fantomes")
+    await alice.wait_for_text("Votre liste « fantomes » n'a aucun prospect enregistré.")
+    assert world.server.rejected == []

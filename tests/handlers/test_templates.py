@@ -1129,6 +1129,7 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("campaigns", "guide"): [{}],
     ("campaigns", "from_search_button"): [{}],
     ("campaigns", "ask_from_search"): [{"query": "recruteur <Lyon>"}],
+    ("campaigns", "ask_from_list"): [{"name": "q1-designers"}],
     ("campaigns", "button"): [{"status": s.value} for s in CampaignStatus],
     ("campaigns", "changed"): [{"status": s.value} for s in CampaignStatus],
     ("stats", "title"): [{"days": 90}],
@@ -1319,6 +1320,7 @@ RAISED_WITH: dict[str, list[dict[str, Any]]] = {
     "invalid_delay": [{"value": "soon", "max_days": 365}],
     "reminder_text_too_long": [{"limit": 200, "length": 250}],
     "invalid_lead_list": [{"name": "two words!", "limit": 32}],
+    "lead_list_empty": [{"name": "q1-designers"}],
     "tag_not_on_contact": [{"tag": "vip"}],
     "contact_note_too_long": [{"limit": 1000, "length": 1001}],
 }
