@@ -1,5 +1,6 @@
 """/export: everything the network holds about a member, as they may see it — their
-profile, connections, conversations with every message they still have, and credit ledger.
+profile, connections, conversations with every message they still have (the sales mailbox's
+too), their tags and private notes on contacts, and credit ledger.
 
 Names of others are masked as everywhere (`views.member_view`: what the member could read
 in their chat, nothing more). Not the member's Telegram identity: it is not Bridge's data.
@@ -54,12 +55,25 @@ class ExportedConversation(Model):
     messages: list[Message]  # oldest first, only what the member still has
 
 
+class ExportedTag(Model):
+    contact: MemberView
+    tag: str
+    colour: str
+
+
+class ExportedNote(Model):
+    contact: MemberView
+    text: str
+
+
 class MemberExport(Model):
     exported_at: datetime
     profile: dict[str, object]
     connections: list[MemberView]
     conversations: list[ExportedConversation]
     ledger: list[LedgerEntry]  # newest first
+    tags: list[ExportedTag] = []  # by tag name
+    notes: list[ExportedNote] = []
 
 
 def profile_of(member: Member) -> dict[str, object]:
@@ -79,13 +93,23 @@ class Export:
             while batch := await tx.connections.list(actor_id, len(connection_ids), PAGE):
                 connection_ids += batch
             pairs = {}
-            for chosen in (InboxFilter.ALL, InboxFilter.ARCHIVED, InboxFilter.SPAM):
+            for chosen in (
+                InboxFilter.ALL,
+                InboxFilter.ARCHIVED,
+                InboxFilter.SPAM,
+                InboxFilter.SALES,
+            ):
                 cursor: tuple[datetime, int] | None = None
                 while rows := await tx.conversations.inbox(actor_id, chosen, cursor, PAGE):
                     pairs.update({c.id: (c, s) for c, s in rows})
                     cursor = (rows[-1][1].last_activity_at, rows[-1][0].id)
+            tagged = await tx.tags.assignments(actor_id)
+            noted = await tx.notes.all(actor_id)
             others = await tx.members.get_many(
-                set(connection_ids) | {c.other(actor_id) for c, _ in pairs.values()}
+                set(connection_ids)
+                | {c.other(actor_id) for c, _ in pairs.values()}
+                | {contact for contact, _ in tagged}
+                | {contact for contact, _ in noted}
             )
             histories: dict[int, list[Message]] = {}
             for conversation, state in pairs.values():
@@ -120,4 +144,14 @@ class Export:
             connections=[seen(i) for i in connection_ids if i in others],
             conversations=conversations,
             ledger=ledger,
+            tags=[
+                ExportedTag(contact=seen(contact), tag=tag.name, colour=tag.colour)
+                for contact, tag in tagged
+                if contact in others
+            ],
+            notes=[
+                ExportedNote(contact=seen(contact), text=text)
+                for contact, text in noted
+                if contact in others
+            ],
         )

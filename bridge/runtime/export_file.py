@@ -56,7 +56,8 @@ def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
 
 
 def export_zip(data: MemberExport, me: int) -> bytes:
-    """profile.json, connections.csv, messages.csv, ledger.csv and export.json (all of it)."""
+    """profile.json, connections.csv, messages.csv, ledger.csv, tags.csv, notes.csv and
+    export.json (all of it)."""
     connections = [_person(v) for v in data.connections]
     conversations = [
         {
@@ -73,12 +74,16 @@ def export_zip(data: MemberExport, me: int) -> bytes:
         for m in c.messages
     ]
     ledger = [e.model_dump(mode="json", exclude={"member_id"}) for e in data.ledger]
+    tags = [{"contact": _label(t.contact), "tag": t.tag, "colour": t.colour} for t in data.tags]
+    notes = [{"contact": _label(n.contact), "note": n.text} for n in data.notes]
     everything = {
         "exported_at": data.exported_at.isoformat(),
         "profile": data.profile,
         "connections": connections,
         "conversations": conversations,
         "ledger": ledger,
+        "tags": tags,
+        "notes": notes,
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -87,6 +92,8 @@ def export_zip(data: MemberExport, me: int) -> bytes:
         archive.writestr("connections.csv", _csv(connections, list(_PERSON_COLUMNS)))
         archive.writestr("messages.csv", _csv(messages, ["with", *_MESSAGE_COLUMNS]))
         archive.writestr("ledger.csv", _csv(ledger, list(_LEDGER_COLUMNS)))
+        archive.writestr("tags.csv", _csv(tags, ["contact", "tag", "colour"]))
+        archive.writestr("notes.csv", _csv(notes, ["contact", "note"]))
     return buffer.getvalue()
 
 

@@ -4,6 +4,7 @@ conversation with the messages they still have, names masked as in their chat, t
 from __future__ import annotations
 
 from bridge.core.app import Core
+from bridge.core.models import Mailbox
 from tests.conftest import MakeMember, connect
 
 
@@ -33,3 +34,29 @@ async def test_export_holds_what_the_member_may_see(core: Core, member: MakeMemb
     # a conversation Bob deleted is not in his export
     await core.inbox.delete(bob.id, conversation_id)
     assert (await core.export.collect(bob.id)).conversations == []
+
+
+async def test_export_holds_tags_notes_and_sales(core: Core, member: MakeMember) -> None:
+    """What the member wrote about their contacts (tags, private notes) is theirs to take,
+    and a conversation moved to the sales mailbox is still one of their conversations."""
+    alice, bob = await member("Alice", "Martin"), await member("Bob", "Durand")
+    carol = await member("Carol", "Nguyen")
+    admin = await member("Admin", telegram_id=999_000)
+    await core.credits.set_plan(admin, alice.id, "sales_navigator")
+    await connect(core, alice, bob)
+    await connect(core, alice, carol)
+    await core.messaging.send(alice.id, carol.id, "About the Lyon role")
+    await core.inbox.move(
+        alice.id, await core.inbox.conversation_with(alice.id, carol.id), Mailbox.SALES
+    )
+    await core.contacts.tag(alice.id, bob.id, ["candidate", "lyon"])
+    await core.contacts.set_note(alice.id, bob.id, "Met at VivaTech; call back")
+
+    data = await core.export.collect(alice.id)
+    assert {(t.contact.id, t.tag) for t in data.tags} == {
+        (bob.id, "candidate"),
+        (bob.id, "lyon"),
+    }
+    assert [(n.contact.id, n.text) for n in data.notes] == [(bob.id, "Met at VivaTech; call back")]
+    assert carol.id in {c.other.id for c in data.conversations}
+    assert (await core.export.collect(bob.id)).tags == []  # Alice's tags are hers alone

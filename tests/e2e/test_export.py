@@ -31,6 +31,11 @@ async def test_export_sends_a_zip_of_the_members_data(world: World) -> None:
     await bob.send_text("/msg @carol Not for Alice")  # not connected: refused, not Alice's
     await bob.wait_for_text("1st-degree connections")
 
+    await alice.send_text("/tag @bob candidate")
+    await alice.wait_for_text("🏷")
+    await alice.send_text("/note @bob Met at VivaTech")
+    await alice.wait_for_text("saved (only you see it)")
+
     await alice.send_text("/export")
     sent = await alice.wait_for_kind("document")
     assert sent.file_name is not None and sent.file_name.endswith(".zip")
@@ -42,6 +47,8 @@ async def test_export_sends_a_zip_of_the_members_data(world: World) -> None:
         "connections.csv",
         "messages.csv",
         "ledger.csv",
+        "tags.csv",
+        "notes.csv",
     }
     profile = json.loads(files["profile.json"])
     assert (profile["handle"], profile["headline"]) == ("alice", "Head of Talent")
@@ -52,6 +59,10 @@ async def test_export_sends_a_zip_of_the_members_data(world: World) -> None:
         ("Bob Durand", "Bob Durand", "Yes, two roles"),
     ]
     assert "Bob Durand" in files["connections.csv"]
+    tags = list(csv.DictReader(io.StringIO(files["tags.csv"])))
+    assert [(r["contact"], r["tag"]) for r in tags] == [("Bob Durand", "candidate")]
+    notes = list(csv.DictReader(io.StringIO(files["notes.csv"])))
+    assert [(r["contact"], r["note"]) for r in notes] == [("Bob Durand", "Met at VivaTech")]
     everything = json.loads(files["export.json"])
     assert everything["conversations"][0]["with"]["name"] == "Bob Durand"
     for text in files.values():

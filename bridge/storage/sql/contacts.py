@@ -76,6 +76,15 @@ class SqlTags:
         )
         return [_tag(row) for row in rows]
 
+    async def assignments(self, member_id: int) -> list[tuple[int, Tag]]:
+        rows = await self._conn.execute_fetchall(
+            "SELECT ct.contact_id, t.id, t.name, t.colour FROM contact_tags ct"
+            " JOIN tags t ON t.id = ct.tag_id WHERE t.member_id = ?"
+            " ORDER BY t.name, ct.contact_id",
+            (member_id,),
+        )
+        return [(int(row["contact_id"]), _tag(row)) for row in rows]
+
 
 class SqlNotes:
     def __init__(self, conn: Db) -> None:
@@ -104,3 +113,10 @@ class SqlNotes:
             )
         )
         return str(rows[0]["text"]) if rows else None
+
+    async def all(self, member_id: int) -> list[tuple[int, str]]:
+        rows = await self._conn.execute_fetchall(
+            "SELECT contact_id, text FROM contact_notes WHERE member_id = ? ORDER BY contact_id",
+            (member_id,),
+        )
+        return [(int(row["contact_id"]), str(row["text"])) for row in rows]
