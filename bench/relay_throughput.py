@@ -101,12 +101,18 @@ async def burst(
     senders: int,
     messages: int,
     relayed: bool = True,
+    rate: float | None = None,
+    process: subprocess.Popen | None = None,
 ) -> dict[str, Any]:
-    """Every sender sends `messages` at once; messages/s until the last one arrived (at its
-    receiver, or back at the sender for the echo bot), update-to-delivery latencies."""
+    """Every sender sends `messages` at once (or, with `rate`, the senders in turn at that
+    many messages/s); messages/s until the last one arrived (at its receiver, or back at the
+    sender for the echo bot), update-to-delivery latencies, and with the bot's `process` its
+    CPU per message."""
     loop = asyncio.get_running_loop()
     calls_before = dict(server.calls)
     sent: dict[str, float] = {}
+    total = senders * messages
+    bot_cpu_before = _cpu_s(process) if process is not None else 0.0
     start, cpu_start = loop.time(), time.process_time()
 
     async def sender(i: int) -> None:
@@ -114,7 +120,17 @@ async def burst(
             message = await users[i][0].send_text(f"x:{i}:{n}")
             sent[f"x:{i}:{n}"] = message.at
 
-    await asyncio.gather(*(sender(i) for i in range(senders)))
+    async def steady(per_second: float) -> None:
+        for k in range(total):  # round robin over the senders, evenly spaced
+            await asyncio.sleep(max(0.0, start + k / per_second - loop.time()))
+            i, n = k % senders, k // senders
+            message = await users[i][0].send_text(f"x:{i}:{n}")
+            sent[f"x:{i}:{n}"] = message.at
+
+    if rate is None:
+        await asyncio.gather(*(sender(i) for i in range(senders)))
+    else:
+        await steady(rate)
     targets = [pair[1] if relayed else pair[0] for pair in users]
 
     def arrived() -> dict[str, float]:
@@ -127,7 +143,6 @@ async def burst(
                             got.setdefault(word, m.at)
         return got
 
-    total = senders * messages
     count, last_change = 0, loop.time()
     while count < total and loop.time() - start < DEADLINE_S:
         await asyncio.sleep(0.05)
@@ -141,7 +156,7 @@ async def burst(
     server_cpu = (time.process_time() - cpu_start) / max(loop.time() - start, 1e-9)
     calls = {k: v - calls_before.get(k, 0) for k, v in server.calls.items()}
     latencies = [got[k] - sent[k] for k in sent if k in got]
-    return {
+    result: dict[str, Any] = {
         "messages": total,
         "delivered": len(got),
         "seconds": elapsed,
@@ -152,6 +167,10 @@ async def burst(
         "server_cpu_share": server_cpu,
         "send_calls": sum(v for k, v in calls.items() if k.startswith(("send", "copy"))),
     }
+    if process is not None:
+        cpu = _cpu_s(process) - bot_cpu_before
+        result["cpu_ms_per_message"] = 1000 * cpu / len(got) if got else None
+    return result
 
 
 def _cpu_s(process: subprocess.Popen) -> float:
@@ -183,8 +202,6 @@ async def _run(
         "BOT_API_URL": server.url,
         "RATE_LIMIT": "true" if limits else "false",
     }
-    loop = asyncio.get_running_loop()
-    total = senders * messages
     with tempfile.TemporaryDirectory() as tmp:
         if ours:
             url = f"sqlite:///{tmp}/bench.db"
@@ -198,67 +215,12 @@ async def _run(
             await probe_to.wait_for_text("warm-up", timeout=60, since_mark=False)
             if limits:  # the warm-up's sends start the buckets full again
                 server.flood = FloodLimits()
-            calls_before = dict(server.calls)
-            sent: dict[str, float] = {}
-            cpu_before = _cpu_s(process)
-            start = loop.time()
-
-            async def sender(i: int) -> None:
-                for n in range(messages):
-                    message = await users[i][0].send_text(f"x:{i}:{n}")
-                    sent[f"x:{i}:{n}"] = message.at
-
-            async def steady(per_second: float) -> None:
-                for k in range(total):  # round robin over the senders, evenly spaced
-                    await asyncio.sleep(max(0.0, start + k / per_second - loop.time()))
-                    i, n = k % senders, k // senders
-                    message = await users[i][0].send_text(f"x:{i}:{n}")
-                    sent[f"x:{i}:{n}"] = message.at
-
-            if rate is None:
-                await asyncio.gather(*(sender(i) for i in range(senders)))
-            else:
-                await steady(rate)
-            targets = [pair[1] if ours else pair[0] for pair in users]
-
-            def arrived() -> dict[str, float]:
-                got: dict[str, float] = {}
-                for user in targets:
-                    for m in user.chat:
-                        if m.from_bot:
-                            for word in m.content.split():
-                                if word.startswith("x:"):
-                                    got.setdefault(word, m.at)
-                return got
-
-            count, last_change = 0, loop.time()
-            while count < total and loop.time() - start < DEADLINE_S:
-                await asyncio.sleep(0.05)
-                if (now := len(arrived())) != count:
-                    count, last_change = now, loop.time()
-                elif loop.time() - last_change > IDLE_S:
-                    break
-            got = arrived()
-            cpu = _cpu_s(process) - cpu_before
-            elapsed = max(got.values(), default=loop.time()) - start
-            refused = server.flood.refused
-            calls = {k: v - calls_before.get(k, 0) for k, v in server.calls.items()}
+            result = await burst(server, users, senders, messages, ours, rate, process)
         finally:
             process.terminate()
             await asyncio.to_thread(process.wait, 20)
             await server.stop()
-    latencies = [got[k] - sent[k] for k in sent if k in got]
-    return {
-        "messages": total,
-        "delivered": len(got),
-        "seconds": elapsed,
-        "per_second": len(got) / elapsed if elapsed > 0 else 0.0,
-        "latency_median_ms": 1000 * statistics.median(latencies) if latencies else None,
-        "latency_p99_ms": 1000 * percentile(latencies, 0.99) if latencies else None,
-        "answered_429": refused,
-        "send_calls": sum(v for k, v in calls.items() if k.startswith(("send", "copy"))),
-        "cpu_ms_per_message": 1000 * cpu / len(got) if got else None,
-    }
+    return result
 
 
 async def _pair(
