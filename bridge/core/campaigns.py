@@ -25,6 +25,7 @@ from bridge.core.invitation_status import outstanding
 from bridge.core.invitations import Invitations
 from bridge.core.leads import Leads, parse_list_name
 from bridge.core.members import existing_member, parse_handle
+from bridge.core.message_templates import Templates, Use, check_body, parse_name, render_body
 from bridge.core.messaging import Messaging
 from bridge.core.models import (
     Campaign,
@@ -121,6 +122,7 @@ class Campaigns:
         self._d = deps
         self._invitations = Invitations(deps)
         self._messaging = Messaging(deps)
+        self._templates = Templates(deps)
         self._network = Network(deps)
         self._leads = Leads(deps)
 
@@ -200,9 +202,9 @@ class Campaigns:
                 spec.name,
                 spec.wait_days,
                 spec.follow_up_days,
-                spec.note,
-                spec.welcome,
-                spec.follow_up,
+                await _text(tx, actor_id, spec.note),
+                await _text(tx, actor_id, spec.welcome),
+                await _text(tx, actor_id, spec.follow_up),
                 now,
             )
             for lead in leads:
@@ -309,7 +311,8 @@ class Campaigns:
         if await outstanding(tx, lead.lead_id, owner.id) is not None:
             return await self._leave(tx, lead, now, "invited_you")
         try:
-            invitation = await self._invitations.create_in(tx, owner, target, campaign.note, now)
+            note = self._for(campaign.note, owner, target, Use.INVITE)
+            invitation = await self._invitations.create_in(tx, owner, target, note, now)
         except errors.InvitationLimitReached as full:  # the weekly allowance: wait for it
             return await tx.campaigns.claim(lead, CampaignStep.INVITE, full.params["next_at"], now)
         except errors.ReinviteTooSoon as cooling:
@@ -347,12 +350,23 @@ class Campaigns:
         due = now + timedelta(days=campaign.follow_up_days)
         return await tx.campaigns.claim(lead, step, due, now, stamps=stamps)
 
+    def _for(self, text: str | None, owner: Member, target: Member, use: Use) -> str | None:
+        """A campaign text as written to this lead: the templates' fields rendered with what
+        the owner may see of them (a field their degree hides refuses it: the lead leaves)."""
+        if text is None:
+            return None
+        degree = Degree.from_distance(self._d.graph.distance(owner.id, target.id))
+        return render_body(text, owner, target, degree, "campaign", self._templates.limit(use))
+
     async def _message(
         self, tx: UnitOfWork, campaign: Campaign, lead: CampaignLead, text: str, now: datetime
     ) -> str | None:
         """The campaign's `text` to the lead, as a message of the member's; the refusal's
-        code when it can't go (no longer connected, blocked…)."""
+        code when it can't go (no longer connected, blocked, a template field hidden…)."""
         try:
+            owner = await existing_member(tx, campaign.member_id)
+            target = await existing_member(tx, lead.lead_id)
+            text = self._for(text, owner, target, Use.MESSAGE) or text
             await self._messaging.send_in(tx, campaign.member_id, lead.lead_id, text, now)
         except errors.BridgeError as refused:
             return refused.code
@@ -373,3 +387,22 @@ class Campaigns:
         return await tx.campaigns.claim(
             lead, CampaignStep.LEFT, now, now, stamps=("left_at",), outcome=why
         )
+
+
+TEMPLATE_REF = re.compile(r"#\S+")
+
+
+async def _text(tx: UnitOfWork, actor_id: int, text: str | None) -> str | None:
+    """A campaign's text as it is kept: as written, or a saved template's body (`#name`);
+    either may use the templates' fields ({{ first_name }}…), checked now and rendered for
+    each lead when its step runs."""
+    if text is None:
+        return None
+    if TEMPLATE_REF.fullmatch(text.strip()):
+        name = parse_name(text.strip()[1:])
+        template = await tx.templates.get(actor_id, name)
+        if template is None:
+            raise errors.TemplateNotFound(name=name)
+        text = template.body
+    check_body(text)
+    return text

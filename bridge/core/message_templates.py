@@ -101,6 +101,30 @@ def _fields(sender: Member, recipient: Member, degree: Degree) -> dict[str, str 
     }
 
 
+def render_body(
+    body: str, sender: Member, recipient: Member, degree: Degree, name: str, limit: int
+) -> str:
+    """A template's text as `sender` writes it to `recipient`: only the fields `sender` may
+    see of them (`TemplateFieldHidden` names the first that is hidden), within `limit`
+    (`TemplateTooLong` says by how much). /msg #name and campaigns' texts both come here."""
+    values = _fields(sender, recipient, degree)
+    check_body(body)  # saved by an older version: checked again
+    tree = _ENV.parse(body)
+    used = {n.name for n in tree.find_all(nodes.Name)}
+    hidden = sorted(f for f in used if values.get(f) is None)
+    if hidden:
+        raise errors.TemplateFieldHidden(field=hidden[0])
+    try:
+        text = _ENV.from_string(body).render(**values).strip()
+    except TemplateError:
+        raise errors.TemplateUnreadable(line=1) from None
+    if len(text) > limit:
+        raise errors.TemplateTooLong(name=name, length=len(text), limit=limit)
+    if not text:
+        raise errors.EmptyMessage()
+    return text
+
+
 class Templates:
     def __init__(self, deps: CoreDeps) -> None:
         self._d = deps
@@ -150,25 +174,9 @@ class Templates:
             sender = await existing_member(tx, actor_id)
             recipient = await existing_member(tx, target_id)
         degree = Degree.from_distance(self._d.graph.distance(actor_id, target_id))
-        values = _fields(sender, recipient, degree)
-        check_body(template.body)  # saved by an older version: checked again
-        tree = _ENV.parse(template.body)
-        used = {n.name for n in tree.find_all(nodes.Name)}
-        hidden = sorted(f for f in used if values.get(f) is None)
-        if hidden:
-            raise errors.TemplateFieldHidden(field=hidden[0])
-        try:
-            text = _ENV.from_string(template.body).render(**values).strip()
-        except TemplateError:
-            raise errors.TemplateUnreadable(line=1) from None
-        limit = self._limit(use)
-        if len(text) > limit:
-            raise errors.TemplateTooLong(name=template.name, length=len(text), limit=limit)
-        if not text:
-            raise errors.EmptyMessage()
-        return text
+        return render_body(template.body, sender, recipient, degree, template.name, self.limit(use))
 
-    def _limit(self, use: Use) -> int:
+    def limit(self, use: Use) -> int:
         rules = self._d.rules
         if use == Use.INVITE:
             return rules.note_max

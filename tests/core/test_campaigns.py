@@ -271,3 +271,44 @@ async def test_a_campaign_from_a_list_answers_its_question_once(
     await core.leads.save(free.id, ann.id, "q1")
     with pytest.raises(errors.NeedsProspectingPlan):
         await core.campaigns.ask_from_list(free.id, "q1")
+
+
+async def test_a_campaign_writes_with_templates_for_each_lead(
+    core: Core, member: MakeMember, clock: FakeClock
+) -> None:
+    """Issue 16: "invite with a template, on acceptance send a welcome template". A saved
+    template (`#name`) or a text with the templates' fields is rendered for each lead, with
+    what the owner may see of them; a template that doesn't exist or uses another field is
+    refused when the campaign is created, and nothing is created."""
+    sam = await _seller(core, member)
+    ann = await member("Ann", "Lee", headline="Recruiter", company="Acme")
+    bob = await member("Bob", "Ray", headline="Recruiter", company="Globex")
+    carol = await member("Carol", "Mutual")  # Ann and Bob are 2nd degree: named, company seen
+    for other in (sam, ann, bob):
+        await connect(core, carol, other)
+    await core.templates.save(sam.id, "intro", "Hi {{ first_name }}, we both hire in Lyon")
+    spec = f"Lyon\nleads: @{ann.handle} @{bob.handle}\nwait: 0\nnote: #intro\n"
+    spec += "welcome: Glad to meet {{ company }}!"
+    for broken, error in (
+        ("note: #nosuch", errors.TemplateNotFound),
+        ("welcome: Hi {{ salary }}", errors.TemplateFieldRefused),
+    ):
+        with pytest.raises(error):
+            await core.campaigns.create(sam.id, f"Broken\nleads: @{ann.handle}\n{broken}")
+    assert await core.campaigns.overview(sam.id) == []
+    await core.campaigns.create(sam.id, spec)
+    await core.campaigns.run_due()  # the visits
+    await core.campaigns.run_due()  # the invitations
+    notes = {
+        lead.id: [i.invitation.note for i in await core.invitations.received(lead.id)]
+        for lead in (ann, bob)
+    }
+    assert notes == {
+        ann.id: ["Hi Ann, we both hire in Lyon"],
+        bob.id: ["Hi Bob, we both hire in Lyon"],
+    }
+    received = await core.invitations.received(ann.id)
+    await core.invitations.accept(ann.id, received[0].invitation.id)
+    clock.advance(timedelta(hours=1))
+    await core.campaigns.run_due()
+    assert await _texts(core, sam.id, ann.id) == ["Glad to meet Acme!"]
