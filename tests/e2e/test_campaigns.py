@@ -27,9 +27,12 @@ async def _run_due(world: World) -> int:
 async def test_campaign_visits_invites_welcomes_and_is_paused(world: World) -> None:
     alice, bob, carol, admin = world.alice, world.bob, world.carol, world.admin
     await start_all(alice, bob, carol, admin)
+    # The welcome is a saved template, rendered for each lead once they accepted.
+    await alice.send_text("/template save thanks Thanks for connecting, {{ first_name }}!")
+    await alice.wait_for_text("Template #thanks saved.")
     spec = (
         "/campaign new Lyon recruiters\nleads: @bob @carol\nwait: 0\n"
-        "note: Hi, we both hire in Lyon\nwelcome: Thanks for connecting!"
+        "note: Hi, we both hire in Lyon\nwelcome: #thanks"
     )
     await alice.send_text(spec)
     refused = await alice.wait_for_text("Campaigns come with a prospecting plan")
@@ -53,7 +56,7 @@ async def test_campaign_visits_invites_welcomes_and_is_paused(world: World) -> N
     assert world.bot.core is not None
     world.bot.core.deps.clock = _Later()
     assert await _run_due(world) == 2  # Bob welcomed; Carol's invitation still pending
-    await bob.wait_for_text("Thanks for connecting!")
+    await bob.wait_for_text("Thanks for connecting, Bob!")
     await alice.send_text("/campaigns")
     card = await alice.wait_for_text("Lyon recruiters")
     assert "invited: 2 · accepted: 1 (50%)" in card.content
