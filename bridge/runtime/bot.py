@@ -197,7 +197,11 @@ class BridgeBot:
         assert self.app is not None and self.settings.webhook_secret is not None
         secret = self.settings.webhook_secret.get_secret_value()
         self.webhook = WebhookReceiver(
-            intake, self.settings.webhook_listen, webhook_path(url), secret
+            intake,
+            self.settings.webhook_listen,
+            webhook_path(url),
+            secret,
+            public_host=urlsplit(url).hostname or "",
         )
         await self.webhook.start()
         bot = self.app.bot

@@ -33,6 +33,10 @@ def listen_address(listen: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+ORIGIN = "Origin"
+
+
 def webhook_path(url: str) -> str:
     """The path the worker serves: WEBHOOK_URL's (what nginx passes through unchanged)."""
     return urlsplit(url).path or "/"
@@ -51,10 +55,15 @@ class WebhookReceiver:
     """The worker's HTTP endpoint (aiohttp): checks the secret, hands the update to the
     intake and answers when it is done."""
 
-    def __init__(self, intake: UpdateIntake, listen: str, path: str, secret: str) -> None:
+    def __init__(
+        self, intake: UpdateIntake, listen: str, path: str, secret: str, public_host: str = ""
+    ) -> None:
         self.intake, self.path, self._secret = intake, path, secret.encode()
         self.host, self.port = listen_address(listen)
-        self.refused = 0  # requests without the right secret
+        # The Host a request may name: WEBHOOK_URL's (nginx passes it through) or this
+        # worker's own address (a balancer that doesn't); anything else is refused.
+        self._hosts = {public_host.lower(), self.host.lower(), *LOOPBACK} - {""}
+        self.refused = 0  # requests refused (secret, Host or Origin)
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
@@ -83,6 +92,12 @@ class WebhookReceiver:
         if not hmac.compare_digest(given, self._secret):
             self.refused += 1
             log.warning("webhook request without the right secret refused (403)")
+            return web.Response(status=403)
+        # Telegram's POST comes from a server: no browser Origin, and the Host it was sent to.
+        host = (urlsplit(f"//{request.host}").hostname or "").lower()
+        if host not in self._hosts or ORIGIN in request.headers:
+            self.refused += 1
+            log.warning("webhook request for another Host or from a page refused (403)")
             return web.Response(status=403)
         try:
             raw: Any = await request.json()

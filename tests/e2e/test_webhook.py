@@ -91,10 +91,18 @@ async def test_a_request_without_the_secret_is_refused_and_changes_nothing(
         },
     }
     async with aiohttp.ClientSession() as session:
-        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "guess"}):
+        refused: list[dict[str, str]] = [
+            {},
+            {"X-Telegram-Bot-Api-Secret-Token": "guess"},
+            # The right secret from the wrong place: another Host (DNS rebinding), or a
+            # browser page (Telegram's server-to-server POST never has an Origin).
+            {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Host": "evil.example"},
+            {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Origin": "https://evil.example"},
+        ]
+        for headers in refused:
             async with session.post(url, json=update, headers=headers) as response:
                 assert response.status == 403
-        assert bot.webhook.refused == 2
+        assert bot.webhook.refused == len(refused)
         assert await bot.core.members.by_telegram_id(eve.id) is None
         assert eve.chat == [] and bot.intake is not None and bot.intake.processed == 0
         # The same request with the secret is taken: what was refused would have acted.
