@@ -2,7 +2,7 @@
 
 Pipelined, ordered per member: up to `window` (K) sends are in flight at once, since each
 mostly waits on Telegram's round trip, but at most one per member, so each member's
-notifications arrive strictly in order (the outbox's `due` never offers a member's later
+notifications arrive strictly in order (an outbox claim never offers a member's later
 notification while an earlier one is pending, and a member with a send in flight is not
 given another). The Bot API has no idempotency key, so a crash between Telegram accepting a
 send and our commit repeats that send: at most K duplicates per crash, since at most K sends
@@ -55,7 +55,6 @@ class DeliveryWorker:
         self,
         core: Core,
         notifier: Notifier,
-        batch: int = 50,
         locks: ChatLocks | None = None,
         window: int = 12,
         pacing: TelegramLimits | None = None,
@@ -64,7 +63,7 @@ class DeliveryWorker:
     ) -> None:
         self.window = max(1, window)
         self.name, self.lease = name, lease  # whose claims, and for how long
-        self.core, self.notifier, self.batch = core, notifier, max(batch, 2 * self.window)
+        self.core, self.notifier = core, notifier
         self._slots = asyncio.Semaphore(self.window)
         self._sending: dict[int, asyncio.Task[None]] = {}  # member id → their send in flight
         self._sending_ids: dict[int, int] = {}  # member id → that notification's id

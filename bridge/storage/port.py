@@ -487,12 +487,6 @@ class OutboxRepo(Protocol):
         of the same member (per-chat order)."""
         ...
 
-    async def due_heads(self, now: datetime, limit: int) -> list[Notification]:
-        """Each member's first pending row, when it is due by `now`, oldest first: one row
-        per member (what the delivery worker can send now; a member's later rows wait for
-        their turn anyway), so `limit` rows reach `limit` members."""
-        ...
-
     async def claim(
         self, worker: str, now: datetime, lease_until: datetime, limit: int
     ) -> list[Notification]:

@@ -76,18 +76,10 @@ class SqlOutbox:
         return _notification(row) if row else None
 
     async def due(self, now: datetime, limit: int) -> list[Notification]:
-        return await self._due(now, limit, blocked_by=" AND p.due_at > :now")
-
-    async def due_heads(self, now: datetime, limit: int) -> list[Notification]:
-        return await self._due(now, limit, blocked_by="")
-
-    async def _due(self, now: datetime, limit: int, blocked_by: str) -> list[Notification]:
-        """Pending rows due by `now` with no earlier pending row of their member that
-        `blocked_by` holds them behind (any such row when empty), oldest first."""
         cursor = await self._conn.execute(
             f"{_SELECT} AS o WHERE status = 'pending' AND due_at <= :now AND NOT EXISTS ("
             " SELECT 1 FROM outbox AS p WHERE p.member_id = o.member_id"
-            f" AND p.status = 'pending' AND p.id < o.id{blocked_by})"
+            " AND p.status = 'pending' AND p.id < o.id AND p.due_at > :now)"
             " ORDER BY id LIMIT :limit",
             {"now": ts(now), "limit": limit},
         )

@@ -73,21 +73,6 @@ async def test_due_rows_come_oldest_first_and_never_overtake_a_members_earlier_r
         assert [n.id for n in await tx.outbox.due(LATER, 10)] == [a2, a3, b1]
 
 
-async def test_due_heads_are_each_members_first_pending_row_when_due(store: Store) -> None:
-    ann, bob, cid = await add_members(store, "Ann", "Bob", "Cid")
-    async with store.transaction() as tx:
-        a1 = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 1, {}, NOW)
-        a2 = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 2, {}, NOW)
-        b1 = await tx.outbox.add(bob.id, NotificationKind.MESSAGE, 3, {}, NOW, due_at=LATER)
-        b2 = await tx.outbox.add(bob.id, NotificationKind.MESSAGE, 4, {}, NOW)  # behind b1
-        c1 = await tx.outbox.add(cid.id, NotificationKind.MESSAGE, 5, {}, NOW)
-        assert [n.id for n in await tx.outbox.due_heads(NOW, 10)] == [a1, c1]
-        assert [n.id for n in await tx.outbox.due_heads(NOW, 1)] == [a1]
-        assert [n.id for n in await tx.outbox.due_heads(LATER, 10)] == [a1, b1, c1]
-        await tx.outbox.mark_sent([a1, b1], NOW, silent=False)
-        assert [n.id for n in await tx.outbox.due_heads(NOW, 10)] == [a2, b2, c1]
-
-
 async def test_delivery_outcomes_are_recorded(store: Store) -> None:
     ann, bob = await add_members(store, "Ann", "Bob")
     async with store.transaction() as tx:
