@@ -311,7 +311,7 @@ class Campaigns:
         if await outstanding(tx, lead.lead_id, owner.id) is not None:
             return await self._leave(tx, lead, now, "invited_you")
         try:
-            note = self._for(campaign.note, owner, target, Use.INVITE)
+            note = campaign.note and self._for(campaign.note, owner, target, Use.INVITE)
             invitation = await self._invitations.create_in(tx, owner, target, note, now)
         except errors.InvitationLimitReached as full:  # the weekly allowance: wait for it
             return await tx.campaigns.claim(lead, CampaignStep.INVITE, full.params["next_at"], now)
@@ -350,11 +350,9 @@ class Campaigns:
         due = now + timedelta(days=campaign.follow_up_days)
         return await tx.campaigns.claim(lead, step, due, now, stamps=stamps)
 
-    def _for(self, text: str | None, owner: Member, target: Member, use: Use) -> str | None:
+    def _for(self, text: str, owner: Member, target: Member, use: Use) -> str:
         """A campaign text as written to this lead: the templates' fields rendered with what
         the owner may see of them (a field their degree hides refuses it: the lead leaves)."""
-        if text is None:
-            return None
         degree = Degree.from_distance(self._d.graph.distance(owner.id, target.id))
         return render_body(text, owner, target, degree, "campaign", self._templates.limit(use))
 
@@ -366,7 +364,7 @@ class Campaigns:
         try:
             owner = await existing_member(tx, campaign.member_id)
             target = await existing_member(tx, lead.lead_id)
-            text = self._for(text, owner, target, Use.MESSAGE) or text
+            text = self._for(text, owner, target, Use.MESSAGE)
             await self._messaging.send_in(tx, campaign.member_id, lead.lead_id, text, now)
         except errors.BridgeError as refused:
             return refused.code
