@@ -66,13 +66,14 @@ async def post_message(
     # Someone wrote: a follow-up reminder on this conversation is moot (`core.reminders`).
     await tx.reminders.cancel_conversation(conversation.id, now)
 
-    mine = await tx.conversations.state(conversation.id, sender_id)
+    states = await tx.conversations.states(conversation.id)  # both sides' in one read
+    mine = states[sender_id]
     counters.wrote(mine, message.id, now)
     if sales and (starts or kind == MessageKind.INMAIL):
         mine.mailbox = Mailbox.SALES
     await tx.conversations.save_state(mine)
 
-    theirs = await tx.conversations.state(conversation.id, conversation.other(sender_id))
+    theirs = states[conversation.other(sender_id)]
     if unseen_by_recipient:
         counters.received_unseen(theirs, message.id)
         await tx.conversations.save_state(theirs)

@@ -254,6 +254,15 @@ async def existing_member(tx: UnitOfWork, member_id: int) -> Member:
     return member
 
 
+async def existing_pair(tx: UnitOfWork, actor_id: int, target_id: int) -> tuple[Member, Member]:
+    """`existing_member` for both sides of a contact, in one read."""
+    found = await tx.members.get_many((actor_id, target_id))
+    for member_id in (actor_id, target_id):
+        if member_id not in found:
+            raise errors.MemberNotFound(handle=str(member_id))
+    return found[actor_id], found[target_id]
+
+
 def require_admin(deps: CoreDeps, member: Member) -> None:
     """Admin actions are authorized here, against the acting member, not in the front end."""
     if member.telegram_id not in deps.admin_telegram_ids:
@@ -263,9 +272,19 @@ def require_admin(deps: CoreDeps, member: Member) -> None:
 async def check_not_blocked(tx: UnitOfWork, actor_id: int, target_id: int) -> None:
     """The rules every kind of contact shares: blocks, and a member who left."""
     target = await tx.members.get(target_id)
+    refuse_blocked(
+        target,
+        you_blocked=await tx.blocks.exists(actor_id, target_id),
+        they_blocked=await tx.blocks.exists(target_id, actor_id),
+    )
+
+
+def refuse_blocked(target: Member | None, *, you_blocked: bool, they_blocked: bool) -> None:
+    """`check_not_blocked` on what was read already (a message's route reads the blocks
+    with the conversation: `ConversationRepo.route`)."""
     if target is not None and target.left_at is not None:
         raise errors.MemberLeft()
-    if await tx.blocks.exists(actor_id, target_id):
+    if you_blocked:
         raise errors.YouBlockedThem()
-    if await tx.blocks.exists(target_id, actor_id):
+    if they_blocked:
         raise errors.TheyBlockedYou()

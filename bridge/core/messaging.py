@@ -15,7 +15,12 @@ from bridge.core.conversations import (
 from bridge.core.credits import apply_renewals, record_response
 from bridge.core.deps import CoreDeps
 from bridge.core.invitations import check_can_invite, counterpart
-from bridge.core.members import check_not_blocked, existing_member
+from bridge.core.members import (
+    check_not_blocked,
+    existing_member,
+    existing_pair,
+    refuse_blocked,
+)
 from bridge.core.models import (
     Attachment,
     ChatCopy,
@@ -37,7 +42,7 @@ from bridge.core.models import (
 from bridge.core.owed import notify
 from bridge.core.reputation import sender_reputation
 from bridge.core.views import member_view
-from bridge.storage.port import UnitOfWork
+from bridge.storage.port import Route, UnitOfWork
 
 MAX_REACTION_LENGTH = 16
 
@@ -88,9 +93,11 @@ class Messaging:
         attachment: Attachment | None = None,
         reply_to_id: int | None = None,
         origin: tuple[int, int] | None = None,
+        pair: tuple[Member, Member] | None = None,
     ) -> Delivery:
         """`send`'s effect inside the caller's transaction (the undo window's release posts
-        a held message this way, deleting its row in the same transaction)."""
+        a held message this way, deleting its row in the same transaction); `pair`: the
+        actor and the target, when the caller read them in this transaction."""
         delivery = await self._send(
             tx,
             actor_id,
@@ -99,6 +106,7 @@ class Messaging:
             text=text,
             attachment=attachment,
             reply_to_id=reply_to_id,
+            pair=pair,
         )
         if origin is not None:
             await tx.copies.add(
@@ -133,11 +141,10 @@ class Messaging:
         attachment: Attachment | None,
         reply_to_id: int | None,
         forwarded_from_id: int | None = None,
+        pair: tuple[Member, Member] | None = None,
     ) -> Delivery:
-        actor = await existing_member(tx, actor_id)
-        target = await existing_member(tx, target_id)
-        await check_not_blocked(tx, actor_id, target_id)
-        conversation, answered, unseen = await open_route(self._d, tx, actor, target, now)
+        actor, target = pair or await existing_pair(tx, actor_id, target_id)
+        conversation, answered, unseen = await route_to(self._d, tx, actor, target, now)
         if reply_to_id is not None:
             quoted = await tx.messages.get(reply_to_id)
             if quoted is None or quoted.conversation_id != conversation.id:
@@ -327,8 +334,7 @@ class Messaging:
             actor = await existing_member(tx, actor_id)
             peer = await existing_member(tx, peer_id)
             try:
-                await check_not_blocked(tx, actor_id, peer_id)
-                await open_route(self._d, tx, actor, peer, now)
+                await route_to(self._d, tx, actor, peer, now)
             except errors.BridgeError:
                 return None
             held_id = await tx.messages.hold(actor_id, peer_id, text, attachment, origin, now)
@@ -458,8 +464,23 @@ async def delivery_of(
     )
 
 
-async def open_route(
+async def route_to(
     deps: CoreDeps, tx: UnitOfWork, actor: Member, target: Member, now: datetime
+) -> tuple[Conversation, InMail | None, bool]:
+    """`members.check_not_blocked` then `open_route`, on one read of the blocks, the
+    conversation, the connection and the InMail a reply would answer (`Route`)."""
+    route = await tx.conversations.route(actor.id, target.id)
+    refuse_blocked(target, you_blocked=route.you_blocked, they_blocked=route.they_blocked)
+    return await open_route(deps, tx, actor, target, now, route)
+
+
+async def open_route(
+    deps: CoreDeps,
+    tx: UnitOfWork,
+    actor: Member,
+    target: Member,
+    now: datetime,
+    route: Route | None = None,
 ) -> tuple[Conversation, InMail | None, bool]:
     """The conversation the actor may write in, the InMail a reply would answer, and
     whether what they write stays unseen (the thread of an invitation its recipient
@@ -467,13 +488,18 @@ async def open_route(
 
     The four ways: a 1st-degree connection, an introduction by a common connection, a
     pending invitation's thread, an InMail thread (the recipient may always answer; the
-    sender again once answered).
+    sender again once answered). `route`: what `ConversationRepo.route` read (else read here).
     """
-    conversation = await tx.conversations.between(actor.id, target.id)
-    if await tx.connections.exists(actor.id, target.id):
+    if route is None:
+        route = await tx.conversations.route(actor.id, target.id)
+    conversation = route.conversation
+    if route.connected:
         if conversation is None:
             conversation = await tx.conversations.create(actor.id, target.id, now)
-        answered = await tx.inmails.open_in_conversation(conversation.id, actor.id)
+            return conversation, None, False
+        answered = (
+            await tx.inmails.get(route.open_inmail_id) if route.open_inmail_id is not None else None
+        )
         return conversation, answered, False
     if await tx.introductions.forwarded_between(actor.id, target.id):
         if conversation is None:
@@ -524,8 +550,7 @@ async def open_with(
         raise errors.CannotTargetSelf()
     actor = await existing_member(tx, actor_id)
     target = await existing_member(tx, target_id)
-    await check_not_blocked(tx, actor_id, target_id)
-    await open_route(deps, tx, actor, target, now)
+    await route_to(deps, tx, actor, target, now)
     actor.current_peer_id = target_id
     actor.awaiting = None  # plain text now goes to this conversation
     await tx.members.save(actor)
@@ -551,8 +576,7 @@ async def conversation_view(
     messages = await tx.messages.history(conversation.id, state.cleared_through, before_id, limit)
     actor = await existing_member(tx, actor_id)
     try:
-        await check_not_blocked(tx, actor_id, other_id)
-        await open_route(deps, tx, actor, other, deps.clock.now())
+        await route_to(deps, tx, actor, other, deps.clock.now())
         can_send = True
     except errors.BridgeError:
         can_send = False

@@ -183,15 +183,17 @@ class Outbox:
                 await tx.members.save(member)
             return await replan_member(tx, member_id, self._d.clock.now())
 
-    async def member_active(self, member: Member) -> int:
+    async def member_active(self, member: Member, waiting: bool | None = None) -> int:
         """Any update from the member is a sign of life: a member we thought unreachable
         is back (Telegram does not always say so), and anything held for them is planned
-        again. Cheap when there is nothing to do: one indexed read, no write."""
-        now = self._d.clock.now()
+        again. Cheap when there is nothing to do: one indexed read, no write — none at all
+        when the caller read `waiting` already (the update's arrival, `Updates.arrive`)."""
         if member.reachable:
-            async with self._d.store.read() as tx:
-                if not await tx.outbox.waiting(member.id, now, QUIET_HOURS):
-                    return 0
+            if waiting is None:
+                async with self._d.store.read() as tx:
+                    waiting = await tx.outbox.waiting(member.id, self._d.clock.now(), QUIET_HOURS)
+            if not waiting:
+                return 0
         return await self.member_back(member.id)
 
     async def failures(self, admin: Member, limit: int = 20) -> list[Notification]:

@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from bridge.core import errors
 from bridge.core.deps import CoreDeps
-from bridge.core.members import check_not_blocked, existing_member
-from bridge.core.messaging import Messaging, open_route
+from bridge.core.members import existing_member, existing_pair
+from bridge.core.messaging import Messaging, route_to
 from bridge.core.models import Attachment, Degree, Delivery, MemberView, Model, Outgoing
 from bridge.core.views import member_view
 
@@ -61,21 +61,27 @@ class UndoWindow:
         origin: tuple[int, int] | None = None,
     ) -> Delivery | Queued:
         """Send now (no undo window), or hold the message for the actor's window — after
-        every check sending makes, so what is held would go."""
-        async with self._d.store.read() as tx:
-            actor = await existing_member(tx, actor_id)
-        if not actor.undo_seconds:
-            return await self._messaging.send(
-                actor_id, target_id, text, attachment, reply_to_id, origin
-            )
+        every check sending makes, so what is held would go. One transaction either way:
+        the actor's window is read with them, in it."""
         self._messaging.check_content(text, attachment)
         if actor_id == target_id:
             raise errors.CannotTargetSelf()
         now = self._d.clock.now()
         async with self._d.store.transaction() as tx:
-            target = await existing_member(tx, target_id)
-            await check_not_blocked(tx, actor_id, target_id)
-            await open_route(self._d, tx, actor, target, now)
+            actor, target = await existing_pair(tx, actor_id, target_id)
+            if not actor.undo_seconds:
+                return await self._messaging.post_in(
+                    tx,
+                    actor_id,
+                    target_id,
+                    now,
+                    text,
+                    attachment,
+                    reply_to_id,
+                    origin,
+                    pair=(actor, target),
+                )
+            await route_to(self._d, tx, actor, target, now)
             outgoing = await tx.messages.queue(
                 actor_id,
                 target_id,

@@ -7,6 +7,7 @@ from telegram.constants import ChatMemberStatus
 
 from bridge.core.members import normalize_language
 from bridge.core.models import NewMember
+from bridge.core.updates import arrival_of
 from bridge.handlers.context import BridgeContext
 from bridge.storage import once
 
@@ -17,7 +18,9 @@ async def identify(update: Update, context: BridgeContext) -> None:
     if user is None or user.is_bot:
         return
     core = context.core
-    member = await core.members.by_telegram_id(user.id)
+    # Read with the update's arrival by the intake (one statement for both), else now.
+    arrival = arrival_of(user.id)
+    member = arrival.member if arrival is not None else await core.members.by_telegram_id(user.id)
     if member is None or (member.first_name, member.last_name, member.username) != (
         user.first_name,
         user.last_name or "",
@@ -39,7 +42,7 @@ async def identify(update: Update, context: BridgeContext) -> None:
     if update.my_chat_member is None:  # blocking the bot is no sign of life
         # Any update from the member is a sign of life: what was held for them (they
         # seemed unreachable; their settings held it) is planned again now.
-        await core.outbox.member_active(member)
+        await core.outbox.member_active(member, waiting=arrival.waiting if arrival else None)
 
 
 async def chat_member_changed(update: Update, context: BridgeContext) -> None:

@@ -41,6 +41,7 @@ from telegram.ext import Application
 from telegram.warnings import PTBUserWarning
 
 from bridge.core.app import Core
+from bridge.core.updates import arrived
 from bridge.runtime.render import Renderer
 from bridge.runtime.waiting import MAX_STORAGE_PAUSE, retry_after_seconds, until_recorded
 from bridge.storage import once
@@ -319,11 +320,18 @@ class UpdateIntake:
         return False
 
     async def _process(self, update: Update, key: str) -> None:
-        if await self.core.updates.seen(key):
+        user = update.effective_user
+        telegram_id = user.id if user is not None else None
+        # One read: redelivered?, and the sender as `identify` needs them (`updates.arrive`).
+        arrival = await self.core.updates.arrive(key, telegram_id)
+        if arrival.seen:
             log.info("update %s was already handled (redelivered): skipped", update.update_id)
             self.skipped += 1
             return
-        with once.processing(key, update.update_id, self.core.now()) as scope:
+        with (
+            once.processing(key, update.update_id, self.core.now()) as scope,
+            arrived(telegram_id or 0, arrival),
+        ):
             await self.app.process_update(update)
         if scope.failure is not None:  # a handler met the database unavailable: again
             raise scope.failure

@@ -86,6 +86,27 @@ class HeldMessage(NamedTuple):
     origin: tuple[int, int] | None  # the member's own Telegram message (chat, message id)
 
 
+class Arrival(NamedTuple):
+    """What an update's arrival reads, in one statement (`UpdateRepo.arrival`): whether it
+    was handled already, its sender as a member, and whether something is held for them."""
+
+    seen: bool
+    member: Member | None
+    waiting: bool  # held for them, or pending for their quiet hours (`OutboxRepo.waiting`)
+
+
+class Route(NamedTuple):
+    """What deciding whether `actor` may write to `target` reads, in one statement
+    (`ConversationRepo.route`): their conversation, their connection, the InMail the actor
+    would answer there, and the blocks between them either way."""
+
+    conversation: Conversation | None
+    connected: bool
+    open_inmail_id: int | None  # the latest InMail sent to the actor there, still unanswered
+    you_blocked: bool  # the actor blocked the target
+    they_blocked: bool  # the target blocked the actor
+
+
 class InboxSlice(NamedTuple):
     """Rows of one inbox page (up to the limit asked) and the member's header counts."""
 
@@ -241,9 +262,14 @@ class InvitationRepo(Protocol):
 class ConversationRepo(Protocol):
     async def get(self, conversation_id: int) -> Conversation | None: ...
     async def between(self, a: int, b: int) -> Conversation | None: ...
+    async def route(self, actor_id: int, target_id: int) -> Route: ...
     async def create(self, a: int, b: int, now: datetime) -> Conversation: ...
     async def save(self, conversation: Conversation) -> None: ...
     async def state(self, conversation_id: int, member_id: int) -> ConversationState: ...
+    async def states(self, conversation_id: int) -> dict[int, ConversationState]:
+        """Both members' states, by member id."""
+        ...
+
     async def save_state(self, state: ConversationState, unread_delta: int = 0) -> None:
         """Write one member's side. With `unread_delta`, the unread count is not written
         back from what was read but changed in SQL (`unread_count + delta`: what another
@@ -583,6 +609,12 @@ class UpdateRepo(Protocol):
     """Telegram updates already handled, keyed by their id and content (`update_key`)."""
 
     async def seen(self, key: str) -> bool: ...
+    async def arrival(
+        self, key: str, telegram_id: int | None, now: datetime, quiet_mark: str
+    ) -> Arrival:
+        """`seen`, the member of `telegram_id` and `OutboxRepo.waiting` for them, at once."""
+        ...
+
     async def mark(self, key: str, update_id: int, now: datetime) -> bool:
         """Record the update as handled; False if it already was."""
         ...

@@ -10,6 +10,7 @@ from typing import Any
 
 from bridge.runtime.intake import UpdateIntake
 from bridge.storage import once
+from bridge.storage.port import Arrival
 
 
 class FakeTelegram:
@@ -65,8 +66,8 @@ class FakeUpdates:
     def __init__(self) -> None:
         self.done_keys: list[str] = []
 
-    async def seen(self, key: str) -> bool:
-        return key in self.done_keys
+    async def arrive(self, key: str, telegram_id: int | None) -> Arrival:
+        return Arrival(seen=key in self.done_keys, member=None, waiting=False)
 
     async def done(self, key: str, update_id: int) -> None:
         self.done_keys.append(key)

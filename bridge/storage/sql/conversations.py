@@ -18,7 +18,7 @@ from bridge.core.models import (
     Reaction,
     UnreadSummary,
 )
-from bridge.storage.port import HeldMessage, InboxSlice
+from bridge.storage.port import HeldMessage, InboxSlice, Route
 from bridge.storage.sql.db import Db
 from bridge.storage.sql.inbox import AFTER, FILTERS, HEADERS, inbox_page, unread_pages
 from bridge.storage.sql.outgoing import OutgoingRows
@@ -62,6 +62,35 @@ class SqlConversations:
         row = await cursor.fetchone()
         return _conversation(row_dict(row)) if row else None
 
+    async def route(self, actor_id: int, target_id: int) -> Route:
+        low, high = sorted((actor_id, target_id))
+        # One row whether or not they have a conversation (its columns NULL when not).
+        cursor = await self._conn.execute(
+            f"SELECT {', '.join(f'c.{c}' for c in CONVERSATION_COLUMNS)},"
+            " EXISTS (SELECT 1 FROM connections WHERE member_a = :low AND member_b = :high)"
+            " AS connected,"
+            " (SELECT i.id FROM inmails i WHERE i.conversation_id = c.id"
+            " AND i.recipient_id = :actor AND i.status = 'sent' ORDER BY i.id DESC LIMIT 1)"
+            " AS open_inmail_id,"
+            " EXISTS (SELECT 1 FROM blocks WHERE blocker_id = :actor AND blocked_id = :target)"
+            " AS you_blocked,"
+            " EXISTS (SELECT 1 FROM blocks WHERE blocker_id = :target AND blocked_id = :actor)"
+            " AS they_blocked"
+            " FROM (SELECT 1 AS one) AS here"
+            " LEFT JOIN conversations c ON c.member_a = :low AND c.member_b = :high",
+            {"low": low, "high": high, "actor": actor_id, "target": target_id},
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        data = row_dict(row)
+        return Route(
+            conversation=_conversation(data) if data["id"] is not None else None,
+            connected=bool(data["connected"]),
+            open_inmail_id=data["open_inmail_id"],
+            you_blocked=bool(data["you_blocked"]),
+            they_blocked=bool(data["they_blocked"]),
+        )
+
     async def create(self, a: int, b: int, now: datetime) -> Conversation:
         low, high = sorted((a, b))
         cursor = await self._conn.execute(
@@ -101,6 +130,10 @@ class SqlConversations:
         if row is None:
             raise LookupError(f"no state for member {member_id} in {conversation_id}")
         return _state(row_dict(row))
+
+    async def states(self, conversation_id: int) -> dict[int, ConversationState]:
+        cursor = await self._conn.execute(f"{_STATE} WHERE conversation_id = ?", (conversation_id,))
+        return {row["member_id"]: _state(row_dict(row)) for row in await cursor.fetchall()}
 
     async def save_state(self, state: ConversationState, unread_delta: int = 0) -> None:
         unread = "unread_count + ?" if unread_delta else "?"

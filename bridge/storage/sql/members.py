@@ -77,6 +77,11 @@ def member_from_row(row: Row) -> Member:
     return Member.model_validate(row_dict(row))
 
 
+def member_from_columns(row: Row, prefix: str = "") -> Member:
+    """The member in a row that holds other columns too (theirs named `prefix` + column)."""
+    return Member.model_validate({c: row[prefix + c] for c in MEMBER_COLUMNS})
+
+
 _member = member_from_row
 
 

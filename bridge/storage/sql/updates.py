@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bridge.storage.port import UnreadableUpdate
+from bridge.storage.port import Arrival, UnreadableUpdate
 from bridge.storage.sql.db import Db
+from bridge.storage.sql.members import MEMBER_COLUMNS, member_from_columns
 from bridge.storage.sql.rows import ts
 
 
@@ -21,6 +22,24 @@ class SqlUpdates:
             "SELECT 1 FROM processed_updates WHERE update_key = ?", (key,)
         )
         return await cursor.fetchone() is not None
+
+    async def arrival(
+        self, key: str, telegram_id: int | None, now: datetime, quiet_mark: str
+    ) -> Arrival:
+        # One row whether or not the member exists: the update's record, the member (NULLs
+        # when unknown), and `SqlOutbox.waiting`'s condition for them.
+        cursor = await self._conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM processed_updates WHERE update_key = :key) AS seen,"
+            " EXISTS (SELECT 1 FROM outbox o WHERE o.member_id = m.id AND (o.status = 'held'"
+            " OR (o.status = 'pending' AND o.due_at > :now AND o.last_error = :quiet)))"
+            f" AS waiting, {', '.join(f'm.{c}' for c in MEMBER_COLUMNS)}"
+            " FROM (SELECT 1 AS one) AS here LEFT JOIN members m ON m.telegram_id = :tg",
+            {"key": key, "now": ts(now), "quiet": quiet_mark, "tg": telegram_id},
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        member = member_from_columns(row) if row["id"] is not None else None
+        return Arrival(seen=bool(row["seen"]), member=member, waiting=bool(row["waiting"]))
 
     async def mark(self, key: str, update_id: int, now: datetime) -> bool:
         cursor = await self._conn.execute(

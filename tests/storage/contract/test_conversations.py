@@ -261,3 +261,52 @@ async def test_a_telegram_message_maps_to_one_stored_message(store: Store) -> No
         assert await tx.copies.of_message(first, bob.id) == []
         await tx.copies.remove(2, 8)
         assert await tx.copies.by_telegram(2, 8) is None
+
+
+async def test_a_route_reads_conversation_connection_open_inmail_and_blocks_at_once(
+    store: Store,
+) -> None:
+    ann, bob, cleo = await add_members(store, "Ann", "Bob", "Cleo")
+    async with store.read() as tx:  # strangers: nothing between them, one row all the same
+        assert tuple(await tx.conversations.route(ann.id, bob.id)) == (
+            None,
+            False,
+            None,
+            False,
+            False,
+        )
+    chat = await conversation(store, bob, ann)
+    async with store.transaction() as tx:
+        await tx.connections.add(ann.id, bob.id, NOW)
+        to_ann = await tx.inmails.add(
+            bob.id, ann.id, chat.id, await write(tx, chat.id, bob, "hi"), "Role", NOW, LATER
+        )
+        await tx.blocks.add(bob.id, ann.id, NOW)
+        await tx.blocks.add(cleo.id, ann.id, NOW)
+    async with store.read() as tx:
+        from_ann = await tx.conversations.route(ann.id, bob.id)
+        assert (from_ann.conversation, from_ann.connected) == (chat, True)
+        assert from_ann.open_inmail_id == to_ann.id  # sent to Ann: hers to answer
+        assert (from_ann.you_blocked, from_ann.they_blocked) == (False, True)
+        from_bob = await tx.conversations.route(bob.id, ann.id)
+        assert (from_bob.conversation, from_bob.connected) == (chat, True)
+        assert from_bob.open_inmail_id is None  # Bob sent it: nothing for him to answer
+        assert (from_bob.you_blocked, from_bob.they_blocked) == (True, False)
+        to_cleo = await tx.conversations.route(ann.id, cleo.id)
+        assert (to_cleo.connected, to_cleo.you_blocked, to_cleo.they_blocked) == (
+            False,
+            False,
+            True,
+        )
+
+
+async def test_both_sides_states_in_one_read(store: Store) -> None:
+    ann, bob, cleo = await add_members(store, "Ann", "Bob", "Cleo")
+    chat = await conversation(store, ann, bob)
+    await conversation(store, ann, cleo)
+    async with store.read() as tx:
+        states = await tx.conversations.states(chat.id)
+        assert states == {
+            ann.id: await tx.conversations.state(chat.id, ann.id),
+            bob.id: await tx.conversations.state(chat.id, bob.id),
+        }

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bridge.core.models import NewMember
+from bridge.core.models import NewMember, NotificationKind
 from bridge.storage import once
 from bridge.storage.port import AlreadyApplied, Store
 from tests.storage.contract.population import LATER, NOW
@@ -82,3 +82,30 @@ async def test_reads_and_idempotent_writes_do_not_take_an_updates_record(store: 
         await _add(store, 2)  # the handler's effect
         assert scope.recorded
     assert await _members(store) == 2
+
+
+async def test_an_arrival_reads_the_record_the_member_and_what_waits_for_them(
+    store: Store,
+) -> None:
+    await _add(store, 501)
+    async with store.read() as tx:
+        unknown = await tx.updates.arrival("bot:9:abc", 999, NOW, "quiet hours")
+        assert tuple(unknown) == (False, None, False)
+        anonymous = await tx.updates.arrival("bot:9:abc", None, NOW, "quiet hours")
+        assert tuple(anonymous) == (False, None, False)
+        known = await tx.updates.arrival("bot:9:abc", 501, NOW, "quiet hours")
+        assert known.member == await tx.members.by_telegram_id(501)
+        assert (known.seen, known.waiting) == (False, False)
+    assert known.member is not None
+    async with store.transaction() as tx:
+        await tx.updates.mark("bot:9:abc", 9, NOW)
+        await tx.outbox.add(known.member.id, NotificationKind.MESSAGE, 1, {}, NOW)
+    async with store.read() as tx:  # pending now: not waiting (nothing held)
+        again = await tx.updates.arrival("bot:9:abc", 501, NOW, "quiet hours")
+        assert (again.seen, again.waiting) == (True, False)
+    async with store.transaction() as tx:
+        await tx.outbox.hold_member(known.member.id)
+    async with store.read() as tx:
+        held = await tx.updates.arrival("bot:9:other", 501, NOW, "quiet hours")
+        assert (held.seen, held.waiting) == (False, True)
+        assert held.waiting == await tx.outbox.waiting(known.member.id, NOW, "quiet hours")
