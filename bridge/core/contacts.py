@@ -62,12 +62,14 @@ def first_line(note: str | None, limit: int = 80) -> str:
 async def contact_preview(
     deps: CoreDeps, tx: UnitOfWork, viewer_id: int, contact_id: int
 ) -> ContactPreview:
-    """The preview beside a message from `contact_id`: two indexed reads and the graph index's
-    mutual count (microseconds), cheap enough for every relayed message."""
+    """The preview beside a message from `contact_id`: one indexed read (the note and the
+    tags) and the graph index's mutual count (microseconds), cheap enough for every
+    relayed message."""
+    note, tags = await tx.notes.with_tags(viewer_id, contact_id)
     return ContactPreview(
         mutual=len(deps.graph.mutual(viewer_id, contact_id)),
-        tags=await tx.tags.on_contact(viewer_id, contact_id),
-        note_line=first_line(await tx.notes.get(viewer_id, contact_id)),
+        tags=tags,
+        note_line=first_line(note),
     )
 
 

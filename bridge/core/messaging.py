@@ -429,10 +429,13 @@ async def delivery_of(
     conversation: Conversation,
     recipient: Member,
     state: ConversationState,
+    sender: Member | None = None,
 ) -> Delivery:
     """What the recipient's chat must show for a stored message, from the rows already
-    read (the outbox's plan reads them to check the message is still shown)."""
-    sender = await existing_member(tx, message.sender_id)
+    read (the outbox's plan reads them to check the message is still shown, and the
+    sender with them)."""
+    if sender is None or sender.id != message.sender_id:
+        sender = await existing_member(tx, message.sender_id)
     inmail, reputation = None, None
     if message.kind == MessageKind.INMAIL:
         inmail = await tx.inmails.latest_in_conversation(conversation.id)

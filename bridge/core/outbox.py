@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bridge.core import errors
 from bridge.core.deps import CoreDeps
 from bridge.core.members import existing_member, require_admin
 from bridge.core.messaging import delivery_of
@@ -113,14 +114,15 @@ class Outbox:
         It only reads: a consistent snapshot, not a write transaction (on PostgreSQL it
         neither waits for this worker's writes nor conflicts with another worker's)."""
         now = self._d.clock.now()
+        if n.kind == NotificationKind.MESSAGE:
+            return await self._plan_message(n, now)
         async with self._d.store.read() as tx:  # reads only: no transaction to commit
             member = await existing_member(tx, n.member_id)
             if await tx.outbox.earlier_waiting(n.member_id, n.id, now):
                 return Plan(action=PlanAction.WAIT)
             if member.left_at is not None:  # /delete_account: nothing reaches them now
                 return Plan(action=PlanAction.SKIP, reason="member left")
-            shown: list[tuple[Message, Conversation, ConversationState]] = []
-            stale = await _no_longer_true(tx, n, shown)
+            stale = await _no_longer_true(tx, n)
             if stale:
                 return Plan(action=PlanAction.SKIP, reason=stale)
             if n.kind in PUSHED_BY_MODE and member.notify_mode != NotifyMode.INSTANT:
@@ -131,17 +133,37 @@ class Outbox:
                 resume = quiet_until(member, now)
                 if resume is not None:
                     return Plan(action=PlanAction.LATER, until=resume)
-            silent = False
-            if n.kind == NotificationKind.MESSAGE and n.sender_id is not None:
-                silent = await tx.outbox.recent_push(
-                    n.member_id, n.sender_id, now - self._d.rules.burst_window
-                )
-            if n.kind in SILENT_KINDS:
-                silent = True
-            delivery = None
-            if n.kind == NotificationKind.MESSAGE and shown:  # its rows are read already
-                message, conversation, state = shown[0]
-                delivery = await delivery_of(self._d, tx, message, conversation, member, state)
+        return Plan(action=PlanAction.SEND, silent=n.kind in SILENT_KINDS)
+
+    async def _plan_message(self, n: Notification, now: datetime) -> Plan:
+        """`plan` for a relayed message — the same decisions, in the same order — on one
+        read of every row it needs (`OutboxRepo.message_rows`), the preview's in a second;
+        its delivery is built from them (a burst from one sender rings once: `silent`)."""
+        async with self._d.store.read() as tx:
+            rows = await tx.outbox.message_rows(n, now, now - self._d.rules.burst_window)
+            member = rows.recipient
+            if member is None:
+                raise errors.MemberNotFound(handle=str(n.member_id))
+            if rows.earlier_waiting:
+                return Plan(action=PlanAction.WAIT)
+            if member.left_at is not None:
+                return Plan(action=PlanAction.SKIP, reason="member left")
+            if rows.message is None or rows.conversation is None or rows.state is None:
+                return Plan(action=PlanAction.SKIP, reason="message gone")
+            stale = shown_or_why_not(rows.message, rows.state)
+            if stale:
+                return Plan(action=PlanAction.SKIP, reason=stale)
+            if member.notify_mode != NotifyMode.INSTANT:
+                return Plan(action=PlanAction.SKIP, reason=f"mode {member.notify_mode}")
+            if not member.reachable:
+                return Plan(action=PlanAction.HOLD, reason="unreachable")
+            resume = quiet_until(member, now)
+            if resume is not None:
+                return Plan(action=PlanAction.LATER, until=resume)
+            delivery = await delivery_of(
+                self._d, tx, rows.message, rows.conversation, member, rows.state, rows.sender
+            )
+        silent = n.sender_id is not None and rows.recent_push
         return Plan(action=PlanAction.SEND, silent=silent, delivery=delivery)
 
     async def hold_for_quiet_hours(self, notification_id: int, until: datetime) -> None:
@@ -206,11 +228,7 @@ class Outbox:
             return await tx.outbox.counts()
 
 
-async def _no_longer_true(
-    tx: UnitOfWork,
-    n: Notification,
-    shown: list[tuple[Message, Conversation, ConversationState]] | None = None,
-) -> str | None:
+async def _no_longer_true(tx: UnitOfWork, n: Notification) -> str | None:
     """Why a notification would tell something that is no longer so, if it would: checked
     when it is delivered, not when it was owed (both members invited each other at once,
     the connection was removed meanwhile, the recipient reported the sender as spam or
@@ -224,8 +242,6 @@ async def _no_longer_true(
                 return f"invitation {invitation.status.value}"
         elif not await tx.connections.exists(invitation.sender_id, invitation.recipient_id):
             return "no longer connected"
-    elif n.kind == NotificationKind.MESSAGE:
-        return await _message_not_shown(tx, n, shown=shown)
     elif n.kind == NotificationKind.EDIT:
         if await _message_of(tx, n) is None or not await _chat_copies(tx, n):
             return "nothing to edit"
@@ -261,26 +277,28 @@ async def _message_of(tx: UnitOfWork, n: Notification) -> tuple[Message, Convers
     return message, conversation
 
 
-async def _message_not_shown(
-    tx: UnitOfWork,
-    n: Notification,
-    spam_too: bool = True,
-    shown: list[tuple[Message, Conversation, ConversationState]] | None = None,
-) -> str | None:
-    """Why the recipient's chat must not show the message, if it must not: gone, from a
-    member they reported as spam (it waits in the inbox's spam), or in history they deleted.
-    When it is shown, its rows go to `shown` (the message's delivery is built from them)."""
+async def _message_not_shown(tx: UnitOfWork, n: Notification, spam_too: bool = True) -> str | None:
+    """Why the recipient's chat must not show the message, if it must not: gone, or
+    `shown_or_why_not` (a message's own notification reads it all at once: `_plan_message`)."""
     found = await _message_of(tx, n)
     if found is None:
         return "message gone"
     message, conversation = found
-    state = await tx.conversations.state(conversation.id, n.member_id)
+    return shown_or_why_not(
+        message, await tx.conversations.state(conversation.id, n.member_id), spam_too
+    )
+
+
+def shown_or_why_not(
+    message: Message, state: ConversationState, spam_too: bool = True
+) -> str | None:
+    """Why the recipient's chat must not show a message of a conversation they are in:
+    from a member they reported as spam (it waits in the inbox's spam), or in history they
+    deleted (None: it is shown)."""
     if spam_too and state.spam:
         return "spam"
     if message.id <= state.cleared_through:
         return "deleted"
-    if shown is not None:
-        shown.append((message, conversation, state))
     return None
 
 

@@ -107,6 +107,20 @@ class Route(NamedTuple):
     they_blocked: bool  # the target blocked the actor
 
 
+class MessageRows(NamedTuple):
+    """What planning a message's notification reads, in one statement
+    (`OutboxRepo.message_rows`): the recipient, the message with its conversation, the
+    recipient's side of it and its sender (None when gone), and the outbox's two checks."""
+
+    recipient: Member | None
+    earlier_waiting: bool  # `OutboxRepo.earlier_waiting`
+    message: Message | None
+    conversation: Conversation | None
+    state: ConversationState | None  # the recipient's, when they are in the conversation
+    sender: Member | None
+    recent_push: bool  # `OutboxRepo.recent_push` from the notification's sender
+
+
 class InboxSlice(NamedTuple):
     """Rows of one inbox page (up to the limit asked) and the member's header counts."""
 
@@ -551,6 +565,13 @@ class OutboxRepo(Protocol):
         """Whether a non-silent push from `sender_id` reached the member since `since`."""
         ...
 
+    async def message_rows(
+        self, notification: Notification, now: datetime, pushed_since: datetime
+    ) -> MessageRows:
+        """For a message's notification, `MessageRows` at once (`earlier_waiting` at
+        `now`, `recent_push` since `pushed_since`)."""
+        ...
+
     async def reschedule(self, notification_id: int, due_at: datetime, error: str) -> None: ...
     async def hold_member(self, member_id: int) -> int: ...
     async def replan_member(self, member_id: int, now: datetime, quiet_mark: str) -> int:
@@ -662,6 +683,10 @@ class NoteRepo(Protocol):
     async def set(self, member_id: int, contact_id: int, text: str, now: datetime) -> None: ...
     async def remove(self, member_id: int, contact_id: int) -> bool: ...
     async def get(self, member_id: int, contact_id: int) -> str | None: ...
+    async def with_tags(self, member_id: int, contact_id: int) -> tuple[str | None, list[Tag]]:
+        """The note and `TagRepo.on_contact`'s tags at once (the preview of every message)."""
+        ...
+
     async def all(self, member_id: int) -> list[tuple[int, str]]:
         """Every (contact id, note) of the member's, by contact (/export)."""
         ...

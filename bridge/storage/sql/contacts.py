@@ -90,6 +90,20 @@ class SqlNotes:
     def __init__(self, conn: Db) -> None:
         self._conn = conn
 
+    async def with_tags(self, member_id: int, contact_id: int) -> tuple[str | None, list[Tag]]:
+        # One row per tag (at least one: the note alone, tags NULL, when there is none).
+        rows = list(
+            await self._conn.execute_fetchall(
+                "SELECT n.text AS note, t.id, t.name, t.colour FROM (SELECT 1 AS one) AS here"
+                " LEFT JOIN contact_notes n ON n.member_id = :m AND n.contact_id = :c"
+                " LEFT JOIN tags t ON t.member_id = :m"
+                " AND t.id IN (SELECT tag_id FROM contact_tags WHERE contact_id = :c)"
+                " ORDER BY t.name",
+                {"m": member_id, "c": contact_id},
+            )
+        )
+        return rows[0]["note"], [_tag(row) for row in rows if row["id"] is not None]
+
     async def set(self, member_id: int, contact_id: int, text: str, now: datetime) -> None:
         await self._conn.execute(
             "INSERT INTO contact_notes (member_id, contact_id, text, updated_at)"

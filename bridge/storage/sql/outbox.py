@@ -7,9 +7,24 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bridge.core.models import Notification, NotificationKind, NotificationStatus
+from bridge.core.models import (
+    Conversation,
+    ConversationState,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
+)
+from bridge.storage.port import MessageRows
 from bridge.storage.sql.db import Db, Row
-from bridge.storage.sql.rows import row_dict, ts
+from bridge.storage.sql.members import MEMBER_COLUMNS, member_from_columns
+from bridge.storage.sql.rows import (
+    CONVERSATION_COLUMNS,
+    MESSAGE_COLUMNS,
+    STATE_COLUMNS,
+    message_from_dict,
+    row_dict,
+    ts,
+)
 
 _COLUMNS = (
     "id",
@@ -158,6 +173,64 @@ class SqlOutbox:
             (member_id, sender_id, ts(since)),
         )
         return await cursor.fetchone() is not None
+
+    async def message_rows(
+        self, notification: Notification, now: datetime, pushed_since: datetime
+    ) -> MessageRows:
+        # One row whatever is gone: the outer joins leave NULLs for it.
+        columns = ", ".join(
+            [f"r.{c} AS r_{c}" for c in MEMBER_COLUMNS]
+            + [f"s.{c} AS s_{c}" for c in MEMBER_COLUMNS]
+            + [f"m.{c} AS m_{c}" for c in MESSAGE_COLUMNS]
+            + [f"c.{c} AS c_{c}" for c in CONVERSATION_COLUMNS]
+            + [f"st.{c} AS st_{c}" for c in STATE_COLUMNS]
+        )
+        cursor = await self._conn.execute(
+            f"SELECT {columns},"
+            " EXISTS (SELECT 1 FROM outbox p WHERE p.member_id = :member"
+            " AND p.status = 'pending' AND p.id < :id AND p.due_at > :now) AS earlier_waiting,"
+            " EXISTS (SELECT 1 FROM outbox q WHERE q.member_id = :member"
+            " AND q.sender_id = :sender AND q.status = 'sent' AND q.silent = 0"
+            " AND q.sent_at >= :since) AS recent_push"
+            " FROM (SELECT 1 AS one) AS here"
+            " LEFT JOIN members r ON r.id = :member"
+            " LEFT JOIN messages m ON m.id = :ref"
+            " LEFT JOIN conversations c ON c.id = m.conversation_id"
+            " AND :member IN (c.member_a, c.member_b)"
+            " LEFT JOIN conversation_states st ON st.conversation_id = c.id"
+            " AND st.member_id = :member"
+            " LEFT JOIN members s ON s.id = m.sender_id",
+            {
+                "member": notification.member_id,
+                "id": notification.id,
+                "ref": notification.ref_id,
+                "sender": notification.sender_id,
+                "now": ts(now),
+                "since": ts(pushed_since),
+            },
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+
+        def part(prefix: str, names: Sequence[str]) -> dict[str, Any] | None:
+            if row[f"{prefix}{names[0]}"] is None:
+                return None
+            return {c: row[f"{prefix}{c}"] for c in names}
+
+        message, conversation, state = (
+            part("m_", MESSAGE_COLUMNS),
+            part("c_", CONVERSATION_COLUMNS),
+            part("st_", STATE_COLUMNS),
+        )
+        return MessageRows(
+            recipient=member_from_columns(row, "r_") if row["r_id"] is not None else None,
+            earlier_waiting=bool(row["earlier_waiting"]),
+            message=message_from_dict(message) if message else None,
+            conversation=Conversation.model_validate(conversation) if conversation else None,
+            state=ConversationState.model_validate(state) if state else None,
+            sender=member_from_columns(row, "s_") if row["s_id"] is not None else None,
+            recent_push=bool(row["recent_push"]),
+        )
 
     async def reschedule(self, notification_id: int, due_at: datetime, error: str) -> None:
         await self._conn.execute(

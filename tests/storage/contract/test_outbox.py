@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bridge.core.models import NotificationKind, NotificationStatus
 from bridge.storage.port import Store
-from tests.storage.contract.population import LATER, NOW, add_members
+from tests.storage.contract.population import LATER, NOW, add_members, conversation, write
 
 QUIET = "quiet hours"
 
@@ -201,3 +201,45 @@ async def test_a_claim_takes_each_members_next_row_once_until_its_lease_ends(
         await tx.outbox.hold_member(cleo.id)  # blocked the bot: held, claim gone
     async with store.claiming() as tx:
         assert [n.id for n in await tx.outbox.claim("w5", LATER, LATER, 10)] == [a2]
+
+
+async def test_a_messages_plan_reads_its_rows_at_once(store: Store) -> None:
+    ann, bob, cat = await add_members(store, "Ann", "Bob", "Cat")
+    chat = await conversation(store, ann, bob)
+    async with store.transaction() as tx:
+        message_id = await write(tx, chat.id, bob, "hi")
+        owed = await tx.outbox.add(
+            ann.id, NotificationKind.MESSAGE, message_id, {}, NOW, sender_id=bob.id
+        )
+        not_hers = await tx.outbox.add(
+            cat.id, NotificationKind.MESSAGE, message_id, {}, NOW, sender_id=bob.id
+        )
+        gone = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 10**9, {}, NOW)
+    since = NOW - timedelta(minutes=1)
+    async with store.read() as tx:
+        notification = await tx.outbox.get(owed)
+        assert notification is not None
+        rows = await tx.outbox.message_rows(notification, NOW, since)
+        assert rows.recipient == await tx.members.get(ann.id)
+        assert rows.sender == await tx.members.get(bob.id)
+        assert rows.message == await tx.messages.get(message_id)
+        assert rows.conversation == await tx.conversations.get(chat.id)
+        assert rows.state == await tx.conversations.state(chat.id, ann.id)
+        assert (rows.earlier_waiting, rows.recent_push) == (False, False)
+        for other in (not_hers, gone):  # not in that conversation; no such message
+            found = await tx.outbox.get(other)
+            assert found is not None
+            seen = await tx.outbox.message_rows(found, NOW, since)
+            assert (seen.conversation, seen.state) == (None, None)
+            assert seen.recipient is not None
+    async with store.transaction() as tx:
+        await tx.outbox.mark_sent([owed], NOW, silent=False)
+        earlier = await tx.outbox.add(ann.id, NotificationKind.DIGEST, None, {}, NOW, LATER)
+        await tx.outbox.add(ann.id, NotificationKind.MESSAGE, message_id, {}, NOW, None, bob.id)
+    async with store.read() as tx:
+        later = [n for n in await tx.outbox.by_status(NotificationStatus.PENDING, 9)][0]
+        assert later.id > earlier
+        rows = await tx.outbox.message_rows(later, NOW, since)
+        assert rows.earlier_waiting == await tx.outbox.earlier_waiting(ann.id, later.id, NOW)
+        assert rows.earlier_waiting is True  # the digest due later holds it back
+        assert rows.recent_push == await tx.outbox.recent_push(ann.id, bob.id, since) is True

@@ -49,6 +49,26 @@ async def test_one_note_per_member_and_contact(store: Store) -> None:
         assert await tx.notes.remove(ann.id, bob.id) is False
 
 
+async def test_a_contacts_note_and_tags_in_one_read(store: Store) -> None:
+    ann, bob, cat = await add_members(store, "Ann", "Bob", "Cat")
+    async with store.read() as tx:
+        assert await tx.notes.with_tags(ann.id, bob.id) == (None, [])
+    async with store.transaction() as tx:
+        lyon = await tx.tags.ensure(ann.id, "lyon", "⚫", NOW)
+        candidate = await tx.tags.ensure(ann.id, "candidate", "🟢", NOW)
+        theirs = await tx.tags.ensure(cat.id, "cat-only", "🔵", NOW)
+        for tag in (lyon, candidate, theirs):
+            await tx.tags.attach(tag.id, bob.id, NOW)
+        await tx.notes.set(ann.id, bob.id, "met in Lyon", NOW)
+        await tx.notes.set(ann.id, cat.id, "other contact", NOW)
+    async with store.read() as tx:
+        note, tags = await tx.notes.with_tags(ann.id, bob.id)
+        assert (note, tags) == ("met in Lyon", await tx.tags.on_contact(ann.id, bob.id))
+        assert [t.name for t in tags] == ["candidate", "lyon"]  # Ann's own, by name
+        assert await tx.notes.with_tags(cat.id, bob.id) == (None, [theirs])
+        assert await tx.notes.with_tags(bob.id, ann.id) == (None, [])
+
+
 async def test_one_pending_reminder_per_conversation_fired_once(store: Store) -> None:
     ann, bob, cat = await add_members(store, "Ann", "Bob", "Cat")
     with_bob = await conversation(store, ann, bob)
