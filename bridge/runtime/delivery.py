@@ -116,9 +116,11 @@ class DeliveryWorker:
 
     async def _dispatch(self, claimed: list[Notification]) -> int:
         """Start a send for each claimed notification, within the window; how many were
-        started. One not started (stopping, the database in trouble, or its member's
-        previous send still finishing in this worker) is given back at once: it would
-        otherwise stay claimed until its lease ends."""
+        started. One not started (stopping, the database in trouble) is given back at once:
+        it would otherwise stay claimed until its lease ends. One whose member's previous
+        send is still finishing here (recorded, its task not yet done) waits, claimed, as
+        one whose chat is not ready does: started when that send ends, rather than given
+        back and claimed again (two more commits)."""
         started = 0
         unstarted: list[int] = []
         for notification in claimed:
@@ -126,10 +128,10 @@ class DeliveryWorker:
             in_flight = self._sending_ids.get(member)
             if in_flight == notification.id:  # its lease ended while we still send it
                 continue
-            if self._stopping or self._trouble is not None or in_flight is not None:
+            if self._stopping or self._trouble is not None:
                 unstarted.append(notification.id)
                 continue
-            if self._not_ready_for(member) > 0:
+            if in_flight is not None or self._not_ready_for(member) > 0:
                 self._parked[member] = notification
                 continue
             await self._slots.acquire()
@@ -141,6 +143,18 @@ class DeliveryWorker:
         self._unreleased.update(unstarted)
         await self._give_back()
         return started
+
+    def _unpark(self) -> list[Notification]:
+        """The parked notifications that may start now: their member's previous send has
+        ended and their chat is ready."""
+        ready = [
+            n
+            for m, n in self._parked.items()
+            if m not in self._sending and self._not_ready_for(m) <= 0
+        ]
+        for n in ready:
+            del self._parked[n.member_id]
+        return ready
 
     def _not_ready_for(self, member: int) -> float:
         """Seconds before the member's chat may be sent to (0 when no pacing or unknown)."""
@@ -184,15 +198,17 @@ class DeliveryWorker:
             try:
                 self._wake.clear()
                 await self._give_back()
-                ready = [n for m, n in self._parked.items() if self._not_ready_for(m) <= 0]
-                for n in ready:
-                    del self._parked[n.member_id]
+                ready = self._unpark()
                 free = self.window - len(self._sending) - len(ready)
                 claimed = (
                     await self.core.outbox.claim(self.name, free, self.lease) if free > 0 else []
                 )
                 started = await self._dispatch(ready + claimed)
-                self._next_ready = min((self._not_ready_for(m) for m in self._parked), default=None)
+                # (A member's send ending wakes the loop: only paced chats set a time.)
+                self._next_ready = min(
+                    (self._not_ready_for(m) for m in self._parked if m not in self._sending),
+                    default=None,
+                )
                 if self._trouble is not None:
                     trouble, self._trouble = self._trouble, None
                     await self._drain()

@@ -1,6 +1,8 @@
 """The delivery worker's claims: a notification claimed while its member's previous send is
-still finishing in this worker is given back at once (not left claimed until its lease
-ends, which held it back a minute), and the worker gives back everything when it stops."""
+still finishing in this worker waits in the worker, still claimed, and starts as soon as
+that send ends (neither given back and claimed again — two more commits — nor left
+claimed until its lease ends, which held it back a minute); the worker gives back
+everything when it stops."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from bridge.runtime.notifications import Notifier
 from tests.conftest import MakeMember
 
 
-async def test_a_claim_for_a_member_still_sending_is_given_back(
+async def test_a_claim_for_a_member_still_sending_waits_for_that_send(
     core: Core, member: MakeMember
 ) -> None:
     ann = await member("Ann")
@@ -30,6 +32,10 @@ async def test_a_claim_for_a_member_still_sending_is_given_back(
     worker._sending[ann.id] = cast(Any, None)
     again = await core.outbox.claim("w1", 8, timedelta(seconds=60))
     assert [n.id for n in again] == [second]
-    assert await worker._dispatch(again) == 0  # not started, given back:
-    assert [n.id for n in await core.outbox.claim("w2", 8, timedelta(seconds=60))] == [second]
-    assert await core.outbox.release_worker("w2") == 1
+    assert await worker._dispatch(again) == 0  # not started: it waits here, still ours
+    assert await core.outbox.claim("w2", 8, timedelta(seconds=60)) == []
+    assert worker._unpark() == []  # the first's task is still ending
+    del worker._sending[ann.id], worker._sending_ids[ann.id]  # it ended
+    assert [n.id for n in worker._unpark()] == [second]  # started at the loop's next turn
+    assert worker._unpark() == []
+    assert await core.outbox.release_worker("w1") == 1  # a stop gives it back
