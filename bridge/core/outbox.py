@@ -125,15 +125,9 @@ class Outbox:
             stale = await _no_longer_true(tx, n)
             if stale:
                 return Plan(action=PlanAction.SKIP, reason=stale)
-            if n.kind in PUSHED_BY_MODE and member.notify_mode != NotifyMode.INSTANT:
-                return Plan(action=PlanAction.SKIP, reason=f"mode {member.notify_mode}")
-            if not member.reachable:  # kept until they come back; never tried in vain
-                return Plan(action=PlanAction.HOLD, reason="unreachable")
-            if n.kind not in SILENT_KINDS:
-                resume = quiet_until(member, now)
-                if resume is not None:
-                    return Plan(action=PlanAction.LATER, until=resume)
-        return Plan(action=PlanAction.SEND, silent=n.kind in SILENT_KINDS)
+        return _by_settings(n, member, now) or Plan(
+            action=PlanAction.SEND, silent=n.kind in SILENT_KINDS
+        )
 
     async def _plan_message(self, n: Notification, now: datetime) -> Plan:
         """`plan` for a relayed message — the same decisions, in the same order — on one
@@ -153,13 +147,9 @@ class Outbox:
             stale = shown_or_why_not(rows.message, rows.state)
             if stale:
                 return Plan(action=PlanAction.SKIP, reason=stale)
-            if member.notify_mode != NotifyMode.INSTANT:
-                return Plan(action=PlanAction.SKIP, reason=f"mode {member.notify_mode}")
-            if not member.reachable:
-                return Plan(action=PlanAction.HOLD, reason="unreachable")
-            resume = quiet_until(member, now)
-            if resume is not None:
-                return Plan(action=PlanAction.LATER, until=resume)
+            held = _by_settings(n, member, now)
+            if held is not None:
+                return held
             delivery = await delivery_of(
                 self._d, tx, rows.message, rows.conversation, member, rows.state, rows.sender
             )
@@ -226,6 +216,21 @@ class Outbox:
     async def counts(self) -> dict[str, int]:
         async with self._d.store.transaction() as tx:
             return await tx.outbox.counts()
+
+
+def _by_settings(n: Notification, member: Member, now: datetime) -> Plan | None:
+    """What the recipient's settings and state make of a notification that is still true:
+    left in the inbox (digest or muted mode), held while they can't be reached, held for
+    their quiet hours; None: it goes now."""
+    if n.kind in PUSHED_BY_MODE and member.notify_mode != NotifyMode.INSTANT:
+        return Plan(action=PlanAction.SKIP, reason=f"mode {member.notify_mode}")
+    if not member.reachable:  # kept until they come back; never tried in vain
+        return Plan(action=PlanAction.HOLD, reason="unreachable")
+    if n.kind not in SILENT_KINDS:
+        resume = quiet_until(member, now)
+        if resume is not None:
+            return Plan(action=PlanAction.LATER, until=resume)
+    return None
 
 
 async def _no_longer_true(tx: UnitOfWork, n: Notification) -> str | None:
