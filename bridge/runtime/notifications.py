@@ -70,6 +70,17 @@ def _not_modified(exc: BadRequest) -> bool:
 class Notifier:
     def __init__(self, bot: Bot, core: Core, renderer: Renderer) -> None:
         self.bot, self.core, self.renderer = bot, core, renderer
+        self._labels: dict[tuple[str, str, str, str], str] = {}
+
+    def _label(self, lang: str, feature: str, name: str, action: str = "") -> str:
+        """A button's label under every relayed message: the same text for a language
+        (no member's data in it), rendered once rather than once per message."""
+        key = (lang, feature, name, action)
+        label = self._labels.get(key)
+        if label is None:
+            params = {"action": action} if action else {}
+            label = self._labels[key] = self.renderer.text(lang, feature, name, **params)
+        return label
 
     async def deliver(
         self, n: Notification, silent: bool = False, prepared: Delivery | None = None
@@ -122,23 +133,17 @@ class Notifier:
         """Under a relayed message (its last copy: the media, when it has one): 👤 Profile,
         the sender's card, and an InMail's answers."""
         lang = self.renderer.lang(d.recipient.language)
-        t = self.renderer.text
+        t = self._label
         rows: list[Row] = []
         if d.message.kind == MessageKind.INMAIL and d.inmail is not None:
             rows.append(
                 [
+                    (t(lang, "inmail", "button", "yes"), InMailInterested(inmail_id=d.inmail.id)),
                     (
-                        t(lang, "inmail", "button", action="yes"),
-                        InMailInterested(inmail_id=d.inmail.id),
-                    ),
-                    (
-                        t(lang, "inmail", "button", action="no"),
+                        t(lang, "inmail", "button", "no"),
                         InMailNotInterested(inmail_id=d.inmail.id),
                     ),
-                    (
-                        t(lang, "inmail", "button", action="reply"),
-                        InMailReply(inmail_id=d.inmail.id),
-                    ),
+                    (t(lang, "inmail", "button", "reply"), InMailReply(inmail_id=d.inmail.id)),
                 ]
             )
         rows.append([(t(lang, "contacts", "profile_button"), ViewProfile(member_id=d.sender.id))])
