@@ -488,12 +488,18 @@ class OutboxRepo(Protocol):
         ...
 
     async def claim(
-        self, worker: str, now: datetime, lease_until: datetime, limit: int
+        self,
+        worker: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        members: Sequence[int] | None = None,
     ) -> list[Notification]:
         """Up to `limit` due rows for `worker` to send, oldest first, each the head of its
         member's pending rows (so one member's go strictly one after the other, whichever
         worker sends them), unclaimed or with a lease ended before `now` (its worker died);
-        claimed until `lease_until`. Concurrent claims never return the same row."""
+        claimed until `lease_until`; only `members`' when given. Concurrent claims never
+        return the same row."""
         ...
 
     async def release(self, notification_id: int, worker: str) -> None:

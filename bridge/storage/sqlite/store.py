@@ -61,6 +61,10 @@ class SqliteStore:
         store = cls(conn)
         try:
             await store.migrate()
+            # From here on the writer's statements run on the event loop's thread (each
+            # costs microseconds), its durable commits in its own (see OneHopConnection).
+            if isinstance(conn, onehop.OneHopConnection):
+                conn.inline = True
             if path != ":memory:":
                 store._reader = await cls._connect(path)
                 await store._reader.execute("PRAGMA query_only = ON")
@@ -125,7 +129,7 @@ class SqliteStore:
                     ):
                         raise AlreadyApplied(scope.update_id)
                     recorded = True
-                await self._conn.execute("COMMIT")
+                await self._commit(changed=self._conn.total_changes != before)
             except BaseException as exc:
                 await self._rollback()
                 if isinstance(exc, sqlite3.OperationalError):
@@ -195,6 +199,14 @@ class SqliteStore:
                 if isinstance(exc, sqlite3.OperationalError):
                     raise _unavailable(exc) from exc
                 raise
+
+    async def _commit(self, changed: bool) -> None:
+        """A commit that wrote waits for the disk in the connection's thread, not on the
+        event loop; one that wrote nothing just ends the transaction."""
+        if changed and isinstance(self._conn, onehop.OneHopConnection):
+            await self._conn.commit_durably()
+        else:
+            await self._conn.execute("COMMIT")
 
     async def _begin(self) -> None:
         try:
