@@ -317,7 +317,12 @@ class DeliveryWorker:
             await outbox.fail(n.id, f"error {type(exc).__name__}: {exc}")
         else:
             done = Completion(
-                n.id, sent.copies, silent=plan.silent, removed=sent.removed, member_id=n.member_id
+                n.id,
+                sent.copies,
+                silent=plan.silent,
+                removed=sent.removed,
+                member_id=n.member_id,
+                pace=timedelta(seconds=self._not_ready_for(n.member_id)),
             )
             return await until_recorded(
                 lambda: self.completions.record(done),
