@@ -72,14 +72,17 @@ class Counts:
         self.texts: dict[str, Counter[str]] = {s: Counter() for s in (*SIDES, "other")}
         self._local = threading.local()
         self._dirty: dict[str, bool] = {}
+        self._changes: dict[int, int] = {}  # each connection's total changes at its BEGIN
         self.on = False
 
     def trace(self, conn: sqlite3.Connection, sql: str) -> None:
-        """SQLite's trace callback, in `conn`'s own aiosqlite thread: one call per statement
+        """SQLite's trace callback, wherever the statement runs: one call per statement
         run. A write transaction begins IMMEDIATE; a plain BEGIN is a read's snapshot."""
         if not self.on:
             return
-        side = getattr(self._local, "side", "other")
+        # A statement run in the connection's thread carries its side; one run inline (the
+        # writer's, on the event loop's thread) is the current task's.
+        side = getattr(self._local, "side", None) or _side()
         count = self.counts[side]
         self.texts[side][_shape(sql)] += 1
         word = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
@@ -93,8 +96,8 @@ class Counts:
             self._local.last = sql
         if word == "BEGIN":
             count["transactions" if "IMMEDIATE" in sql.upper() else "read_snapshots"] += 1
-            self._local.changes = conn.total_changes
-        elif word == "COMMIT" and conn.total_changes != getattr(self._local, "changes", 0):
+            self._changes[id(conn)] = conn.total_changes
+        elif word == "COMMIT" and conn.total_changes != self._changes.get(id(conn), 0):
             count["fsync_commits"] += 1
 
     @contextmanager
@@ -149,9 +152,8 @@ async def run(senders: int = 10, messages: int = 10) -> dict[str, Any]:
         await bot.start()
         try:
             store: Any = bot.store
-            for conn in (store._conn, store._reader):  # the writer, the reads' own
-                if conn is not None:
-                    await counts.attach(conn)
+            for conn in (store._conn, *store._readers):  # the writer, the reads' own
+                await counts.attach(conn)
             for sender, recipient in users:  # warm-up: every member known, caches filled
                 await sender.send_text("warm-up")
                 await recipient.wait_for_text("warm-up", timeout=30, since_mark=False)

@@ -1,9 +1,9 @@
 """Logging for the processes (`python -m bridge`, the playground): one format, the level from
 LOG_LEVEL, and two filters, because libraries log what we must not show or shout:
 
-- `Redact` replaces secrets (the bot token, which python-telegram-bot and httpx put in URLs
-  and in `InvalidToken`'s message) with ``<token>`` in every record that reaches a handler,
-  traceback included, at every level;
+- `Redact` replaces secrets (the bot token, which python-telegram-bot and the HTTP client's
+  debug lines put in URLs and in `InvalidToken`'s message) with ``<token>`` in every record
+  that reaches a handler, traceback included, at every level;
 - `HandledRateLimit` turns `AIORateLimiter`'s "Rate limit hit after maximum of 0 retries"
   (ERROR with a traceback) into one INFO line: with ``max_retries=0`` a 429 is handed back on
   purpose to the caller that retries it (the outbox, the start-up), nothing for a human.
@@ -99,7 +99,7 @@ def setup(level: str = "INFO", secrets: Iterable[str] = ()) -> Redact:
         handler.addFilter(redact)
     logging.captureWarnings(True)
     quiet_rate_limiter()
-    # httpx logs every request at INFO: too chatty unless debugging.
+    # httpx (the playground's, tests') logs every request at INFO: too chatty unless debugging.
     if logging.getLevelName(level) != logging.DEBUG:
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -47,6 +47,10 @@ class Completion:
     copies: Sequence[ChatCopy]
     silent: bool = False
     removed: Sequence[ChatCopy] = ()
+    member_id: int | None = None  # the recipient: whose next notification may follow
+    # How long the recipient's chat must wait before its next send (Telegram's per-chat
+    # limit): their next notification is due only then, so others' go first meanwhile.
+    pace: timedelta = timedelta(0)
 
 
 class Outbox:
@@ -86,12 +90,28 @@ class Outbox:
         surplus parts of a message edited shorter), in one transaction."""
         await self.complete_many([Completion(notification_id, copies, silent, removed)])
 
-    async def complete_many(self, done: Sequence[Completion]) -> None:
+    async def complete_many(
+        self,
+        done: Sequence[Completion],
+        worker: str | None = None,
+        lease: timedelta = timedelta(0),
+    ) -> list[Notification]:
         """`complete` for several sends at once: one transaction (one commit to disk) and
-        one statement marking the rows, however many sends finished together."""
+        one statement marking the rows, however many sends finished together.
+
+        With `worker`, the same transaction claims for it, for `lease`, the next due
+        notification of each recipient whose send completed (and returns them): the worker
+        goes straight on with that member, rather than a claim of its own — and its commit —
+        between any two of one member's sends. A recipient whose chat must wait (`pace`)
+        has their next one made due only then instead: the members waiting longest go
+        first, each chat at Telegram's pace (not one chat's whole backlog, then the next).
+        Claiming and completing are single statements on rows by id, so the whole runs as
+        a claim (`Store.claiming`)."""
         if not done:
-            return
-        async with self._d.store.transaction() as tx:
+            return []
+        members = sorted({c.member_id for c in done if c.member_id is not None and not c.pace})
+        begin = self._d.store.claiming if worker is not None else self._d.store.transaction
+        async with begin() as tx:
             for completion in done:
                 for copy in completion.removed:
                     await tx.copies.remove(copy.chat_id, copy.telegram_message_id)
@@ -102,6 +122,12 @@ class Outbox:
                 ids = [c.notification_id for c in done if c.silent == silent]
                 if ids:
                     await tx.outbox.mark_sent(ids, now, silent)
+            for completion in done:
+                if completion.member_id is not None and completion.pace:
+                    await tx.outbox.postpone_head(completion.member_id, now + completion.pace)
+            if worker is None or not members:
+                return []
+            return await tx.outbox.claim(worker, now, now + lease, len(members), members)
 
     async def plan(self, n: Notification) -> Plan:
         """How to deliver a notification now, by what is true now and the recipient's

@@ -28,6 +28,7 @@ from bridge.runtime.intake import UpdateIntake
 from bridge.runtime.notifications import Notifier
 from bridge.runtime.render import Renderer
 from bridge.runtime.startup import StartupFailed, api_url_problem, with_retries
+from bridge.runtime.transport import AiohttpRequest
 from bridge.runtime.undo_release import release_held_messages
 from bridge.runtime.waiting import again_on_conflict
 from bridge.runtime.webhook import WebhookReceiver, listen_address, secret_problem, webhook_path
@@ -103,7 +104,12 @@ class BridgeBot:
             .context_types(ContextTypes(context=BridgeContext))
             # Every text the bot sends is rendered HTML (escaped by the templates).
             .defaults(Defaults(parse_mode=ParseMode.HTML))
-            .get_updates_read_timeout(self.poll_timeout + 10)
+            # PTB's own defaults (256 connections; 5 s to read, write, connect; 1 s for a
+            # free connection), on aiohttp's client (see bridge.runtime.transport).
+            .request(AiohttpRequest())
+            .get_updates_request(
+                AiohttpRequest(connection_pool_size=1, read_timeout=self.poll_timeout + 10)
+            )
             .updater(None)  # our own intake confirms updates only once processed
             .build()
         )

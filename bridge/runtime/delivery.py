@@ -73,7 +73,10 @@ class DeliveryWorker:
         # of its recipient is being handled (see application.py).
         self.locks = locks if locks is not None else ChatLocks()
         # Sends finishing together are recorded by one commit (group commit).
-        self.completions = Completions(core.outbox.complete_many)
+        # A send's commit also claims its member's next notification (see `_send_task`).
+        self.completions = Completions(
+            lambda done: core.outbox.complete_many(done, self.name, self.lease)
+        )
         self._chats: dict[int, int] = {}  # member id → Telegram chat id (never changes)
         # Telegram's ~1 message/s per chat: a claimed notification whose chat is not ready
         # yet waits here (still claimed), not in a slot of the window (`rate_limits.py`).
@@ -170,27 +173,51 @@ class DeliveryWorker:
             await self.core.outbox.release(notification_id, self.name)
             self._unreleased.discard(notification_id)
 
-    async def _send_task(self, n: Notification) -> None:
+    async def _send_task(self, first: Notification) -> None:
+        """Send a member's notification and, while the commit recording each send also
+        claimed their next one, go on with it in the same slot of the window: a member's
+        notifications follow each other one round trip apart, with no claim between."""
+        n: Notification | None = first
         try:
-            for attempt in range(CONFLICT_TRIES):
-                try:
-                    await self.send_one(n)
-                    break
-                except TransactionConflict:  # another worker's crossing change: plan again
-                    if attempt == CONFLICT_TRIES - 1:
-                        raise
-                    await asyncio.sleep(random.uniform(0.005, 0.05))
+            while n is not None:
+                following = None
+                for attempt in range(CONFLICT_TRIES):
+                    try:
+                        following = await self.send_one(n)
+                        break
+                    except TransactionConflict:  # another worker's crossing change: again
+                        if attempt == CONFLICT_TRIES - 1:
+                            raise
+                        await asyncio.sleep(random.uniform(0.005, 0.05))
+                n = self._go_on_with(following)
         except StorageUnavailable as exc:  # not this notification's fault: the worker waits
             self._trouble = exc
             # Due again for anyone as soon as the database is back, not once the lease ends.
-            self._unreleased.add(n.id)
+            if n is not None:
+                self._unreleased.add(n.id)
         except Exception:  # never let the worker die: what is owed stays in the outbox
-            log.exception("delivery of notification %s failed", n.id)
+            log.exception("delivery of notification %s failed", n.id if n else first.id)
         finally:
-            self._sending.pop(n.member_id, None)
-            self._sending_ids.pop(n.member_id, None)
+            self._sending.pop(first.member_id, None)  # every one sent here was this member's
+            self._sending_ids.pop(first.member_id, None)
             self._slots.release()
             self._wake.set()  # a member is free again: their next one may be due
+
+    def _go_on_with(self, following: Notification | None) -> Notification | None:
+        """The member's next notification, claimed with the last send's completion, if this
+        task sends it now; otherwise it is parked until the chat may be sent to again (pacing),
+        or given back (stopping, the database in trouble)."""
+        if following is None:
+            return None
+        member = following.member_id
+        if self._stopping or self._trouble is not None:
+            self._unreleased.add(following.id)
+            return None
+        if self._not_ready_for(member) > 0:
+            self._parked[member] = following
+            return None
+        self._sending_ids[member] = following.id
+        return following
 
     async def _run(self) -> None:
         pause = 1.0  # grows while the database is unavailable
@@ -249,7 +276,9 @@ class DeliveryWorker:
                 self._chats.clear()
         return chat
 
-    async def send_one(self, n: Notification) -> None:
+    async def send_one(self, n: Notification) -> Notification | None:
+        """Send `n` and record it; the member's next notification when its record claimed
+        one for this worker."""
         try:
             chat = await self._chat_of(n.member_id)
         except StorageUnavailable:
@@ -259,26 +288,27 @@ class DeliveryWorker:
             chat = None
         try:
             async with self.locks.hold(chat, timeout=CHAT_BUSY.total_seconds()):
-                await self._send_one(n)
+                return await self._send_one(n)
         except ChatBusy:
             await self.core.outbox.retry_later(n.id, CHAT_BUSY, "chat busy")
+            return None
 
-    async def _send_one(self, n: Notification) -> None:
+    async def _send_one(self, n: Notification) -> Notification | None:
         outbox = self.core.outbox
         try:
             plan = await outbox.plan(n)
             if plan.action == PlanAction.WAIT:  # due again once their earlier one has gone
                 await outbox.release(n.id, self.name)
-                return
+                return None
             if plan.action == PlanAction.SKIP:
                 await outbox.skip(n.id, plan.reason)
-                return
+                return None
             if plan.action == PlanAction.HOLD:
                 await outbox.member_unreachable(n.member_id)
-                return
+                return None
             if plan.action == PlanAction.LATER and plan.until is not None:
                 await outbox.hold_for_quiet_hours(n.id, plan.until)
-                return
+                return None
             sent = await self.notifier.deliver(n, silent=plan.silent, prepared=plan.delivery)
         except Skip as skip:
             await outbox.skip(n.id, str(skip))
@@ -302,11 +332,19 @@ class DeliveryWorker:
             log.exception("notification %s could not be rendered", n.id)
             await outbox.fail(n.id, f"error {type(exc).__name__}: {exc}")
         else:
-            done = Completion(n.id, sent.copies, silent=plan.silent, removed=sent.removed)
-            await until_recorded(
+            done = Completion(
+                n.id,
+                sent.copies,
+                silent=plan.silent,
+                removed=sent.removed,
+                member_id=n.member_id,
+                pace=timedelta(seconds=self._not_ready_for(n.member_id)),
+            )
+            return await until_recorded(
                 lambda: self.completions.record(done),
                 stopping=lambda: self._stopping,
                 pause=self._pause,
                 log=log,
                 waiting=f"sent notification {n.id}",
             )
+        return None

@@ -27,21 +27,20 @@ def retry_after_seconds(error: RetryAfter) -> float:
 
 
 async def until_recorded(
-    record: Callable[[], Awaitable[None]],
+    record: Callable[[], Awaitable[T]],
     *,
     stopping: Callable[[], bool],
     pause: Callable[[float], Awaitable[None]],
     log: logging.Logger,
     waiting: str,
-) -> None:
+) -> T:
     """Record something that already happened (a send Telegram accepted, an update whose
     answers went out), however long the database takes: doing it again would show it twice.
     Given up only when `stopping` (then it comes again at the next start)."""
     seconds = 1.0
     while True:
         try:
-            await record()
-            return
+            return await record()
         except TransactionConflict:  # another worker's change crossed it: again at once
             await pause(random.uniform(0.005, 0.05))
         except StorageUnavailable as exc:

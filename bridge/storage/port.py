@@ -528,12 +528,24 @@ class OutboxRepo(Protocol):
         ...
 
     async def claim(
-        self, worker: str, now: datetime, lease_until: datetime, limit: int
+        self,
+        worker: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        members: Sequence[int] | None = None,
     ) -> list[Notification]:
         """Up to `limit` due rows for `worker` to send, oldest first, each the head of its
         member's pending rows (so one member's go strictly one after the other, whichever
         worker sends them), unclaimed or with a lease ended before `now` (its worker died);
-        claimed until `lease_until`. Concurrent claims never return the same row."""
+        claimed until `lease_until`; only `members`' when given. Concurrent claims never
+        return the same row. Earliest due first, then oldest."""
+        ...
+
+    async def postpone_head(self, member_id: int, until: datetime) -> None:
+        """The member's next pending row is due no earlier than `until` (their chat's next
+        send allowed by Telegram's per-chat limit): claims, earliest due first, then take
+        the other members' first."""
         ...
 
     async def release(self, notification_id: int, worker: str) -> None:

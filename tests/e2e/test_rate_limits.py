@@ -5,7 +5,7 @@ message is not held behind that busy chat."""
 
 from __future__ import annotations
 
-from bridge.core.clock import FakeClock
+from bridge.core.clock import SystemClock
 from tests.e2e.conftest import connect, start_all
 from tests.e2e.worlds import clocked_world
 
@@ -13,7 +13,9 @@ from tests.e2e.worlds import clocked_world
 async def test_a_burst_to_one_chat_draws_no_429_and_holds_no_other_chat(
     database_url: str,
 ) -> None:
-    async with clocked_world(database_url, FakeClock(), chat_rate=1.0) as world:
+    # The real clock: a paced chat's next notification is due a second later by the bot's
+    # clock, which a FakeClock would never reach (as a 429's retry_after).
+    async with clocked_world(database_url, SystemClock(), chat_rate=1.0) as world:
         alice, bob, carol, dave = world.alice, world.bob, world.carol, world.dave
         await start_all(alice, bob, carol, dave)
         await connect(alice, bob, "bob")

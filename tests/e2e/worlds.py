@@ -9,14 +9,14 @@ from contextlib import asynccontextmanager
 
 from botapi_sandbox.server import SandboxServer
 from bridge.config import Settings
-from bridge.core.clock import FakeClock
+from bridge.core.clock import Clock
 from bridge.runtime.bot import BridgeBot
 from tests.e2e.conftest import TOKEN, World, assert_no_telegram_username
 
 
 @asynccontextmanager
 async def clocked_world(
-    database_url: str, clock: FakeClock, **settings: object
+    database_url: str, clock: Clock, **settings: object
 ) -> AsyncIterator[World]:
     server = SandboxServer(host="127.0.0.1", port=0)
     await server.start()

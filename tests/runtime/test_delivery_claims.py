@@ -10,7 +10,9 @@ from datetime import timedelta
 from typing import Any, cast
 
 from bridge.core.app import Core
+from bridge.core.clock import FakeClock
 from bridge.core.models import NotificationKind, NotificationStatus
+from bridge.core.outbox import Completion
 from bridge.runtime.delivery import DeliveryWorker
 from bridge.runtime.notifications import Notifier
 from tests.conftest import MakeMember
@@ -39,3 +41,31 @@ async def test_a_claim_for_a_member_still_sending_waits_for_that_send(
     assert [n.id for n in worker._unpark()] == [second]  # started at the loop's next turn
     assert worker._unpark() == []
     assert await core.outbox.release_worker("w1") == 1  # a stop gives it back
+
+
+async def test_recording_a_send_claims_the_members_next_or_makes_it_wait_for_the_chat(
+    core: Core, member: MakeMember, clock: FakeClock
+) -> None:
+    """The commit recording Ann's send also claims her next notification for the worker
+    (no claim of its own between two of her sends); when her chat must wait, her next one
+    is due only then, so that Bob's, due earlier, is claimed first."""
+    ann, bob = await member("Ann"), await member("Bob")
+    async with core.deps.store.transaction() as tx:
+        first = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 1, {}, core.now())
+        second = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 2, {}, core.now())
+        third = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 3, {}, core.now())
+        bobs = await tx.outbox.add(bob.id, NotificationKind.MESSAGE, 4, {}, core.now())
+    lease = timedelta(seconds=60)
+    assert [n.id for n in await core.outbox.claim("w1", 1, lease)] == [first]
+    sent = Completion(first, [], member_id=ann.id)
+    following = await core.outbox.complete_many([sent], "w1", lease)
+    assert [n.id for n in following] == [second]  # claimed for w1 with the record
+    assert [n.id for n in await core.outbox.claim("w2", 8, lease)] == [bobs]  # not Ann's
+    paced = Completion(second, [], member_id=ann.id, pace=timedelta(seconds=1))
+    assert await core.outbox.complete_many([paced], "w1", lease) == []
+    assert await core.outbox.claim("w3", 8, lease) == []  # her third: in a second
+    assert await core.outbox.release_worker("w2") == 1
+    clock.advance(timedelta(seconds=2))
+    # Bob's (due since the start) before Ann's third (due a second after her last send)
+    assert [n.id for n in await core.outbox.claim("w3", 1, lease)] == [bobs]
+    assert [n.id for n in await core.outbox.claim("w3", 1, lease)] == [third]

@@ -85,3 +85,52 @@ async def test_reads_of_a_file_database_go_on_while_a_write_is_open(tmp_path: Pa
         async with store.read() as tx:
             await tx.members.add(NewMember(telegram_id=3, first_name="Cid"), "cid", NOW)
     await store.close()
+
+
+async def test_a_write_transaction_goes_to_the_thread_only_to_commit(tmp_path: Path) -> None:
+    """The writer's statements run on the event loop's thread (microseconds each); only the
+    commit that wrote — its fsync — goes to the connection's thread: one trip a transaction,
+    not one a statement (a trip waits for a turn of a busy loop, holding the one writer)."""
+    store = await open_store(f"sqlite:///{tmp_path}/bridge.db")
+    assert isinstance(store, SqliteStore)
+    trips: list[object] = []
+    original = store._conn._execute
+
+    async def counted(fn: object, *args: object, **kwargs: object) -> object:
+        trips.append(fn)
+        return await original(fn, *args, **kwargs)  # type: ignore[arg-type]
+
+    store._conn._execute = counted  # type: ignore[method-assign]
+    try:
+        async with store.transaction() as tx:
+            for i in range(5):
+                await tx.members.add(NewMember(telegram_id=i, first_name="Ann"), f"ann{i}", NOW)
+            assert await tx.members.by_handle("ann3") is not None
+        assert len(trips) == 1  # the COMMIT
+        async with store.transaction() as tx:  # wrote nothing: no trip at all
+            assert await tx.members.by_handle("ann1") is not None
+        assert len(trips) == 1
+    finally:
+        await store.close()
+
+
+async def test_reads_do_not_wait_for_each_other(tmp_path: Path) -> None:
+    """Several reading connections: a read snapshot held open (a slow use case) does not
+    hold up another member's read; each still sees one committed state throughout."""
+    store = await open_store(f"sqlite:///{tmp_path}/bridge.db")
+    try:
+        async with store.transaction() as tx:
+            await tx.members.add(NewMember(telegram_id=1, first_name="Ann"), "ann", NOW)
+        async with store.read() as slow:
+            assert await slow.members.by_handle("ann") is not None
+            async with store.transaction() as tx:
+                await tx.members.add(NewMember(telegram_id=2, first_name="Bob"), "bob", NOW)
+
+            async def other_read() -> bool:
+                async with store.read() as quick:
+                    return await quick.members.by_handle("bob") is not None
+
+            assert await asyncio.wait_for(other_read(), timeout=30)  # not behind `slow`
+            assert await slow.members.by_handle("bob") is None  # its snapshot: before Bob
+    finally:
+        await store.close()

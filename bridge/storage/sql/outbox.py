@@ -101,22 +101,37 @@ class SqlOutbox:
         return [_notification(row) for row in await cursor.fetchall()]
 
     async def claim(
-        self, worker: str, now: datetime, lease_until: datetime, limit: int
+        self,
+        worker: str,
+        now: datetime,
+        lease_until: datetime,
+        limit: int,
+        members: Sequence[int] | None = None,
     ) -> list[Notification]:
         # Each member's head row only (no earlier row of theirs pending, claimed or not),
         # unclaimed or its lease over; rows another worker is claiming right now are
         # skipped, not waited for (PostgreSQL's FOR UPDATE SKIP LOCKED).
+        among = ""
+        if members is not None:
+            among = f" AND o.member_id IN ({', '.join('?' * len(members))})"
         cursor = await self._conn.execute(
             "UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id IN ("
             " SELECT o.id FROM outbox AS o WHERE o.status = 'pending' AND o.due_at <= ?"
-            " AND (o.lease_until IS NULL OR o.lease_until <= ?) AND NOT EXISTS ("
+            f" AND (o.lease_until IS NULL OR o.lease_until <= ?){among} AND NOT EXISTS ("
             " SELECT 1 FROM outbox AS p WHERE p.member_id = o.member_id"
             " AND p.status = 'pending' AND p.id < o.id)"
-            f" ORDER BY o.id LIMIT ?{self._conn.dialect.skip_locked})"
+            f" ORDER BY o.due_at, o.id LIMIT ?{self._conn.dialect.skip_locked})"
             f" RETURNING {', '.join(_COLUMNS)}",
-            (worker, ts(lease_until), ts(now), ts(now), limit),
+            (worker, ts(lease_until), ts(now), ts(now), *(members or ()), limit),
         )
         return sorted((_notification(row) for row in await cursor.fetchall()), key=_by_id)
+
+    async def postpone_head(self, member_id: int, until: datetime) -> None:
+        await self._conn.execute(
+            "UPDATE outbox SET due_at = ? WHERE id = (SELECT MIN(id) FROM outbox"
+            " WHERE member_id = ? AND status = 'pending') AND due_at < ?",
+            (ts(until), member_id, ts(until)),
+        )
 
     async def release(self, notification_id: int, worker: str) -> None:
         await self._conn.execute(

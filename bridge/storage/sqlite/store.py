@@ -34,20 +34,23 @@ class SqliteStore:
     What can still fail from outside — another process holding the file past the busy
     timeout, a full disk — is rolled back and raised as `StorageUnavailable`.
 
-    `read()` runs on its own connection (a file database in WAL mode: readers never wait
-    for the writer), in a read transaction, so it sees one committed state throughout; the
-    delivery worker's reads then never queue behind the intake's writes and their commits.
-    An in-memory database is one connection's own: there, reads share the writer's.
+    `read()` runs on a reading connection of its own (a file database in WAL mode: readers
+    never wait for the writer), in a read transaction, so it sees one committed state
+    throughout; the delivery worker's reads then never queue behind the intake's writes and
+    their commits. `READERS` of them, so that concurrent updates' reads don't queue behind
+    each other either. An in-memory database is one connection's own: there, reads share
+    the writer's.
     """
 
     busy_timeout_ms = 5000  # how long to wait for another process's lock
+    READERS = 4
 
-    def __init__(self, conn: aiosqlite.Connection, reader: aiosqlite.Connection | None = None):
+    def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
         self._db = SqliteDb(conn)
         self._lock = asyncio.Lock()
-        self._reader = reader
-        self._read_lock = asyncio.Lock()
+        self._readers: list[aiosqlite.Connection] = []
+        self._idle_readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
@@ -61,9 +64,16 @@ class SqliteStore:
         store = cls(conn)
         try:
             await store.migrate()
+            # From here on the writer's statements run on the event loop's thread (each
+            # costs microseconds), its durable commits in its own (see OneHopConnection).
+            if isinstance(conn, onehop.OneHopConnection):
+                conn.inline = True
             if path != ":memory:":
-                store._reader = await cls._connect(path)
-                await store._reader.execute("PRAGMA query_only = ON")
+                for _ in range(cls.READERS):
+                    reader = await cls._connect(path)
+                    store._readers.append(reader)
+                    await reader.execute("PRAGMA query_only = ON")
+                    store._idle_readers.put_nowait(reader)
         except BaseException:
             await store.close()
             raise
@@ -125,7 +135,7 @@ class SqliteStore:
                     ):
                         raise AlreadyApplied(scope.update_id)
                     recorded = True
-                await self._conn.execute("COMMIT")
+                await self._commit(changed=self._conn.total_changes != before)
             except BaseException as exc:
                 await self._rollback()
                 if isinstance(exc, sqlite3.OperationalError):
@@ -142,24 +152,24 @@ class SqliteStore:
         throughout, while the writer goes on. In memory, without BEGIN/COMMIT on the one
         connection: every change goes through it under the same lock, so nothing can change
         between the statements of a reader holding it."""
-        if self._reader is None:
+        if not self._readers:
             async with self._lock:
                 try:
                     yield SqlUnitOfWork(self._db)
                 except sqlite3.OperationalError as exc:
                     raise _unavailable(exc) from exc
             return
-        async with self._read_lock:
-            reader = self._reader
-            if isinstance(reader, onehop.OneHopConnection):
-                reader.snapshot = True  # BEGIN with the first read, in its trip
-            else:
-                await reader.execute("BEGIN")
+        reader = await self._idle_readers.get()
+        if isinstance(reader, onehop.OneHopConnection):
+            reader.snapshot = True  # BEGIN with the first read, in its trip
+        else:
+            await reader.execute("BEGIN")
+        try:
+            yield SqlUnitOfWork(SqliteDb(reader))
+        except sqlite3.OperationalError as exc:
+            raise _unavailable(exc) from exc
+        finally:
             try:
-                yield SqlUnitOfWork(SqliteDb(reader))
-            except sqlite3.OperationalError as exc:
-                raise _unavailable(exc) from exc
-            finally:
                 if isinstance(reader, onehop.OneHopConnection):
                     reader.snapshot = False
                 if reader.in_transaction:
@@ -167,6 +177,8 @@ class SqliteStore:
                         await reader.execute("COMMIT")  # ends the snapshot; nothing written
                     except sqlite3.OperationalError:
                         pass
+            finally:
+                self._idle_readers.put_nowait(reader)
 
     def claiming(self) -> AbstractAsyncContextManager[SqlUnitOfWork]:
         """One writer at a time already: an ordinary transaction."""
@@ -196,6 +208,14 @@ class SqliteStore:
                     raise _unavailable(exc) from exc
                 raise
 
+    async def _commit(self, changed: bool) -> None:
+        """A commit that wrote waits for the disk in the connection's thread, not on the
+        event loop; one that wrote nothing just ends the transaction."""
+        if changed and isinstance(self._conn, onehop.OneHopConnection):
+            await self._conn.commit_durably()
+        else:
+            await self._conn.execute("COMMIT")
+
     async def _begin(self) -> None:
         try:
             await self._conn.execute("BEGIN IMMEDIATE")
@@ -213,9 +233,9 @@ class SqliteStore:
 
     async def close(self) -> None:
         try:
-            if self._reader is not None:
-                await self._reader.close()
-                self._reader = None
+            readers, self._readers = self._readers, []
+            for reader in readers:
+                await reader.close()
         finally:
             await self._conn.close()
 

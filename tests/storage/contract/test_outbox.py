@@ -243,3 +243,30 @@ async def test_a_messages_plan_reads_its_rows_at_once(store: Store) -> None:
         assert rows.earlier_waiting == await tx.outbox.earlier_waiting(ann.id, later.id, NOW)
         assert rows.earlier_waiting is True  # the digest due later holds it back
         assert rows.recent_push == await tx.outbox.recent_push(ann.id, bob.id, since) is True
+
+
+async def test_a_claim_can_be_limited_to_members_and_takes_the_earliest_due_first(
+    store: Store,
+) -> None:
+    """The commit recording a send claims the recipient's next row (`members`); a chat that
+    must wait has its next row made due later, and claims take the earliest due first: the
+    members waiting longest go before the one just served."""
+    ann, bob, cleo = await add_members(store, "Ann", "Bob", "Cleo")
+    lease = NOW + timedelta(seconds=60)
+    async with store.transaction() as tx:
+        a1 = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 1, {}, NOW)
+        a2 = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 2, {}, NOW)
+        b1 = await tx.outbox.add(bob.id, NotificationKind.MESSAGE, 3, {}, NOW)
+        c1 = await tx.outbox.add(cleo.id, NotificationKind.MESSAGE, 4, {}, NOW)
+    async with store.claiming() as tx:
+        assert [n.id for n in await tx.outbox.claim("w1", NOW, lease, 10, [ann.id])] == [a1]
+        assert await tx.outbox.claim("w1", NOW, lease, 10, [ann.id]) == []  # a2 waits
+    async with store.transaction() as tx:
+        await tx.outbox.set_status(a1, NotificationStatus.SENT, NOW)
+        await tx.outbox.postpone_head(ann.id, NOW + timedelta(seconds=1))
+        await tx.outbox.postpone_head(ann.id, NOW)  # never earlier than it is
+    async with store.claiming() as tx:
+        assert await tx.outbox.claim("w1", NOW, lease, 10, [ann.id]) == []  # not due yet
+        soon = NOW + timedelta(seconds=2)
+        assert [n.id for n in await tx.outbox.claim("w1", soon, lease, 2)] == [b1, c1]
+        assert [n.id for n in await tx.outbox.claim("w1", soon, lease, 2)] == [a2]
