@@ -53,9 +53,9 @@ def throttled(pids: list[int], cores: float) -> Iterator[None]:
     finally:
         for group in groups:
             parent = group.parent / "cgroup.procs"
-            for pid in (group / "cgroup.procs").read_text().split():
+            for stray in (group / "cgroup.procs").read_text().split():
                 try:  # back to the root group before the group can go
-                    parent.write_text(pid)
+                    parent.write_text(stray)
                 except OSError:
                     pass
             try:
