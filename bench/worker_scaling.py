@@ -333,6 +333,52 @@ async def main_async(
     }
 
 
+def cpu_ms_per_message(row: dict[str, Any]) -> dict[str, float]:
+    """CPU milliseconds each component spent per relayed message (what load barely moves,
+    unlike msg/s): the workers together, PostgreSQL, nginx, the bench process."""
+    cpu, rate = row["cpu"], row["per_second"]
+    if not rate:
+        return {}
+    parts = {
+        "workers": sum(v for k, v in cpu.items() if k.startswith("worker ")),
+        "postgres": cpu.get("postgres", 0.0),
+        "nginx": cpu.get("nginx", 0.0),
+        "bench": cpu.get("bench", 0.0),
+    }
+    return {k: 1000 * v / rate for k, v in parts.items()}
+
+
+def ceiling(results: dict[str, Any]) -> list[str]:
+    """What the machine allows: at the CPU each message costs (one worker's run), how many
+    msg/s all its cores could carry, against the goal's 1.7 × one worker."""
+    rows = results["by_workers"]
+    first = next(iter(rows.values()))
+    costs = cpu_ms_per_message(first)
+    if not costs:
+        return []
+    total = sum(costs.values())
+    cores = first["cpu"].get("cores", 2.0)
+    most = 1000 * cores / total
+    goal = GOAL_TWO * first["per_second"]
+    lines = [
+        "CPU per relayed message: "
+        + ", ".join(f"{k} {v:.1f} ms" for k, v in costs.items())
+        + f" = {total:.1f} ms. All {cores:g} cores given to it carry at most {most:.0f} msg/s;"
+        f" the goal (1.7 × {first['per_second']:.1f}) is {goal:.0f} msg/s"
+        + (" — beyond this machine." if goal > most else "."),
+    ]
+    for n, row in rows.items():
+        each = cpu_ms_per_message(row)
+        if each:
+            lines.append(
+                f"- {n} worker(s): "
+                + ", ".join(f"{k} {v:.1f}" for k, v in each.items())
+                + f" ms per message; machine idle {row['cpu'].get('idle', 0):.2f} core,"
+                f" other jobs {row['cpu'].get('other', 0):.2f}"
+            )
+    return lines
+
+
 def report(results: dict[str, Any]) -> list[str]:
     quota = results.get("worker_quota_cores")
     lines = [
@@ -358,6 +404,7 @@ def report(results: dict[str, Any]) -> list[str]:
             f" · {cpu.get('bench', 0):.2f} · {cpu.get('other', 0):.2f} · {cpu.get('idle', 0):.2f} |"
             f" {row['db_per_message'].get('rollbacks', 0):.2f} |"
         )
+    lines += ["", *ceiling(results)]
     if results.get("one_worker_sqlite") is not None:
         lines += [
             "",
