@@ -32,14 +32,16 @@ def _tree_times(roots: Iterable[int]) -> dict[int, float]:
     return seen
 
 
-def _machine() -> tuple[float, float]:
-    """(busy, idle) CPU seconds of the whole machine, every core summed."""
+def _machine() -> tuple[float, float, float]:
+    """(busy, idle, stolen) CPU seconds of the whole machine, every core summed; stolen is
+    what a virtual machine's host gave to other guests."""
     times = psutil.cpu_times()
     idle = times.idle + getattr(times, "iowait", 0.0)
+    steal = getattr(times, "steal", 0.0)
     total = sum(times)
     # guest time is already counted in user on Linux
     total -= getattr(times, "guest", 0.0) + getattr(times, "guest_nice", 0.0)
-    return total - idle, idle
+    return total - idle - steal, idle, steal
 
 
 @dataclass
@@ -50,8 +52,8 @@ class CpuShares:
     components: Mapping[str, Iterable[int]]
     _before: dict[str, dict[int, float]] = field(default_factory=dict)
     _after: dict[str, dict[int, float]] = field(default_factory=dict)
-    _machine_before: tuple[float, float] = (0.0, 0.0)
-    _machine_after: tuple[float, float] = (0.0, 0.0)
+    _machine_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    _machine_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
     _wall: float = 0.0
 
     def start(self) -> None:
@@ -68,7 +70,8 @@ class CpuShares:
 
     def shares(self) -> dict[str, float]:
         """Cores used by each component, by the bench process, by everything else on the
-        machine (`other`), and left `idle`; with `cores` (the machine's)."""
+        machine (`other`), left `idle`, and taken by a virtual machine's host (`steal`);
+        with `cores` (the machine's)."""
         wall = max(self._wall, 1e-9)
         shares: dict[str, float] = {}
         for name, after in self._after.items():
@@ -78,7 +81,9 @@ class CpuShares:
             shares[name] = max(0.0, used) / wall
         busy = (self._machine_after[0] - self._machine_before[0]) / wall
         idle = (self._machine_after[1] - self._machine_before[1]) / wall
+        steal = (self._machine_after[2] - self._machine_before[2]) / wall
         shares["other"] = max(0.0, busy - sum(shares.values()))
         shares["idle"] = max(0.0, idle)
+        shares["steal"] = max(0.0, steal)
         shares["cores"] = float(psutil.cpu_count() or 1)
         return shares

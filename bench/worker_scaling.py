@@ -251,7 +251,9 @@ def _cpu_line(cpu: dict[str, float]) -> str:
         return "no CPU window"
     workers = [f"{v:.2f}" for k, v in cpu.items() if k.startswith("worker ")]
     rest = [
-        f"{k} {cpu[k]:.2f}" for k in ("postgres", "nginx", "bench", "other", "idle") if k in cpu
+        f"{k} {cpu[k]:.2f}"
+        for k in ("postgres", "nginx", "bench", "other", "idle", "steal")
+        if k in cpu
     ]
     return f"workers {' + '.join(workers)}, " + ", ".join(rest)
 
