@@ -69,9 +69,12 @@ class Outbox:
         async with self._d.store.claiming() as tx:
             return await tx.outbox.claim(worker, now, now + lease, limit)
 
-    async def release(self, notification_id: int, worker: str) -> None:
+    async def release(self, notification_ids: Sequence[int], worker: str) -> None:
+        """`worker` gives back claims it will not send now: one statement for them all."""
+        if not notification_ids:
+            return
         async with self._d.store.claiming() as tx:
-            await tx.outbox.release(notification_id, worker)
+            await tx.outbox.release(notification_ids, worker)
 
     async def release_worker(self, worker: str) -> int:
         """A worker (re)starting gives back what it held in its previous life at once,

@@ -169,9 +169,11 @@ class DeliveryWorker:
     async def _give_back(self) -> None:
         """Give back the claims this worker holds but will not send now; those the database
         refuses (unavailable) are tried again at the next round, before anything else."""
-        for notification_id in sorted(self._unreleased):
-            await self.core.outbox.release(notification_id, self.name)
-            self._unreleased.discard(notification_id)
+        if not self._unreleased:
+            return
+        given = sorted(self._unreleased)
+        await self.core.outbox.release(given, self.name)  # one UPDATE … WHERE id IN (…)
+        self._unreleased.difference_update(given)
 
     async def _send_task(self, first: Notification) -> None:
         """Send a member's notification and, while the commit recording each send also
@@ -298,7 +300,7 @@ class DeliveryWorker:
         try:
             plan = await outbox.plan(n)
             if plan.action == PlanAction.WAIT:  # due again once their earlier one has gone
-                await outbox.release(n.id, self.name)
+                await outbox.release([n.id], self.name)
                 return None
             if plan.action == PlanAction.SKIP:
                 await outbox.skip(n.id, plan.reason)

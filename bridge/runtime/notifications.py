@@ -43,9 +43,7 @@ from bridge.runtime.render import TELEGRAM_CAPTION_MAX, Renderer, split_html
 
 log = logging.getLogger(__name__)
 # Texts are sent with the raw call (see `_send_html`), which PTB would rather we didn't.
-warnings.filterwarnings(
-    "ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning
-)
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
 
 
 class Skip(Exception):

@@ -548,8 +548,9 @@ class OutboxRepo(Protocol):
         the other members' first."""
         ...
 
-    async def release(self, notification_id: int, worker: str) -> None:
-        """`worker` gives its claim back (the row is due again for anyone)."""
+    async def release(self, notification_ids: Sequence[int], worker: str) -> None:
+        """`worker` gives its claims on these rows back (due again for anyone); rows it
+        does not hold are left alone."""
         ...
 
     async def release_worker(self, worker: str) -> int:

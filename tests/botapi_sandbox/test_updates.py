@@ -210,6 +210,42 @@ async def test_webhook_delivers_chats_concurrently_each_chat_in_order(
         await bot.delete_webhook()
 
 
+async def test_webhook_requests_at_once_stay_within_max_connections(
+    sandbox: Sandbox, bot: Bot
+) -> None:
+    """setWebhook's max_connections caps the requests in flight across chats (Telegram's
+    default 40): here 2, with three chats waiting."""
+    release = asyncio.Event()
+    in_flight: list[str] = []
+    most = 0
+
+    async def hook(request: web.Request) -> web.Response:
+        nonlocal most
+        text = (await request.json())["message"]["text"]
+        in_flight.append(text)
+        most = max(most, len(in_flight))
+        await release.wait()
+        in_flight.remove(text)
+        return web.Response()
+
+    carol = sandbox.server.add_user("Carol", username="carol")
+    async with webhook_endpoint(hook) as url:
+        assert await bot.set_webhook(url, max_connections=2)
+        assert (await bot.get_webhook_info()).max_connections == 2
+        for user in (sandbox.alice, sandbox.bob, carol):
+            await user.send_text(f"from {user.first_name}")
+        for _ in range(100):
+            if len(in_flight) == 2:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)  # a third request would have started by now
+        assert len(in_flight) == 2
+        release.set()
+        await sandbox.server.wait_until_confirmed(timeout=5)
+        assert most == 2 and in_flight == []
+        await bot.delete_webhook()
+
+
 async def test_a_raw_update_and_a_redelivery_come_as_queued(sandbox: Sandbox, raw: Raw) -> None:
     """Test hooks: an update the contract would not allow (malformed), and the identical
     update queued again as Telegram does when a bot died before confirming it."""

@@ -71,6 +71,8 @@ class Cluster:
     database_url: str
     workers: int
     extra_env: dict[str, str] = field(default_factory=dict)
+    # nginx logs each request's worker (`upstreams()`): off for benchmarks
+    access_log: bool = False
     port: int = field(default_factory=free_port)
     worker_ports: list[int] = field(default_factory=list)
     processes: list[subprocess.Popen | None] = field(default_factory=list)
@@ -95,7 +97,12 @@ class Cluster:
             f"error_log {temp}/error.log warn;\n"
             "events { worker_connections 1024; }\n"
             "http {\n"
-            "    access_log off;\n"
+            + (
+                "    log_format upstream '$upstream_addr';\n"
+                f"    access_log {temp}/access.log upstream;\n"
+                if self.access_log
+                else "    access_log off;\n"
+            )
             + "".join(
                 f"    {kind}_temp_path {temp}/{kind};\n"
                 for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -161,6 +168,11 @@ class Cluster:
                 await asyncio.to_thread(self.nginx.wait, 10)
             except subprocess.TimeoutExpired:
                 self.nginx.kill()
+
+    def upstreams(self) -> list[str]:
+        """The worker (host:port) each request went to, in order (with `access_log`)."""
+        path = self.directory / "nginx" / "access.log"
+        return path.read_text().splitlines() if path.exists() else []
 
     def logs(self, tail: int = 3000) -> str:
         return "\n".join(

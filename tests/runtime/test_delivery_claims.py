@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, cast
 
+import pytest
+
 from bridge.core.app import Core
 from bridge.core.clock import FakeClock
 from bridge.core.models import NotificationKind, NotificationStatus
@@ -69,3 +71,46 @@ async def test_recording_a_send_claims_the_members_next_or_makes_it_wait_for_the
     # Bob's (due since the start) before Ann's third (due a second after her last send)
     assert [n.id for n in await core.outbox.claim("w3", 1, lease)] == [bobs]
     assert [n.id for n in await core.outbox.claim("w3", 1, lease)] == [third]
+
+
+async def test_unstarted_claims_are_given_back_in_one_transaction(
+    core: Core, member: MakeMember, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker stopping (or the database in trouble) with several claims in hand gives them
+    all back with one statement, not one transaction per claim."""
+    members = [await member(name) for name in ("Ann", "Bob", "Cleo")]
+    async with core.deps.store.transaction() as tx:
+        ids = [
+            await tx.outbox.add(m.id, NotificationKind.MESSAGE, i, {}, core.now())
+            for i, m in enumerate(members)
+        ]
+    worker = DeliveryWorker(core, cast(Notifier, None), name="w1")
+    claimed = await core.outbox.claim("w1", 8, timedelta(seconds=60))
+    assert sorted(n.id for n in claimed) == sorted(ids)
+    store = core.deps.store
+    opened = 0
+    claiming = store.claiming
+
+    def counted() -> Any:
+        nonlocal opened
+        opened += 1
+        return claiming()
+
+    monkeypatch.setattr(store, "claiming", counted)
+    worker._stopping = True
+    assert await worker._dispatch(claimed) == 0
+    assert opened == 1
+    again = await core.outbox.claim("w2", 8, timedelta(seconds=60))
+    assert sorted(n.id for n in again) == sorted(ids)
+
+
+async def test_giving_back_touches_only_this_workers_claims(core: Core, member: MakeMember) -> None:
+    ann, bob = await member("Ann"), await member("Bob")
+    async with core.deps.store.transaction() as tx:
+        a = await tx.outbox.add(ann.id, NotificationKind.MESSAGE, 1, {}, core.now())
+        b = await tx.outbox.add(bob.id, NotificationKind.MESSAGE, 2, {}, core.now())
+    assert [n.id for n in await core.outbox.claim("w1", 1, timedelta(seconds=60))] == [a]
+    assert [n.id for n in await core.outbox.claim("w2", 1, timedelta(seconds=60))] == [b]
+    await core.outbox.release([a, b], "w1")  # b is w2's: it stays claimed
+    assert [n.id for n in await core.outbox.claim("w3", 8, timedelta(seconds=60))] == [a]
+    await core.outbox.release([], "w3")  # nothing to give back: nothing happens

@@ -133,12 +133,14 @@ class SqlOutbox:
             (ts(until), member_id, ts(until)),
         )
 
-    async def release(self, notification_id: int, worker: str) -> None:
-        await self._conn.execute(
-            "UPDATE outbox SET claimed_by = NULL, lease_until = NULL"
-            " WHERE id = ? AND claimed_by = ?",
-            (notification_id, worker),
-        )
+    async def release(self, notification_ids: Sequence[int], worker: str) -> None:
+        for start in range(0, len(notification_ids), 500):  # within SQLite's bound variables
+            chunk = list(notification_ids[start : start + 500])
+            await self._conn.execute(
+                "UPDATE outbox SET claimed_by = NULL, lease_until = NULL"
+                f" WHERE claimed_by = ? AND id IN ({', '.join('?' * len(chunk))})",
+                (worker, *chunk),
+            )
 
     async def release_worker(self, worker: str) -> int:
         cursor = await self._conn.execute(

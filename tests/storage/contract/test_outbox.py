@@ -190,9 +190,9 @@ async def test_a_claim_takes_each_members_next_row_once_until_its_lease_ends(
         await tx.outbox.reschedule(a2, NOW, "429")
     async with store.claiming() as tx:
         assert [n.id for n in await tx.outbox.claim("w3", NOW, lease, 10)] == [a2]
-        await tx.outbox.release(a2, "w1")  # not w1's: nothing changes
+        await tx.outbox.release([a2], "w1")  # not w1's: nothing changes
         assert await tx.outbox.claim("w1", NOW, lease, 10) == []
-        await tx.outbox.release(a2, "w3")
+        await tx.outbox.release([a2], "w3")
         assert [n.id for n in await tx.outbox.claim("w1", NOW, lease, 10)] == [a2]
         assert await tx.outbox.release_worker("w1") == 1  # w1 restarted: a2 is free again
         assert await tx.outbox.release_worker("w1") == 0
