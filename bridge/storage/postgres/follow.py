@@ -39,6 +39,7 @@ class ConnectionFollower:
         self._task: asyncio.Task[None] | None = None
         self._listener: asyncpg.Connection | None = None
         self._reading = asyncio.Lock()  # the loop and a use case may catch up at once
+        self._stopping = False
 
     async def start(self) -> None:
         await self._listen()
@@ -52,10 +53,12 @@ class ConnectionFollower:
         self._wake.set()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll)
             self._wake.clear()
+            if self._stopping:
+                return
             try:
                 if self._listener is None or self._listener.is_closed():
                     await self._listen()
@@ -103,9 +106,17 @@ class ConnectionFollower:
                 await conn.close()
 
     async def stop(self) -> None:
+        """End the loop. Not by a cancel alone: one that crosses a notification's wake-up
+        is swallowed by Python 3.11's `wait_for` (gh-86296) and the loop went on — a stop
+        seen waiting for ever in a test run. The loop ends at its next turn; a cancel is
+        repeated only while it is inside a database call."""
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            while not self._task.done():
+                self._task.cancel()
+                await asyncio.wait({self._task}, timeout=1)
+            if not self._task.cancelled():
+                self._task.exception()  # retrieved: a failure was logged by the loop
         if self._listener is not None:
             await self._listener.close()
