@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -32,7 +32,7 @@ from bridge.core.models import (
     Tag,
     UnreadSummary,
 )
-from bridge.core.views import member_view
+from bridge.core.views import seen_member
 from bridge.storage.port import InboxRow, InboxSlice, UnitOfWork
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -78,6 +78,30 @@ def _contact_shows(row: InboxRow) -> bool:
     )
 
 
+def _entries(
+    rows: list[InboxRow], degrees: Mapping[int, int | None], written: set[int] | None = None
+) -> list[InboxEntry]:
+    """Lines as shown: names masked by degree (`views.seen_member`) unless the other member
+    contacted the actor (`written`: the conversations where they wrote, beyond what the rows
+    show). Lean tuples, no validation: every part comes straight from the row."""
+    written = written or set()
+    return [
+        InboxEntry(
+            row.conversation,
+            row.state,
+            seen_member(
+                row.other,
+                Degree.from_distance(degrees.get(row.other.id)),
+                contacted=_contact_shows(row) or row.conversation.id in written,
+            ),
+            row.last_message,
+            row.invitation,
+            row.inmail,
+        )
+        for row in rows
+    ]
+
+
 _MICRO = timedelta(microseconds=1)
 MAX_PAGE = 50
 # How far back a digest tells the member about their invitations that expired: a week, so a
@@ -107,7 +131,7 @@ BEFORE = "-"  # marks a cursor asking for the page above it
 
 
 def _cursor_of(row: InboxRow) -> str:
-    return encode_cursor(row.state.last_activity_at, row.state.conversation_id)
+    return encode_cursor(row.state.last_activity_at, row.conversation.id)
 
 
 class Inbox:
@@ -188,7 +212,8 @@ class Inbox:
             if found.tag is None:  # not (or no longer) the actor's tag: a forged button
                 raise errors.TagNotFound()
             smart = smart.model_copy(update={"tag": found.tag})
-        written = await self._written_to(tx, actor_id, found.rows)
+        degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in found.rows])
+        written = await self._written_to(tx, actor_id, found.rows, degrees)
         rows = found.rows
         more = len(rows) > limit
         if backward:  # the extra row is the newest one, above the page
@@ -197,7 +222,7 @@ class Inbox:
         else:
             rows = rows[:limit]
             newer, older = position is not None, more
-        entries = self._entries(actor_id, rows, written)
+        entries = _entries(rows, degrees, written)
         next_cursor = prev_cursor = None
         if rows and older:
             next_cursor = _cursor_of(rows[-1])
@@ -249,20 +274,26 @@ class Inbox:
     def _digest(self, actor_id: int, found: InboxSlice, limit: int, expired: int = 0) -> Digest:
         rows = found.rows[:limit]
         more = len(found.rows) > limit
+        degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in rows])
         return Digest(
             summary=found.summary,
             invitations=found.invitations,
             inmails=found.inmails,
-            entries=self._entries(actor_id, rows),
+            entries=_entries(rows, degrees),
             next_cursor=_cursor_of(rows[-1]) if more and rows else None,
             expired=expired,
             sales=found.sales,
         )
 
-    async def _written_to(self, tx: UnitOfWork, actor_id: int, rows: list[InboxRow]) -> set[int]:
+    async def _written_to(
+        self,
+        tx: UnitOfWork,
+        actor_id: int,
+        rows: list[InboxRow],
+        degrees: Mapping[int, int | None],
+    ) -> set[int]:
         """The conversations among `rows` whose other member, masked by degree, wrote to the
         actor without it showing in the row (one query, for those rows only)."""
-        degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in rows])
         unsure = [
             row.conversation.id
             for row in rows
@@ -270,29 +301,6 @@ class Inbox:
             and not _contact_shows(row)
         ]
         return await tx.messages.written_to(actor_id, unsure) if unsure else set()
-
-    def _entries(
-        self, actor_id: int, rows: list[InboxRow], written: set[int] | None = None
-    ) -> list[InboxEntry]:
-        """Page entries. Names are masked by degree unless the other member contacted the
-        actor (`written`: the conversations where they wrote, beyond what the rows show)."""
-        written = written or set()
-        degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in rows])
-        return [
-            InboxEntry(
-                conversation=row.conversation,
-                state=row.state,
-                other=member_view(
-                    row.other,
-                    Degree.from_distance(degrees.get(row.other.id)),
-                    contacted=_contact_shows(row) or row.conversation.id in written,
-                ),
-                last_message=row.last_message,
-                pending_invitation=row.invitation,
-                inmail=row.inmail,
-            )
-            for row in rows
-        ]
 
     async def unread_summary(self, actor_id: int) -> UnreadSummary:
         """ "12 unread messages from 5 people": one chatty contact can't pass for many."""

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 from bridge.core.inbox_filters import Refinement
 from bridge.core.models import (
     Attachment,
+    Authored,
     Campaign,
     CampaignCounts,
     CampaignLead,
@@ -29,8 +30,12 @@ from bridge.core.models import (
     IntroductionStatus,
     Invitation,
     InvitationStatus,
+    LastMessage,
     LedgerEntry,
     LedgerKind,
+    LineConversation,
+    LineMember,
+    LineState,
     Member,
     Message,
     MessageEdit,
@@ -64,15 +69,15 @@ class UnreadableUpdate(NamedTuple):
 
 
 class InboxRow(NamedTuple):
-    """One line of an inbox page, with everything the page shows about it."""
+    """One line of an inbox page: only what the line shows (lean, built straight from a row)."""
 
-    conversation: Conversation
-    state: ConversationState
-    other: Member
-    last_message: Message | None  # None when cleared for this member
-    invitation: Invitation | None  # the conversation's invitation while it awaits an answer
+    conversation: LineConversation
+    state: LineState
+    other: LineMember  # unmasked: the core masks it by degree
+    last_message: LastMessage | None  # None when cleared for this member
+    invitation: Authored | None  # the conversation's invitation while it awaits an answer
     # (pending; or declined, to its sender, who is never told: see invitation_status.seen_status)
-    inmail: InMail | None
+    inmail: Authored | None
 
 
 class HeldMessage(NamedTuple):

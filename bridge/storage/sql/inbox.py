@@ -17,28 +17,22 @@ from typing import Any
 
 from bridge.core.inbox_filters import RULES, FilterRule, Refinement, header_rule
 from bridge.core.models import (
-    Conversation,
-    ConversationState,
+    Authored,
     Degree,
     InboxFilter,
-    InMail,
-    Invitation,
-    Member,
+    LastMessage,
+    LineAttachment,
+    LineConversation,
+    LineMember,
+    LineState,
     Tag,
     UnreadSummary,
 )
 from bridge.storage.port import InboxRow, InboxSlice
-from bridge.storage.sql.credits import INMAIL_COLUMNS
 from bridge.storage.sql.db import Db, Dialect
-from bridge.storage.sql.members import MEMBER_COLUMNS
-from bridge.storage.sql.network import INVITATION_COLUMNS
-from bridge.storage.sql.rows import (
-    CONVERSATION_COLUMNS,
-    MESSAGE_COLUMNS,
-    STATE_COLUMNS,
-    message_from_dict,
-    ts,
-)
+from bridge.storage.sql.rows import ts
+
+moment = datetime.fromisoformat  # timestamps are ISO text on both backends (`rows.ts`)
 
 
 def awaiting_answer(member: str) -> str:
@@ -82,20 +76,45 @@ def where(rule: FilterRule, header: bool = False) -> str:
 FILTERS: dict[InboxFilter, str] = {f: where(rule) for f, rule in RULES.items()}
 HEADERS: dict[InboxFilter, str] = {f: where(header_rule(f), header=True) for f in RULES}
 
-# The page's own columns, carried out of the page (or ranked) subquery under prefixes.
-_PAGE_COLUMNS = ", ".join(
-    [f"s.{c} AS s_{c}" for c in STATE_COLUMNS] + [f"c.{c} AS c_{c}" for c in CONVERSATION_COLUMNS]
+# The page's own columns, carried out of the page (or ranked) subquery under prefixes: only
+# what a line shows or its joins need (a line is lean: see `bridge.core.models.InboxEntry`).
+_PAGE_COLUMNS = (
+    "s.conversation_id AS s_conversation_id, s.member_id AS s_member_id,"
+    " s.unread_count AS s_unread_count, s.last_activity_at AS s_last_activity_at,"
+    " s.cleared_through AS s_cleared_through, c.member_a AS c_member_a,"
+    " c.member_b AS c_member_b, c.last_activity_at AS c_last_activity_at,"
+    " c.last_message_id AS c_last_message_id, c.invitation_id AS c_invitation_id,"
+    " c.inmail_id AS c_inmail_id"
 )
-# What the outer select returns after the header, in this order (decoded by position).
-_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("p.s_", STATE_COLUMNS),
-    ("p.c_", CONVERSATION_COLUMNS),
-    ("m.", MEMBER_COLUMNS),
-    ("msg.", MESSAGE_COLUMNS),
-    ("i.", INVITATION_COLUMNS),
-    ("im.", INMAIL_COLUMNS),
+# What the outer select returns for a line after the header, in this order (`_line` decodes
+# it by position): the state, the other member, the last message, the invitation, the InMail.
+_LINE = (
+    "p.s_conversation_id",
+    "p.c_last_activity_at",
+    "p.s_unread_count",
+    "p.s_last_activity_at",
+    "m.id",
+    "m.handle",
+    "m.first_name",
+    "m.last_name",
+    "m.headline",
+    "m.company",
+    "m.location",
+    "m.industry",
+    "m.left_at",
+    "msg.sender_id",
+    "msg.text",
+    "msg.att_kind",
+    "msg.att_duration",
+    "msg.att_file_name",
+    "msg.att_emoji",
+    "i.id",
+    "i.sender_id",
+    "im.id",
+    "im.sender_id",
 )
-_ROW_COLUMNS = ", ".join(f"{prefix}{column}" for prefix, columns in _TABLES for column in columns)
+_ROW_COLUMNS = ", ".join(_LINE)
+_ROW_WIDTH = len(_LINE)
 _JOINS = (
     " LEFT JOIN members m ON m.id = CASE WHEN p.c_member_a = p.s_member_id"
     " THEN p.c_member_b ELSE p.c_member_a END"
@@ -218,7 +237,6 @@ def refined(dialect: Dialect, r: Refinement) -> tuple[str, dict[str, object]]:
     return "".join(f" AND {part}" for part in parts), params
 
 
-_ROW_WIDTH = sum(len(columns) for _, columns in _TABLES)
 # A compound statement: one header row per member (kind 0), then their lines (kind 1), in
 # member order. Driving the lines from the ranked page (not from the members, through an
 # outer join) keeps it linear: SQLite cannot index a materialized page for that join, and a
@@ -253,36 +271,64 @@ _UNREAD_PAGES_SQL = (
     f" SELECT p.s_member_id, 1, NULL, NULL, NULL, NULL, NULL, NULL, {_ROW_COLUMNS}"
     f" FROM p{_JOINS}"
     # member, header first, then newest activity first (positions in the result)
-    f" ORDER BY 1, 2, {9 + STATE_COLUMNS.index('last_activity_at')} DESC,"
-    f" {9 + STATE_COLUMNS.index('conversation_id')} DESC"
+    f" ORDER BY 1, 2, {9 + _LINE.index('p.s_last_activity_at')} DESC,"
+    f" {9 + _LINE.index('p.s_conversation_id')} DESC"
 )
 
 
-# Each table's (first position, columns) in a row, after the header columns.
-_SPANS: tuple[tuple[int, tuple[str, ...]], ...] = tuple(
-    (sum(len(columns) for _, columns in _TABLES[:k]), _TABLES[k][1]) for k in range(len(_TABLES))
-)
-
-
-def _decode(row: Sequence[Any], start: int) -> InboxRow | None:
-    """The page columns of `row` from position `start`; None for a header-only row.
-
-    A joined table's part is None when its first column (every table's primary key, or the
-    state's conversation) is NULL: the LEFT JOIN found nothing."""
-    parts: list[dict[str, Any] | None] = []
-    for offset, columns in _SPANS:
-        at = start + offset
-        parts.append(None if row[at] is None else dict(zip(columns, row[at : at + len(columns)])))  # noqa: B905
-    state, conversation, member, message, invitation, inmail = parts
-    if state is None:
+def _line(row: Sequence[Any], start: int) -> InboxRow | None:
+    """The line in `row` from position `start` (`_LINE`); None for a header-only row. A
+    joined table's part is None when its key is NULL: the LEFT JOIN found nothing."""
+    (
+        conversation_id,
+        activity,
+        unread,
+        at,
+        member_id,
+        handle,
+        first_name,
+        last_name,
+        headline,
+        company,
+        location,
+        industry,
+        left_at,
+        sender_id,
+        text,
+        kind,
+        duration,
+        file_name,
+        emoji,
+        invitation_id,
+        invited_by,
+        inmail_id,
+        inmail_by,
+    ) = row[start : start + _ROW_WIDTH]
+    if conversation_id is None:
         return None
     return InboxRow(
-        conversation=Conversation.model_validate(conversation),
-        state=ConversationState.model_validate(state),
-        other=Member.model_validate(member),
-        last_message=message_from_dict(message) if message is not None else None,
-        invitation=Invitation.model_validate(invitation) if invitation is not None else None,
-        inmail=InMail.model_validate(inmail) if inmail is not None else None,
+        LineConversation(conversation_id, moment(activity)),
+        LineState(unread, moment(at)),
+        LineMember(
+            member_id,
+            handle,
+            first_name,
+            last_name,
+            headline,
+            company,
+            location,
+            industry,
+            left_at,
+        ),
+        None
+        if sender_id is None
+        else LastMessage(
+            sender_id,
+            text,
+            None if kind is None else LineAttachment(kind, duration, file_name, emoji),
+        ),
+        None if invitation_id is None else Authored(invitation_id, invited_by),
+        None if inmail_id is None else Authored(inmail_id, inmail_by),
     )
 
 
@@ -322,7 +368,7 @@ async def inbox_page(
     )
     rows = list(await conn.execute_fetchall(sql, params))
     head = rows[0]
-    decoded = [_decode(row, 7) for row in rows]
+    decoded = [_line(row, 7) for row in rows]
     return InboxSlice(
         rows=[row for row in decoded if row is not None],
         summary=UnreadSummary(messages=head[0], people=head[1]),
@@ -351,7 +397,7 @@ async def unread_pages(conn: Db, member_ids: Sequence[int], limit: int) -> dict[
                 sales=UnreadSummary(messages=row[6], people=row[7]),
             )
         else:
-            line = _decode(row, 8)
+            line = _line(row, 8)
             assert line is not None
             slices[row[0]].rows.append(line)
     return slices
