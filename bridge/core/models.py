@@ -288,6 +288,10 @@ class InboxFilter(StrEnum):
 
 
 class UnreadSummary(Model):
+    """ "12 unread messages from 5 people": a value (frozen), so equal ones may be shared."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     messages: int
     people: int
 
@@ -334,24 +338,11 @@ class InMailNews(Model):
 
 
 # Lean read models: an inbox page or a digest shows a few columns of each line, and a digest
-# batch builds tens of thousands of lines, so lines are plain named tuples built straight from
-# the rows (pydantic's validation, or even `model_construct`, cost more than the query). Each
-# keeps the attribute names of the full models it stands for (`conversation.id`,
-# `state.unread_count`, `last_message.text`, ...), so templates read either alike.
-
-
-class LineConversation(NamedTuple):
-    """What a line shows of the conversation: which one, and when anything last happened."""
-
-    id: int
-    last_activity_at: datetime
-
-
-class LineState(NamedTuple):
-    """The member's side of the line's conversation: its unread, and its place in the page."""
-
-    unread_count: int
-    last_activity_at: datetime
+# batch builds tens of thousands of lines, so a line is a flat named tuple built straight from
+# its row, holding only what it shows: pydantic's validation (or even `model_construct`) of the
+# six full models a line joins cost more than the query, and every object a line is made of
+# is one more for the garbage collector to walk. Names follow the full models' (`text`,
+# `unread_count`, `last_activity_at`...), so templates read them alike.
 
 
 class LineMember(NamedTuple):
@@ -414,10 +405,11 @@ class Authored(NamedTuple):
 class InboxEntry(NamedTuple):
     """One line of an inbox page or a digest, the other member masked by degree."""
 
-    conversation: LineConversation
-    state: LineState
+    conversation_id: int
+    last_activity_at: datetime  # the conversation's: the line's age
+    unread_count: int
     other: SeenMember
-    last_message: LastMessage | None
+    last_message: LastMessage | None  # None when cleared for the member
     pending_invitation: Authored | None = None
     inmail: Authored | None = None
 

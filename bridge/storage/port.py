@@ -33,9 +33,7 @@ from bridge.core.models import (
     LastMessage,
     LedgerEntry,
     LedgerKind,
-    LineConversation,
     LineMember,
-    LineState,
     Member,
     Message,
     MessageEdit,
@@ -71,8 +69,10 @@ class UnreadableUpdate(NamedTuple):
 class InboxRow(NamedTuple):
     """One line of an inbox page: only what the line shows (lean, built straight from a row)."""
 
-    conversation: LineConversation
-    state: LineState
+    conversation_id: int
+    last_activity_at: datetime  # the conversation's (what the line shows)
+    unread_count: int
+    position: datetime  # the member's side's last activity: the page's order and cursors
     other: LineMember  # unmasked: the core masks it by degree
     last_message: LastMessage | None  # None when cleared for this member
     invitation: Authored | None  # the conversation's invitation while it awaits an answer

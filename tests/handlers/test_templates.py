@@ -59,8 +59,6 @@ from bridge.core.models import (
     LedgerEntry,
     LedgerKind,
     LineAttachment,
-    LineConversation,
-    LineState,
     Mailbox,
     Member,
     MemberStats,
@@ -291,8 +289,9 @@ def line(
     """An inbox or digest line as the core builds it: lean, only what a line shows."""
     att = last_message.attachment if last_message is not None else None
     return InboxEntry(
-        LineConversation(conversation.id, conversation.last_activity_at),
-        LineState(state.unread_count, state.last_activity_at),
+        conversation.id,
+        conversation.last_activity_at,
+        state.unread_count,
         SeenMember(**other.model_dump()),
         None
         if last_message is None

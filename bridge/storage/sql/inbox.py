@@ -22,9 +22,7 @@ from bridge.core.models import (
     InboxFilter,
     LastMessage,
     LineAttachment,
-    LineConversation,
     LineMember,
-    LineState,
     Tag,
     UnreadSummary,
 )
@@ -306,9 +304,12 @@ def _line(row: Sequence[Any], start: int) -> InboxRow | None:
     ) = row[start : start + _ROW_WIDTH]
     if conversation_id is None:
         return None
+    position = moment(at)
     return InboxRow(
-        LineConversation(conversation_id, moment(activity)),
-        LineState(unread, moment(at)),
+        conversation_id,
+        position if activity == at else moment(activity),
+        unread,
+        position,
         LineMember(
             member_id,
             handle,
@@ -381,20 +382,34 @@ async def inbox_page(
     )
 
 
+def _summary(
+    known: dict[tuple[int, int], UnreadSummary], messages: int, people: int
+) -> UnreadSummary:
+    summary = known.get((messages, people))
+    if summary is None:
+        summary = known[messages, people] = UnreadSummary(messages=messages, people=people)
+    return summary
+
+
 async def unread_pages(conn: Db, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
     sql = _UNREAD_PAGES_SQL.replace("{where}", FILTERS[InboxFilter.UNREAD]).replace(
         "{id_table}", conn.dialect.id_table
     )
     params = {"ids": json.dumps([int(i) for i in member_ids]), "limit": limit}
     slices: dict[int, InboxSlice] = {}
-    for row in await conn.execute_fetchall(sql, params):
+    # Equal counts are one (frozen) summary: thousands of digests share a few dozen.
+    summaries: dict[tuple[int, int], UnreadSummary] = {}
+    rows = list(await conn.execute_fetchall(sql, params))
+    rows.reverse()
+    while rows:  # each row freed once read: fewer objects alive for the garbage collector
+        row = rows.pop()
         if row[1] == 0:
             slices[row[0]] = InboxSlice(
                 rows=[],
-                summary=UnreadSummary(messages=row[2], people=row[3]),
+                summary=_summary(summaries, row[2], row[3]),
                 inmails=row[4],
                 invitations=row[5],
-                sales=UnreadSummary(messages=row[6], people=row[7]),
+                sales=_summary(summaries, row[6], row[7]),
             )
         else:
             line = _line(row, 8)
