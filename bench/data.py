@@ -7,12 +7,19 @@ never leaves a half-seeded database that a later run would trust."""
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, Protocol
 
+import aiosqlite
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 from tqdm import tqdm
 
 from bridge.seed.inbox import cast_inbox, connection_sender, seed_conversations
 from bridge.seed.population import REFERENCE_NOW, seed_network
+from bridge.storage import open_store
+from bridge.storage.postgres.db import translate
 from bridge.storage.sqlite import SqliteStore
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "bench"
@@ -64,6 +71,63 @@ async def inbox_db(
     if not path.exists():
         info |= await _build(path, n, 50, seed, inbox=(conversations, messages, digest_members))
     return path, info
+
+
+async def inbox_postgres(
+    admin_url: str,
+    conversations: int = 10_000,
+    messages: int = 200_000,
+    digest_members: int = 10_000,
+    seed: int = 5,
+) -> tuple[str, dict]:
+    """`inbox_db`'s network and busy inbox (same generator, same seed: the same rows) in a
+    new PostgreSQL database `bridge_bench_inbox` on `admin_url`'s server, written by COPY;
+    its URL and the facts (the inbox's owner, seeding time). Not cached: the benchmark's
+    throwaway cluster does not outlive it."""
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute("DROP DATABASE IF EXISTS bridge_bench_inbox WITH (FORCE)")
+        await conn.execute("CREATE DATABASE bridge_bench_inbox")
+    finally:
+        await conn.close()
+    url = admin_url.rsplit("/", 1)[0] + "/bridge_bench_inbox"
+    n = max(2 * conversations + 1, digest_members + 1)
+    store = await open_store(url)
+    started = time.perf_counter()
+    bars = _Bars("postgresql inbox")
+    try:
+        seeded = await seed_network(store, n, 50, seed, progress=bars)
+        cast = cast_inbox(seeded.network, seeded.first_id, conversations, digest_members, seed)
+        sender = connection_sender(seeded.network, seeded.first_id, cast.owner)
+        await seed_conversations(store, seed, REFERENCE_NOW, cast, messages, sender)
+    finally:
+        await store.close()
+        bars.close()
+    return url, {"owner": cast.owner, "seed_seconds": time.perf_counter() - started}
+
+
+class Fetch(Protocol):
+    async def __call__(self, sql: str, params: Mapping[str, object]) -> list[Any]: ...
+
+
+def sqlite_fetch(conn: aiosqlite.Connection) -> Fetch:
+    """One statement (shared SQL, `:name` placeholders) through aiosqlite, in one call."""
+
+    async def fetch(sql: str, params: Mapping[str, object]) -> list[Any]:
+        return list(await conn.execute_fetchall(sql, params))
+
+    return fetch
+
+
+def postgres_fetch(conn: asyncpg.Connection | PoolConnectionProxy) -> Fetch:
+    """One statement through asyncpg on a connection held for the benchmark: no pool, no
+    transaction (the least any read can cost); placeholders as the store translates them."""
+
+    async def fetch(sql: str, params: Mapping[str, object]) -> list[Any]:
+        text, names = translate(sql)
+        return list(await conn.fetch(text, *(params[name] for name in names or ())))
+
+    return fetch
 
 
 async def _build(path: Path, n: int, m: int, seed: int, inbox: tuple[int, int, int] | None) -> dict:

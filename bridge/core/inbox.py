@@ -78,13 +78,10 @@ def _contact_shows(row: InboxRow) -> bool:
     )
 
 
-def _entries(
-    rows: list[InboxRow], degrees: Mapping[int, int | None], written: set[int] | None = None
-) -> list[InboxEntry]:
+def _entries(rows: list[InboxRow], degrees: Mapping[int, int | None]) -> list[InboxEntry]:
     """Lines as shown: names masked by degree (`views.seen_member`) unless the other member
-    contacted the actor (`written`: the conversations where they wrote, beyond what the rows
-    show). Lean tuples, no validation: every part comes straight from the row."""
-    written = written or set()
+    contacted the actor (the row shows it, or they wrote in it). Lean tuples, no validation:
+    every part comes straight from the row."""
     return [
         InboxEntry(
             row.conversation_id,
@@ -93,7 +90,7 @@ def _entries(
             seen_member(
                 row.other,
                 Degree.from_distance(degrees.get(row.other.id)),
-                contacted=_contact_shows(row) or row.conversation_id in written,
+                contacted=row.wrote or _contact_shows(row),
             ),
             row.last_message,
             row.invitation,
@@ -158,7 +155,7 @@ class Inbox:
         if tag_id is not None:  # checked and named by the page's own statement
             fields["tag"] = Tag(id=tag_id, name="", colour="")
         chosen = SmartFilter.model_validate(fields)
-        async with self._d.store.read() as tx:
+        async with self._d.store.read_statement() as tx:  # the page is one statement
             return await self._page(tx, actor_id, filter, cursor, limit, chosen)
 
     async def query(self, actor_id: int, words: list[str], limit: int = 10) -> InboxPage:
@@ -214,7 +211,6 @@ class Inbox:
                 raise errors.TagNotFound()
             smart = smart.model_copy(update={"tag": found.tag})
         degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in found.rows])
-        written = await self._written_to(tx, actor_id, found.rows, degrees)
         rows = found.rows
         more = len(rows) > limit
         if backward:  # the extra row is the newest one, above the page
@@ -223,7 +219,7 @@ class Inbox:
         else:
             rows = rows[:limit]
             newer, older = position is not None, more
-        entries = _entries(rows, degrees, written)
+        entries = _entries(rows, degrees)
         next_cursor = prev_cursor = None
         if rows and older:
             next_cursor = _cursor_of(rows[-1])
@@ -261,7 +257,7 @@ class Inbox:
         """The first page of many members' digests at once (the scheduled job's batch); a
         member with nothing unread and no pending invitation gets an empty digest."""
         limit = max(1, min(limit, MAX_PAGE))
-        async with self._d.store.read() as tx:
+        async with self._d.store.read_statement() as tx:
             found = await tx.conversations.unread_pages(member_ids, limit + 1)
         none = UnreadSummary(messages=0, people=0)
         nothing = InboxSlice(rows=[], summary=none, invitations=0, inmails=0, sales=none)
@@ -288,26 +284,9 @@ class Inbox:
             sales=found.sales,
         )
 
-    async def _written_to(
-        self,
-        tx: UnitOfWork,
-        actor_id: int,
-        rows: list[InboxRow],
-        degrees: Mapping[int, int | None],
-    ) -> set[int]:
-        """The conversations among `rows` whose other member, masked by degree, wrote to the
-        actor without it showing in the row (one query, for those rows only)."""
-        unsure = [
-            row.conversation_id
-            for row in rows
-            if Degree.from_distance(degrees.get(row.other.id)) > Degree.SECOND
-            and not _contact_shows(row)
-        ]
-        return await tx.messages.written_to(actor_id, unsure) if unsure else set()
-
     async def unread_summary(self, actor_id: int) -> UnreadSummary:
         """ "12 unread messages from 5 people": one chatty contact can't pass for many."""
-        async with self._d.store.read() as tx:
+        async with self._d.store.read_statement() as tx:
             return await tx.conversations.unread_summary(actor_id)
 
     async def conversation_with(self, actor_id: int, other_id: int) -> int:

@@ -78,6 +78,7 @@ class InboxRow(NamedTuple):
     invitation: Authored | None  # the conversation's invitation while it awaits an answer
     # (pending; or declined, to its sender, who is never told: see invitation_status.seen_status)
     inmail: Authored | None
+    wrote: bool  # the other member wrote in it (ever): they contacted the member
 
 
 class HeldMessage(NamedTuple):
@@ -933,6 +934,14 @@ class Store(Protocol):
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """Repositories for reading only: no write lock, no commit. Use cases that change
         nothing (inbox pages, digests) take this; anything that writes takes `transaction`."""
+        ...
+
+    def read_statement(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """`read` for a use case that reads with ONE statement (an inbox page, a batch of
+        digests, the unread summary). One statement is its own consistent snapshot, so it
+        needs no transaction: PostgreSQL runs it alone, without BEGIN and COMMIT (two round
+        trips of its three); SQLite reads as `read` does. A second statement inside is a
+        programming error (it would see another snapshot) and raises."""
         ...
 
     def claiming(self) -> AbstractAsyncContextManager[UnitOfWork]:

@@ -37,6 +37,7 @@ from bridge.storage.postgres.bulk import PgBulk
 from bridge.storage.postgres.db import PgDb
 from bridge.storage.postgres.follow import Apply, ConnectionFollower, Reload
 from bridge.storage.postgres.schema import has_statements, postgres_migrations
+from bridge.storage.sql.db import OneStatement
 from bridge.storage.sql.unit import SqlUnitOfWork
 from bridge.storage.sql.updates import SqlUpdates
 
@@ -169,6 +170,15 @@ class PostgresStore:
             async with self._pool.acquire() as conn:
                 async with conn.transaction(isolation="repeatable_read", readonly=True):
                     yield SqlUnitOfWork(PgDb(conn))
+        except BaseException as exc:
+            _raise_storage(exc)
+            raise
+
+    @asynccontextmanager
+    async def read_statement(self) -> AsyncIterator[SqlUnitOfWork]:
+        try:
+            async with self._pool.acquire() as conn:
+                yield SqlUnitOfWork(OneStatement(PgDb(conn)))
         except BaseException as exc:
             _raise_storage(exc)
             raise

@@ -110,6 +110,11 @@ _LINE = (
     "i.sender_id",
     "im.id",
     "im.sender_id",
+    # Whether the other member ever wrote in it (`InboxRow.wrote`): a page names a 3rd-degree
+    # or farther member who did, so the page needs it and asks in the same statement (one
+    # statement: its own snapshot, no transaction round trips on PostgreSQL).
+    "EXISTS (SELECT 1 FROM messages w WHERE w.conversation_id = p.s_conversation_id"
+    " AND w.sender_id <> p.s_member_id)",
 )
 _ROW_COLUMNS = ", ".join(_LINE)
 _ROW_WIDTH = len(_LINE)
@@ -266,7 +271,8 @@ _UNREAD_PAGES_SQL = (
     " LEFT JOIN inv ON inv.recipient_id = who.id LEFT JOIN hs ON hs.member_id = who.id"
     " WHERE h.member_id IS NOT NULL OR inv.recipient_id IS NOT NULL OR hs.member_id IS NOT NULL"
     " UNION ALL"
-    f" SELECT p.s_member_id, 1, NULL, NULL, NULL, NULL, NULL, NULL, {_ROW_COLUMNS}"
+    # A digest's lines are unread: the other member wrote (`_LINE`'s last column is 1).
+    f" SELECT p.s_member_id, 1, NULL, NULL, NULL, NULL, NULL, NULL, {', '.join(_LINE[:-1])}, 1"
     f" FROM p{_JOINS}"
     # member, header first, then newest activity first (positions in the result)
     f" ORDER BY 1, 2, {9 + _LINE.index('p.s_last_activity_at')} DESC,"
@@ -301,6 +307,7 @@ def _line(row: Sequence[Any], start: int) -> InboxRow | None:
         invited_by,
         inmail_id,
         inmail_by,
+        wrote,
     ) = row[start : start + _ROW_WIDTH]
     if conversation_id is None:
         return None
@@ -330,6 +337,7 @@ def _line(row: Sequence[Any], start: int) -> InboxRow | None:
         ),
         None if invitation_id is None else Authored(invitation_id, invited_by),
         None if inmail_id is None else Authored(inmail_id, inmail_by),
+        bool(wrote),
     )
 
 

@@ -19,6 +19,7 @@ from bridge.storage.migrations import (
     pending,
 )
 from bridge.storage.port import AlreadyApplied, ConstraintViolation, StorageUnavailable
+from bridge.storage.sql.db import OneStatement
 from bridge.storage.sql.unit import SqlUnitOfWork
 from bridge.storage.sql.updates import SqlUpdates
 from bridge.storage.sqlite import onehop
@@ -167,6 +168,23 @@ class SqliteStore:
                         await reader.execute("COMMIT")  # ends the snapshot; nothing written
                     except sqlite3.OperationalError:
                         pass
+
+    @asynccontextmanager
+    async def read_statement(self) -> AsyncIterator[SqlUnitOfWork]:
+        """One statement on the reading connection without BEGIN and COMMIT: in autocommit a
+        statement is its own read transaction, one committed state throughout."""
+        if self._reader is None:  # in memory: `read`'s one connection, under its lock
+            async with self._lock:
+                try:
+                    yield SqlUnitOfWork(OneStatement(self._db))
+                except sqlite3.OperationalError as exc:
+                    raise _unavailable(exc) from exc
+            return
+        async with self._read_lock:
+            try:
+                yield SqlUnitOfWork(OneStatement(SqliteDb(self._reader)))
+            except sqlite3.OperationalError as exc:
+                raise _unavailable(exc) from exc
 
     def claiming(self) -> AbstractAsyncContextManager[SqlUnitOfWork]:
         """One writer at a time already: an ordinary transaction."""
