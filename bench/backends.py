@@ -23,6 +23,7 @@ from typing import Any
 
 import asyncpg
 
+from bench.data import settle_postgres
 from bench.timing import machine
 from bridge.core.app import Core
 from bridge.core.models import InboxFilter
@@ -116,6 +117,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             for backend, store in stores.items():
                 print(f"seeding {backend}…", flush=True)
                 seeding[backend] = await seed(store, args)
+            await settle_postgres(pg_url)
             cores = {backend: await Core.open(store) for backend, store in stores.items()}
             info = seeding["sqlite"]
             assert seeding["postgresql"]["owner"] == info["owner"]

@@ -7,7 +7,8 @@ never leaves a half-seeded database that a later run would trust."""
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -19,7 +20,9 @@ from tqdm import tqdm
 from bridge.seed.inbox import cast_inbox, connection_sender, seed_conversations
 from bridge.seed.population import REFERENCE_NOW, seed_network
 from bridge.storage import open_store
+from bridge.storage.port import Store
 from bridge.storage.postgres.db import translate
+from bridge.storage.postgres.store import PostgresStore
 from bridge.storage.sqlite import SqliteStore
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "bench"
@@ -103,7 +106,19 @@ async def inbox_postgres(
     finally:
         await store.close()
         bars.close()
+    await settle_postgres(url)
     return url, {"owner": cast.owner, "seed_seconds": time.perf_counter() - started}
+
+
+async def settle_postgres(url: str) -> None:
+    """VACUUM ANALYZE after a bulk load, as autovacuum soon would on a live database: the
+    planner's statistics, and the visibility map that lets an index-only scan (the unread
+    counts' partial index) skip the table."""
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("VACUUM ANALYZE")
+    finally:
+        await conn.close()
 
 
 class Fetch(Protocol):
@@ -128,6 +143,46 @@ def postgres_fetch(conn: asyncpg.Connection | PoolConnectionProxy) -> Fetch:
         return list(await conn.fetch(text, *(params[name] for name in names or ())))
 
     return fetch
+
+
+@asynccontextmanager
+async def open_inbox(
+    path: Path | None, postgres_url: str | None
+) -> AsyncIterator[tuple[Store, Fetch, Fetch, int, dict, Callable[[], list[str]] | None]]:
+    """The benchmark's inbox on one backend: the store, a `Fetch` for the bound on the same
+    driver (SQLite: the core's reading connection; PostgreSQL: a connection of its own,
+    outside any transaction), one for the bench's own writes, the owner, how the data was
+    built, and (SQLite) a counter of the statements the core sends."""
+    if postgres_url is not None:
+        url, build = await inbox_postgres(postgres_url)
+        store = await open_store(url)
+        assert isinstance(store, PostgresStore)
+        try:
+            async with store._pool.acquire() as conn:
+                fetch = postgres_fetch(conn)
+                yield store, fetch, fetch, int(build["owner"]), build, None
+        finally:
+            await store.close()
+        return
+    if path is None:
+        path, build = await inbox_db()
+    else:
+        build = {"path": str(path), "cached": True}
+    lite = await SqliteStore.open(str(path))
+    try:
+        reader = lite._reader or lite._conn  # what reads go through: the same driver
+        sent: list[str] = []
+        await reader.set_trace_callback(sent.append)
+
+        def statements() -> list[str]:
+            counted = list(sent)
+            sent.clear()
+            return counted
+
+        owner = int(await get_meta(lite, "inbox_owner"))
+        yield lite, sqlite_fetch(reader), sqlite_fetch(lite._conn), owner, build, statements
+    finally:
+        await lite.close()
 
 
 async def _build(path: Path, n: int, m: int, seed: int, inbox: tuple[int, int, int] | None) -> dict:

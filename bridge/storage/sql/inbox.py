@@ -341,17 +341,16 @@ def _line(row: Sequence[Any], start: int) -> InboxRow | None:
     )
 
 
-async def inbox_page(
-    conn: Db,
+def page_statement(
+    dialect: Dialect,
     member_id: int,
     filter: InboxFilter,
     cursor: tuple[datetime, int] | None,
     limit: int,
     backward: bool = False,
     refine: Refinement | None = None,
-) -> InboxSlice:
-    """Up to `limit` rows after the cursor (with `backward`, the `limit` rows just before
-    it), newest first either way, and the header of what the filter shows."""
+) -> tuple[str, dict[str, object]]:
+    """The one statement of an inbox page (`inbox_page`) and its parameters."""
     params: dict[str, object] = {"me": member_id, "limit": limit}
     after, order = "", _DOWN
     if cursor is not None:
@@ -363,7 +362,7 @@ async def inbox_page(
         header_join = " JOIN conversations c ON c.id = s.conversation_id" if "c." in header else ""
         header_select = _HEADER.replace("{header_join}", header_join).replace("{header}", header)
     else:
-        conditions, more = refined(conn.dialect, refine)
+        conditions, more = refined(dialect, refine)
         where += conditions
         params |= more
         header_select = _SMART_HEADER.replace("{where}", where).replace(
@@ -375,6 +374,21 @@ async def inbox_page(
         .replace("{after}", after)
         .replace("{order}", order)
     )
+    return sql, params
+
+
+async def inbox_page(
+    conn: Db,
+    member_id: int,
+    filter: InboxFilter,
+    cursor: tuple[datetime, int] | None,
+    limit: int,
+    backward: bool = False,
+    refine: Refinement | None = None,
+) -> InboxSlice:
+    """Up to `limit` rows after the cursor (with `backward`, the `limit` rows just before
+    it), newest first either way, and the header of what the filter shows."""
+    sql, params = page_statement(conn.dialect, member_id, filter, cursor, limit, backward, refine)
     rows = list(await conn.execute_fetchall(sql, params))
     head = rows[0]
     decoded = [_line(row, 7) for row in rows]
