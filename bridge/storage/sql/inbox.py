@@ -155,18 +155,21 @@ _PAGE_SQL = (
 )
 
 # The header of a filter's page: its unread conversations only (the partial unread index).
+# Sums CAST to BIGINT: PostgreSQL's SUM of BIGINT is `numeric`, decoded in Python on every
+# row the header is repeated on; SQLite's is an integer already.
 _HEADER = (
-    "SELECT COALESCE(SUM(s.unread_count), 0) AS messages, COUNT(*) AS people,"
-    " COALESCE(SUM(s.inmail), 0) AS inmails, NULL AS matching,"
+    "SELECT CAST(COALESCE(SUM(s.unread_count), 0) AS BIGINT) AS messages, COUNT(*) AS people,"
+    " CAST(COALESCE(SUM(s.inmail), 0) AS BIGINT) AS inmails, NULL AS matching,"
     " NULL AS tag_name, NULL AS tag_colour"
     " FROM conversation_states s{header_join} WHERE s.member_id = :me AND {header}"
 )
 # With a smart filter the header also counts every conversation it matches: all the
 # filter's conversations are read (each test is an indexed lookup per conversation).
 _SMART_HEADER = (
-    "SELECT COALESCE(SUM(s.unread_count), 0) AS messages,"
-    " COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN 1 ELSE 0 END), 0) AS people,"
-    " COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN s.inmail ELSE 0 END), 0) AS inmails,"
+    "SELECT CAST(COALESCE(SUM(s.unread_count), 0) AS BIGINT) AS messages,"
+    " CAST(COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN 1 ELSE 0 END), 0) AS BIGINT)"
+    " AS people, CAST(COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN s.inmail ELSE 0 END), 0)"
+    " AS BIGINT) AS inmails,"
     " COUNT(*) AS matching, {tag_columns} FROM conversation_states s"
     " JOIN conversations c ON c.id = s.conversation_id WHERE s.member_id = :me AND {where}"
 )
@@ -248,11 +251,12 @@ _UNREAD_PAGES_SQL = (
     "WITH who AS MATERIALIZED ({id_table}),"
     # CROSS JOIN: SQLite keeps this order, so each member's rows are found through the
     # indexes instead of every unread row in the database being tested against the list.
-    " h AS (SELECT member_id, SUM(unread_count) AS messages, COUNT(*) AS people,"
-    " SUM(inmail) AS inmails FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
+    " h AS (SELECT member_id, CAST(SUM(unread_count) AS BIGINT) AS messages, COUNT(*) AS people,"
+    " CAST(SUM(inmail) AS BIGINT) AS inmails"
+    " FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
     f" WHERE {UNREAD} GROUP BY s.member_id),"
     # The sales mailbox's unread, apart (`InboxSlice.sales`): the digest shows the two.
-    " hs AS (SELECT member_id, SUM(unread_count) AS messages, COUNT(*) AS people"
+    " hs AS (SELECT member_id, CAST(SUM(unread_count) AS BIGINT) AS messages, COUNT(*) AS people"
     " FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
     f" WHERE {SALES_UNREAD} GROUP BY s.member_id),"
     " inv AS (SELECT recipient_id, COUNT(*) AS pending"
