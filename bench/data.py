@@ -76,6 +76,17 @@ async def inbox_db(
     return path, info
 
 
+async def fresh_postgres_database(admin_url: str, name: str) -> str:
+    """An empty database `name` (dropped first if there) on `admin_url`'s server; its URL."""
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await conn.execute(f"CREATE DATABASE {name}")
+    finally:
+        await conn.close()
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
 async def inbox_postgres(
     admin_url: str,
     conversations: int = 10_000,
@@ -87,13 +98,7 @@ async def inbox_postgres(
     new PostgreSQL database `bridge_bench_inbox` on `admin_url`'s server, written by COPY;
     its URL and the facts (the inbox's owner, seeding time). Not cached: the benchmark's
     throwaway cluster does not outlive it."""
-    conn = await asyncpg.connect(admin_url)
-    try:
-        await conn.execute("DROP DATABASE IF EXISTS bridge_bench_inbox WITH (FORCE)")
-        await conn.execute("CREATE DATABASE bridge_bench_inbox")
-    finally:
-        await conn.close()
-    url = admin_url.rsplit("/", 1)[0] + "/bridge_bench_inbox"
+    url = await fresh_postgres_database(admin_url, "bridge_bench_inbox")
     n = max(2 * conversations + 1, digest_members + 1)
     store = await open_store(url)
     started = time.perf_counter()

@@ -284,23 +284,17 @@ _UNREAD_PAGES_SQL = (
 )
 
 
+_MEMBER = slice(4, 4 + len(LineMember._fields))  # the other member's columns in `_LINE`
+
+
 def _line(row: Sequence[Any], start: int) -> InboxRow | None:
     """The line in `row` from position `start` (`_LINE`); None for a header-only row. A
     joined table's part is None when its key is NULL: the LEFT JOIN found nothing."""
+    values = row[start : start + _ROW_WIDTH]
+    conversation_id, activity, unread, at = values[: _MEMBER.start]
+    if conversation_id is None:
+        return None
     (
-        conversation_id,
-        activity,
-        unread,
-        at,
-        member_id,
-        handle,
-        first_name,
-        last_name,
-        headline,
-        company,
-        location,
-        industry,
-        left_at,
         sender_id,
         text,
         kind,
@@ -312,26 +306,14 @@ def _line(row: Sequence[Any], start: int) -> InboxRow | None:
         inmail_id,
         inmail_by,
         wrote,
-    ) = row[start : start + _ROW_WIDTH]
-    if conversation_id is None:
-        return None
+    ) = values[_MEMBER.stop :]
     position = moment(at)
     return InboxRow(
         conversation_id,
         position if activity == at else moment(activity),
         unread,
         position,
-        LineMember(
-            member_id,
-            handle,
-            first_name,
-            last_name,
-            headline,
-            company,
-            location,
-            industry,
-            left_at,
-        ),
+        LineMember._make(values[_MEMBER]),
         None
         if sender_id is None
         else LastMessage(
