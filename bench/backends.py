@@ -21,8 +21,7 @@ from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
-import asyncpg
-
+from bench.data import fresh_postgres_database, settle_postgres
 from bench.timing import machine
 from bridge.core.app import Core
 from bridge.core.models import InboxFilter
@@ -99,13 +98,7 @@ async def measure(cores: dict[str, Core], info: dict[str, Any], n: int) -> dict[
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     admin = args.postgres_url or postgres_server.server_url()
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute("DROP DATABASE IF EXISTS bridge_bench WITH (FORCE)")
-        await conn.execute("CREATE DATABASE bridge_bench")
-    finally:
-        await conn.close()
-    pg_url = admin.rsplit("/", 1)[0] + "/bridge_bench"
+    pg_url = await fresh_postgres_database(admin, "bridge_bench")
     with tempfile.TemporaryDirectory(prefix="bridge-bench-") as folder:
         stores = {
             "sqlite": await open_store(f"sqlite:///{folder}/bench.db"),
@@ -116,6 +109,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             for backend, store in stores.items():
                 print(f"seeding {backend}…", flush=True)
                 seeding[backend] = await seed(store, args)
+            await settle_postgres(pg_url)
             cores = {backend: await Core.open(store) for backend, store in stores.items()}
             info = seeding["sqlite"]
             assert seeding["postgresql"]["owner"] == info["owner"]

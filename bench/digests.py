@@ -12,12 +12,14 @@ rendering a digest notification costs at send time) is measured for information.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import json
 import time
 from pathlib import Path
 
-from bench.data import inbox_db
+from bench.data import Fetch, open_inbox
 from bridge.core.app import Core
-from bridge.storage.sqlite import SqliteStore
 
 PAGE = 10
 
@@ -42,7 +44,7 @@ WITH who AS (
         FROM conversation_states s JOIN conversations c ON c.id = s.conversation_id
         WHERE s.unread_count > 0 AND s.spam = 0 AND s.deleted = 0
           AND c.last_message_id > s.cleared_through
-    ) WHERE r <= :limit
+    ) AS ranked WHERE r <= :limit
 )
 SELECT who.id, h.messages, h.people, h.inmails, inv.pending, p.conversation_id,
        p.unread_count, p.last_activity_at, m.id, m.first_name, m.last_name, m.handle,
@@ -60,15 +62,24 @@ ORDER BY who.id, p.last_activity_at DESC, p.conversation_id DESC
 """
 
 
-async def run(path: Path | None = None, members: int | None = None, repeat: int = 3) -> dict:
-    if path is None:
-        path, _ = await inbox_db()
-    store = await SqliteStore.open(str(path))
-    core = await Core.open(store)
-    conn = store._conn  # the same driver and connection the core uses
-    rows = await conn.execute_fetchall(
+async def run(
+    path: Path | None = None,
+    members: int | None = None,
+    repeat: int = 3,
+    postgres_url: str | None = None,
+) -> dict:
+    """Ours vs the bound on SQLite (the cached file) or, with `postgres_url` (a superuser's),
+    on the same data seeded into PostgreSQL; the bound on the same driver as ours."""
+    async with open_inbox(path, postgres_url) as (store, fetch, _, _, _, _):
+        core = await Core.open(store)
+        return await _measure(core, fetch, members, repeat)
+
+
+async def _measure(core: Core, fetch: Fetch, members: int | None, repeat: int) -> dict:
+    rows = await fetch(
         "SELECT DISTINCT member_id FROM conversation_states WHERE unread_count > 0"
-        " AND spam = 0 AND deleted = 0 ORDER BY member_id"
+        " AND spam = 0 AND deleted = 0 ORDER BY member_id",
+        {},
     )
     recipients = [row[0] for row in rows][:members]
 
@@ -76,7 +87,7 @@ async def run(path: Path | None = None, members: int | None = None, repeat: int 
         return await core.inbox.digests(recipients, PAGE)
 
     async def bound() -> list:
-        return list(await conn.execute_fetchall(DIGEST_SQL, {"limit": PAGE + 1}))
+        return await fetch(DIGEST_SQL, {"limit": PAGE + 1})
 
     ours_s, sql_s = [], []
     for _ in range(repeat):  # interleaved, so a noisy moment hits both
@@ -93,9 +104,9 @@ async def run(path: Path | None = None, members: int | None = None, repeat: int 
     one_by_one_s = (time.perf_counter() - start) / len(sample) * len(recipients)
     built_lines = sum(len(d.entries) + (d.next_cursor is not None) for d in built.values())
     bound_members = {row[0] for row in lines}
-    await store.close()
     ours_median, sql_median = sorted(ours_s)[len(ours_s) // 2], sorted(sql_s)[len(sql_s) // 2]
     return {
+        "backend": core.deps.store.__class__.__name__.removesuffix("Store").lower(),
         "members": len(recipients),
         "ours_s": ours_median,
         "sql_s": sql_median,
@@ -105,3 +116,40 @@ async def run(path: Path | None = None, members: int | None = None, repeat: int 
         "lines_sql": len(lines),
         "same_members": set(recipients) <= bound_members,
     }
+
+
+def main() -> None:
+    """`python -m bench.digests [--backends sqlite,postgresql] [--postgres-url URL]
+    [--repeat 3]`: the digest batch on each backend against that backend's aggregate
+    bound. Results: bench/results/digests_backends.json."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--postgres-url")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    async def both() -> dict[str, dict]:
+        results: dict[str, dict] = {}
+        for backend in args.backends.split(","):
+            print(f"digests on {backend}…", flush=True)
+            url = None
+            if backend != "sqlite":
+                from tests.storage import postgres_server
+
+                url = args.postgres_url or postgres_server.server_url()
+            results[backend] = await run(repeat=args.repeat, postgres_url=url)
+        return results
+
+    results = asyncio.run(both())
+    out = Path(__file__).resolve().parent / "results" / "digests_backends.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1) + "\n")
+    for backend, r in results.items():
+        print(
+            f"{backend}: ours {r['ours_s']:.3f} s, bound {r['sql_s']:.3f} s, {r['ratio']:.2f}×"
+            f" ({r['members']:,} members, {r['lines_ours']:,} lines)"
+        )
+
+
+if __name__ == "__main__":
+    main()

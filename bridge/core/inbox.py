@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -32,7 +32,7 @@ from bridge.core.models import (
     Tag,
     UnreadSummary,
 )
-from bridge.core.views import member_view
+from bridge.core.views import seen_member
 from bridge.storage.port import InboxRow, InboxSlice, UnitOfWork
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -72,10 +72,32 @@ def _contact_shows(row: InboxRow) -> bool:
     them, their invitation or their InMail."""
     other = row.other.id
     return (
-        row.state.unread_count > 0
+        row.unread_count > 0
         or (row.invitation is not None and row.invitation.sender_id == other)
         or (row.inmail is not None and row.inmail.sender_id == other)
     )
+
+
+def _entries(rows: list[InboxRow], degrees: Mapping[int, int | None]) -> list[InboxEntry]:
+    """Lines as shown: names masked by degree (`views.seen_member`) unless the other member
+    contacted the actor (the row shows it, or they wrote in it). Lean tuples, no validation:
+    every part comes straight from the row."""
+    return [
+        InboxEntry(
+            row.conversation_id,
+            row.last_activity_at,
+            row.unread_count,
+            seen_member(
+                row.other,
+                Degree.from_distance(degrees.get(row.other.id)),
+                contacted=row.wrote or _contact_shows(row),
+            ),
+            row.last_message,
+            row.invitation,
+            row.inmail,
+        )
+        for row in rows
+    ]
 
 
 _MICRO = timedelta(microseconds=1)
@@ -107,7 +129,7 @@ BEFORE = "-"  # marks a cursor asking for the page above it
 
 
 def _cursor_of(row: InboxRow) -> str:
-    return encode_cursor(row.state.last_activity_at, row.state.conversation_id)
+    return encode_cursor(row.position, row.conversation_id)
 
 
 class Inbox:
@@ -133,7 +155,7 @@ class Inbox:
         if tag_id is not None:  # checked and named by the page's own statement
             fields["tag"] = Tag(id=tag_id, name="", colour="")
         chosen = SmartFilter.model_validate(fields)
-        async with self._d.store.read() as tx:
+        async with self._d.store.read_statement() as tx:  # the page is one statement
             return await self._page(tx, actor_id, filter, cursor, limit, chosen)
 
     async def query(self, actor_id: int, words: list[str], limit: int = 10) -> InboxPage:
@@ -188,7 +210,7 @@ class Inbox:
             if found.tag is None:  # not (or no longer) the actor's tag: a forged button
                 raise errors.TagNotFound()
             smart = smart.model_copy(update={"tag": found.tag})
-        written = await self._written_to(tx, actor_id, found.rows)
+        degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in found.rows])
         rows = found.rows
         more = len(rows) > limit
         if backward:  # the extra row is the newest one, above the page
@@ -197,7 +219,7 @@ class Inbox:
         else:
             rows = rows[:limit]
             newer, older = position is not None, more
-        entries = self._entries(actor_id, rows, written)
+        entries = _entries(rows, degrees)
         next_cursor = prev_cursor = None
         if rows and older:
             next_cursor = _cursor_of(rows[-1])
@@ -235,11 +257,13 @@ class Inbox:
         """The first page of many members' digests at once (the scheduled job's batch); a
         member with nothing unread and no pending invitation gets an empty digest."""
         limit = max(1, min(limit, MAX_PAGE))
-        async with self._d.store.read() as tx:
+        async with self._d.store.read_statement() as tx:
             found = await tx.conversations.unread_pages(member_ids, limit + 1)
         none = UnreadSummary(messages=0, people=0)
         nothing = InboxSlice(rows=[], summary=none, invitations=0, inmails=0, sales=none)
-        return {m: self._digest(m, found.get(m, nothing), limit) for m in member_ids}
+        # Each member's rows are let go once their digest is built (`pop`): fewer objects
+        # alive at once for the garbage collector to walk through, in a batch of thousands.
+        return {m: self._digest(m, found.pop(m, nothing), limit) for m in dict.fromkeys(member_ids)}
 
     async def _expired(self, tx: UnitOfWork, member_ids: Sequence[int]) -> dict[int, int]:
         """Each member's invitations that expired lately (what a digest tells them)."""
@@ -249,54 +273,20 @@ class Inbox:
     def _digest(self, actor_id: int, found: InboxSlice, limit: int, expired: int = 0) -> Digest:
         rows = found.rows[:limit]
         more = len(found.rows) > limit
+        degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in rows])
         return Digest(
             summary=found.summary,
             invitations=found.invitations,
             inmails=found.inmails,
-            entries=self._entries(actor_id, rows),
+            entries=_entries(rows, degrees),
             next_cursor=_cursor_of(rows[-1]) if more and rows else None,
             expired=expired,
             sales=found.sales,
         )
 
-    async def _written_to(self, tx: UnitOfWork, actor_id: int, rows: list[InboxRow]) -> set[int]:
-        """The conversations among `rows` whose other member, masked by degree, wrote to the
-        actor without it showing in the row (one query, for those rows only)."""
-        degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in rows])
-        unsure = [
-            row.conversation.id
-            for row in rows
-            if Degree.from_distance(degrees.get(row.other.id)) > Degree.SECOND
-            and not _contact_shows(row)
-        ]
-        return await tx.messages.written_to(actor_id, unsure) if unsure else set()
-
-    def _entries(
-        self, actor_id: int, rows: list[InboxRow], written: set[int] | None = None
-    ) -> list[InboxEntry]:
-        """Page entries. Names are masked by degree unless the other member contacted the
-        actor (`written`: the conversations where they wrote, beyond what the rows show)."""
-        written = written or set()
-        degrees = self._d.graph.distances_from(actor_id, [row.other.id for row in rows])
-        return [
-            InboxEntry(
-                conversation=row.conversation,
-                state=row.state,
-                other=member_view(
-                    row.other,
-                    Degree.from_distance(degrees.get(row.other.id)),
-                    contacted=_contact_shows(row) or row.conversation.id in written,
-                ),
-                last_message=row.last_message,
-                pending_invitation=row.invitation,
-                inmail=row.inmail,
-            )
-            for row in rows
-        ]
-
     async def unread_summary(self, actor_id: int) -> UnreadSummary:
         """ "12 unread messages from 5 people": one chatty contact can't pass for many."""
-        async with self._d.store.read() as tx:
+        async with self._d.store.read_statement() as tx:
             return await tx.conversations.unread_summary(actor_id)
 
     async def conversation_with(self, actor_id: int, other_id: int) -> int:

@@ -6,9 +6,10 @@ the service modules (`members`, `invitations`, `messaging`, `inbox`, `credits`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -287,6 +288,10 @@ class InboxFilter(StrEnum):
 
 
 class UnreadSummary(Model):
+    """ "12 unread messages from 5 people": a value (frozen), so equal ones may be shared."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     messages: int
     people: int
 
@@ -332,17 +337,87 @@ class InMailNews(Model):
     balance: int  # the sender's credits now
 
 
-class InboxEntry(Model):
-    conversation: Conversation
-    state: ConversationState
-    other: MemberView
-    last_message: Message | None
-    pending_invitation: Invitation | None = None
-    inmail: InMail | None = None
+# Lean read models: an inbox page or a digest shows a few columns of each line, and a digest
+# batch builds tens of thousands of lines, so a line is a flat named tuple built straight from
+# its row, holding only what it shows: pydantic's validation (or even `model_construct`) of the
+# six full models a line joins cost more than the query, and every object a line is made of
+# is one more for the garbage collector to walk. Names follow the full models' (`text`,
+# `unread_count`, `last_activity_at`...), so templates read them alike.
 
 
-class Digest(Model):
-    """ "N unread messages from M people · P invitations · Q InMails", then one entry a person."""
+class LineMember(NamedTuple):
+    """The other member of a line as stored, before `views.seen_member` masks it."""
+
+    id: int
+    handle: str
+    first_name: str
+    last_name: str
+    headline: str
+    company: str
+    location: str
+    industry: str
+    left_at: str | None  # as stored: only whether they left matters here
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class SeenMember(NamedTuple):
+    """`MemberView`'s fields as a lean tuple (`views.seen_member`, the same masking)."""
+
+    id: int
+    handle: str | None
+    name: str
+    headline: str
+    company: str
+    location: str
+    industry: str
+    degree: Degree
+    named: bool
+    former: bool = False
+
+
+class LineAttachment(NamedTuple):
+    """What a line says of an attachment (`common.j2`'s `kind`)."""
+
+    kind: str
+    duration: int | None
+    file_name: str | None
+    emoji: str | None
+
+
+class LastMessage(NamedTuple):
+    """A line's last message: who wrote it and its first words or attachment."""
+
+    sender_id: int
+    text: str | None
+    attachment: LineAttachment | None
+
+
+class Authored(NamedTuple):
+    """A line's pending invitation or InMail: which one, and who sent it."""
+
+    id: int
+    sender_id: int
+
+
+class InboxEntry(NamedTuple):
+    """One line of an inbox page or a digest, the other member masked by degree."""
+
+    conversation_id: int
+    last_activity_at: datetime  # the conversation's: the line's age
+    unread_count: int
+    other: SeenMember
+    last_message: LastMessage | None  # None when cleared for the member
+    pending_invitation: Authored | None = None
+    inmail: Authored | None = None
+
+
+@dataclass(slots=True)
+class Digest:
+    """ "N unread messages from M people · P invitations · Q InMails", then one entry a person
+    (a lean read model: a digest batch builds thousands)."""
 
     summary: UnreadSummary
     invitations: int
@@ -387,14 +462,17 @@ class SmartFilter(Model):
         return self != SmartFilter()
 
 
-class InboxPage(Model):
+@dataclass(slots=True)
+class InboxPage:
+    """A page of the inbox (a lean read model, as its lines)."""
+
     filter: InboxFilter
     entries: list[InboxEntry]
     next_cursor: str | None
     summary: UnreadSummary  # unread among the conversations this filter shows
     prev_cursor: str | None = None
     invitations: int = 0  # pending invitations received
-    smart: SmartFilter = Field(default_factory=SmartFilter)
+    smart: SmartFilter = field(default_factory=SmartFilter)
     matching: int | None = None  # how many conversations a smart filter matches
 
 

@@ -1,8 +1,9 @@
 """How one member appears to another: the one function that decides, as LinkedIn does.
 
-Every name, handle, company or location the bot shows of someone comes from `member_view`
-(through `Network.view`, `Network.views` or the use case that knows whether the member
-reached out), and templates only ever get its `MemberView`, so masking cannot be bypassed.
+Every name, handle, company or location the bot shows of someone comes from `seen_member`
+(through `member_view`, `Network.view`, `Network.views` or the use case that knows whether
+the member reached out), and templates only ever get its `MemberView` or, on inbox and
+digest lines, its lean `SeenMember`, so masking cannot be bypassed.
 
 - yourself, 1st and 2nd degree, and anyone who contacted you (an invitation, an InMail, a
   message — whoever writes to someone shows who they are): everything;
@@ -16,12 +17,39 @@ they did not already know. The name stays masked all the same.
 
 from __future__ import annotations
 
-from bridge.core.models import Degree, Member, MemberView
+from typing import Protocol
+
+from bridge.core.models import Degree, MemberView, SeenMember
 
 ANONYMOUS_NAME = "Member"  # the front end localizes it when `named` is False
 
 
-def masked_name(member: Member, degree: Degree, contacted: bool = False) -> tuple[str, bool]:
+class Shown(Protocol):
+    """What masking reads of a member: a full `Member`, or an inbox line's `LineMember`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def handle(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def headline(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def location(self) -> str: ...
+    @property
+    def industry(self) -> str: ...
+    @property
+    def left_at(self) -> object: ...
+
+
+def masked_name(member: Shown, degree: Degree, contacted: bool = False) -> tuple[str, bool]:
     """Full name for self, 1st, 2nd and contacts; first name and last initial for 3rd; none
     beyond. Returns the name and whether it names the member at all."""
     if degree <= Degree.SECOND or contacted:
@@ -32,15 +60,15 @@ def masked_name(member: Member, degree: Degree, contacted: bool = False) -> tupl
     return ANONYMOUS_NAME, False
 
 
-def member_view(
-    member: Member, degree: Degree, *, contacted: bool = False, typed_handle: bool = False
-) -> MemberView:
+def seen_member(
+    member: Shown, degree: Degree, *, contacted: bool = False, typed_handle: bool = False
+) -> SeenMember:
     """`member` as seen by a viewer at `degree` from them.
 
     ``contacted``: the member contacted the viewer (see the module docstring).
     ``typed_handle``: the viewer addressed them by their @handle."""
     if member.left_at is not None:  # erased: nothing of them is left to show
-        return MemberView(
+        return SeenMember(
             id=member.id,
             handle=None,
             name=ANONYMOUS_NAME,
@@ -54,7 +82,7 @@ def member_view(
         )
     name, named = masked_name(member, degree, contacted)
     full = degree <= Degree.SECOND or contacted
-    return MemberView(
+    return SeenMember(
         id=member.id,
         handle=member.handle if full or typed_handle else None,
         name=name,
@@ -65,3 +93,11 @@ def member_view(
         degree=degree,
         named=named,
     )
+
+
+def member_view(
+    member: Shown, degree: Degree, *, contacted: bool = False, typed_handle: bool = False
+) -> MemberView:
+    """`seen_member` as the full model the rest of the bot passes around."""
+    seen = seen_member(member, degree, contacted=contacted, typed_handle=typed_handle)
+    return MemberView(**seen._asdict())

@@ -25,7 +25,7 @@ def render_digest(
         [
             (
                 renderer.text(lang, "digest", "open_button", entry=e),
-                OpenConversation(conversation_id=e.conversation.id),
+                OpenConversation(conversation_id=e.conversation_id),
             )
         ]
         for e in digest.entries

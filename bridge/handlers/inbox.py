@@ -71,7 +71,7 @@ def _page(
             [
                 (
                     context.t("inbox", "entry_button", entry=entry),
-                    ShowConversation(conversation_id=entry.conversation.id, filter=chosen),
+                    ShowConversation(conversation_id=entry.conversation_id, filter=chosen),
                 )
             ]
         )

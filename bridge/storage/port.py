@@ -15,6 +15,7 @@ from typing import Any, NamedTuple, Protocol, runtime_checkable
 from bridge.core.inbox_filters import Refinement
 from bridge.core.models import (
     Attachment,
+    Authored,
     Campaign,
     CampaignCounts,
     CampaignLead,
@@ -29,8 +30,10 @@ from bridge.core.models import (
     IntroductionStatus,
     Invitation,
     InvitationStatus,
+    LastMessage,
     LedgerEntry,
     LedgerKind,
+    LineMember,
     Member,
     Message,
     MessageEdit,
@@ -64,15 +67,18 @@ class UnreadableUpdate(NamedTuple):
 
 
 class InboxRow(NamedTuple):
-    """One line of an inbox page, with everything the page shows about it."""
+    """One line of an inbox page: only what the line shows (lean, built straight from a row)."""
 
-    conversation: Conversation
-    state: ConversationState
-    other: Member
-    last_message: Message | None  # None when cleared for this member
-    invitation: Invitation | None  # the conversation's invitation while it awaits an answer
+    conversation_id: int
+    last_activity_at: datetime  # the conversation's (what the line shows)
+    unread_count: int
+    position: datetime  # the member's side's last activity: the page's order and cursors
+    other: LineMember  # unmasked: the core masks it by degree
+    last_message: LastMessage | None  # None when cleared for this member
+    invitation: Authored | None  # the conversation's invitation while it awaits an answer
     # (pending; or declined, to its sender, who is never told: see invitation_status.seen_status)
-    inmail: InMail | None
+    inmail: Authored | None
+    wrote: bool  # the other member wrote in it (ever): they contacted the member
 
 
 class HeldMessage(NamedTuple):
@@ -998,6 +1004,14 @@ class Store(Protocol):
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """Repositories for reading only: no write lock, no commit. Use cases that change
         nothing (inbox pages, digests) take this; anything that writes takes `transaction`."""
+        ...
+
+    def read_statement(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """`read` for a use case that reads with ONE statement (an inbox page, a batch of
+        digests, the unread summary). One statement is its own consistent snapshot, so it
+        needs no transaction: PostgreSQL runs it alone, without BEGIN and COMMIT (two round
+        trips of its three); SQLite reads as `read` does. A second statement inside is a
+        programming error (it would see another snapshot) and raises."""
         ...
 
     def claiming(self) -> AbstractAsyncContextManager[UnitOfWork]:

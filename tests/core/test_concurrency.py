@@ -24,7 +24,7 @@ async def test_messages_sent_at_once_to_one_member_are_each_counted(
     summary = await core.inbox.unread_summary(me.id)
     assert (summary.messages, summary.people) == (20, 5)
     page = await core.inbox.page(me.id, InboxFilter.UNREAD, limit=10)
-    assert sorted(e.state.unread_count for e in page.entries) == [4] * 5
+    assert sorted(e.unread_count for e in page.entries) == [4] * 5
 
 
 async def test_inmails_sent_at_once_spend_each_credit_exactly_once(

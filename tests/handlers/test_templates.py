@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,6 +25,7 @@ from bridge.core.models import (
     PROFILE_FIELDS,
     Attachment,
     AttachmentKind,
+    Authored,
     Campaign,
     CampaignCounts,
     CampaignStatus,
@@ -52,9 +54,11 @@ from bridge.core.models import (
     InvitationView,
     InviteAllowance,
     InvitePolicy,
+    LastMessage,
     Lead,
     LedgerEntry,
     LedgerKind,
+    LineAttachment,
     Mailbox,
     Member,
     MemberStats,
@@ -75,6 +79,7 @@ from bridge.core.models import (
     Reputation,
     SavedSearch,
     SearchAlert,
+    SeenMember,
     SmartFilter,
     SpamReport,
     StarOffer,
@@ -272,21 +277,53 @@ INMAIL = InMail(
     refund_deadline=NOW + 14 * 24 * HOUR,
 )
 
+
+def line(
+    conversation: Conversation,
+    state: ConversationState,
+    other: MemberView,
+    last_message: Message | None,
+    pending_invitation: Invitation | None = None,
+    inmail: InMail | None = None,
+) -> InboxEntry:
+    """An inbox or digest line as the core builds it: lean, only what a line shows."""
+    att = last_message.attachment if last_message is not None else None
+    return InboxEntry(
+        conversation.id,
+        conversation.last_activity_at,
+        state.unread_count,
+        SeenMember(**other.model_dump()),
+        None
+        if last_message is None
+        else LastMessage(
+            last_message.sender_id,
+            last_message.text,
+            None
+            if att is None
+            else LineAttachment(att.kind, att.duration, att.file_name, att.emoji),
+        ),
+        None
+        if pending_invitation is None
+        else Authored(pending_invitation.id, pending_invitation.sender_id),
+        None if inmail is None else Authored(inmail.id, inmail.sender_id),
+    )
+
+
 ENTRIES = [
-    InboxEntry(
+    line(
         conversation=conversation(11, ALICE, timedelta(seconds=20)),
         state=state(11, 3),
         other=ALICE_V,
         last_message=message(21, 11, ALICE, "Un café jeudi ?", attachment=ATTACHMENTS[0]),
     ),
-    InboxEntry(
+    line(
         conversation=conversation(12, CAROL, 2 * HOUR, invitation_id=7),
         state=state(12, 1),
         other=CAROL_V,
         last_message=message(22, 12, CAROL, INVITATION.note, kind=MessageKind.NOTE),
         pending_invitation=INVITATION,
     ),
-    InboxEntry(
+    line(
         conversation=conversation(13, BOB, 50 * HOUR, inmail_id=3),
         state=state(13, 0, inmail=True),
         other=BOB_V,
@@ -295,13 +332,13 @@ ENTRIES = [
         ),
         inmail=INMAIL,
     ),
-    InboxEntry(
+    line(
         conversation=conversation(14, DAN, 10 * 60 * timedelta(seconds=1)),
         state=state(14, 0, archived=True),
         other=ANON,
         last_message=None,
     ),
-    InboxEntry(
+    line(
         conversation=conversation(15, ALICE, 3 * 24 * HOUR),
         state=state(15, 2),
         other=ALICE_V,
@@ -338,8 +375,8 @@ def digest(
 
 
 CONV_VIEW = ConversationView(
-    conversation=ENTRIES[0].conversation,
-    state=ENTRIES[0].state,
+    conversation=conversation(11, ALICE, timedelta(seconds=20)),
+    state=state(11, 3),
     other=ALICE_V,
     can_send=True,
     messages=[
@@ -713,14 +750,14 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"d": digest(ENTRIES[:1], 1, 1, 0, 0), "now": NOW, "first": True},
         {"d": digest(ENTRIES[2:], 2, 2, 2, 2), "now": NOW, "first": False},
         {
-            "d": digest(ENTRIES[:1], 1, 1, 0, 0).model_copy(update={"expired": 1}),
+            "d": replace(digest(ENTRIES[:1], 1, 1, 0, 0), expired=1),
             "now": NOW,
             "first": True,
         },
-        {"d": digest([], 0, 0, 0, 0).model_copy(update={"expired": 3}), "now": NOW, "first": True},
+        {"d": replace(digest([], 0, 0, 0, 0), expired=3), "now": NOW, "first": True},
         {
-            "d": digest(ENTRIES[:1], 1, 1, 0, 0).model_copy(
-                update={"sales": UnreadSummary(messages=4, people=2)}
+            "d": replace(
+                digest(ENTRIES[:1], 1, 1, 0, 0), sales=UnreadSummary(messages=4, people=2)
             ),
             "now": NOW,
             "first": True,
@@ -753,22 +790,20 @@ SAMPLES: dict[tuple[str, str], list[dict[str, Any]]] = {
         {"page": page(InboxFilter.ARCHIVED, [], 0, 0), "now": NOW, "first": True},
         {"page": page(InboxFilter.INMAIL, [], 0, 0), "now": NOW, "first": False},
         {
-            "page": page(InboxFilter.INVITATIONS, ENTRIES[:1], 0, 0).model_copy(
-                update={"invitations": 2}
-            ),
+            "page": replace(page(InboxFilter.INVITATIONS, ENTRIES[:1], 0, 0), invitations=2),
             "now": NOW,
             "first": True,
         },
         {
-            "page": page(InboxFilter.ALL, ENTRIES[:2], 3, 2).model_copy(
-                update={"smart": SMART, "matching": 7}
-            ),
+            "page": replace(page(InboxFilter.ALL, ENTRIES[:2], 3, 2), smart=SMART, matching=7),
             "now": NOW,
             "first": True,
         },
         {
-            "page": page(InboxFilter.INMAIL, [], 0, 0).model_copy(
-                update={"smart": SmartFilter(waiting_days=1), "matching": 0}
+            "page": replace(
+                page(InboxFilter.INMAIL, [], 0, 0),
+                smart=SmartFilter(waiting_days=1),
+                matching=0,
             ),
             "now": NOW,
             "first": True,

@@ -115,8 +115,8 @@ async def test_a_seeded_database_answers_through_the_core_as_seeded(store: Sqlit
     seen, cursor_text = [], None
     while True:
         page = await core.inbox.page(cast.owner, InboxFilter.UNREAD, cursor_text, limit=50)
-        seen += [e.conversation.id for e in page.entries]
-        assert all(e.state.unread_count > 0 for e in page.entries)
+        seen += [e.conversation_id for e in page.entries]
+        assert all(e.unread_count > 0 for e in page.entries)
         if page.next_cursor is None:
             break
         cursor_text = page.next_cursor

@@ -134,3 +134,26 @@ async def test_reads_do_not_wait_for_each_other(tmp_path: Path) -> None:
             assert await slow.members.by_handle("bob") is None  # its snapshot: before Bob
     finally:
         await store.close()
+
+
+async def test_a_one_statement_read_of_a_file_database_needs_no_transaction(
+    tmp_path: Path,
+) -> None:
+    """`read_statement()` reads on the reading connection in autocommit: no BEGIN, no
+    COMMIT, nothing left open; it does not wait for a write in progress either."""
+    store = await open_store(f"sqlite:///{tmp_path}/bridge.db")
+    assert isinstance(store, SqliteStore) and store._readers
+    async with store.transaction() as tx:
+        await tx.members.add(NewMember(telegram_id=1, first_name="Ann"), "ann", NOW)
+    sent: list[str] = []
+    for reader in store._readers:
+        await reader.set_trace_callback(sent.append)
+    async with store.transaction() as tx:  # a write open meanwhile does not hold it up
+        await tx.members.add(NewMember(telegram_id=2, first_name="Bob"), "bob", NOW)
+        async with store.read_statement() as reading:
+            assert await reading.members.count() == 1  # Bob not committed yet
+    for reader in store._readers:
+        await reader.set_trace_callback(None)  # type: ignore[arg-type]
+    assert len(sent) == 1 and "BEGIN" not in sent[0]
+    assert not any(reader.in_transaction for reader in store._readers)
+    await store.close()

@@ -79,3 +79,27 @@ class Db(Protocol):
     async def execute(self, sql: str, params: Params = ()) -> Result: ...
     async def execute_fetchall(self, sql: str, params: Params = ()) -> Iterable[Any]: ...
     async def executemany(self, sql: str, params: Iterable[Params]) -> None: ...
+
+
+class OneStatement:
+    """A `Db` for one statement (`Store.read_statement`): outside a transaction each
+    statement sees its own snapshot, so a second one is refused rather than mixing two."""
+
+    def __init__(self, db: Db) -> None:
+        self.dialect = db.dialect
+        self._db: Db | None = db
+
+    def _take(self, sql: str) -> Db:
+        db, self._db = self._db, None
+        if db is None:
+            raise RuntimeError(f"a second statement in a one-statement read: {sql[:80]!r}")
+        return db
+
+    async def execute(self, sql: str, params: Params = ()) -> Result:
+        return await self._take(sql).execute(sql, params)
+
+    async def execute_fetchall(self, sql: str, params: Params = ()) -> Iterable[Any]:
+        return await self._take(sql).execute_fetchall(sql, params)
+
+    async def executemany(self, sql: str, params: Iterable[Params]) -> None:
+        await self._take(sql).executemany(sql, params)

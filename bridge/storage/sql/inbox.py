@@ -17,28 +17,20 @@ from typing import Any
 
 from bridge.core.inbox_filters import RULES, FilterRule, Refinement, header_rule
 from bridge.core.models import (
-    Conversation,
-    ConversationState,
+    Authored,
     Degree,
     InboxFilter,
-    InMail,
-    Invitation,
-    Member,
+    LastMessage,
+    LineAttachment,
+    LineMember,
     Tag,
     UnreadSummary,
 )
 from bridge.storage.port import InboxRow, InboxSlice
-from bridge.storage.sql.credits import INMAIL_COLUMNS
 from bridge.storage.sql.db import Db, Dialect
-from bridge.storage.sql.members import MEMBER_COLUMNS
-from bridge.storage.sql.network import INVITATION_COLUMNS
-from bridge.storage.sql.rows import (
-    CONVERSATION_COLUMNS,
-    MESSAGE_COLUMNS,
-    STATE_COLUMNS,
-    message_from_dict,
-    ts,
-)
+from bridge.storage.sql.rows import ts
+
+moment = datetime.fromisoformat  # timestamps are ISO text on both backends (`rows.ts`)
 
 
 def awaiting_answer(member: str) -> str:
@@ -82,20 +74,50 @@ def where(rule: FilterRule, header: bool = False) -> str:
 FILTERS: dict[InboxFilter, str] = {f: where(rule) for f, rule in RULES.items()}
 HEADERS: dict[InboxFilter, str] = {f: where(header_rule(f), header=True) for f in RULES}
 
-# The page's own columns, carried out of the page (or ranked) subquery under prefixes.
-_PAGE_COLUMNS = ", ".join(
-    [f"s.{c} AS s_{c}" for c in STATE_COLUMNS] + [f"c.{c} AS c_{c}" for c in CONVERSATION_COLUMNS]
+# The page's own columns, carried out of the page (or ranked) subquery under prefixes: only
+# what a line shows or its joins need (a line is lean: see `bridge.core.models.InboxEntry`).
+_PAGE_COLUMNS = (
+    "s.conversation_id AS s_conversation_id, s.member_id AS s_member_id,"
+    " s.unread_count AS s_unread_count, s.last_activity_at AS s_last_activity_at,"
+    " s.cleared_through AS s_cleared_through, c.member_a AS c_member_a,"
+    " c.member_b AS c_member_b, c.last_activity_at AS c_last_activity_at,"
+    " c.last_message_id AS c_last_message_id, c.invitation_id AS c_invitation_id,"
+    " c.inmail_id AS c_inmail_id"
 )
-# What the outer select returns after the header, in this order (decoded by position).
-_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("p.s_", STATE_COLUMNS),
-    ("p.c_", CONVERSATION_COLUMNS),
-    ("m.", MEMBER_COLUMNS),
-    ("msg.", MESSAGE_COLUMNS),
-    ("i.", INVITATION_COLUMNS),
-    ("im.", INMAIL_COLUMNS),
+# What the outer select returns for a line after the header, in this order (`_line` decodes
+# it by position): the state, the other member, the last message, the invitation, the InMail.
+_LINE = (
+    "p.s_conversation_id",
+    "p.c_last_activity_at",
+    "p.s_unread_count",
+    "p.s_last_activity_at",
+    "m.id",
+    "m.handle",
+    "m.first_name",
+    "m.last_name",
+    "m.headline",
+    "m.company",
+    "m.location",
+    "m.industry",
+    "m.left_at",
+    "msg.sender_id",
+    "msg.text",
+    "msg.att_kind",
+    "msg.att_duration",
+    "msg.att_file_name",
+    "msg.att_emoji",
+    "i.id",
+    "i.sender_id",
+    "im.id",
+    "im.sender_id",
+    # Whether the other member ever wrote in it (`InboxRow.wrote`): a page names a 3rd-degree
+    # or farther member who did, so the page needs it and asks in the same statement (one
+    # statement: its own snapshot, no transaction round trips on PostgreSQL).
+    "EXISTS (SELECT 1 FROM messages w WHERE w.conversation_id = p.s_conversation_id"
+    " AND w.sender_id <> p.s_member_id)",
 )
-_ROW_COLUMNS = ", ".join(f"{prefix}{column}" for prefix, columns in _TABLES for column in columns)
+_ROW_COLUMNS = ", ".join(_LINE)
+_ROW_WIDTH = len(_LINE)
 _JOINS = (
     " LEFT JOIN members m ON m.id = CASE WHEN p.c_member_a = p.s_member_id"
     " THEN p.c_member_b ELSE p.c_member_a END"
@@ -133,18 +155,21 @@ _PAGE_SQL = (
 )
 
 # The header of a filter's page: its unread conversations only (the partial unread index).
+# Sums CAST to BIGINT: PostgreSQL's SUM of BIGINT is `numeric`, decoded in Python on every
+# row the header is repeated on; SQLite's is an integer already.
 _HEADER = (
-    "SELECT COALESCE(SUM(s.unread_count), 0) AS messages, COUNT(*) AS people,"
-    " COALESCE(SUM(s.inmail), 0) AS inmails, NULL AS matching,"
+    "SELECT CAST(COALESCE(SUM(s.unread_count), 0) AS BIGINT) AS messages, COUNT(*) AS people,"
+    " CAST(COALESCE(SUM(s.inmail), 0) AS BIGINT) AS inmails, NULL AS matching,"
     " NULL AS tag_name, NULL AS tag_colour"
     " FROM conversation_states s{header_join} WHERE s.member_id = :me AND {header}"
 )
 # With a smart filter the header also counts every conversation it matches: all the
 # filter's conversations are read (each test is an indexed lookup per conversation).
 _SMART_HEADER = (
-    "SELECT COALESCE(SUM(s.unread_count), 0) AS messages,"
-    " COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN 1 ELSE 0 END), 0) AS people,"
-    " COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN s.inmail ELSE 0 END), 0) AS inmails,"
+    "SELECT CAST(COALESCE(SUM(s.unread_count), 0) AS BIGINT) AS messages,"
+    " CAST(COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN 1 ELSE 0 END), 0) AS BIGINT)"
+    " AS people, CAST(COALESCE(SUM(CASE WHEN s.unread_count > 0 THEN s.inmail ELSE 0 END), 0)"
+    " AS BIGINT) AS inmails,"
     " COUNT(*) AS matching, {tag_columns} FROM conversation_states s"
     " JOIN conversations c ON c.id = s.conversation_id WHERE s.member_id = :me AND {where}"
 )
@@ -218,7 +243,6 @@ def refined(dialect: Dialect, r: Refinement) -> tuple[str, dict[str, object]]:
     return "".join(f" AND {part}" for part in parts), params
 
 
-_ROW_WIDTH = sum(len(columns) for _, columns in _TABLES)
 # A compound statement: one header row per member (kind 0), then their lines (kind 1), in
 # member order. Driving the lines from the ranked page (not from the members, through an
 # outer join) keeps it linear: SQLite cannot index a materialized page for that join, and a
@@ -227,11 +251,12 @@ _UNREAD_PAGES_SQL = (
     "WITH who AS MATERIALIZED ({id_table}),"
     # CROSS JOIN: SQLite keeps this order, so each member's rows are found through the
     # indexes instead of every unread row in the database being tested against the list.
-    " h AS (SELECT member_id, SUM(unread_count) AS messages, COUNT(*) AS people,"
-    " SUM(inmail) AS inmails FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
+    " h AS (SELECT member_id, CAST(SUM(unread_count) AS BIGINT) AS messages, COUNT(*) AS people,"
+    " CAST(SUM(inmail) AS BIGINT) AS inmails"
+    " FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
     f" WHERE {UNREAD} GROUP BY s.member_id),"
     # The sales mailbox's unread, apart (`InboxSlice.sales`): the digest shows the two.
-    " hs AS (SELECT member_id, SUM(unread_count) AS messages, COUNT(*) AS people"
+    " hs AS (SELECT member_id, CAST(SUM(unread_count) AS BIGINT) AS messages, COUNT(*) AS people"
     " FROM who CROSS JOIN conversation_states s ON s.member_id = who.id"
     f" WHERE {SALES_UNREAD} GROUP BY s.member_id),"
     " inv AS (SELECT recipient_id, COUNT(*) AS pending"
@@ -250,40 +275,92 @@ _UNREAD_PAGES_SQL = (
     " LEFT JOIN inv ON inv.recipient_id = who.id LEFT JOIN hs ON hs.member_id = who.id"
     " WHERE h.member_id IS NOT NULL OR inv.recipient_id IS NOT NULL OR hs.member_id IS NOT NULL"
     " UNION ALL"
-    f" SELECT p.s_member_id, 1, NULL, NULL, NULL, NULL, NULL, NULL, {_ROW_COLUMNS}"
+    # A digest's lines are unread: the other member wrote (`_LINE`'s last column is 1).
+    f" SELECT p.s_member_id, 1, NULL, NULL, NULL, NULL, NULL, NULL, {', '.join(_LINE[:-1])}, 1"
     f" FROM p{_JOINS}"
     # member, header first, then newest activity first (positions in the result)
-    f" ORDER BY 1, 2, {9 + STATE_COLUMNS.index('last_activity_at')} DESC,"
-    f" {9 + STATE_COLUMNS.index('conversation_id')} DESC"
+    f" ORDER BY 1, 2, {9 + _LINE.index('p.s_last_activity_at')} DESC,"
+    f" {9 + _LINE.index('p.s_conversation_id')} DESC"
 )
 
 
-# Each table's (first position, columns) in a row, after the header columns.
-_SPANS: tuple[tuple[int, tuple[str, ...]], ...] = tuple(
-    (sum(len(columns) for _, columns in _TABLES[:k]), _TABLES[k][1]) for k in range(len(_TABLES))
-)
+_MEMBER = slice(4, 4 + len(LineMember._fields))  # the other member's columns in `_LINE`
 
 
-def _decode(row: Sequence[Any], start: int) -> InboxRow | None:
-    """The page columns of `row` from position `start`; None for a header-only row.
-
-    A joined table's part is None when its first column (every table's primary key, or the
-    state's conversation) is NULL: the LEFT JOIN found nothing."""
-    parts: list[dict[str, Any] | None] = []
-    for offset, columns in _SPANS:
-        at = start + offset
-        parts.append(None if row[at] is None else dict(zip(columns, row[at : at + len(columns)])))  # noqa: B905
-    state, conversation, member, message, invitation, inmail = parts
-    if state is None:
+def _line(row: Sequence[Any], start: int) -> InboxRow | None:
+    """The line in `row` from position `start` (`_LINE`); None for a header-only row. A
+    joined table's part is None when its key is NULL: the LEFT JOIN found nothing."""
+    values = row[start : start + _ROW_WIDTH]
+    conversation_id, activity, unread, at = values[: _MEMBER.start]
+    if conversation_id is None:
         return None
+    (
+        sender_id,
+        text,
+        kind,
+        duration,
+        file_name,
+        emoji,
+        invitation_id,
+        invited_by,
+        inmail_id,
+        inmail_by,
+        wrote,
+    ) = values[_MEMBER.stop :]
+    position = moment(at)
     return InboxRow(
-        conversation=Conversation.model_validate(conversation),
-        state=ConversationState.model_validate(state),
-        other=Member.model_validate(member),
-        last_message=message_from_dict(message) if message is not None else None,
-        invitation=Invitation.model_validate(invitation) if invitation is not None else None,
-        inmail=InMail.model_validate(inmail) if inmail is not None else None,
+        conversation_id,
+        position if activity == at else moment(activity),
+        unread,
+        position,
+        LineMember._make(values[_MEMBER]),
+        None
+        if sender_id is None
+        else LastMessage(
+            sender_id,
+            text,
+            None if kind is None else LineAttachment(kind, duration, file_name, emoji),
+        ),
+        None if invitation_id is None else Authored(invitation_id, invited_by),
+        None if inmail_id is None else Authored(inmail_id, inmail_by),
+        bool(wrote),
     )
+
+
+def page_statement(
+    dialect: Dialect,
+    member_id: int,
+    filter: InboxFilter,
+    cursor: tuple[datetime, int] | None,
+    limit: int,
+    backward: bool = False,
+    refine: Refinement | None = None,
+) -> tuple[str, dict[str, object]]:
+    """The one statement of an inbox page (`inbox_page`) and its parameters."""
+    params: dict[str, object] = {"me": member_id, "limit": limit}
+    after, order = "", _DOWN
+    if cursor is not None:
+        after, order = (BEFORE, _UP) if backward else (AFTER, _DOWN)
+        params |= {"at": ts(cursor[0]), "cid": cursor[1]}
+    where = FILTERS[filter]
+    if refine is None:
+        header = HEADERS[filter]
+        header_join = " JOIN conversations c ON c.id = s.conversation_id" if "c." in header else ""
+        header_select = _HEADER.replace("{header_join}", header_join).replace("{header}", header)
+    else:
+        conditions, more = refined(dialect, refine)
+        where += conditions
+        params |= more
+        header_select = _SMART_HEADER.replace("{where}", where).replace(
+            "{tag_columns}", _TAG_COLUMNS if refine.tag_id is not None else _NO_TAG
+        )
+    sql = (
+        _PAGE_SQL.replace("{header_select}", header_select)
+        .replace("{where}", where)
+        .replace("{after}", after)
+        .replace("{order}", order)
+    )
+    return sql, params
 
 
 async def inbox_page(
@@ -297,32 +374,10 @@ async def inbox_page(
 ) -> InboxSlice:
     """Up to `limit` rows after the cursor (with `backward`, the `limit` rows just before
     it), newest first either way, and the header of what the filter shows."""
-    params: dict[str, object] = {"me": member_id, "limit": limit}
-    after, order = "", _DOWN
-    if cursor is not None:
-        after, order = (BEFORE, _UP) if backward else (AFTER, _DOWN)
-        params |= {"at": ts(cursor[0]), "cid": cursor[1]}
-    where = FILTERS[filter]
-    if refine is None:
-        header = HEADERS[filter]
-        header_join = " JOIN conversations c ON c.id = s.conversation_id" if "c." in header else ""
-        header_select = _HEADER.replace("{header_join}", header_join).replace("{header}", header)
-    else:
-        conditions, more = refined(conn.dialect, refine)
-        where += conditions
-        params |= more
-        header_select = _SMART_HEADER.replace("{where}", where).replace(
-            "{tag_columns}", _TAG_COLUMNS if refine.tag_id is not None else _NO_TAG
-        )
-    sql = (
-        _PAGE_SQL.replace("{header_select}", header_select)
-        .replace("{where}", where)
-        .replace("{after}", after)
-        .replace("{order}", order)
-    )
+    sql, params = page_statement(conn.dialect, member_id, filter, cursor, limit, backward, refine)
     rows = list(await conn.execute_fetchall(sql, params))
     head = rows[0]
-    decoded = [_decode(row, 7) for row in rows]
+    decoded = [_line(row, 7) for row in rows]
     return InboxSlice(
         rows=[row for row in decoded if row is not None],
         summary=UnreadSummary(messages=head[0], people=head[1]),
@@ -335,23 +390,37 @@ async def inbox_page(
     )
 
 
+def _summary(
+    known: dict[tuple[int, int], UnreadSummary], messages: int, people: int
+) -> UnreadSummary:
+    summary = known.get((messages, people))
+    if summary is None:
+        summary = known[messages, people] = UnreadSummary(messages=messages, people=people)
+    return summary
+
+
 async def unread_pages(conn: Db, member_ids: Sequence[int], limit: int) -> dict[int, InboxSlice]:
     sql = _UNREAD_PAGES_SQL.replace("{where}", FILTERS[InboxFilter.UNREAD]).replace(
         "{id_table}", conn.dialect.id_table
     )
     params = {"ids": json.dumps([int(i) for i in member_ids]), "limit": limit}
     slices: dict[int, InboxSlice] = {}
-    for row in await conn.execute_fetchall(sql, params):
+    # Equal counts are one (frozen) summary: thousands of digests share a few dozen.
+    summaries: dict[tuple[int, int], UnreadSummary] = {}
+    rows = list(await conn.execute_fetchall(sql, params))
+    rows.reverse()
+    while rows:  # each row freed once read: fewer objects alive for the garbage collector
+        row = rows.pop()
         if row[1] == 0:
             slices[row[0]] = InboxSlice(
                 rows=[],
-                summary=UnreadSummary(messages=row[2], people=row[3]),
+                summary=_summary(summaries, row[2], row[3]),
                 inmails=row[4],
                 invitations=row[5],
-                sales=UnreadSummary(messages=row[6], people=row[7]),
+                sales=_summary(summaries, row[6], row[7]),
             )
         else:
-            line = _decode(row, 8)
+            line = _line(row, 8)
             assert line is not None
             slices[row[0]].rows.append(line)
     return slices

@@ -19,6 +19,7 @@ from bridge.storage.migrations import (
     pending,
 )
 from bridge.storage.port import AlreadyApplied, ConstraintViolation, StorageUnavailable
+from bridge.storage.sql.db import OneStatement
 from bridge.storage.sql.unit import SqlUnitOfWork
 from bridge.storage.sql.updates import SqlUpdates
 from bridge.storage.sqlite import onehop
@@ -179,6 +180,25 @@ class SqliteStore:
                         pass
             finally:
                 self._idle_readers.put_nowait(reader)
+
+    @asynccontextmanager
+    async def read_statement(self) -> AsyncIterator[SqlUnitOfWork]:
+        """One statement on the reading connection without BEGIN and COMMIT: in autocommit a
+        statement is its own read transaction, one committed state throughout."""
+        if not self._readers:  # in memory: `read`'s one connection, under its lock
+            async with self._lock:
+                try:
+                    yield SqlUnitOfWork(OneStatement(self._db))
+                except sqlite3.OperationalError as exc:
+                    raise _unavailable(exc) from exc
+            return
+        reader = await self._idle_readers.get()
+        try:
+            yield SqlUnitOfWork(OneStatement(SqliteDb(reader)))
+        except sqlite3.OperationalError as exc:
+            raise _unavailable(exc) from exc
+        finally:
+            self._idle_readers.put_nowait(reader)
 
     def claiming(self) -> AbstractAsyncContextManager[SqlUnitOfWork]:
         """One writer at a time already: an ordinary transaction."""

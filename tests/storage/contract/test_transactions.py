@@ -87,3 +87,22 @@ async def test_an_unread_increment_counts_what_another_transaction_counted(store
     assert mine.unread_count == 3
     async with store.read() as tx:
         assert (await tx.conversations.state(chat.id, bob.id)).unread_count == 3
+
+
+async def test_a_one_statement_read_sees_what_was_committed_and_refuses_a_second(
+    store: Store,
+) -> None:
+    (ann,) = await add_members(store, "Ann")
+    async with store.transaction() as tx:
+        ann.headline = "Engineer"
+        await tx.members.save(ann)
+    async with store.read_statement() as tx:
+        found = await tx.members.get(ann.id)
+    assert found is not None and found.headline == "Engineer"
+    # A second statement would see another snapshot: a programming error, said at once.
+    with pytest.raises(RuntimeError, match="second statement"):
+        async with store.read_statement() as tx:
+            await tx.members.get(ann.id)
+            await tx.members.count()
+    async with store.read_statement() as tx:  # the connection is back, usable
+        assert await tx.members.count() == 1
