@@ -306,7 +306,7 @@ def table(results: dict[str, dict]) -> str:
 
 async def main_async(args: argparse.Namespace) -> dict[str, dict]:
     results: dict[str, dict] = {}
-    repeat, follow = (7, 1) if args.quick else (25, 3)
+    repeat, follow = (7, 1) if args.quick else (args.repeat, 3)
     for backend in args.backends.split(","):
         print(f"inbox pages on {backend}…", flush=True)
         if backend == "sqlite":
@@ -328,6 +328,7 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--postgres-url")
     parser.add_argument("--quick", action="store_true", help="fewer samples and next pages")
+    parser.add_argument("--repeat", type=int, default=25, help="samples of each page")
     args = parser.parse_args()
     results = asyncio.run(main_async(args))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

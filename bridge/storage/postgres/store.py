@@ -17,6 +17,7 @@ REPEATABLE READ, READ ONLY snapshot: consistent, and never a conflict.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -106,6 +107,11 @@ class PostgresStore:
         self._pool = pool
         self.url = url
         self._lock = asyncio.Lock()  # this worker's write transactions, one at a time
+        # One connection kept out of the pool for one-statement reads (inbox pages, digest
+        # batches): the pool's acquire and release cost an inbox page more than its
+        # statement's round trip. Busy, or broken: the pool serves as for any read.
+        self._held: Any = None
+        self._held_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, url: str, *, min_size: int = 1, max_size: int = 10) -> PostgresStore:
@@ -189,12 +195,32 @@ class PostgresStore:
 
     @asynccontextmanager
     async def read_statement(self) -> AsyncIterator[SqlUnitOfWork]:
-        try:
-            async with self._pool.acquire() as conn:
-                yield SqlUnitOfWork(OneStatement(PgDb(conn)))
-        except BaseException as exc:
-            _raise_storage(exc)
-            raise
+        if self._held_lock.locked():  # another page is being read on it: the pool's
+            try:
+                async with self._pool.acquire() as conn:
+                    yield SqlUnitOfWork(OneStatement(PgDb(conn)))
+            except BaseException as exc:
+                _raise_storage(exc)
+                raise
+            return
+        async with self._held_lock:
+            try:
+                if self._held is None or self._held.is_closed():
+                    await self._give_held_back()
+                    self._held = await self._pool.acquire()
+                yield SqlUnitOfWork(OneStatement(PgDb(self._held)))
+            except BaseException as exc:
+                # Whatever happened (a lost connection, a cancel mid-statement), the pool
+                # resets or replaces it; the next read takes a fresh one.
+                await self._give_held_back()
+                _raise_storage(exc)
+                raise
+
+    async def _give_held_back(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            with contextlib.suppress(Exception):
+                await self._pool.release(held)
 
     @asynccontextmanager
     async def claiming(self) -> AsyncIterator[SqlUnitOfWork]:
@@ -233,4 +259,5 @@ class PostgresStore:
         return follower
 
     async def close(self) -> None:
+        await self._give_held_back()
         await self._pool.close()

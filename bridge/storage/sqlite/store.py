@@ -51,7 +51,9 @@ class SqliteStore:
         self._db = SqliteDb(conn)
         self._lock = asyncio.Lock()
         self._readers: list[aiosqlite.Connection] = []
-        self._idle_readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        # Last in, first out: without concurrent reads one connection (its page cache warm)
+        # serves them all; the others only when reads overlap.
+        self._idle_readers: asyncio.LifoQueue[aiosqlite.Connection] = asyncio.LifoQueue()
 
     @classmethod
     async def open(cls, path: str) -> SqliteStore:
