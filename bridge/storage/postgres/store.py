@@ -59,6 +59,9 @@ def storage_error(exc: BaseException) -> BaseException | None:
         | asyncpg.CannotConnectNowError
         | asyncpg.OperatorInterventionError
         | asyncpg.InterfaceError
+        # A query on a connection whose server end just went (terminated, restarted) while
+        # asyncpg was still closing it: "another operation is in progress".
+        | asyncpg.InternalClientError
         | ConnectionError
         | OSError
         | TimeoutError,
