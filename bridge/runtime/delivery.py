@@ -125,17 +125,12 @@ class DeliveryWorker:
         one whose chat is not ready does: started when that send ends, rather than given
         back and claimed again (two more commits)."""
         started = 0
-        unstarted: list[int] = []
         for notification in claimed:
             member = notification.member_id
             in_flight = self._sending_ids.get(member)
             if in_flight == notification.id:  # its lease ended while we still send it
                 continue
-            if self._stopping or self._trouble is not None:
-                unstarted.append(notification.id)
-                continue
-            if in_flight is not None or self._not_ready_for(member) > 0:
-                self._parked[member] = notification
+            if self._held_back(notification, busy=in_flight is not None):
                 continue
             await self._slots.acquire()
             self.idle.clear()
@@ -143,9 +138,20 @@ class DeliveryWorker:
             self._sending[member] = task
             self._sending_ids[member] = notification.id
             started += 1
-        self._unreleased.update(unstarted)
         await self._give_back()
         return started
+
+    def _held_back(self, n: Notification, busy: bool = False) -> bool:
+        """Whether a claimed notification waits instead of starting now: given back
+        (stopping, the database in trouble), or parked, still claimed, until its member's
+        previous send here has ended (`busy`) and their chat is ready."""
+        if self._stopping or self._trouble is not None:
+            self._unreleased.add(n.id)
+            return True
+        if busy or self._not_ready_for(n.member_id) > 0:
+            self._parked[n.member_id] = n
+            return True
+        return False
 
     def _unpark(self) -> list[Notification]:
         """The parked notifications that may start now: their member's previous send has
@@ -209,16 +215,9 @@ class DeliveryWorker:
         """The member's next notification, claimed with the last send's completion, if this
         task sends it now; otherwise it is parked until the chat may be sent to again (pacing),
         or given back (stopping, the database in trouble)."""
-        if following is None:
+        if following is None or self._held_back(following):
             return None
-        member = following.member_id
-        if self._stopping or self._trouble is not None:
-            self._unreleased.add(following.id)
-            return None
-        if self._not_ready_for(member) > 0:
-            self._parked[member] = following
-            return None
-        self._sending_ids[member] = following.id
+        self._sending_ids[following.member_id] = following.id
         return following
 
     async def _run(self) -> None:

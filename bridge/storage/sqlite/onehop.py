@@ -70,7 +70,7 @@ class OneHopConnection(aiosqlite.Connection):
 
     With `inline` set (the store's writing connection), statements run right here on the
     event loop's thread, and only what waits on the disk — a commit that wrote something,
-    its fsync — goes to the thread (`commit`). Why: a write statement of ours takes tens of
+    its fsync — goes to the thread (`commit_durably`). Why: a write statement of ours takes tens of
     microseconds in SQLite, while a trip to the thread and back waits for a turn of a busy
     event loop — often a millisecond — and the one writer is held for the whole
     transaction: with a dozen statements a transaction, the trips, not SQLite, were what

@@ -150,29 +150,41 @@ class SqliteStore:
                 scope.recorded = True
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[SqlUnitOfWork]:
-        """Reads in one read transaction on the reading connection: one committed state
-        throughout, while the writer goes on. In memory, without BEGIN/COMMIT on the one
-        connection: every change goes through it under the same lock, so nothing can change
-        between the statements of a reader holding it."""
+    async def _reading(self) -> AsyncIterator[aiosqlite.Connection | None]:
+        """An idle reading connection for the block (None in memory: there the writer's,
+        under its lock), given back after it; SQLite's failures as `StorageUnavailable`."""
         if not self._readers:
             async with self._lock:
                 try:
-                    yield SqlUnitOfWork(self._db)
+                    yield None
                 except sqlite3.OperationalError as exc:
                     raise _unavailable(exc) from exc
             return
         reader = await self._idle_readers.get()
-        if isinstance(reader, onehop.OneHopConnection):
-            reader.snapshot = True  # BEGIN with the first read, in its trip
-        else:
-            await reader.execute("BEGIN")
         try:
-            yield SqlUnitOfWork(SqliteDb(reader))
+            yield reader
         except sqlite3.OperationalError as exc:
             raise _unavailable(exc) from exc
         finally:
+            self._idle_readers.put_nowait(reader)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqlUnitOfWork]:
+        """Reads in one read transaction on a reading connection: one committed state
+        throughout, while the writer goes on. In memory, without BEGIN/COMMIT on the one
+        connection: every change goes through it under the same lock, so nothing can change
+        between the statements of a reader holding it."""
+        async with self._reading() as reader:
+            if reader is None:
+                yield SqlUnitOfWork(self._db)
+                return
+            if isinstance(reader, onehop.OneHopConnection):
+                reader.snapshot = True  # BEGIN with the first read, in its trip
+            else:
+                await reader.execute("BEGIN")
             try:
+                yield SqlUnitOfWork(SqliteDb(reader))
+            finally:
                 if isinstance(reader, onehop.OneHopConnection):
                     reader.snapshot = False
                 if reader.in_transaction:
@@ -180,27 +192,13 @@ class SqliteStore:
                         await reader.execute("COMMIT")  # ends the snapshot; nothing written
                     except sqlite3.OperationalError:
                         pass
-            finally:
-                self._idle_readers.put_nowait(reader)
 
     @asynccontextmanager
     async def read_statement(self) -> AsyncIterator[SqlUnitOfWork]:
-        """One statement on the reading connection without BEGIN and COMMIT: in autocommit a
+        """One statement on a reading connection without BEGIN and COMMIT: in autocommit a
         statement is its own read transaction, one committed state throughout."""
-        if not self._readers:  # in memory: `read`'s one connection, under its lock
-            async with self._lock:
-                try:
-                    yield SqlUnitOfWork(OneStatement(self._db))
-                except sqlite3.OperationalError as exc:
-                    raise _unavailable(exc) from exc
-            return
-        reader = await self._idle_readers.get()
-        try:
-            yield SqlUnitOfWork(OneStatement(SqliteDb(reader)))
-        except sqlite3.OperationalError as exc:
-            raise _unavailable(exc) from exc
-        finally:
-            self._idle_readers.put_nowait(reader)
+        async with self._reading() as reader:
+            yield SqlUnitOfWork(OneStatement(self._db if reader is None else SqliteDb(reader)))
 
     def claiming(self) -> AbstractAsyncContextManager[SqlUnitOfWork]:
         """One writer at a time already: an ordinary transaction."""
@@ -223,7 +221,7 @@ class SqliteStore:
             await self._begin()
             try:
                 yield self._conn
-                await self._conn.execute("COMMIT")
+                await self._commit(changed=True)
             except BaseException as exc:
                 await self._rollback()
                 if isinstance(exc, sqlite3.OperationalError):
