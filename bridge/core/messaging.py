@@ -78,7 +78,7 @@ class Messaging:
         if actor_id == target_id:
             raise errors.CannotTargetSelf()
         now = self._d.clock.now()
-        async with self._d.store.transaction() as tx:
+        async with self._d.store.transaction(snapshot=True) as tx:  # see `UndoWindow.send`
             return await self.post_in(
                 tx, actor_id, target_id, now, text, attachment, reply_to_id, origin
             )

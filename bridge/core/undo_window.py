@@ -67,7 +67,10 @@ class UndoWindow:
         if actor_id == target_id:
             raise errors.CannotTargetSelf()
         now = self._d.clock.now()
-        async with self._d.store.transaction() as tx:
+        # A relay needs only a snapshot (`Store.transaction`): what it decides on — the
+        # route, blocks, the undo window — may change at the same moment without making it
+        # wrong, its counters are increments, and its once-only rows have unique keys.
+        async with self._d.store.transaction(snapshot=True) as tx:
             actor, target = await existing_pair(tx, actor_id, target_id)
             if not actor.undo_seconds:
                 return await self._messaging.post_in(

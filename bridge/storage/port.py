@@ -991,14 +991,23 @@ class UnitOfWork(Protocol):
 
 
 class Store(Protocol):
-    def transaction(self) -> AbstractAsyncContextManager[UnitOfWork]:
+    def transaction(self, *, snapshot: bool = False) -> AbstractAsyncContextManager[UnitOfWork]:
         """One write transaction. Inside an update's processing (`once.processing`), the
         first transaction that changes something also records the update as applied, and is
         refused with `AlreadyApplied` if it was (see `bridge/storage/once.py`). Storage
         failures surface as `StorageUnavailable`, refused changes as `ConstraintViolation`;
         either way nothing of the transaction remains. Write transactions are serialized:
         what a use case reads in one is still true when it commits (a counter read, changed
-        and saved back is never lost to a concurrent one)."""
+        and saved back is never lost to a concurrent one).
+
+        `snapshot=True` promises less, for a use case that needs less (a message relayed
+        between two members): its reads come from one snapshot and a row it changes that
+        another worker changed meanwhile refuses it (`TransactionConflict`), but another
+        worker's writes to rows it only read do not — so relays for different members never
+        refuse each other. Only for a use case whose decisions stay right when what it read
+        changes concurrently (a block or a disconnection committed at the same moment is
+        simply after it), whose counters change by increments, and whose once-only rows are
+        held by unique keys. SQLite runs every write transaction alone: the same there."""
         ...
 
     def read(self) -> AbstractAsyncContextManager[UnitOfWork]:

@@ -19,10 +19,10 @@ import pytest
 from bridge.core import errors
 from bridge.core.app import Core
 from bridge.core.clock import FakeClock
-from bridge.core.models import Member, NewMember, NotificationKind
+from bridge.core.models import Delivery, Member, NewMember, NotificationKind
 from bridge.core.rules import Rules
 from bridge.storage import open_store
-from bridge.storage.port import StorageUnavailable
+from bridge.storage.port import StorageUnavailable, TransactionConflict
 from tests.conftest import connect
 from tests.storage.backends import postgres_database
 
@@ -221,3 +221,78 @@ async def within_a_second(condition: Callable[[], bool]) -> bool:
             return True
         await asyncio.sleep(0.01)
     return condition()
+
+
+@pytest.fixture
+async def two_postgres_cores(tmp_path: Path) -> AsyncIterator[tuple[Core, Core]]:
+    async with database("postgres", tmp_path) as url:
+        stores = [await open_store(url), await open_store(url)]
+        clock = FakeClock()
+        try:
+            yield (await Core.open(stores[0], clock=clock), await Core.open(stores[1], clock=clock))
+        finally:
+            for store in stores:
+                await store.close()
+
+
+async def test_relays_in_different_conversations_never_conflict_across_workers(
+    two_postgres_cores: tuple[Core, Core],
+) -> None:
+    """Two workers relaying for different members at once: what one writes (a message,
+    two unread counters, a notification) is no reason to refuse the other's — no
+    transaction run again, every counter right. (SERIALIZABLE refused them: its predicate
+    locks cover whole index pages, which a few hundred conversations share.)"""
+    one, two = two_postgres_cores
+    pairs = []
+    for i in range(12):
+        a, b = await register(one, 100 + 2 * i, f"A{i}"), await register(one, 101 + 2 * i, f"B{i}")
+        await connect(one, a, b)
+        await one.messaging.open(a.id, b.id)
+        pairs.append((a, b))
+    conflicts: list[int] = []
+
+    async def conversation(i: int, a: Member, b: Member) -> int:
+        conversation_id = 0
+        for n in range(4):  # one member's messages in order, each to either worker (nginx)
+            core = (one, two)[(i + n) % 2]
+            while True:
+                try:
+                    sent = await core.undo.send(a.id, b.id, f"m{i}.{n}")
+                    break
+                except TransactionConflict:
+                    conflicts.append(i)
+            assert isinstance(sent, Delivery)
+            conversation_id = sent.conversation.id
+        return conversation_id
+
+    ids = await asyncio.gather(*(conversation(i, a, b) for i, (a, b) in enumerate(pairs)))
+    assert conflicts == []
+    async with two.deps.store.read() as tx:
+        for conversation_id, (_, b) in zip(ids, pairs, strict=True):
+            assert (await tx.conversations.state(conversation_id, b.id)).unread_count == 4
+
+
+async def test_both_members_writing_at_once_across_workers_lose_nothing(
+    two_cores: tuple[Core, Core],
+) -> None:
+    """Two connections who never wrote to each other send their first messages at the same
+    moment, each through another worker: one conversation, both messages (the worker that
+    lost the race to open the conversation runs again), and the one who wrote last has read
+    the other's while the other has the last one unread."""
+    one, two = two_cores
+    ann, bob = await register(one, 1, "Ann"), await register(one, 2, "Bob")
+    await connect(one, ann, bob)
+    sent = await asyncio.gather(
+        again(lambda: one.undo.send(ann.id, bob.id, "Hello Bob")),
+        again(lambda: two.undo.send(bob.id, ann.id, "Hello Ann")),
+    )
+    assert all(isinstance(s, Delivery) for s in sent)
+    conversations = {s.conversation.id for s in sent if isinstance(s, Delivery)}
+    assert len(conversations) == 1
+    (conversation_id,) = conversations
+    async with one.deps.store.read() as tx:
+        states = await tx.conversations.states(conversation_id)
+        messages = await tx.messages.history(conversation_id, 0, None, 10)
+    assert sorted(m.text or "" for m in messages) == ["Hello Ann", "Hello Bob"]
+    first, last = messages[0].sender_id, messages[-1].sender_id
+    assert {member: s.unread_count for member, s in states.items()} == {first: 1, last: 0}

@@ -12,6 +12,14 @@ workers' transactions' reads and writes cross, one of them fails at once
 intake, the delivery worker — runs it again. READ COMMITTED would need every use case to name
 its row locks, and any it forgot would overspend. Reads (`read()`) run concurrently in a
 REPEATABLE READ, READ ONLY snapshot: consistent, and never a conflict.
+
+A relay asks for less (`transaction(snapshot=True)`: REPEATABLE READ): SERIALIZABLE's
+predicate locks cover whole index pages, and the few hundred conversation states of the
+members writing right now share a handful of pages, so two workers' relays for different
+members refused each other (a quarter to two thirds of a rollback per message, measured by
+`bench.worker_scaling`). Under REPEATABLE READ only a row both change conflicts (the second
+to update it is refused: the same conversation from both sides), and a unique key another
+worker just took refuses it too (`INSERT … ON CONFLICT` on a row this snapshot cannot see).
 """
 
 from __future__ import annotations
@@ -166,13 +174,14 @@ class PostgresStore:
         return current
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqlUnitOfWork]:
+    async def transaction(self, *, snapshot: bool = False) -> AsyncIterator[SqlUnitOfWork]:
         scope = once.recording()
         recorded = False
+        isolation = "repeatable_read" if snapshot else "serializable"
         try:
             async with self._lock, self._pool.acquire() as conn:
                 db = PgDb(conn)
-                async with conn.transaction(isolation="serializable"):
+                async with conn.transaction(isolation=isolation):
                     yield SqlUnitOfWork(db)
                     if scope is not None and db.changes:
                         if not await SqlUpdates(db).record(

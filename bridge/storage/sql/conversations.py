@@ -18,7 +18,7 @@ from bridge.core.models import (
     Reaction,
     UnreadSummary,
 )
-from bridge.storage.port import HeldMessage, InboxSlice, Route
+from bridge.storage.port import HeldMessage, InboxSlice, Route, TransactionConflict
 from bridge.storage.sql.db import Db
 from bridge.storage.sql.inbox import AFTER, FILTERS, HEADERS, inbox_page, unread_pages
 from bridge.storage.sql.outgoing import OutgoingRows
@@ -93,13 +93,18 @@ class SqlConversations:
 
     async def create(self, a: int, b: int, now: datetime) -> Conversation:
         low, high = sorted((a, b))
+        # ON CONFLICT: two workers opening the same pair's conversation at once (both members
+        # writing first) — the second is refused as a conflict, not a broken constraint, and
+        # runs again to find the conversation (PostgreSQL raises it as a serialization
+        # failure when the row is one its snapshot cannot see).
         cursor = await self._conn.execute(
             "INSERT INTO conversations (member_a, member_b, created_at, last_activity_at)"
-            " VALUES (?, ?, ?, ?) RETURNING id",
+            " VALUES (?, ?, ?, ?) ON CONFLICT (member_a, member_b) DO NOTHING RETURNING id",
             (low, high, ts(now), ts(now)),
         )
         row = await cursor.fetchone()
-        assert row is not None
+        if row is None:
+            raise TransactionConflict(f"the conversation of {low} and {high} was just opened")
         await self._conn.executemany(
             "INSERT INTO conversation_states (conversation_id, member_id, last_activity_at)"
             " VALUES (?, ?, ?)",

@@ -124,7 +124,8 @@ class SqliteStore:
             raise
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SqlUnitOfWork]:
+    async def transaction(self, *, snapshot: bool = False) -> AsyncIterator[SqlUnitOfWork]:
+        """`snapshot` changes nothing here: one writer at a time is already serial."""
         async with self._lock:
             scope = once.recording()
             await self._begin()
