@@ -30,7 +30,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 
@@ -177,7 +177,9 @@ class PostgresStore:
     async def transaction(self, *, snapshot: bool = False) -> AsyncIterator[SqlUnitOfWork]:
         scope = once.recording()
         recorded = False
-        isolation = "repeatable_read" if snapshot else "serializable"
+        isolation: Literal["repeatable_read", "serializable"] = (
+            "repeatable_read" if snapshot else "serializable"
+        )
         try:
             async with self._lock, self._pool.acquire() as conn:
                 db = PgDb(conn)
