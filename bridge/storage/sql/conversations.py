@@ -18,7 +18,7 @@ from bridge.core.models import (
     Reaction,
     UnreadSummary,
 )
-from bridge.storage.port import HeldMessage, InboxSlice, Route, TransactionConflict
+from bridge.storage.port import ConstraintViolation, HeldMessage, InboxSlice, Route
 from bridge.storage.sql.db import Db
 from bridge.storage.sql.inbox import AFTER, FILTERS, HEADERS, inbox_page, unread_pages
 from bridge.storage.sql.outgoing import OutgoingRows
@@ -94,9 +94,9 @@ class SqlConversations:
     async def create(self, a: int, b: int, now: datetime) -> Conversation:
         low, high = sorted((a, b))
         # ON CONFLICT: two workers opening the same pair's conversation at once (both members
-        # writing first) — the second is refused as a conflict, not a broken constraint, and
-        # runs again to find the conversation (PostgreSQL raises it as a serialization
-        # failure when the row is one its snapshot cannot see).
+        # writing first) — PostgreSQL refuses the second as a serialization failure (the row
+        # is one its snapshot cannot see), not a broken key, so it runs again and finds the
+        # conversation. A pair's conversation this transaction could see is a broken key.
         cursor = await self._conn.execute(
             "INSERT INTO conversations (member_a, member_b, created_at, last_activity_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (member_a, member_b) DO NOTHING RETURNING id",
@@ -104,7 +104,7 @@ class SqlConversations:
         )
         row = await cursor.fetchone()
         if row is None:
-            raise TransactionConflict(f"the conversation of {low} and {high} was just opened")
+            raise ConstraintViolation(f"the conversation of {low} and {high} exists")
         await self._conn.executemany(
             "INSERT INTO conversation_states (conversation_id, member_id, last_activity_at)"
             " VALUES (?, ?, ?)",
